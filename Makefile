@@ -1,0 +1,62 @@
+# Two commands matter: `make demo` and `make test`. Both start from a machine with only python3.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export AISC_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test check install install-dev fmt test-sqlite test-postgres test-browser test-slurm bench messages clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip uv==0.13.9
+
+$(VENV)/.installed: $(BIN)/python requirements/main.lock pyproject.toml
+	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements/main.lock
+	$(BIN)/uv pip install -q -p $(BIN)/python --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock
+	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements/dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/aisc migrate
+	$(BIN)/aisc demo load
+	$(BIN)/aisc serve --port $(PORT)
+
+check: install-dev
+	$(BIN)/ruff format --check aisc tests benchmarks
+	$(BIN)/ruff check aisc tests benchmarks
+	$(BIN)/mypy aisc
+	$(BIN)/lint-imports
+
+fmt: install-dev
+	$(BIN)/ruff format aisc tests benchmarks
+	$(BIN)/ruff check --fix aisc tests benchmarks
+
+messages: install-dev
+	cd aisc/web && ../../$(BIN)/django-admin makemessages -l zh_Hant --no-obsolete --settings=aisc.web.settings
+	cd aisc/web && ../../$(BIN)/django-admin compilemessages --settings=aisc.web.settings
+
+test: check
+	bash scripts/run-tests
+
+test-sqlite: install-dev
+	bash scripts/run-tests sqlite
+
+test-postgres: install-dev
+	bash scripts/run-tests postgres
+
+test-browser: install-dev
+	bash scripts/run-tests browser
+
+bench: install-dev
+	bash benchmarks/run-all
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The `aisc` command line."""

@@ -1,0 +1,42 @@
+"""Start Django for a CLI command; a configuration error prints one line and exits 2."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"aisc: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def django() -> None:
+    """Import-time cost stays here, so `aisc --help` never pays it."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aisc.web.settings")
+    from aisc.config import ConfigError
+
+    try:
+        import django as dj
+
+        dj.setup()
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def check_database() -> None:
+    """Open a connection now, so a wrong database URL fails before anything else starts."""
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(f"AISC_DATABASE_URL: cannot connect to the database ({first})")
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,34 @@
+"""`aisc`: one command with sub-commands. Heavy imports happen inside commands only."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="aisc",
+    help="Run the AI Supercomputing Centre platform.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# (name, module holding a Typer `app`): a new command group adds one line here.
+GROUPS: list[tuple[str, str]] = [
+    ("demo", "aisc.cli.demo"),
+    ("audit", "aisc.cli.audit"),
+]
+
+for _name, _module in GROUPS:
+    app.add_typer(importlib.import_module(_module).app, name=_name)
+
+importlib.import_module("aisc.cli.server").register(app)
+
+
+def run() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,1 @@
+"""The Django project: portal, admin and JSON API."""

@@ -1,0 +1,87 @@
+"""API: who am I, and my tokens."""
+
+# No `from __future__ import annotations` here: django-ninja resolves Query[...] and schema
+# annotations at import time.
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from aisc.web.accounts import actions, authz
+from aisc.web.accounts.models import ApiToken, User
+
+router = Router(tags=["accounts"])
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    roles: list[str]
+    organisations: list[int]
+
+
+class TokenIn(Schema):
+    name: str
+    days: int = 90
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+
+class TokenCreated(TokenOut):
+    secret: str
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@router.get("", response=MeOut)
+def me(request: HttpRequest) -> MeOut:
+    user = _user(request)
+    authz.require(user, "portal.dashboard.view")
+    return MeOut(
+        id=user.pk,
+        email=user.email,
+        full_name=user.full_name,
+        roles=sorted(user.role_codes()),
+        organisations=list(user.memberships.values_list("organisation_id", flat=True)),
+    )
+
+
+@router.get("/tokens", response=list[TokenOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_tokens(request: HttpRequest) -> list[ApiToken]:
+    user = _user(request)
+    authz.require(user, "accounts.token.manage")
+    return list(user.api_tokens.all())
+
+
+@router.post("/tokens", response={201: TokenCreated})
+def create_token(request: HttpRequest, body: TokenIn) -> Status[TokenCreated]:
+    user = _user(request)
+    authz.require(user, "accounts.token.manage")
+    issued = actions.do_create_api_token(acting_user=user, name=body.name, days=body.days)
+    out = TokenOut.from_orm(issued.token).model_dump()
+    return Status(201, TokenCreated(**out, secret=issued.secret))
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut)
+def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
+    user = _user(request)
+    token = get_object_or_404(ApiToken, pk=token_id, user=user)
+    authz.require(user, "accounts.token.manage", token)
+    return actions.do_revoke_api_token(acting_user=user, token=token)

@@ -1,0 +1,164 @@
+"""Organisations, users (log in by email), memberships, staff roles held as data, API tokens."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    RD_INSTITUTE = "rd_institute", _("R&D institute")
+    STARTUP = "startup", _("Start-up")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=OrgKind.choices)
+    registration_code = models.CharField(
+        _("business registration or institution code"), max_length=40, unique=True
+    )
+    address = models.TextField(_("address"), blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class Role(models.Model):
+    """A staff role, held as data so that rules and admin can refer to it by code."""
+
+    REVIEWER = "reviewer"
+    COMMITTEE = "committee"
+    SECRETARIAT = "secretariat"
+    OPERATOR = "operator"
+    FINANCE = "finance"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+    ALL: ClassVar[tuple[str, ...]] = (
+        REVIEWER,
+        COMMITTEE,
+        SECRETARIAT,
+        OPERATOR,
+        FINANCE,
+        AUDITOR,
+        ADMIN,
+    )
+
+    code = models.SlugField(primary_key=True, max_length=20)
+    name_en = models.CharField(max_length=80)
+    name_zh = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("email: is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        user = self.create_user(email, password, **extra)
+        user.roles.add(Role.objects.get(code=Role.ADMIN))
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    roles = models.ManyToManyField(Role, blank=True, related_name="users")
+    digest_mail = models.BooleanField(
+        _("daily digest instead of one mail per event"), default=False
+    )
+    declared_relationships = models.TextField(
+        _("declared relationships (one organisation code or name per line)"), blank=True
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def role_codes(self) -> frozenset[str]:
+        cached: frozenset[str] | None = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = frozenset(self.roles.values_list("code", flat=True))
+            self._role_codes = cached
+        return cached
+
+    def has_role(self, *codes: str) -> bool:
+        return bool(self.role_codes() & set(codes))
+
+
+class MembershipRole(models.TextChoices):
+    ADMIN = "admin", _("Organisation admin")
+    MEMBER = "member", _("Member")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=MembershipRole.choices)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class ApiToken(models.Model):
+    """A bearer token: shown once, stored as a SHA-256 digest, with expiry and revocation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now: Any) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -1,0 +1,29 @@
+"""The JSON API at /api/v1 (django-ninja). Each domain app contributes a router."""
+
+from __future__ import annotations
+
+import importlib
+
+from ninja import NinjaAPI
+
+from aisc.web.api import errors
+from aisc.web.api.auth import AUTH
+
+api = NinjaAPI(
+    title="aisc API",
+    version="1",
+    description="AI Supercomputing Centre: calls, applications, reviews, awards, allocations, "
+    "usage, billing. Errors: {error: {code, message, field}}.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+errors.install(api)
+
+# (url prefix, module with a `router`): a new app adds one line here.
+ROUTERS: list[tuple[str, str]] = [
+    ("/me", "aisc.web.accounts.api"),
+    ("/audit", "aisc.web.audit.api"),
+]
+
+for prefix, module in ROUTERS:
+    api.add_router(prefix, importlib.import_module(module).router)

@@ -1,0 +1,42 @@
+"""Auditors and admins browse the audit log with filters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from aisc.web.accounts import authz
+from aisc.web.audit.filters import AuditFilter, apply_filter
+from aisc.web.audit.models import AuditEvent
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Actor"), required=False)
+    verb = forms.CharField(label=_("Verb"), required=False)
+    object_type = forms.CharField(label=_("Object type"), required=False)
+    object_id = forms.CharField(label=_("Object id"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "audit.view")
+    form = AuditFilterForm(request.GET or None)
+    qs = AuditEvent.objects.select_related("actor")
+    if form.is_valid():
+        qs = apply_filter(qs, AuditFilter(**form.cleaned_data))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )

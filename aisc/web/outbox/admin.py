@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from aisc.web.outbox.models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
+    list_display = ("id", "kind", "created_at", "attempts", "sent_at", "last_error")
+    list_filter = ("kind",)

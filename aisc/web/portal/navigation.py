@@ -1,0 +1,23 @@
+"""Navigation by role: an item shows when the user may perform its action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    action: str
+
+
+# A new app adds its entries here; the order is the order on screen.
+NAV: list[NavItem] = [
+    NavItem(_("Dashboard"), "portal:dashboard", "portal.dashboard.view"),
+    NavItem(_("Audit log"), "audit:list", "audit.view"),
+    NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage"),
+]

@@ -1,0 +1,17 @@
+"""URL map of the portal, admin and API."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from aisc.web.api import api
+
+urlpatterns = [
+    path("", include("aisc.web.portal.urls")),
+    path("accounts/", include("aisc.web.accounts.urls")),
+    path("audit/", include("aisc.web.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,77 @@
+"""Shared fixtures: users per role, organisations, API clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from aisc.web.accounts.actions import do_create_api_token
+from aisc.web.accounts.models import Membership, Organisation, Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def make_org(db: Any) -> Callable[..., Organisation]:
+    counter = iter(range(1, 10_000))
+
+    def make(**fields: Any) -> Organisation:
+        n = next(counter)
+        fields.setdefault("name_en", f"Org {n}")
+        fields.setdefault("kind", "university")
+        fields.setdefault("registration_code", f"ORG-{n:04d}")
+        return Organisation.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(
+        *roles: str, org: Organisation | None = None, membership: str = "member", **fields: Any
+    ) -> User:
+        n = next(counter)
+        fields.setdefault("email", f"user{n}@example.hk")
+        user = User.objects.create_user(password=PASSWORD, **fields)
+        if roles:
+            user.roles.set(Role.objects.filter(code__in=roles))
+        if org is not None:
+            Membership.objects.create(user=user, organisation=org, role=membership)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def org(make_org: Callable[..., Organisation]) -> Organisation:
+    return make_org(name_en="Harbour University", registration_code="HU-1")
+
+
+@pytest.fixture
+def applicant(make_user: Callable[..., User], org: Organisation) -> User:
+    return make_user(org=org, membership="admin", email="applicant@example.hk")
+
+
+@pytest.fixture
+def logged_in(client: Client) -> Callable[[User], Client]:
+    def login(user: User) -> Client:
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_client(db: Any) -> Callable[[User], Client]:
+    """A client that speaks to the API with a bearer token of the given user."""
+
+    def make(user: User) -> Client:
+        issued = do_create_api_token(acting_user=user, name="tests", days=1)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+
+    return make

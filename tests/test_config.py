@@ -1,0 +1,87 @@
+from pathlib import Path
+
+import pytest
+
+from aisc.config import ConfigError, load
+
+BASE = {"AISC_SECRET_KEY": "x" * 40}
+
+
+def env(**extra: str) -> dict[str, str]:
+    return {**BASE, **extra}
+
+
+def test_it_defaults_to_a_sqlite_file_under_the_data_dir(tmp_path: Path) -> None:
+    cfg = load(env(AISC_DATA_DIR=str(tmp_path)))
+    assert cfg.database.engine == "sqlite"
+    assert cfg.database.name == str(tmp_path / "aisc.sqlite3")
+    assert cfg.time_zone == "Asia/Hong_Kong"
+    assert cfg.cluster == "embedded"
+
+
+def test_it_parses_a_postgresql_url(tmp_path: Path) -> None:
+    cfg = load(
+        env(AISC_DATA_DIR=str(tmp_path), AISC_DATABASE_URL="postgresql://u:p%40ss@db:5433/aisc")
+    )
+    assert (cfg.database.engine, cfg.database.user, cfg.database.password) == (
+        "postgresql",
+        "u",
+        "p@ss",
+    )
+    assert (cfg.database.host, cfg.database.port, cfg.database.name) == ("db", "5433", "aisc")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("AISC_DATABASE_URL", "nonsense", "must be a sqlite:///PATH or postgresql://"),
+        ("AISC_DATABASE_URL", "postgresql://host/", "needs a database name"),
+        ("AISC_DEBUG", "maybe", "must be one of 1/0"),
+        ("AISC_TIME_ZONE", "Mars/Olympus", "IANA time zone"),
+        ("AISC_EMAIL_URL", "pigeon://x", "must be console://"),
+        ("AISC_CLUSTER", "cloud", "'embedded' or 'slurm'"),
+        ("AISC_SECRET_KEY", "short", "at least 32 characters"),
+    ],
+)
+def test_it_rejects_a_bad_value_naming_the_variable_and_the_rule(
+    tmp_path: Path, name: str, value: str, fragment: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load(env(AISC_DATA_DIR=str(tmp_path), **{name: value}))
+    message = str(info.value)
+    assert message.startswith(f"{name}:")
+    assert fragment in message
+    assert "\n" not in message
+
+
+def test_it_generates_and_keeps_a_secret_key_for_the_demo(tmp_path: Path) -> None:
+    first = load({"AISC_DATA_DIR": str(tmp_path)}).secret_key
+    second = load({"AISC_DATA_DIR": str(tmp_path)}).secret_key
+    assert first == second
+    assert len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_it_reads_the_secret_key_from_a_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text("k" * 50 + "\n")
+    cfg = load({"AISC_DATA_DIR": str(tmp_path), "AISC_SECRET_KEY_FILE": str(key_file)})
+    assert cfg.secret_key == "k" * 50
+
+
+def test_it_names_an_unreadable_secret_key_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="AISC_SECRET_KEY_FILE: must name a readable file"):
+        load({"AISC_DATA_DIR": str(tmp_path), "AISC_SECRET_KEY_FILE": str(tmp_path / "none")})
+
+
+def test_it_parses_email_urls(tmp_path: Path) -> None:
+    cfg = load(env(AISC_DATA_DIR=str(tmp_path), AISC_EMAIL_URL="smtps://me:pw@mail.hk"))
+    assert (cfg.email.backend, cfg.email.host, cfg.email.port, cfg.email.use_tls) == (
+        "smtp",
+        "mail.hk",
+        465,
+        True,
+    )
+    assert (
+        load(env(AISC_DATA_DIR=str(tmp_path), AISC_EMAIL_URL="memory://")).email.backend == "memory"
+    )
