@@ -18,6 +18,8 @@ app = typer.Typer(
 GROUPS: list[tuple[str, str]] = [
     ("demo", "aisc.cli.demo"),
     ("audit", "aisc.cli.audit"),
+    ("usage", "aisc.cli.usage"),
+    ("billing", "aisc.cli.billing"),
 ]
 
 for _name, _module in GROUPS:
