@@ -1,2 +1,3 @@
-"""Slurm: the only code that talks to the workload manager. `protocol.SlurmAdapter`, the CLI
-implementation (`cli.CliSlurm`), and an in-memory fake (`fake.FakeSlurm`)."""
+"""The Slurm adapter: the only code that talks to sacctmgr, scontrol, squeue, sinfo and sacct.
+`protocol.SlurmAdapter`, the CLI implementation (`cli.CliSlurm`), an in-memory fake
+(`fake.FakeSlurm`), and billing's usage parser (`usage`)."""
