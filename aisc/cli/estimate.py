@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from typing import Annotated
 
 import typer
 
@@ -32,7 +33,9 @@ def estimate(
         None, "--seq-len", help="Sequence length; adds the attention term."
     ),
     precision: str = typer.Option("bf16", "--precision", help="fp64 fp32 tf32 bf16 fp16 fp8."),
-    workload: WorkloadChoice = typer.Option(WorkloadChoice.pretrain, "--workload"),
+    workload: Annotated[
+        WorkloadChoice, typer.Option("--workload", help="What the job does.")
+    ] = WorkloadChoice.pretrain,
     mfu: float | None = typer.Option(None, "--mfu", help="Assumed MFU; default per workload."),
     request_gpus: int | None = typer.Option(None, "--request-gpus", help="GPUs requested."),
     request_months: float | None = typer.Option(None, "--request-months", help="Months requested."),
