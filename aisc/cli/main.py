@@ -18,12 +18,14 @@ app = typer.Typer(
 GROUPS: list[tuple[str, str]] = [
     ("demo", "aisc.cli.demo"),
     ("audit", "aisc.cli.audit"),
+    ("notify", "aisc.cli.notify"),
 ]
 
 for _name, _module in GROUPS:
     app.add_typer(importlib.import_module(_module).app, name=_name)
 
 importlib.import_module("aisc.cli.server").register(app)
+importlib.import_module("aisc.cli.worker").register(app)
 
 
 def run() -> None:
