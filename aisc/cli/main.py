@@ -19,6 +19,7 @@ GROUPS: list[tuple[str, str]] = [
     ("demo", "aisc.cli.demo"),
     ("audit", "aisc.cli.audit"),
     ("notify", "aisc.cli.notify"),
+    ("estimate", "aisc.cli.estimate"),
 ]
 
 for _name, _module in GROUPS:
