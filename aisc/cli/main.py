@@ -20,12 +20,16 @@ GROUPS: list[tuple[str, str]] = [
     ("audit", "aisc.cli.audit"),
     ("usage", "aisc.cli.usage"),
     ("billing", "aisc.cli.billing"),
+    ("sim", "aisc.cli.sim"),
+    ("notify", "aisc.cli.notify"),
+    ("estimate", "aisc.cli.estimate"),
 ]
 
 for _name, _module in GROUPS:
     app.add_typer(importlib.import_module(_module).app, name=_name)
 
 importlib.import_module("aisc.cli.server").register(app)
+importlib.import_module("aisc.cli.worker").register(app)
 
 
 def run() -> None:
