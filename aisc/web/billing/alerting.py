@@ -7,12 +7,10 @@ already holds new jobs (the allocation's GrpTRESMins); the mail says so.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from aisc.core.billing.alerts import new_levels
 from aisc.core.errors import NotFound
 from aisc.core.ledger import accounts
+from aisc.web import notify
 from aisc.web.accounts.models import Role, User
 from aisc.web.billing import ledger
 from aisc.web.billing.models import AlertState, UsageCharge
 from aisc.web.billing.projects import Directory, Project
-from aisc.web.outbox import dispatch
 
 GPU_HOURS = "gpu_hours"
 SUBSIDY_CAP = "subsidy_cap"
@@ -85,21 +83,6 @@ def _raise(
     return [(project.code, measure, levels[-1])]
 
 
-def _mail(project: Project, measure: str, level: int, used: Decimal, limit: Decimal) -> None:
-    """Queued in the deciding transaction; the worker mails it (see `send_alert`)."""
-    dispatch.enqueue(
-        "billing.alert",
-        {
-            "project": project.code,
-            "organisation_id": project.organisation_id,
-            "measure": measure,
-            "level": level,
-            "used": str(used.quantize(Decimal("0.01"))),
-            "limit": str(limit),
-        },
-    )
-
-
 def recipients(organisation_id: int | None) -> list[User]:
     members = User.objects.filter(is_active=True, memberships__organisation_id=organisation_id or 0)
     operators = User.objects.filter(is_active=True, roles__code=Role.OPERATOR)
@@ -112,12 +95,14 @@ SUBJECTS = {
 }
 
 
-@dispatch.handler("billing.alert")
-def send_alert(payload: dict[str, Any]) -> None:
-    """Mail the project's organisation and the operators, each through their own notify choice."""
-    notify = importlib.import_module("aisc.web.notify")
-    with transaction.atomic():
-        for user in recipients(payload["organisation_id"]):
-            notify.send(
-                user, SUBJECTS[payload["measure"]] % payload, "billing/mail/alert.txt", payload
-            )
+def _mail(project: Project, measure: str, level: int, used: Decimal, limit: Decimal) -> None:
+    """Queued in the deciding transaction; each user gets it their way (one mail or digest)."""
+    context: dict[str, Any] = {
+        "project": project.code,
+        "measure": measure,
+        "level": level,
+        "used": str(used.quantize(Decimal("0.01"))),
+        "limit": str(limit),
+    }
+    for user in recipients(project.organisation_id):
+        notify.send(user, SUBJECTS[measure] % context, "billing/mail/alert.txt", context)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import zoneinfo
 
+from aisc.adapters.slurm.cli import CliSlurm
 from aisc.adapters.slurm.usage import parse_csv, parse_sacct, sacct_args
 from aisc.web.billing import actions
 from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
@@ -16,8 +16,7 @@ def read_slurm(
     since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo
 ) -> tuple[str, str, str]:
     """Jobs active in the window, as `sacct --parsable2` text, read through the Slurm adapter."""
-    cli = importlib.import_module("aisc.adapters.slurm.cli")
-    text: str = cli.CliSlurm().sacct(sacct_args(since, until, tz))
+    text = CliSlurm().sacct(sacct_args(since, until, tz))
     return f"sacct:{since.isoformat()}/{until.isoformat()}", text, "sacct"
 
 

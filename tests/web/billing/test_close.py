@@ -7,6 +7,7 @@ import pytest
 
 from aisc.core.errors import InvalidTransition, RuleViolation
 from aisc.core.ledger import accounts
+from aisc.web.accounts.models import Organisation, Role, User
 from aisc.web.billing import ledger
 from aisc.web.billing.figures import period_figures
 from aisc.web.billing.models import BillingPeriod, Statement, UsageCharge
@@ -61,16 +62,21 @@ def test_the_ledger_after_a_close_balances_and_shows_revenue_receivables_and_sub
     assert sorted(receivables.values()) == [D("48.00"), D("160.00")]
 
 
-def test_the_cap_limits_the_subsidy_and_the_grantee_is_told(ingest_text: Run, close: Run) -> None:
+def test_the_cap_limits_the_subsidy_and_the_grantee_is_told(
+    ingest_text: Run, close: Run, make_user: Callable[..., User], orgs: tuple[Organisation, ...]
+) -> None:
+    member, operator = make_user(org=orgs[0]), make_user(Role.OPERATOR)
+    make_user(org=orgs[1])  # another organisation's member hears nothing
     # 8 GPUs x 10 h x HK$20 = 1,600.00 list; 70 % would be 1,120.00 but the cap is 1,000.00.
     ingest_text(sacct_line("1", elapsed="10:00:00"))
     period = close("2026-03")
     st = Statement.objects.get(period=period)
     assert (st.subsidy_cents, st.due_cents, st.cap_reached) == (100000, 60000, True)
-    alerts = [m.payload for m in OutboxMessage.objects.filter(kind="billing.alert")]
-    assert {"measure": "subsidy_cap", "level": 100} in [
-        {"measure": a["measure"], "level": a["level"]} for a in alerts
-    ]
+    mails = [m.payload for m in OutboxMessage.objects.filter(kind="notify.mail")]
+    cap_mails = [m for m in mails if "subsidy cap" in m["subject"]]
+    assert sorted(m["user_id"] for m in cap_mails) == [member.pk, operator.pk]
+    assert cap_mails[0]["subject"] == "p2026a-001 has used 100% of its subsidy cap"
+    assert "pays 100% of the list price" in cap_mails[0]["body"]
     ingest_text(sacct_line("2", start="2026-04-02T10:00:00"))
     april = Statement.objects.get(period=close("2026-04"))
     assert (april.subsidy_cents, april.due_cents) == (0, 14400)  # 8 x 18 = 144.00, all due
@@ -152,3 +158,22 @@ def test_an_empty_month_closes_with_zero_totals(close: Run) -> None:
     assert figures["projects"] == []
     assert figures["total"]["list_amount"] == "0.00"
     assert figures["state"] == "closed"
+
+
+def test_usage_past_80_and_100_percent_of_released_hours_mails_once_per_level(
+    ingest_text: Run, make_user: Callable[..., User], orgs: tuple[Organisation, ...]
+) -> None:
+    member = make_user(org=orgs[0])
+    ingest_text(sacct_line("1", elapsed="10:00:00"))  # 80 of 100 released GPU-hours
+    ingest_text(sacct_line("2", elapsed="01:00:00"))  # 88: no new level
+    ingest_text(sacct_line("3", elapsed="02:00:00"))  # 104: past 100 %
+    subjects = [
+        m.payload["subject"]
+        for m in OutboxMessage.objects.filter(kind="notify.mail", payload__user_id=member.pk)
+    ]
+    assert subjects == [
+        "p2026a-001 has used 80% of its released GPU-hours",
+        "p2026a-001 has used 100% of its released GPU-hours",
+    ]
+    body = OutboxMessage.objects.filter(kind="notify.mail").last().payload["body"]  # type: ignore[union-attr]
+    assert "holds new jobs" in body
