@@ -26,6 +26,7 @@ AISC_APPS = [
     "aisc.web.notify",
     "aisc.web.portal",
     "aisc.web.billing",
+    "aisc.web.catalogue",
 ]
 
 INSTALLED_APPS = [
