@@ -1,13 +1,13 @@
 """The production sources of projects and prices: allocations/awards and the rate cards.
 
 Billing finds a project's terms through `Allocation.objects.get(project_code=...)` → `.award`
-(None = commercial), and prices through `aisc.web.catalogue.prices.list_price(chip, on)`.
+(None = commercial), and prices through `aisc.web.catalogue.prices.price` (the list price of
+`list_price(chip, on)` with the partition's premium).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,8 @@ from aisc.core.billing.split import Terms
 from aisc.core.errors import NotFound
 from aisc.core.ledger.flows import AwardRef
 from aisc.web.billing.projects import Project
+from aisc.web.catalogue import prices as catalogue_prices
+from aisc.web.catalogue.models import Partition
 
 
 def _model(label: str) -> Any:
@@ -72,9 +74,12 @@ def released_hours(allocation: Any) -> Decimal | None:
 
 
 class CataloguePrices:
-    """List price per chip and day from the rate cards (est's catalogue app)."""
+    """List price per chip and day from the rate cards, with the partition's premium."""
+
+    def __init__(self) -> None:
+        self._partitions: dict[str, Partition | None] = {}
 
     def price(self, chip: str, partition: str, day: dt.date) -> Decimal:
-        prices = importlib.import_module("aisc.web.catalogue.prices")
-        value: Decimal = prices.list_price(chip, day)
-        return value
+        if partition not in self._partitions:
+            self._partitions[partition] = Partition.objects.filter(name=partition).first()
+        return catalogue_prices.price(chip, day, partition=self._partitions[partition])

@@ -1,4 +1,4 @@
-"""A price book over rate-card spans held in memory, with optional premiums per partition.
+"""A price book over rate-card spans held in memory, with premiums per partition (fractions).
 
 The portal prices from the catalogue's rate cards (`defaults.CataloguePrices`); this one serves
 tests, benchmarks and the demo's synthetic usage, on the same core rules (`price_on`).
@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from aisc.core.catalogue.rates import RateSpan, check_rate_cards, price_on
+from aisc.core.units import round_money
 
 
 class SpanPrices:
@@ -22,5 +23,7 @@ class SpanPrices:
         self.premiums = dict(premiums or {})
 
     def price(self, chip: str, partition: str, day: dt.date) -> Decimal:
-        """List price on the day, plus the partition's premium (HK$ per GPU-hour)."""
-        return price_on(self.spans, chip, day) + self.premiums.get(partition, Decimal(0))
+        """List price on the day × (1 + the partition's premium), rounded to the cent once, as the
+        catalogue's `prices.price` does."""
+        premium = self.premiums.get(partition, Decimal(0))
+        return round_money(price_on(self.spans, chip, day) * (1 + premium))

@@ -40,7 +40,7 @@ def prices() -> SpanPrices:
             RateSpan("h800", dt.date(2026, 4, 1), None, Decimal("18")),
             RateSpan("h100", dt.date(2026, 1, 1), None, Decimal("22")),
         ],
-        premiums={"dedicated": Decimal("2")},
+        premiums={"dedicated": Decimal("0.10")},
     )
 
 
