@@ -80,12 +80,19 @@ def main() -> None:
     parsed = parse_sacct(text, cluster="aisc", tz=HK)
     t1 = time.perf_counter()
     report = actions.do_ingest(
-        parsed, source_key("bench", text), directory=directory, prices=prices, tz=HK,
+        parsed,
+        source_key("bench", text),
+        directory=directory,
+        prices=prices,
+        tz=HK,
         batch_size=args.batch,
     )
     t2 = time.perf_counter()
     period = actions.do_close_period(
-        Month(2026, 3), directory=directory, prices=prices, tz=HK,
+        Month(2026, 3),
+        directory=directory,
+        prices=prices,
+        tz=HK,
         clock=FrozenClock(dt.datetime(2026, 5, 1, tzinfo=dt.UTC)),
     )
     t3 = time.perf_counter()
