@@ -26,6 +26,7 @@ AISC_APPS = [
     "aisc.web.notify",
     "aisc.web.portal",
     "aisc.web.catalogue",
+    "aisc.web.allocations",
 ]
 
 INSTALLED_APPS = [
