@@ -133,8 +133,15 @@ def do_create_allocation(new: NewAllocation, *, acting_user: User | None) -> All
     return allocation
 
 
+def locked(allocation: Allocation) -> Allocation:
+    """The row as stored now, locked until the transaction ends: decisions never act on a
+    stale copy of the status or dates."""
+    return Allocation.objects.select_for_update().get(pk=allocation.pk)
+
+
 @transaction.atomic
 def do_transition(allocation: Allocation, event: str, *, acting_user: User | None) -> Allocation:
+    allocation = locked(allocation)
     before = facts(allocation)
     allocation.status = lifecycle.transition(allocation.status, event).value
     allocation.save(update_fields=["status"])
@@ -148,6 +155,7 @@ def do_release_tranche(
     allocation: Allocation, seq: int, gpu_hours: Decimal, *, acting_user: User | None
 ) -> AllocationLine:
     """Make a tranche spendable; its GPU-hours reach Slurm's budget at the next sync."""
+    allocation = locked(allocation)
     before = facts(allocation)
     line = allocation.lines.filter(tranche_seq=seq).first()
     if line is None:
@@ -264,6 +272,7 @@ def do_decide_change(
     request: ChangeRequest, *, approve: bool, note: str, acting_user: User
 ) -> ChangeRequest:
     """An operator approves (the change takes effect, within capacity) or rejects it."""
+    request.allocation = locked(request.allocation)
     before = _request_facts(request)
     request.status = lifecycle.decide(request.status, "approve" if approve else "reject").value
     if approve:
