@@ -10,20 +10,23 @@ import pytest
 from typer.testing import CliRunner
 
 from aisc.cli.main import app
+from aisc.web.accounts.models import Organisation
 from aisc.web.catalogue import demo as catalogue_demo
-from aisc.web.demo import DemoReport, people
+from aisc.web.demo import DemoReport
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def demo_allocations(settings: Any, tmp_path: Path, transactional_db: Any) -> None:
+def demo_allocations(settings: Any, tmp_path: Path, db: Any) -> None:
     settings.AISC_EMBEDDED_SLURM_STATE = str(tmp_path / "slurm.json")
     settings.AISC_CLUSTER = "embedded"
     from aisc.web.allocations import demo
 
     report = DemoReport()
-    people.load(report)
+    # the demo's two commercial tenants, without the demo's users (password hashing is slow)
+    for code in ("VBK-DEMO", "TRM-DEMO"):
+        Organisation.objects.create(name_en=code, kind="enterprise", registration_code=code)
     catalogue_demo.load(report)
     demo.load(report)
 
