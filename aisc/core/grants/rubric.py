@@ -133,7 +133,7 @@ def check_scores(rubric: Sequence[Criterion], scores: Mapping[str, int]) -> None
 def weighted_total(rubric: Sequence[Criterion], scores: Mapping[str, int]) -> Decimal:
     """The review's total on a 0-100 scale: sum of weight × score / SCORE_MAX."""
     check_scores(rubric, scores)
-    raw = sum(Decimal(c.weight) * scores[c.code] for c in rubric) / SCORE_MAX
+    raw = sum((Decimal(c.weight) * scores[c.code] for c in rubric), Decimal(0)) / SCORE_MAX
     return raw.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
