@@ -24,6 +24,7 @@ AISC_APPS = [
     "aisc.web.audit",
     "aisc.web.outbox",
     "aisc.web.portal",
+    "aisc.web.grants",
 ]
 
 INSTALLED_APPS = [
