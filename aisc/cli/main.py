@@ -18,6 +18,7 @@ app = typer.Typer(
 GROUPS: list[tuple[str, str]] = [
     ("demo", "aisc.cli.demo"),
     ("audit", "aisc.cli.audit"),
+    ("estimate", "aisc.cli.estimate"),
 ]
 
 for _name, _module in GROUPS:

@@ -1,0 +1,220 @@
+"""Job-level usage from `sacct --parsable2` (or a CSV export of the same fields).
+
+Jobs, not steps: the arguments ask for allocations only (`-X`) and the parser skips any step line
+(`123.batch`, `123.0`) it still meets. GPUs come from typed TRES, `gres/gpu:h800=2` (Slurm 22.05
+prints both `gres/gpu=2` and `gres/gpu:h800=2`; see ../shared/slurm/REPORT.md §8). A malformed line
+never stops the rest: it goes to the rejects report with its line number and the rule it broke.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zoneinfo
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from aisc.core.errors import AiscError, RuleViolation
+from aisc.core.metering.records import UsageRecord, normal_state
+
+FIELDS: tuple[str, ...] = (
+    "JobID",
+    "Cluster",
+    "Account",
+    "User",
+    "Partition",
+    "State",
+    "Submit",
+    "Start",
+    "Elapsed",
+    "AllocTRES",
+)
+CSV_FIELDS: dict[str, str] = {
+    "job_id": "JobID",
+    "cluster": "Cluster",
+    "account": "Account",
+    "user": "User",
+    "partition": "Partition",
+    "state": "State",
+    "submit": "Submit",
+    "start": "Start",
+    "elapsed": "Elapsed",
+    "alloc_tres": "AllocTRES",
+}
+_ELAPSED = re.compile(r"^(?:(\d+)-)?(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.\d+)?$")
+_JOB_ID = re.compile(r"^\d+(?:_\d+|_\[[^\]]*\]|\+\d+)?$")
+_STEP = re.compile(r"^\d+(?:_\d+|\+\d+)?\.[\w-]+$")
+_NO_TIME = {"", "Unknown", "None", "N/A"}
+
+
+def sacct_args(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) -> list[str]:
+    """Arguments for the adapter's raw `sacct(args)` runner: every user's jobs in the window."""
+    if until <= since:
+        raise RuleViolation("until: must be later than --since", field="until")
+    fmt = "%Y-%m-%dT%H:%M:%S"
+    return [
+        "--allusers",
+        "--allocations",
+        "--duplicates",
+        "--parsable2",
+        f"--starttime={since.astimezone(tz).strftime(fmt)}",
+        f"--endtime={until.astimezone(tz).strftime(fmt)}",
+        f"--format={','.join(FIELDS)}",
+    ]
+
+
+@dataclass(frozen=True)
+class Reject:
+    line_no: int
+    line: str
+    message: str
+
+
+@dataclass
+class Parsed:
+    records: list[UsageRecord] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    steps_skipped: int = 0
+
+
+def parse_elapsed(text: str) -> int:
+    """'[D-]HH:MM:SS' or 'MM:SS' → seconds; a negative or garbled time is refused."""
+    value = text.strip()
+    if value.startswith("-"):
+        raise RuleViolation(f"elapsed: must not be negative (got {text!r})", field="elapsed")
+    match = _ELAPSED.match(value)
+    if not match:
+        raise RuleViolation(f"elapsed: must look like [D-]HH:MM:SS (got {text!r})", field="elapsed")
+    days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+def parse_time(text: str, tz: zoneinfo.ZoneInfo, name: str) -> dt.datetime | None:
+    """sacct prints the cluster's local time without an offset; a CSV may carry one."""
+    value = text.strip()
+    if value in _NO_TIME:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise RuleViolation(
+            f"{name}: must be a time like 2026-03-01T09:30:00 (got {text!r})", field=name
+        ) from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(dt.UTC)
+
+
+def parse_gpus(tres: str) -> tuple[tuple[str, int], ...]:
+    """Typed GPUs from AllocTRES; untyped GPUs cannot be priced, so they are refused."""
+    typed: dict[str, int] = {}
+    untyped = 0
+    for part in filter(None, (p.strip() for p in tres.split(","))):
+        name, sep, count = part.partition("=")
+        if not sep or (name.startswith("gres/gpu") and not count.isdigit()):
+            raise RuleViolation(f"alloc_tres: {part!r} is not NAME=COUNT", field="alloc_tres")
+        if name.startswith("gres/gpu:"):
+            chip = name.removeprefix("gres/gpu:")
+            typed[chip] = typed.get(chip, 0) + int(count)
+        elif name == "gres/gpu":
+            untyped = int(count)
+    if untyped > sum(typed.values()):
+        raise RuleViolation(
+            f"alloc_tres: {untyped} GPU(s) without a type (gres/gpu:TYPE); unknown chip",
+            field="alloc_tres",
+        )
+    return tuple(sorted((c, n) for c, n in typed.items() if n > 0))
+
+
+def record_from(row: Mapping[str, str], cluster: str, tz: zoneinfo.ZoneInfo) -> UsageRecord:
+    job_id = row["JobID"].strip()
+    if not _JOB_ID.match(job_id):
+        raise RuleViolation(f"job_id: {job_id!r} is not a Slurm job id", field="job_id")
+    submit = parse_time(row["Submit"], tz, "submit")
+    if submit is None:
+        raise RuleViolation("submit: every job has a submit time", field="submit")
+    return UsageRecord(
+        cluster=(row.get("Cluster") or cluster).strip(),
+        job_id=job_id,
+        submit=submit,
+        start=parse_time(row["Start"], tz, "start"),
+        elapsed_seconds=parse_elapsed(row["Elapsed"]),
+        account=row["Account"].strip(),
+        user=row["User"].strip(),
+        partition=row["Partition"].strip(),
+        state=normal_state(row["State"]),
+        gpus=parse_gpus(row["AllocTRES"]),
+    )
+
+
+def _collect(
+    rows: Iterable[tuple[int, str, Mapping[str, str] | str]],
+    cluster: str,
+    tz: zoneinfo.ZoneInfo,
+) -> Parsed:
+    result = Parsed()
+    for line_no, line, row in rows:
+        if isinstance(row, str):
+            result.rejects.append(Reject(line_no, line, row))
+        elif _STEP.match(row["JobID"].strip()):
+            result.steps_skipped += 1
+        else:
+            try:
+                result.records.append(record_from(row, cluster, tz))
+            except AiscError as exc:
+                result.rejects.append(Reject(line_no, line, exc.message))
+    return result
+
+
+def _sacct_rows(text: str) -> Iterator[tuple[int, str, Mapping[str, str] | str]]:
+    header: tuple[str, ...] = FIELDS
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = line.split("|")
+        if cells[0] == "JobID":
+            header = tuple(cells)
+            missing = set(FIELDS) - set(header) - {"Cluster"}
+            if missing:
+                raise RuleViolation(
+                    f"header: sacct output lacks {', '.join(sorted(missing))}", field="header"
+                )
+            continue
+        if len(cells) != len(header):
+            yield (
+                line_no,
+                line,
+                f"line: {len(cells)} fields, expected {len(header)} ({'|'.join(header)})",
+            )
+            continue
+        yield line_no, line, dict(zip(header, cells, strict=True))
+
+
+def parse_sacct(text: str, cluster: str, tz: zoneinfo.ZoneInfo) -> Parsed:
+    """Parse `sacct --parsable2` output (header optional, then the FIELDS order is assumed)."""
+    return _collect(_sacct_rows(text), cluster, tz)
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, str, Mapping[str, str] | str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = set(CSV_FIELDS) - set(reader.fieldnames or ()) - {"cluster"}
+    if missing:
+        raise RuleViolation(f"header: the CSV lacks {', '.join(sorted(missing))}", field="header")
+    for row in reader:
+        line_no = reader.line_num
+        if None in row or any(v is None for v in row.values()):
+            yield line_no, ",".join(str(v) for v in row.values()), "line: wrong number of fields"
+            continue
+        yield (
+            line_no,
+            ",".join(row.values()),
+            {CSV_FIELDS[k]: v for k, v in row.items() if k in CSV_FIELDS},
+        )
+
+
+def parse_csv(text: str, cluster: str, tz: zoneinfo.ZoneInfo) -> Parsed:
+    """A CSV with the columns job_id, [cluster], account, user, partition, state, submit, start,
+    elapsed, alloc_tres (the same meanings as the sacct fields)."""
+    return _collect(_csv_rows(text), cluster, tz)

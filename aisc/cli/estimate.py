@@ -1,0 +1,93 @@
+"""`aisc estimate`: the compute-need estimator on the command line (pure core, no database)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from aisc.cli import boot
+
+app = typer.Typer(help="Estimate the GPU-hours a training or inference job needs.")
+
+
+class WorkloadChoice(StrEnum):
+    pretrain = "pretrain"
+    finetune = "finetune"
+    peft = "peft"
+    inference = "inference"
+
+
+@app.callback(invoke_without_command=True)
+def estimate(
+    params: float = typer.Option(..., "--params", help="Parameters N, e.g. 7e9."),
+    tokens: float = typer.Option(..., "--tokens", help="Dataset tokens D (or tokens served)."),
+    chip: str = typer.Option(..., "--chip", help="Chip code, e.g. h800."),
+    active_params: float | None = typer.Option(
+        None, "--active-params", help="Active parameters per token (MoE)."
+    ),
+    epochs: float = typer.Option(1.0, "--epochs", help="Passes over the dataset."),
+    seq_len: int | None = typer.Option(
+        None, "--seq-len", help="Sequence length; adds the attention term."
+    ),
+    precision: str = typer.Option("bf16", "--precision", help="fp64 fp32 tf32 bf16 fp16 fp8."),
+    workload: Annotated[
+        WorkloadChoice, typer.Option("--workload", help="What the job does.")
+    ] = WorkloadChoice.pretrain,
+    mfu: float | None = typer.Option(None, "--mfu", help="Assumed MFU; default per workload."),
+    request_gpus: int | None = typer.Option(None, "--request-gpus", help="GPUs requested."),
+    request_months: float | None = typer.Option(None, "--request-months", help="Months requested."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """FLOPs = k·N·D; GPU-hours = FLOPs / (peak x MFU x 3600); the request beside it."""
+    from aisc.core.errors import AiscError
+    from aisc.core.estimate import EstimateInput, Workload
+    from aisc.core.estimate import estimate as run_estimate
+
+    try:
+        result = run_estimate(
+            EstimateInput(
+                params=params,
+                tokens=tokens,
+                chip=chip,
+                precision=precision,
+                workload=Workload(workload.value),
+                active_params=active_params,
+                epochs=epochs,
+                seq_len=seq_len,
+                mfu=mfu,
+                request_gpus=request_gpus,
+                request_months=request_months,
+            )
+        )
+    except AiscError as exc:
+        boot.fail(f"--{(exc.field or 'input').replace('_', '-')}: {exc.message}")
+        return
+    body = result.as_dict()
+    if as_json:
+        typer.echo(json.dumps(body, indent=2))
+        return
+    typer.echo(_readable(body))
+
+
+def _readable(body: dict[str, object]) -> str:
+    lines = [
+        f"FLOPs           {body['flops']:.3e}  (k = {body['k']}, {body['workload']})",
+        f"peak            {body['peak_tflops']} TFLOPS {str(body['precision']).upper()} dense "
+        f"on {body['chip']}",
+        f"MFU             {body['mfu']}  (band {body['mfu_band']})",
+        f"GPU-hours       {body['gpu_hours']:,}",
+        f"node-days       {body['node_days']:,}  (8-GPU nodes)",
+    ]
+    if "requested_gpu_hours" in body:
+        lines += [
+            f"requested       {body['requested_gpu_hours']:,} GPU-hours",
+            f"ratio           {body['ratio']}  (requested / estimated)",
+            f"implied MFU     {body['implied_mfu']}",
+        ]
+    flags = body["flags"]
+    assert isinstance(flags, list)
+    lines += [f"flag            {flag['code']}: {flag['message']}" for flag in flags]
+    return "\n".join(lines)

@@ -1,0 +1,108 @@
+"""The compute-need estimator: FLOPs, GPU-hours at peak x MFU, node-days, and the request beside it.
+
+GPU-hours = FLOPs / (peak(chip, precision) x MFU x 3600), domain-facts §3.1 and §3.5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aisc.core.catalogue.chips import chip, peak_tflops
+from aisc.core.estimate.compare import (
+    Flag,
+    memory_flags,
+    mfu_flags,
+    request_flags,
+    requested_gpu_hours,
+    yardstick_flags,
+)
+from aisc.core.estimate.flops import K, flops
+from aisc.core.estimate.inputs import EstimateInput
+from aisc.core.estimate.mfu import BANDS, MfuBand, Workload
+
+__all__ = ["Estimate", "EstimateInput", "Flag", "Workload", "estimate"]
+
+
+@dataclass(frozen=True)
+class Request:
+    gpu_hours: float
+    ratio: float  # requested / estimated
+    implied_mfu: float
+
+
+@dataclass(frozen=True)
+class Estimate:
+    inputs: EstimateInput
+    k: int
+    flops: float
+    peak_tflops: float
+    mfu: float
+    band: MfuBand
+    gpu_hours: float
+    node_days: float
+    request: Request | None
+    flags: list[Flag] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape shared by the CLI, the API and the live form."""
+        body: dict[str, Any] = {
+            "chip": self.inputs.chip,
+            "precision": self.inputs.precision,
+            "workload": self.inputs.workload.value,
+            "k": self.k,
+            "flops": self.flops,
+            "peak_tflops": self.peak_tflops,
+            "mfu": self.mfu,
+            "mfu_band": [self.band.low, self.band.high],
+            "gpu_hours": round(self.gpu_hours, 1),
+            "node_days": round(self.node_days, 2),
+            "flags": [{"code": f.code, "message": f.message} for f in self.flags],
+        }
+        if self.request is not None:
+            body["requested_gpu_hours"] = round(self.request.gpu_hours, 1)
+            body["ratio"] = round(self.request.ratio, 3)
+            body["implied_mfu"] = round(self.request.implied_mfu, 4)
+        return body
+
+
+def estimate(given: EstimateInput) -> Estimate:
+    band = BANDS[given.workload]
+    mfu = band.default if given.mfu is None else given.mfu
+    peak = peak_tflops(given.chip, given.precision)
+    total = flops(given.workload, given.n_active, given.processed_tokens, given.seq_len)
+    gpu_hours = total / (peak * 1e12 * mfu * 3600)
+    request = _compare(given, total, peak, gpu_hours)
+    return Estimate(
+        inputs=given,
+        k=K[given.workload],
+        flops=total,
+        peak_tflops=peak,
+        mfu=mfu,
+        band=band,
+        gpu_hours=gpu_hours,
+        node_days=gpu_hours / (given.gpus_per_node * 24),
+        request=request,
+        flags=_flags(given, mfu, band, gpu_hours, request),
+    )
+
+
+def _compare(given: EstimateInput, total: float, peak: float, gpu_hours: float) -> Request | None:
+    if given.request_gpus is None or given.request_months is None:
+        return None
+    requested = requested_gpu_hours(given.request_gpus, given.request_months)
+    implied = total / (peak * 1e12 * requested * 3600)
+    return Request(requested, requested / gpu_hours, implied)
+
+
+def _flags(
+    given: EstimateInput, mfu: float, band: MfuBand, gpu_hours: float, request: Request | None
+) -> list[Flag]:
+    flags = mfu_flags(mfu, band)
+    if request is None:
+        return flags + yardstick_flags(gpu_hours, "the estimate")
+    flags += request_flags(request.implied_mfu, band, request.gpu_hours)
+    assert given.request_gpus is not None  # a request always has its GPUs
+    return flags + memory_flags(
+        given.workload, given.params, given.request_gpus, chip(given.chip).memory_gb
+    )

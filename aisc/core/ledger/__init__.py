@@ -1,0 +1,1 @@
+"""Double-entry fund ledger: accounts, balanced entries with idempotency keys, reversals, views."""

@@ -1,0 +1,1 @@
+"""Usage metering: job records with typed GPU TRES, corrections, splitting at period boundaries."""

@@ -1,0 +1,60 @@
+import json
+
+from typer.testing import CliRunner
+
+from aisc.cli.main import app
+
+runner = CliRunner()
+ACCEPTANCE = ["estimate", "--params", "7e9", "--tokens", "1e12", "--chip", "h800"]
+ACCEPTANCE += ["--precision", "bf16", "--workload", "pretrain", "--json"]
+
+
+def test_the_acceptance_example_prints_about_29500_gpu_hours_at_40_percent_mfu() -> None:
+    result = runner.invoke(app, [*ACCEPTANCE, "--mfu", "0.4"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert abs(body["gpu_hours"] - 29_500) < 100
+    assert {"flops", "gpu_hours", "node_days", "mfu", "flags"} <= set(body)
+
+
+def test_json_with_a_request_carries_requested_hours_ratio_and_implied_mfu() -> None:
+    args = [*ACCEPTANCE, "--request-gpus", "16", "--request-months", "6"]
+    body = json.loads(runner.invoke(app, args).output)
+    assert body["requested_gpu_hours"] == 70_080
+    assert body["ratio"] > 2
+    assert body["implied_mfu"] < 0.25
+    assert [flag["code"] for flag in body["flags"]] == ["over_request"]
+
+
+def test_every_flag_of_the_issue_is_accepted() -> None:
+    args = ["estimate", "--params", "671e9", "--active-params", "37e9", "--tokens", "1e9"]
+    args += ["--epochs", "2", "--seq-len", "8192", "--chip", "h800", "--precision", "fp8"]
+    args += ["--workload", "inference", "--mfu", "0.1"]
+    args += ["--request-gpus", "8", "--request-months", "1", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["workload"] == "inference"
+
+
+def test_the_readable_output_shows_the_estimate_beside_the_request() -> None:
+    args = ["estimate", "--params", "7e9", "--tokens", "1e12", "--chip", "h800"]
+    result = runner.invoke(app, [*args, "--request-gpus", "8", "--request-months", "3"])
+    assert result.exit_code == 0
+    assert "GPU-hours       33,690.5" in result.output
+    assert "flag            unrealistic" in result.output
+
+
+def test_bad_input_exits_2_naming_the_flag_and_the_rule() -> None:
+    result = runner.invoke(
+        app, ["estimate", "--params", "-7e9", "--tokens", "1e12", "--chip", "h800"]
+    )
+    assert result.exit_code == 2
+    assert "--params: params must be between" in result.output
+
+
+def test_an_unknown_chip_is_named() -> None:
+    result = runner.invoke(
+        app, ["estimate", "--params", "7e9", "--tokens", "1e12", "--chip", "v100"]
+    )
+    assert result.exit_code == 2
+    assert "--chip: unknown chip 'v100'" in result.output
