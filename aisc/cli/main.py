@@ -18,6 +18,7 @@ app = typer.Typer(
 GROUPS: list[tuple[str, str]] = [
     ("demo", "aisc.cli.demo"),
     ("audit", "aisc.cli.audit"),
+    ("notify", "aisc.cli.notify"),
     ("estimate", "aisc.cli.estimate"),
 ]
 
@@ -25,6 +26,7 @@ for _name, _module in GROUPS:
     app.add_typer(importlib.import_module(_module).app, name=_name)
 
 importlib.import_module("aisc.cli.server").register(app)
+importlib.import_module("aisc.cli.worker").register(app)
 
 
 def run() -> None:

@@ -23,6 +23,7 @@ AISC_APPS = [
     "aisc.web.accounts",
     "aisc.web.audit",
     "aisc.web.outbox",
+    "aisc.web.notify",
     "aisc.web.portal",
     "aisc.web.grants",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -94,6 +95,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     roles = models.ManyToManyField(Role, blank=True, related_name="users")
+    language = models.CharField(
+        _("language of mails"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
     digest_mail = models.BooleanField(
         _("daily digest instead of one mail per event"), default=False
     )

@@ -1,7 +1,7 @@
 """Enqueue side effects inside a transaction; drain them later with retries and backoff.
 
 A mail server or Slurm that is down delays the effect, never loses it, and never fails the
-user's request.
+user's request. Delivery is at least once: a handler must tolerate running twice.
 """
 
 from __future__ import annotations
@@ -38,26 +38,50 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def drain(limit: int = 200) -> tuple[int, int]:
-    """Run due messages once each. Returns (sent, failed)."""
-    sent = failed = 0
-    now = timezone.now()
-    due = OutboxMessage.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now)[:limit]
-    for message in due:
-        fn = _handlers.get(message.kind)
+def _handle(message: OutboxMessage) -> None:
+    fn = _handlers.get(message.kind)
+    if fn is None:
+        raise LookupError(f"no handler registered for outbox kind {message.kind!r}")
+    # A savepoint: a failing handler's own writes roll back, the attempt count stays.
+    with transaction.atomic():
+        fn(message.payload)
+
+
+def run_next(now: dt.datetime) -> bool | None:
+    """Claim and run the oldest due message. True = sent, False = failed, None = nothing due.
+
+    The claim is a row lock that other workers skip (PostgreSQL), so two workers never run the
+    same message at once; SQLite has one writer at a time anyway.
+    """
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True, next_attempt_at__lte=now)
+            .order_by("id")
+            .first()
+        )
+        if message is None:
+            return None
+        message.attempts += 1
         try:
-            if fn is None:
-                raise LookupError(f"no handler registered for outbox kind {message.kind!r}")
-            fn(message.payload)
+            _handle(message)
         except Exception as exc:
-            message.attempts += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             message.next_attempt_at = now + backoff(message.attempts)
             message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            failed += 1
-        else:
-            message.attempts += 1
-            message.sent_at = timezone.now()
-            message.save(update_fields=["attempts", "sent_at"])
-            sent += 1
+            return False
+        message.sent_at = timezone.now()
+        message.save(update_fields=["attempts", "sent_at"])
+        return True
+
+
+def drain(limit: int = 200) -> tuple[int, int]:
+    """Run due messages once each, at most `limit`. Returns (sent, failed)."""
+    sent = failed = 0
+    now = timezone.now()
+    for _ in range(limit):
+        outcome = run_next(now)
+        if outcome is None:
+            break
+        sent, failed = (sent + 1, failed) if outcome else (sent, failed + 1)
     return sent, failed

@@ -22,3 +22,16 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class TaskRun(models.Model):
+    """When each periodic task of `aisc worker` is next due; shared by every worker process."""
+
+    name = models.CharField(max_length=80, primary_key=True)
+    due_at = models.DateTimeField(default=timezone.now)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name

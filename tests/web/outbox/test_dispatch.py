@@ -1,0 +1,111 @@
+"""The outbox: written with the change, delivered later, retried with backoff, never lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from aisc.web.outbox import dispatch
+from aisc.web.outbox.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+calls: list[dict[str, Any]] = []
+
+
+@pytest.fixture(autouse=True)
+def handlers() -> Iterator[None]:
+    calls.clear()
+
+    @dispatch.handler("test.ok")
+    def ok(payload: dict[str, Any]) -> None:
+        calls.append(payload)
+
+    @dispatch.handler("test.down")
+    def down(payload: dict[str, Any]) -> None:
+        OutboxMessage.objects.create(kind="test.written-by-failing-handler", payload={})
+        raise ConnectionError("server down")
+
+    yield
+    dispatch._handlers.pop("test.ok")
+    dispatch._handlers.pop("test.down")
+
+
+def enqueue(kind: str, payload: dict[str, Any]) -> OutboxMessage:
+    with transaction.atomic():
+        return dispatch.enqueue(kind, payload)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enqueue_outside_a_transaction_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="inside the do_\\* action's transaction"):
+        dispatch.enqueue("test.ok", {})
+
+
+def test_a_rolled_back_change_leaves_no_side_effect_behind() -> None:
+    def change_and_fail() -> None:
+        with transaction.atomic():
+            dispatch.enqueue("test.ok", {"n": 1})
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        change_and_fail()
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_drain_runs_each_due_message_once_and_marks_it_sent() -> None:
+    first = enqueue("test.ok", {"n": 1})
+    enqueue("test.ok", {"n": 2})
+    assert dispatch.drain() == (2, 0)
+    assert calls == [{"n": 1}, {"n": 2}]
+    first.refresh_from_db()
+    assert first.sent_at is not None
+    assert first.attempts == 1
+    assert dispatch.drain() == (0, 0)
+    assert len(calls) == 2
+
+
+def test_a_failing_handler_is_retried_later_and_its_own_writes_roll_back() -> None:
+    message = enqueue("test.down", {})
+    assert dispatch.drain() == (0, 1)
+    message.refresh_from_db()
+    assert message.sent_at is None
+    assert message.attempts == 1
+    assert message.last_error == "ConnectionError: server down"
+    assert message.next_attempt_at > timezone.now() + dt.timedelta(seconds=25)
+    assert not OutboxMessage.objects.filter(kind="test.written-by-failing-handler").exists()
+    # Not due yet, so the next pass leaves it alone.
+    assert dispatch.drain() == (0, 0)
+
+
+def test_a_message_comes_through_once_the_server_is_back() -> None:
+    message = enqueue("test.down", {"n": 7})
+    dispatch.drain()
+    dispatch.handler("test.down")(calls.append)
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    assert dispatch.drain() == (1, 0)
+    assert calls == [{"n": 7}]
+
+
+def test_a_message_of_an_unknown_kind_fails_naming_the_kind() -> None:
+    message = enqueue("test.nobody", {})
+    assert dispatch.drain() == (0, 1)
+    message.refresh_from_db()
+    assert "no handler registered for outbox kind 'test.nobody'" in message.last_error
+
+
+def test_drain_stops_at_its_limit() -> None:
+    for n in range(3):
+        enqueue("test.ok", {"n": n})
+    assert dispatch.drain(limit=2) == (2, 0)
+    assert dispatch.drain(limit=2) == (1, 0)
+
+
+@pytest.mark.parametrize(("attempts", "seconds"), [(0, 30), (1, 30), (2, 60), (3, 120), (20, 3600)])
+def test_backoff_doubles_from_thirty_seconds_up_to_an_hour(attempts: int, seconds: int) -> None:
+    assert dispatch.backoff(attempts) == dt.timedelta(seconds=seconds)
