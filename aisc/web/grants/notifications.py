@@ -4,11 +4,12 @@ each user's choice of a daily digest."""
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from aisc.web import notify
 
 if TYPE_CHECKING:
     from aisc.web.accounts.models import User
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
 
 
 def _send(user: User, subject: str | Promise, template: str, context: dict[str, Any]) -> None:
-    # Looked up when sending: aisc.web.notify (the "found" engineer's) may land after this app.
-    notify = importlib.import_module("aisc.web.notify")
     notify.send(user, subject, f"grants/mail/{template}", context)
 
 

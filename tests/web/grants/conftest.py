@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 
 from aisc.web.accounts.models import Organisation, User
-from aisc.web.grants import actions, notifications, pricing
+from aisc.web.grants import actions, pricing
 from aisc.web.grants.models import Application, Call, Document, Review, Scheme
+from aisc.web.notify import mailing
+from aisc.web.outbox.models import OutboxMessage
 
+STATUS_MAIL = "Your application changed status"
 LIST_PRICE = Decimal("20")  # HK$ per H800 GPU-hour, the reference list price of facts §4.2
 
 
@@ -29,15 +32,18 @@ def price(monkeypatch: pytest.MonkeyPatch) -> Decimal:
     return LIST_PRICE
 
 
-@pytest.fixture(autouse=True)
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """(recipient, template) of each mail the grants domain asked to send."""
-    mails: list[tuple[str, str]] = []
+Mails = Callable[[], list[tuple[str, str]]]
 
-    def capture(user: User, subject: object, template: str, context: dict[str, Any]) -> None:
-        mails.append((user.email, template))
 
-    monkeypatch.setattr(notifications, "_send", capture)
+@pytest.fixture
+def sent(db: Any) -> Mails:
+    """(recipient, subject) of each mail queued in the outbox so far, in order."""
+
+    def mails() -> list[tuple[str, str]]:
+        rows = OutboxMessage.objects.filter(kind=mailing.KIND).order_by("id")
+        users = dict(User.objects.values_list("pk", "email"))
+        return [(users[m.payload["user_id"]], m.payload["subject"]) for m in rows]
+
     return mails
 
 

@@ -10,7 +10,7 @@ from aisc.web.grants import actions
 from aisc.web.grants.actions.applications import missing
 from aisc.web.grants.models import Application, Call
 
-from .conftest import attach, complete_fields
+from .conftest import STATUS_MAIL, Mails, attach, complete_fields
 
 
 def test_a_draft_saves_as_you_go_with_only_a_title(
@@ -84,11 +84,11 @@ def test_an_inference_request_gives_tokens_served_instead_of_training_tokens(
 
 
 def test_a_complete_application_is_submitted_audited_and_the_applicant_told(
-    submitted: Application, applicant: User, sent: list[tuple[str, str]]
+    submitted: Application, applicant: User, sent: Mails
 ) -> None:
     assert submitted.status == "submitted"
     assert submitted.submitted_at is not None
-    assert ("applicant@example.hk", "status_changed.txt") in sent
+    assert ("applicant@example.hk", STATUS_MAIL) in sent()
     event = AuditEvent.objects.get(verb="grants.application.submit")
     assert (event.before, event.after) == ({"status": "draft"}, {"status": "submitted"})
 

@@ -8,6 +8,8 @@ from aisc.web.grants import actions
 from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.models import Application, Award
 
+from .conftest import Mails
+
 
 @pytest.fixture
 def award(reviewed: Application, committee: User) -> Award:
@@ -28,11 +30,11 @@ def active(award: Award, committee: User) -> Award:
 
 
 def test_publication_makes_the_award_active_and_tells_the_grantee(
-    active: Award, sent: list[tuple[str, str]]
+    active: Award, sent: Mails
 ) -> None:
     assert active.status == "active"
     assert active.published_at is not None
-    assert ("applicant@example.hk", "award_published.txt") in sent
+    assert ("applicant@example.hk", "Your award has been published") in sent()
 
 
 def test_reports_are_due_only_on_a_published_award(award: Award, applicant: User) -> None:
@@ -51,7 +53,7 @@ def test_it_refuses_an_empty_report_or_an_unknown_kind(active: Award, applicant:
 
 
 def test_an_accepted_progress_report_releases_the_next_tranche(
-    active: Award, applicant: User, secretariat: User, sent: list[tuple[str, str]]
+    active: Award, applicant: User, secretariat: User, sent: Mails
 ) -> None:
     got: list[Any] = []
     from aisc.web.grants.signals import tranche_released
@@ -69,7 +71,7 @@ def test_an_accepted_progress_report_releases_the_next_tranche(
         tranche_released.disconnect(listen)
     assert got == [2]
     assert all(t.released_at is not None for t in active.tranches.all())
-    assert ("applicant@example.hk", "report_decided.txt") in sent
+    assert ("applicant@example.hk", "Your report was reviewed") in sent()
     with pytest.raises(InvalidTransition):
         actions.do_accept_report(acting_user=secretariat, report=report)
 

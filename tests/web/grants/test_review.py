@@ -8,8 +8,9 @@ from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions
 from aisc.web.grants.models import Application
 from aisc.web.grants.rules import reviewer_blocked
+from aisc.web.outbox.models import OutboxMessage
 
-from .conftest import SCORES
+from .conftest import SCORES, STATUS_MAIL, Mails
 
 
 def test_screening_passes_only_when_every_item_is_met(
@@ -28,7 +29,7 @@ def test_screening_passes_only_when_every_item_is_met(
 
 
 def test_a_returned_application_carries_a_message_and_can_be_resubmitted(
-    submitted: Application, secretariat: User, applicant: User, sent: list[tuple[str, str]]
+    submitted: Application, secretariat: User, applicant: User, sent: Mails
 ) -> None:
     with pytest.raises(RuleViolation) as err:
         actions.do_screen(
@@ -47,7 +48,9 @@ def test_a_returned_application_carries_a_message_and_can_be_resubmitted(
     actions.do_update_application(acting_user=applicant, application=submitted, team="Six people.")
     actions.do_submit_application(acting_user=applicant, application=submitted)
     assert submitted.status == "submitted"
-    assert sent.count(("applicant@example.hk", "status_changed.txt")) == 3
+    assert sent().count(("applicant@example.hk", STATUS_MAIL)) == 3
+    returned = OutboxMessage.objects.filter(kind="notify.mail").order_by("id")[1]
+    assert "Attach last year's audit report." in returned.payload["body"]
 
 
 def test_it_rejects_an_ineligible_application_for_good(
@@ -68,13 +71,13 @@ def test_it_rejects_an_ineligible_application_for_good(
 
 
 def test_assigning_a_reviewer_mails_them(
-    in_review: Application, secretariat: User, reviewers: list[User], sent: list[tuple[str, str]]
+    in_review: Application, secretariat: User, reviewers: list[User], sent: Mails
 ) -> None:
     review = actions.do_assign_reviewer(
         acting_user=secretariat, application=in_review, reviewer=reviewers[0]
     )
     assert review.status == "assigned"
-    assert (reviewers[0].email, "reviewer_assigned.txt") in sent
+    assert (reviewers[0].email, "You have an application to review") in sent()
     with pytest.raises(RuleViolation, match="already assigned"):
         actions.do_assign_reviewer(
             acting_user=secretariat, application=in_review, reviewer=reviewers[0]

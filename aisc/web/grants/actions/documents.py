@@ -7,13 +7,13 @@ Limits: the AISS asks for attachments under 20 MB in all (facts §1.4); one docu
 
 from __future__ import annotations
 
-import importlib
 from pathlib import PurePath
-from typing import IO, Any
+from typing import BinaryIO
 
 from django.db import transaction
 from django.db.models import Sum
 
+from aisc.adapters.files import default_store
 from aisc.core.errors import RuleViolation
 from aisc.core.grants.workflow import EDITABLE
 from aisc.web.accounts.models import User
@@ -60,11 +60,6 @@ def check_upload(application: Application, name: str, head: bytes, size: int) ->
     return content_type
 
 
-def _store() -> Any:
-    # Looked up when used: aisc.adapters.files (the "found" engineer's) may land after this app.
-    return importlib.import_module("aisc.adapters.files").default_store()
-
-
 @transaction.atomic
 def do_upload_document(
     *,
@@ -72,7 +67,7 @@ def do_upload_document(
     application: Application,
     kind: str,
     name: str,
-    stream: IO[bytes],
+    stream: BinaryIO,
     size: int,
 ) -> Document:
     if application.state not in EDITABLE:
@@ -84,7 +79,7 @@ def do_upload_document(
     head = stream.read(16)
     stream.seek(0)
     content_type = check_upload(application, name, head, size)
-    key = _store().save(PurePath(name).name, stream, content_type)
+    key = default_store().save(PurePath(name).name, stream, content_type)
     document = Document.objects.create(
         application=application,
         kind=kind,
@@ -118,4 +113,4 @@ def do_delete_document(*, acting_user: User, document: Document) -> None:
     key = document.key
     document.delete()
     # Deleted from the store only after the row is gone for good, so a rollback loses no file.
-    transaction.on_commit(lambda: _store().delete(key))
+    transaction.on_commit(lambda: default_store().delete(key))
