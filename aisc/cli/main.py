@@ -18,6 +18,7 @@ app = typer.Typer(
 GROUPS: list[tuple[str, str]] = [
     ("demo", "aisc.cli.demo"),
     ("audit", "aisc.cli.audit"),
+    ("sim", "aisc.cli.sim"),
     ("notify", "aisc.cli.notify"),
     ("estimate", "aisc.cli.estimate"),
 ]

@@ -1,0 +1,184 @@
+"""`aisc sim run|compare`: replay a trace on a simulated cluster under one or more policies.
+
+No database. numpy, rich and matplotlib are imported inside the commands, so `aisc --help`
+stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from aisc.cli import boot
+
+if TYPE_CHECKING:
+    from aisc.core.scheduling.model import ClusterSpec
+    from aisc.core.simulation.run import SimulationResult
+    from aisc.core.simulation.traces.base import Trace
+
+app = typer.Typer(
+    help="Simulate the cluster on job traces and compare policies.", no_args_is_help=True
+)
+
+TRACE = typer.Option(None, "--trace", help="Job trace file.")
+FORMAT = typer.Option("csv", "--trace-format", help="csv, philly, gavel, swf or sacct.")
+CLUSTER = typer.Option(
+    "h800=64x8", "--cluster", help='"h800=64x8,br104=16x8" or a .toml file with partitions.'
+)
+SHARES = typer.Option("", "--shares", help='Allocation shares: "p1=3,p2=1".')
+STRICT = typer.Option(False, "--strict", help="Fail on the first malformed trace line.")
+SYNTHETIC = typer.Option(0, "--synthetic", help="Generate this many Philly-like jobs instead.")
+LOAD = typer.Option(0.8, "--load", help="Offered load of the synthetic jobs (0-1].")
+SEED = typer.Option(0, "--seed", help="Seed of the synthetic generator.")
+OUT = typer.Option(None, "--out", help="Write per-job CSV and plots to this directory.")
+PLOT = typer.Option("png", "--plot-format", help="png or svg.")
+
+
+@app.command()
+def run(
+    trace: Path | None = TRACE,
+    trace_format: str = FORMAT,
+    cluster: str = CLUSTER,
+    policy: str = typer.Option("fifo", "--policy", help="fifo, backfill, fairshare, ..."),
+    shares: str = SHARES,
+    strict: bool = STRICT,
+    synthetic: int = SYNTHETIC,
+    load: float = LOAD,
+    seed: int = SEED,
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    out: Path | None = OUT,
+    plot_format: str = PLOT,
+) -> None:
+    """Run one policy and print its figures (a progress bar goes to stderr)."""
+    from aisc.core.errors import AiscError
+
+    try:
+        spec = _cluster(cluster, shares)
+        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec)
+        result = _simulate(jobs, spec, policy)
+        if out is not None:
+            from aisc.cli.sim_output import write_run
+
+            write_run(result, out, plot_format)
+    except AiscError as exc:
+        boot.fail(exc.message)
+    _report_problems(result)
+    if as_json:
+        typer.echo(json.dumps(_public(result.summary), indent=2))
+    else:
+        _print_table([result])
+
+
+def _cluster(text: str, shares: str) -> ClusterSpec:
+    from dataclasses import replace
+
+    from aisc.core.errors import RuleViolation
+    from aisc.core.scheduling.model import cluster_from_toml, parse_cluster, parse_shares
+
+    if text.endswith(".toml"):
+        try:
+            spec = cluster_from_toml(Path(text).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise RuleViolation(
+                f"cannot read cluster file {text}: {exc.strerror}", field="cluster"
+            ) from exc
+    else:
+        spec = parse_cluster(text)
+    return replace(spec, shares={**spec.shares, **parse_shares(shares)}) if shares else spec
+
+
+def _trace(
+    path: Path | None,
+    fmt: str,
+    strict: bool,
+    synthetic: int,
+    load: float,
+    seed: int,
+    spec: ClusterSpec,
+) -> Trace:
+    from aisc.core.errors import RuleViolation
+    from aisc.core.simulation.traces import load_file
+
+    if synthetic:
+        from aisc.core.simulation.synthetic import philly_like
+
+        return philly_like(synthetic, gpus=spec.gpus, load=load, seed=seed)
+    if path is None:
+        raise RuleViolation("give --trace PATH (or --synthetic N)", field="trace")
+    return load_file(path, fmt, strict=strict)
+
+
+def _simulate(trace: Trace, spec: ClusterSpec, policy: str) -> SimulationResult:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from aisc.core.scheduling.policies import make_policy
+    from aisc.core.simulation.run import simulate
+
+    make_policy(policy, spec)  # an unknown policy fails before the bar appears
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"{policy}", total=len(trace))
+        began = time.perf_counter()
+        result = simulate(
+            trace, spec, policy, progress=lambda done: bar.update(task, completed=done)
+        )
+        result.summary["sim_wall_s"] = time.perf_counter() - began
+    result.summary.update(policy=policy, cluster=spec.describe(), trace=trace.source)
+    return result
+
+
+def _report_problems(result: SimulationResult) -> None:
+    trace = result.trace
+    for skipped in trace.skipped[:20]:
+        typer.echo(f"aisc: {trace.source}: {skipped} (skipped)", err=True)
+    if len(trace.skipped) > 20:
+        typer.echo(f"aisc: ... {len(trace.skipped) - 20} more lines skipped", err=True)
+    reasons = sorted(result.record.reasons.items())
+    for job, reason in reasons[:20]:
+        line = int(trace.line[job]) if job < len(trace) else job
+        typer.echo(f"aisc: {trace.source}: line {line}: unschedulable: {reason}", err=True)
+    if len(reasons) > 20:
+        typer.echo(f"aisc: ... {len(reasons) - 20} more jobs unschedulable", err=True)
+
+
+def _public(summary: dict[str, Any]) -> dict[str, Any]:
+    return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in summary.items()}
+
+
+ROWS = (
+    ("jobs", "jobs", "{:,.0f}"),
+    ("avg JCT (h)", "avg_jct_s", "h"),
+    ("p50 JCT (h)", "p50_jct_s", "h"),
+    ("p99 JCT (h)", "p99_jct_s", "h"),
+    ("avg wait (h)", "avg_wait_s", "h"),
+    ("bounded slowdown", "avg_bounded_slowdown", "{:,.1f}"),
+    ("utilisation", "utilization", "{:.1%}"),
+    ("fragmentation", "fragmentation", "{:.1%}"),
+    ("makespan (h)", "makespan_s", "h"),
+    ("max FTF rho", "max_ftf_rho", "{:,.1f}"),
+    ("unschedulable", "unschedulable", "{:,.0f}"),
+    ("sim wall (s)", "sim_wall_s", "{:.2f}"),
+)
+
+
+def _print_table(results: list[SimulationResult]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{results[0].summary['trace']} on {results[0].summary['cluster']}")
+    table.add_column("metric")
+    for result in results:
+        table.add_column(result.policy, justify="right")
+    for label, key, fmt in ROWS:
+        cells = [_cell(r.summary.get(key, 0.0), fmt) for r in results]
+        table.add_row(label, *cells)
+    Console().print(table)
+
+
+def _cell(value: float, fmt: str) -> str:
+    return f"{value / 3600:,.2f}" if fmt == "h" else fmt.format(value)

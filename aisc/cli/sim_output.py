@@ -1,0 +1,126 @@
+"""`--out DIR`: per-job results as CSV and plots (utilisation and queue over time, JCT CDF)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aisc.core.simulation.run import SimulationResult
+
+PLOT_FORMATS = ("png", "svg")
+
+
+def _check_format(fmt: str) -> None:
+    from aisc.core.errors import RuleViolation
+
+    if fmt not in PLOT_FORMATS:
+        raise RuleViolation(f"plot format {fmt!r} must be png or svg", field="plot_format")
+
+
+def write_run(result: SimulationResult, out: Path, fmt: str) -> list[Path]:
+    """Write jobs.csv, summary.json, timeline.FMT and jct_cdf.FMT; return the paths."""
+    _check_format(fmt)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [_write_jobs(result, out / f"{result.policy}-jobs.csv")]
+    summary = out / f"{result.policy}-summary.json"
+    summary.write_text(json.dumps(result.summary, indent=2) + "\n", encoding="utf-8")
+    paths.append(summary)
+    paths.append(_plot_timeline(result, out / f"{result.policy}-timeline.{fmt}"))
+    paths.append(plot_jct_cdf([result], out / f"{result.policy}-jct_cdf.{fmt}"))
+    return paths
+
+
+def _write_jobs(result: SimulationResult, path: Path) -> Path:
+    from aisc.core.simulation.records import Outcome
+
+    cols = result.record.columns()
+    groups = result.cluster.groups
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "job",
+                "line",
+                "project",
+                "submit_s",
+                "gpus",
+                "chip",
+                "start_s",
+                "end_s",
+                "wait_s",
+                "jct_s",
+                "preemptions",
+                "outcome",
+            ]
+        )
+        lines = result.trace.line.tolist()
+        for i in range(len(result.record)):
+            start, end, group = cols["start"][i], cols["end"][i], int(cols["group"][i])
+            submit = cols["submit"][i]
+            writer.writerow(
+                [
+                    i,
+                    lines[i] if i < len(lines) else "",
+                    result.record.project[i],
+                    f"{submit:.3f}",
+                    int(cols["gpus"][i]),
+                    groups[group].chip if group >= 0 else "",
+                    f"{start:.3f}" if start >= 0 else "",
+                    f"{end:.3f}" if end >= 0 else "",
+                    f"{start - submit:.3f}" if start >= 0 else "",
+                    f"{end - submit:.3f}" if end >= 0 else "",
+                    int(cols["preemptions"][i]),
+                    Outcome(int(cols["outcome"][i])).name.lower(),
+                ]
+            )
+    return path
+
+
+def _plot_timeline(result: SimulationResult, path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    tl = result.timeline
+    hours = np.frombuffer(tl.time) / 3600
+    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(9, 5))
+    top.step(hours, np.frombuffer(tl.allocated, dtype=np.int64) / result.cluster.gpus, where="post")
+    top.set_ylabel("GPU utilisation")
+    top.set_ylim(0, 1.05)
+    bottom.step(hours, np.frombuffer(tl.pending, dtype=np.int64), where="post", color="tab:red")
+    bottom.set_ylabel("jobs waiting")
+    bottom.set_xlabel("hours since first submission")
+    top.set_title(f"{result.policy} on {result.cluster.describe()}")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def plot_jct_cdf(results: list[SimulationResult], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, axes = plt.subplots(figsize=(7, 4.5))
+    for result in results:
+        cols = result.record.columns()
+        done = cols["end"] >= 0
+        jct = np.sort(cols["end"][done] - cols["submit"][done]) / 3600
+        if len(jct):
+            axes.plot(jct, np.arange(1, len(jct) + 1) / len(jct), label=result.policy)
+    axes.set_xscale("log")
+    axes.set_xlabel("job completion time (h, log scale)")
+    axes.set_ylabel("fraction of jobs")
+    axes.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path

@@ -1,0 +1,1 @@
+"""Scheduling: typed GPU nodes, jobs that need gangs of GPUs, and the policies ordering them."""

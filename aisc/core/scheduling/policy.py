@@ -1,0 +1,128 @@
+"""The one interface every scheduling policy implements, and the context the engine hands it.
+
+The engine tells a policy about arrivals (`submit`) and about jobs that stop (`stopped`); at each
+scheduling point it calls `schedule(ctx)`, and the policy answers by calling `ctx.start(job)`
+(and, for preemptive policies, `ctx.preempt(job)`). Placement and reservations live in the
+cluster state, so every policy respects dedicated nodes without knowing about them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from aisc.core.scheduling.model import ClusterSpec, Job
+from aisc.core.scheduling.placement import ClusterState, Placement
+
+DAY = 86_400.0
+
+
+class Context(Protocol):
+    """What a policy sees and may do at one scheduling point."""
+
+    @property
+    def now(self) -> float: ...
+
+    @property
+    def cluster(self) -> ClusterState: ...
+
+    @property
+    def freed(self) -> bool:
+        """GPUs were freed since the last scheduling point (a job ended or was preempted)."""
+        ...
+
+    def running_jobs(self) -> Iterable[Job]: ...
+
+    def start(self, job: Job, placement: Placement | None = None) -> bool:
+        """Start the job now; False if it does not fit.
+
+        Without a placement the engine places it; a given placement must already have been
+        taken with `ctx.cluster.place` (a policy that plans around reserved nodes does that).
+        """
+        ...
+
+    def preempt(self, job: Job) -> None:
+        """Stop a running job; its remaining work is kept (checkpoint and resume)."""
+        ...
+
+    def wake_at(self, time: float) -> None:
+        """Ask for a scheduling point at `time` even if nothing else happens then."""
+        ...
+
+
+@dataclass(frozen=True)
+class PolicyOptions:
+    """Tunables, with Slurm's defaults where Slurm has one (priority_multifactor, sched_config)."""
+
+    weight_age: float = 1000.0
+    weight_fairshare: float = 10_000.0
+    weight_jobsize: float = 1000.0
+    weight_qos: float = 1000.0
+    max_age_s: float = 7 * DAY  # PriorityMaxAge
+    decay_half_life_s: float = 7 * DAY  # PriorityDecayHalfLife
+    calc_period_s: float = 300.0  # PriorityCalcPeriod
+    bf_max_job_test: int = 100  # bf_max_job_test
+    qos_priority: dict[str, float] = field(default_factory=lambda: {"normal": 0.0, "high": 1.0})
+    # LAS (Tiresias): queue thresholds in attained GPU-seconds; Gavel-style rounds for hetero.
+    las_thresholds_gpu_s: tuple[float, ...] = (3600.0, 36_000.0)
+    round_s: float = 360.0
+    hetero_objective: str = "max-min"  # or "min-jct"
+
+
+class Policy:
+    """Base class: a named policy with a pending queue of its own shape."""
+
+    name = "base"
+    preemptive = False
+
+    def __init__(self, cluster: ClusterSpec, options: PolicyOptions) -> None:
+        self.spec = cluster
+        self.options = options
+
+    def submit(self, job: Job, now: float) -> None:
+        raise NotImplementedError
+
+    def schedule(self, ctx: Context) -> None:
+        raise NotImplementedError
+
+    def started(self, job: Job, now: float) -> None:
+        """A job of this policy began running (hook for usage accounting)."""
+
+    def stopped(self, job: Job, now: float) -> None:
+        """A job ended or was preempted (hook for usage accounting)."""
+
+
+class UsageMeter:
+    """GPU-seconds per project, decayed with a half-life (Slurm's PriorityDecayHalfLife).
+
+    Between events a project runs at a constant number of GPUs r; over dt its decayed usage
+    u becomes u*d + r*h/ln2*(1-d) with d = 2^(-dt/h), the exact integral of the decayed rate.
+    With no half-life (inf) usage simply accumulates.
+    """
+
+    def __init__(self, half_life_s: float = math.inf) -> None:
+        self.half_life = half_life_s
+        self.usage: dict[str, float] = {}
+        self.rate: dict[str, int] = {}
+        self.since: dict[str, float] = {}
+
+    def _bring_to(self, project: str, now: float) -> None:
+        dt = now - self.since.get(project, now)
+        used, rate = self.usage.get(project, 0.0), self.rate.get(project, 0)
+        if math.isinf(self.half_life):
+            self.usage[project] = used + rate * dt
+        else:
+            decay = 2.0 ** (-dt / self.half_life)
+            self.usage[project] = used * decay + rate * self.half_life / math.log(2) * (1 - decay)
+        self.since[project] = now
+
+    def change(self, project: str, gpus: int, now: float) -> None:
+        self._bring_to(project, now)
+        self.rate[project] = self.rate.get(project, 0) + gpus
+
+    def at(self, now: float) -> dict[str, float]:
+        for project in list(self.since):
+            self._bring_to(project, now)
+        return dict(self.usage)

@@ -1,0 +1,1 @@
+"""Trace-driven simulation: a deterministic event engine, trace loaders and metrics."""

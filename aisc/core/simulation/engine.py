@@ -1,0 +1,179 @@
+"""The event engine: a heap keyed (time, priority, sequence), no wall clock, one policy.
+
+At one instant, completions (priority 0) come before arrivals (1) and wake-ups (2), so GPUs a
+job frees are there for the jobs that arrive at the same second; the sequence number breaks the
+remaining ties in the order events were created. After every event of an instant the policy gets
+one scheduling point. Trace arrivals are read from the sorted columns with a cursor rather than
+pushed onto the heap, which keeps the heap as small as the number of running jobs.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Iterable
+
+from aisc.core.scheduling.model import ClusterSpec, Job
+from aisc.core.scheduling.placement import ClusterState, Placement
+from aisc.core.scheduling.policy import Policy
+from aisc.core.simulation.records import Outcome, RunRecord, Timeline
+from aisc.core.simulation.traces.base import Trace
+
+COMPLETION, ARRIVAL, WAKE = 0, 1, 2
+INF = math.inf
+Event = tuple[float, int, int, Job | None, int]
+
+
+class Simulator:
+    """A simulated cluster driven by one policy; deterministic for a given trace and seed."""
+
+    def __init__(self, cluster: ClusterSpec, policy: Policy, trace: Trace | None = None) -> None:
+        self.cluster = ClusterState(cluster)
+        self.policy = policy
+        self.trace = trace
+        self.now = 0.0
+        self.heap: list[Event] = []
+        self._cursor = 0
+        self._columns = trace.as_lists() if trace is not None else None
+        self._seq = len(trace) if trace is not None else 0
+        self.record = RunRecord(len(trace) if trace is not None else 0)
+        self.timeline = Timeline()
+        self.running: dict[int, Job] = {}
+        self.pending = 0
+        self._freed = False
+        self._dirty = False
+        self._wakes: set[float] = set()
+        self.on_finish: Callable[[Job], None] | None = None
+        self._chips = cluster.chips
+
+    # ---- the Context a policy sees -------------------------------------------------------
+    @property
+    def freed(self) -> bool:
+        return self._freed
+
+    def running_jobs(self) -> Iterable[Job]:
+        return self.running.values()
+
+    def start(self, job: Job, placement: Placement | None = None) -> bool:
+        if placement is None:
+            placement = self.cluster.place(job)
+            if placement is None:
+                return False
+        chip = self.cluster.groups[placement[0]].chip
+        speed = job.speed_on(chip)
+        job.placement, job.run_since, job.run_speed = placement, self.now, speed
+        if job.first_start < 0:
+            job.first_start = self.now
+        self.record.started(job, placement[0])
+        self.running[job.id] = job
+        self.pending -= 1
+        self._push(self.now + job.run_time_on(speed), COMPLETION, job, job.version)
+        self.policy.started(job, self.now)
+        return True
+
+    def preempt(self, job: Job) -> None:
+        self._stop(job)
+        job.version += 1
+        job.preemptions += 1
+        self.pending += 1
+
+    def wake_at(self, time: float) -> None:
+        if time > self.now and time not in self._wakes:
+            self._wakes.add(time)
+            self._push(time, WAKE, None, 0)
+
+    # ---- driving the simulation -------------------------------------------------------
+    def submit(self, job: Job) -> None:
+        """Add one job (the embedded cluster); it arrives at max(job.submit, now)."""
+        job.submit = max(job.submit, self.now)
+        self.record.add_job(job)
+        self._push(job.submit, ARRIVAL, job, 0)
+
+    def run(self, progress: Callable[[int], None] | None = None) -> None:
+        """Run until every job has ended; `progress(jobs_ended)` is called now and then."""
+        self.advance(INF, progress)
+
+    def advance(self, until: float, progress: Callable[[int], None] | None = None) -> None:
+        """Process every event up to and including time `until`."""
+        beat = 0
+        while True:
+            time = self._next_time()
+            if time > until or time == INF:
+                break
+            self.now = time
+            self._process_instant(time)
+            beat += 1
+            if progress is not None and beat % 4096 == 0:
+                progress(self.record.ended)
+        if until != INF and until > self.now:
+            self.now = until
+        if progress is not None:
+            progress(self.record.ended)
+
+    def _next_time(self) -> float:
+        heap_time = self.heap[0][0] if self.heap else INF
+        if self._columns is not None and self._cursor < len(self._columns.submit):
+            return min(heap_time, self._columns.submit[self._cursor])
+        return heap_time
+
+    def _process_instant(self, time: float) -> None:
+        heap, pop = self.heap, heapq.heappop
+        while heap and heap[0][0] == time and heap[0][1] == COMPLETION:
+            _, _, _, job, version = pop(heap)
+            if job is not None and version == job.version:
+                self._complete(job)
+        self._arrive_trace_jobs(time)
+        while heap and heap[0][0] == time:
+            _, kind, _, job, _ = pop(heap)
+            if kind == ARRIVAL and job is not None:
+                self._arrive(job)
+            else:
+                self._wakes.discard(time)
+                self._dirty = True
+        if self._dirty:
+            self.policy.schedule(self)
+            self._dirty = self._freed = False
+        self.timeline.add(time, self.cluster, self.pending, len(self.running))
+
+    def _arrive_trace_jobs(self, time: float) -> None:
+        columns = self._columns
+        if columns is None:
+            return
+        submit, cursor, end = columns.submit, self._cursor, len(columns.submit)
+        while cursor < end and submit[cursor] == time:
+            self._arrive(columns.job(cursor))
+            cursor += 1
+        self._cursor = cursor
+
+    def _arrive(self, job: Job) -> None:
+        self.record.arrived(job, max(job.speed_on(chip) for chip in self._chips))
+        reason = self.cluster.why_unschedulable(job)
+        if reason is not None:
+            self.record.unschedulable(job, reason)
+            return
+        self.pending += 1
+        self._dirty = True
+        self.policy.submit(job, self.now)
+
+    def _complete(self, job: Job) -> None:
+        self._stop(job)
+        outcome = Outcome.DONE if job.remaining <= 1e-9 * max(job.work, 1.0) else Outcome.TIMEOUT
+        job.end = self.now
+        self.record.ended_job(job, outcome)
+        if self.on_finish is not None:
+            self.on_finish(job)
+
+    def _stop(self, job: Job) -> None:
+        ran = self.now - job.run_since
+        job.ran += ran
+        job.remaining = max(0.0, job.remaining - ran * job.run_speed)
+        job.attained += ran * job.gpus
+        self.cluster.release(job.placement)
+        self.record.stopped(job, self.now)
+        del self.running[job.id]
+        self._freed = self._dirty = True
+        self.policy.stopped(job, self.now)
+
+    def _push(self, time: float, kind: int, job: Job | None, version: int) -> None:
+        self._seq += 1
+        heapq.heappush(self.heap, (time, kind, self._seq, job, version))

@@ -1,0 +1,44 @@
+"""Trace formats: one module per format, each with `load(lines, source, *, strict) -> Trace`."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from aisc.core.errors import RuleViolation
+from aisc.core.simulation.traces.base import Trace
+
+# format name -> module with `load`: a new format adds one line here.
+FORMATS: dict[str, str] = {
+    "csv": "aisc.core.simulation.traces.csv",
+    "philly": "aisc.core.simulation.traces.philly",
+}
+
+Loader = Callable[..., Trace]
+
+
+def loader(fmt: str) -> Loader:
+    module = FORMATS.get(fmt)
+    if module is None:
+        raise RuleViolation(
+            f"unknown trace format {fmt!r}; known: {', '.join(sorted(FORMATS))}",
+            field="trace_format",
+        )
+    load: Loader = importlib.import_module(module).load
+    return load
+
+
+def parse_lines(lines: Iterable[str], fmt: str, source: str, *, strict: bool = False) -> Trace:
+    return loader(fmt)(lines, source, strict=strict)
+
+
+def load_file(path: Path, fmt: str, *, strict: bool = False) -> Trace:
+    load = loader(fmt)
+    try:
+        with path.open(encoding="utf-8", newline="") as lines:
+            return load(lines, str(path), strict=strict)
+    except OSError as exc:
+        raise RuleViolation(f"cannot read trace {path}: {exc.strerror}", field="trace") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleViolation(f"trace {path} is not UTF-8 text: {exc.reason}", field="trace") from exc

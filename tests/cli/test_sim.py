@@ -1,0 +1,102 @@
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from aisc.cli.main import app
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sim"
+REQUIRED = ("jobs", "avg_jct_s", "p50_jct_s", "p99_jct_s", "avg_wait_s", "utilization")
+runner = CliRunner()
+
+
+def sim(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["sim", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_sim_run_prints_the_required_figures_as_json() -> None:
+    code, out, _ = sim(
+        "run", "--trace", str(GOLDEN / "fifo_packing.csv"), "--cluster", "h800=2x8", "--json"
+    )
+    assert code == 0
+    figures = json.loads(out)
+    for key in (*REQUIRED, "makespan_s", "sim_wall_s"):
+        assert key in figures
+    assert figures["jobs"] == 5
+    assert figures["avg_jct_s"] == 79.4
+
+
+def test_sim_run_prints_a_table_without_json() -> None:
+    code, out, _ = sim("run", "--trace", str(GOLDEN / "fifo_packing.csv"), "--cluster", "h800=2x8")
+    assert code == 0
+    assert "avg JCT (h)" in out
+    assert "fifo" in out
+
+
+def test_bad_lines_are_named_and_skipped_and_a_too_wide_job_is_reported(tmp_path: Path) -> None:
+    trace = tmp_path / "t.csv"
+    trace.write_text("0,8,100\nbad,1,1\n20,1000,5\n", encoding="utf-8")
+    code, out, err = sim("run", "--trace", str(trace), "--cluster", "h800=2x8", "--json")
+    assert code == 0
+    assert f"{trace}: line 2: not a number" in err
+    assert f"{trace}: line 3: unschedulable: needs 1000 GPUs" in err
+    assert json.loads(out)["jobs"] == 1
+
+
+def test_under_strict_the_first_bad_line_fails_the_run(tmp_path: Path) -> None:
+    trace = tmp_path / "t.csv"
+    trace.write_text("0,8,100\nbad,1,1\n", encoding="utf-8")
+    code, _, err = sim("run", "--trace", str(trace), "--strict")
+    assert code == 2
+    assert (
+        err.strip()
+        == f"aisc: {trace}: line 2: not a number: could not convert string to float: 'bad'"
+    )
+
+
+def test_an_unknown_policy_or_impossible_cluster_stops_with_one_line() -> None:
+    golden = str(GOLDEN / "fifo_packing.csv")
+    code, _, err = sim("run", "--trace", golden, "--policy", "lottery")
+    assert code == 2
+    assert err.startswith("aisc: unknown policy 'lottery'")
+    code, _, err = sim("run", "--trace", golden, "--cluster", "h800=0x8")
+    assert code == 2
+    assert "at least 1 node" in err
+    code, _, err = sim("run")
+    assert code == 2
+    assert "give --trace PATH" in err
+
+
+def test_out_writes_per_job_csv_and_plots(tmp_path: Path) -> None:
+    golden = str(GOLDEN / "fifo_packing.csv")
+    code, _, _ = sim("run", "--trace", golden, "--cluster", "h800=2x8", "--out", str(tmp_path))
+    assert code == 0
+    rows = (tmp_path / "fifo-jobs.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("job,line,project,submit_s,gpus,chip,start_s,end_s")
+    assert rows[4].split(",")[6:8] == ["100.000", "110.000"]
+    assert (tmp_path / "fifo-timeline.png").stat().st_size > 1000
+    assert (tmp_path / "fifo-jct_cdf.png").stat().st_size > 1000
+    code, _, err = sim("run", "--trace", golden, "--out", str(tmp_path), "--plot-format", "gif")
+    assert code == 2
+    assert "plot format 'gif' must be png or svg" in err
+
+
+def test_a_cluster_toml_and_shares_are_read(tmp_path: Path) -> None:
+    toml = tmp_path / "c.toml"
+    toml.write_text('[[nodes]]\nchip = "h800"\ncount = 2\ngpus = 8\n', encoding="utf-8")
+    golden = str(GOLDEN / "fifo_packing.csv")
+    code, out, _ = sim(
+        "run", "--trace", golden, "--cluster", str(toml), "--shares", "default=2", "--json"
+    )
+    assert code == 0
+    assert json.loads(out)["cluster"] == "h800=2x8"
+    code, _, err = sim("run", "--trace", golden, "--cluster", str(tmp_path / "none.toml"))
+    assert code == 2
+    assert "cannot read cluster file" in err
+
+
+def test_a_synthetic_workload_runs_without_a_trace_file() -> None:
+    code, out, _ = sim("run", "--synthetic", "200", "--cluster", "h800=2x8", "--json")
+    assert code == 0
+    assert json.loads(out)["jobs"] == 200
