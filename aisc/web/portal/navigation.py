@@ -19,5 +19,6 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem(_("Dashboard"), "portal:dashboard", "portal.dashboard.view"),
     NavItem(_("Audit log"), "audit:list", "audit.view"),
+    NavItem(_("Catalogue"), "catalogue:overview", "catalogue.view"),
     NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage"),
 ]
