@@ -46,6 +46,7 @@ class NewAllocation:
     end_date: dt.date
     tranches: list[tuple[int, Decimal, bool]]  # (seq, GPU-hours, released)
     award_window: tuple[dt.date, dt.date] | None = None
+    award: Any = None  # grants.Award, None for a commercial tenant
     members: list[str] = field(default_factory=list)
     dedicated_nodes: list[str] = field(default_factory=list)
 
@@ -113,6 +114,7 @@ def do_create_allocation(new: NewAllocation, *, acting_user: User | None) -> All
     check_dedicated_nodes(new.dedicated_nodes, new.start_date, new.end_date, new.project_code)
     allocation = Allocation.objects.create(
         project_code=new.project_code,
+        award=new.award,
         organisation=new.organisation,
         parent_account=new.parent_account,
         subsidised=new.subsidised,

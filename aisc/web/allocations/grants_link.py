@@ -35,6 +35,7 @@ def do_create_allocation_from_award(award: Any, *, acting_user: Any) -> Allocati
     ]
     new = NewAllocation(
         project_code=award.project_code,
+        award=award,
         organisation=award.organisation,
         parent_account=application.call.code,
         subsidised=True,

@@ -40,8 +40,15 @@ class Allocation(models.Model):
     ]
 
     project_code = models.SlugField(_("project code"), unique=True, max_length=40)
-    # The award's FK joins when the grants app is on main; until then `subsidised` tells
-    # a grant (subsidy terms from the award) from a commercial tenant (charged in full).
+    award = models.OneToOneField(
+        "grants.Award",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocation",
+        help_text=_("Empty for a commercial tenant, who is charged in full."),
+    )
+    # Billing takes the subsidy terms from the award; this chooses the Slurm QOS.
     subsidised = models.BooleanField(_("subsidised"), default=True)
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="allocations"
@@ -70,6 +77,11 @@ class Allocation(models.Model):
 
     def budget_lines(self) -> list[BudgetLine]:
         return [line.as_core() for line in self.lines.all()]
+
+    @property
+    def gpu_hours(self) -> Decimal:
+        """Released GPU-hours over all chips (billing's alert threshold for a tenant)."""
+        return sum((line.gpu_hours for line in self.lines.filter(released=True)), Decimal(0))
 
 
 class AllocationLine(models.Model):
