@@ -17,6 +17,24 @@ from aisc.web.allocations.models import Allocation
 from aisc.web.catalogue import demo as catalogue_demo
 from aisc.web.demo import DemoReport
 
+# Grants' fixtures (scheme, call, an application at each step, committee), so awards here are
+# made by grants' own decision action. Its autouse fixtures come along: fast password hashing
+# and a flat list price.
+from tests.web.grants.conftest import (  # noqa: F401
+    call,
+    committee,
+    complete_fields,
+    draft,
+    fast_passwords,
+    in_review,
+    price,
+    reviewed,
+    reviewers,
+    scheme,
+    secretariat,
+    submitted,
+)
+
 START = dt.date(2026, 12, 1)
 END = dt.date(2027, 2, 28)
 
