@@ -27,6 +27,8 @@ AISC_APPS = [
     "aisc.web.portal",
     "aisc.web.billing",
     "aisc.web.catalogue",
+    "aisc.web.grants",
+    "aisc.web.allocations",
 ]
 
 INSTALLED_APPS = [
