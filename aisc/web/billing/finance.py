@@ -21,7 +21,7 @@ def fund_lines() -> tuple[list[views.FundLine], list[views.FundLine]]:
     """(per scheme, per call): appropriated → committed → disbursed → remaining."""
     balances = ledger.balances()
     budgets: dict[tuple[str, str], Decimal] = {}
-    for code, amount in ledger.debits(f"{accounts.Kind.CALL}:").items():
+    for code, amount in ledger.posted(f"{accounts.Kind.CALL}:", "budget:").items():
         scheme, call = accounts.path_of(code)[:2]
         budgets[(scheme, call)] = amount
     return views.per_scheme(balances), views.per_call(balances, budgets)
