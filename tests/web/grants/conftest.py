@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from aisc.web.accounts.models import Organisation, User
-from aisc.web.grants import actions, pricing
+from aisc.web.catalogue.actions import RateCardInput, do_save_rate_card
+from aisc.web.grants import actions
 from aisc.web.grants.models import Application, Call, Document, Review, Scheme
 from aisc.web.notify import mailing
 from aisc.web.outbox.models import OutboxMessage
@@ -26,9 +27,11 @@ def fast_passwords(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def price(monkeypatch: pytest.MonkeyPatch) -> Decimal:
-    # The rate cards belong to the catalogue app; here one flat price stands in for them.
-    monkeypatch.setattr(pricing, "list_price", lambda chip, on: LIST_PRICE)
+def price(db: Any) -> Decimal:
+    """The H800 rate card in force from 2026 (cards for other chips are not needed here)."""
+    do_save_rate_card(
+        RateCardInput("h800", dt.date(2026, 1, 1), None, LIST_PRICE), acting_user=None
+    )
     return LIST_PRICE
 
 
