@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,13 @@ LIST_PRICE = Decimal("20")  # HK$ per H800 GPU-hour, the reference list price of
 def fast_passwords(settings: Any) -> None:
     # Argon2 is slow on purpose; these tests create many users and never check a password.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def files_dir(settings: Any, tmp_path: Path) -> Path:
+    """Uploads land in the test's own directory, never in a shared data dir."""
+    settings.AISC_FILES_DIR = tmp_path
+    return tmp_path
 
 
 @pytest.fixture(autouse=True)
