@@ -26,6 +26,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/billing", "aisc.web.billing.api"),
     ("/catalogue", "aisc.web.catalogue.api"),
     ("/estimate", "aisc.web.catalogue.estimate_api"),
+    ("/grants", "aisc.web.grants.api"),
 ]
 
 for prefix, module in ROUTERS:
