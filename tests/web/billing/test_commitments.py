@@ -17,6 +17,9 @@ from aisc.web.accounts.models import User
 from aisc.web.billing import actions, commitments, ledger
 from aisc.web.billing.defaults import AllocationDirectory
 from aisc.web.grants.models import Application, Award
+
+# The catalogue demo (loaded by allocations' embedded_cluster) supplies the rate cards; grants'
+# own flat-price fixture is left out, as its card would overlap the demo's.
 from tests.web.allocations.conftest import embedded_cluster  # noqa: F401
 from tests.web.allocations.test_receivers import approve
 from tests.web.grants.conftest import (  # noqa: F401
@@ -26,7 +29,6 @@ from tests.web.grants.conftest import (  # noqa: F401
     draft,
     fast_passwords,
     in_review,
-    price,
     reviewed,
     reviewers,
     scheme,
