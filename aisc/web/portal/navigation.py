@@ -21,4 +21,7 @@ NAV: list[NavItem] = [
     NavItem(_("Audit log"), "audit:list", "audit.view"),
     NavItem(_("Catalogue"), "catalogue:overview", "catalogue.view"),
     NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage"),
+    NavItem(_("My organisations"), "accounts:organisations", "accounts.organisation.list"),
+    NavItem(_("Profile"), "accounts:profile", "accounts.profile.edit"),
+    NavItem(_("Staff roles"), "accounts:staff", "accounts.staff.manage"),
 ]
