@@ -25,6 +25,7 @@ AISC_APPS = [
     "aisc.web.outbox",
     "aisc.web.notify",
     "aisc.web.portal",
+    "aisc.web.billing",
     "aisc.web.catalogue",
 ]
 

@@ -8,3 +8,6 @@ rule("catalogue.view")(has_roles(Role.OPERATOR, Role.FINANCE, Role.SECRETARIAT))
 rule("catalogue.ratecard.edit")(has_roles(Role.FINANCE, Role.OPERATOR))
 rule("catalogue.exchange.edit")(has_roles(Role.OPERATOR))
 rule("catalogue.node.edit")(has_roles(Role.OPERATOR))
+# Public pages; these two rules only put them in every signed-in user's navigation.
+rule("catalogue.estimator.view")(lambda user, obj: True)
+rule("catalogue.prices.view")(lambda user, obj: True)

@@ -20,6 +20,8 @@ NAV: list[NavItem] = [
     NavItem(_("Dashboard"), "portal:dashboard", "portal.dashboard.view"),
     NavItem(_("Audit log"), "audit:list", "audit.view"),
     NavItem(_("Catalogue"), "catalogue:overview", "catalogue.view"),
+    NavItem(_("Compute-need estimator"), "catalogue:estimate", "catalogue.estimator.view"),
+    NavItem(_("List prices"), "catalogue:prices", "catalogue.prices.view"),
     NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage"),
     NavItem(_("My organisations"), "accounts:organisations", "accounts.organisation.list"),
     NavItem(_("Profile"), "accounts:profile", "accounts.profile.edit"),

@@ -12,3 +12,9 @@ def centre(db: Any) -> DemoReport:
     report = DemoReport()
     demo.load(report)
     return report
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    """Argon2 is deliberately slow; these tests create many users and test no passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
