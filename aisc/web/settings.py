@@ -27,6 +27,7 @@ AISC_APPS = [
     "aisc.web.portal",
     "aisc.web.billing",
     "aisc.web.catalogue",
+    "aisc.web.grants",
 ]
 
 INSTALLED_APPS = [
