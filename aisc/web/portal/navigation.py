@@ -24,4 +24,7 @@ NAV: list[NavItem] = [
     NavItem(_("List prices"), "catalogue:prices", "catalogue.prices.view"),
     NavItem(_("Grants"), "grants:home", "grants.call.view"),
     NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage"),
+    NavItem(_("My organisations"), "accounts:organisations", "accounts.organisation.list"),
+    NavItem(_("Profile"), "accounts:profile", "accounts.profile.edit"),
+    NavItem(_("Staff roles"), "accounts:staff", "accounts.staff.manage"),
 ]
