@@ -19,6 +19,8 @@ app = typer.Typer(
 GROUPS: list[tuple[str, str]] = [
     ("demo", "aisc.cli.demo"),
     ("audit", "aisc.cli.audit"),
+    ("usage", "aisc.cli.usage"),
+    ("billing", "aisc.cli.billing"),
     ("sim", "aisc.cli.sim"),
     ("notify", "aisc.cli.notify"),
     ("estimate", "aisc.cli.estimate"),
