@@ -53,3 +53,37 @@ def test_the_chinese_page_gives_the_same_figures(page: Page, live_url: str) -> N
         re.compile(r"^29,?479$")
     )  # zh-Hant does not group digits
     expect(page.locator("#estimate-result caption")).to_have_text("估算")
+
+
+EMBEDDED_FORM = """
+<form id="application" data-estimate-url="/catalogue/estimate/"
+      data-estimate-target="#app-estimate"
+      data-estimate-map='{"model_params": "params", "train_tokens": "tokens",
+                          "gpus": "request_gpus", "months": "request_months"}'>
+  <input name="title" value="A Cantonese LLM">
+  <input name="model_params" id="model_params">
+  <input name="train_tokens" id="train_tokens">
+  <input type="hidden" name="chip" value="h800">
+  <input type="hidden" name="precision" value="bf16">
+  <input type="hidden" name="workload" value="pretrain">
+  <input name="gpus" id="gpus">
+  <input name="months" id="months">
+</form>
+<div id="app-estimate"></div>
+"""
+
+
+def test_another_apps_form_embeds_the_live_estimate_with_its_own_field_names(
+    page: Page, live_url: str
+) -> None:
+    """What docs/catalogue.md tells the grants form to do, done on a page of its own."""
+    page.goto(f"{live_url}/catalogue/prices/")
+    page.evaluate("html => document.querySelector('main').innerHTML = html", EMBEDDED_FORM)
+    page.add_script_tag(url=f"{live_url}/static/catalogue/estimate.js")
+    page.locator("#model_params").fill("7e9")
+    page.locator("#train_tokens").fill("1e12")
+    page.locator("#gpus").fill("16")
+    page.locator("#months").fill("6")
+    expect(page.locator("#app-estimate [data-key=gpu_hours]")).to_have_text("33,691")
+    expect(page.locator("#app-estimate [data-key=requested_gpu_hours]")).to_have_text("70,080")
+    expect(page.locator("#app-estimate [data-flag=over_request]")).to_be_visible()
