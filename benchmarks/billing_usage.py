@@ -39,6 +39,30 @@ def sacct_text(records: int, projects: int, seed: int = 1) -> str:
     return "\n".join(lines) + "\n"
 
 
+def statement_page_ms(period: object) -> float:
+    """Median of 20 GETs of one statement page by a finance user (rendered, not cached)."""
+    import statistics
+
+    from django.test import Client
+
+    from aisc.web.accounts.models import Role, User
+    from aisc.web.billing.models import Statement
+
+    user, _ = User.objects.get_or_create(email="bench-finance@aisc.example.hk")
+    user.roles.add(Role.objects.get(code=Role.FINANCE))
+    client = Client()
+    client.force_login(user)
+    statement = Statement.objects.filter(period=period).order_by("pk").first()
+    assert statement is not None
+    timings = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        response = client.get(f"/billing/statements/{statement.pk}/")
+        timings.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200
+    return round(statistics.median(timings), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
@@ -96,6 +120,7 @@ def main() -> None:
         clock=FrozenClock(dt.datetime(2026, 5, 1, tzinfo=dt.UTC)),
     )
     t3 = time.perf_counter()
+    page_ms = statement_page_ms(period)
     print(
         json.dumps(
             {
@@ -108,6 +133,7 @@ def main() -> None:
                 "ingest_s": round(t2 - t1, 2),
                 "ingest_rate_post_s": round(t3 - t0, 2),
                 "close_s": round(t3 - t2, 2),
+                "statement_page_ms_median_of_20": page_ms,
                 "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
                 "load_average": round(os.getloadavg()[0], 1),
                 "date": dt.date.today().isoformat(),

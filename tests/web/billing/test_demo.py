@@ -1,0 +1,64 @@
+"""Acceptance on the demo centre: the finance user's statements match `aisc billing show --json`
+to the cent, and the fund dashboard's disbursed equals the sum of the statements' subsidy lines."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from typer.testing import CliRunner
+
+from aisc.cli.main import app
+from aisc.web.accounts.models import User
+from aisc.web.billing.models import BillingPeriod, Statement, StatementLine, UsageRecord
+from aisc.web.demo import load_all
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+@pytest.fixture
+def demo(settings: Any, tmp_path: Any) -> None:
+    settings.AISC_EMBEDDED_SLURM_STATE = str(tmp_path / "embedded-slurm.json")
+    settings.AISC_FILES_DIR = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_all()
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_demo_has_three_months_of_usage_and_two_closed_periods() -> None:
+    closed = BillingPeriod.objects.filter(state="closed")
+    assert closed.count() == 2
+    months = {r.submit.month for r in UsageRecord.objects.all()}
+    assert len(months) >= 3
+    load_all()  # idempotent: a second load adds nothing
+    assert BillingPeriod.objects.filter(state="closed").count() == 2
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_finance_users_statements_match_billing_show_json_to_the_cent() -> None:
+    client = Client()
+    client.force_login(User.objects.get(email="finance@aisc.demo"))
+    for period in BillingPeriod.objects.filter(state="closed"):
+        result = CliRunner().invoke(app, ["billing", "show", period.month, "--json"])
+        printed = json.loads(result.output)
+        assert printed["projects"]
+        for project in printed["projects"]:
+            st = Statement.objects.get(period=period, project_code=project["project"])
+            html = client.get(f"/billing/statements/{st.pk}/").content.decode()
+            shown = dict(re.findall(r'data-total="(\w+)">([-\d.]+)<', html))
+            assert shown == {k: project[k] for k in ("list_amount", "subsidy", "due")}
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_demo_fund_dashboard_disbursed_is_the_sum_of_the_statements_subsidy_lines() -> None:
+    client = Client()
+    client.force_login(User.objects.get(email="finance@aisc.demo"))
+    html = client.get("/billing/fund/").content.decode()
+    disbursed = sum(Decimal(x) for x in re.findall(r'data-figure="disbursed">([-\d.]+)<', html))
+    lines = sum(StatementLine.objects.values_list("subsidy_cents", flat=True))
+    assert disbursed == Decimal(lines) / 100
+    assert disbursed > 0
