@@ -84,5 +84,5 @@ def load(report: DemoReport) -> None:
     report.notes.append(
         f"billing: {ingest.inserted} synthetic jobs for {len(allocations)} projects over "
         f"{', '.join(map(str, months))}; {months[0]} and {months[1]} closed "
-        f"(finance@… sees the statements)"
+        "(the finance login sees the statements)"
     )

@@ -200,7 +200,7 @@ def _write_batch(
 
 
 RECORD_COLUMNS = (
-    "id, cluster, job_id, submit, start, elapsed_seconds, account, user, partition, state, gpus,"
+    'id, cluster, job_id, submit, start, elapsed_seconds, account, "user", partition, state, gpus,'
     " final, source, updated_at"
 )
 CHARGE_COLUMNS = "record_id, project_code, chip, partition, month, day, gpu_seconds"

@@ -45,7 +45,7 @@ def create(apps, schema_editor):  # type: ignore[no-untyped-def]
     for table in TABLES:
         statements += pg_sql(table) if vendor == "postgresql" else sqlite_sql(table)
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # no placeholders: RAISE uses a literal %
 
 
 def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
