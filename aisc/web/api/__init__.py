@@ -25,6 +25,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/audit", "aisc.web.audit.api"),
     ("/catalogue", "aisc.web.catalogue.api"),
     ("/estimate", "aisc.web.catalogue.estimate_api"),
+    ("/grants", "aisc.web.grants.api"),
     ("/allocations", "aisc.web.allocations.api"),
 ]
 

@@ -27,4 +27,7 @@ NAV: list[NavItem] = [
     NavItem(_("Capacity"), "allocations:capacity", "allocations.capacity.view"),
     NavItem(_("Dedicated nodes"), "allocations:reservations", "allocations.reservations.view"),
     NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage"),
+    NavItem(_("My organisations"), "accounts:organisations", "accounts.organisation.list"),
+    NavItem(_("Profile"), "accounts:profile", "accounts.profile.edit"),
+    NavItem(_("Staff roles"), "accounts:staff", "accounts.staff.manage"),
 ]
