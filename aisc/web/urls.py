@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("aisc.web.audit.urls")),
     path("allocations/", include("aisc.web.allocations.urls")),
     path("catalogue/", include("aisc.web.catalogue.urls")),
+    path("", include("aisc.web.grants.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
