@@ -9,6 +9,7 @@ from aisc.core.catalogue.rates import (
     check_rate_cards,
     price_on,
     reference_price,
+    supersede,
 )
 from aisc.core.errors import NotFound, RuleViolation
 
@@ -98,3 +99,16 @@ def test_every_chip_has_a_positive_reference_price_with_its_basis() -> None:
 def test_a_10_node_year_at_the_h800_reference_price_costs_about_14_million() -> None:
     gpu_hours = 10 * 8 * 12 * 730
     assert reference_price("h800").hkd * gpu_hours == Decimal("14016000.00")  # domain-facts §4.2
+
+
+def test_a_new_card_ends_the_open_ended_card_on_its_first_day() -> None:
+    existing = [span(JAN, None, "20"), span(JAN, None, "10", chip="br104")]
+    result = supersede(existing, span(JUL, None, "18"))
+    assert result == [span(JAN, JUL, "20"), span(JAN, None, "10", chip="br104")]
+
+
+def test_supersede_still_refuses_a_card_starting_before_the_open_one_or_leaving_a_gap() -> None:
+    with pytest.raises(RuleViolation, match="overlap"):
+        supersede([span(JUL, None)], span(JAN, None))
+    with pytest.raises(RuleViolation, match="gap"):
+        supersede([span(JAN, dt.date(2026, 3, 1))], span(JUL, None))
