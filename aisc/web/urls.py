@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("aisc.web.accounts.urls")),
     path("audit/", include("aisc.web.audit.urls")),
     path("allocations/", include("aisc.web.allocations.urls")),
+    path("billing/", include("aisc.web.billing.urls")),
     path("catalogue/", include("aisc.web.catalogue.urls")),
     path("", include("aisc.web.grants.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
