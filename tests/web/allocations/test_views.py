@@ -26,12 +26,14 @@ def test_operators_see_every_allocation_with_its_sync_state(
     assert "In sync" in page
 
 
-def test_a_grantee_sees_released_hours_per_chip_and_that_usage_is_not_yet_metered(
+def test_a_grantee_sees_released_used_and_remaining_hours_per_chip(
     allocation: Allocation, applicant: User, logged_in: Callable[[User], Client]
 ) -> None:
+    # "used" comes from billing's metering (aisc.web.billing.usage); nothing has run yet
     page = logged_in(applicant).get("/allocations/p2026a-001/").content.decode()
     assert 'data-key="released">1,000' in page
-    assert "not yet metered" in page
+    assert 'data-key="used">0' in page
+    assert 'data-key="remaining">1,000' in page
     assert "tranche 2: 500" in page
 
 
@@ -120,8 +122,8 @@ def test_the_api_lists_allocations_with_budgets_per_chip(
             "chip": "h800",
             "granted": "1500.00",
             "released": "1000.00",
-            "used": None,
-            "remaining": None,
+            "used": "0",
+            "remaining": "1000.00",
         }
     ]
 
