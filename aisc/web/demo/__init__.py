@@ -22,6 +22,7 @@ LOADERS: list[str] = [
     "aisc.web.demo.people",
     "aisc.web.catalogue.demo",
     "aisc.web.allocations.demo",
+    "aisc.web.grants.demo",
 ]
 
 
