@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("aisc.web.portal.urls")),
     path("accounts/", include("aisc.web.accounts.urls")),
     path("audit/", include("aisc.web.audit.urls")),
+    path("billing/", include("aisc.web.billing.urls")),
     path("catalogue/", include("aisc.web.catalogue.urls")),
     path("", include("aisc.web.grants.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
