@@ -62,6 +62,7 @@ class Simulator:
         chip = self.cluster.groups[placement[0]].chip
         speed = job.speed_on(chip)
         job.placement, job.run_since, job.run_speed = placement, self.now, speed
+        job.expected_end = self.now + job.estimate_on(speed)
         if job.first_start < 0:
             job.first_start = self.now
         self.record.started(job, placement[0])
