@@ -12,9 +12,11 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip uv==0.13.9
 
+# editable_mode=compat installs a plain .pth path: the import-hook finder of a default editable
+# install costs every `aisc` invocation a noticeable slice of its start-up.
 $(VENV)/.installed: $(BIN)/python requirements/main.lock pyproject.toml
 	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements/main.lock
-	$(BIN)/uv pip install -q -p $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip install -q -p $(BIN)/python --no-deps -e . -C editable_mode=compat
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock

@@ -12,12 +12,15 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 # (name, module holding a Typer `app`): a new command group adds one line here.
 GROUPS: list[tuple[str, str]] = [
     ("demo", "aisc.cli.demo"),
     ("audit", "aisc.cli.audit"),
+    ("usage", "aisc.cli.usage"),
+    ("billing", "aisc.cli.billing"),
     ("sim", "aisc.cli.sim"),
     ("notify", "aisc.cli.notify"),
     ("estimate", "aisc.cli.estimate"),

@@ -25,6 +25,9 @@ AISC_APPS = [
     "aisc.web.outbox",
     "aisc.web.notify",
     "aisc.web.portal",
+    "aisc.web.billing",
+    "aisc.web.catalogue",
+    "aisc.web.grants",
 ]
 
 INSTALLED_APPS = [

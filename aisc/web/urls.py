@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("aisc.web.portal.urls")),
     path("accounts/", include("aisc.web.accounts.urls")),
     path("audit/", include("aisc.web.audit.urls")),
+    path("catalogue/", include("aisc.web.catalogue.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -75,6 +75,8 @@ class Reject:
 @dataclass
 class Parsed:
     records: list[UsageRecord] = field(default_factory=list)
+    line_nos: list[int] = field(default_factory=list)  # the line each record came from
+    lines: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     steps_skipped: int = 0
 
@@ -163,6 +165,8 @@ def _collect(
         else:
             try:
                 result.records.append(record_from(row, cluster, tz))
+                result.line_nos.append(line_no)
+                result.lines.append(line)
             except AiscError as exc:
                 result.rejects.append(Reject(line_no, line, exc.message))
     return result

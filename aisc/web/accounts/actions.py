@@ -57,10 +57,11 @@ def do_create_user(
         raise RuleViolation("a user with this email already exists", field="email")
     user = User.objects.create_user(email=email, password=password, full_name=full_name)
     if roles:
-        unknown = set(roles) - set(Role.ALL)
+        found = list(Role.objects.filter(code__in=roles))
+        unknown = set(roles) - {role.code for role in found}
         if unknown:
             raise RuleViolation(f"unknown role(s): {', '.join(sorted(unknown))}", field="roles")
-        user.roles.set(Role.objects.filter(code__in=roles))
+        user.roles.set(found)
         user.is_staff = Role.ADMIN in roles
         user.is_superuser = Role.ADMIN in roles
         user.save(update_fields=["is_staff", "is_superuser"])

@@ -23,6 +23,8 @@ errors.install(api)
 ROUTERS: list[tuple[str, str]] = [
     ("/me", "aisc.web.accounts.api"),
     ("/audit", "aisc.web.audit.api"),
+    ("/catalogue", "aisc.web.catalogue.api"),
+    ("/estimate", "aisc.web.catalogue.estimate_api"),
 ]
 
 for prefix, module in ROUTERS:

@@ -20,6 +20,7 @@ Loader = Callable[[DemoReport], None]
 # Modules with a `load(report)` function, run in this order. A new domain adds one line.
 LOADERS: list[str] = [
     "aisc.web.demo.people",
+    "aisc.web.catalogue.demo",
 ]
 
 

@@ -19,5 +19,8 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem(_("Dashboard"), "portal:dashboard", "portal.dashboard.view"),
     NavItem(_("Audit log"), "audit:list", "audit.view"),
+    NavItem(_("Catalogue"), "catalogue:overview", "catalogue.view"),
+    NavItem(_("Compute-need estimator"), "catalogue:estimate", "catalogue.estimator.view"),
+    NavItem(_("List prices"), "catalogue:prices", "catalogue.prices.view"),
     NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage"),
 ]

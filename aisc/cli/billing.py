@@ -1,0 +1,102 @@
+"""`aisc billing close|show|periods`: monthly statements; amounts print as exact decimal strings."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from aisc.cli import boot
+
+app = typer.Typer(help="Billing periods and statements.", no_args_is_help=True)
+
+
+def _emit(figures: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2))
+        return
+    typer.echo(f"{figures['period']}  {figures['state']}")
+    header = (
+        f"  {'project':<20} {'GPU-hours':>14} {'list HK$':>16} {'subsidy HK$':>16} {'due HK$':>16}"
+    )
+    typer.echo(header)
+    for p in [*figures["projects"], {"project": "TOTAL", **figures["total"]}]:
+        typer.echo(
+            f"  {p['project']:<20} {p['gpu_hours']:>14} {p['list_amount']:>16} "
+            f"{p['subsidy']:>16} {p['due']:>16}"
+        )
+
+
+def _month(text: str):  # type: ignore[no-untyped-def]
+    from aisc.core.errors import RuleViolation
+    from aisc.core.metering.split import Month
+
+    try:
+        return Month.parse(text)
+    except RuleViolation as exc:
+        boot.fail(exc.message)
+        raise
+
+
+@app.command()
+def close(
+    month: str = typer.Argument(..., help="YYYY-MM"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Freeze the month: one statement per project, posted to the ledger. Never recomputed."""
+    parsed = _month(month)
+    boot.django()
+    boot.check_database()
+    import zoneinfo
+
+    from django.conf import settings
+
+    from aisc.core.errors import AiscError
+    from aisc.web.billing.actions import do_close_period
+    from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
+    from aisc.web.billing.figures import period_figures
+
+    try:
+        period = do_close_period(
+            parsed,
+            directory=AllocationDirectory(),
+            prices=CataloguePrices(),
+            tz=zoneinfo.ZoneInfo(settings.TIME_ZONE),
+        )
+    except AiscError as exc:
+        boot.fail(exc.message, code=1)
+        raise
+    _emit(period_figures(period), as_json)
+
+
+@app.command()
+def show(
+    month: str = typer.Argument(..., help="YYYY-MM"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The stored figures of a closed period (the same as `close` printed)."""
+    parsed = _month(month)
+    boot.django()
+    from aisc.web.billing.figures import period_figures
+    from aisc.web.billing.models import BillingPeriod, PeriodState
+
+    period = BillingPeriod.objects.filter(month=str(parsed), state=PeriodState.CLOSED).first()
+    if period is None:
+        boot.fail(f"period: {parsed} is not closed; close it first with `aisc billing close`", 1)
+        return
+    _emit(period_figures(period), as_json)
+
+
+@app.command()
+def periods(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Every period known, with its state."""
+    boot.django()
+    from aisc.web.billing.figures import periods_list
+
+    rows = periods_list()
+    if as_json:
+        typer.echo(json.dumps({"periods": rows}, indent=2))
+        return
+    for row in rows:
+        typer.echo(f"{row['period']}  {row['state']:<7} {row['statements']} statements")

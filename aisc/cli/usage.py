@@ -1,0 +1,92 @@
+"""`aisc usage ingest`: read job usage from Slurm (a time window), a saved sacct file, or a CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aisc.cli import boot
+
+app = typer.Typer(help="Usage metering.", no_args_is_help=True)
+
+
+def _when(text: str, name: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        boot.fail(f"{name}: must be a time like 2026-03-01T00:00 (got {text!r})")
+        raise
+    return value if value.tzinfo else value.replace(tzinfo=_tz())
+
+
+def _tz() -> zoneinfo.ZoneInfo:
+    from django.conf import settings
+
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@app.command()
+def ingest(
+    since: str = typer.Option("", "--since", help="Read Slurm jobs active from this time."),
+    until: str = typer.Option("", "--until", help="… up to this time (default: now)."),
+    sacct_file: Annotated[
+        Path | None, typer.Option("--sacct-file", help="A saved sacct --parsable2.")
+    ] = None,
+    csv_file: Annotated[
+        Path | None, typer.Option("--csv", help="A CSV of the same fields.")
+    ] = None,
+    cluster: str = typer.Option("aisc", "--cluster", help="Cluster name when the input has none."),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Idempotent and crash-safe: run it again after any failure; nothing is counted twice."""
+    sources = [bool(since), sacct_file is not None, csv_file is not None]
+    if sum(sources) != 1:
+        boot.fail("give exactly one of --since, --sacct-file or --csv")
+    boot.django()
+    boot.check_database()
+    from aisc.web.billing import sources as usage_sources
+
+    tz = _tz()
+    if since:
+        end = _when(until, "--until") if until else dt.datetime.now(dt.UTC)
+        label, text, kind = usage_sources.read_slurm(_when(since, "--since"), end, tz)
+    else:
+        path = sacct_file or csv_file
+        assert path is not None
+        try:
+            text = path.read_text()
+        except OSError as exc:
+            boot.fail(
+                f"{'--sacct-file' if sacct_file else '--csv'}: cannot read {path} ({exc.strerror})"
+            )
+            raise
+        label, kind = f"file:{path.resolve()}", "sacct" if sacct_file else "csv"
+    report = usage_sources.ingest_text(text, label, kind, cluster, tz, batch_size=batch_size)
+    _print(report, as_json)
+
+
+def _print(report, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    summary = {
+        "source": report.source,
+        "read": report.read,
+        "inserted": report.inserted,
+        "corrected": report.corrected,
+        "unchanged": report.unchanged,
+        "resumed_at": report.resumed_at,
+        "rejected": [{"line": r.line_no, "message": r.message} for r in report.rejects],
+    }
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    typer.echo(
+        f"read {report.read} job records: {report.inserted} new, {report.corrected} corrected, "
+        f"{report.unchanged} unchanged; {len(report.rejects)} rejected"
+    )
+    for reject in report.rejects:
+        typer.echo(f"  line {reject.line_no}: {reject.message}", err=True)

@@ -1,0 +1,118 @@
+"""GPU-hours per chip as budget lines: tranches (spendable once released), top-ups, chip
+exchanges. What Slurm enforces is the released sum per chip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from aisc.core.catalogue.chips import chip as catalogue_chip
+from aisc.core.catalogue.exchange import ThroughputRate, convert
+from aisc.core.errors import InsufficientBalance, RuleViolation
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    chip: str
+    gpu_hours: Decimal  # negative for the chip an exchange takes hours from
+    released: bool
+    source: str  # "tranche 1", "top-up 3", "exchange 4": what the grantee sees
+
+
+def released_by_chip(lines: Iterable[BudgetLine]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        if line.released:
+            totals[line.chip] = totals.get(line.chip, Decimal(0)) + line.gpu_hours
+    return totals
+
+
+def granted_by_chip(lines: Iterable[BudgetLine]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        totals[line.chip] = totals.get(line.chip, Decimal(0)) + line.gpu_hours
+    return totals
+
+
+def remaining_by_chip(
+    lines: Iterable[BudgetLine], used: Mapping[str, Decimal]
+) -> dict[str, Decimal]:
+    released = released_by_chip(lines)
+    return {
+        c: released.get(c, Decimal(0)) - used.get(c, Decimal(0)) for c in released.keys() | used
+    }
+
+
+def check_chip(code: str) -> str:
+    """The chip must be in the catalogue (NotFound names it otherwise)."""
+    return catalogue_chip(code).code
+
+
+def check_positive(gpu_hours: Decimal, field: str = "gpu_hours") -> Decimal:
+    if gpu_hours <= 0:
+        raise RuleViolation(f"GPU-hours must be above zero (got {gpu_hours})", field=field)
+    return gpu_hours
+
+
+def top_up(code: str, gpu_hours: Decimal, source: str) -> BudgetLine:
+    return BudgetLine(check_chip(code), check_positive(gpu_hours), True, source)
+
+
+def exchange(
+    lines: Iterable[BudgetLine],
+    used: Mapping[str, Decimal],
+    *,
+    from_chip: str,
+    to_chip: str,
+    gpu_hours: Decimal,
+    on: dt.date,
+    rates: Iterable[ThroughputRate],
+    source: str,
+) -> tuple[BudgetLine, BudgetLine]:
+    """Move released, unspent hours to another chip at the exchange rate in force on `on`."""
+    check_chip(from_chip)
+    check_chip(to_chip)
+    check_positive(gpu_hours)
+    if from_chip == to_chip:
+        raise RuleViolation("an exchange needs two different chips", field="to_chip")
+    left = remaining_by_chip(list(lines), used).get(from_chip, Decimal(0))
+    if gpu_hours > left:
+        raise InsufficientBalance(
+            f"only {left} released, unspent {from_chip} GPU-hours can be exchanged "
+            f"(asked for {gpu_hours})",
+            field="gpu_hours",
+        )
+    gained = convert(gpu_hours, from_chip, to_chip, on, rates)
+    return (
+        BudgetLine(from_chip, -gpu_hours, True, source),
+        BudgetLine(to_chip, gained, True, source),
+    )
+
+
+def tranche_lines(code: str, tranches: Iterable[tuple[int, Decimal, bool]]) -> list[BudgetLine]:
+    """(seq, gpu_hours, released) of an award's tranches, as budget lines on its chip."""
+    check_chip(code)
+    return [
+        BudgetLine(code, hours, released, f"tranche {seq}") for seq, hours, released in tranches
+    ]
+
+
+def check_window(
+    start: dt.date, end: dt.date, award_start: dt.date | None, award_end: dt.date | None
+) -> None:
+    """An allocation runs forwards, and inside its award's dates when it has an award."""
+    if end <= start:
+        raise RuleViolation(
+            f"the end date {end} must be after the start date {start}", field="end_date"
+        )
+    if award_start is not None and start < award_start:
+        raise RuleViolation(
+            f"the start date {start} is before the award starts ({award_start})",
+            field="start_date",
+        )
+    if award_end is not None and end > award_end:
+        raise RuleViolation(
+            f"the end date {end} is after the award ends ({award_end})", field="end_date"
+        )

@@ -1,0 +1,77 @@
+"""The one transition table of an allocation, and of a change request to it.
+
+pending -> active -> suspended or exhausted -> expired or closed. Reversible steps exist where an
+operator's decision undoes the cause: resume after a suspension, a top-up after exhaustion, an
+extension after expiry.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aisc.core.errors import InvalidTransition
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    EXHAUSTED = "exhausted"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+
+
+TRANSITIONS: dict[Status, dict[str, Status]] = {
+    Status.PENDING: {"activate": Status.ACTIVE, "close": Status.CLOSED},
+    Status.ACTIVE: {
+        "suspend": Status.SUSPENDED,
+        "exhaust": Status.EXHAUSTED,
+        "expire": Status.EXPIRED,
+        "close": Status.CLOSED,
+    },
+    Status.SUSPENDED: {"resume": Status.ACTIVE, "expire": Status.EXPIRED, "close": Status.CLOSED},
+    Status.EXHAUSTED: {"top_up": Status.ACTIVE, "expire": Status.EXPIRED, "close": Status.CLOSED},
+    Status.EXPIRED: {"extend": Status.ACTIVE, "close": Status.CLOSED},
+    Status.CLOSED: {},
+}
+
+# Statuses whose accounts exist in Slurm; of those, these cannot start new jobs.
+PROVISIONED = frozenset({Status.ACTIVE, Status.SUSPENDED, Status.EXHAUSTED, Status.EXPIRED})
+NO_NEW_JOBS = frozenset({Status.SUSPENDED, Status.EXPIRED})
+# Statuses that hold capacity in the guard.
+COMMITTED = frozenset({Status.PENDING, Status.ACTIVE, Status.SUSPENDED, Status.EXHAUSTED})
+
+
+def transition(status: str, event: str) -> Status:
+    current = Status(status)
+    allowed = TRANSITIONS[current]
+    if event not in allowed:
+        choices = ", ".join(sorted(allowed)) or "none (it is final)"
+        raise InvalidTransition(
+            f"an allocation that is {current.value} cannot {event.replace('_', ' ')}; "
+            f"allowed: {choices}",
+            field="status",
+        )
+    return allowed[event]
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+REQUEST_TRANSITIONS: dict[RequestStatus, dict[str, RequestStatus]] = {
+    RequestStatus.PENDING: {"approve": RequestStatus.APPROVED, "reject": RequestStatus.REJECTED},
+    RequestStatus.APPROVED: {},
+    RequestStatus.REJECTED: {},
+}
+
+
+def decide(status: str, event: str) -> RequestStatus:
+    current = RequestStatus(status)
+    if event not in REQUEST_TRANSITIONS[current]:
+        raise InvalidTransition(
+            f"a change request that is {current.value} cannot be decided again", field="status"
+        )
+    return REQUEST_TRANSITIONS[current][event]

@@ -1,0 +1,1 @@
+"""Pure rules of the subsidy scheme: lifecycles, rubric, conflicts, ranking, subsidy, tranches."""

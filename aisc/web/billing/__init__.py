@@ -1,0 +1,1 @@
+"""Usage metering, the fund ledger and billing: the database side of issue 5."""

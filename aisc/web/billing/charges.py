@@ -1,0 +1,81 @@
+"""A usage record's charges: GPU-seconds per chip per month, and their correction deltas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+
+from aisc.core.metering.records import UsageRecord
+from aisc.core.metering.split import Month, seconds_by_month
+from aisc.web.billing.models import UsageCharge
+
+Slot = tuple[str, str]  # (month, chip)
+
+
+def desired(record: UsageRecord, tz: zoneinfo.ZoneInfo) -> dict[Slot, tuple[dt.date, int]]:
+    """What the record should be charged, per (month, chip): the day the use began and GPU-s."""
+    if record.start is None or not record.gpus:
+        return {}
+    result: dict[Slot, tuple[dt.date, int]] = {}
+    for month, seconds in seconds_by_month(record.start, record.elapsed_seconds, tz):
+        began = max(record.start, month.start(tz)).astimezone(tz).date()
+        for chip, count in record.gpus:
+            result[(str(month), chip)] = (began, count * seconds)
+    return result
+
+
+def new_rows(record_id: int, record: UsageRecord, tz: zoneinfo.ZoneInfo) -> list[UsageCharge]:
+    return [
+        UsageCharge(
+            record_id=record_id,
+            project_code=record.account,
+            chip=chip,
+            partition=record.partition,
+            month=month,
+            day=day,
+            gpu_seconds=seconds,
+        )
+        for (month, chip), (day, seconds) in desired(record, tz).items()
+        if seconds
+    ]
+
+
+def correction_rows(
+    record_id: int,
+    record: UsageRecord,
+    existing: Iterable[UsageCharge],
+    tz: zoneinfo.ZoneInfo,
+) -> list[UsageCharge]:
+    """Unbilled rows that bring the record's charges to what it should be.
+
+    Billed rows stay as they are; the caller deletes the old unbilled rows first. The difference
+    may be negative (a job read as longer than it finally ran).
+    """
+    billed: dict[Slot, int] = {}
+    for row in existing:
+        if row.period_id is not None:
+            slot = (row.month, row.chip)
+            billed[slot] = billed.get(slot, 0) + row.gpu_seconds
+    want = desired(record, tz)
+    rows: list[UsageCharge] = []
+    for slot in sorted(set(want) | set(billed)):
+        day, seconds = want.get(slot, (_first_day(slot[0], tz), 0))
+        delta = seconds - billed.get(slot, 0)
+        if delta:
+            rows.append(
+                UsageCharge(
+                    record_id=record_id,
+                    project_code=record.account,
+                    chip=slot[1],
+                    partition=record.partition,
+                    month=slot[0],
+                    day=day,
+                    gpu_seconds=delta,
+                )
+            )
+    return rows
+
+
+def _first_day(month: str, tz: zoneinfo.ZoneInfo) -> dt.date:
+    return Month.parse(month).start(tz).astimezone(tz).date()

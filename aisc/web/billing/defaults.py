@@ -1,0 +1,85 @@
+"""The production sources of projects and prices: allocations/awards and the rate cards.
+
+Billing finds a project's terms through `Allocation.objects.get(project_code=...)` → `.award`
+(None = commercial), and prices through `aisc.web.catalogue.prices.price` (the list price of
+`list_price(chip, on)` with the partition's premium).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+
+from aisc.core.billing.split import Terms
+from aisc.core.errors import NotFound
+from aisc.core.ledger.flows import AwardRef
+from aisc.web.billing.projects import Project
+from aisc.web.catalogue import prices as catalogue_prices
+from aisc.web.catalogue.models import Partition
+
+
+def _model(label: str) -> Any:
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        raise NotFound(f"account: no {label} app is installed to look accounts up in") from None
+
+
+def award_project(award: Any, released_gpu_hours: Decimal | None) -> Project:
+    call = award.application.call
+    return Project(
+        code=award.project_code,
+        organisation_id=award.organisation_id,
+        terms=Terms(Decimal(award.subsidy_rate), Decimal(award.subsidy_cap)),
+        award=AwardRef(call.scheme.code, call.code, award.project_code),
+        released_gpu_hours=released_gpu_hours,
+    )
+
+
+class AllocationDirectory:
+    """Looks each Slurm account up among the allocations; caches per instance (one run)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Project] = {}
+
+    def get(self, code: str) -> Project:
+        if code not in self._cache:
+            self._cache[code] = self._lookup(code)
+        return self._cache[code]
+
+    def _lookup(self, code: str) -> Project:
+        allocation_model = _model("allocations.Allocation")
+        try:
+            allocation = allocation_model.objects.get(project_code=code)
+        except allocation_model.DoesNotExist:
+            raise NotFound(f"account: unknown account {code!r}", field="account") from None
+        released = released_hours(allocation)
+        award = allocation.award
+        if award is None:
+            org = getattr(allocation, "organisation_id", None)
+            return Project(code, org, None, None, released)
+        return award_project(award, released)
+
+
+def released_hours(allocation: Any) -> Decimal | None:
+    award = allocation.award
+    if award is None:
+        total = getattr(allocation, "gpu_hours", None)
+        return Decimal(total) if total is not None else None
+    released = award.tranches.filter(released_at__isnull=False)
+    return sum((Decimal(t.gpu_hours) for t in released), Decimal(0))
+
+
+class CataloguePrices:
+    """List price per chip and day from the rate cards, with the partition's premium."""
+
+    def __init__(self) -> None:
+        self._partitions: dict[str, Partition | None] = {}
+
+    def price(self, chip: str, partition: str, day: dt.date) -> Decimal:
+        if partition not in self._partitions:
+            self._partitions[partition] = Partition.objects.filter(name=partition).first()
+        return catalogue_prices.price(chip, day, partition=self._partitions[partition])

@@ -1,0 +1,203 @@
+"""Usage records, their charges per month, the append-only ledger, periods and statements.
+
+Money is stored as whole cents in integer columns: SQLite keeps DECIMAL as floating point, and a
+sum of floats is not a sum of cents. `aisc.web.billing.money` converts at the edges.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aisc.web.accounts.models import Organisation
+
+
+class UsageRecord(models.Model):
+    """One Slurm job, as last read; keyed by cluster + job id + submit time."""
+
+    cluster = models.CharField(max_length=64)
+    job_id = models.CharField(max_length=64)
+    submit = models.DateTimeField()
+    start = models.DateTimeField(null=True, blank=True)
+    elapsed_seconds = models.BigIntegerField()
+    account = models.CharField(max_length=64, db_index=True)
+    user = models.CharField(max_length=64)
+    partition = models.CharField(max_length=64)
+    state = models.CharField(max_length=20)
+    gpus = models.CharField(max_length=200, help_text="chip=count,… e.g. h800=8")
+    final = models.BooleanField(default=False)
+    source = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["cluster", "job_id", "submit"], name="one_job_record")
+        ]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["job_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.cluster}:{self.job_id}"
+
+
+class UsageCharge(models.Model):
+    """GPU-seconds of one record on one chip in one month.
+
+    While `period` is null the row is unbilled and follows the record's corrections; once a period
+    closes over it, it is frozen, and any later correction becomes a new unbilled row (the delta)
+    that the next open period bills as an adjustment.
+    """
+
+    record = models.ForeignKey(UsageRecord, on_delete=models.PROTECT, related_name="charges")
+    project_code = models.CharField(max_length=64)
+    chip = models.CharField(max_length=20)
+    partition = models.CharField(max_length=64)
+    month = models.CharField(max_length=7)  # YYYY-MM the usage happened in
+    day = models.DateField()  # local day the usage in this month began: picks the rate card
+    gpu_seconds = models.BigIntegerField()
+    period = models.ForeignKey(
+        "BillingPeriod", null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
+    )
+
+    class Meta:
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["period", "month"]),
+            models.Index(fields=["project_code", "chip"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_code} {self.chip} {self.month}: {self.gpu_seconds} GPU-s"
+
+
+class IngestCursor(models.Model):
+    """How far a source has been read; written in the same transaction as each batch."""
+
+    source = models.CharField(max_length=200, unique=True)
+    position = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.source} @ {self.position}"
+
+
+class RejectedLine(models.Model):
+    source = models.CharField(max_length=200, db_index=True)
+    line_no = models.PositiveIntegerField()
+    line = models.TextField()
+    message = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["source", "line_no"], name="one_reject_per_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line_no} {self.message}"
+
+
+class LedgerEntry(models.Model):
+    """Append-only (database triggers refuse UPDATE and DELETE); corrected by reversing entries."""
+
+    key = models.CharField(max_length=200, unique=True)
+    memo = models.CharField(max_length=300)
+    at = models.DateTimeField()
+    reverses = models.CharField(max_length=200, null=True, blank=True, unique=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class LedgerPosting(models.Model):
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="postings")
+    account = models.CharField(max_length=200, db_index=True)
+    amount_cents = models.BigIntegerField()  # debit > 0, credit < 0
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.amount_cents}"
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class BillingPeriod(models.Model):
+    month = models.CharField(max_length=7, unique=True)
+    state = models.CharField(max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["month"]
+
+    def __str__(self) -> str:
+        return self.month
+
+
+class Statement(models.Model):
+    """Frozen when its period closes (triggers refuse UPDATE and DELETE)."""
+
+    period = models.ForeignKey(BillingPeriod, on_delete=models.PROTECT, related_name="statements")
+    project_code = models.CharField(max_length=64)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"
+    )
+    subsidised = models.BooleanField()
+    list_cents = models.BigIntegerField()
+    subsidy_cents = models.BigIntegerField()
+    due_cents = models.BigIntegerField()
+    gpu_seconds = models.BigIntegerField()
+    cap_reached = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["period__month", "project_code"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["period", "project_code"], name="one_statement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_code} {self.period.month}"
+
+
+class StatementLine(models.Model):
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="lines")
+    seq = models.PositiveIntegerField()
+    chip = models.CharField(max_length=20)
+    partition = models.CharField(max_length=64)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=4)
+    late = models.BooleanField(default=False)
+    gpu_seconds = models.BigIntegerField()
+    list_cents = models.BigIntegerField()
+    subsidy_cents = models.BigIntegerField()
+    due_cents = models.BigIntegerField()
+    capped = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["statement", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.statement} #{self.seq}"
+
+
+class AlertState(models.Model):
+    """The highest alert level already sent per project and measure, so none is sent twice."""
+
+    project_code = models.CharField(max_length=64)
+    measure = models.CharField(max_length=20)  # "gpu_hours" or "subsidy_cap"
+    level = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["project_code", "measure"], name="one_alert_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_code} {self.measure} {self.level}%"

@@ -1,0 +1,1 @@
+"""Receivers and periodic tasks of billing, connected when Django loads the app."""

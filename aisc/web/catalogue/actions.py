@@ -1,0 +1,98 @@
+"""Mutations of the catalogue: rate cards, exchange rates and node states, each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from aisc.core.catalogue.exchange import ThroughputRate, check_rates
+from aisc.core.catalogue.rates import RateSpan, check_rate_cards
+from aisc.core.errors import RuleViolation
+from aisc.web.audit.record import record
+from aisc.web.catalogue.models import ExchangeRate, Node, NodeState, RateCard
+
+if TYPE_CHECKING:
+    from aisc.web.accounts.models import User
+
+
+@dataclass(frozen=True)
+class RateCardInput:
+    chip: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    price: Decimal
+    dedicated_premium: Decimal = Decimal(0)
+    basis: str = ""
+
+
+def _card_facts(card: RateCard) -> dict[str, Any]:
+    return {
+        "chip": card.chip_id,
+        "valid_from": card.valid_from,
+        "valid_to": card.valid_to,
+        "price": card.price,
+        "dedicated_premium": card.dedicated_premium,
+    }
+
+
+@transaction.atomic
+def do_save_rate_card(
+    given: RateCardInput, *, acting_user: User | None, card: RateCard | None = None
+) -> RateCard:
+    """Create or change a card; refused when the chip's cards would overlap or leave a gap."""
+    if given.dedicated_premium < 0:
+        raise RuleViolation("a premium cannot be negative", field="dedicated_premium")
+    span = RateSpan(given.chip, given.valid_from, given.valid_to, given.price)
+    # Lock the chip's cards so two operators cannot both pass the check and overlap.
+    others = RateCard.objects.select_for_update().filter(chip_id=given.chip)
+    if card is not None:
+        others = others.exclude(pk=card.pk)
+    check_rate_cards([*(other.as_core() for other in others), span])
+    before = _card_facts(card) if card is not None else None
+    card = card or RateCard()
+    card.chip_id = given.chip
+    card.valid_from, card.valid_to = given.valid_from, given.valid_to
+    card.price, card.dedicated_premium, card.basis = (
+        given.price,
+        given.dedicated_premium,
+        given.basis,
+    )
+    card.save()
+    verb = "catalogue.ratecard.create" if before is None else "catalogue.ratecard.change"
+    record(acting_user, verb, card, before=before, after=_card_facts(card))
+    return card
+
+
+@transaction.atomic
+def do_save_exchange_rate(
+    rate: ThroughputRate, *, acting_user: User | None, basis: str = ""
+) -> ExchangeRate:
+    """Add a rate that takes effect on a day, or change the factor of that day's rate."""
+    check_rates([rate])
+    row = ExchangeRate.objects.filter(chip_id=rate.chip, valid_from=rate.valid_from).first()
+    before = {"factor": row.factor} if row is not None else None
+    row = row or ExchangeRate(chip_id=rate.chip, valid_from=rate.valid_from)
+    row.factor, row.basis = rate.factor, basis
+    row.save()
+    after = {"chip": rate.chip, "valid_from": rate.valid_from, "factor": rate.factor}
+    record(acting_user, "catalogue.exchange.save", row, before=before, after=after)
+    return row
+
+
+@transaction.atomic
+def do_set_node_state(
+    node: Node, state: str, *, acting_user: User | None, reason: str = ""
+) -> Node:
+    if state not in NodeState.values:
+        raise RuleViolation(f"state must be one of {', '.join(NodeState.values)}", field="state")
+    if state in (NodeState.DRAIN, NodeState.DOWN) and not reason.strip():
+        raise RuleViolation("say why a node is drained or down", field="reason")
+    before = {"state": node.state, "reason": node.state_reason}
+    node.state, node.state_reason = state, reason.strip()
+    node.save(update_fields=["state", "state_reason"])
+    record(acting_user, "catalogue.node.state", node, before=before, after={"state": state})
+    return node

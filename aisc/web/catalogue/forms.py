@@ -1,0 +1,76 @@
+"""Forms of the catalogue pages: the exchange calculator, the estimator, node states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aisc.core.catalogue.chips import CHIPS, PRECISIONS
+from aisc.core.estimate import EstimateInput, Workload
+from aisc.web.catalogue.models import NodeState
+
+CHIP_CHOICES = [(code, spec.name) for code, spec in CHIPS.items()]
+PRECISION_CHOICES = [(p, p.upper()) for p in PRECISIONS]
+WORKLOAD_CHOICES = [
+    (Workload.PRETRAIN.value, _("Pre-training")),
+    (Workload.FINETUNE.value, _("Full fine-tuning")),
+    (Workload.PEFT.value, _("Parameter-efficient fine-tuning (e.g. LoRA)")),
+    (Workload.INFERENCE.value, _("Inference (tokens served)")),
+]
+
+
+class ExchangeForm(forms.Form):
+    gpu_hours = forms.DecimalField(label=_("GPU-hours"), min_value=0, decimal_places=2)
+    from_chip = forms.ChoiceField(label=_("From chip"), choices=CHIP_CHOICES)
+    to_chip = forms.ChoiceField(label=_("To chip"), choices=CHIP_CHOICES)
+    on = forms.DateField(
+        label=_("On"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def day(self) -> Any:
+        return self.cleaned_data.get("on") or timezone.localdate()
+
+
+class EstimateForm(forms.Form):
+    """The estimator's fields, named as EstimateInput names them (so other forms can embed it)."""
+
+    params = forms.FloatField(label=_("Parameters"), help_text=_("e.g. 7e9"))
+    active_params = forms.FloatField(
+        label=_("Active parameters (MoE)"), required=False, help_text=_("per token; MoE only")
+    )
+    tokens = forms.FloatField(label=_("Training tokens (or tokens served)"))
+    epochs = forms.FloatField(label=_("Epochs"), initial=1, required=False)
+    seq_len = forms.IntegerField(label=_("Sequence length"), required=False)
+    chip = forms.ChoiceField(label=_("Chip"), choices=CHIP_CHOICES, initial="h800")
+    precision = forms.ChoiceField(label=_("Precision"), choices=PRECISION_CHOICES, initial="bf16")
+    workload = forms.ChoiceField(label=_("Workload"), choices=WORKLOAD_CHOICES)
+    mfu = forms.FloatField(
+        label=_("Assumed MFU"), required=False, help_text=_("empty = the workload's default")
+    )
+    request_gpus = forms.IntegerField(label=_("GPUs requested"), required=False)
+    request_months = forms.FloatField(label=_("Months requested"), required=False)
+
+    def to_input(self) -> EstimateInput:
+        """The core input; raises RuleViolation naming the field when a bound is broken."""
+        data = self.cleaned_data
+        return EstimateInput(
+            params=data["params"],
+            tokens=data["tokens"],
+            chip=data["chip"],
+            precision=data["precision"],
+            workload=Workload(data["workload"]),
+            active_params=data.get("active_params"),
+            epochs=data.get("epochs") or 1.0,
+            seq_len=data.get("seq_len"),
+            mfu=data.get("mfu"),
+            request_gpus=data.get("request_gpus"),
+            request_months=data.get("request_months"),
+        )
+
+
+class NodeStateForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=NodeState.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)

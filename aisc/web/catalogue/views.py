@@ -1,0 +1,120 @@
+"""Catalogue pages: operators' overview (clusters, nodes, capacity), the public price list,
+the exchange calculator and the estimator (a page, and a fragment other forms embed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from aisc.core.catalogue.chips import PRECISIONS
+from aisc.core.catalogue.exchange import convert
+from aisc.core.errors import AiscError
+from aisc.core.estimate import estimate as run_estimate
+from aisc.web.accounts import authz
+from aisc.web.catalogue.actions import do_set_node_state
+from aisc.web.catalogue.capacity import capacity_by_chip
+from aisc.web.catalogue.forms import EstimateForm, ExchangeForm, NodeStateForm
+from aisc.web.catalogue.models import ChipModel, Cluster, ExchangeRate, Node, RateCard
+
+FLAG_LABELS = {
+    "over_request": _("Over-request: the request implies an MFU below the workload's band."),
+    "unrealistic": _("Unrealistic: the request implies an MFU above 55%."),
+    "beyond_yardstick": _("Beyond the largest local models' 10 nodes x 1 year."),
+    "mfu_outside_band": _("The assumed MFU is outside the workload's band."),
+    "memory_does_not_fit": _("The model does not fit in the requested GPUs' memory."),
+}
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "catalogue.view")
+    precision = request.GET.get("precision", "bf16")
+    if precision not in PRECISIONS:
+        precision = "bf16"
+    clusters = Cluster.objects.prefetch_related("partitions__nodes__node_type")
+    context = {
+        "clusters": clusters,
+        "capacity": capacity_by_chip(precision),
+        "precision": precision,
+        "precisions": PRECISIONS,
+        "basis": f"{precision.upper()} dense",
+        "can_edit": authz.can(request.user, "catalogue.node.edit"),
+        "state_form": NodeStateForm(),
+    }
+    return render(request, "catalogue/overview.html", context)
+
+
+@login_required
+@require_POST
+def node_state(request: HttpRequest, node_id: int) -> HttpResponse:
+    node = get_object_or_404(Node, pk=node_id)
+    authz.require(request.user, "catalogue.node.edit", node)
+    form = NodeStateForm(request.POST)
+    if form.is_valid():
+        try:
+            do_set_node_state(
+                node,
+                form.cleaned_data["state"],
+                acting_user=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Node state saved."))
+        except AiscError as exc:
+            messages.error(request, f"{exc.field}: {exc.message}")
+    else:
+        messages.error(request, _("Choose a valid state."))
+    return redirect("catalogue:overview")
+
+
+def prices(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    cards = list(RateCard.objects.select_related("chip").order_by("chip__code", "valid_from"))
+    current = [card for card in cards if card.covers(today)]
+    return render(
+        request,
+        "catalogue/prices.html",
+        {"current": current, "cards": cards, "today": today, "chips": ChipModel.objects.all()},
+    )
+
+
+def exchange(request: HttpRequest) -> HttpResponse:
+    form = ExchangeForm(request.GET or None)
+    result: dict[str, Any] | None = None
+    if form.is_valid():
+        data, on = form.cleaned_data, form.day()
+        rates = [rate.as_core() for rate in ExchangeRate.objects.all()]
+        try:
+            hours = convert(data["gpu_hours"], data["from_chip"], data["to_chip"], on, rates)
+            result = {"hours": hours, "on": on, **data}
+        except AiscError as exc:
+            form.add_error(None, exc.message)
+    rates_table = ExchangeRate.objects.select_related("chip").order_by("chip__code", "valid_from")
+    return render(
+        request, "catalogue/exchange.html", {"form": form, "result": result, "rates": rates_table}
+    )
+
+
+def estimate(request: HttpRequest) -> HttpResponse:
+    """GET or POST; with `partial=1` (or an htmx request) only the result fragment."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = EstimateForm(data if "params" in data else None)
+    result = None
+    if form.is_valid():
+        try:
+            result = run_estimate(form.to_input()).as_dict()
+        except AiscError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    flags = [
+        {**flag, "label": FLAG_LABELS[flag["code"]]} for flag in (result or {}).get("flags", [])
+    ]
+    context = {"form": form, "result": result, "flags": flags}
+    if data.get("partial") or request.headers.get("HX-Request"):
+        return render(request, "catalogue/_estimate_result.html", context)
+    return render(request, "catalogue/estimate.html", context)

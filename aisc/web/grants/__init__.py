@@ -1,0 +1,1 @@
+"""The subsidy scheme: calls, applications, screening, review, decisions, awards, reports."""

@@ -1,0 +1,48 @@
+"""do_* actions of the grants domain: each is atomic, checked against its lifecycle's transition
+table (aisc.core.grants.workflow), audited, and sends its mail through the outbox."""
+
+from aisc.web.grants.actions.applications import (
+    do_create_application,
+    do_submit_application,
+    do_update_application,
+    do_withdraw_application,
+)
+from aisc.web.grants.actions.calls import (
+    do_close_call,
+    do_create_call,
+    do_create_scheme,
+    do_open_call,
+    do_publish_results,
+)
+from aisc.web.grants.actions.decisions import DecisionInput, do_decide
+from aisc.web.grants.actions.documents import do_delete_document, do_upload_document
+from aisc.web.grants.actions.reports import do_accept_report, do_return_report, do_submit_report
+from aisc.web.grants.actions.review import (
+    do_assign_reviewer,
+    do_declare_conflict,
+    do_screen,
+    do_submit_review,
+)
+
+__all__ = [
+    "DecisionInput",
+    "do_accept_report",
+    "do_assign_reviewer",
+    "do_close_call",
+    "do_create_application",
+    "do_create_call",
+    "do_create_scheme",
+    "do_decide",
+    "do_declare_conflict",
+    "do_delete_document",
+    "do_open_call",
+    "do_publish_results",
+    "do_return_report",
+    "do_screen",
+    "do_submit_application",
+    "do_submit_report",
+    "do_submit_review",
+    "do_update_application",
+    "do_upload_document",
+    "do_withdraw_application",
+]

@@ -1,0 +1,130 @@
+"""Schemes and calls: create, open, close, publish results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from aisc.core.errors import RuleViolation
+from aisc.core.grants import rubric, subsidy
+from aisc.core.grants.workflow import (
+    AWARD_TRANSITIONS,
+    CALL_TRANSITIONS,
+    AwardStatus,
+    CallStatus,
+)
+from aisc.core.units import Money
+from aisc.web.accounts.models import User
+from aisc.web.audit.record import record
+from aisc.web.grants import notifications
+from aisc.web.grants.actions.common import move, snapshot
+from aisc.web.grants.models import Award, Call, Scheme
+
+CALL_FIELDS = ("code", "title_en", "opens_on", "closes_on", "period_start", "period_end", "budget")
+
+
+@transaction.atomic
+def do_create_scheme(
+    *, acting_user: User | None, code: str, name_en: str, fund: Decimal, **fields: Any
+) -> Scheme:
+    scheme = Scheme(code=code, name_en=name_en, fund=fund, **fields)
+    if fund <= 0:
+        raise RuleViolation("the fund must be positive", field="fund")
+    scheme.rules()  # validates the rates
+    scheme.save()
+    record(acting_user, "grants.scheme.create", scheme, after=snapshot(scheme, ("code", "fund")))
+    return scheme
+
+
+def _check_dates(opens_on: dt.date, closes_on: dt.date, start: dt.date, end: dt.date) -> None:
+    if closes_on < opens_on:
+        raise RuleViolation("a call must close on or after the day it opens", field="closes_on")
+    if end <= start:
+        raise RuleViolation("the consumption period must end after it starts", field="period_end")
+
+
+def other_budgets(scheme: Scheme) -> Money:
+    total = scheme.calls.aggregate(s=Sum("budget"))["s"]
+    return Money(total or 0)
+
+
+@transaction.atomic
+def do_create_call(
+    *,
+    acting_user: User | None,
+    scheme: Scheme,
+    code: str,
+    title_en: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    period_start: dt.date,
+    period_end: dt.date,
+    budget: Decimal,
+    **fields: Any,
+) -> Call:
+    if Call.objects.filter(code=code).exists():
+        raise RuleViolation("a call with this code already exists", field="code")
+    _check_dates(opens_on, closes_on, period_start, period_end)
+    # Lock the scheme row so two calls created at once cannot both spend the same money.
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    subsidy.check_call_budget(Money(budget), Money(scheme.fund), other_budgets(scheme))
+    call = Call(
+        scheme=scheme,
+        code=code,
+        title_en=title_en,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        period_start=period_start,
+        period_end=period_end,
+        budget=budget,
+        **fields,
+    )
+    rubric.parse_rubric(call.rubric)
+    call.save()
+    record(acting_user, "grants.call.create", call, after=snapshot(call, CALL_FIELDS))
+    return call
+
+
+def _move_call(acting_user: User | None, call: Call, target: CallStatus, verb: str) -> Call:
+    before, after = move(call, CALL_TRANSITIONS, CallStatus, target, what="the call")
+    call.save(update_fields=["status", "published_at"])
+    record(acting_user, verb, call, before={"status": before}, after={"status": after})
+    return call
+
+
+@transaction.atomic
+def do_open_call(*, acting_user: User | None, call: Call) -> Call:
+    return _move_call(acting_user, call, CallStatus.OPEN, "grants.call.open")
+
+
+@transaction.atomic
+def do_close_call(*, acting_user: User | None, call: Call) -> Call:
+    return _move_call(acting_user, call, CallStatus.CLOSED, "grants.call.close")
+
+
+@transaction.atomic
+def do_publish_results(*, acting_user: User | None, call: Call) -> Call:
+    """Publish the call's decided awards: they join the public grantee list and become active."""
+    now = timezone.now()
+    call.published_at = now
+    _move_call(acting_user, call, CallStatus.PUBLISHED, "grants.call.publish")
+    for award in Award.objects.filter(application__call=call, status=AwardStatus.APPROVED):
+        before, after = move(
+            award, AWARD_TRANSITIONS, AwardStatus, AwardStatus.ACTIVE, what="the award"
+        )
+        award.published_at = now
+        award.save(update_fields=["status", "published_at"])
+        record(
+            acting_user,
+            "grants.award.publish",
+            award,
+            before={"status": before},
+            after={"status": after},
+        )
+        notifications.award_published(award)
+    return call

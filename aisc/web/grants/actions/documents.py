@@ -1,0 +1,116 @@
+"""Documents attached to an application, stored through the files adapter with size and type
+limits. A refused upload changes nothing: the draft and its other documents stay as they were.
+
+Limits: the AISS asks for attachments under 20 MB in all (facts §1.4); one document may take
+10 MB, and all of an application's documents together 20 MB.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import BinaryIO
+
+from django.db import transaction
+from django.db.models import Sum
+
+from aisc.adapters.files import default_store
+from aisc.core.errors import RuleViolation
+from aisc.core.grants.workflow import EDITABLE
+from aisc.web.accounts.models import User
+from aisc.web.audit.record import record
+from aisc.web.grants.choices import DocumentKind
+from aisc.web.grants.models import Application, Document
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_TOTAL_BYTES = 20 * 1024 * 1024
+# Extension -> (content type, leading bytes every such file starts with)
+ALLOWED: dict[str, tuple[str, bytes]] = {
+    ".pdf": ("application/pdf", b"%PDF-"),
+    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+    ),
+}
+
+
+def check_upload(application: Application, name: str, head: bytes, size: int) -> str:
+    """The content type to store, or a RuleViolation naming the field `file` and the rule."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in ALLOWED:
+        allowed = ", ".join(sorted(ALLOWED))
+        raise RuleViolation(
+            f"files of type {suffix or '(none)'} are not accepted; use {allowed}", field="file"
+        )
+    content_type, magic = ALLOWED[suffix]
+    if not head.startswith(magic):
+        raise RuleViolation(f"the file's content is not a {suffix} file", field="file")
+    if size > MAX_DOCUMENT_BYTES:
+        raise RuleViolation(
+            f"a document may be at most {MAX_DOCUMENT_BYTES // 2**20} MB", field="file"
+        )
+    used = application.documents.aggregate(s=Sum("size"))["s"] or 0
+    if used + size > MAX_TOTAL_BYTES:
+        raise RuleViolation(
+            f"an application's documents may take at most {MAX_TOTAL_BYTES // 2**20} MB in all",
+            field="file",
+        )
+    return content_type
+
+
+@transaction.atomic
+def do_upload_document(
+    *,
+    acting_user: User,
+    application: Application,
+    kind: str,
+    name: str,
+    stream: BinaryIO,
+    size: int,
+) -> Document:
+    if application.state not in EDITABLE:
+        raise RuleViolation(
+            "documents can be added only while the application is editable", field="file"
+        )
+    if kind not in DocumentKind.values:
+        raise RuleViolation(f"unknown document kind {kind!r}", field="kind")
+    head = stream.read(16)
+    stream.seek(0)
+    content_type = check_upload(application, name, head, size)
+    key = default_store().save(PurePath(name).name, stream, content_type)
+    document = Document.objects.create(
+        application=application,
+        kind=kind,
+        name=PurePath(name).name[:200],
+        key=key,
+        content_type=content_type,
+        size=size,
+        uploaded_by=acting_user,
+    )
+    record(
+        acting_user,
+        "grants.document.upload",
+        document,
+        after={"name": document.name, "kind": kind, "size": size},
+    )
+    return document
+
+
+@transaction.atomic
+def do_delete_document(*, acting_user: User, document: Document) -> None:
+    if document.application.state not in EDITABLE:
+        raise RuleViolation(
+            "documents can be removed only while the application is editable", field="file"
+        )
+    record(
+        acting_user,
+        "grants.document.delete",
+        document,
+        before={"name": document.name, "kind": document.kind},
+    )
+    key = document.key
+    document.delete()
+    # Deleted from the store only after the row is gone for good, so a rollback loses no file.
+    transaction.on_commit(lambda: default_store().delete(key))

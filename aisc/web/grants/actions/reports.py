@@ -1,0 +1,107 @@
+"""Progress and final reports: grantees submit, the secretariat accepts or returns. An accepted
+report releases the next tranche; an accepted final report completes the award."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from aisc.core.errors import RuleViolation
+from aisc.core.grants.workflow import (
+    AWARD_TRANSITIONS,
+    REPORT_TRANSITIONS,
+    AwardStatus,
+    ReportStatus,
+)
+from aisc.web.accounts.models import User
+from aisc.web.audit.record import record
+from aisc.web.grants import notifications
+from aisc.web.grants.actions.common import move
+from aisc.web.grants.actions.decisions import release_tranche
+from aisc.web.grants.choices import ReportKind
+from aisc.web.grants.models import Award, Report
+
+
+@transaction.atomic
+def do_submit_report(*, acting_user: User, award: Award, kind: str, text: str) -> Report:
+    """A new report, or the revision of one that was returned (of the same kind)."""
+    if award.status != AwardStatus.ACTIVE:
+        raise RuleViolation("reports are due only on an active (published) award", field="award")
+    if kind not in ReportKind.values:
+        raise RuleViolation("the kind must be progress or final", field="kind")
+    if not text.strip():
+        raise RuleViolation("the report is empty", field="text")
+    report = award.reports.filter(kind=kind, status=ReportStatus.RETURNED).first()
+    if report is None:
+        report = Report(award=award, kind=kind, submitted_by=acting_user)
+        before = None
+    else:
+        before = {"status": report.status}
+        move(report, REPORT_TRANSITIONS, ReportStatus, ReportStatus.SUBMITTED, what="the report")
+    report.text = text.strip()
+    report.submitted_at = timezone.now()
+    report.save()
+    record(
+        acting_user,
+        "grants.report.submit",
+        report,
+        before=before,
+        after={"status": report.status, "kind": kind},
+    )
+    return report
+
+
+@transaction.atomic
+def do_accept_report(*, acting_user: User, report: Report) -> Report:
+    before, after = move(
+        report, REPORT_TRANSITIONS, ReportStatus, ReportStatus.ACCEPTED, what="the report"
+    )
+    now = timezone.now()
+    report.decided_by, report.decided_at = acting_user, now
+    report.save(update_fields=["status", "decided_by", "decided_at"])
+    record(
+        acting_user,
+        "grants.report.accept",
+        report,
+        before={"status": before},
+        after={"status": after},
+    )
+    award = report.award
+    following = award.tranches.filter(released_at__isnull=True).order_by("seq").first()
+    if following is not None:
+        release_tranche(acting_user, following, now)
+    if report.kind == ReportKind.FINAL:
+        prior, done = move(
+            award, AWARD_TRANSITIONS, AwardStatus, AwardStatus.COMPLETED, what="the award"
+        )
+        award.save(update_fields=["status"])
+        record(
+            acting_user,
+            "grants.award.complete",
+            award,
+            before={"status": prior},
+            after={"status": done},
+        )
+    notifications.report_decided(report)
+    return report
+
+
+@transaction.atomic
+def do_return_report(*, acting_user: User, report: Report, message: str) -> Report:
+    if not message.strip():
+        raise RuleViolation("tell the grantee what to change, in a message", field="message")
+    before, after = move(
+        report, REPORT_TRANSITIONS, ReportStatus, ReportStatus.RETURNED, what="the report"
+    )
+    report.message = message.strip()
+    report.decided_by, report.decided_at = acting_user, timezone.now()
+    report.save(update_fields=["status", "message", "decided_by", "decided_at"])
+    record(
+        acting_user,
+        "grants.report.return",
+        report,
+        before={"status": before},
+        after={"status": after, "message": report.message},
+    )
+    notifications.report_decided(report)
+    return report

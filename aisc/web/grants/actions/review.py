@@ -1,0 +1,139 @@
+"""Screening by the secretariat, reviewer assignment, conflicts, and scored reviews."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from aisc.core.errors import RuleViolation
+from aisc.core.grants import eligibility, rubric
+from aisc.core.grants.workflow import (
+    APPLICATION_TRANSITIONS,
+    REVIEW_TRANSITIONS,
+    ApplicationStatus,
+    ReviewStatus,
+)
+from aisc.web.accounts.models import Role, User
+from aisc.web.audit.record import record
+from aisc.web.grants import notifications
+from aisc.web.grants.actions.common import move
+from aisc.web.grants.conflicts import conflict_of
+from aisc.web.grants.models import Application, Review
+
+SCREENING_OUTCOMES = {
+    "pass": ApplicationStatus.IN_REVIEW,
+    "return": ApplicationStatus.RETURNED,
+    "reject": ApplicationStatus.INELIGIBLE,
+}
+REVIEWABLE = frozenset({ApplicationStatus.IN_REVIEW, ApplicationStatus.DEFERRED})
+
+
+@transaction.atomic
+def do_screen(
+    *,
+    acting_user: User,
+    application: Application,
+    outcome: str,
+    answers: dict[str, bool],
+    message: str = "",
+) -> Application:
+    """Pass (every checklist item met), return for completion, or reject as ineligible; the
+    last two carry a message to the applicant."""
+    if outcome not in SCREENING_OUTCOMES:
+        raise RuleViolation("the outcome must be pass, return or reject", field="outcome")
+    if outcome == "pass":
+        eligibility.check_checklist(application.call.checklist_codes(), answers)
+    elif not message.strip():
+        raise RuleViolation("tell the applicant why, in a message", field="message")
+    before, after = move(
+        application,
+        APPLICATION_TRANSITIONS,
+        ApplicationStatus,
+        SCREENING_OUTCOMES[outcome],
+        what="the application",
+    )
+    application.screening = {
+        code: bool(answers.get(code)) for code in application.call.checklist_codes()
+    }
+    application.screening_message = message.strip()
+    application.save(update_fields=["status", "screening", "screening_message"])
+    record(
+        acting_user,
+        "grants.application.screen",
+        application,
+        before={"status": before},
+        after={"status": after, "screening": application.screening, "message": message},
+    )
+    notifications.status_changed(application)
+    return application
+
+
+@transaction.atomic
+def do_assign_reviewer(*, acting_user: User, application: Application, reviewer: User) -> Review:
+    if application.state not in REVIEWABLE:
+        raise RuleViolation("only an application in review can get reviewers", field="status")
+    if not reviewer.has_role(Role.REVIEWER):
+        raise RuleViolation(f"{reviewer.email} is not a reviewer", field="reviewer")
+    conflict = conflict_of(reviewer, application)
+    if conflict is not None:
+        raise RuleViolation(f"conflict of interest: {conflict}", field="reviewer")
+    if application.reviews.filter(reviewer=reviewer).exists():
+        raise RuleViolation(f"{reviewer.email} is already assigned", field="reviewer")
+    review = Review.objects.create(
+        application=application, reviewer=reviewer, assigned_by=acting_user
+    )
+    record(acting_user, "grants.review.assign", review, after={"reviewer": reviewer.email})
+    notifications.reviewer_assigned(review)
+    return review
+
+
+@transaction.atomic
+def do_declare_conflict(*, acting_user: User, review: Review, reason: str) -> Review:
+    if not reason.strip():
+        raise RuleViolation("say what the conflict is", field="reason")
+    before, after = move(
+        review, REVIEW_TRANSITIONS, ReviewStatus, ReviewStatus.CONFLICTED, what="the review"
+    )
+    review.conflict_reason = reason.strip()
+    review.save(update_fields=["status", "conflict_reason"])
+    record(
+        acting_user,
+        "grants.review.declare_conflict",
+        review,
+        before={"status": before},
+        after={"status": after, "reason": reason},
+    )
+    return review
+
+
+@transaction.atomic
+def do_submit_review(
+    *, acting_user: User, review: Review, scores: dict[str, int], comments: dict[str, str]
+) -> Review:
+    application = review.application
+    if application.state not in REVIEWABLE:
+        raise RuleViolation("this application is no longer in review", field="status")
+    conflict = conflict_of(review.reviewer, application)
+    if conflict is not None:
+        raise RuleViolation(f"conflict of interest: {conflict}", field="reviewer")
+    criteria = application.call.criteria()
+    total = rubric.weighted_total(criteria, scores)
+    unknown = sorted(set(comments) - {c.code for c in criteria})
+    if unknown:
+        raise RuleViolation(f"not a criterion of this rubric: {unknown[0]}", field=unknown[0])
+    before, after = move(
+        review, REVIEW_TRANSITIONS, ReviewStatus, ReviewStatus.SUBMITTED, what="the review"
+    )
+    review.scores = dict(scores)
+    review.comments = {code: text.strip() for code, text in comments.items()}
+    review.total = total
+    review.submitted_at = timezone.now()
+    review.save(update_fields=["status", "scores", "comments", "total", "submitted_at"])
+    record(
+        acting_user,
+        "grants.review.submit",
+        review,
+        before={"status": before},
+        after={"status": after, "total": total, "scores": review.scores},
+    )
+    return review

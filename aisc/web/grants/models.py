@@ -1,0 +1,296 @@
+"""Persistence of the subsidy scheme. Lifecycle rules live in aisc.core.grants; the do_* actions
+in actions/ are the only writers of status fields.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aisc.core.grants import rubric as rubric_rules
+from aisc.core.grants import workflow
+from aisc.core.grants.subsidy import SubsidyRules
+from aisc.web.accounts.models import Organisation
+from aisc.web.grants import choices as ch
+
+USER = settings.AUTH_USER_MODEL
+
+
+def money(label: Any = None, **kw: Any) -> models.DecimalField[Any, Decimal]:
+    """HK$ to the cent; 16 digits hold far more than the HK$3 bn fund."""
+    return models.DecimalField(label, max_digits=16, decimal_places=2, **kw)
+
+
+def rate(label: Any = None, **kw: Any) -> models.DecimalField[Any, Decimal]:
+    """A subsidy rate such as 0.70."""
+    return models.DecimalField(label, max_digits=4, decimal_places=2, **kw)
+
+
+def hours(label: Any = None, **kw: Any) -> models.DecimalField[Any, Decimal]:
+    return models.DecimalField(label, max_digits=14, decimal_places=2, **kw)
+
+
+def default_rubric() -> list[dict[str, Any]]:
+    return [c.as_dict() for c in rubric_rules.DEFAULT_RUBRIC]
+
+
+def default_checklist() -> list[dict[str, str]]:
+    return [
+        {
+            "code": "eligible_type",
+            "label_en": "Applicant type is eligible",
+            "label_zh": "申請者類別符合資格",
+        },
+        {"code": "hk_registered", "label_en": "Registered in Hong Kong", "label_zh": "在香港註冊"},
+        {
+            "code": "financial_proof",
+            "label_en": "Financial proof attached",
+            "label_zh": "已附財務證明",
+        },
+        {
+            "code": "no_double_funding",
+            "label_en": "No double funding declared",
+            "label_zh": "已聲明沒有重複資助",
+        },
+    ]
+
+
+def default_eligible_kinds() -> list[str]:
+    return ["university", "rd_institute", "startup", "enterprise"]
+
+
+class Scheme(models.Model):
+    code = models.SlugField(unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    fund = money(_("fund (HK$)"))
+    default_rate = rate(_("default subsidy rate"), default=Decimal("0.70"))
+    max_rate = rate(_("maximum subsidy rate"), default=Decimal("0.70"))
+    exceptional_max_rate = rate(_("exceptional maximum subsidy rate"), default=Decimal("0.90"))
+    eligible_kinds = models.JSONField(_("eligible applicant types"), default=default_eligible_kinds)
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def rules(self) -> SubsidyRules:
+        return SubsidyRules(self.default_rate, self.max_rate, self.exceptional_max_rate)
+
+
+class Call(models.Model):
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="calls")
+    code = models.SlugField(
+        _("code"), unique=True, help_text=_("e.g. c2026a; the Slurm parent account")
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ch.CALL_STATUS, default=workflow.CallStatus.DRAFT
+    )
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    period_start = models.DateField(_("consumption period starts"))
+    period_end = models.DateField(_("consumption period ends"))
+    budget = money(_("budget (HK$)"))
+    rubric = models.JSONField(default=default_rubric)
+    checklist = models.JSONField(default=default_checklist)
+    required_documents = models.JSONField(default=list)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-opens_on"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title_en}"
+
+    def criteria(self) -> tuple[rubric_rules.Criterion, ...]:
+        return rubric_rules.parse_rubric(self.rubric)
+
+    def checklist_codes(self) -> list[str]:
+        return [str(item["code"]) for item in self.checklist]
+
+
+class Application(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications"
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=ch.APPLICATION_STATUS, default=workflow.ApplicationStatus.DRAFT
+    )
+    # Project
+    title = models.CharField(_("project title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=ch.Category.choices, blank=True
+    )
+    # Model details
+    model_type = models.CharField(
+        _("model type"), max_length=20, choices=ch.ModelType.choices, blank=True
+    )
+    parameters = models.FloatField(_("parameters"), null=True, blank=True)
+    active_parameters = models.FloatField(_("active parameters (MoE)"), null=True, blank=True)
+    training_tokens = models.FloatField(_("training tokens"), null=True, blank=True)
+    epochs = models.FloatField(_("epochs"), null=True, blank=True)
+    seq_len = models.PositiveIntegerField(_("sequence length"), null=True, blank=True)
+    precision = models.CharField(_("precision"), max_length=8, choices=ch.PRECISION, blank=True)
+    workload = models.CharField(
+        _("workload"), max_length=20, choices=ch.Workload.choices, blank=True
+    )
+    tokens_served = models.FloatField(_("tokens served (inference)"), null=True, blank=True)
+    # Requested compute
+    chip = models.CharField(_("chip type"), max_length=20, choices=ch.CHIP, blank=True)
+    gpus = models.PositiveIntegerField(_("number of GPUs"), null=True, blank=True)
+    months = models.PositiveIntegerField(_("months"), null=True, blank=True)
+    preferred_start = models.DateField(_("preferred start"), null=True, blank=True)
+    # Plan and people
+    work_plan = models.TextField(_("work plan with milestones"), blank=True)
+    team = models.TextField(_("team"), blank=True)
+    track_record = models.TextField(_("track record"), blank=True)
+    # Declarations
+    no_double_funding = models.BooleanField(
+        _("I declare no other public funding covers the same scope"), default=False
+    )
+    other_public_funding = models.TextField(_("other public funding received"), blank=True)
+    ethics_assessment = models.TextField(_("ethics and model-risk self-assessment"), blank=True)
+    societal_benefit = models.TextField(_("expected benefit to society"), blank=True)
+    # Screening
+    screening = models.JSONField(default=dict, blank=True)
+    screening_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def state(self) -> workflow.ApplicationStatus:
+        return workflow.ApplicationStatus(self.status)
+
+
+class Document(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=ch.DocumentKind.choices)
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Review(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="grant_reviews")
+    status = models.CharField(
+        max_length=20, choices=ch.REVIEW_STATUS, default=workflow.ReviewStatus.ASSIGNED
+    )
+    scores = models.JSONField(default=dict, blank=True)
+    comments = models.JSONField(default=dict, blank=True)
+    total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    conflict_reason = models.TextField(blank=True)
+    assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.application}"
+
+
+class Decision(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=20)
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    members_present: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        USER, related_name="+"
+    )
+    conflicts_declared = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.outcome}: {self.application}"
+
+
+class Award(models.Model):
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards")
+    project_code = models.SlugField(unique=True)
+    chip = models.CharField(max_length=20, choices=ch.CHIP)
+    gpus = models.PositiveIntegerField()
+    months = models.PositiveIntegerField()
+    gpu_hours = hours()
+    start_date = models.DateField()
+    end_date = models.DateField()
+    list_price = money(_("list price at approval (HK$/GPU-hour)"))
+    subsidy_rate = rate()
+    subsidy_cap = money()
+    committed_amount = money()
+    exceptional_reason = models.TextField(blank=True)
+    conditions = models.TextField(blank=True)
+    dedicated = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=ch.AWARD_STATUS, default=workflow.AwardStatus.APPROVED
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["project_code"]
+
+    def __str__(self) -> str:
+        return self.project_code
+
+
+class AwardTranche(models.Model):
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="tranches")
+    seq = models.PositiveSmallIntegerField()
+    fraction = models.DecimalField(max_digits=5, decimal_places=4)
+    gpu_hours = hours()
+    condition = models.CharField(max_length=200, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["award", "seq"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["award", "seq"], name="one_tranche_per_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award} #{self.seq}"
+
+
+class Report(models.Model):
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("kind"), max_length=10, choices=ch.ReportKind.choices)
+    text = models.TextField(_("report"))
+    status = models.CharField(
+        max_length=20, choices=ch.REPORT_STATUS, default=workflow.ReportStatus.SUBMITTED
+    )
+    message = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.award}"

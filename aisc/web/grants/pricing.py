@@ -1,0 +1,26 @@
+"""The cost of a request or an award to the fund, priced with the centre's rate cards.
+
+List prices come from the catalogue app (aisc.web.catalogue.prices.list_price, effective-dated);
+the subsidy is computed against the price in force on the award's start (facts §4.2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from decimal import Decimal
+
+from aisc.core.grants.request import requested_gpu_hours
+from aisc.core.grants.subsidy import subsidy_cost
+from aisc.core.units import Money
+
+
+def list_price(chip: str, on: dt.date) -> Decimal:
+    # Looked up when used: the catalogue app (the "est" engineer's) may land after this one.
+    prices = importlib.import_module("aisc.web.catalogue.prices")
+    return Decimal(prices.list_price(chip, on))
+
+
+def request_cost(chip: str, gpus: int, months: int, start: dt.date, rate: Decimal) -> Money:
+    """GPUs × months × 730 GPU-hours × list price × subsidy rate."""
+    return subsidy_cost(requested_gpu_hours(gpus, months), list_price(chip, start), rate)

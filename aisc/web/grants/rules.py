@@ -1,0 +1,75 @@
+"""Who may do what in the grants domain; imported from GrantsConfig.ready. Deny by default.
+
+Applicants act for their organisation; reviewers see only applications assigned to them and free
+of conflicts; the secretariat screens, assigns and handles reports; the committee decides and
+publishes. Auditors see everything through the `.view` rule of authz; admins do anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aisc.core.grants.workflow import ReviewStatus
+from aisc.web.accounts.authz import has_roles, member_of, rule
+from aisc.web.accounts.models import Role, User
+from aisc.web.grants.conflicts import conflict_of
+from aisc.web.grants.models import Application, Award, Report, Review
+
+STAFF = (Role.SECRETARIAT, Role.COMMITTEE)
+
+
+def reviewer_blocked(user: User, application: Application) -> str | None:
+    """Why this reviewer may not open the application, or None when they may."""
+    review = application.reviews.filter(reviewer=user).first()
+    if review is None:
+        return "you are not assigned to this application"
+    if review.status == ReviewStatus.CONFLICTED:
+        return f"conflict of interest declared: {review.conflict_reason}"
+    conflict = conflict_of(user, application)
+    return f"conflict of interest: {conflict}" if conflict else None
+
+
+def _org_of(obj: Any) -> int | None:
+    if isinstance(obj, Application | Award):
+        return obj.organisation_id
+    if isinstance(obj, Report):
+        return obj.award.organisation_id
+    return None
+
+
+def can_view_application(user: User, obj: Any) -> bool:
+    if obj is None:
+        return True  # the list: each list filters to what the user may see
+    if user.has_role(*STAFF) or member_of(user, _org_of(obj)):
+        return True
+    return user.has_role(Role.REVIEWER) and reviewer_blocked(user, obj) is None
+
+
+def can_create_application(user: User, obj: Any) -> bool:
+    if obj is None:
+        return user.memberships.exists()
+    return member_of(user, obj.pk)
+
+
+rule("grants.call.view")(lambda user, obj: True)
+rule("grants.call.manage")(has_roles(Role.SECRETARIAT))
+rule("grants.call.publish")(has_roles(Role.COMMITTEE))
+rule("grants.application.create")(can_create_application)
+rule("grants.application.view")(can_view_application)
+rule("grants.application.edit")(lambda user, obj: obj is not None and member_of(user, _org_of(obj)))
+rule("grants.application.screen")(has_roles(Role.SECRETARIAT))
+rule("grants.application.decide")(has_roles(Role.COMMITTEE))
+rule("grants.ranking.view")(has_roles(*STAFF))
+rule("grants.review.assign")(has_roles(Role.SECRETARIAT))
+rule("grants.review.submit")(
+    lambda user, obj: isinstance(obj, Review) and obj.reviewer_id == user.pk
+)
+rule("grants.review.list")(has_roles(Role.REVIEWER))
+rule("grants.award.view")(
+    lambda user, obj: (
+        user.has_role(*STAFF, Role.FINANCE, Role.OPERATOR)
+        or (obj is not None and member_of(user, _org_of(obj)))
+    )
+)
+rule("grants.report.submit")(lambda user, obj: obj is not None and member_of(user, _org_of(obj)))
+rule("grants.report.decide")(has_roles(Role.SECRETARIAT))

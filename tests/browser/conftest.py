@@ -1,0 +1,111 @@
+"""Browser fixtures: Playwright for Python driving Debian's chromium against the live server.
+
+Reuse them in any app's browser tests; mark the module
+    pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
+                  serialized_rollback=True)]
+(the live server needs committed data; serialized rollback brings back the roles that migrations
+seed, which the flush after each transactional test removes).
+    def test_x(page: Page, live_url: str) -> None: page.goto(live_url + "/")
+`login(page, email)` signs in through the real form. Never `playwright install`: the browser is
+/usr/bin/chromium (scripts/ensure-chromium installs Debian's package when missing).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+CHROMIUM = Path(os.environ.get("AISC_CHROMIUM", "/usr/bin/chromium"))
+# Quiet, headless and offline: no GPU, no sandbox (CI runs as root), nothing fetched in the
+# background. Playwright gives every launch a fresh temporary user-data-dir of its own.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 15_000
+
+# Playwright's sync API keeps an event loop in this thread; the ORM calls that tests make to set
+# up data would otherwise be refused as "called from an async context".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run scripts/ensure-chromium (never playwright install)"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+def new_context(browser: Browser, **options: Any) -> BrowserContext:
+    context = browser.new_context(locale="en-GB", **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is slow on purpose, and these tests create a dozen users; the web suite checks
+    that real passwords are hashed with argon2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A desktop-sized page in a context of its own (no cookies shared between tests)."""
+    context = new_context(browser, viewport={"width": 1280, "height": 800})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A phone-sized page with touch, as a visitor on a mobile browser sees the portal."""
+    context = new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def live_url(live_server: Any) -> str:
+    return str(live_server.url)
+
+
+@pytest.fixture
+def demo_people(transactional_db: Any) -> list[tuple[str, str, str]]:
+    """The demo organisations and one user per role; returns (role, email, password)."""
+    from aisc.web.demo import DemoReport
+    from aisc.web.demo.people import load
+
+    report = DemoReport()
+    load(report)
+    return report.logins
+
+
+@pytest.fixture
+def login(live_url: str) -> Callable[[Page, str, str], None]:
+    def sign_in(page: Page, email: str, password: str) -> None:
+        page.goto(f"{live_url}/accounts/login/")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_url}/dashboard/")
+
+    return sign_in

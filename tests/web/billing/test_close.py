@@ -1,0 +1,179 @@
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from aisc.core.errors import InvalidTransition, RuleViolation
+from aisc.core.ledger import accounts
+from aisc.web.accounts.models import Organisation, Role, User
+from aisc.web.billing import ledger
+from aisc.web.billing.figures import period_figures
+from aisc.web.billing.models import BillingPeriod, Statement, UsageCharge
+from aisc.web.outbox.models import OutboxMessage
+from tests.web.billing.conftest import sacct_line
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+Run = Callable[..., Any]
+SUBSIDISED = accounts.disbursed("aiss", "c2026a", "p2026a-001")
+
+
+def test_closing_a_month_makes_one_statement_per_project_with_the_split(
+    ingest_text: Run, close: Run
+) -> None:
+    ingest_text(
+        sacct_line("1", elapsed="01:00:00"),  # 8 GPU-h x HK$20 = 160.00
+        sacct_line("2", elapsed="00:30:00", partition="dedicated"),  # 4 GPU-h x 22 = 88.00
+        sacct_line("3", account="tenant-kc", gpus="gres/gpu:h100=2,gres/gpu=2"),  # 2 x 22 = 44
+    )
+    period = close("2026-03")
+    figures = period_figures(period, with_lines=True)
+    by_project = {p["project"]: p for p in figures["projects"]}
+    grant = by_project["p2026a-001"]
+    assert (grant["list_amount"], grant["subsidy"], grant["due"], grant["gpu_hours"]) == (
+        "248.00",
+        "173.60",
+        "74.40",
+        "12.0000",
+    )
+    tenant = by_project["tenant-kc"]
+    assert (tenant["list_amount"], tenant["subsidy"], tenant["due"]) == ("44.00", "0.00", "44.00")
+    assert figures["total"] == {
+        "list_amount": "292.00",
+        "subsidy": "173.60",
+        "due": "118.40",
+        "gpu_hours": "14.0000",
+    }
+    assert [ln["unit_price"] for ln in grant["lines"]] == ["22.0000", "20.0000"]
+
+
+def test_the_ledger_after_a_close_balances_and_shows_revenue_receivables_and_subsidy(
+    ingest_text: Run, close: Run
+) -> None:
+    ingest_text(sacct_line("1"), sacct_line("2", account="tenant-kc"))
+    close("2026-03")
+    balances = ledger.balances()
+    assert sum(balances.values()) == 0
+    assert balances[accounts.REVENUE] == D("-320.00")
+    assert balances[SUBSIDISED] == D("112.00")
+    receivables = {k: v for k, v in balances.items() if k.startswith("receivable:")}
+    assert sorted(receivables.values()) == [D("48.00"), D("160.00")]
+
+
+def test_the_cap_limits_the_subsidy_and_the_grantee_is_told(
+    ingest_text: Run, close: Run, make_user: Callable[..., User], orgs: tuple[Organisation, ...]
+) -> None:
+    member, operator = make_user(org=orgs[0]), make_user(Role.OPERATOR)
+    make_user(org=orgs[1])  # another organisation's member hears nothing
+    # 8 GPUs x 10 h x HK$20 = 1,600.00 list; 70 % would be 1,120.00 but the cap is 1,000.00.
+    ingest_text(sacct_line("1", elapsed="10:00:00"))
+    period = close("2026-03")
+    st = Statement.objects.get(period=period)
+    assert (st.subsidy_cents, st.due_cents, st.cap_reached) == (100000, 60000, True)
+    mails = [m.payload for m in OutboxMessage.objects.filter(kind="notify.mail")]
+    cap_mails = [m for m in mails if "subsidy cap" in m["subject"]]
+    assert sorted(m["user_id"] for m in cap_mails) == [member.pk, operator.pk]
+    assert cap_mails[0]["subject"] == "p2026a-001 has used 100% of its subsidy cap"
+    assert "pays 100% of the list price" in cap_mails[0]["body"]
+    ingest_text(sacct_line("2", start="2026-04-02T10:00:00"))
+    april = Statement.objects.get(period=close("2026-04"))
+    assert (april.subsidy_cents, april.due_cents) == (0, 14400)  # 8 x 18 = 144.00, all due
+
+
+def test_a_closed_period_cannot_be_closed_again_and_keeps_its_figures(
+    ingest_text: Run, close: Run
+) -> None:
+    ingest_text(sacct_line("1"))
+    before = period_figures(close("2026-03"))
+    with pytest.raises(InvalidTransition) as err:
+        close("2026-03")
+    assert err.value.field == "period"
+    assert period_figures(BillingPeriod.objects.get(month="2026-03")) == before
+
+
+def test_a_period_that_has_not_ended_cannot_be_closed(ingest_text: Run, close: Run) -> None:
+    ingest_text(sacct_line("1"))
+    with pytest.raises(RuleViolation, match="has not ended yet"):
+        close("2026-03", now=dt.datetime(2026, 3, 31, 15, 59, tzinfo=dt.UTC))
+    assert UsageCharge.objects.filter(period__isnull=True).count() == 1
+    assert not BillingPeriod.objects.filter(state="closed").exists()
+
+
+def test_a_later_month_cannot_close_while_an_earlier_one_with_usage_is_open(
+    ingest_text: Run, close: Run
+) -> None:
+    ingest_text(sacct_line("1"))
+    with pytest.raises(RuleViolation, match="2026-03 has usage and is still open"):
+        close("2026-04")
+
+
+def test_late_usage_for_a_closed_month_lands_in_the_next_period_as_an_adjustment(
+    ingest_text: Run, close: Run
+) -> None:
+    ingest_text(sacct_line("1"))
+    close("2026-03")
+    ingest_text(sacct_line("2", start="2026-03-20T10:00:00"))  # arrives after March closed
+    april = close("2026-04")
+    [line] = period_figures(april, with_lines=True)["projects"][0]["lines"]
+    assert line["late"] is True
+    assert line["list_amount"] == "160.00"  # priced at March's HK$20, the day it ran
+    assert ledger.balances()[accounts.ADJUSTMENT] == D("-160.00")
+    march = period_figures(BillingPeriod.objects.get(month="2026-03"))
+    assert march["total"]["list_amount"] == "160.00"
+
+
+def test_a_job_still_running_at_close_is_billed_for_the_rest_in_the_next_period(
+    ingest_text: Run, close: Run
+) -> None:
+    ingest_text(sacct_line("1", state="RUNNING", elapsed="01:00:00"))
+    close("2026-03")
+    ingest_text(sacct_line("1", state="COMPLETED", elapsed="03:00:00"))
+    april = period_figures(close("2026-04"), with_lines=True)
+    [line] = april["projects"][0]["lines"]
+    assert (line["late"], line["gpu_hours"], line["list_amount"]) == (True, "16.0000", "320.00")
+    charges = sorted(UsageCharge.objects.values_list("gpu_seconds", "period__month"))
+    assert charges == [(8 * 3600, "2026-03"), (16 * 3600, "2026-04")]
+
+
+def test_a_job_that_shrinks_after_close_is_credited_in_the_next_period(
+    ingest_text: Run, close: Run
+) -> None:
+    ingest_text(sacct_line("1", state="RUNNING", elapsed="02:00:00"))
+    close("2026-03")
+    ingest_text(sacct_line("1", state="COMPLETED", elapsed="01:00:00"))
+    april = period_figures(close("2026-04"))
+    grant = april["projects"][0]
+    assert (grant["list_amount"], grant["subsidy"], grant["due"]) == (
+        "-160.00",
+        "-112.00",
+        "-48.00",
+    )
+    assert ledger.balances()[SUBSIDISED] == D("112.00")
+
+
+def test_an_empty_month_closes_with_zero_totals(close: Run) -> None:
+    figures = period_figures(close("2026-02"))
+    assert figures["projects"] == []
+    assert figures["total"]["list_amount"] == "0.00"
+    assert figures["state"] == "closed"
+
+
+def test_usage_past_80_and_100_percent_of_released_hours_mails_once_per_level(
+    ingest_text: Run, make_user: Callable[..., User], orgs: tuple[Organisation, ...]
+) -> None:
+    member = make_user(org=orgs[0])
+    ingest_text(sacct_line("1", elapsed="10:00:00"))  # 80 of 100 released GPU-hours
+    ingest_text(sacct_line("2", elapsed="01:00:00"))  # 88: no new level
+    ingest_text(sacct_line("3", elapsed="02:00:00"))  # 104: past 100 %
+    subjects = [
+        m.payload["subject"]
+        for m in OutboxMessage.objects.filter(kind="notify.mail", payload__user_id=member.pk)
+    ]
+    assert subjects == [
+        "p2026a-001 has used 80% of its released GPU-hours",
+        "p2026a-001 has used 100% of its released GPU-hours",
+    ]
+    body = OutboxMessage.objects.filter(kind="notify.mail").last().payload["body"]  # type: ignore[union-attr]
+    assert "holds new jobs" in body

@@ -1,0 +1,98 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from aisc.core.errors import RuleViolation
+from aisc.core.ledger import flows
+from aisc.web.audit.models import AuditEvent
+from aisc.web.billing import actions, ledger
+from aisc.web.billing.models import LedgerEntry, LedgerPosting
+
+pytestmark = pytest.mark.django_db
+AT = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+D = Decimal
+
+
+def appropriation(amount: str = "3000000000.00", key: str = "approp:aiss") -> flows.Entry:
+    return flows.appropriate("aiss", D(amount), AT, key)
+
+
+def test_posting_an_entry_twice_stores_it_once() -> None:
+    assert (
+        actions.do_post_entries(
+            [appropriation()], acting_user=None, verb="billing.fund.appropriate"
+        )
+        == 1
+    )
+    assert (
+        actions.do_post_entries(
+            [appropriation()], acting_user=None, verb="billing.fund.appropriate"
+        )
+        == 0
+    )
+    assert LedgerEntry.objects.count() == 1
+    assert ledger.balances()["fund:aiss"] == D("3000000000.00")
+    assert AuditEvent.objects.filter(verb="billing.fund.appropriate").count() == 1
+
+
+def test_a_key_posted_again_with_other_amounts_is_refused_and_nothing_changes() -> None:
+    actions.do_post_entries([appropriation()], acting_user=None, verb="v")
+    with pytest.raises(RuleViolation) as err:
+        actions.do_post_entries([appropriation("1.00")], acting_user=None, verb="v")
+    assert err.value.field == "key"
+    assert ledger.balances()["fund:aiss"] == D("3000000000.00")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE billing_ledgerposting SET amount_cents = 0",
+        "DELETE FROM billing_ledgerposting",
+        "UPDATE billing_ledgerentry SET memo = 'edited'",
+        "DELETE FROM billing_ledgerentry",
+    ],
+)
+def test_the_database_refuses_to_change_or_delete_ledger_rows(sql: str) -> None:
+    actions.do_post_entries([appropriation()], acting_user=None, verb="v")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    assert LedgerPosting.objects.count() == 2
+    assert ledger.balances()["fund:aiss"] == D("3000000000.00")
+
+
+def test_the_orm_cannot_update_ledger_rows_either() -> None:
+    actions.do_post_entries([appropriation()], acting_user=None, verb="v")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LedgerPosting.objects.update(amount_cents=1)
+
+
+def test_a_correction_is_a_reversing_entry_and_the_original_stays() -> None:
+    actions.do_post_entries([appropriation()], acting_user=None, verb="v")
+    correction = actions.do_reverse_entry(
+        "approp:aiss", reason="typed twice", acting_user=None, at=AT
+    )
+    assert correction.key == "reversal:approp:aiss"
+    assert ledger.balances()["fund:aiss"] == 0
+    assert LedgerEntry.objects.count() == 2
+    assert AuditEvent.objects.get(verb="billing.entry.reverse").after["reason"] == "typed twice"
+    with pytest.raises(RuleViolation, match="already reversed"):
+        ledger.reverse("approp:aiss", "another", AT, "again")
+
+
+def test_reversing_an_unknown_entry_is_refused_naming_the_field() -> None:
+    with pytest.raises(RuleViolation) as err, transaction.atomic():
+        ledger.reverse("nope", "r", AT, "m")
+    assert err.value.field == "reverses"
+
+
+def test_debits_sum_only_the_money_moved_in() -> None:
+    with transaction.atomic():
+        ledger.post([appropriation(), flows.budget_call("aiss", "c1", D("5.00"), AT, "b1")])
+    assert ledger.debits("call:") == {"call:aiss/c1": D("5.00")}
+    assert ledger.debits("fund:") == {"fund:aiss": D("3000000000.00")}

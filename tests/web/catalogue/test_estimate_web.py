@@ -1,0 +1,93 @@
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from aisc.web.accounts.models import User
+
+ACCEPTANCE = {"params": 7e9, "tokens": 1e12, "chip": "h800", "precision": "bf16", "mfu": 0.4}
+QUERY = "params=7e9&tokens=1e12&chip=h800&precision=bf16&workload=pretrain"
+
+
+def post(client: Client, body: dict[str, Any]) -> Any:
+    return client.post("/api/v1/estimate", json.dumps(body), content_type="application/json")
+
+
+def test_the_api_answers_anyone_with_the_cli_json_keys(client: Client, db: Any) -> None:
+    response = post(client, {**ACCEPTANCE, "request_gpus": 16, "request_months": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["gpu_hours"] == pytest.approx(29_479, abs=1)
+    keys = {"flops", "gpu_hours", "node_days", "mfu", "flags"}
+    assert keys | {"requested_gpu_hours", "ratio", "implied_mfu"} <= set(body)
+
+
+def test_a_logged_in_user_gets_the_same_answer(
+    api_client: Callable[[User], Client], applicant: User
+) -> None:
+    assert post(api_client(applicant), ACCEPTANCE).json()["gpu_hours"] == pytest.approx(
+        29_479, abs=1
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"params": -7e9}, "params"),
+        ({"tokens": 0}, "tokens"),
+        ({"chip": "v100"}, "chip"),
+        ({"request_gpus": 8}, "request_months"),
+        ({"workload": "dreaming"}, "workload"),
+    ],
+)
+def test_api_errors_name_the_field(
+    client: Client, db: Any, change: dict[str, Any], field: str
+) -> None:
+    response = post(client, {**ACCEPTANCE, **change})
+    assert response.status_code in {404, 422}
+    assert response.json()["error"]["field"] == field
+
+
+def test_the_fragment_shows_the_estimate_beside_the_request_and_its_flags(
+    client: Client, db: Any
+) -> None:
+    html = client.get(f"/catalogue/estimate/?{QUERY}&request_gpus=8&request_months=3&partial=1")
+    body = html.content.decode()
+    assert "<html" not in body
+    assert 'data-key="gpu_hours">33,691<' in body
+    assert 'data-key="requested_gpu_hours">17,520<' in body
+    assert 'data-flag="unrealistic"' in body
+
+
+def test_an_htmx_request_gets_the_fragment_and_a_plain_one_the_page(
+    client: Client, db: Any
+) -> None:
+    fragment = client.get(f"/catalogue/estimate/?{QUERY}", HTTP_HX_REQUEST="true").content.decode()
+    page = client.get(f"/catalogue/estimate/?{QUERY}").content.decode()
+    assert "<html" not in fragment
+    assert "<html" in page
+    assert "catalogue/estimate.js" in page
+    assert 'data-estimate-url="/catalogue/estimate/"' in page
+
+
+def test_the_page_form_posts_without_javascript(client: Client, db: Any) -> None:
+    response = client.post("/catalogue/estimate/", {**ACCEPTANCE, "workload": "pretrain"})
+    assert 'data-key="gpu_hours">29,479<' in response.content.decode()
+
+
+def test_a_bound_broken_on_the_form_is_shown_on_its_field(client: Client, db: Any) -> None:
+    body = client.get(
+        "/catalogue/estimate/?params=-1&tokens=1e12&chip=h800&precision=bf16"
+        "&workload=pretrain&partial=1"
+    ).content.decode()
+    assert "params: params must be between" in body
+
+
+def test_an_unpublished_precision_is_reported_not_crashed(client: Client, db: Any) -> None:
+    body = client.get(
+        "/catalogue/estimate/?params=7e9&tokens=1e12&chip=br104&precision=fp8"
+        "&workload=pretrain&partial=1"
+    ).content.decode()
+    assert "no published dense fp8 peak for br104" in body
