@@ -16,6 +16,7 @@ POLICIES: dict[str, str] = {
     "fairshare": "aisc.core.scheduling.policies.fairshare:FairShare",
     "sjf": "aisc.core.scheduling.policies.sjf:ShortestJobFirst",
     "las": "aisc.core.scheduling.policies.las:LeastAttainedService",
+    "hetero": "aisc.core.scheduling.policies.hetero:HeterogeneityAware",
 }
 
 
