@@ -14,6 +14,14 @@ from aisc.web.accounts.models import Membership, Organisation, Role, User
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Argon2 is slow on purpose and the suite creates hundreds of users; tests marked
+    `argon2` keep the real hashers (settings.PASSWORD_HASHERS) to prove passwords use them."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_org(db: Any) -> Callable[..., Organisation]:
     counter = iter(range(1, 10_000))

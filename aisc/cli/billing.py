@@ -100,3 +100,16 @@ def periods(as_json: bool = typer.Option(False, "--json")) -> None:
         return
     for row in rows:
         typer.echo(f"{row['period']}  {row['state']:<7} {row['statements']} statements")
+
+
+@app.command("sync-fund")
+def sync_fund() -> None:
+    """Post schemes' appropriations, calls' budgets and awards' commitments not yet on the ledger
+    (awards approved before billing was installed; changed amounts post the difference)."""
+    boot.django()
+    boot.check_database()
+    from aisc.web.billing.actions import do_post_entries
+    from aisc.web.billing.commitments import fund_entries
+
+    added = do_post_entries(fund_entries(), acting_user=None, verb="billing.fund.sync")
+    typer.echo(f"{added} ledger entries posted")

@@ -24,6 +24,7 @@ GROUPS: list[tuple[str, str]] = [
     ("sim", "aisc.cli.sim"),
     ("notify", "aisc.cli.notify"),
     ("estimate", "aisc.cli.estimate"),
+    ("slurm", "aisc.cli.slurm"),
 ]
 
 for _name, _module in GROUPS:

@@ -28,6 +28,7 @@ AISC_APPS = [
     "aisc.web.billing",
     "aisc.web.catalogue",
     "aisc.web.grants",
+    "aisc.web.allocations",
 ]
 
 INSTALLED_APPS = [

@@ -60,13 +60,6 @@ def new_context(browser: Browser, **options: Any) -> BrowserContext:
     return context
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Argon2 is slow on purpose, and these tests create a dozen users; the web suite checks
-    that real passwords are hashed with argon2."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A desktop-sized page in a context of its own (no cookies shared between tests)."""

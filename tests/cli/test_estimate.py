@@ -58,3 +58,37 @@ def test_an_unknown_chip_is_named() -> None:
     )
     assert result.exit_code == 2
     assert "--chip: unknown chip 'v100'" in result.output
+
+
+def test_moe_inference_with_a_long_context_reads_as_a_table() -> None:
+    args = ["estimate", "--params", "671e9", "--active-params", "37e9", "--tokens", "1e9"]
+    args += ["--seq-len", "32768", "--chip", "h800", "--workload", "inference"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "(k = 2, inference)" in result.output
+    assert "MFU             0.1  (band [0.05, 0.2])" in result.output
+    assert "requested" not in result.output
+
+
+def test_a_half_given_request_names_the_missing_flag() -> None:
+    args = [
+        "estimate",
+        "--params",
+        "7e9",
+        "--tokens",
+        "1e12",
+        "--chip",
+        "h800",
+        "--request-gpus",
+        "8",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "--request-months: give both the GPUs and the months" in result.output
+
+
+def test_an_unknown_workload_is_refused_by_the_choices() -> None:
+    args = ["estimate", "--params", "7e9", "--tokens", "1e12", "--chip", "h800", "--workload", "x"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "pretrain" in result.output

@@ -113,15 +113,21 @@ def parse_gpus(tres: str) -> tuple[tuple[str, int], ...]:
     """Typed GPUs from AllocTRES; untyped GPUs cannot be priced, so they are refused."""
     typed: dict[str, int] = {}
     untyped = 0
-    for part in filter(None, (p.strip() for p in tres.split(","))):
-        name, sep, count = part.partition("=")
-        if not sep or (name.startswith("gres/gpu") and not count.isdigit()):
+    for part in tres.split(","):
+        name, sep, count = part.strip().partition("=")
+        if not sep:
+            if name:
+                raise RuleViolation(f"alloc_tres: {part!r} is not NAME=COUNT", field="alloc_tres")
+            continue
+        if not name.startswith("gres/gpu"):
+            continue  # cpu, mem, node, billing: not billed here
+        if not count.isdigit():
             raise RuleViolation(f"alloc_tres: {part!r} is not NAME=COUNT", field="alloc_tres")
-        if name.startswith("gres/gpu:"):
-            chip = name.removeprefix("gres/gpu:")
-            typed[chip] = typed.get(chip, 0) + int(count)
-        elif name == "gres/gpu":
+        if name == "gres/gpu":
             untyped = int(count)
+        elif name.startswith("gres/gpu:"):
+            chip = name[9:]
+            typed[chip] = typed.get(chip, 0) + int(count)
     if untyped > sum(typed.values()):
         raise RuleViolation(
             f"alloc_tres: {untyped} GPU(s) without a type (gres/gpu:TYPE); unknown chip",

@@ -7,6 +7,7 @@ extension after expiry.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 from aisc.core.errors import InvalidTransition
@@ -75,3 +76,15 @@ def decide(status: str, event: str) -> RequestStatus:
             f"a change request that is {current.value} cannot be decided again", field="status"
         )
     return REQUEST_TRANSITIONS[current][event]
+
+
+def due_event(
+    status: str, start: dt.date, end: dt.date, today: dt.date, *, has_released: bool
+) -> str | None:
+    """What the calendar asks of an allocation today, if anything."""
+    current = Status(status)
+    if current == Status.PENDING and start <= today <= end and has_released:
+        return "activate"
+    if today > end and "expire" in TRANSITIONS[current]:
+        return "expire"
+    return None

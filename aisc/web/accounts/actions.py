@@ -6,24 +6,57 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from aisc.core.errors import RuleViolation
+from aisc.web import notify
 from aisc.web.accounts import tokens
-from aisc.web.accounts.models import ApiToken, Membership, Organisation, Role, User
+from aisc.web.accounts.models import (
+    ApiToken,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Role,
+    User,
+)
 from aisc.web.audit.record import record
 
 MAX_TOKEN_DAYS = 366
 
 
+ORG_FIELDS = (
+    "name_en",
+    "name_zh",
+    "kind",
+    "registration_code",
+    "address",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
 def snapshot_org(org: Organisation) -> dict[str, Any]:
-    return {
-        "name_en": org.name_en,
-        "name_zh": org.name_zh,
-        "kind": org.kind,
-        "registration_code": org.registration_code,
-    }
+    return {name: getattr(org, name) for name in ORG_FIELDS}
+
+
+def check_model(obj: Organisation | User, exclude: tuple[str, ...] = ()) -> None:
+    """Django's own field validation (choices, lengths, e-mail syntax), as a RuleViolation that
+    names the first failing field."""
+    try:
+        obj.full_clean(exclude=[*exclude], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise RuleViolation(" ".join(messages), field=field) from exc
 
 
 @transaction.atomic
@@ -34,11 +67,39 @@ def do_create_organisation(
         raise RuleViolation(
             "an organisation with this code is already registered", field="registration_code"
         )
-    org = Organisation.objects.create(
-        name_en=name_en, kind=kind, registration_code=registration_code, **fields
-    )
+    org = Organisation(name_en=name_en, kind=kind, registration_code=registration_code, **fields)
+    check_model(org)
+    org.save()
     record(acting_user, "organisation.create", org, after=snapshot_org(org))
     return org
+
+
+@transaction.atomic
+def do_update_organisation(
+    *, acting_user: User, organisation: Organisation, **changes: Any
+) -> Organisation:
+    unknown = sorted(set(changes) - set(ORG_FIELDS))
+    if unknown:
+        raise RuleViolation("is not a field of an organisation", field=unknown[0])
+    code = changes.get("registration_code", organisation.registration_code)
+    taken = Organisation.objects.filter(registration_code=code).exclude(pk=organisation.pk)
+    if taken.exists():
+        raise RuleViolation(
+            "an organisation with this code is already registered", field="registration_code"
+        )
+    before = snapshot_org(organisation)
+    for name, value in changes.items():
+        setattr(organisation, name, value)
+    check_model(organisation)
+    organisation.save()
+    record(
+        acting_user,
+        "organisation.update",
+        organisation,
+        before=before,
+        after=snapshot_org(organisation),
+    )
+    return organisation
 
 
 @transaction.atomic
@@ -127,3 +188,166 @@ def authenticate_token(secret: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def snapshot_membership(membership: Membership) -> dict[str, Any]:
+    return {
+        "user": membership.user.email,
+        "organisation": membership.organisation_id,
+        "role": membership.role,
+    }
+
+
+def check_membership_role(role: str) -> None:
+    if role not in MembershipRole.values:
+        raise RuleViolation(f"must be one of {', '.join(MembershipRole.values)}", field="role")
+
+
+def keep_one_admin(membership: Membership, new_role: str | None) -> None:
+    """An organisation never loses its last admin: nobody could manage it afterwards."""
+    if membership.role != MembershipRole.ADMIN or new_role == MembershipRole.ADMIN:
+        return
+    admins = Membership.objects.filter(
+        organisation_id=membership.organisation_id, role=MembershipRole.ADMIN
+    )
+    if admins.exclude(pk=membership.pk).count() == 0:
+        raise RuleViolation("an organisation keeps at least one admin", field="role")
+
+
+def set_password_link(user: User, base_url: str) -> str:
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return base_url.rstrip("/") + path
+
+
+@transaction.atomic
+def do_invite_member(
+    *,
+    acting_user: User,
+    organisation: Organisation,
+    email: str,
+    base_url: str,
+    full_name: str = "",
+    role: str = MembershipRole.MEMBER,
+) -> Membership:
+    """Add a person to the organisation. Someone new gets an account without a password and a
+    mail with a link to set one; someone known gets a mail saying they were added."""
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise RuleViolation("must be a valid e-mail address", field="email") from exc
+    check_membership_role(role)
+    user = User.objects.filter(email=email).first()
+    is_new = user is None
+    if user is None:
+        language = translation.get_language()
+        user = User.objects.create_user(
+            email=email,
+            password=None,
+            full_name=full_name.strip(),
+            language=language if language in dict(settings.LANGUAGES) else "en",
+        )
+    elif Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise RuleViolation("this person is already a member", field="email")
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    record(
+        acting_user,
+        "membership.invite",
+        membership,
+        after={**snapshot_membership(membership), "new_user": is_new},
+    )
+    context = {"organisation": organisation, "inviter": acting_user, "role": role}
+    if is_new:
+        link = set_password_link(user, base_url)
+        notify.send(
+            user,
+            _("You are invited to AISC"),
+            "accounts/mail/invite.txt",
+            {**context, "link": link},
+        )
+    else:
+        notify.send(
+            user, _("You were added to an organisation on AISC"), "accounts/mail/added.txt", context
+        )
+    return membership
+
+
+@transaction.atomic
+def do_change_member_role(*, acting_user: User, membership: Membership, role: str) -> Membership:
+    check_membership_role(role)
+    keep_one_admin(membership, role)
+    before = snapshot_membership(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record(
+        acting_user,
+        "membership.change_role",
+        membership,
+        before=before,
+        after=snapshot_membership(membership),
+    )
+    return membership
+
+
+@transaction.atomic
+def do_remove_member(*, acting_user: User, membership: Membership) -> None:
+    keep_one_admin(membership, None)
+    record(acting_user, "membership.remove", membership, before=snapshot_membership(membership))
+    membership.delete()
+
+
+PROFILE_FIELDS = ("full_name", "language", "digest_mail", "declared_relationships")
+
+
+def snapshot_profile(user: User) -> dict[str, Any]:
+    return {name: getattr(user, name) for name in PROFILE_FIELDS}
+
+
+@transaction.atomic
+def do_update_profile(*, acting_user: User, **changes: Any) -> User:
+    unknown = sorted(set(changes) - set(PROFILE_FIELDS))
+    if unknown:
+        raise RuleViolation("is not a profile field", field=unknown[0])
+    before = snapshot_profile(acting_user)
+    for name, value in changes.items():
+        setattr(acting_user, name, value)
+    check_model(acting_user, exclude=("password",))
+    acting_user.save(update_fields=list(changes))
+    record(
+        acting_user,
+        "user.update_profile",
+        acting_user,
+        before=before,
+        after=snapshot_profile(acting_user),
+    )
+    return acting_user
+
+
+@transaction.atomic
+def do_set_staff_roles(*, acting_user: User, user: User, roles: tuple[str, ...]) -> User:
+    found = list(Role.objects.filter(code__in=roles))
+    unknown = set(roles) - {role.code for role in found}
+    if unknown:
+        raise RuleViolation(f"unknown role(s): {', '.join(sorted(unknown))}", field="roles")
+    before = sorted(user.role_codes())
+    other_admins = User.objects.filter(roles__code=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+    if Role.ADMIN in before and Role.ADMIN not in roles and not other_admins.exists():
+        raise RuleViolation("the platform keeps at least one admin", field="roles")
+    user.roles.set(found)
+    user.is_staff = user.is_superuser = Role.ADMIN in roles
+    user.save(update_fields=["is_staff", "is_superuser"])
+    user.__dict__.pop("_role_codes", None)
+    record(
+        acting_user,
+        "user.set_roles",
+        user,
+        before={"roles": before},
+        after={"roles": sorted(roles)},
+    )
+    return user

@@ -88,4 +88,8 @@ rule("accounts.organisation.view")(
     )
 )
 rule("accounts.organisation.edit")(lambda user, obj: obj is not None and admin_of(user, obj.pk))
+rule("accounts.organisation.list")(lambda user, obj: user.memberships.exists())
+rule("accounts.member.manage")(lambda user, obj: obj is not None and admin_of(user, obj.pk))
+rule("accounts.profile.edit")(lambda user, obj: obj is None or obj.pk == user.pk)
+# accounts.staff.manage has no rule: only admins grant staff roles.
 rule("portal.dashboard.view")(lambda user, obj: True)

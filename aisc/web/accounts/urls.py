@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from aisc.web.accounts import views
+from aisc.web.accounts import org_views, staff_views, views
 from aisc.web.accounts.forms import EmailAuthenticationForm
 
 app_name = "accounts"
@@ -39,4 +39,21 @@ urlpatterns = [
     ),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
+    path("profile/", views.profile, name="profile"),
+    path("organisations/", org_views.my_organisations, name="organisations"),
+    path("organisations/<int:org_id>/", org_views.organisation_detail, name="organisation"),
+    path("organisations/<int:org_id>/edit/", org_views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:org_id>/invite/", org_views.invite_member, name="invite_member"),
+    path(
+        "organisations/<int:org_id>/members/<int:membership_id>/role/",
+        org_views.change_member_role,
+        name="change_member_role",
+    ),
+    path(
+        "organisations/<int:org_id>/members/<int:membership_id>/remove/",
+        org_views.remove_member,
+        name="remove_member",
+    ),
+    path("staff/", staff_views.staff_list, name="staff"),
+    path("staff/<int:user_id>/", staff_views.staff_edit, name="staff_edit"),
 ]

@@ -1,16 +1,19 @@
-"""Portal pages of accounts: API tokens (create, shown once; list with last use; revoke)."""
+"""Portal pages of accounts: API tokens (create, shown once; list with last use; revoke), and
+the profile (name, language and digest choice, declared relationships of reviewers)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aisc.core.errors import AiscError
 from aisc.web.accounts import actions, authz
-from aisc.web.accounts.forms import TokenForm
-from aisc.web.accounts.models import ApiToken, User
+from aisc.web.accounts.forms import ProfileForm, TokenForm, add_domain_error
+from aisc.web.accounts.models import ApiToken, Role, User
 
 
 @login_required
@@ -26,7 +29,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 acting_user=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
             )
         except AiscError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             secret = issued.secret
             form = TokenForm()
@@ -47,3 +50,22 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     if token.revoked_at is None:
         actions.do_revoke_api_token(acting_user=user, token=token)
     return redirect("accounts:tokens")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    authz.require(user, "accounts.profile.edit", user)
+    reviewer = user.has_role(Role.REVIEWER, Role.COMMITTEE)
+    initial = {name: getattr(user, name) for name in actions.PROFILE_FIELDS}
+    form = ProfileForm(request.POST or None, initial=initial, reviewer=reviewer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_profile(acting_user=user, **form.cleaned_data)
+        except AiscError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})

@@ -23,8 +23,10 @@ errors.install(api)
 ROUTERS: list[tuple[str, str]] = [
     ("/me", "aisc.web.accounts.api"),
     ("/audit", "aisc.web.audit.api"),
+    ("/billing", "aisc.web.billing.api"),
     ("/catalogue", "aisc.web.catalogue.api"),
     ("/estimate", "aisc.web.catalogue.estimate_api"),
+    ("/grants", "aisc.web.grants.api"),
 ]
 
 for prefix, module in ROUTERS:

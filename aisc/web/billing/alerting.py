@@ -37,6 +37,9 @@ def used_gpu_hours(codes: Sequence[str]) -> dict[str, Decimal]:
     return {r["project_code"]: Decimal(r["seconds"]) / Decimal(3600) for r in rows}
 
 
+Reading = tuple[Project, Decimal, Decimal]  # (project, used, limit)
+
+
 def check_usage(codes: Sequence[str], directory: Directory) -> list[tuple[str, str, int]]:
     """After an ingest: GPU-hours used against the hours released so far."""
     projects = []
@@ -47,40 +50,46 @@ def check_usage(codes: Sequence[str], directory: Directory) -> list[tuple[str, s
             continue
     limited = [p for p in projects if p.released_gpu_hours is not None]
     used = used_gpu_hours([p.code for p in limited])
-    sent = []
-    for project in limited:
-        assert project.released_gpu_hours is not None
-        sent += _raise(
-            project, GPU_HOURS, used.get(project.code, Decimal(0)), project.released_gpu_hours
-        )
-    return sent
+    readings = [
+        (p, used.get(p.code, Decimal(0)), p.released_gpu_hours or Decimal(0)) for p in limited
+    ]
+    return _raise(GPU_HOURS, readings)
 
 
 def check_cap(projects: Iterable[Project]) -> list[tuple[str, str, int]]:
     """After a close: subsidy disbursed against the award's cap."""
     balances = ledger.balances(f"{accounts.Kind.DISBURSED}:")
-    sent = []
-    for project in projects:
-        if project.terms is None or project.award is None:
-            continue
-        a = project.award
-        used = balances.get(accounts.disbursed(a.scheme, a.call, a.project), Decimal(0))
-        sent += _raise(project, SUBSIDY_CAP, used, project.terms.cap)
-    return sent
+    readings = [
+        (
+            p,
+            balances.get(accounts.disbursed(p.award.scheme, p.award.call, p.code), Decimal(0)),
+            p.terms.cap,
+        )
+        for p in projects
+        if p.terms is not None and p.award is not None
+    ]
+    return _raise(SUBSIDY_CAP, readings)
 
 
-def _raise(
-    project: Project, measure: str, used: Decimal, limit: Decimal
-) -> list[tuple[str, str, int]]:
-    state, _ = AlertState.objects.get_or_create(project_code=project.code, measure=measure)
-    levels = new_levels(state.level, used, limit)
-    if not levels:
-        return []
-    state.level = levels[-1]
-    state.updated_at = timezone.now()
-    state.save(update_fields=["level", "updated_at"])
-    _mail(project, measure, levels[-1], used, limit)
-    return [(project.code, measure, levels[-1])]
+def _raise(measure: str, readings: list[Reading]) -> list[tuple[str, str, int]]:
+    """One query for the levels already sent; a write and a mail only where a level is new."""
+    sent_before = dict(
+        AlertState.objects.filter(
+            measure=measure, project_code__in=[p.code for p, _, _ in readings]
+        ).values_list("project_code", "level")
+    )
+    raised = []
+    for project, used, limit in readings:
+        levels = new_levels(sent_before.get(project.code, 0), used, limit)
+        if levels:
+            AlertState.objects.update_or_create(
+                project_code=project.code,
+                measure=measure,
+                defaults={"level": levels[-1], "updated_at": timezone.now()},
+            )
+            _mail(project, measure, levels[-1], used, limit)
+            raised.append((project.code, measure, levels[-1]))
+    return raised
 
 
 def recipients(organisation_id: int | None) -> list[User]:

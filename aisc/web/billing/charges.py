@@ -13,16 +13,41 @@ from aisc.web.billing.models import UsageCharge
 Slot = tuple[str, str]  # (month, chip)
 
 
+_MONTH_ENDS: dict[tuple[str, int, int], tuple[str, dt.datetime]] = {}
+
+
+def _month_of(local: dt.datetime, tz: zoneinfo.ZoneInfo) -> tuple[str, dt.datetime]:
+    """The month's label and its end instant; cached, as most jobs of an ingest share a month."""
+    key = (tz.key, local.year, local.month)
+    if key not in _MONTH_ENDS:
+        month = Month(local.year, local.month)
+        _MONTH_ENDS[key] = (str(month), month.end(tz))
+    return _MONTH_ENDS[key]
+
+
+def parts(record: UsageRecord, tz: zoneinfo.ZoneInfo) -> list[tuple[str, dt.date, int]]:
+    """(month, local day the use began, seconds) of the record's run, split at month ends."""
+    if record.start is None or record.elapsed_seconds == 0:
+        return []
+    local = record.start.astimezone(tz)
+    label, end = _month_of(local, tz)
+    if record.start + dt.timedelta(seconds=record.elapsed_seconds) <= end:
+        return [(label, local.date(), record.elapsed_seconds)]  # the usual case: one month
+    return [
+        (str(month), max(record.start, month.start(tz)).astimezone(tz).date(), seconds)
+        for month, seconds in seconds_by_month(record.start, record.elapsed_seconds, tz)
+    ]
+
+
 def desired(record: UsageRecord, tz: zoneinfo.ZoneInfo) -> dict[Slot, tuple[dt.date, int]]:
     """What the record should be charged, per (month, chip): the day the use began and GPU-s."""
-    if record.start is None or not record.gpus:
+    if not record.gpus:
         return {}
-    result: dict[Slot, tuple[dt.date, int]] = {}
-    for month, seconds in seconds_by_month(record.start, record.elapsed_seconds, tz):
-        began = max(record.start, month.start(tz)).astimezone(tz).date()
-        for chip, count in record.gpus:
-            result[(str(month), chip)] = (began, count * seconds)
-    return result
+    return {
+        (month, chip): (day, count * seconds)
+        for month, day, seconds in parts(record, tz)
+        for chip, count in record.gpus
+    }
 
 
 def new_rows(record_id: int, record: UsageRecord, tz: zoneinfo.ZoneInfo) -> list[UsageCharge]:

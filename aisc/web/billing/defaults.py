@@ -11,21 +11,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
-
 from aisc.core.billing.split import Terms
 from aisc.core.errors import NotFound
 from aisc.core.ledger.flows import AwardRef
+from aisc.web.allocations.models import Allocation
 from aisc.web.billing.projects import Project
 from aisc.web.catalogue import prices as catalogue_prices
 from aisc.web.catalogue.models import Partition
-
-
-def _model(label: str) -> Any:
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        raise NotFound(f"account: no {label} app is installed to look accounts up in") from None
 
 
 def award_project(award: Any, released_gpu_hours: Decimal | None) -> Project:
@@ -51,26 +43,16 @@ class AllocationDirectory:
         return self._cache[code]
 
     def _lookup(self, code: str) -> Project:
-        allocation_model = _model("allocations.Allocation")
         try:
-            allocation = allocation_model.objects.get(project_code=code)
-        except allocation_model.DoesNotExist:
+            allocation = Allocation.objects.select_related("award__application__call__scheme").get(
+                project_code=code
+            )
+        except Allocation.DoesNotExist:
             raise NotFound(f"account: unknown account {code!r}", field="account") from None
-        released = released_hours(allocation)
-        award = allocation.award
-        if award is None:
-            org = getattr(allocation, "organisation_id", None)
-            return Project(code, org, None, None, released)
-        return award_project(award, released)
-
-
-def released_hours(allocation: Any) -> Decimal | None:
-    award = allocation.award
-    if award is None:
-        total = getattr(allocation, "gpu_hours", None)
-        return Decimal(total) if total is not None else None
-    released = award.tranches.filter(released_at__isnull=False)
-    return sum((Decimal(t.gpu_hours) for t in released), Decimal(0))
+        released = allocation.gpu_hours  # released GPU-hours over all chips
+        if allocation.award is None:  # a commercial tenant, charged in full
+            return Project(code, allocation.organisation_id, None, None, released)
+        return award_project(allocation.award, released)
 
 
 class CataloguePrices:

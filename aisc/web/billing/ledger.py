@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from aisc.core.errors import RuleViolation
 from aisc.core.ledger.entries import Entry, Posting, make_entry, reversal
@@ -73,10 +73,13 @@ def balances(prefix: str = "") -> dict[str, Decimal]:
     return {row["account"]: from_cents(row["total"]) for row in rows}
 
 
-def debits(prefix: str) -> dict[str, Decimal]:
-    """Sum of the debits only, per account: e.g. the budgets moved into calls."""
+def posted(account_prefix: str, key_prefix: str) -> dict[str, Decimal]:
+    """Per account, the sum posted by entries whose key starts with `key_prefix`: e.g. each call's
+    budget is what the `budget:` entries moved into it, whatever commitments later took out."""
     rows = (
-        LedgerPosting.objects.filter(Q(account__startswith=prefix) & Q(amount_cents__gt=0))
+        LedgerPosting.objects.filter(
+            account__startswith=account_prefix, entry__key__startswith=key_prefix
+        )
         .values("account")
         .annotate(total=Sum("amount_cents"))
     )

@@ -6,6 +6,7 @@ sum of floats is not a sum of cents. `aisc.web.billing.money` converts at the ed
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aisc.web.accounts.models import Organisation
+from aisc.web.billing.money import from_cents
 
 
 class UsageRecord(models.Model):
@@ -164,6 +166,18 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_code} {self.period.month}"
+
+    @property
+    def list_amount(self) -> Decimal:
+        return from_cents(self.list_cents)
+
+    @property
+    def subsidy(self) -> Decimal:
+        return from_cents(self.subsidy_cents)
+
+    @property
+    def due(self) -> Decimal:
+        return from_cents(self.due_cents)
 
 
 class StatementLine(models.Model):

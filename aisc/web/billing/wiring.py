@@ -1,1 +1,27 @@
 """Receivers and periodic tasks of billing, connected when Django loads the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from aisc.web.billing import commitments, ledger
+from aisc.web.grants import signals
+
+
+def on_award_approved(sender: Any, award: Any, acting_user: Any, **kwargs: Any) -> None:
+    """Inside the deciding transaction: the award's commitment moves onto the ledger with it.
+
+    The scheme's appropriation and the call's budget are brought up to date first, so the
+    commitment always has a budget to come from.
+    """
+    now = timezone.now()
+    call = award.application.call
+    entries = commitments.scheme_entries(call.scheme, now)
+    ledger.post(entries)
+    ledger.post(commitments.call_entries(call, now))
+    ledger.post(commitments.award_entries(award, now))
+
+
+signals.award_approved.connect(on_award_approved, dispatch_uid="billing.commitment")

@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 
 from aisc.core.catalogue.chips import PRECISIONS
 from aisc.core.catalogue.exchange import ThroughputRate, convert
+from aisc.core.catalogue.nodes import basis, gpus_for, nodes_for
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts import authz
 from aisc.web.catalogue.actions import (
@@ -111,6 +112,21 @@ def exchange(request: HttpRequest, body: ExchangeIn) -> ExchangeOut:
     rates = [rate.as_core() for rate in ExchangeRate.objects.all()]
     hours = convert(body.gpu_hours, body.from_chip, body.to_chip, day, rates)
     return ExchangeOut(**{**body.dict(), "on": day}, converted_gpu_hours=hours)
+
+
+@router.get("/equivalent", response=dict[str, Any], auth=None)
+def equivalent(
+    request: HttpRequest, pflops: float, chip: str = "h800", precision: str = "bf16"
+) -> dict[str, Any]:
+    """Public: PFLOPS at a precision as GPUs and 8-GPU nodes of one chip."""
+    gpus = gpus_for(pflops, chip, precision)
+    return {
+        "pflops": pflops,
+        "basis": basis(precision),
+        "chip": chip,
+        "gpus": gpus,
+        "nodes": nodes_for(gpus),
+    }
 
 
 @router.get("/capacity", response=list[dict[str, Any]])

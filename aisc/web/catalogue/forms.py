@@ -34,6 +34,14 @@ class ExchangeForm(forms.Form):
         return self.cleaned_data.get("on") or timezone.localdate()
 
 
+class EquivalentForm(forms.Form):
+    """PFLOPS at a precision to GPUs and 8-GPU nodes of one chip (1,300 BF16 = 1,314 H800)."""
+
+    pflops = forms.FloatField(label=_("PFLOPS"), min_value=0)
+    chip = forms.ChoiceField(label=_("Chip"), choices=CHIP_CHOICES, initial="h800")
+    precision = forms.ChoiceField(label=_("Precision"), choices=PRECISION_CHOICES, initial="bf16")
+
+
 class EstimateForm(forms.Form):
     """The estimator's fields, named as EstimateInput names them (so other forms can embed it)."""
 

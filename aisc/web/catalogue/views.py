@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from aisc.core.catalogue.chips import PRECISIONS
 from aisc.core.catalogue.exchange import convert
+from aisc.core.catalogue.nodes import basis, gpus_for, nodes_for
 from aisc.core.errors import AiscError
 from aisc.core.estimate import estimate as run_estimate
 from aisc.web.accounts import authz
 from aisc.web.catalogue.actions import do_set_node_state
 from aisc.web.catalogue.capacity import capacity_by_chip
-from aisc.web.catalogue.forms import EstimateForm, ExchangeForm, NodeStateForm
+from aisc.web.catalogue.forms import EquivalentForm, EstimateForm, ExchangeForm, NodeStateForm
 from aisc.web.catalogue.models import ChipModel, Cluster, ExchangeRate, Node, RateCard
 
 FLAG_LABELS = {
@@ -84,8 +85,23 @@ def prices(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _equivalent(request: HttpRequest) -> tuple[EquivalentForm, dict[str, Any] | None]:
+    form = EquivalentForm(request.GET if "cap-pflops" in request.GET else None, prefix="cap")
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    try:
+        gpus = gpus_for(data["pflops"], data["chip"], data["precision"])
+    except AiscError as exc:
+        form.add_error(None, exc.message)
+        return form, None
+    return form, {**data, "gpus": gpus, "nodes": nodes_for(gpus), "basis": basis(data["precision"])}
+
+
 def exchange(request: HttpRequest) -> HttpResponse:
-    form = ExchangeForm(request.GET or None)
+    """Two public calculators: GPU-hours between chips, and PFLOPS to GPUs and nodes."""
+    equivalent_form, equivalent = _equivalent(request)
+    form = ExchangeForm(request.GET if "gpu_hours" in request.GET else None)
     result: dict[str, Any] | None = None
     if form.is_valid():
         data, on = form.cleaned_data, form.day()
@@ -97,7 +113,15 @@ def exchange(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
     rates_table = ExchangeRate.objects.select_related("chip").order_by("chip__code", "valid_from")
     return render(
-        request, "catalogue/exchange.html", {"form": form, "result": result, "rates": rates_table}
+        request,
+        "catalogue/exchange.html",
+        {
+            "form": form,
+            "result": result,
+            "rates": rates_table,
+            "equivalent_form": equivalent_form,
+            "equivalent": equivalent,
+        },
     )
 
 

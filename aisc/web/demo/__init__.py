@@ -21,6 +21,8 @@ Loader = Callable[[DemoReport], None]
 LOADERS: list[str] = [
     "aisc.web.demo.people",
     "aisc.web.catalogue.demo",
+    "aisc.web.allocations.demo",
+    "aisc.web.grants.demo",
 ]
 
 

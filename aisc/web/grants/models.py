@@ -125,6 +125,7 @@ class Application(models.Model):
     )
     # Project
     title = models.CharField(_("project title"), max_length=200)
+    title_zh = models.CharField(_("project title (Chinese)"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     category = models.CharField(
         _("category"), max_length=20, choices=ch.Category.choices, blank=True

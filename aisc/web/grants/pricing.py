@@ -7,18 +7,16 @@ the subsidy is computed against the price in force on the award's start (facts Â
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
 from aisc.core.grants.request import requested_gpu_hours
 from aisc.core.grants.subsidy import subsidy_cost
 from aisc.core.units import Money
+from aisc.web.catalogue import prices
 
 
 def list_price(chip: str, on: dt.date) -> Decimal:
-    # Looked up when used: the catalogue app (the "est" engineer's) may land after this one.
-    prices = importlib.import_module("aisc.web.catalogue.prices")
-    return Decimal(prices.list_price(chip, on))
+    return prices.list_price(chip, on)
 
 
 def request_cost(chip: str, gpus: int, months: int, start: dt.date, rate: Decimal) -> Money:

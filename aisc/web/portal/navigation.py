@@ -19,8 +19,14 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem(_("Dashboard"), "portal:dashboard", "portal.dashboard.view"),
     NavItem(_("Audit log"), "audit:list", "audit.view"),
+    NavItem(_("Statements"), "billing:statements", "billing.statements.list"),
+    NavItem(_("Fund"), "billing:fund", "billing.fund.view"),
     NavItem(_("Catalogue"), "catalogue:overview", "catalogue.view"),
     NavItem(_("Compute-need estimator"), "catalogue:estimate", "catalogue.estimator.view"),
     NavItem(_("List prices"), "catalogue:prices", "catalogue.prices.view"),
+    NavItem(_("Grants"), "grants:home", "grants.call.view"),
     NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage"),
+    NavItem(_("My organisations"), "accounts:organisations", "accounts.organisation.list"),
+    NavItem(_("Profile"), "accounts:profile", "accounts.profile.edit"),
+    NavItem(_("Staff roles"), "accounts:staff", "accounts.staff.manage"),
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from aisc.core.allocations.lifecycle import TRANSITIONS, Status, decide, transition
+from aisc.core.allocations.lifecycle import TRANSITIONS, Status, decide, due_event, transition
 from aisc.core.errors import InvalidTransition
 
 
@@ -39,3 +41,20 @@ def test_a_change_request_is_decided_once() -> None:
     assert decide("pending", "reject") == "rejected"
     with pytest.raises(InvalidTransition, match="cannot be decided again"):
         decide("approved", "reject")
+
+
+def test_the_calendar_activates_started_allocations_with_released_hours() -> None:
+    start, end = dt.date(2026, 12, 1), dt.date(2027, 5, 31)
+    assert due_event("pending", start, end, start, has_released=True) == "activate"
+    assert due_event("pending", start, end, start, has_released=False) is None
+    assert due_event("pending", start, end, start - dt.timedelta(days=1), has_released=True) is None
+    assert due_event("active", start, end, end, has_released=True) is None
+
+
+def test_the_calendar_expires_allocations_past_their_end_unless_already_final() -> None:
+    start, end = dt.date(2026, 12, 1), dt.date(2027, 5, 31)
+    after = end + dt.timedelta(days=1)
+    assert due_event("active", start, end, after, has_released=True) == "expire"
+    assert due_event("suspended", start, end, after, has_released=True) == "expire"
+    assert due_event("pending", start, end, after, has_released=True) is None
+    assert due_event("expired", start, end, after, has_released=True) is None

@@ -72,3 +72,37 @@ def test_precisions_are_listed_in_canonical_order() -> None:
 def test_published_figures_cannot_be_patched_at_run_time() -> None:
     with pytest.raises(TypeError):
         CHIPS["h800"].peaks["bf16"] = CHIPS["h800"].peaks["fp8"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("code", "memory_gb", "bandwidth"),
+    [
+        ("h800", 80, 3.35),
+        ("h100", 80, 3.35),
+        ("h200", 141, 4.8),
+        ("a800", 80, 2.04),
+        ("a100", 80, 2.04),
+        ("br104", 32, 0.819),
+        ("br100", 64, 1.64),
+        ("ascend910b", 64, 1.6),
+    ],
+)
+def test_memory_and_bandwidth_match_the_facts(code: str, memory_gb: int, bandwidth: float) -> None:
+    spec = chip(code)
+    assert spec.memory_gb == memory_gb
+    assert spec.memory_bandwidth_tbs == bandwidth
+
+
+def test_fp8_is_published_only_for_hopper_parts() -> None:
+    with_fp8 = {code for code, spec in CHIPS.items() if "fp8" in spec.peaks}
+    assert with_fp8 == {"h800", "h100", "h200"}
+    assert all(
+        CHIPS[c].peaks["fp8"].value == pytest.approx(2 * CHIPS[c].peaks["bf16"].value, rel=0.01)
+        for c in with_fp8
+    )
+
+
+def test_the_ascend_figure_is_marked_uncertain_and_says_it_is_a_range() -> None:
+    figure = CHIPS["ascend910b"].peaks["fp16"]
+    assert figure.confidence == "uncertain"
+    assert "280 to 376" in figure.source

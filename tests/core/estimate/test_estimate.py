@@ -146,3 +146,56 @@ def test_an_unknown_chip_or_an_unpublished_precision_is_not_found() -> None:
         given(chip="v100")
     with pytest.raises(NotFound):
         estimate(given(chip="br104", precision="fp8"))
+
+
+@pytest.mark.parametrize(
+    ("params", "tokens", "mfu", "gpu_hours", "node_days"),
+    [
+        (7e9, 1e12, 0.30, 39_306, 204.7),
+        (7e9, 1e12, 0.50, 23_583, 122.8),
+        (7e9, 140e9, 0.40, 4_127, 21.5),
+        (1.5e9, 300e9, 0.40, 1_895, 9.9),
+        (70e9, 2e12, 0.40, 589_583, 3_071),
+        (8e9, 15e12, 0.40, 505_357, 2_632),
+    ],
+)
+def test_every_pretraining_row_of_the_worked_examples_table(
+    params: float, tokens: float, mfu: float, gpu_hours: float, node_days: float
+) -> None:
+    result = estimate(given(params=params, tokens=tokens, mfu=mfu))
+    assert result.gpu_hours == pytest.approx(gpu_hours, rel=0.002)
+    assert result.node_days == pytest.approx(node_days, rel=0.005)  # the facts round to 4 digits
+
+
+def test_70b_lora_on_half_a_billion_tokens_for_three_epochs_is_about_337_hours() -> None:
+    result = estimate(given(params=70e9, tokens=0.5e9, epochs=3, workload=Workload.PEFT))
+    # The facts' table prints 8.4e20 FLOPs for this row, but its own ~337 GPU-hours at 35 % MFU
+    # need 4·N·D = 4 x 70e9 x 1.5e9 = 4.2e20: the FLOPs cell is the outlier.
+    assert result.flops == pytest.approx(4.2e20)
+    assert result.gpu_hours == pytest.approx(337, rel=0.01)
+
+
+def test_the_estimate_is_slower_on_a_slower_chip_by_the_peak_ratio() -> None:
+    h800 = estimate(given(chip="h800")).gpu_hours
+    a100 = estimate(given(chip="a100")).gpu_hours
+    assert a100 / h800 == pytest.approx(989.4 / 312)
+
+
+def test_fp8_halves_the_gpu_hours_of_the_same_job_on_hopper() -> None:
+    bf16 = estimate(given(precision="bf16")).gpu_hours
+    fp8 = estimate(given(precision="fp8")).gpu_hours
+    assert fp8 == pytest.approx(bf16 * 989.4 / 1979.0)
+
+
+def test_node_days_follow_the_node_size() -> None:
+    eight = estimate(given(mfu=0.4))
+    four = estimate(given(mfu=0.4, gpus_per_node=4))
+    assert four.node_days == pytest.approx(2 * eight.node_days)
+
+
+def test_the_json_shape_names_the_band_k_and_peak() -> None:
+    body = estimate(given(workload=Workload.INFERENCE)).as_dict()
+    assert body["k"] == 2
+    assert body["mfu_band"] == [0.05, 0.20]
+    assert body["peak_tflops"] == 989.4
+    assert body["workload"] == "inference"

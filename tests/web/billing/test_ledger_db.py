@@ -91,8 +91,15 @@ def test_reversing_an_unknown_entry_is_refused_naming_the_field() -> None:
     assert err.value.field == "reverses"
 
 
-def test_debits_sum_only_the_money_moved_in() -> None:
+def test_posted_sums_one_family_of_entries_per_account() -> None:
     with transaction.atomic():
-        ledger.post([appropriation(), flows.budget_call("aiss", "c1", D("5.00"), AT, "b1")])
-    assert ledger.debits("call:") == {"call:aiss/c1": D("5.00")}
-    assert ledger.debits("fund:") == {"fund:aiss": D("3000000000.00")}
+        ledger.post(
+            [
+                appropriation(),
+                flows.budget_call("aiss", "c1", D("5.00"), AT, "budget:c1"),
+                flows.budget_call("aiss", "c1", D("2.00"), AT, "budget:c1:+2"),
+                flows.commit(flows.AwardRef("aiss", "c1", "p1"), D("4.00"), AT, "commitment:p1"),
+            ]
+        )
+    assert ledger.posted("call:", "budget:") == {"call:aiss/c1": D("7.00")}
+    assert ledger.balances("call:") == {"call:aiss/c1": D("3.00")}

@@ -1,5 +1,6 @@
 import json
 from collections.abc import Callable
+from typing import Any
 
 from django.test import Client
 
@@ -152,3 +153,18 @@ def test_every_catalogue_admin_page_opens(
         "exchangerate",
     ):
         assert admin.get(f"/admin/catalogue/{model}/").status_code == 200, model
+
+
+def test_the_equivalent_api_gives_gpus_and_nodes_naming_the_basis(client: Client, db: Any) -> None:
+    body = client.get("/api/v1/catalogue/equivalent?pflops=3000").json()
+    assert body == {
+        "pflops": 3000.0,
+        "basis": "BF16 dense",
+        "chip": "h800",
+        "gpus": 3032,
+        "nodes": 379,
+    }
+    negative = client.get("/api/v1/catalogue/equivalent?pflops=-1").json()
+    assert negative["error"]["field"] == "pflops"
+    unknown = client.get("/api/v1/catalogue/equivalent?pflops=1&chip=v100")
+    assert (unknown.status_code, unknown.json()["error"]["field"]) == (404, "chip")

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -135,3 +136,52 @@ def test_the_exchange_calculator_converts_by_relative_throughput(
         "/catalogue/exchange/?gpu_hours=1&from_chip=h800&to_chip=br104&on=2020-01-01"
     )
     assert "no exchange rate for h800 on 2020-01-01" in early.content.decode()
+
+
+def test_the_calculator_turns_1300_pflops_bf16_into_1314_h800_in_164_nodes(
+    centre: DemoReport, client: Client
+) -> None:
+    query = "cap-pflops=1300&cap-chip=h800&cap-precision=bf16"
+    body = client.get(f"/catalogue/exchange/?{query}").content.decode()
+    assert "1300.0 PFLOPS BF16 dense ≈ 1314 h800 GPUs ≈ 164 nodes of 8" in body
+    fp8 = client.get("/catalogue/exchange/?cap-pflops=1300&cap-chip=h800&cap-precision=fp8")
+    assert "≈ 657 h800 GPUs ≈ 82 nodes" in fp8.content.decode()
+
+
+def test_the_calculator_says_when_a_chip_has_no_figure_at_that_precision(
+    centre: DemoReport, client: Client
+) -> None:
+    body = client.get("/catalogue/exchange/?cap-pflops=10&cap-chip=br104&cap-precision=fp8")
+    assert "no published dense fp8 peak for br104" in body.content.decode()
+
+
+def test_the_seeded_rows_equal_what_the_core_publishes(db: Any) -> None:
+    from aisc.core.catalogue.chips import CHIPS
+    from aisc.web.catalogue.seed import chip_row
+
+    for code, spec in CHIPS.items():
+        row = ChipModel.objects.get(code=code)
+        expected = chip_row(spec)
+        assert (row.name, row.memory_gb, row.peaks) == (
+            expected["name"],
+            expected["memory_gb"],
+            expected["peaks"],
+        )
+
+
+def test_the_demo_command_loads_the_catalogue(db: Any) -> None:
+    from typer.testing import CliRunner
+
+    from aisc.cli.main import app
+
+    result = CliRunner().invoke(app, ["demo", "load", "--json"])
+    assert result.exit_code == 0, result.output
+    assert any("aisc-hk" in note for note in json.loads(result.output)["notes"])
+    assert Node.objects.filter(partition__cluster__code="aisc-hk").count() == 4
+
+
+def test_the_estimate_page_without_input_shows_an_empty_form(client: Client, db: Any) -> None:
+    body = client.get("/catalogue/estimate/").content.decode()
+    assert 'name="params"' in body
+    assert "estimate-result" in body
+    assert 'data-key="gpu_hours"' not in body

@@ -77,3 +77,28 @@ def test_dedicated_and_partition_premiums_add_to_the_list_price(centre: DemoRepo
     assert price("h800", JAN, partition=partition) == Decimal("20.00")
     PartitionPremium.objects.create(rate_card=card, partition=partition, premium=Decimal("0.05"))
     assert price("h800", JAN, partition=partition, dedicated=True) == Decimal("23.00")
+
+
+def test_a_card_that_ended_gives_no_price_from_its_end_day(db: Any) -> None:
+    do_save_rate_card(RateCardInput("h800", JAN, JUL, Decimal(20)), acting_user=None)
+    assert list_price("h800", JUL - dt.timedelta(days=1)) == Decimal(20)
+    with pytest.raises(NotFound):
+        list_price("h800", JUL)
+
+
+def test_premiums_round_to_the_cent_once(db: Any) -> None:
+    do_save_rate_card(
+        RateCardInput("br104", JAN, None, Decimal("10.35"), Decimal("0.125")), acting_user=None
+    )
+    assert price("br104", JAN, dedicated=True) == Decimal("11.64")  # 11.64375 half-up
+
+
+def test_the_audit_row_records_the_price_before_and_after(centre: DemoReport) -> None:
+    card = RateCard.objects.get(chip_id="h200")
+    do_save_rate_card(
+        RateCardInput("h200", card.valid_from, None, Decimal("30.00")), acting_user=None, card=card
+    )
+    event = AuditEvent.objects.filter(verb="catalogue.ratecard.change").get()
+    assert event.before is not None
+    assert event.after is not None
+    assert (event.before["price"], event.after["price"]) == ("28.00", "30.00")

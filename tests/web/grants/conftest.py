@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from aisc.web.accounts.models import Organisation, User
-from aisc.web.grants import actions, pricing
+from aisc.web.catalogue.actions import RateCardInput, do_save_rate_card
+from aisc.web.grants import actions
 from aisc.web.grants.models import Application, Call, Document, Review, Scheme
 from aisc.web.notify import mailing
 from aisc.web.outbox.models import OutboxMessage
@@ -26,9 +28,18 @@ def fast_passwords(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def price(monkeypatch: pytest.MonkeyPatch) -> Decimal:
-    # The rate cards belong to the catalogue app; here one flat price stands in for them.
-    monkeypatch.setattr(pricing, "list_price", lambda chip, on: LIST_PRICE)
+def files_dir(settings: Any, tmp_path: Path) -> Path:
+    """Uploads land in the test's own directory, never in a shared data dir."""
+    settings.AISC_FILES_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def price(db: Any) -> Decimal:
+    """The H800 rate card in force from 2026 (cards for other chips are not needed here)."""
+    do_save_rate_card(
+        RateCardInput("h800", dt.date(2026, 1, 1), None, LIST_PRICE), acting_user=None
+    )
     return LIST_PRICE
 
 

@@ -14,12 +14,6 @@ from aisc.web.grants.models import Application, Document
 PDF = b"%PDF-1.7\n" + b"x" * 100
 
 
-@pytest.fixture(autouse=True)
-def files_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.AISC_FILES_DIR = tmp_path
-    return tmp_path
-
-
 def upload(
     app: Application, user: User, name: str, data: bytes, kind: str = "financial_proof"
 ) -> Document:

@@ -50,6 +50,7 @@ def test_it_mails_a_password_reset_link(client: Client, applicant: User) -> None
     assert "/accounts/reset/" in mail.outbox[0].body
 
 
+@pytest.mark.argon2
 def test_it_hashes_passwords_with_argon2(applicant: User) -> None:
     assert applicant.password.startswith("argon2")
 

@@ -14,15 +14,20 @@
     params.set("partial", "1");
     return params;
   }
+  // Answers can arrive out of order; only the answer to the latest question is shown.
+  var latest = 0;
   function refresh(form) {
     var target = document.querySelector(form.dataset.estimateTarget);
     if (!target) return;
+    var asked = ++latest;
     fetch(form.dataset.estimateUrl + "?" + query(form).toString(), {
       headers: { "HX-Request": "true" },
       credentials: "same-origin",
     })
       .then(function (response) { return response.text(); })
-      .then(function (html) { target.innerHTML = html; });
+      .then(function (html) {
+        if (asked === latest) target.innerHTML = html;
+      });
   }
   document.querySelectorAll("form[data-estimate-url]").forEach(function (form) {
     var timer = null;

@@ -1,0 +1,144 @@
+"""Organisation pages: members see their organisation; its admins edit it and manage members."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aisc.core.errors import AiscError
+from aisc.web.accounts import actions, authz
+from aisc.web.accounts.forms import (
+    InviteForm,
+    MemberRoleForm,
+    OrganisationForm,
+    add_domain_error,
+)
+from aisc.web.accounts.models import Membership, Organisation, User
+
+
+def signed_in(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def my_organisations(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    authz.require(user, "accounts.organisation.list")
+    memberships = user.memberships.select_related("organisation").order_by("organisation__name_en")
+    return render(request, "accounts/organisations.html", {"memberships": memberships})
+
+
+def detail_page(
+    request: HttpRequest, org: Organisation, invite: InviteForm | None = None
+) -> HttpResponse:
+    user = signed_in(request)
+    manage = authz.can(user, "accounts.member.manage", org)
+    members = org.memberships.select_related("user").order_by("user__email")
+    return render(
+        request,
+        "accounts/organisation.html",
+        {
+            "org": org,
+            "members": [(m, MemberRoleForm(initial={"role": m.role})) for m in members],
+            "can_edit": authz.can(user, "accounts.organisation.edit", org),
+            "can_manage": manage,
+            "invite": (invite or InviteForm()) if manage else None,
+        },
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = get_object_or_404(Organisation, pk=org_id)
+    authz.require(request.user, "accounts.organisation.view", org)
+    return detail_page(request, org)
+
+
+@login_required
+def organisation_edit(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = signed_in(request)
+    org = get_object_or_404(Organisation, pk=org_id)
+    authz.require(user, "accounts.organisation.edit", org)
+    # The form validates a copy, so the action still sees the stored values as "before".
+    form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=org.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_organisation(acting_user=user, organisation=org, **form.cleaned_data)
+        except AiscError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The organisation was saved."))
+            return redirect("accounts:organisation", org_id=org.pk)
+    return render(request, "accounts/organisation_edit.html", {"org": org, "form": form})
+
+
+@login_required
+@require_POST
+def invite_member(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = signed_in(request)
+    org = get_object_or_404(Organisation, pk=org_id)
+    authz.require(user, "accounts.member.manage", org)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_invite_member(
+                acting_user=user,
+                organisation=org,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except AiscError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The invitation is on its way."))
+            return redirect("accounts:organisation", org_id=org.pk)
+    return detail_page(request, org, invite=form)
+
+
+def membership_of(org_id: int, membership_id: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=membership_id,
+        organisation_id=org_id,
+    )
+
+
+@login_required
+@require_POST
+def change_member_role(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    user = signed_in(request)
+    membership = membership_of(org_id, membership_id)
+    authz.require(user, "accounts.member.manage", membership.organisation)
+    form = MemberRoleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise AiscError(_("Choose a role."), field="role")
+        actions.do_change_member_role(
+            acting_user=user, membership=membership, role=form.cleaned_data["role"]
+        )
+    except AiscError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The role was changed."))
+    return redirect("accounts:organisation", org_id=org_id)
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    user = signed_in(request)
+    membership = membership_of(org_id, membership_id)
+    authz.require(user, "accounts.member.manage", membership.organisation)
+    try:
+        actions.do_remove_member(acting_user=user, membership=membership)
+    except AiscError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The member was removed."))
+    return redirect("accounts:organisation", org_id=org_id)

@@ -1,0 +1,59 @@
+"""From an award (grants app) to its allocation: the award's chip, GPU-hours, dates, tranches,
+call (the parent Slurm account) and applicant (the first member)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from aisc.web.allocations.actions import (
+    NewAllocation,
+    do_advance_one,
+    do_create_allocation,
+    do_release_tranche,
+)
+from aisc.web.allocations.models import Allocation
+
+
+def unix_name(email: str) -> str:
+    """A first guess at a member's cluster user name; operators correct it on the page."""
+    name = re.sub(r"[^a-z0-9_-]+", "-", email.split("@")[0].lower()).strip("-_")
+    return (name or "user")[:32]
+
+
+@transaction.atomic
+def do_create_allocation_from_award(award: Any, *, acting_user: Any) -> Allocation:
+    existing = Allocation.objects.filter(project_code=award.project_code).first()
+    if existing is not None:
+        return existing
+    application = award.application
+    tranches = [
+        (t.seq, t.gpu_hours, t.released_at is not None) for t in award.tranches.order_by("seq")
+    ]
+    new = NewAllocation(
+        project_code=award.project_code,
+        award=award,
+        organisation=award.organisation,
+        parent_account=application.call.code,
+        subsidised=True,
+        chip=award.chip,
+        start_date=award.start_date,
+        end_date=award.end_date,
+        tranches=tranches or [(1, award.gpu_hours, False)],
+        award_window=(award.start_date, award.end_date),
+        members=[unix_name(application.created_by.email)],
+    )
+    allocation = do_create_allocation(new, acting_user=acting_user)
+    # Hours released and the start date reached: the allocation is active from today.
+    do_advance_one(allocation, timezone.localdate(), acting_user=acting_user)
+    return allocation
+
+
+def on_tranche_released(tranche: Any, *, acting_user: Any) -> None:
+    allocation = Allocation.objects.filter(project_code=tranche.award.project_code).first()
+    if allocation is None:
+        allocation = do_create_allocation_from_award(tranche.award, acting_user=acting_user)
+    do_release_tranche(allocation, tranche.seq, tranche.gpu_hours, acting_user=acting_user)

@@ -1,0 +1,65 @@
+"""API: billing periods and their figures, statements, the fund, and usage per project."""
+
+# No `from __future__ import annotations` here: django-ninja resolves annotations at import time.
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router
+
+from aisc.web.accounts import authz
+from aisc.web.billing import finance
+from aisc.web.billing.figures import period_figures, periods_list, statement_figures
+from aisc.web.billing.models import BillingPeriod, Statement
+from aisc.web.billing.usage import used_gpu_hours
+
+router = Router(tags=["billing"])
+
+
+@router.get("/periods")
+def list_periods(request: HttpRequest) -> dict[str, Any]:
+    authz.require(request.user, "billing.fund.view")
+    return {"periods": periods_list()}
+
+
+@router.get("/periods/{month}")
+def get_period(request: HttpRequest, month: str) -> dict[str, Any]:
+    """Per-project and total figures; amounts are strings holding exact decimals."""
+    authz.require(request.user, "billing.fund.view")
+    return period_figures(get_object_or_404(BillingPeriod, month=month), with_lines=True)
+
+
+@router.get("/statements/{statement_id}")
+def get_statement(request: HttpRequest, statement_id: int) -> dict[str, Any]:
+    statement = get_object_or_404(Statement.objects.select_related("period"), pk=statement_id)
+    authz.require(request.user, "billing.statement.view", statement)
+    return {"period": statement.period.month, **statement_figures(statement)}
+
+
+@router.get("/fund")
+def get_fund(request: HttpRequest) -> dict[str, Any]:
+    authz.require(request.user, "billing.fund.view")
+    schemes, calls = finance.fund_lines()
+
+    def line(x: Any) -> dict[str, Any]:
+        return {
+            "key": "/".join(x.key),
+            "appropriated": str(x.appropriated),
+            "committed": str(x.committed),
+            "disbursed": str(x.disbursed),
+            "uncommitted": str(x.uncommitted),
+            "remaining": str(x.remaining),
+        }
+
+    return {"schemes": [line(s) for s in schemes], "calls": [line(c) for c in calls]}
+
+
+@router.get("/usage/{project_code}")
+def get_usage(request: HttpRequest, project_code: str) -> dict[str, Any]:
+    """GPU-hours metered per chip: operators, finance, and the project's organisation."""
+    statement = Statement.objects.filter(project_code=project_code).first()
+    if not authz.can(request.user, "billing.statement.view", statement):
+        raise Http404(project_code)
+    hours = used_gpu_hours(project_code)
+    return {"project": project_code, "gpu_hours": {chip: str(h) for chip, h in hours.items()}}

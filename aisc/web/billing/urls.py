@@ -1,0 +1,18 @@
+from django.urls import path
+
+from aisc.web.billing import views
+
+app_name = "billing"
+urlpatterns = [
+    path("statements/", views.statement_list, name="statements"),
+    path("statements/<int:pk>/", views.statement_detail, name="statement"),
+    path("statements/<int:pk>.csv", views.statement_csv, name="statement-csv"),
+    path("statements/<int:pk>.pdf", views.statement_pdf, name="statement-pdf"),
+    path("periods/", views.period_list, name="periods"),
+    path("periods/close/", views.period_close, name="period-close"),
+    path("periods/<str:month>/", views.period_detail, name="period"),
+    path("periods/<str:month>/export.<str:fmt>", views.period_export, name="period-export"),
+    path("fund/", views.fund, name="fund"),
+    path("receivables/", views.receivables, name="receivables"),
+    path("history/", views.history, name="history"),
+]

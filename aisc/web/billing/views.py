@@ -1,0 +1,162 @@
+"""Finance portal: statements (HTML, CSV, PDF), periods and closing, fund, receivables, history."""
+
+from __future__ import annotations
+
+import json
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aisc.core.errors import AiscError
+from aisc.core.metering.split import Month
+from aisc.web.accounts import authz
+from aisc.web.accounts.models import Role, User
+from aisc.web.billing import finance
+from aisc.web.billing import render as renders
+from aisc.web.billing.actions import do_close_period
+from aisc.web.billing.charts import burn_down_svg
+from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
+from aisc.web.billing.figures import period_figures, periods_list, statement_figures
+from aisc.web.billing.models import BillingPeriod, PeriodState, Statement
+
+
+def visible_statements(user: User) -> QuerySet[Statement]:
+    statements = Statement.objects.select_related("period", "organisation")
+    if user.has_role(Role.FINANCE, Role.OPERATOR, Role.AUDITOR, Role.ADMIN):
+        return statements
+    return statements.filter(organisation__memberships__user=user)
+
+
+@login_required
+def statement_list(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "billing.statements.list")
+    assert isinstance(request.user, User)
+    statements = visible_statements(request.user)
+    month = request.GET.get("period", "")
+    if month:
+        statements = statements.filter(period__month=month)
+    return render(
+        request,
+        "billing/statements.html",
+        {"statements": statements[:500], "month": month, "periods": BillingPeriod.objects.all()},
+    )
+
+
+def _statement(request: HttpRequest, pk: int) -> Statement:
+    statement = get_object_or_404(Statement.objects.select_related("period", "organisation"), pk=pk)
+    authz.require(request.user, "billing.statement.view", statement)
+    return statement
+
+
+def _statement_context(statement: Statement) -> dict[str, Any]:
+    return {"statement": statement, "figures": statement_figures(statement)}
+
+
+@login_required
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _statement(request, pk)
+    return render(request, "billing/statement.html", _statement_context(statement))
+
+
+@login_required
+def statement_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _statement(request, pk)
+    response = HttpResponse(renders.statement_csv(statement), content_type="text/csv")
+    name = f"statement-{statement.project_code}-{statement.period.month}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _statement(request, pk)
+    pdf = renders.statement_pdf(statement, _statement_context(statement))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"statement-{statement.project_code}-{statement.period.month}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+def period_list(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "billing.fund.view")
+    return render(
+        request,
+        "billing/periods.html",
+        {"periods": periods_list(), "can_close": authz.can(request.user, "billing.period.close")},
+    )
+
+
+@login_required
+@require_POST
+def period_close(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "billing.period.close")
+    assert isinstance(request.user, User)
+    try:
+        month = Month.parse(request.POST.get("month", ""))
+        do_close_period(
+            month,
+            directory=AllocationDirectory(),
+            prices=CataloguePrices(),
+            tz=zoneinfo.ZoneInfo(settings.TIME_ZONE),
+            acting_user=request.user,
+        )
+    except AiscError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Period %(month)s is closed.") % {"month": month})
+    return redirect("billing:periods")
+
+
+@login_required
+def period_detail(request: HttpRequest, month: str) -> HttpResponse:
+    authz.require(request.user, "billing.fund.view")
+    period = get_object_or_404(BillingPeriod, month=month)
+    return render(request, "billing/period.html", {"figures": period_figures(period)})
+
+
+@login_required
+def period_export(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
+    authz.require(request.user, "billing.export.view")
+    period = get_object_or_404(BillingPeriod, month=month, state=PeriodState.CLOSED)
+    if fmt == "csv":
+        response = HttpResponse(renders.period_csv(period), content_type="text/csv")
+    elif fmt == "json":
+        body = json.dumps(period_figures(period, with_lines=True), indent=2)
+        response = HttpResponse(body, content_type="application/json")
+    else:
+        raise Http404(fmt)
+    response["Content-Disposition"] = f'attachment; filename="billing-{month}.{fmt}"'
+    return response
+
+
+@login_required
+def fund(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "billing.fund.view")
+    schemes, calls = finance.fund_lines()
+    points = finance.burn_down()
+    return render(
+        request,
+        "billing/fund.html",
+        {"schemes": schemes, "calls": calls, "points": points, "chart": burn_down_svg(points)},
+    )
+
+
+@login_required
+def receivables(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "billing.receivables.view")
+    return render(request, "billing/receivables.html", {"rows": finance.receivables()})
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "billing.fund.view")
+    return render(request, "billing/history.html", {"orgs": finance.subsidy_history()})

@@ -1,0 +1,160 @@
+"""Read models shared by the portal and the API: the estimate beside a request, aggregates,
+the committee's ranked list, what a reviewer may see, and the public grantee list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from aisc.core.errors import AiscError
+from aisc.core.estimate import EstimateInput, Workload, estimate
+from aisc.core.grants import rubric
+from aisc.core.grants.ranking import Candidate, rank
+from aisc.core.grants.workflow import AwardStatus, CallStatus, ReviewStatus
+from aisc.core.units import Money
+from aisc.web.accounts.models import Role, User
+from aisc.web.grants.actions.applications import request_cost
+from aisc.web.grants.actions.decisions import committed
+from aisc.web.grants.models import Application, Award, Call, Review
+
+RANKED_STATES = ("in_review", "deferred", "approved", "approved_in_part")
+
+
+def estimate_for(application: Application) -> dict[str, Any] | None:
+    """The estimator's JSON for the application as it stands, or None while it lacks inputs."""
+    a = application
+    tokens = a.tokens_served if a.workload == Workload.INFERENCE else a.training_tokens
+    if not (a.parameters and tokens and a.chip and a.workload):
+        return None
+    try:
+        given = EstimateInput(
+            params=a.parameters,
+            tokens=tokens,
+            chip=a.chip,
+            precision=a.precision or "bf16",
+            workload=Workload(a.workload),
+            active_params=a.active_parameters,
+            epochs=a.epochs or 1.0,
+            seq_len=a.seq_len,
+            request_gpus=a.gpus if a.gpus and a.months else None,
+            request_months=float(a.months) if a.gpus and a.months else None,
+        )
+        return estimate(given).as_dict()
+    except AiscError as exc:
+        return {"error": {"message": exc.message, "field": exc.field}}
+
+
+def aggregate_of(application: Application) -> rubric.Aggregate | None:
+    totals = [
+        r.total
+        for r in application.reviews.filter(status=ReviewStatus.SUBMITTED)
+        if r.total is not None
+    ]
+    return rubric.aggregate(totals)
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    application: Application
+    rank: int
+    aggregate: rubric.Aggregate | None
+    cost: Money
+    cumulative: Money
+    within_budget: bool
+
+
+def ranking(call: Call) -> tuple[list[RankedRow], Money]:
+    """Applications by aggregate score against what the call has left; returns (rows, left)."""
+    apps = {
+        a.pk: a
+        for a in call.applications.filter(status__in=RANKED_STATES).select_related("call__scheme")
+    }
+    aggregates = {pk: aggregate_of(a) for pk, a in apps.items()}
+    candidates = [
+        Candidate(pk, agg.mean if agg else None, _cost(apps[pk])) for pk, agg in aggregates.items()
+    ]
+    left = Money(call.budget) - committed(call)
+    # Funded ones already hold their money; rank the rest against what is left.
+    undecided = [c for c in candidates if apps[c.key].status in ("in_review", "deferred")]
+    rows = [
+        RankedRow(apps[r.key], r.rank, aggregates[r.key], r.cost, r.cumulative, r.within_budget)
+        for r in rank(undecided, left)
+    ]
+    return rows, left
+
+
+def _cost(application: Application) -> Money:
+    award = Award.objects.filter(application=application).first()
+    if award is not None:
+        return Money(award.committed_amount)
+    return request_cost(application)
+
+
+def visible_applications(user: User) -> QuerySet[Application]:
+    qs = Application.objects.select_related("call", "organisation")
+    if user.has_role(Role.ADMIN, Role.AUDITOR, Role.SECRETARIAT, Role.COMMITTEE):
+        return qs.exclude(status="draft") | qs.filter(organisation__memberships__user=user)
+    mine = Q(organisation__memberships__user=user)
+    assigned = Q(reviews__reviewer=user) & ~Q(reviews__status=ReviewStatus.CONFLICTED)
+    return qs.filter(mine | assigned).distinct()
+
+
+def reviews_visible_to(user: User, application: Application) -> list[Review]:
+    """Staff see every review; a reviewer sees others' only after submitting their own."""
+    reviews = list(application.reviews.select_related("reviewer").order_by("id"))
+    if user.has_role(Role.ADMIN, Role.AUDITOR, Role.SECRETARIAT, Role.COMMITTEE):
+        return reviews
+    own = [r for r in reviews if r.reviewer_id == user.pk]
+    if own and own[0].status == ReviewStatus.SUBMITTED:
+        return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r in own]
+    return own
+
+
+GRANTEE_COLUMNS = (
+    "project_code",
+    "organisation_en",
+    "organisation_zh",
+    "title_en",
+    "title_zh",
+    "chip",
+    "gpu_hours",
+    "start_date",
+    "end_date",
+    "subsidy_percent",
+    "subsidy_cap_hkd",
+)
+
+
+def grantees() -> list[dict[str, Any]]:
+    """The public list: published awards only, never a rejected, withdrawn or cancelled one."""
+    awards = (
+        Award.objects.filter(
+            status__in=(AwardStatus.ACTIVE, AwardStatus.COMPLETED),
+            published_at__isnull=False,
+            application__call__status=CallStatus.PUBLISHED,
+            application__status__in=("approved", "approved_in_part"),
+        )
+        .select_related("organisation", "application")
+        .order_by("project_code")
+    )
+    return [_grantee_row(a) for a in awards]
+
+
+def _grantee_row(award: Award) -> dict[str, Any]:
+    app = award.application
+    return {
+        "project_code": award.project_code,
+        "organisation_en": award.organisation.name_en,
+        "organisation_zh": award.organisation.name_zh or award.organisation.name_en,
+        "title_en": app.title,
+        "title_zh": app.title_zh or app.title,
+        "chip": award.chip,
+        "gpu_hours": str(award.gpu_hours),
+        "start_date": award.start_date.isoformat(),
+        "end_date": award.end_date.isoformat(),
+        "subsidy_percent": str((award.subsidy_rate * 100).quantize(Decimal(1))),
+        "subsidy_cap_hkd": str(award.subsidy_cap),
+    }

@@ -1,0 +1,27 @@
+"""Portal URLs of the grants domain, and the public grantee list at the site root."""
+
+from django.urls import path
+
+from aisc.web.grants.views import applicant, calls, public, staff
+
+app_name = "grants"
+urlpatterns = [
+    path("grants/", applicant.home, name="home"),
+    path("grants/calls/<int:call_id>/start", applicant.start, name="start"),
+    path("grants/calls/<int:call_id>/ranking", calls.ranking, name="ranking"),
+    path("grants/calls/<int:call_id>/close", calls.close, name="close"),
+    path("grants/calls/<int:call_id>/publish", calls.publish, name="publish"),
+    path("grants/applications/<int:application_id>/", staff.application_page, name="application"),
+    path("grants/applications/<int:application_id>/edit", applicant.edit, name="edit"),
+    path("grants/applications/<int:application_id>/upload", applicant.upload, name="upload"),
+    path("grants/applications/<int:application_id>/submit", applicant.submit, name="submit"),
+    path("grants/applications/<int:application_id>/screen", staff.screen, name="screen"),
+    path("grants/applications/<int:application_id>/assign", staff.assign, name="assign"),
+    path("grants/applications/<int:application_id>/decide", staff.decide, name="decide"),
+    path("grants/reviews/<int:review_id>", staff.review, name="review"),
+    path("grants/awards/<int:award_id>/", applicant.award, name="award"),
+    path("grants/reports/<int:report_id>/decide", staff.decide_report, name="decide_report"),
+    path("grantees/", public.grantees, name="grantees"),
+    path("grantees.csv", public.grantees_csv, name="grantees_csv"),
+    path("grantees.json", public.grantees_json, name="grantees_json"),
+]

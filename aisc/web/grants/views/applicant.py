@@ -1,0 +1,150 @@
+"""Applicants: see calls, start a draft, edit it (saved as you go, with the live estimate),
+upload documents, submit; grantees send progress and final reports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aisc.core.errors import AiscError
+from aisc.web.accounts import authz
+from aisc.web.grants import actions, queries
+from aisc.web.grants.actions.applications import missing
+from aisc.web.grants.forms import ApplicationForm, ReportForm, UploadForm
+from aisc.web.grants.models import Application, Award, Call
+from aisc.web.grants.views.common import estimate_context, refuse, user_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    authz.require(user, "grants.call.view")
+    calls = Call.objects.exclude(status="draft").select_related("scheme")
+    applications = queries.visible_applications(user).order_by("-created_at")[:200]
+    orgs = [m.organisation for m in user.memberships.select_related("organisation")]
+    context = {
+        "calls": calls,
+        "applications": applications,
+        "orgs": orgs,
+        "can_rank": authz.can(user, "grants.ranking.view"),
+    }
+    return render(request, "grants/home.html", context)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, call_id: int) -> HttpResponse:
+    user = user_of(request)
+    call = get_object_or_404(Call, pk=call_id)
+    membership = user.memberships.select_related("organisation").first()
+    organisation = membership.organisation if membership else None
+    authz.require(user, "grants.application.create", organisation)
+    assert organisation is not None
+    title = request.POST.get("title", "").strip() or _("Untitled project")
+    try:
+        application = actions.do_create_application(
+            acting_user=user, call=call, organisation=organisation, title=title
+        )
+    except AiscError as exc:
+        refuse(request, exc)
+        return redirect("grants:home")
+    return redirect("grants:edit", application.pk)
+
+
+@login_required
+def edit(request: HttpRequest, application_id: int) -> HttpResponse:
+    """GET shows the form; POST saves what is filled in. With partial=1 (the page's script, on
+    every change) it answers only the estimate and the list of what is still missing."""
+    user = user_of(request)
+    application = get_object_or_404(Application, pk=application_id)
+    authz.require(user, "grants.application.edit", application)
+    form = ApplicationForm(
+        request.POST or None, instance=Application.objects.get(pk=application.pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            actions.do_update_application(acting_user=user, application=application, **fields)
+            if not request.POST.get("partial"):
+                messages.success(request, _("Draft saved."))
+        except AiscError as exc:
+            refuse(request, exc, form)
+    context = {
+        "application": application,
+        "form": form,
+        "upload_form": UploadForm(),
+        "missing": missing(application),
+        **estimate_context(queries.estimate_for(application)),
+    }
+    template = "grants/_live.html" if request.POST.get("partial") else "grants/edit.html"
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = user_of(request)
+    application = get_object_or_404(Application, pk=application_id)
+    authz.require(user, "grants.application.edit", application)
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        given = form.cleaned_data["file"]
+        try:
+            actions.do_upload_document(
+                acting_user=user,
+                application=application,
+                kind=form.cleaned_data["kind"],
+                name=given.name,
+                stream=given,
+                size=given.size,
+            )
+            messages.success(request, _("Document uploaded."))
+        except AiscError as exc:
+            refuse(request, exc)
+    else:
+        messages.error(request, _("Choose a kind and a file to upload."))
+    return redirect("grants:edit", application.pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = user_of(request)
+    application = get_object_or_404(Application, pk=application_id)
+    authz.require(user, "grants.application.edit", application)
+    try:
+        actions.do_submit_application(acting_user=user, application=application)
+    except AiscError as exc:
+        refuse(request, exc)
+        return redirect("grants:edit", application.pk)
+    messages.success(request, _("Application submitted."))
+    return redirect("grants:application", application.pk)
+
+
+@login_required
+def award(request: HttpRequest, award_id: int) -> HttpResponse:
+    user = user_of(request)
+    found = get_object_or_404(Award, pk=award_id)
+    authz.require(user, "grants.award.view", found)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST":
+        authz.require(user, "grants.report.submit", found)
+        if form.is_valid():
+            try:
+                actions.do_submit_report(acting_user=user, award=found, **form.cleaned_data)
+                messages.success(request, _("Report submitted."))
+                return redirect("grants:award", found.pk)
+            except AiscError as exc:
+                refuse(request, exc, form)
+    context = {
+        "award": found,
+        "form": form,
+        "reports": found.reports.order_by("-submitted_at"),
+        "can_decide": authz.can(user, "grants.report.decide", found),
+        "can_report": authz.can(user, "grants.report.submit", found),
+    }
+    return render(request, "grants/award.html", context)

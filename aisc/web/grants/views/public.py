@@ -1,0 +1,37 @@
+"""The public grantee list: an HTML page in the visitor's language, and CSV and JSON with both
+languages side by side. Only published awards; never a rejected or withdrawn applicant."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from aisc.web.grants import queries
+from aisc.web.grants.views.common import is_zh
+
+
+def grantees(request: HttpRequest) -> HttpResponse:
+    rows = queries.grantees()
+    zh = is_zh(request)
+    for row in rows:
+        row["organisation"] = row["organisation_zh"] if zh else row["organisation_en"]
+        row["title"] = row["title_zh"] if zh else row["title_en"]
+    return render(request, "grants/grantees.html", {"rows": rows})
+
+
+def grantees_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="grantees.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Chinese columns as UTF-8
+    writer = csv.DictWriter(response, fieldnames=queries.GRANTEE_COLUMNS)
+    writer.writeheader()
+    writer.writerows(queries.grantees())
+    return response
+
+
+def grantees_json(request: HttpRequest) -> HttpResponse:
+    body = json.dumps({"grantees": queries.grantees()}, ensure_ascii=False, indent=1)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")

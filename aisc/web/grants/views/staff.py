@@ -1,0 +1,214 @@
+"""The application page for everyone allowed to see it, with the forms each role acts through:
+screening and reviewer assignment (secretariat), scoring (reviewer), decision (committee)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aisc.core.errors import AiscError
+from aisc.core.grants.tranches import AFTER_REPORT, AT_START
+from aisc.web.accounts import authz
+from aisc.web.accounts.models import Role, User
+from aisc.web.grants import actions, queries
+from aisc.web.grants.forms import (
+    AssignForm,
+    ConflictForm,
+    DecisionForm,
+    ReturnForm,
+    ReviewForm,
+    ScreeningForm,
+)
+from aisc.web.grants.models import Application, Report, Review
+from aisc.web.grants.rules import reviewer_blocked
+from aisc.web.grants.views.common import estimate_context, is_zh, refuse, user_of
+
+
+def open_or_explain(
+    request: HttpRequest, user: User, application: Application
+) -> HttpResponse | None:
+    """A reviewer with a conflict gets a page saying so (403), never the application."""
+    if authz.can(user, "grants.application.view", application):
+        return None
+    blocked = reviewer_blocked(user, application) if user.has_role(Role.REVIEWER) else None
+    if blocked is None:
+        authz.require(user, "grants.application.view", application)
+    return render(request, "grants/blocked.html", {"reason": blocked}, status=403)
+
+
+def _forms(request: HttpRequest, user: User, application: Application) -> dict[str, Any]:
+    zh = is_zh(request)
+    call = application.call
+    forms: dict[str, Any] = {}
+    if authz.can(user, "grants.application.screen", application):
+        forms["screening_form"] = ScreeningForm(checklist=call.checklist, zh=zh)
+    if authz.can(user, "grants.review.assign", application):
+        forms["assign_form"] = AssignForm()
+    if authz.can(user, "grants.application.decide", application):
+        forms["decision_form"] = DecisionForm()
+    own = application.reviews.filter(reviewer=user).first()
+    if own is not None and own.status == "assigned":
+        forms["own_review"] = own
+        forms["review_form"] = ReviewForm(criteria=call.criteria(), zh=zh)
+        forms["conflict_form"] = ConflictForm()
+    return forms
+
+
+@login_required
+def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = user_of(request)
+    application = get_object_or_404(Application, pk=application_id)
+    blocked = open_or_explain(request, user, application)
+    if blocked is not None:
+        return blocked
+    context = {
+        "application": application,
+        "reviews": queries.reviews_visible_to(user, application),
+        "aggregate": queries.aggregate_of(application)
+        if user.has_role(Role.SECRETARIAT, Role.COMMITTEE, Role.ADMIN, Role.AUDITOR)
+        else None,
+        "award": getattr(application, "award", None),
+        "criteria": application.call.criteria(),
+        **estimate_context(queries.estimate_for(application)),
+        **_forms(request, user, application),
+    }
+    return render(request, "grants/application.html", context)
+
+
+@login_required
+@require_POST
+def screen(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = user_of(request)
+    application = get_object_or_404(Application, pk=application_id)
+    authz.require(user, "grants.application.screen", application)
+    form = ScreeningForm(request.POST, checklist=application.call.checklist, zh=is_zh(request))
+    if form.is_valid():
+        try:
+            actions.do_screen(
+                acting_user=user,
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                answers=form.answers(),
+                message=form.cleaned_data["message"],
+            )
+            messages.success(request, _("Screening recorded."))
+        except AiscError as exc:
+            refuse(request, exc)
+    return redirect("grants:application", application.pk)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = user_of(request)
+    application = get_object_or_404(Application, pk=application_id)
+    authz.require(user, "grants.review.assign", application)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_assign_reviewer(
+                acting_user=user, application=application, reviewer=form.cleaned_data["reviewer"]
+            )
+            messages.success(request, _("Reviewer assigned."))
+        except AiscError as exc:
+            refuse(request, exc)
+    return redirect("grants:application", application.pk)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, review_id: int) -> HttpResponse:
+    user = user_of(request)
+    found = get_object_or_404(Review, pk=review_id)
+    authz.require(user, "grants.review.submit", found)
+    if "reason" in request.POST:
+        conflict = ConflictForm(request.POST)
+        if conflict.is_valid():
+            try:
+                actions.do_declare_conflict(
+                    acting_user=user, review=found, reason=conflict.cleaned_data["reason"]
+                )
+                messages.success(request, _("Conflict declared; the application is closed to you."))
+                return redirect("grants:home")
+            except AiscError as exc:
+                refuse(request, exc)
+        return redirect("grants:application", found.application_id)
+    call = found.application.call
+    form = ReviewForm(request.POST, criteria=call.criteria(), zh=is_zh(request))
+    if form.is_valid():
+        try:
+            actions.do_submit_review(
+                acting_user=user, review=found, scores=form.scores(), comments=form.comments()
+            )
+            messages.success(request, _("Review submitted."))
+        except AiscError as exc:
+            refuse(request, exc)
+    else:
+        messages.error(request, _("Score every criterion from 0 to 10."))
+    return redirect("grants:application", found.application_id)
+
+
+def _tranche_plan(first: Any) -> list[dict[str, Any]]:
+    if first is None or first in (0, 1):
+        return [] if first is None else [{"fraction": "1", "condition": AT_START}]
+    return [
+        {"fraction": str(first), "condition": AT_START},
+        {"fraction": str(1 - first), "condition": AFTER_REPORT},
+    ]
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = user_of(request)
+    application = get_object_or_404(Application, pk=application_id)
+    authz.require(user, "grants.application.decide", application)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+        return redirect("grants:application", application.pk)
+    data = form.cleaned_data
+    decision = actions.DecisionInput(
+        outcome=data["outcome"],
+        members_present=list(data["members_present"]),
+        conflicts_declared=data["conflicts_declared"],
+        notes=data["notes"],
+        gpus=data["gpus"],
+        months=data["months"],
+        subsidy_rate=data["subsidy_rate"],
+        exceptional_reason=data["exceptional_reason"],
+        conditions=data["conditions"],
+        tranche_plan=_tranche_plan(data["first_tranche"]),
+    )
+    try:
+        actions.do_decide(acting_user=user, application=application, decision=decision)
+        messages.success(request, _("Decision recorded."))
+    except AiscError as exc:
+        refuse(request, exc)
+    return redirect("grants:application", application.pk)
+
+
+@login_required
+@require_POST
+def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = user_of(request)
+    report = get_object_or_404(Report, pk=report_id)
+    authz.require(user, "grants.report.decide", report)
+    try:
+        if request.POST.get("accept"):
+            actions.do_accept_report(acting_user=user, report=report)
+        else:
+            form = ReturnForm(request.POST)
+            message = form.data.get("message", "")
+            actions.do_return_report(acting_user=user, report=report, message=str(message))
+        messages.success(request, _("Report decided."))
+    except AiscError as exc:
+        refuse(request, exc)
+    return redirect("grants:award", report.award_id)

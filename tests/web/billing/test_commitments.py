@@ -1,0 +1,125 @@
+"""Awards decided by grants' own action: their commitments reach the ledger, their allocations
+make their Slurm accounts billable, and the CLI closes a month end to end."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from aisc.cli.main import app
+from aisc.core.errors import NotFound
+from aisc.core.ledger import accounts
+from aisc.web.accounts.models import User
+from aisc.web.billing import actions, commitments, ledger
+from aisc.web.billing.defaults import AllocationDirectory
+from aisc.web.grants.models import Application, Award
+
+# The catalogue demo (loaded by allocations' embedded_cluster) supplies the rate cards; grants'
+# own flat-price fixture is left out, as its card would overlap the demo's.
+from tests.web.allocations.conftest import embedded_cluster  # noqa: F401
+from tests.web.allocations.test_receivers import approve
+from tests.web.grants.conftest import (  # noqa: F401
+    call,
+    committee,
+    complete_fields,
+    draft,
+    fast_passwords,
+    in_review,
+    reviewed,
+    reviewers,
+    scheme,
+    secretariat,
+    submitted,
+)
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def award(reviewed: Application, committee: User) -> Award:  # noqa: F811
+    return approve(reviewed, committee)
+
+
+def commitment_of(award: Award) -> Decimal:
+    ref = commitments.award_ref(award)
+    code = accounts.commitment(ref.scheme, ref.call, ref.project)
+    return ledger.balances(code).get(code, D(0))
+
+
+def test_approving_an_award_posts_its_commitment_with_the_fund_behind_it(award: Award) -> None:
+    assert commitment_of(award) == award.committed_amount
+    the_call = award.application.call
+    scheme_code = the_call.scheme.code
+    balances = ledger.balances()
+    assert balances[accounts.appropriation(scheme_code)] == -the_call.scheme.fund
+    left = the_call.budget - award.committed_amount
+    assert balances[accounts.call(scheme_code, the_call.code)] == left
+    assert sum(balances.values()) == 0
+
+
+def test_syncing_the_fund_again_posts_nothing_new(award: Award) -> None:
+    result = CliRunner().invoke(app, ["billing", "sync-fund"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "0 ledger entries posted"
+
+
+def test_a_changed_commitment_posts_only_the_difference(award: Award) -> None:
+    Award.objects.filter(pk=award.pk).update(committed_amount=award.committed_amount + 1500)
+    award.refresh_from_db()
+    added = actions.do_post_entries(
+        commitments.fund_entries(), acting_user=None, verb="billing.fund.sync"
+    )
+    assert added == 1
+    assert commitment_of(award) == award.committed_amount
+
+
+def test_a_cancelled_award_releases_its_commitment(award: Award) -> None:
+    Award.objects.filter(pk=award.pk).update(status="cancelled")
+    award.refresh_from_db()
+    actions.do_post_entries(commitments.fund_entries(), acting_user=None, verb="billing.fund.sync")
+    assert commitment_of(award) == 0
+
+
+def test_the_allocation_directory_gives_the_awards_terms_and_released_hours(award: Award) -> None:
+    project = AllocationDirectory().get(award.project_code)
+    assert project.terms is not None
+    assert project.terms.rate == award.subsidy_rate
+    assert project.terms.cap == award.subsidy_cap
+    assert project.organisation_id == award.organisation_id
+    assert project.released_gpu_hours is not None
+    assert project.released_gpu_hours > 0
+    with pytest.raises(NotFound) as err:
+        AllocationDirectory().get("nobody")
+    assert err.value.field == "account"
+
+
+def test_usage_of_an_award_is_ingested_and_closed_from_the_cli(award: Award, tmp_path: Any) -> None:
+    start, month = "2026-03-10T10:00:00", "2026-03"  # a month that has ended
+    text = (
+        "JobID|Cluster|Account|User|Partition|State|Submit|Start|Elapsed|AllocTRES\n"
+        f"1|aisc|{award.project_code}|alice|h800|COMPLETED|{start}|{start}|02:00:00|"
+        "gres/gpu:h800=4,gres/gpu=4\n"
+        f"2|aisc|stranger|bob|h800|COMPLETED|{start}|{start}|02:00:00|gres/gpu:h800=4\n"
+    )
+    path = tmp_path / "sacct.txt"
+    path.write_text(text)
+    runner = CliRunner()
+    ingested = runner.invoke(app, ["usage", "ingest", "--sacct-file", str(path), "--json"])
+    assert ingested.exit_code == 0, ingested.output
+    report = json.loads(ingested.output)
+    assert report["inserted"] == 1
+    assert report["rejected"] == [{"line": 3, "message": "account: unknown account 'stranger'"}]
+    closed = runner.invoke(app, ["billing", "close", month, "--json"])
+    assert closed.exit_code == 0, closed.output
+    figures = json.loads(closed.output)
+    [project] = figures["projects"]
+    assert project["gpu_hours"] == "8.0000"
+    assert D(project["subsidy"]) + D(project["due"]) == D(project["list_amount"])
+    again = runner.invoke(app, ["billing", "close", month, "--json"])
+    assert again.exit_code == 1
+    assert "already closed" in again.output

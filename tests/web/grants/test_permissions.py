@@ -1,0 +1,160 @@
+"""Every grants API endpoint × every role × another organisation's object: no leak.
+
+The endpoints come from the ninja API itself, so a new endpoint without a row in RULES fails
+here until someone decides who may use it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from aisc.web.accounts.models import Organisation, Role, User
+from aisc.web.api import api
+from aisc.web.grants.models import Call
+
+from .conftest import SCORES
+from .scenario import Story, funded_story
+
+ROLES = ("applicant", *Role.ALL)
+VIEWERS = frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.AUDITOR, Role.ADMIN})
+ADMIN = frozenset({Role.ADMIN})
+# (method, path) -> roles entitled to act on ANY organisation's object ("list" = filtered list,
+# "public" = no organisation's object behind it).
+RULES: dict[tuple[str, str], frozenset[str] | str] = {
+    ("get", "/calls"): "public",
+    ("get", "/calls/{call_id}"): "public",
+    ("post", "/calls/{call_id}/close"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
+    ("post", "/calls/{call_id}/publish"): frozenset({Role.COMMITTEE, Role.ADMIN}),
+    ("get", "/calls/{call_id}/ranking"): VIEWERS,
+    ("get", "/applications"): "list",
+    ("post", "/applications"): ADMIN,
+    ("get", "/applications/{application_id}"): VIEWERS,
+    ("patch", "/applications/{application_id}"): ADMIN,
+    ("post", "/applications/{application_id}/submit"): ADMIN,
+    ("post", "/applications/{application_id}/withdraw"): ADMIN,
+    ("post", "/applications/{application_id}/documents"): ADMIN,
+    ("post", "/applications/{application_id}/screen"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
+    ("post", "/applications/{application_id}/reviewers"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
+    ("get", "/applications/{application_id}/reviews"): VIEWERS,
+    ("post", "/applications/{application_id}/decision"): frozenset({Role.COMMITTEE, Role.ADMIN}),
+    ("get", "/reviews/mine"): "list",
+    ("post", "/reviews/{review_id}/submit"): ADMIN,
+    ("post", "/reviews/{review_id}/conflict"): ADMIN,
+    ("get", "/awards/{award_id}"): VIEWERS | {Role.FINANCE, Role.OPERATOR},
+    ("post", "/awards/{award_id}/reports"): ADMIN,
+    ("post", "/reports/{report_id}/accept"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
+    ("post", "/reports/{report_id}/return"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
+    ("get", "/grantees"): "public",
+}
+PREFIX = "/api/v1/grants"
+
+
+def grants_endpoints() -> list[tuple[str, str]]:
+    paths = api.get_openapi_schema()["paths"]
+    return sorted(
+        (method, path.removeprefix(PREFIX))
+        for path, operations in paths.items()
+        if path.startswith(PREFIX)
+        for method in operations
+    )
+
+
+def body_for(method: str, path: str, story: Story, members: list[int]) -> dict[str, Any]:
+    """A body that passes validation, so the answer comes from the permission check."""
+    bodies: dict[str, dict[str, Any]] = {
+        "/applications": {
+            "call": story.call.pk,
+            "organisation": story.application.organisation_id,
+            "title": "x",
+        },
+        "/applications/{application_id}": {"title": "hijacked"},
+        "/applications/{application_id}/screen": {"outcome": "pass", "answers": {}},
+        "/applications/{application_id}/reviewers": {"reviewer": members[0]},
+        "/applications/{application_id}/decision": {
+            "outcome": "reject",
+            "members_present": members,
+        },
+        "/reviews/{review_id}/submit": {"scores": SCORES},
+        "/reviews/{review_id}/conflict": {"reason": "x"},
+        "/awards/{award_id}/reports": {"kind": "progress", "text": "x"},
+        "/reports/{report_id}/return": {"message": "x"},
+    }
+    return bodies.get(path, {})
+
+
+def url_for(path: str, story: Story) -> str:
+    ids = {
+        "call_id": story.call.pk,
+        "application_id": story.application.pk,
+        "review_id": story.review.pk,
+        "award_id": story.award.pk,
+        "report_id": story.report.pk,
+    }
+    return PREFIX + re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), path)
+
+
+def call_endpoint(client: Client, method: str, path: str, story: Story, members: list[int]) -> Any:
+    url = url_for(path, story)
+    if path.endswith("/documents"):
+        upload = io.BytesIO(b"%PDF-1.7 x")
+        upload.name = "x.pdf"
+        return client.post(url, {"kind": "other", "file": upload})
+    body = body_for(method, path, story, members)
+    return getattr(client, method)(url, body, content_type="application/json")
+
+
+@pytest.fixture
+def story(
+    call: Call, make_org: Callable[..., Organisation], make_user: Callable[..., User]
+) -> Story:
+    return funded_story(call, make_org(name_en="Their Lab"), make_user)
+
+
+@pytest.fixture
+def clients(
+    make_user: Callable[..., User], make_org: Callable[..., Organisation]
+) -> dict[str, Client]:
+    mine = make_org(name_en="My Lab")
+    result = {}
+    for role in ROLES:
+        user = make_user(org=mine) if role == "applicant" else make_user(role)
+        client = Client()
+        client.force_login(user)
+        result[role] = client
+    return result
+
+
+def test_every_endpoint_has_a_rule() -> None:
+    assert set(grants_endpoints()) == set(RULES)
+
+
+@pytest.mark.parametrize(("method", "path"), grants_endpoints())
+def test_no_role_reaches_another_organisations_object_without_a_rule(
+    method: str, path: str, story: Story, clients: dict[str, Client], make_user: Callable[..., User]
+) -> None:
+    assert (method, path) in RULES, f"no permission rule for {method.upper()} {path}"
+    rule = RULES[(method, path)]
+    members = [make_user("committee").pk]
+    for role, client in clients.items():
+        sid = transaction.savepoint()
+        response = call_endpoint(client, method, path, story, members)
+        transaction.savepoint_rollback(sid)
+        body = response.content.decode()
+        if rule == "public":
+            assert response.status_code == 200, role
+        elif rule == "list":
+            assert response.status_code in {200, 403}, role
+            if role not in VIEWERS:
+                assert "Secret project" not in body, f"{role} sees another organisation's project"
+        elif role in rule:
+            assert response.status_code not in {401, 403}, f"{role}: {response.status_code} {body}"
+        else:
+            assert response.status_code in {403, 404}, f"{role}: {response.status_code} {body}"
+            assert "Secret project" not in body
