@@ -41,13 +41,13 @@ def load(report: DemoReport) -> None:
     )
     published = _call(scheme, staff, "c2026a", "2026 first call", "2026年第一輪徵集", 3, 7)
     for app in PUBLISHED:
-        _play(published, app, staff)
+        _play(published, app, staff, report)
     actions.do_close_call(acting_user=staff["secretariat"], call=published)
     actions.do_publish_results(acting_user=staff["committee"], call=published)
     _progress_report(staff)
     open_call = _call(scheme, staff, "c2026b", "2026 second call", "2026年第二輪徵集", 11, 2)
     for app in OPEN:
-        _play(open_call, app, staff)
+        _play(open_call, app, staff, report)
     report.notes.append("grants: calls c2026a (published) and c2026b (open), 12 applications")
 
 
@@ -89,7 +89,7 @@ def _call(
     return actions.do_open_call(acting_user=staff["secretariat"], call=call)
 
 
-def _member(code: str) -> tuple[Organisation, User]:
+def _member(code: str, report: DemoReport) -> tuple[Organisation, User]:
     org = Organisation.objects.filter(registration_code=code).first()
     if org is None:
         en, zh, kind = next((e, z, k) for c, e, z, k in EXTRA_ORGS if c == code)
@@ -104,11 +104,12 @@ def _member(code: str) -> tuple[Organisation, User]:
             organisation=org,
             membership_role="admin",
         )
+        report.logins.append((f"applicant ({code})", member.email, DEMO_PASSWORD))
     return org, member
 
 
-def _play(call: Call, app: DemoApp, staff: dict[str, User]) -> None:
-    org, member = _member(app.org)
+def _play(call: Call, app: DemoApp, staff: dict[str, User], report: DemoReport) -> None:
+    org, member = _member(app.org, report)
     application = actions.do_create_application(
         acting_user=member, call=call, organisation=org, title=app.title, title_zh=app.title_zh
     )

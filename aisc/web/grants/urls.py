@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from aisc.web.grants.views import applicant, calls, public, staff
+from aisc.web.grants.views import applicant, calls, new_call, public, staff
 
 app_name = "grants"
 urlpatterns = [
     path("grants/", applicant.home, name="home"),
+    path("grants/calls/new", new_call.new_call, name="new_call"),
     path("grants/calls/<int:call_id>/start", applicant.start, name="start"),
     path("grants/calls/<int:call_id>/ranking", calls.ranking, name="ranking"),
     path("grants/calls/<int:call_id>/close", calls.close, name="close"),

@@ -12,6 +12,7 @@ import pytest
 
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.catalogue.actions import RateCardInput, do_save_rate_card
+from aisc.web.catalogue.models import RateCard
 from aisc.web.grants import actions
 from aisc.web.grants.models import Application, Call, Document, Review, Scheme
 from aisc.web.notify import mailing
@@ -36,10 +37,13 @@ def files_dir(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def price(db: Any) -> Decimal:
-    """The H800 rate card in force from 2026 (cards for other chips are not needed here)."""
-    do_save_rate_card(
-        RateCardInput("h800", dt.date(2026, 1, 1), None, LIST_PRICE), acting_user=None
-    )
+    """An H800 rate card in force from 2026, unless a test (of grants, or of a domain that
+    borrows these fixtures) has loaded the demo catalogue's cards already: both price H800 at
+    HK$20, and a second card would overlap the first."""
+    if not RateCard.objects.filter(chip_id="h800").exists():
+        do_save_rate_card(
+            RateCardInput("h800", dt.date(2026, 1, 1), None, LIST_PRICE), acting_user=None
+        )
     return LIST_PRICE
 
 

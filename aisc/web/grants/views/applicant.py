@@ -31,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "applications": applications,
         "orgs": orgs,
         "can_rank": authz.can(user, "grants.ranking.view"),
+        "can_open_call": authz.can(user, "grants.call.manage"),
     }
     return render(request, "grants/home.html", context)
 
