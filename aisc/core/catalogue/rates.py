@@ -76,6 +76,20 @@ def _check_adjacent(earlier: RateSpan, later: RateSpan) -> None:
         )
 
 
+def supersede(existing: Iterable[RateSpan], new: RateSpan) -> list[RateSpan]:
+    """The chip's cards once a new card is added: the open-ended card that started before it ends
+    the day the new one starts (a new price supersedes the old one from that day). Everything
+    else must already fit; an overlap or a gap is refused as by `check_rate_cards`."""
+    result = [
+        RateSpan(s.chip, s.valid_from, new.valid_from, s.price)
+        if s.chip == new.chip and s.valid_to is None and s.valid_from < new.valid_from
+        else s
+        for s in existing
+    ]
+    check_rate_cards([*result, new])
+    return result
+
+
 def price_on(spans: Iterable[RateSpan], chip_code: str, on: dt.date) -> Decimal:
     """The list price of one chip on one day; NotFound when no card covers that day."""
     for span in spans:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from aisc.core.catalogue.exchange import ThroughputRate, check_rates
-from aisc.core.catalogue.rates import RateSpan, check_rate_cards
+from aisc.core.catalogue.rates import RateSpan, check_rate_cards, supersede
 from aisc.core.errors import RuleViolation
 from aisc.web.audit.record import record
 from aisc.web.catalogue.models import ExchangeRate, Node, NodeState, RateCard
@@ -43,15 +43,40 @@ def _card_facts(card: RateCard) -> dict[str, Any]:
 def do_save_rate_card(
     given: RateCardInput, *, acting_user: User | None, card: RateCard | None = None
 ) -> RateCard:
-    """Create or change a card; refused when the chip's cards would overlap or leave a gap."""
+    """Create or change a card; refused when the chip's cards would overlap or leave a gap.
+
+    A new card that starts after the open-ended current one supersedes it: the current card is
+    ended on the new card's first day (audited), so a price change is one step, not two.
+    """
     if given.dedicated_premium < 0:
         raise RuleViolation("a premium cannot be negative", field="dedicated_premium")
     span = RateSpan(given.chip, given.valid_from, given.valid_to, given.price)
     # Lock the chip's cards so two operators cannot both pass the check and overlap.
-    others = RateCard.objects.select_for_update().filter(chip_id=given.chip)
+    others = list(RateCard.objects.select_for_update().filter(chip_id=given.chip))
     if card is not None:
-        others = others.exclude(pk=card.pk)
-    check_rate_cards([*(other.as_core() for other in others), span])
+        others = [other for other in others if other.pk != card.pk]
+        check_rate_cards([*(other.as_core() for other in others), span])
+    else:
+        _end_superseded(others, supersede([o.as_core() for o in others], span), acting_user)
+    return _write_card(card, given, acting_user)
+
+
+def _end_superseded(cards: list[RateCard], ended: list[RateSpan], acting_user: User | None) -> None:
+    for row, span in zip(cards, ended, strict=True):
+        if row.valid_to != span.valid_to:
+            before = _card_facts(row)
+            row.valid_to = span.valid_to
+            row.save(update_fields=["valid_to"])
+            record(
+                acting_user,
+                "catalogue.ratecard.supersede",
+                row,
+                before=before,
+                after=_card_facts(row),
+            )
+
+
+def _write_card(card: RateCard | None, given: RateCardInput, acting_user: User | None) -> RateCard:
     before = _card_facts(card) if card is not None else None
     card = card or RateCard()
     card.chip_id = given.chip

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from aisc.core.catalogue.exchange import ThroughputRate, check_rates
-from aisc.core.catalogue.rates import RateSpan, check_rate_cards
+from aisc.core.catalogue.rates import RateSpan, check_rate_cards, supersede
 from aisc.core.errors import AiscError
 from aisc.web.catalogue.actions import RateCardInput, do_save_exchange_rate, do_save_rate_card
 from aisc.web.catalogue.models import (
@@ -40,10 +40,15 @@ class RateCardForm(forms.ModelForm[RateCard]):
         if self.errors:
             return data
         chip = data["chip"].code
-        others = RateCard.objects.filter(chip_id=chip).exclude(pk=self.instance.pk)
+        others = [
+            c.as_core() for c in RateCard.objects.filter(chip_id=chip).exclude(pk=self.instance.pk)
+        ]
         span = RateSpan(chip, data["valid_from"], data.get("valid_to"), data["price"])
         try:
-            check_rate_cards([*(card.as_core() for card in others), span])
+            if self.instance.pk:
+                check_rate_cards([*others, span])
+            else:
+                supersede(others, span)  # as the action will: a new card ends the open one
         except AiscError as exc:
             raise _as_validation_error(exc) from exc
         return data

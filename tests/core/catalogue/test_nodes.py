@@ -66,3 +66,14 @@ def test_a_node_type_must_use_a_catalogue_chip_and_positive_sizes() -> None:
 
 def test_a_basis_reads_as_precision_and_dense() -> None:
     assert basis("fp8") == "FP8 dense"
+
+
+def test_half_a_node_rounds_up_and_less_rounds_down() -> None:
+    assert nodes_for(4) == 1
+    assert nodes_for(3) == 0
+    assert nodes_for(12) == 2
+
+
+def test_the_standard_node_types_use_catalogue_chips_with_eight_gpus() -> None:
+    assert {t.chip for t in STANDARD_NODE_TYPES.values()} == {"h800", "br104"}
+    assert all(t.gpus == 8 for t in STANDARD_NODE_TYPES.values())

@@ -9,6 +9,7 @@ from aisc.core.catalogue.rates import (
     check_rate_cards,
     price_on,
     reference_price,
+    supersede,
 )
 from aisc.core.errors import NotFound, RuleViolation
 
@@ -83,3 +84,31 @@ def test_a_chip_with_no_suggested_price_gets_one_derived_from_throughput() -> No
     br104 = reference_price("br104")
     assert br104.hkd == Decimal("10.35")  # 20 x 512 / 989.4
     assert br104.basis.startswith("derived")
+
+
+def test_every_chip_has_a_positive_reference_price_with_its_basis() -> None:
+    from aisc.core.catalogue.chips import CHIPS
+
+    for code in CHIPS:
+        ref = reference_price(code)
+        assert ref.hkd > 0
+        assert ref.basis
+        assert ref.usd == (ref.hkd / HKD_PER_USD).quantize(Decimal("0.01"))
+
+
+def test_a_10_node_year_at_the_h800_reference_price_costs_about_14_million() -> None:
+    gpu_hours = 10 * 8 * 12 * 730
+    assert reference_price("h800").hkd * gpu_hours == Decimal("14016000.00")  # domain-facts §4.2
+
+
+def test_a_new_card_ends_the_open_ended_card_on_its_first_day() -> None:
+    existing = [span(JAN, None, "20"), span(JAN, None, "10", chip="br104")]
+    result = supersede(existing, span(JUL, None, "18"))
+    assert result == [span(JAN, JUL, "20"), span(JAN, None, "10", chip="br104")]
+
+
+def test_supersede_still_refuses_a_card_starting_before_the_open_one_or_leaving_a_gap() -> None:
+    with pytest.raises(RuleViolation, match="overlap"):
+        supersede([span(JUL, None)], span(JAN, None))
+    with pytest.raises(RuleViolation, match="gap"):
+        supersede([span(JAN, dt.date(2026, 3, 1))], span(JUL, None))

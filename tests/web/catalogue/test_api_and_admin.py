@@ -46,11 +46,11 @@ def test_finance_adds_a_rate_card_and_an_overlap_is_refused_naming_the_field(
     centre: DemoReport, api_client: Callable[[User], Client], make_user: Callable[..., User]
 ) -> None:
     finance = api_client(make_user(Role.FINANCE))
-    body = {"chip": "h800", "valid_from": "2026-07-01", "price": "18.00"}
-    refused = finance.post("/api/v1/catalogue/rate-cards", json.dumps(body), content_type=JSON)
+    early = {"chip": "h800", "valid_from": "2024-01-01", "valid_to": "2025-01-01", "price": "1"}
+    refused = finance.post("/api/v1/catalogue/rate-cards", json.dumps(early), content_type=JSON)
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "valid_from"
-    RateCard.objects.filter(chip_id="h800").update(valid_to="2026-07-01")
+    body = {"chip": "h800", "valid_from": "2026-07-01", "price": "18.00"}
     created = finance.post("/api/v1/catalogue/rate-cards", json.dumps(body), content_type=JSON)
     assert created.status_code == 201
     assert created.json()["price"] == "18.00"
@@ -90,7 +90,8 @@ def test_the_admin_refuses_an_overlapping_card_on_the_form(
     admin = admin_client(client, make_user)
     form = {
         "chip": "h800",
-        "valid_from": "2026-07-01",
+        "valid_from": "2024-01-01",
+        "valid_to": "2025-01-01",
         "price": "18.00",
         "dedicated_premium": "0",
         "premiums-TOTAL_FORMS": "0",
@@ -100,6 +101,27 @@ def test_the_admin_refuses_an_overlapping_card_on_the_form(
     assert response.status_code == 200
     assert "rate cards overlap" in response.content.decode()
     assert RateCard.objects.filter(chip_id="h800").count() == 1
+
+
+def test_a_new_card_in_the_admin_supersedes_the_open_one(
+    centre: DemoReport, client: Client, make_user: Callable[..., User]
+) -> None:
+    admin = admin_client(client, make_user)
+    form = {
+        "chip": "h800",
+        "valid_from": "2026-07-01",
+        "price": "18.00",
+        "dedicated_premium": "0",
+        "premiums-TOTAL_FORMS": "0",
+        "premiums-INITIAL_FORMS": "0",
+    }
+    assert admin.post("/admin/catalogue/ratecard/add/", form).status_code == 302
+    ends = list(
+        RateCard.objects.filter(chip_id="h800")
+        .order_by("valid_from")
+        .values_list("valid_to", flat=True)
+    )
+    assert [str(end) for end in ends] == ["2026-07-01", "None"]
 
 
 def test_an_admin_edit_of_a_card_goes_through_the_audited_action(

@@ -36,14 +36,36 @@ def test_a_new_price_is_a_new_card_and_the_past_keeps_its_price(centre: DemoRepo
     assert verbs[-2:] == ["catalogue.ratecard.change", "catalogue.ratecard.create"]
 
 
-def test_an_overlapping_card_is_refused_and_nothing_is_saved(centre: DemoReport) -> None:
+def test_a_card_reaching_into_an_earlier_one_is_refused_and_nothing_is_saved(
+    centre: DemoReport,
+) -> None:
     before = RateCard.objects.count()
+    early = RateCardInput("h800", dt.date(2024, 1, 1), dt.date(2025, 1, 1), Decimal("18.00"))
     with pytest.raises(RuleViolation) as caught:
-        do_save_rate_card(RateCardInput("h800", JUL, None, Decimal("18.00")), acting_user=None)
+        do_save_rate_card(early, acting_user=None)
     assert caught.value.field == "valid_from"
     assert "overlap" in caught.value.message
     assert RateCard.objects.count() == before
-    assert list_price("h800", JUL) == Decimal("20.00")
+    assert RateCard.objects.get(chip_id="h800").valid_to is None
+
+
+def test_a_new_card_supersedes_the_open_ended_one_from_its_first_day(centre: DemoReport) -> None:
+    do_save_rate_card(RateCardInput("h800", JUL, None, Decimal("18.00")), acting_user=None)
+    assert list_price("h800", JUL - dt.timedelta(days=1)) == Decimal("20.00")
+    assert list_price("h800", JUL) == Decimal("18.00")
+    old = RateCard.objects.get(chip_id="h800", valid_from=dt.date(2024, 10, 7))
+    assert old.valid_to == JUL
+    event = AuditEvent.objects.get(verb="catalogue.ratecard.supersede")
+    assert event.before is not None
+    assert event.after is not None
+    assert (event.before["valid_to"], event.after["valid_to"]) == (None, "2026-07-01")
+
+
+def test_a_second_card_overlapping_a_closed_one_is_still_refused(centre: DemoReport) -> None:
+    do_save_rate_card(RateCardInput("h800", JUL, None, Decimal("18.00")), acting_user=None)
+    with pytest.raises(RuleViolation, match="overlap"):
+        do_save_rate_card(RateCardInput("h800", JAN, None, Decimal("19.00")), acting_user=None)
+    assert list_price("h800", JUL) == Decimal("18.00")
 
 
 def test_a_card_leaving_a_gap_is_refused(db: Any) -> None:
