@@ -161,8 +161,10 @@ class Job:
         "attained",
         "chip",
         "end",
+        "expected_end",
         "first_start",
         "gpus",
+        "groups",
         "id",
         "placement",
         "preemptions",
@@ -211,9 +213,11 @@ class Job:
         self.ran = 0.0  # wall seconds run so far (counts against the time limit)
         self.first_start = -1.0
         self.end = -1.0
+        self.expected_end = -1.0  # while running: when the scheduler expects it to end
         self.run_since = -1.0
         self.run_speed = 1.0
         self.placement: Any = None
+        self.groups: Any = None  # the node groups it may use, cached by the cluster state
         self.preemptions = 0
         self.version = 0  # bumped on preemption, so a stale completion event is ignored
 
@@ -224,6 +228,12 @@ class Job:
         if self.speeds is None:
             return 1.0
         return self.speeds.get(chip, 0.0)
+
+    def estimate_on(self, speed: float) -> float:
+        """What a scheduler expects the rest to take: the time limit left, if there is one."""
+        if math.isinf(self.time_limit):
+            return self.remaining / speed
+        return self.time_limit - self.ran
 
     def run_time_on(self, speed: float) -> float:
         """Wall seconds the remaining work takes at `speed`, cut at the time limit."""

@@ -62,6 +62,7 @@ class Simulator:
         chip = self.cluster.groups[placement[0]].chip
         speed = job.speed_on(chip)
         job.placement, job.run_since, job.run_speed = placement, self.now, speed
+        job.expected_end = self.now + job.estimate_on(speed)
         if job.first_start < 0:
             job.first_start = self.now
         self.record.started(job, placement[0])
@@ -146,7 +147,8 @@ class Simulator:
         self._cursor = cursor
 
     def _arrive(self, job: Job) -> None:
-        self.record.arrived(job, max(job.speed_on(chip) for chip in self._chips))
+        plain = job.speeds is None and job.chip is None
+        self.record.arrived(job, 1.0 if plain else max(job.speed_on(c) for c in self._chips))
         reason = self.cluster.why_unschedulable(job)
         if reason is not None:
             self.record.unschedulable(job, reason)

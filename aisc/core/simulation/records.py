@@ -138,7 +138,14 @@ class Timeline:
     running: array[int] = field(default_factory=lambda: array("l"))
 
     def add(self, time: float, cluster: ClusterState, pending: int, running: int) -> None:
-        allocated, stranded = cluster.allocated_gpus, cluster.stranded_gpus()
+        groups = cluster.groups
+        if len(groups) == 1:  # the common case, without the generic sums
+            group = groups[0]
+            free = group.free_gpus
+            allocated = cluster.total_gpus - free
+            stranded = free - group.gpn * len(group.buckets[group.gpn])
+        else:
+            allocated, stranded = cluster.allocated_gpus, cluster.stranded_gpus()
         times = self.time
         if times and times[-1] == time:
             self.allocated[-1], self.stranded[-1] = allocated, stranded

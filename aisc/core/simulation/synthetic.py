@@ -62,3 +62,37 @@ def _trace(
     ):
         builder.add(i + 1, s, int(g), w, project=names[int(p)])
     return builder.build()
+
+
+def gavel_continuous(
+    n: int, *, jobs_per_hour: float, matrix: dict[str, dict[tuple[str, int], float]], seed: int
+) -> Trace:
+    """Gavel's continuous multi-GPU workload (OSDI'20 §7; its `generate_job`), re-drawn here:
+    Poisson arrivals; gang 1 (70 %), 2 (10 %), 4 (15 %), 8 (5 %); run time on a V100
+    60 x 10^U(1.5, 3) s, or 60 x 10^U(3, 4) s with probability 0.2; a job type drawn uniformly
+    among those measured at that gang size (1 GPU if none is); work = run time x its V100
+    throughput, in steps.
+    """
+    _check(n, 1.0)
+    rng = np.random.default_rng(seed)
+    reference = matrix["v100"]
+    types = sorted({job_type for job_type, _ in reference})
+    r = rng.uniform(0, 1, size=n)
+    sizes = np.select([r >= 0.95, r >= 0.8, r >= 0.7], [8, 4, 2], default=1)
+    long = rng.uniform(0, 1, size=n) >= 0.8
+    exponent = np.where(long, rng.uniform(3, 4, size=n), rng.uniform(1.5, 3, size=n))
+    run_time = 60 * 10**exponent
+    submit = np.cumsum(rng.exponential(3600.0 / jobs_per_hour, size=n))
+    builder = TraceBuilder(f"gavel-continuous n={n} rate={jobs_per_hour}/h seed={seed}")
+    for i in range(n):
+        scale = int(sizes[i])
+        allowed = [t for t in types if (t, scale) in reference]
+        if not allowed:  # a gang size the matrix never measured runs as one GPU
+            scale, allowed = 1, [t for t in types if (t, 1) in reference]
+        job_type = allowed[int(rng.integers(len(allowed)))]
+        speeds = {w: t[(job_type, scale)] for w, t in matrix.items() if (job_type, scale) in t}
+        work = float(run_time[i]) * reference[(job_type, scale)]
+        builder.add(
+            i + 1, float(submit[i]), scale, work, project=job_type.split(" (")[0], speeds=speeds
+        )
+    return builder.build()

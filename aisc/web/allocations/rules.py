@@ -28,3 +28,9 @@ rule("allocations.change.request")(
     lambda user, obj: obj is not None and admin_of(user, obj.organisation_id)
 )
 rule("allocations.slurm.apply")(operators)
+rule("allocations.mine.view")(
+    lambda user, obj: (
+        user.memberships.exists()
+        and not user.has_role(Role.OPERATOR, Role.FINANCE, Role.SECRETARIAT)
+    )
+)

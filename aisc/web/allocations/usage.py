@@ -1,8 +1,8 @@
-"""GPU-hours used per chip, from billing's metering once it is on main.
+"""GPU-hours used per chip, from billing's metering:
+`aisc.web.billing.usage.used_gpu_hours(project_code) -> dict[str, Decimal]` (shared decision).
 
-The hook: `aisc.web.billing.usage.used_gpu_hours(project_code) -> dict[str, Decimal]` (shared
-decision). Until the billing app provides it, nothing is known to be used, and the grantee page
-says "used: not yet metered" rather than showing a zero that looks like a measurement.
+Where billing is not installed, nothing is known to be used, and the grantee page says "not yet
+metered" rather than showing a zero that would look like a measurement.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/catalogue", "aisc.web.catalogue.api"),
     ("/estimate", "aisc.web.catalogue.estimate_api"),
     ("/grants", "aisc.web.grants.api"),
+    ("/allocations", "aisc.web.allocations.api"),
 ]
 
 for prefix, module in ROUTERS:

@@ -18,8 +18,8 @@ from aisc.web.catalogue import demo as catalogue_demo
 from aisc.web.demo import DemoReport
 
 # Grants' fixtures (scheme, call, an application at each step, committee), so awards here are
-# made by grants' own decision action. Its autouse fixtures come along: fast password hashing
-# and a flat list price.
+# made by grants' own decision action. Its autouse fixture comes along: fast password hashing
+# (the list price comes from the demo catalogue's rate cards).
 from tests.web.grants.conftest import (  # noqa: F401
     call,
     committee,
@@ -27,7 +27,6 @@ from tests.web.grants.conftest import (  # noqa: F401
     draft,
     fast_passwords,
     in_review,
-    price,
     reviewed,
     reviewers,
     scheme,

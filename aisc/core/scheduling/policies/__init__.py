@@ -11,6 +11,12 @@ from aisc.core.scheduling.policy import Policy, PolicyOptions
 # name -> "module:Class": a new policy adds one line here.
 POLICIES: dict[str, str] = {
     "fifo": "aisc.core.scheduling.policies.fifo:Fifo",
+    "multifactor": "aisc.core.scheduling.policies.multifactor:Multifactor",
+    "backfill": "aisc.core.scheduling.policies.multifactor:Backfill",
+    "fairshare": "aisc.core.scheduling.policies.fairshare:FairShare",
+    "sjf": "aisc.core.scheduling.policies.sjf:ShortestJobFirst",
+    "las": "aisc.core.scheduling.policies.las:LeastAttainedService",
+    "hetero": "aisc.core.scheduling.policies.hetero:HeterogeneityAware",
 }
 
 

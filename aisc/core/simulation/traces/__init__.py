@@ -13,6 +13,7 @@ from aisc.core.simulation.traces.base import Trace
 FORMATS: dict[str, str] = {
     "csv": "aisc.core.simulation.traces.csv",
     "philly": "aisc.core.simulation.traces.philly",
+    "gavel": "aisc.core.simulation.traces.gavel",
 }
 
 Loader = Callable[..., Trace]

@@ -44,7 +44,9 @@ def start(request: HttpRequest, call_id: int) -> HttpResponse:
     membership = user.memberships.select_related("organisation").first()
     organisation = membership.organisation if membership else None
     authz.require(user, "grants.application.create", organisation)
-    assert organisation is not None
+    if organisation is None:  # an admin who belongs to no organisation
+        messages.error(request, _("Only a member of an organisation can apply."))
+        return redirect("grants:home")
     title = request.POST.get("title", "").strip() or _("Untitled project")
     try:
         application = actions.do_create_application(

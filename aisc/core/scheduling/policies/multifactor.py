@@ -1,0 +1,123 @@
+"""Slurm-like scheduling: jobs in multifactor priority order, optionally with EASY backfill.
+
+`multifactor` starts jobs in priority order and stops at the first that does not fit (Slurm's
+main loop for one partition); `backfill` then lets later jobs through as EASY allows, testing at
+most bf_max_job_test of them per scheduling point, as Slurm does. Priorities are recomputed at
+most every PriorityCalcPeriod (5 min), at the next scheduling point; a job that arrives in
+between is ranked with the priority it has on arrival.
+
+A scheduling point caused only by arrivals frees no GPUs and, with the queue order and the
+reservation unchanged, cannot start a job tested before; such a point tests only the new jobs
+(and still counts the others against bf_max_job_test), which gives the same decisions faster.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import insort
+
+from aisc.core.scheduling.backfill import Reservation, ReservationPlanner, try_backfill
+from aisc.core.scheduling.model import ClusterSpec, Job
+from aisc.core.scheduling.placement import ClusterState
+from aisc.core.scheduling.policy import Context, Policy, PolicyOptions, UsageMeter
+from aisc.core.scheduling.priority import JobTable, PriorityCalculator
+
+
+def _rank(job: Job) -> tuple[float, float, int]:
+    return (-job.priority, job.submit, job.id)
+
+
+class Multifactor(Policy):
+    name = "multifactor"
+    backfill = False
+
+    def __init__(self, cluster: ClusterSpec, options: PolicyOptions) -> None:
+        super().__init__(cluster, options)
+        self.calculator = PriorityCalculator(cluster, options)
+        self.meter = UsageMeter(options.decay_half_life_s)
+        self.planner = ReservationPlanner()
+        self.table = JobTable()
+        self.queue: list[Job] = []
+        self.fairshare: dict[str, float] = {}
+        self.next_calc = -math.inf
+        self.fresh: set[int] = set()  # ids submitted since the last scheduling point
+        self.reservation: Reservation | None = None
+
+    def submit(self, job: Job, now: float) -> None:
+        if job.project not in self.fairshare:
+            self.fairshare = self.calculator.fairshare(
+                self.meter.at(now), [*self.fairshare, job.project]
+            )
+        job.priority = self.calculator.priority(job, now, self.fairshare)
+        self.table.add(job, self.calculator.static_part(job))
+        insort(self.queue, job, key=_rank)
+        self.fresh.add(job.id)
+
+    def started(self, job: Job, now: float) -> None:
+        self.meter.change(job.project, job.gpus, now)
+        self.planner.add(job)
+
+    def stopped(self, job: Job, now: float) -> None:
+        self.meter.change(job.project, -job.gpus, now)
+        self.planner.remove(job)
+
+    def recalculate(self, now: float) -> None:
+        self.fairshare = self.calculator.fairshare(self.meter.at(now), self.fairshare)
+        if self.queue:
+            queue = self.queue
+            order, values = self.calculator.order(queue, self.table, now, self.fairshare)
+            for job, value in zip(queue, values, strict=True):
+                job.priority = value
+            self.queue = [queue[i] for i in order]
+        self.next_calc = now + self.options.calc_period_s
+
+    def schedule(self, ctx: Context) -> None:
+        retest = ctx.freed or ctx.now >= self.next_calc
+        if ctx.now >= self.next_calc:
+            self.recalculate(ctx.now)
+        started = self._pass(ctx, retest)
+        queue = self.queue
+        for index in reversed(started):
+            del queue[index]
+        self.fresh.clear()
+
+    def _pass(self, ctx: Context, retest: bool) -> list[int]:
+        """Indices of the queue that started, in priority order."""
+        cluster, started, fresh = ctx.cluster, [], self.fresh
+        reservation: Reservation | None = None
+        budget = self.options.bf_max_job_test
+        failed: dict[tuple[int, int], float] = {}
+        for index, job in enumerate(self.queue):
+            free = cluster.free_gpus
+            if free == 0:
+                break
+            if reservation is None:
+                if ctx.start(job):
+                    started.append(index)
+                    continue
+                if not self.backfill:
+                    break
+                reservation = self._reservation_for(job, cluster, retest)
+                retest = retest or reservation is not self.reservation
+                self.reservation = reservation
+                continue
+            budget -= 1
+            if budget < 0:
+                break
+            tested = retest or job.id in fresh
+            if tested and job.gpus <= free and try_backfill(job, ctx, reservation, failed):
+                started.append(index)
+        return started
+
+    def _reservation_for(self, job: Job, cluster: ClusterState, retest: bool) -> Reservation:
+        kept = self.reservation
+        if not retest and kept is not None and kept.job is job:
+            return kept
+        found = self.planner.reserve(job, cluster)
+        assert found is not None, "an eligible job always fits once every running job ends"
+        return found
+
+
+class Backfill(Multifactor):
+    name = "backfill"
+    backfill = True

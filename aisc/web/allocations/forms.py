@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aisc.web.allocations.models import RequestKind
+
+
+class ChangeRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=RequestKind.choices)
+    chip = forms.CharField(label=_("Chip"), required=False, max_length=20)
+    to_chip = forms.CharField(label=_("To chip (exchange)"), required=False, max_length=20)
+    gpu_hours = forms.DecimalField(
+        label=_("GPU-hours"), required=False, max_digits=14, decimal_places=2
+    )
+    new_end_date = forms.DateField(
+        label=_("New end date (extension)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.BooleanField(required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)

@@ -1,0 +1,55 @@
+"""What the allocation pages show, computed once for views and API alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from aisc.core.allocations.budget import granted_by_chip, released_by_chip
+from aisc.core.allocations.capacity import Month, MonthRow, months_between
+from aisc.web.accounts.models import User
+from aisc.web.allocations import guard
+from aisc.web.allocations.models import Allocation
+from aisc.web.allocations.usage import metering_available, used_gpu_hours
+
+
+@dataclass(frozen=True)
+class ChipBudget:
+    chip: str
+    granted: Decimal  # tranches whether released or not, top-ups, exchanges
+    released: Decimal
+    used: Decimal | None  # None until billing meters usage
+    remaining: Decimal | None
+
+
+def chip_budgets(allocation: Allocation) -> list[ChipBudget]:
+    lines = allocation.budget_lines()
+    granted, released = granted_by_chip(lines), released_by_chip(lines)
+    used = used_gpu_hours(allocation.project_code) if metering_available() else None
+    rows = []
+    for chip in sorted(granted.keys() | released.keys()):
+        spent = None if used is None else used.get(chip, Decimal(0))
+        left = None if spent is None else released.get(chip, Decimal(0)) - spent
+        rows.append(ChipBudget(chip, granted[chip], released.get(chip, Decimal(0)), spent, left))
+    return rows
+
+
+def visible_to(user: User) -> QuerySet[Allocation]:
+    """Staff who run allocations see all; anyone else, their organisations' own."""
+    allocations = Allocation.objects.select_related("organisation")
+    if user.has_role("operator", "finance", "secretariat", "auditor", "admin"):
+        return allocations
+    orgs = user.memberships.values_list("organisation_id", flat=True)
+    return allocations.filter(organisation_id__in=list(orgs))
+
+
+def capacity_months(today: dt.date, ahead: int = 12) -> list[Month]:
+    first = today.replace(day=1)
+    return months_between(first, first + dt.timedelta(days=31 * (ahead - 1)))
+
+
+def capacity_rows(today: dt.date) -> list[MonthRow]:
+    return guard.report(capacity_months(today), today)

@@ -1,0 +1,147 @@
+"""Portal pages: allocations and their sync state, one allocation (released / used /
+remaining per chip, change requests), capacity month by month, dedicated nodes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aisc.core.errors import AiscError
+from aisc.web.accounts import authz
+from aisc.web.accounts.models import User
+from aisc.web.allocations import actions, chart, cluster, guard, pages, sync
+from aisc.web.allocations.forms import ChangeRequestForm, DecisionForm
+from aisc.web.allocations.models import Allocation, ChangeRequest
+from aisc.web.allocations.usage import metering_available
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def allocation_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    allocations = list(pages.visible_to(user).prefetch_related("lines"))
+    if not allocations and not authz.can(user, "allocations.list.view"):
+        authz.require(user, "allocations.mine.view")
+    rows = [(a, pages.chip_budgets(a)) for a in allocations]
+    return render(
+        request,
+        "allocations/list.html",
+        {"rows": rows, "can_apply": authz.can(user, "allocations.slurm.apply")},
+    )
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    allocation = get_object_or_404(
+        Allocation.objects.select_related("organisation"), project_code=code
+    )
+    authz.require(user, "allocations.view", allocation)
+    form = ChangeRequestForm(request.POST or None)
+    if request.method == "POST":
+        authz.require(user, "allocations.change.request", allocation)
+        if form.is_valid():
+            try:
+                actions.do_request_change(
+                    allocation, actions.ChangeInput(**form.cleaned_data), acting_user=user
+                )
+            except AiscError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Your request was sent to the operators."))
+                return redirect("allocations:detail", code=code)
+    return render(
+        request,
+        "allocations/detail.html",
+        {
+            "allocation": allocation,
+            "budgets": pages.chip_budgets(allocation),
+            "metered": metering_available(),
+            "lines": allocation.lines.all(),
+            "members": allocation.members.all(),
+            "requests": allocation.requests.select_related("requested_by"),
+            "form": form,
+            "can_request": authz.can(user, "allocations.change.request", allocation),
+            "can_decide": authz.can(user, "allocations.change.decide", allocation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    user = _user(request)
+    change = get_object_or_404(ChangeRequest.objects.select_related("allocation"), pk=request_id)
+    authz.require(user, "allocations.change.decide", change.allocation)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied("a decision needs approve and note")
+    try:
+        actions.do_decide_change(
+            change, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"],
+            acting_user=user,
+        )  # fmt: skip
+    except AiscError as exc:
+        messages.error(request, exc.message)
+    return redirect("allocations:detail", code=change.allocation.project_code)
+
+
+@login_required
+@require_POST
+def apply_now(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    authz.require(user, "allocations.slurm.apply")
+    try:
+        outcome, remaining = sync.apply(acting_user=user)
+    except AiscError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(
+            request,
+            _("%(applied)d changes applied to Slurm, %(left)d remaining.")
+            % {"applied": len(outcome.applied), "left": len(remaining.changes)},
+        )
+    return redirect("allocations:list")
+
+
+@login_required
+def capacity(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "allocations.capacity.view")
+    today = timezone.localdate()
+    rows = pages.capacity_rows(today)
+    return render(
+        request,
+        "allocations/capacity.html",
+        {
+            "rows": rows,
+            "chart": chart.svg(rows, _("Committed GPU-hours against the limit, by month")),
+            "overbooking": guard.overbooking(today),
+        },
+    )
+
+
+@login_required
+def reservations(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "allocations.reservations.view")
+    dedicated = [a for a in Allocation.objects.select_related("organisation") if a.dedicated_nodes]
+    try:
+        nodes = cluster.adapter().nodes()
+        error = ""
+    except AiscError as exc:
+        nodes, error = [], exc.message
+    holder = {n: a for a in dedicated for n in a.dedicated_nodes if a.status == "active"}
+    return render(
+        request,
+        "allocations/reservations.html",
+        {"dedicated": dedicated, "nodes": [(n, holder.get(n.name)) for n in nodes], "error": error},
+    )

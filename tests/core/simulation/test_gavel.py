@@ -1,0 +1,72 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from aisc.core.errors import RuleViolation
+from aisc.core.simulation.synthetic import gavel_continuous
+from aisc.core.simulation.traces import gavel, load_file
+from aisc.core.simulation.traces.gavel import read_throughputs
+
+MATRIX = {
+    "v100": {
+        "('ResNet-18 (batch size 32)', 1)": {"null": 30.0},
+        "('LM (batch size 5)', 2)": {"null": 100.0},
+    },
+    "k80": {"('ResNet-18 (batch size 32)', 1)": {"null": 3.0}},
+    "k80_unconsolidated": {"('ResNet-18 (batch size 32)', 1)": {"null": 1.0}},
+}
+SEVEN = "ResNet-18 (batch size 32)\tpython3 main.py\t--num_steps\t1\t3000\t10.0\t1"
+TEN = "LM (batch size 5)\tpython main.py\tlm\t--steps\t1\t2000\t2\t1\t-1.000000\t0"
+
+
+def test_a_gavel_trace_runs_for_its_steps_at_the_matrix_throughput(tmp_path: Path) -> None:
+    (tmp_path / "simulation_throughputs.json").write_text(json.dumps(MATRIX), encoding="utf-8")
+    trace_dir = tmp_path / "traces" / "msr"
+    trace_dir.mkdir(parents=True)
+    path = trace_dir / "vc.trace"
+    path.write_text(f"{SEVEN}\n{TEN}\n\nbad\tline\n", encoding="utf-8")
+    trace = load_file(path, "gavel")
+    assert trace.submit.tolist() == [0.0, 10.0]
+    assert trace.gpus.tolist() == [2, 1]
+    resnet = trace.as_lists().job(1)
+    assert resnet.speeds == {"v100": 30.0, "k80": 3.0}  # unconsolidated entries are not used
+    assert resnet.work / resnet.speed_on("v100") == 100.0
+    assert trace.projects[trace.project[1]] == "ResNet-18"
+    assert [s.line for s in trace.skipped] == [4]
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("ResNet-18 (batch size 32)\tc\t--n\t1\tmany\t10.0\t1", "not a number"),
+        ("Unknown\tc\t--n\t1\t30\t10.0\t1", "not in the throughput matrix"),
+        ("ResNet-18 (batch size 32)\tc\t--n\t1\t30\t-5\t1", "submit time"),
+    ],
+)
+def test_a_bad_gavel_line_is_skipped_with_the_rule(line: str, fragment: str) -> None:
+    matrix = read_throughputs(json.dumps(MATRIX))
+    trace = gavel.load([SEVEN, line], "t", throughputs=matrix)
+    assert fragment in trace.skipped[0].reason
+
+
+def test_a_missing_or_broken_throughput_matrix_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.trace"
+    path.write_text(SEVEN, encoding="utf-8")
+    with pytest.raises(RuleViolation, match=r"no simulation_throughputs\.json found"):
+        load_file(path, "gavel")
+    with pytest.raises(RuleViolation, match="not JSON"):
+        read_throughputs("{")
+    with pytest.raises(RuleViolation, match="bad entry"):
+        read_throughputs(json.dumps({"v100": {"ResNet": {"null": 1.0}}}))
+
+
+def test_gavels_continuous_workload_is_seeded_and_uses_measured_gang_sizes() -> None:
+    matrix = read_throughputs(json.dumps(MATRIX))
+    first = gavel_continuous(300, jobs_per_hour=2.6, matrix=matrix, seed=3)
+    again = gavel_continuous(300, jobs_per_hour=2.6, matrix=matrix, seed=3)
+    assert first.work.tolist() == again.work.tolist()
+    # Gangs of 4 and 8 were never measured in this matrix: those jobs fall back to 1 GPU.
+    assert set(first.gpus.tolist()) == {1, 2}
+    mean_gap_h = float((first.submit[-1] - first.submit[0]) / 299 / 3600)
+    assert mean_gap_h == pytest.approx(1 / 2.6, rel=0.2)

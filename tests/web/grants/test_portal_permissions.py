@@ -1,0 +1,114 @@
+"""Every grants portal URL × every role × another organisation's objects: no leak.
+
+The URLs come from aisc.web.grants.urls itself, so a new page without a row in PAGES fails here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from aisc.web.accounts.models import Organisation, Role, User
+from aisc.web.grants import urls
+from aisc.web.grants.models import Call
+
+from .scenario import Story, funded_story
+
+ROLES = ("applicant", *Role.ALL)
+STAFF_VIEW = frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.AUDITOR, Role.ADMIN})
+ADMIN = frozenset({Role.ADMIN})
+EVERYONE = frozenset(ROLES)
+# url name -> (method, roles entitled to it on ANY organisation's object).
+PAGES: dict[str, tuple[str, frozenset[str]]] = {
+    "home": ("get", EVERYONE),
+    "new_call": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    # A call belongs to no organisation: any applicant may start one for their own.
+    "start": ("post", frozenset({"applicant", Role.ADMIN})),
+    "ranking": ("get", STAFF_VIEW),
+    "close": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "publish": ("post", frozenset({Role.COMMITTEE, Role.ADMIN})),
+    "application": ("get", STAFF_VIEW),
+    "edit": ("get", ADMIN),
+    "upload": ("post", ADMIN),
+    "submit": ("post", ADMIN),
+    "screen": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "assign": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "decide": ("post", frozenset({Role.COMMITTEE, Role.ADMIN})),
+    "review": ("post", ADMIN),
+    "award": ("get", STAFF_VIEW | {Role.FINANCE, Role.OPERATOR}),
+    "decide_report": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "grantees": ("get", EVERYONE),
+    "grantees_csv": ("get", EVERYONE),
+    "grantees_json": ("get", EVERYONE),
+}
+
+
+def page_urls() -> list[tuple[str, str]]:
+    return sorted((p.name or "", str(p.pattern)) for p in urls.urlpatterns)
+
+
+def url_for(pattern: str, story: Story) -> str:
+    ids = {
+        "call_id": story.call.pk,
+        "application_id": story.application.pk,
+        "review_id": story.review.pk,
+        "award_id": story.award.pk,
+        "report_id": story.report.pk,
+    }
+    return "/" + re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), pattern)
+
+
+@pytest.fixture
+def story(
+    call: Call, make_org: Callable[..., Organisation], make_user: Callable[..., User]
+) -> Story:
+    return funded_story(call, make_org(name_en="Their Lab"), make_user)
+
+
+@pytest.fixture
+def clients(
+    make_user: Callable[..., User], make_org: Callable[..., Organisation]
+) -> dict[str, Client]:
+    mine = make_org(name_en="My Lab")
+    result = {}
+    for role in ROLES:
+        user = make_user(org=mine) if role == "applicant" else make_user(role)
+        client = Client()
+        client.force_login(user)
+        result[role] = client
+    return result
+
+
+def test_every_page_has_a_rule() -> None:
+    assert {name for name, _ in page_urls()} == set(PAGES)
+
+
+@pytest.mark.parametrize(("name", "pattern"), page_urls())
+def test_no_role_reaches_another_organisations_page_without_a_rule(
+    name: str, pattern: str, story: Story, clients: dict[str, Client]
+) -> None:
+    method, allowed = PAGES[name]
+    url = url_for(pattern, story)
+    for role, client in clients.items():
+        sid = transaction.savepoint()
+        response = getattr(client, method)(url, {})
+        transaction.savepoint_rollback(sid)
+        if role in allowed:
+            assert response.status_code not in {401, 403, 404}, (role, response.status_code)
+        else:
+            assert response.status_code in {403, 404}, (role, response.status_code)
+            assert "Secret project" not in response.content.decode()
+
+
+def test_anonymous_visitors_see_only_the_public_list(story: Story) -> None:
+    visitor = Client()
+    assert visitor.get("/grantees/").status_code == 200
+    for name in ("application", "award", "ranking", "home"):
+        pattern = next(p for n, p in page_urls() if n == name)
+        response = visitor.get(url_for(pattern, story))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
