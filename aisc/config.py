@@ -129,6 +129,21 @@ def parse_email_url(name: str, raw: str, data_dir: Path) -> EmailConfig:
     )
 
 
+def create_secret_key(path: Path) -> None:
+    """Write a new key whole, then link it into place: processes starting together (test
+    workers, a server and its worker) never read a half-written file, and the first one wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(secrets.token_urlsafe(50))
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass  # another process created it first; everyone uses that one
+    finally:
+        tmp.unlink()
+
+
 def read_secret_key(env: Mapping[str, str], data_dir: Path) -> str:
     if env.get("AISC_SECRET_KEY"):
         key = env["AISC_SECRET_KEY"]
@@ -144,9 +159,7 @@ def read_secret_key(env: Mapping[str, str], data_dir: Path) -> str:
         # The demo keeps a generated key in its data dir so sessions survive restarts.
         path = data_dir / "secret_key"
         if not path.exists():
-            data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(50))
-            path.chmod(0o600)
+            create_secret_key(path)
         key = path.read_text().strip()
     if len(key) < 32:
         raise ConfigError("AISC_SECRET_KEY: must be at least 32 characters long")

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from aisc.config import ConfigError, load
+from aisc.config import ConfigError, create_secret_key, load
 
 BASE = {"AISC_SECRET_KEY": "x" * 40}
 
@@ -85,3 +85,15 @@ def test_it_parses_email_urls(tmp_path: Path) -> None:
     assert (
         load(env(AISC_DATA_DIR=str(tmp_path), AISC_EMAIL_URL="memory://")).email.backend == "memory"
     )
+
+
+def test_a_second_process_creating_the_key_at_the_same_time_keeps_the_first(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "secret_key"
+    create_secret_key(path)
+    first = path.read_text()
+    create_secret_key(path)  # lost the race: the key already exists
+    assert path.read_text() == first
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+    assert path.stat().st_mode & 0o777 == 0o600

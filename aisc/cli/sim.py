@@ -36,6 +36,7 @@ LOAD = typer.Option(0.8, "--load", help="Offered load of the synthetic jobs (0-1
 SEED = typer.Option(0, "--seed", help="Seed of the synthetic generator.")
 OUT = typer.Option(None, "--out", help="Write per-job CSV and plots to this directory.")
 PLOT = typer.Option("png", "--plot-format", help="png or svg.")
+COMPARE_OUT = typer.Option(Path("sim-compare"), "--out", help="Directory for CSV and plots.")
 
 
 @app.command()
@@ -71,6 +72,50 @@ def run(
         typer.echo(json.dumps(_public(result.summary), indent=2))
     else:
         _print_table([result])
+
+
+@app.command()
+def compare(
+    policies: str = typer.Option("fifo,backfill,fairshare,hetero", "--policies"),
+    trace: Path | None = TRACE,
+    trace_format: str = FORMAT,
+    cluster: str = CLUSTER,
+    shares: str = SHARES,
+    strict: bool = STRICT,
+    synthetic: int = SYNTHETIC,
+    load: float = LOAD,
+    seed: int = SEED,
+    as_json: bool = typer.Option(False, "--json", help="Print every policy's figures as JSON."),
+    out: Path = COMPARE_OUT,
+    plot_format: str = PLOT,
+) -> None:
+    """Run several policies on the same trace: a side-by-side table and a comparison plot."""
+    from aisc.core.errors import AiscError
+
+    names = [p.strip() for p in policies.split(",") if p.strip()]
+    try:
+        spec = _cluster(cluster, shares)
+        for name in names:
+            _check_policy(name, spec)
+        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec)
+        results = [_simulate(jobs, spec, name) for name in names]
+        from aisc.cli.sim_output import write_comparison
+
+        written = write_comparison(results, out, plot_format)
+    except AiscError as exc:
+        boot.fail(exc.message)
+    _report_problems(results[0])
+    if as_json:
+        typer.echo(json.dumps({r.policy: _public(r.summary) for r in results}, indent=2))
+    else:
+        _print_table(results)
+        typer.echo(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def _check_policy(name: str, spec: ClusterSpec) -> None:
+    from aisc.core.scheduling.policies import make_policy
+
+    make_policy(name, spec)
 
 
 def _cluster(text: str, shares: str) -> ClusterSpec:

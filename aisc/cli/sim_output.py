@@ -33,6 +33,52 @@ def write_run(result: SimulationResult, out: Path, fmt: str) -> list[Path]:
     return paths
 
 
+def write_comparison(results: list[SimulationResult], out: Path, fmt: str) -> list[Path]:
+    """Per policy its job CSV and summary; one plot with the JCT CDFs and the average JCTs."""
+    _check_format(fmt)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for result in results:
+        paths.append(_write_jobs(result, out / f"{result.policy}-jobs.csv"))
+    summary = out / "summary.json"
+    summary.write_text(
+        json.dumps({r.policy: r.summary for r in results}, indent=2) + "\n", encoding="utf-8"
+    )
+    paths.append(summary)
+    paths.append(_plot_comparison(results, out / f"compare.{fmt}"))
+    return paths
+
+
+def _plot_comparison(results: list[SimulationResult], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, (cdf, bars) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for result in results:
+        cols = result.record.columns()
+        done = cols["end"] >= 0
+        jct = np.sort(cols["end"][done] - cols["submit"][done]) / 3600
+        if len(jct):
+            cdf.plot(jct, np.arange(1, len(jct) + 1) / len(jct), label=result.policy)
+    cdf.set_xscale("log")
+    cdf.set_xlabel("job completion time (h, log scale)")
+    cdf.set_ylabel("fraction of jobs")
+    cdf.legend()
+    names = [r.policy for r in results]
+    bars.bar(names, [r.summary["avg_jct_s"] / 3600 for r in results], label="avg JCT")
+    bars.bar(names, [r.summary["avg_wait_s"] / 3600 for r in results], label="avg wait")
+    bars.set_ylabel("hours")
+    bars.legend()
+    fig.suptitle(f"{results[0].cluster.describe()}")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
 def _write_jobs(result: SimulationResult, path: Path) -> Path:
     from aisc.core.simulation.records import Outcome
 

@@ -8,11 +8,12 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from playwright.sync_api import Page, expect
 
 from aisc.web.catalogue.actions import RateCardInput, do_save_rate_card
@@ -28,7 +29,30 @@ PASSWORD = "demo-pass-2026"
 
 
 @pytest.fixture
-def open_call(demo_people: Any) -> Call:
+def clear_ledger(transactional_db: Any) -> Iterator[None]:
+    """An approval posts its commitment to billing's append-only ledger, whose SQLite triggers
+    refuse the DELETE that flushes the database after a live-server test. After the test, empty
+    those tables with their triggers briefly lifted, then put the same triggers back."""
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, tbl_name, sql FROM sqlite_master "
+            "WHERE type = 'trigger' AND sql LIKE '%append-only%'"
+        )
+        triggers = cursor.fetchall()
+        for name, _table, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        # The flush that follows empties every other table; rows pointing here vanish with it.
+        cursor.execute("PRAGMA foreign_keys = OFF")
+        for table in sorted({table for _name, table, _sql in triggers}):
+            cursor.execute(f'DELETE FROM "{table}"')  # noqa: S608 - from sqlite_master
+        cursor.execute("PRAGMA foreign_keys = ON")
+        for _name, _table, sql in triggers:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def open_call(demo_people: Any, clear_ledger: None) -> Call:
     do_save_rate_card(
         RateCardInput("h800", dt.date(2026, 1, 1), None, Decimal("20")), acting_user=None
     )

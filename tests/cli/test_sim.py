@@ -100,3 +100,21 @@ def test_a_synthetic_workload_runs_without_a_trace_file() -> None:
     code, out, _ = sim("run", "--synthetic", "200", "--cluster", "h800=2x8", "--json")
     assert code == 0
     assert json.loads(out)["jobs"] == 200
+
+
+def test_sim_compare_prints_policies_side_by_side_and_writes_a_plot(tmp_path: Path) -> None:
+    golden = str(GOLDEN / "easy_backfill.csv")
+    args = ["compare", "--policies", "fifo,backfill", "--trace", golden, "--cluster", "h800=3x8"]
+    code, out, _ = sim(*args, "--out", str(tmp_path))
+    assert code == 0
+    assert "fifo" in out
+    assert "backfill" in out
+    assert (tmp_path / "compare.png").stat().st_size > 1000
+    assert (tmp_path / "backfill-jobs.csv").exists()
+    code, out, _ = sim(*args, "--out", str(tmp_path), "--json")
+    figures = json.loads(out)
+    assert set(figures) == {"fifo", "backfill"}
+    assert figures["fifo"]["avg_jct_s"] >= figures["backfill"]["avg_jct_s"]
+    code, _, err = sim("compare", "--policies", "fifo,lottery", "--trace", golden)
+    assert code == 2
+    assert "unknown policy 'lottery'" in err

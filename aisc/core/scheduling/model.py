@@ -164,6 +164,7 @@ class Job:
         "expected_end",
         "first_start",
         "gpus",
+        "groups",
         "id",
         "placement",
         "preemptions",
@@ -216,6 +217,7 @@ class Job:
         self.run_since = -1.0
         self.run_speed = 1.0
         self.placement: Any = None
+        self.groups: Any = None  # the node groups it may use, cached by the cluster state
         self.preemptions = 0
         self.version = 0  # bumped on preemption, so a stale completion event is ignored
 

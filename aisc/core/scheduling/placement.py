@@ -129,6 +129,8 @@ class ClusterState:
 
     def eligible(self, job: Job) -> tuple[GroupState, ...]:
         """Groups the job may run on: its chip, its reservation first, wide enough for the gang."""
+        if job.groups is not None:
+            return job.groups  # type: ignore[no-any-return]
         speeds = None if job.speeds is None else tuple(sorted(job.speeds.items()))
         key = (job.project, job.chip, speeds, job.gpus)
         cached = self._eligible.get(key)
@@ -142,6 +144,7 @@ class ClusterState:
             ]
             allowed.sort(key=lambda g: g.spec.reserved_for is None)  # own reservation first
             cached = self._eligible[key] = tuple(allowed)
+        job.groups = cached
         return cached
 
     def why_unschedulable(self, job: Job) -> str | None:

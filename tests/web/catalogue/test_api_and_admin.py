@@ -190,3 +190,31 @@ def test_the_equivalent_api_gives_gpus_and_nodes_naming_the_basis(client: Client
     assert negative["error"]["field"] == "pflops"
     unknown = client.get("/api/v1/catalogue/equivalent?pflops=1&chip=v100")
     assert (unknown.status_code, unknown.json()["error"]["field"]) == (404, "chip")
+
+
+def test_the_admin_reports_a_missing_price_on_its_field_without_checking_dates(
+    centre: DemoReport, client: Client, make_user: Callable[..., User]
+) -> None:
+    admin = admin_client(client, make_user)
+    form = {
+        "chip": "h800",
+        "valid_from": "2024-01-01",
+        "price": "",
+        "dedicated_premium": "0",
+        "premiums-TOTAL_FORMS": "0",
+        "premiums-INITIAL_FORMS": "0",
+    }
+    body = admin.post("/admin/catalogue/ratecard/add/", form).content.decode()
+    assert "This field is required." in body
+    assert "rate cards overlap" not in body
+    assert RateCard.objects.filter(chip_id="h800").count() == 1
+
+
+def test_the_admin_reports_a_factor_that_is_not_a_number_on_its_field(
+    centre: DemoReport, client: Client, make_user: Callable[..., User]
+) -> None:
+    admin = admin_client(client, make_user)
+    form = {"chip": "br104", "valid_from": "2026-01-01", "factor": "fast"}
+    body = admin.post("/admin/catalogue/exchangerate/add/", form).content.decode()
+    assert "Enter a number." in body
+    assert ExchangeRate.objects.filter(chip_id="br104").count() == 1
