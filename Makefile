@@ -8,7 +8,12 @@ export AISC_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: demo test check install install-dev fmt test-sqlite test-postgres test-browser test-slurm bench messages clean
 
+# Debian splits venv (and ensurepip) into python3-venv; as root, install it when it is missing.
 $(BIN)/python:
+	@$(PY) -c 'import ensurepip, venv' 2>/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; } || \
+	  { echo "make: python3 cannot create a venv; install Debian's python3-venv" >&2; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip uv==0.13.9
 
@@ -26,10 +31,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The worker (outbox mail, Slurm reconcile on the embedded cluster) runs beside the server and
+# stops with it.
 demo: install
 	$(BIN)/aisc migrate
 	$(BIN)/aisc demo load
-	$(BIN)/aisc serve --port $(PORT)
+	$(BIN)/aisc worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/aisc serve --port $(PORT)
 
 check: install-dev
 	$(BIN)/ruff format --check aisc tests benchmarks

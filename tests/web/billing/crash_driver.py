@@ -12,10 +12,24 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 import zoneinfo
 from decimal import Decimal
 
 HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")
+# Seconds each price look-up waits: a fast, idle machine would otherwise finish the whole ingest
+# before the test can kill it 20 times. It paces the real ingest; it changes none of its steps.
+PACE = float(os.environ.get("AISC_CRASH_PACE", "0"))
+
+
+class PacedPrices:
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+
+    def price(self, chip: str, partition: str, day: dt.date) -> Decimal:
+        time.sleep(PACE)
+        result: Decimal = self.inner.price(chip, partition, day)  # type: ignore[attr-defined]
+        return result
 
 
 def main(argv: list[str]) -> None:
@@ -46,7 +60,7 @@ def main(argv: list[str]) -> None:
             for i in range(10)
         ]
     )
-    prices = SpanPrices([RateSpan("h800", dt.date(2026, 1, 1), None, Decimal("20"))])
+    prices = PacedPrices(SpanPrices([RateSpan("h800", dt.date(2026, 1, 1), None, Decimal("20"))]))
     if argv[0] == "ingest":
         text = open(argv[1]).read()  # noqa: SIM115
         parsed = parse_sacct(text, cluster="aisc", tz=HK)

@@ -94,10 +94,11 @@ def kill_mid_ingest(db: Path, source: Path, rng: random.Random, records: int) ->
     Returns the checkpoint at the kill, or None when the ingest finished first.
     """
     before = position(db)
-    proc = subprocess.Popen([*DRIVER, "ingest", str(source), "10"], env=env_for(db), cwd=ROOT)
+    paced = {**env_for(db), "AISC_CRASH_PACE": "0.002"}
+    proc = subprocess.Popen([*DRIVER, "ingest", str(source), "10"], env=paced, cwd=ROOT)
     while proc.poll() is None and position(db) == before:
         time.sleep(0.02)  # polling the checkpoint, not waiting for a guessed duration
-    time.sleep(rng.uniform(0, 0.3))  # the random point inside the following batches
+    time.sleep(rng.uniform(0, 0.15))  # the random point inside the following batches
     if proc.poll() is not None:
         return None
     os.kill(proc.pid, signal.SIGKILL)
