@@ -22,7 +22,7 @@ from aisc.core.units import Money
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications, pricing
-from aisc.web.grants.actions.common import move, snapshot
+from aisc.web.grants.actions.lifecycle import move, snapshot
 from aisc.web.grants.choices import DocumentKind, ModelType, Workload
 from aisc.web.grants.models import Application, Award, Call
 

@@ -22,7 +22,7 @@ from aisc.core.units import Money
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications
-from aisc.web.grants.actions.common import move, snapshot
+from aisc.web.grants.actions.lifecycle import move, snapshot
 from aisc.web.grants.models import Award, Call, Scheme
 
 CALL_FIELDS = ("code", "title_en", "opens_on", "closes_on", "period_start", "period_end", "budget")

@@ -27,7 +27,7 @@ from aisc.core.units import Money
 from aisc.web.accounts.models import Role, User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications, pricing
-from aisc.web.grants.actions.common import move
+from aisc.web.grants.actions.lifecycle import move
 from aisc.web.grants.models import Application, Award, AwardTranche, Call, Decision
 from aisc.web.grants.signals import award_approved, tranche_released
 

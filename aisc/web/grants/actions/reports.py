@@ -16,8 +16,8 @@ from aisc.core.grants.workflow import (
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications
-from aisc.web.grants.actions.common import move
 from aisc.web.grants.actions.decisions import release_tranche
+from aisc.web.grants.actions.lifecycle import move
 from aisc.web.grants.choices import ReportKind
 from aisc.web.grants.models import Award, Report
 

@@ -16,7 +16,7 @@ from aisc.core.grants.workflow import (
 from aisc.web.accounts.models import Role, User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications
-from aisc.web.grants.actions.common import move
+from aisc.web.grants.actions.lifecycle import move
 from aisc.web.grants.conflicts import conflict_of
 from aisc.web.grants.models import Application, Review
 

@@ -16,7 +16,7 @@ from aisc.web.grants import actions, queries
 from aisc.web.grants.actions.applications import missing
 from aisc.web.grants.forms import ApplicationForm, ReportForm, UploadForm
 from aisc.web.grants.models import Application, Award, Call
-from aisc.web.grants.views.common import estimate_context, refuse, user_of
+from aisc.web.grants.views.page import estimate_context, refuse, user_of
 
 
 @login_required

@@ -13,7 +13,7 @@ from aisc.core.errors import AiscError
 from aisc.web.accounts import authz
 from aisc.web.grants import actions, queries
 from aisc.web.grants.models import Call
-from aisc.web.grants.views.common import refuse, user_of
+from aisc.web.grants.views.page import refuse, user_of
 
 
 @login_required

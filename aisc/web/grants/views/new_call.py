@@ -16,7 +16,7 @@ from aisc.web.accounts import authz
 from aisc.web.grants import actions
 from aisc.web.grants.forms import DATE
 from aisc.web.grants.models import Scheme
-from aisc.web.grants.views.common import refuse, user_of
+from aisc.web.grants.views.page import refuse, user_of
 
 
 class CallForm(forms.Form):

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from aisc.web.grants import queries
-from aisc.web.grants.views.common import is_zh
+from aisc.web.grants.views.page import is_zh
 
 
 def grantees(request: HttpRequest) -> HttpResponse:

@@ -27,7 +27,7 @@ from aisc.web.grants.forms import (
 )
 from aisc.web.grants.models import Application, Report, Review
 from aisc.web.grants.rules import reviewer_blocked
-from aisc.web.grants.views.common import estimate_context, is_zh, refuse, user_of
+from aisc.web.grants.views.page import estimate_context, is_zh, refuse, user_of
 
 
 def open_or_explain(

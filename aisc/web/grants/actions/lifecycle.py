@@ -1,4 +1,4 @@
-"""Helpers shared by the grants actions: lifecycle moves and audit snapshots."""
+"""Lifecycle moves of grants actions (checked against the transition tables); audit snapshots."""
 
 from __future__ import annotations
 

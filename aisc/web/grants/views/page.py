@@ -1,4 +1,4 @@
-"""Helpers the grants views share."""
+"""What grants pages share: the acting user, the language, refusals on forms, the estimate."""
 
 from __future__ import annotations
 
