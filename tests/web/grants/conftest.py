@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
-from aisc.web.accounts.models import Organisation, User
+from aisc.web.accounts.models import Organisation, Role, User
 from aisc.web.catalogue.actions import RateCardInput, do_save_rate_card
 from aisc.web.catalogue.models import RateCard
 from aisc.web.grants import actions
@@ -173,3 +174,30 @@ def reviewed(in_review: Application, secretariat: User, reviewers: list[User]) -
         )
         actions.do_submit_review(acting_user=reviewer, review=review, scores=SCORES, comments={})
     return in_review
+
+
+# The permission matrices (API and portal) both ask every role about another organisation's objects.
+ROLES = ("applicant", *Role.ALL)
+
+
+@pytest.fixture
+def story(call: Call, make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Any:
+    """A funded application of another organisation, with a review, an award and a report."""
+    from .scenario import funded_story  # scenario imports this module, so not at the top
+
+    return funded_story(call, make_org(name_en="Their Lab"), make_user)
+
+
+@pytest.fixture
+def clients(
+    make_user: Callable[..., User], make_org: Callable[..., Organisation]
+) -> dict[str, Client]:
+    """One logged-in client per role; the applicant belongs to an organisation of its own."""
+    mine = make_org(name_en="My Lab")
+    result = {}
+    for role in ROLES:
+        user = make_user(org=mine) if role == "applicant" else make_user(role)
+        client = Client()
+        client.force_login(user)
+        result[role] = client
+    return result

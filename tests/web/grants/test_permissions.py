@@ -15,14 +15,12 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from aisc.web.accounts.models import Organisation, Role, User
+from aisc.web.accounts.models import Role, User
 from aisc.web.api import api
-from aisc.web.grants.models import Call
 
 from .conftest import SCORES
-from .scenario import Story, funded_story
+from .scenario import Story
 
-ROLES = ("applicant", *Role.ALL)
 VIEWERS = frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.AUDITOR, Role.ADMIN})
 ADMIN = frozenset({Role.ADMIN})
 # (method, path) -> roles entitled to act on ANY organisation's object ("list" = filtered list,
@@ -108,27 +106,6 @@ def call_endpoint(client: Client, method: str, path: str, story: Story, members:
         return client.post(url, {"kind": "other", "file": upload})
     body = body_for(method, path, story, members)
     return getattr(client, method)(url, body, content_type="application/json")
-
-
-@pytest.fixture
-def story(
-    call: Call, make_org: Callable[..., Organisation], make_user: Callable[..., User]
-) -> Story:
-    return funded_story(call, make_org(name_en="Their Lab"), make_user)
-
-
-@pytest.fixture
-def clients(
-    make_user: Callable[..., User], make_org: Callable[..., Organisation]
-) -> dict[str, Client]:
-    mine = make_org(name_en="My Lab")
-    result = {}
-    for role in ROLES:
-        user = make_user(org=mine) if role == "applicant" else make_user(role)
-        client = Client()
-        client.force_login(user)
-        result[role] = client
-    return result
 
 
 def test_every_endpoint_has_a_rule() -> None:

@@ -6,19 +6,17 @@ The URLs come from aisc.web.grants.urls itself, so a new page without a row in P
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from django.db import transaction
 from django.test import Client
 
-from aisc.web.accounts.models import Organisation, Role, User
+from aisc.web.accounts.models import Role
 from aisc.web.grants import urls
-from aisc.web.grants.models import Call
 
-from .scenario import Story, funded_story
+from .conftest import ROLES
+from .scenario import Story
 
-ROLES = ("applicant", *Role.ALL)
 STAFF_VIEW = frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.AUDITOR, Role.ADMIN})
 ADMIN = frozenset({Role.ADMIN})
 EVERYONE = frozenset(ROLES)
@@ -60,27 +58,6 @@ def url_for(pattern: str, story: Story) -> str:
         "report_id": story.report.pk,
     }
     return "/" + re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), pattern)
-
-
-@pytest.fixture
-def story(
-    call: Call, make_org: Callable[..., Organisation], make_user: Callable[..., User]
-) -> Story:
-    return funded_story(call, make_org(name_en="Their Lab"), make_user)
-
-
-@pytest.fixture
-def clients(
-    make_user: Callable[..., User], make_org: Callable[..., Organisation]
-) -> dict[str, Client]:
-    mine = make_org(name_en="My Lab")
-    result = {}
-    for role in ROLES:
-        user = make_user(org=mine) if role == "applicant" else make_user(role)
-        client = Client()
-        client.force_login(user)
-        result[role] = client
-    return result
 
 
 def test_every_page_has_a_rule() -> None:
