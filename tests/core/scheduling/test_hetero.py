@@ -3,7 +3,9 @@ import pytest
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import parse_cluster
 from aisc.core.scheduling.policies import make_policy
+from aisc.core.scheduling.policies.hetero import HeterogeneityAware
 from aisc.core.scheduling.policy import PolicyOptions
+from aisc.core.simulation.engine import Simulator
 from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.traces.base import TraceBuilder
 
@@ -79,3 +81,43 @@ def test_a_gang_the_regret_order_leaves_without_room_waits_for_the_next_round() 
     assert cols["start"][1] == 0.0
     assert cols["start"][0] > 0.0  # the gang waits while a V100 GPU is taken
     assert result.summary["jobs"] == 3
+
+
+def test_a_job_that_ends_with_a_rounding_residue_is_not_started_again() -> None:
+    # 1000.1 steps at 1.9 steps/s from t=10 leave ~1e-13 steps "remaining" in floating point;
+    # the engine counts the job done, and the policy must not queue it again (it used to
+    # restart it at the same instant forever).
+    submit, work, speed = 10.0, 1000.1, 1.9
+    assert work - ((submit + work / speed) - submit) * speed > 0  # the residue is really there
+    builder = TraceBuilder("t")
+    builder.add(1, submit, 1, work, speeds={"v100": speed})
+    cluster = parse_cluster("v100=1x1")
+    policy = make_policy("hetero", cluster)
+    sim = Simulator(cluster, policy, builder.build())
+    beats = []
+
+    def progress(ended: int) -> None:
+        beats.append(ended)
+        assert len(beats) < 3, "the simulation keeps processing the same instant"
+
+    sim.run(progress)
+    assert sim.record.ended == 1
+    assert sim.record.columns()["end"][0] == pytest.approx(submit + work / speed)
+    assert isinstance(policy, HeterogeneityAware)
+    assert len(policy.waiting) == 0
+    assert policy.service == {}
+    assert policy.profiles == {}
+
+
+def test_min_jct_ranks_a_running_job_by_the_work_it_has_left_now() -> None:
+    # Job 0 (1000 s) runs alone from t=0; job 1 (700 s) arrives at 100 and waits for the
+    # round at 360. Ranked by its stale remaining work (1000 s) job 0 would lose the V100;
+    # by what it has left then (640 s) it keeps it.
+    rows = [(0.0, 1, 1000.0, {"v100": 1.0}), (100.0, 1, 700.0, {"v100": 1.0})]
+    builder = TraceBuilder("t")
+    for line, (submit, gpus, work, speeds) in enumerate(rows, start=1):
+        builder.add(line, submit, gpus, work, speeds=speeds)
+    options = PolicyOptions(hetero_objective="min-jct")
+    result = simulate(builder.build(), parse_cluster("v100=1x1"), "hetero", options)
+    assert result.record.columns()["end"].tolist() == [1000.0, 1700.0]
+    assert result.summary["preemptions"] == 0

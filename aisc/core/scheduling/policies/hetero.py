@@ -16,17 +16,46 @@ afresh which jobs run and on which chip type, preempting and resuming as needed 
    chip get that chip.
 4. Keep admitted jobs already running on their type; preempt the others; start the rest.
 
-Gavel solves steps 2-3 as a linear program over time fractions; this greedy needs no solver and
-costs O(n log n) per round. docs/simulator.md compares it with Gavel's published figures.
+Between rounds, free GPUs are filled in objective order, best type first.
+
+Gavel solves steps 2-3 as a linear program over time fractions; this greedy needs no solver.
+Cost: a waiting job's objective key does not change while it waits, so the waiting jobs are kept
+sorted as they come and go (`OrderedJobs`); a round sorts only the running jobs (at most one per
+GPU) and merges them with the waiting order, stopping once the cluster's GPUs are all admitted.
+Each job's speeds, best speed and regret are computed once, when it first arrives.
 """
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import ClusterSpec, Job
-from aisc.core.scheduling.placement import ClusterState
+from aisc.core.scheduling.ordered import OrderedJobs
+from aisc.core.scheduling.placement import ClusterState, GroupState
 from aisc.core.scheduling.policy import Context, Policy, PolicyOptions
 
 OBJECTIVES = ("max-min", "min-jct")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a job's speeds mean to this policy, computed once per job."""
+
+    best: float  # its best speed on any chip of the cluster
+    chips: tuple[str, ...]  # chips it can run on, best normalised speed first
+    regret: float  # normalised speed lost if it misses its best chip
+
+
+def profile_of(job: Job, chips: tuple[str, ...]) -> Profile:
+    best = max(job.speed_on(chip) for chip in chips)
+    values = sorted(
+        ((job.speed_on(c) / best, c) for c in chips if job.speed_on(c) > 0), reverse=True
+    )
+    regret = values[0][0] - (values[1][0] if len(values) > 1 else 0.0)
+    return Profile(best, tuple(chip for _, chip in values), regret)
 
 
 class HeterogeneityAware(Policy):
@@ -36,74 +65,101 @@ class HeterogeneityAware(Policy):
     def __init__(self, cluster: ClusterSpec, options: PolicyOptions) -> None:
         super().__init__(cluster, options)
         if options.hetero_objective not in OBJECTIVES:
-            from aisc.core.errors import RuleViolation
-
             raise RuleViolation(
                 f"hetero objective {options.hetero_objective!r} must be one of {OBJECTIVES}",
                 field="hetero_objective",
             )
-        self.waiting: dict[int, Job] = {}
-        self.service: dict[int, float] = {}  # best-chip-equivalent GPU-seconds
+        self.min_jct = options.hetero_objective == "min-jct"
+        self.waiting = OrderedJobs()
+        self.service: dict[int, float] = {}  # best-chip-equivalent GPU-seconds, while active
+        self.profiles: dict[int, Profile] = {}
         self.next_round = 0.0
+        self._preempting: Job | None = None
 
+    # ---- bookkeeping ----------------------------------------------------------------------
     def submit(self, job: Job, now: float) -> None:
-        self.waiting[job.id] = job
+        if job.id not in self.profiles:
+            self.profiles[job.id] = profile_of(job, self.spec.chips)
+            self.service[job.id] = 0.0
+        self.waiting.add(job, self._waiting_key(job))
 
     def started(self, job: Job, now: float) -> None:
-        self.waiting.pop(job.id, None)
+        self.waiting.discard(job)
 
     def stopped(self, job: Job, now: float) -> None:
-        ran = now - job.run_since
-        self.service[job.id] = self.service.get(job.id, 0.0) + ran * job.gpus * job.run_speed / (
-            self.best_speed(job)
-        )
-        if job.remaining > 0 and job.ran < job.time_limit:
-            self.waiting[job.id] = job  # preempted: waits again
+        """A preemption (ours: the job waits again) or the end of the job (it is forgotten)."""
+        if job is self._preempting:
+            self.service[job.id] = self._service_now(job, now)
         else:
-            self.service.pop(job.id, None)
+            del self.service[job.id], self.profiles[job.id]
 
-    def best_speed(self, job: Job) -> float:
-        return max(job.speed_on(chip) for chip in self.spec.chips)
+    def _preempt(self, ctx: Context, job: Job) -> None:
+        self._preempting = job
+        ctx.preempt(job)
+        self._preempting = None
+        self.submit(job, ctx.now)
 
+    # ---- the objective ---------------------------------------------------------------------
+    def _waiting_key(self, job: Job) -> float:
+        """A waiting job's key; it stays the same until the job runs again."""
+        if self.min_jct:
+            return job.remaining / self.profiles[job.id].best
+        return self.service[job.id]
+
+    def _running_key(self, job: Job, now: float) -> float:
+        if self.min_jct:
+            remaining = job.remaining - (now - job.run_since) * job.run_speed
+            return remaining / self.profiles[job.id].best
+        return self._service_now(job, now)
+
+    def _service_now(self, job: Job, now: float) -> float:
+        ran = (now - job.run_since) * job.gpus * job.run_speed / self.profiles[job.id].best
+        return self.service[job.id] + ran
+
+    def _active_in_order(self, ctx: Context) -> Iterator[Job]:
+        """Running and waiting jobs merged in objective order, lazily."""
+        now, by_id = ctx.now, {j.id: j for j in ctx.running_jobs()}
+        running = sorted((self._running_key(j, now), j.submit, j.id) for j in by_id.values())
+        for *_, job_id in heapq.merge(running, self.waiting.entries()):
+            found = by_id.get(job_id)
+            yield self.waiting.job(job_id) if found is None else found
+
+    # ---- scheduling points -----------------------------------------------------------------
     def schedule(self, ctx: Context) -> None:
-        if ctx.now < self.next_round:  # between rounds: only fill free GPUs
-            self._start_in_order(ctx, sorted(self.waiting.values(), key=self._rank_key(ctx.now)))
-            return
-        self.next_round = ctx.now + self.options.round_s
-        active = [*ctx.running_jobs(), *self.waiting.values()]
-        if not active:
-            return
-        active.sort(key=self._rank_key(ctx.now))
-        chosen = self._assign(self._admit(active, ctx.cluster), ctx.cluster)
+        if ctx.now >= self.next_round:
+            self.next_round = ctx.now + self.options.round_s
+            if not self._round(ctx):
+                return
+            ctx.wake_at(self.next_round)
+        self._start_in_order(ctx)
+
+    def _round(self, ctx: Context) -> bool:
+        """One round's decision; False when there is nothing to schedule."""
+        if not self.waiting and not any(True for _ in ctx.running_jobs()):
+            return False
+        admitted = self._admit(self._active_in_order(ctx), ctx.cluster)
+        chosen = self._assign(admitted, ctx.cluster)
         for job in list(ctx.running_jobs()):
             chip = chosen.get(job.id)
             if chip is None or ctx.cluster.groups[job.placement[0]].chip != chip:
-                ctx.preempt(job)
-        self._start_assigned(ctx, active, chosen)
-        self._start_in_order(ctx, sorted(self.waiting.values(), key=self._rank_key(ctx.now)))
-        ctx.wake_at(self.next_round)
+                self._preempt(ctx, job)
+        self._start_assigned(ctx, admitted, chosen)
+        return True
 
-    def _rank_key(self, now: float):  # type: ignore[no-untyped-def]
-        if self.options.hetero_objective == "min-jct":
-            return lambda j: (j.remaining / self.best_speed(j), j.submit, j.id)
-        return lambda j: (self._service_now(j, now), j.submit, j.id)
-
-    def _service_now(self, job: Job, now: float) -> float:
-        done = self.service.get(job.id, 0.0)
-        if job.id in self.waiting:
-            return done
-        return done + (now - job.run_since) * job.gpus * job.run_speed / self.best_speed(job)
-
-    def _admit(self, ordered: list[Job], cluster: ClusterState) -> list[Job]:
+    def _admit(self, ordered: Iterator[Job], cluster: ClusterState) -> list[Job]:
         """Jobs, in order, whose gangs fit in the GPUs of the types they may use."""
         room = {g.index: g.spec.gpus for g in cluster.groups}
+        left = sum(room.values())
         admitted = []
         for job in ordered:
             for group in cluster.eligible(job):
                 if room[group.index] >= job.gpus:
                     room[group.index] -= job.gpus
+                    left -= job.gpus
                     admitted.append(job)
                     break
+            if left == 0:
+                break
         return admitted
 
     def _assign(self, jobs: list[Job], cluster: ClusterState) -> dict[int, str]:
@@ -111,39 +167,36 @@ class HeterogeneityAware(Policy):
         room: dict[str, int] = {}
         for group in cluster.groups:
             room[group.chip] = room.get(group.chip, 0) + group.spec.gpus
-        ranked = []
-        for order, job in enumerate(jobs):  # ties keep the objective's order
-            best = self.best_speed(job)
-            values = sorted(
-                ((job.speed_on(c) / best, c) for c in room if job.speed_on(c) > 0), reverse=True
-            )
-            regret = values[0][0] - (values[1][0] if len(values) > 1 else 0.0)
-            ranked.append((-regret, order, job, [chip for _, chip in values]))
-        ranked.sort(key=lambda r: r[:2])
+        profiles = self.profiles
+        ranked = sorted(range(len(jobs)), key=lambda i: (-profiles[jobs[i].id].regret, i))
         choice: dict[int, str] = {}
-        for *_, job, chips in ranked:
-            for chip in chips:
-                if room[chip] >= job.gpus:
+        for i in ranked:  # ties keep the objective's order
+            job = jobs[i]
+            for chip in profiles[job.id].chips:
+                if room.get(chip, 0) >= job.gpus:
                     choice[job.id] = chip
                     room[chip] -= job.gpus
                     break
         return choice
 
-    def _start_assigned(self, ctx: Context, ordered: list[Job], chosen: dict[int, str]) -> None:
-        for job in ordered:
+    def _start_assigned(self, ctx: Context, admitted: list[Job], chosen: dict[int, str]) -> None:
+        for job in admitted:
             chip = chosen.get(job.id)
-            if chip is None or job.id not in self.waiting:
+            if chip is None or job not in self.waiting:
                 continue
             groups = [g for g in ctx.cluster.eligible(job) if g.chip == chip]
             placement = ctx.cluster.place(job, groups=groups)  # None: nodes too fragmented
             _ = placement is not None and ctx.start(job, placement)
 
-    def _start_in_order(self, ctx: Context, ordered: list[Job]) -> None:
+    def _start_in_order(self, ctx: Context) -> None:
         """Fill what is left (e.g. an assignment that did not fit node-wise), best type first."""
-        for job in ordered:
-            if ctx.cluster.free_gpus == 0:
+        cluster = ctx.cluster
+        for job in self.waiting.snapshot():
+            if cluster.free_gpus == 0:
                 return
-            groups = sorted(ctx.cluster.eligible(job), key=lambda g: -job.speed_on(g.chip))
-            placement = ctx.cluster.place(job, groups=groups)
+            placement = cluster.place(job, groups=self._by_speed(job, cluster))
             if placement is not None:
                 ctx.start(job, placement)
+
+    def _by_speed(self, job: Job, cluster: ClusterState) -> list[GroupState]:
+        return sorted(cluster.eligible(job), key=lambda g: -job.speed_on(g.chip))
