@@ -9,10 +9,12 @@ code as `aisc sim` decides who runs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aisc.core.clock import SimClock
 from aisc.core.errors import RuleViolation
+from aisc.core.scheduling.gate import GatedPolicy, Limits
 from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.policies import make_policy
 from aisc.core.scheduling.policy import PolicyOptions
@@ -43,7 +45,26 @@ class FinishedJob:
         return self.gpus * self.elapsed_s
 
 
+@dataclass(frozen=True)
+class QueuedJob:
+    """A job not yet ended, as `squeue` shows it: RUNNING since `start`, or PENDING with a
+    reason (Slurm's words: Resources, AssocGrpJobsLimit, AssocGrpGRESMinutes)."""
+
+    job_id: int
+    account: str
+    user: str
+    chip: str | None  # where it runs, or the chip it asked for
+    gpus: int
+    submit: dt.datetime
+    start: dt.datetime | None
+    state: str  # RUNNING or PENDING
+    reason: str
+
+
 class EmbeddedCluster:
+    """`limits` (project -> `Limits`, in seconds from `epoch`) are the allocations' limits,
+    enforced in front of the policy as Slurm enforces them (aisc.core.scheduling.gate)."""
+
     def __init__(
         self,
         cluster: ClusterSpec,
@@ -51,6 +72,7 @@ class EmbeddedCluster:
         *,
         policy: str = "backfill",
         options: PolicyOptions | None = None,
+        limits: Mapping[str, Limits] | None = None,
     ) -> None:
         if epoch.tzinfo is None:
             raise RuleViolation(
@@ -58,7 +80,11 @@ class EmbeddedCluster:
             )
         self.clock = SimClock(epoch)
         self.spec = cluster
-        self._sim = Simulator(cluster, make_policy(policy, cluster, options))
+        options = options or PolicyOptions()
+        inner = make_policy(policy, cluster, options)
+        self.gate = GatedPolicy(cluster, options, inner, limits or {})
+        self._sim = Simulator(cluster, self.gate)
+        self._jobs: dict[int, Job] = {}
         self._sim.on_finish = self._collect
         self._finished: list[FinishedJob] = []
 
@@ -100,6 +126,7 @@ class EmbeddedCluster:
         if reason is not None:
             raise RuleViolation(f"job cannot run on this cluster: {reason}", field="gpus")
         self._sim.submit(job)
+        self._jobs[job.id] = job
         return job.id
 
     def advance_to(self, when: dt.datetime) -> list[FinishedJob]:
@@ -120,7 +147,32 @@ class EmbeddedCluster:
     def waiting(self) -> int:
         return self._sim.pending
 
+    def seconds_to_time(self, seconds: float) -> dt.datetime:
+        return self.clock.epoch + dt.timedelta(seconds=seconds)
+
+    def queue(self) -> list[QueuedJob]:
+        """Jobs not yet ended, running first, each group in submit order."""
+        groups = self._sim.cluster.groups
+        result = []
+        for job in sorted(self._jobs.values(), key=lambda j: (j.id not in self._sim.running, j.id)):
+            running = job.id in self._sim.running
+            result.append(
+                QueuedJob(
+                    job_id=job.id,
+                    account=job.project,
+                    user=job.user,
+                    chip=groups[job.placement[0]].chip if running else job.chip,
+                    gpus=job.gpus,
+                    submit=self.seconds_to_time(job.submit),
+                    start=self.seconds_to_time(job.first_start) if running else None,
+                    state="RUNNING" if running else "PENDING",
+                    reason="" if running else self.gate.reasons.get(job.id, "Resources"),
+                )
+            )
+        return result
+
     def _collect(self, job: Job) -> None:
+        del self._jobs[job.id]
         epoch, record = self.clock.epoch, self._sim.record
         chip = self._sim.cluster.groups[job.placement[0]].chip
         state = "COMPLETED" if record.outcome[job.id] == Outcome.DONE else "TIMEOUT"
