@@ -30,6 +30,8 @@ class FinishedJob:
     account: str  # the project code, which is the Slurm account
     user: str
     chip: str  # the chip code, which is the GRES type (gres/gpu:h800)
+    partition: str
+    dedicated: bool  # it ran on nodes reserved for its project
     gpus: int
     submit: dt.datetime
     start: dt.datetime
@@ -54,6 +56,8 @@ class QueuedJob:
     account: str
     user: str
     chip: str | None  # where it runs, or the chip it asked for
+    partition: str  # where it runs; "" while pending
+    dedicated: bool  # it runs on nodes reserved for its project
     gpus: int
     submit: dt.datetime
     start: dt.datetime | None
@@ -156,12 +160,15 @@ class EmbeddedCluster:
         result = []
         for job in sorted(self._jobs.values(), key=lambda j: (j.id not in self._sim.running, j.id)):
             running = job.id in self._sim.running
+            group = groups[job.placement[0]].spec if running else None
             result.append(
                 QueuedJob(
                     job_id=job.id,
                     account=job.project,
                     user=job.user,
-                    chip=groups[job.placement[0]].chip if running else job.chip,
+                    chip=group.chip if group else job.chip,
+                    partition=group.partition if group else "",
+                    dedicated=bool(group and group.reserved_for),
                     gpus=job.gpus,
                     submit=self.seconds_to_time(job.submit),
                     start=self.seconds_to_time(job.first_start) if running else None,
@@ -174,14 +181,16 @@ class EmbeddedCluster:
     def _collect(self, job: Job) -> None:
         del self._jobs[job.id]
         epoch, record = self.clock.epoch, self._sim.record
-        chip = self._sim.cluster.groups[job.placement[0]].chip
+        group = self._sim.cluster.groups[job.placement[0]].spec
         state = "COMPLETED" if record.outcome[job.id] == Outcome.DONE else "TIMEOUT"
         self._finished.append(
             FinishedJob(
                 job_id=job.id,
                 account=job.project,
                 user=job.user,
-                chip=chip,
+                chip=group.chip,
+                partition=group.partition,
+                dedicated=group.reserved_for is not None,
                 gpus=job.gpus,
                 submit=epoch + dt.timedelta(seconds=job.submit),
                 start=epoch + dt.timedelta(seconds=job.first_start),

@@ -37,6 +37,8 @@ def test_a_job_before_its_projects_start_waits_and_starts_on_the_first_day(polic
     assert states(cluster) == [(job, "PENDING", OUTSIDE_WINDOW)]
     cluster.advance_to(at(2 * HOUR))
     assert states(cluster) == [(job, "RUNNING", "")]
+    (running,) = cluster.queue()
+    assert (running.chip, running.partition, running.start) == ("h800", "gpu", at(2 * HOUR))
     (done,) = cluster.advance_to(at(4 * HOUR))
     assert done.start == at(2 * HOUR)
 
