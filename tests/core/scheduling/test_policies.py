@@ -80,6 +80,17 @@ def test_las_wakes_up_when_a_running_job_drops_to_a_lower_queue() -> None:
     assert result.record.columns()["end"].tolist() == [1100.0, 550.0]
 
 
+def test_las_passes_over_a_job_it_cannot_make_room_for_and_starts_a_smaller_one() -> None:
+    # At 10 the 8-GPU job cannot fit beside the 4-GPU one, which is in its own queue (no
+    # victim): the 2-GPU job behind it starts at once. At 900 the 4-GPU job reaches 1 GPU-hour,
+    # drops a queue, and the 8-GPU job preempts it.
+    lines = ["0,4,1000", "10,8,100", "10,2,100"]
+    result = run(lines, "h800=1x8", "las")
+    assert starts(result) == [0.0, 900.0, 10.0]
+    assert result.record.columns()["end"].tolist() == [1100.0, 1000.0, 110.0]
+    assert result.summary["preemptions"] == 1
+
+
 def test_las_does_not_preempt_when_the_victims_would_not_make_room() -> None:
     lines = ["0,4,10000", "0,4,10000", "500,16,100"]
     result = run(lines, "h800=1x8,a100=1x8", "las")

@@ -36,10 +36,14 @@ class LeastAttainedService(Policy):
         insort(self.queue, job, key=_rank)
 
     def schedule(self, ctx: Context) -> None:
+        held = self._held_by_level(ctx)
         index = 0
         while index < len(self.queue):
             job = self.queue[index]
-            if ctx.start(job) or (self._make_room(ctx, job) and ctx.start(job)):
+            if ctx.cluster.free_gpus == 0 and not self._has_victims(held, job.priority):
+                break  # every later job is of this queue or higher: none can start either
+            if ctx.start(job) or (self._make_room(ctx, job, held) and ctx.start(job)):
+                self._hold(held, job, int(job.priority), ctx)
                 del self.queue[index]
             else:
                 index += 1
@@ -48,23 +52,40 @@ class LeastAttainedService(Policy):
     def attained_now(self, job: Job, now: float) -> float:
         return job.attained + (now - job.run_since) * job.gpus
 
-    def _make_room(self, ctx: Context, job: Job) -> bool:
+    def _held_by_level(self, ctx: Context) -> dict[int, list[int]]:
+        """GPUs held by running jobs, per node group and queue, at this scheduling point."""
+        held = {g.index: [0] * (len(self.thresholds) + 1) for g in ctx.cluster.groups}
+        for r in ctx.running_jobs():
+            self._hold(held, r, self.level(self.attained_now(r, ctx.now)), ctx)
+        return held
+
+    def _hold(self, held: dict[int, list[int]], job: Job, level: int, ctx: Context) -> None:
+        """Count the GPUs of a running job in `held`, under its queue."""
+        held[job.placement[0]][level] += ctx.cluster.allocated_by(job.placement)
+
+    def _has_victims(self, held: dict[int, list[int]], priority: float) -> bool:
+        first = int(priority) + 1
+        return any(any(levels[first:]) for levels in held.values())
+
+    def _make_room(self, ctx: Context, job: Job, held: dict[int, list[int]]) -> bool:
         """Preempt running jobs of lower queues, lowest first, if that lets `job` fit."""
-        groups = {g.index: g for g in ctx.cluster.eligible(job)}
+        groups = ctx.cluster.eligible(job)
+        first = int(job.priority) + 1
+        if not any(g.free_gpus + sum(held[g.index][first:]) >= job.gpus for g in groups):
+            return False  # even every lower-queue job of its groups would not make room
+        indexes = {g.index for g in groups}
         victims = [
-            r
+            (level, r)
             for r in ctx.running_jobs()
-            if r.placement[0] in groups and self.level(self.attained_now(r, ctx.now)) > job.priority
+            if r.placement[0] in indexes
+            for level in (self.level(self.attained_now(r, ctx.now)),)
+            if level > job.priority
         ]
-        room = {i: g.free_gpus for i, g in groups.items()}
-        for r in victims:
-            room[r.placement[0]] += sum(gpus for _, gpus in r.placement[1])
-        if not any(free >= job.gpus for free in room.values()):
-            return False
-        victims.sort(key=lambda r: (-self.level(self.attained_now(r, ctx.now)), -r.submit, -r.id))
-        for victim in victims:
+        victims.sort(key=lambda v: (-v[0], -v[1].submit, -v[1].id))
+        for level, victim in victims:
             if ctx.cluster.fits(job):
                 break
+            held[victim.placement[0]][level] -= ctx.cluster.allocated_by(victim.placement)
             ctx.preempt(victim)
             self.submit(victim, ctx.now)
         return ctx.cluster.fits(job)
