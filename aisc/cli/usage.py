@@ -55,7 +55,7 @@ def ingest(
     tz = _tz()
     if since:
         end = _when(until, "--until") if until else dt.datetime.now(dt.UTC)
-        label, text, kind = usage_sources.read_slurm(_when(since, "--since"), end, tz)
+        reading = usage_sources.read_slurm(_when(since, "--since"), end, tz)
     else:
         path = sacct_file or csv_file
         assert path is not None
@@ -66,8 +66,9 @@ def ingest(
                 f"{'--sacct-file' if sacct_file else '--csv'}: cannot read {path} ({exc.strerror})"
             )
             raise
-        label, kind = f"file:{path.resolve()}", "sacct" if sacct_file else "csv"
-    report = usage_sources.ingest_text(text, label, kind, cluster, tz, batch_size=batch_size)
+        kind = "sacct" if sacct_file else "csv"
+        reading = usage_sources.Reading(f"file:{path.resolve()}", text, kind)
+    report = usage_sources.ingest_reading(reading, cluster, tz, batch_size=batch_size)
     _print(report, as_json)
 
 
