@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from aisc.cli.main import app
-from aisc.web.accounts.models import Organisation
-from aisc.web.allocations import sync
+from aisc.web.accounts.models import Organisation, User
+from aisc.web.allocations import actions, sync
+from aisc.web.allocations.actions import ChangeInput
 from aisc.web.billing.models import UsageCharge, UsageRecord
 from aisc.web.billing.money import gpu_hours
 from aisc.web.billing.usage import used_gpu_hours
@@ -27,6 +29,7 @@ from tests.integration.test_slurm_enforcement import (  # noqa: F401 - real_clus
     job_id,
     real_cluster,
     sbatch,
+    squeue,
 )
 
 pytestmark = pytest.mark.slurm
@@ -79,10 +82,17 @@ def stored() -> list[tuple[Any, ...]]:
 
 
 def test_usage_ingest_reads_the_real_sacct_window_and_a_second_run_changes_nothing(
-    org: Organisation, settings: Any
+    org: Organisation, settings: Any, make_user: Callable[..., User]
 ) -> None:
     settings.TIME_ZONE = "Asia/Hong_Kong"  # sacct runs in UTC: the window must not shift by 8 h
-    allocate(org, ACCOUNT, D(100), members=["alice"])
+    allocation = allocate(org, ACCOUNT, D(100), members=["alice"])
+    operator = make_user("operator")
+    request = actions.do_request_change(  # some of the H800 budget moves to BR104
+        allocation,
+        ChangeInput("exchange", "both chips", chip="h800", to_chip="br104", gpu_hours=D(20)),
+        acting_user=operator,
+    )
+    actions.do_decide_change(request, approve=True, note="", acting_user=operator)
     outcome, _ = sync.apply()
     assert outcome.complete
     since = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=5)
@@ -95,7 +105,7 @@ def test_usage_ingest_reads_the_real_sacct_window_and_a_second_run_changes_nothi
                       "--wrap", "sleep 2")),
     ]  # fmt: skip
     for job in jobs:
-        assert wait_until(finished(job), 60), f"job {job} did not complete"
+        assert wait_until(finished(job), 60), f"job {job}: {squeue(job, '%T %r')}"
     until = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=5)
     truth = sacct_truth(jobs)
     assert {t["account"] for t in truth.values()} == {ACCOUNT}
