@@ -53,8 +53,11 @@ class Config:
     files_dir: Path
     usage_ingest_minutes: float = 15.0  # the worker reads cluster usage this often
     slurm_reconcile_minutes: float = 10.0  # the worker brings Slurm in line this often
+    embedded_policy: str = "backfill"  # the embedded cluster's scheduling policy
 
 
+# Policies that can give a queued job back, which the allocation limits need (core gate).
+EMBEDDED_POLICIES = ("backfill", "multifactor", "fifo")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -194,6 +197,12 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     cluster = env.get("AISC_CLUSTER", "embedded")
     if cluster not in {"embedded", "slurm"}:
         raise ConfigError(f"AISC_CLUSTER: must be 'embedded' or 'slurm' (got {cluster!r})")
+    embedded_policy = env.get("AISC_EMBEDDED_POLICY", "backfill")
+    if embedded_policy not in EMBEDDED_POLICIES:
+        raise ConfigError(
+            f"AISC_EMBEDDED_POLICY: must be one of {', '.join(EMBEDDED_POLICIES)} "
+            f"(got {embedded_policy!r}); the others cannot hold jobs back for allocation limits"
+        )
     hosts_raw = env.get("AISC_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
     hosts = tuple(h.strip() for h in hosts_raw.split(",") if h.strip())
     if not hosts:
@@ -216,4 +225,5 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         slurm_reconcile_minutes=parse_minutes(
             "AISC_SLURM_RECONCILE_MINUTES", env.get("AISC_SLURM_RECONCILE_MINUTES", ""), 10.0
         ),
+        embedded_policy=embedded_policy,
     )

@@ -40,6 +40,7 @@ def test_it_parses_a_postgresql_url(tmp_path: Path) -> None:
         ("AISC_TIME_ZONE", "Mars/Olympus", "IANA time zone"),
         ("AISC_EMAIL_URL", "pigeon://x", "must be console://"),
         ("AISC_CLUSTER", "cloud", "'embedded' or 'slurm'"),
+        ("AISC_EMBEDDED_POLICY", "las", "cannot hold jobs back"),
         ("AISC_SECRET_KEY", "short", "at least 32 characters"),
         ("AISC_USAGE_INGEST_MINUTES", "0", "a number of minutes above zero"),
         ("AISC_USAGE_INGEST_MINUTES", "-5", "a number of minutes above zero"),
@@ -120,3 +121,11 @@ def test_the_worker_periods_take_minutes_with_fractions(tmp_path: Path) -> None:
         )
     )
     assert (cfg.usage_ingest_minutes, cfg.slurm_reconcile_minutes) == (0.5, 30.0)
+
+
+def test_the_embedded_cluster_runs_backfill_unless_told_another_policy_that_can_hold_jobs(
+    tmp_path: Path,
+) -> None:
+    assert load(env(AISC_DATA_DIR=str(tmp_path))).embedded_policy == "backfill"
+    chosen = load(env(AISC_DATA_DIR=str(tmp_path), AISC_EMBEDDED_POLICY="fifo"))
+    assert chosen.embedded_policy == "fifo"
