@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 
 from aisc.core.errors import RuleViolation
+from aisc.core.scheduling.model import parse_cluster
+from aisc.core.simulation.run import simulate
 from aisc.core.simulation.synthetic import gavel_continuous
 from aisc.core.simulation.traces import gavel, load_file
 from aisc.core.simulation.traces.gavel import read_throughputs
@@ -70,3 +72,34 @@ def test_gavels_continuous_workload_is_seeded_and_uses_measured_gang_sizes() -> 
     assert set(first.gpus.tolist()) == {1, 2}
     mean_gap_h = float((first.submit[-1] - first.submit[0]) / 299 / 3600)
     assert mean_gap_h == pytest.approx(1 / 2.6, rel=0.2)
+
+
+# Speeds (steps/s per GPU, V100 / P100 / K80) shaped like Gavel's matrix: a 10x gap for
+# ResNet-18, 4x for Transformer, almost none for Recommendation; A3C only runs on one GPU.
+SMALL_MATRIX_SPEEDS = {
+    "ResNet-18": (10.0, 5.0, 1.0),
+    "Transformer": (4.0, 2.5, 1.0),
+    "Recommendation": (1.2, 1.1, 1.0),
+    "A3C": (2.0, 1.8, 1.0),
+}
+
+
+def small_matrix() -> dict[str, dict[tuple[str, int], float]]:
+    matrix: dict[str, dict[tuple[str, int], float]] = {"v100": {}, "p100": {}, "k80": {}}
+    for job_type, speeds in SMALL_MATRIX_SPEEDS.items():
+        for scale in (1,) if job_type == "A3C" else (1, 2, 4, 8):
+            for worker, speed in zip(matrix, speeds, strict=True):
+                matrix[worker][(job_type, scale)] = speed * scale * 0.9
+    return matrix
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_on_a_loaded_heterogeneous_cluster_hetero_beats_las_which_beats_fifo(seed: int) -> None:
+    # Gavel's continuous multi-GPU workload scaled down to 8 GPUs of each type, loaded well
+    # past what FIFO can serve: least attained service cuts the queueing of short jobs, and
+    # the heterogeneity-aware policy also puts each job on the chip where it gains most.
+    trace = gavel_continuous(300, jobs_per_hour=0.5, matrix=small_matrix(), seed=seed)
+    cluster = parse_cluster("v100=8x1,p100=8x1,k80=8x1")
+    jct = {p: simulate(trace, cluster, p).summary["avg_jct_s"] for p in ("fifo", "las", "hetero")}
+    assert jct["hetero"] < 0.9 * jct["las"]
+    assert jct["las"] < 0.9 * jct["fifo"]
