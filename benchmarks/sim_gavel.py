@@ -33,7 +33,7 @@ from aisc.core.simulation.traces.gavel import read_throughputs
 GAVEL = Path(__file__).resolve().parents[1].parent / "shared/traces/gavel"
 CLUSTER = "v100=36x1,p100=36x1,k80=36x1"
 WINDOW = (4000, 5000)
-JOBS = 9000  # arrivals beyond the window, so it drains under load; the run stops before them
+JOBS = 20_000  # arrivals go on past the window so it drains under load; runs stop before them
 STEP_S = 50 * 3600.0
 
 # Gavel's published averages (hours, seeds 0-2), notebook
