@@ -12,6 +12,18 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from aisc.core.errors import AiscError, InsufficientBalance, InvalidTransition, NotFound
 
 
+class Refused(PermissionDenied):
+    """A 403 that says why and names the field at fault, for the one error body.
+
+    A PermissionDenied subclass, so a portal view raising it still gets Django's 403 page.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 def error_response(
     api: NinjaAPI,
     request: HttpRequest,
@@ -49,6 +61,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        if isinstance(exc, Refused):
+            return error_response(api, request, 403, "forbidden", exc.message, exc.field)
         return error_response(api, request, 403, "forbidden", "you may not do this")
 
     @api.exception_handler(Http404)

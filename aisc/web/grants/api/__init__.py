@@ -11,11 +11,11 @@ from typing import Any, BinaryIO, cast
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status, UploadedFile
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import Organisation, Role, User
+from aisc.web.api.errors import Refused
 from aisc.web.grants import actions, queries
 from aisc.web.grants.actions.applications import missing
 from aisc.web.grants.api import schemas as s
@@ -36,7 +36,7 @@ def open_application(user: User, pk: int, action: str = "grants.application.view
     if not authz.can(user, action, application):
         blocked = reviewer_blocked(user, application) if user.has_role(Role.REVIEWER) else None
         if blocked and action.endswith(".view") and blocked.startswith("conflict"):
-            raise HttpError(403, f"reviewer: {blocked}; a conflict blocks access")
+            raise Refused(f"reviewer: {blocked}; a conflict blocks access", field="reviewer")
         authz.require(user, action, application)
     return application
 
