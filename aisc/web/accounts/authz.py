@@ -80,12 +80,17 @@ def admin_of(user: User, organisation_id: int | None) -> bool:
 # Rules of the foundation apps.
 rule("audit.view")(has_roles(Role.AUDITOR, Role.ADMIN))
 rule("accounts.token.manage")(lambda user, obj: obj is None or obj.user_id == user.pk)
+# Staff whose work spans organisations read every one (auditors and admins through the defaults).
+ORGANISATION_READERS = (Role.SECRETARIAT, Role.COMMITTEE, Role.FINANCE, Role.OPERATOR)
+
+
+def reads_every_organisation(user: User) -> bool:
+    """Whether a list of organisations shows this user all of them, not only their own."""
+    return user.has_role(*ORGANISATION_READERS, Role.AUDITOR, Role.ADMIN)
+
+
 rule("accounts.organisation.view")(
-    lambda user, obj: (
-        obj is None
-        or member_of(user, obj.pk)
-        or user.has_role(Role.SECRETARIAT, Role.COMMITTEE, Role.FINANCE, Role.OPERATOR)
-    )
+    lambda user, obj: obj is None or member_of(user, obj.pk) or user.has_role(*ORGANISATION_READERS)
 )
 rule("accounts.organisation.edit")(lambda user, obj: obj is not None and admin_of(user, obj.pk))
 rule("accounts.organisation.list")(lambda user, obj: user.memberships.exists())
