@@ -14,10 +14,25 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from aisc.web.accounts.models import Role, User
 
 Rule = Callable[[User, Any], bool]
+
+
+class Refused(PermissionDenied):
+    """A 403 that says why and names the field at fault, for the one error body.
+
+    A PermissionDenied subclass, so a portal view raising it still gets Django's 403 page.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 _rules: dict[str, Rule] = {}
 
 
@@ -31,6 +46,13 @@ def rule(action: str) -> Callable[[Rule], Rule]:
         return fn
 
     return register
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user a request acts as, once login (or the API's auth) has let it in."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def registered_actions() -> frozenset[str]:

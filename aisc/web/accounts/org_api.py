@@ -18,7 +18,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from aisc.web.accounts import actions, authz
-from aisc.web.accounts.models import Membership, MembershipRole, Organisation, User
+from aisc.web.accounts.models import Membership, MembershipRole, Organisation
 
 router = Router(tags=["organisations"])
 
@@ -65,12 +65,6 @@ class RoleIn(Schema):
     role: str
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def member_out(membership: Membership) -> MemberOut:
     user = membership.user
     return MemberOut(
@@ -85,7 +79,7 @@ def member_out(membership: Membership) -> MemberOut:
 
 def _organisation(request: HttpRequest, org_id: int, action: str) -> Organisation:
     org = get_object_or_404(Organisation, pk=org_id)
-    authz.require(_user(request), action, org)
+    authz.require(authz.acting_user(request), action, org)
     return org
 
 
@@ -105,7 +99,7 @@ def _members(org: Organisation) -> QuerySet[Membership]:
 @router.get("", response=list[OrganisationOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_organisations(request: HttpRequest) -> Any:
-    user = _user(request)
+    user = authz.acting_user(request)
     authz.require(user, "accounts.organisation.view")
     if authz.reads_every_organisation(user):
         return Organisation.objects.all()
@@ -121,7 +115,9 @@ def get_organisation(request: HttpRequest, org_id: int) -> Organisation:
 def update_organisation(request: HttpRequest, org_id: int, body: OrganisationPatch) -> Organisation:
     org = _organisation(request, org_id, "accounts.organisation.edit")
     changes = body.model_dump(exclude_unset=True)
-    return actions.do_update_organisation(acting_user=_user(request), organisation=org, **changes)
+    return actions.do_update_organisation(
+        acting_user=authz.acting_user(request), organisation=org, **changes
+    )
 
 
 @router.get("/{org_id}/members", response=list[MemberOut])
@@ -140,7 +136,7 @@ def list_invitations(request: HttpRequest, org_id: int) -> list[MemberOut]:
 def invite_member(request: HttpRequest, org_id: int, body: InviteIn) -> Status[MemberOut]:
     org = _organisation(request, org_id, "accounts.member.manage")
     membership = actions.do_invite_member(
-        acting_user=_user(request),
+        acting_user=authz.acting_user(request),
         organisation=org,
         base_url=request.build_absolute_uri("/"),
         **body.model_dump(),
@@ -154,7 +150,7 @@ def change_member_role(
 ) -> MemberOut:
     membership = _membership(request, org_id, membership_id)
     changed = actions.do_change_member_role(
-        acting_user=_user(request), membership=membership, role=body.role
+        acting_user=authz.acting_user(request), membership=membership, role=body.role
     )
     return member_out(changed)
 
@@ -162,5 +158,5 @@ def change_member_role(
 @router.delete("/{org_id}/members/{membership_id}", response={204: None})
 def remove_member(request: HttpRequest, org_id: int, membership_id: int) -> Status[None]:
     membership = _membership(request, org_id, membership_id)
-    actions.do_remove_member(acting_user=_user(request), membership=membership)
+    actions.do_remove_member(acting_user=authz.acting_user(request), membership=membership)
     return Status(204, None)

@@ -10,18 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from aisc.core.errors import AiscError, InsufficientBalance, InvalidTransition, NotFound
-
-
-class Refused(PermissionDenied):
-    """A 403 that says why and names the field at fault, for the one error body.
-
-    A PermissionDenied subclass, so a portal view raising it still gets Django's 403 page.
-    """
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from aisc.web.accounts.authz import Refused
 
 
 def error_response(

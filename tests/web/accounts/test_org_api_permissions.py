@@ -6,7 +6,6 @@ until someone decides who may use it. Roles are those of the portal's organisati
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from django.db import transaction
 from django.test import Client
 
 from aisc.web.accounts.models import Membership, Organisation, Role, User
-from aisc.web.api import api
+from tests.web.api_matrix import endpoints_under, url_with
 
 ROLES = ("applicant", "org_admin", *Role.ALL)
 READERS = frozenset(
@@ -78,18 +77,12 @@ def role_clients(
 
 
 def org_endpoints() -> list[tuple[str, str]]:
-    paths = api.get_openapi_schema()["paths"]
-    return sorted(
-        (method, path.removeprefix(PREFIX))
-        for path, operations in paths.items()
-        if path.startswith(PREFIX)
-        for method in operations
-    )
+    return endpoints_under(PREFIX)
 
 
 def url_for(path: str, theirs: Theirs) -> str:
     ids = {"org_id": theirs.org.pk, "membership_id": theirs.membership.pk}
-    return PREFIX + re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), path)
+    return url_with(PREFIX, path, ids)
 
 
 def test_every_endpoint_has_a_rule() -> None:
