@@ -45,11 +45,11 @@ import numpy as np
 from aisc.adapters.slurm.cli import CliSlurm
 from aisc.adapters.slurm.errors import SlurmCommandFailed
 from aisc.adapters.slurm.usage import FIELDS, sacct_args
-from aisc.core.simulation.fidelity import Times, compare
+from aisc.core.simulation.fidelity import Times, compare, free_while_waiting
 from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.slurmconf import SlurmMirror, mirror
 from aisc.core.simulation.traces import parse_lines
-from aisc.core.simulation.traces.sacct import duration
+from aisc.core.simulation.traces.sacct import duration, gpus_of
 
 SLURM_CONF = Path("/etc/slurm/slurm.conf")
 USERS = ("alice", "bob", "carol", "dave")
@@ -197,17 +197,21 @@ def real_times(text: str, ids: dict[str, str]) -> dict[str, Times]:
             for k in ("Submit", "Start")
         )
         end = start + duration(row["Elapsed"], "Elapsed")
-        times[ids[row["JobID"]]] = Times(submit, start, end)
+        chip, gpus = gpus_of(row["AllocTRES"])
+        times[ids[row["JobID"]]] = Times(submit, start, end, gpus, chip or "")
     return times
 
 
 def simulated_times(result: SimulationResult, text: str, ids: dict[str, str]) -> dict[str, Times]:
     """Per job name, from the simulator's record; job i is the trace's row i, from line[i]."""
     lines = text.splitlines()
-    record, times = result.record, {}
-    for i, line_no in enumerate(result.trace.line.tolist()):
+    record, trace, times = result.record, result.trace, {}
+    for i, line_no in enumerate(trace.line.tolist()):
         name = ids[lines[line_no - 1].split("|")[0]]
-        times[name] = Times(record.submit[i], record.first_start[i], record.end[i])
+        chip = trace.chips[trace.chip[i]] if trace.chip[i] >= 0 else ""
+        times[name] = Times(
+            record.submit[i], record.first_start[i], record.end[i], int(record.gpus[i]), chip
+        )
     return times
 
 
@@ -229,6 +233,7 @@ def restore(original: str) -> None:
 
 def replay(args: argparse.Namespace) -> Path:
     """Run the workload on Slurm; OUT holds slurm.conf, sacct.txt and ids.json afterwards."""
+    began = time.perf_counter()
     conf_text = SLURM_CONF.read_text(encoding="utf-8")
     conf = mirror(conf_text)
     stamp = dt.datetime.now(dt.UTC).strftime("%H%M%S")
@@ -250,6 +255,17 @@ def replay(args: argparse.Namespace) -> Path:
     (args.out / "slurm.conf").write_text(conf_text, encoding="utf-8")
     (args.out / "sacct.txt").write_text(text, encoding="utf-8")
     (args.out / "ids.json").write_text(json.dumps(ids, indent=1), encoding="utf-8")
+    run_facts = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} ({os.cpu_count()} cores)",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "seed": args.seed,
+        "spread_s": args.spread,
+        "max_run_s": args.max_run,
+        "sched_params": args.sched_params or "as configured",
+        "wall_s": round(time.perf_counter() - began, 1),
+    }
+    (args.out / "run.json").write_text(json.dumps(run_facts, indent=1), encoding="utf-8")
     return out
 
 
@@ -258,7 +274,10 @@ def evaluate_dir(folder: Path) -> dict[str, Any]:
     text = (folder / "sacct.txt").read_text(encoding="utf-8")
     ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
     conf = mirror((folder / "slurm.conf").read_text(encoding="utf-8"))
-    return evaluate(text, str(folder / "sacct.txt"), ids, conf)
+    report = evaluate(text, str(folder / "sacct.txt"), ids, conf)
+    facts = folder / "run.json"
+    report["run"] = json.loads(facts.read_text(encoding="utf-8")) if facts.exists() else {}
+    return report
 
 
 def evaluate(text: str, source: str, ids: dict[str, str], conf: SlurmMirror) -> dict[str, Any]:
@@ -273,37 +292,43 @@ def evaluate(text: str, source: str, ids: dict[str, str], conf: SlurmMirror) -> 
         "cannot_mirror": conf.notes,
         "policies": {},
     }
+    capacity: dict[str, int] = {}
+    for group in conf.cluster.groups:
+        capacity[group.chip] = capacity.get(group.chip, 0) + group.gpus
     for policy in dict.fromkeys((conf.policy, *REFERENCE_POLICIES)):
         result = simulate(trace, conf.cluster, policy, conf.options)
-        agreement = compare(real, simulated_times(result, text, ids))
-        report["policies"][policy] = agreement.as_dict()
+        simulated = simulated_times(result, text, ids)
+        report["policies"][policy] = {
+            **compare(real, simulated).as_dict(),
+            "free_while_waiting_real_gpu_s": free_while_waiting(real.values(), capacity),
+            "free_while_waiting_sim_gpu_s": free_while_waiting(simulated.values(), capacity),
+        }
     return report
 
 
+ROWS = (
+    ("Kendall tau-b of start order", "kendall_tau_b", "{:.3f}"),
+    ("concordant pairs", "concordant_fraction", "{:.1%}"),
+    ("mean |wait diff| (s)", "mean_abs_wait_diff_s", "{:.1f}"),
+    ("median |wait diff| (s)", "median_abs_wait_diff_s", "{:.1f}"),
+    ("p95 |wait diff| (s)", "p95_abs_wait_diff_s", "{:.1f}"),
+    ("mean wait sim - Slurm (s)", "mean_wait_diff_s", "{:+.1f}"),
+    ("mean wait Slurm / sim (s)", "mean_wait_{}_s", "pair"),
+    ("makespan Slurm / sim (s)", "makespan_{}_s", "pair"),
+    ("GPU-s free, jobs waiting", "free_while_waiting_{}_gpu_s", "pair"),
+)
+
+
 def table(report: dict[str, Any]) -> str:
-    rows = [
-        ("Kendall tau-b of start order", "kendall_tau_b", "{:.3f}"),
-        ("concordant pairs", "concordant_fraction", "{:.1%}"),
-        ("mean |wait diff| (s)", "mean_abs_wait_diff_s", "{:.1f}"),
-        ("median |wait diff| (s)", "median_abs_wait_diff_s", "{:.1f}"),
-        ("p95 |wait diff| (s)", "p95_abs_wait_diff_s", "{:.1f}"),
-        ("mean wait sim - Slurm (s)", "mean_wait_diff_s", "{:+.1f}"),
-        ("mean wait Slurm / sim (s)", None, ""),
-        ("makespan Slurm / sim (s)", None, ""),
-    ]
     policies: dict[str, dict[str, float]] = report["policies"]
     out = [f"{'':30}" + "".join(f"{p:>16}" for p in policies)]
-    for label, key, fmt in rows:
-        cells = []
-        for figures in policies.values():
-            if key is not None:
-                cells.append(fmt.format(figures[key]))
-            elif label.startswith("mean wait"):
-                cells.append(
-                    f"{figures['mean_wait_real_s']:.0f} / {figures['mean_wait_sim_s']:.0f}"
-                )
-            else:
-                cells.append(f"{figures['makespan_real_s']:.0f} / {figures['makespan_sim_s']:.0f}")
+    for label, key, fmt in ROWS:
+        cells = [
+            f"{f[key.format('real')]:.0f} / {f[key.format('sim')]:.0f}"
+            if fmt == "pair"
+            else fmt.format(f[key])
+            for f in policies.values()
+        ]
         out.append(f"{label:30}" + "".join(f"{c:>16}" for c in cells))
     return "\n".join(out)
 
@@ -320,7 +345,7 @@ def main() -> None:
         "--from-export", action="store_true", help="only re-evaluate what OUT already holds"
     )
     args = parser.parse_args()
-    began, cpu = time.perf_counter(), time.process_time()
+    cpu = time.process_time()
     if not args.from_export:
         original = with_sched_params(args.sched_params) if args.sched_params else None
         try:
@@ -329,16 +354,8 @@ def main() -> None:
             if original is not None:
                 restore(original)
     report = evaluate_dir(args.out)
-    report.update(
-        date=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        machine=f"{platform.node()} ({os.cpu_count()} cores)",
-        load_average=[round(x, 2) for x in os.getloadavg()],
-        seed=args.seed,
-        spread_s=args.spread,
-        sched_params=args.sched_params or "as configured",
-        wall_s=round(time.perf_counter() - began, 1),
-        cpu_s=round(time.process_time() - cpu, 2),
-    )
+    report["evaluated"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    report["cpu_s"] = round(time.process_time() - cpu, 2)
     (args.out / "fidelity.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(json.dumps(report, indent=2))
     print(table(report))

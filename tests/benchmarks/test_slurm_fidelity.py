@@ -64,6 +64,7 @@ def test_the_saved_run_is_compared_with_the_mirrored_policy_as_worked_out_by_han
     assert report["jobs"] == 6
     assert report["mirrored_policy"] == "backfill"
     assert report["cluster"] == "h800=2x8,br104=2x8"
+    assert report["run"] == {}  # this saved run has no run.json
     assert list(report["policies"]) == ["backfill", "fifo", "multifactor"]
     backfill = report["policies"]["backfill"]
     # Slurm (s after the first submit): submits 0,2,3,4,8,8; starts 1,4,4,4,9,42. The simulator
@@ -77,6 +78,11 @@ def test_the_saved_run_is_compared_with_the_mirrored_policy_as_worked_out_by_han
     assert backfill["kendall_tau_b"] == pytest.approx(12 / 180**0.5)
     assert backfill["concordant_fraction"] == 1.0
     assert (backfill["makespan_real_s"], backfill["makespan_sim_s"]) == (51.0, 50.0)
+    # GPU-s free while a job of that chip waited. Simulator: the 16-GPU job waits 8..41 with 3
+    # h800 GPUs busy until 16, then 1. Slurm: the same from 8 to 42 (2 busy from 1 to 17), plus
+    # each job's start latency: 0..1 (16 free), 3..4 (14), br104 2..4 (16) and 8..9 (12).
+    assert backfill["free_while_waiting_sim_gpu_s"] == 8 * 13 + 25 * 15
+    assert backfill["free_while_waiting_real_gpu_s"] == 16 + 14 + 9 * 13 + 25 * 15 + 2 * 16 + 12
     # strict multifactor lets the blocked h800 job hold back the br104 one: waits much longer
     assert report["policies"]["multifactor"]["mean_wait_sim_s"] > backfill["mean_wait_sim_s"]
 
@@ -86,9 +92,10 @@ def test_the_table_lists_every_policy_and_figure() -> None:
     assert lines[0].split() == ["backfill", "fifo", "multifactor"]
     assert lines[1].startswith("Kendall tau-b of start order")
     assert "0.894" in lines[1]
-    assert len(lines) == 9
-    assert lines[-1].startswith("makespan Slurm / sim (s)")
-    assert lines[-1].count("51 / 50") == 2  # backfill and fifo; strict multifactor took longer
+    assert len(lines) == 10
+    assert lines[-2].startswith("makespan Slurm / sim (s)")
+    assert lines[-2].count("51 / 50") == 2  # backfill and fifo; strict multifactor took longer
+    assert lines[-1].startswith("GPU-s free, jobs waiting")
 
 
 def test_the_sched_params_line_goes_after_the_scheduler_type(

@@ -23,6 +23,8 @@ class Times:
     submit: float
     start: float
     end: float
+    gpus: int = 1
+    chip: str = ""
 
     @property
     def wait(self) -> float:
@@ -112,3 +114,24 @@ def makespan(times: Iterable[Times]) -> float:
     """Last end - first submit."""
     rows = list(times)
     return max(t.end for t in rows) - min(t.submit for t in rows)
+
+
+def free_while_waiting(times: Iterable[Times], capacity: Mapping[str, int]) -> float:
+    """GPU-seconds left free on a chip while some job of that chip waited: how much a scheduler
+    held back (for reservations, gangs that did not fit, or between its cycles). Exact, by a
+    sweep over the start, end and submit instants of each chip."""
+    changes: dict[str, list[tuple[float, int, int]]] = {}  # chip -> (time, d_used, d_waiting)
+    for t in times:
+        events = changes.setdefault(t.chip, [])
+        events += [(t.submit, 0, 1), (t.start, t.gpus, -1), (t.end, -t.gpus, 0)]
+    total = 0.0
+    for chip, events in changes.items():
+        if chip not in capacity:
+            raise RuleViolation(f"no capacity given for chip {chip!r}", field="capacity")
+        used = waiting = 0
+        last = -math.inf
+        for time, d_used, d_waiting in sorted(events):
+            if waiting > 0:
+                total += (capacity[chip] - used) * (time - last)
+            used, waiting, last = used + d_used, waiting + d_waiting, time
+    return total

@@ -5,7 +5,14 @@ import math
 import pytest
 
 from aisc.core.errors import RuleViolation
-from aisc.core.simulation.fidelity import Times, compare, kendall_tau_b, makespan, pair_counts
+from aisc.core.simulation.fidelity import (
+    Times,
+    compare,
+    free_while_waiting,
+    kendall_tau_b,
+    makespan,
+    pair_counts,
+)
 
 
 def test_identical_orders_have_tau_one_and_reversed_orders_minus_one() -> None:
@@ -84,3 +91,19 @@ def test_comparing_no_jobs_is_an_error() -> None:
 
 def test_makespan_runs_from_the_first_submit_to_the_last_end() -> None:
     assert makespan([Times(5, 6, 9), Times(2, 8, 12)]) == 10.0
+
+
+def test_free_gpu_seconds_while_jobs_waited_are_summed_per_chip_by_hand() -> None:
+    jobs = [
+        Times(0, 0, 10, gpus=6, chip="h800"),  # leaves 2 of 8 free
+        Times(2, 10, 12, gpus=4, chip="h800"),  # waits 2..10 with 2 GPUs free: 16 GPU-s
+        Times(0, 3, 4, gpus=1, chip="br104"),  # waits 0..3 with all 4 free: 12 GPU-s
+        Times(5, 5, 6, gpus=4, chip="br104"),  # never waits
+    ]
+    assert free_while_waiting(jobs, {"h800": 8, "br104": 4}) == 28.0
+    assert free_while_waiting([], {}) == 0.0
+
+
+def test_free_gpu_seconds_need_the_capacity_of_every_chip() -> None:
+    with pytest.raises(RuleViolation, match="no capacity given for chip 'br104'"):
+        free_while_waiting([Times(0, 1, 2, chip="br104")], {"h800": 8})
