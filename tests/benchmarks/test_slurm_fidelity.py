@@ -121,3 +121,131 @@ def test_the_sched_params_line_goes_after_the_scheduler_type(
     fidelity.restore(original)
     assert conf.read_text() == original
     assert calls == [["scontrol", "reconfigure"]] * 2
+
+
+class Recorder:
+    """A Runner that records each command and answers from a script (a text or an error)."""
+
+    def __init__(self, *answers: str | Exception) -> None:
+        self.answers = list(answers)
+        self.calls: list[list[str]] = []
+
+    def run(self, argv: list[str]) -> str:
+        self.calls.append(list(argv))
+        answer = self.answers.pop(0) if self.answers else ""
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def slurm_run(*answers: str | Exception) -> tuple[object, Recorder]:
+    run = fidelity.SlurmRun(["fidxa", "fidxb"])
+    recorder = Recorder(*answers)
+    run.slurm = fidelity.CliSlurm(runner=recorder)
+    return run, recorder
+
+
+def test_accounts_are_made_under_one_parent_with_one_user_each_and_removed_after() -> None:
+    exists = fidelity.SlurmCommandFailed("Slurm refused `sacctmgr`:  Nothing new added.")
+    run, recorder = slurm_run(exists)
+    run.create_accounts()
+    run.remove_accounts()
+    assert recorder.calls == [
+        ["sacctmgr", "-i", "add", "account", "fidelity", "parent=root"],
+        ["sacctmgr", "-i", "add", "account", "fidxa", "parent=fidelity"],
+        ["sacctmgr", "-i", "add", "user", "alice", "account=fidxa"],
+        ["sacctmgr", "-i", "add", "account", "fidxb", "parent=fidelity"],
+        ["sacctmgr", "-i", "add", "user", "bob", "account=fidxb"],
+        ["sacctmgr", "-i", "delete", "account", "name=fidxa"],
+        ["sacctmgr", "-i", "delete", "account", "name=fidxb"],
+    ]
+
+
+def test_a_refusal_other_than_the_tolerated_one_stops_the_run() -> None:
+    refused = fidelity.SlurmCommandFailed("Slurm refused `sacctmgr`: Invalid parent")
+    run, _ = slurm_run(refused)
+    with pytest.raises(fidelity.SlurmCommandFailed, match="Invalid parent"):
+        run.create_accounts()
+
+
+def test_waiting_polls_squeue_until_the_jobs_are_gone(monkeypatch: pytest.MonkeyPatch) -> None:
+    naps: list[float] = []
+    monkeypatch.setattr(fidelity.time, "sleep", naps.append)
+    run, recorder = slurm_run("7\n8\n", "8\n", "")
+    run.wait_all({"7": "fid-000", "8": "fid-001"}, deadline_s=60)
+    assert recorder.calls == [["squeue", "-h", "-o", "%i", "-j", "7,8"]] * 3
+    assert naps == [2, 2]
+
+
+def test_waiting_past_the_deadline_stops_with_a_message() -> None:
+    run, _ = slurm_run("7\n")
+    with pytest.raises(SystemExit, match="jobs still queued after -1 s"):
+        run.wait_all({"7": "fid-000"}, deadline_s=-1)
+
+
+HEADER = "|".join(fidelity.EXPORT_FIELDS)
+DONE = (
+    "7|aisc|fidxa|alice|h800|COMPLETED|2026-11-29T04:00:00|2026-11-29T04:00:01|00:00:05|"
+    "gres/gpu:h800=1|00:01:00"
+)
+
+
+def test_the_export_asks_for_the_adapter_fields_with_timelimit_for_our_accounts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    naps: list[float] = []
+    monkeypatch.setattr(fidelity.time, "sleep", naps.append)
+    running = DONE.replace("COMPLETED", "RUNNING")
+    run, recorder = slurm_run(f"{HEADER}\n{running}\n", f"{HEADER}\n{DONE}\n")
+    since = fidelity.dt.datetime(2026, 11, 29, 4, 0, tzinfo=fidelity.dt.UTC)
+    text = run.export(since, {"7": "fid-000"})
+    assert text == f"{HEADER}\n{DONE}\n"
+    assert naps == [2]  # asked again once slurmdbd had not yet recorded the end
+    argv = recorder.calls[0]
+    assert argv[0] == "sacct"
+    assert f"--format={','.join(fidelity.FIELDS)},Timelimit" in argv
+    assert "--accounts=fidxa,fidxb" in argv
+    assert "--starttime=2026-11-29T04:00:00" in argv
+    assert sum(a.startswith("--format=") for a in argv) == 1
+
+
+def test_the_export_is_returned_as_it_is_when_slurmdbd_lags_past_the_deadline() -> None:
+    running = DONE.replace("COMPLETED", "RUNNING")
+    run, recorder = slurm_run(f"{HEADER}\n{running}\n")
+    since = fidelity.dt.datetime(2026, 11, 29, 4, 0, tzinfo=fidelity.dt.UTC)
+    assert "RUNNING" in run.export(since, {"7": "fid-000"}, deadline_s=-1)
+    assert len(recorder.calls) == 1
+
+
+def test_a_refused_submission_stops_the_run_naming_the_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Refused:
+        returncode, stdout, stderr = 1, "", "sbatch: error: Invalid account\n"
+
+    monkeypatch.setattr(fidelity.subprocess, "run", lambda argv, **_: Refused())
+    conf = mirror((SAVED / "slurm.conf").read_text(encoding="utf-8"))
+    job = fidelity.PlannedJob("fid-000", 0.0, "h800", 1, 5, 1, "fidxa", "alice")
+    run, _ = slurm_run()
+    with pytest.raises(SystemExit, match=r"sbatch refused .*fid-000.*Invalid account"):
+        run.submit([job], conf)
+
+
+def test_submission_keeps_the_slurm_id_of_each_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+
+    class Accepted:
+        returncode, stderr = 0, ""
+
+        def __init__(self, argv: list[str]) -> None:
+            seen.append(argv)
+            self.stdout = f"{100 + len(seen)};aisc\n"
+
+    monkeypatch.setattr(fidelity.subprocess, "run", lambda argv, **_: Accepted(argv))
+    conf = mirror((SAVED / "slurm.conf").read_text(encoding="utf-8"))
+    jobs = [
+        fidelity.PlannedJob("fid-000", 0.0, "h800", 1, 5, 1, "fidxa", "alice"),
+        fidelity.PlannedJob("fid-001", 0.0, "br104", 16, 5, 1, "fidxb", "bob"),
+    ]
+    run, _ = slurm_run()
+    assert run.submit(jobs, conf) == {"101": "fid-000", "102": "fid-001"}
+    assert seen[1][seen[1].index("-p") + 1] == "br104"
+    assert seen[1][seen[1].index("-N") + 1] == "2"

@@ -30,6 +30,7 @@ DEFAULTS = {
     "prioritycalcperiod": "5",
 }
 _HOSTLIST = re.compile(r"^(?P<prefix>[^\[\]]*)\[(?P<ranges>[^\]]+)\](?P<suffix>[^\[\]]*)$")
+_BINDING = re.compile(r"\([^)]*\)")
 _TIME = re.compile(r"^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$")
 # Scheduler parameters the simulator has no counterpart for: it decides at every event, with
 # exact times, so Slurm's cycle intervals and planning resolution show up as extra waits.
@@ -116,7 +117,8 @@ def _expand(part: str) -> list[str]:
 
 
 def _gpus(gres: str) -> tuple[str, int] | None:
-    for item in gres.split(","):
+    """(chip, GPUs per node) of the first gpu entry; socket bindings like '(S:0-1)' are dropped."""
+    for item in _BINDING.sub("", gres).split(","):
         bits = item.split(":")
         if bits[0] != "gpu" or not bits[-1].isdigit():
             continue

@@ -125,3 +125,48 @@ def test_a_bad_host_range_is_refused() -> None:
 )
 def test_it_reads_slurm_time_strings(text: str, seconds: float) -> None:
     assert slurm_seconds(text) == seconds
+
+
+def test_gres_socket_bindings_and_other_gres_kinds_do_not_hide_the_gpus() -> None:
+    conf = mirror(
+        "NodeName=a[1-2] Gres=gpu:h800:8(S:0-1),nic:2\n"
+        "NodeName=b1 Gres=shard:16,gpu:4(S:0)\n"
+        "PartitionName=p Nodes=a[1-2],b1\n"
+    )
+    assert conf.cluster.groups == (NodeGroup("h800", 2, 8, "p"), NodeGroup("gpu", 1, 4, "p"))
+
+
+def test_a_node_listed_in_two_partitions_counts_once_in_the_first() -> None:
+    conf = mirror(
+        "NodeName=g[1-3] Gres=gpu:h800:8\n"
+        "PartitionName=short Nodes=g[1-2]\n"
+        "PartitionName=all Nodes=g[1-3]\n"
+        "PartitionName=cpu Nodes=c[1-9]\n"
+    )
+    assert conf.cluster.groups == (NodeGroup("h800", 2, 8, "short"), NodeGroup("h800", 1, 8, "all"))
+    assert any("stops per partition" in note for note in conf.notes)
+
+
+def test_one_partition_needs_no_note_about_partitions_and_keys_ignore_case() -> None:
+    conf = mirror(
+        "nodename=g1 gres=gpu:h800:8\npartitionname=all nodes=g1\n"
+        "PRIORITYTYPE=priority/multifactor\nschedulerparameters=bf_interval=2,bf_resolution=10\n"
+        "PriorityWeightFairshare=100\nPriorityFlags=SMALL_RELATIVE_TO_TIME,NO_FAIR_TREE\n"
+    )
+    assert conf.policy == "backfill"
+    assert conf.options.weight_fairshare == 100.0
+    assert conf.notes[:2] == [
+        "backfill runs every 2 s; the simulator backfills at every event",
+        "backfill plans in 10 s steps; the simulator uses exact times",
+    ]
+    assert not any("partition" in note or "Fair Tree" in note for note in conf.notes)
+
+
+@pytest.mark.parametrize("text", ["", "x", "1-", "1:2:3:4:5", "-5"])
+def test_a_time_string_slurm_would_refuse_is_refused(text: str) -> None:
+    with pytest.raises(RuleViolation, match="is not a Slurm time"):
+        slurm_seconds(text)
+
+
+def test_a_bare_number_counts_in_the_unit_asked_for() -> None:
+    assert slurm_seconds("90", unit=1.0) == 90.0
