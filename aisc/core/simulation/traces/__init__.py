@@ -14,6 +14,7 @@ FORMATS: dict[str, str] = {
     "csv": "aisc.core.simulation.traces.csv",
     "philly": "aisc.core.simulation.traces.philly",
     "gavel": "aisc.core.simulation.traces.gavel",
+    "sacct": "aisc.core.simulation.traces.sacct",
 }
 
 Loader = Callable[..., Trace]
