@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,8 +62,8 @@ class UsageCharge(models.Model):
     month = models.CharField(max_length=7)  # YYYY-MM the usage happened in
     day = models.DateField()  # local day the usage in this month began: picks the rate card
     gpu_seconds = models.BigIntegerField()
-    # Not indexed alone: the (period, month) index below serves every lookup by period, and one
-    # index fewer halves the index work of closing a month (one UPDATE sets period on every row).
+    # Not indexed: no query looks charges up by their period, and closing a month sets it on
+    # every row the month has (one UPDATE), which would rewrite an index entry per row.
     period = models.ForeignKey(
         "BillingPeriod",
         null=True,
@@ -74,7 +75,12 @@ class UsageCharge(models.Model):
 
     class Meta:
         indexes: ClassVar[list[Any]] = [
-            models.Index(fields=["period", "month"]),
+            # Only unbilled rows are looked up by month (closing, corrections). A partial index
+            # holds just them, so closing a month removes its rows from the index instead of
+            # moving a million entries to another key.
+            models.Index(
+                fields=["month"], condition=Q(period__isnull=True), name="unbilled_charges"
+            ),
             models.Index(fields=["project_code", "chip"]),
         ]
 
