@@ -31,6 +31,9 @@ CLUSTER = typer.Option(
 )
 SHARES = typer.Option("", "--shares", help='Allocation shares: "p1=3,p2=1".')
 STRICT = typer.Option(False, "--strict", help="Fail on the first malformed trace line.")
+PROCS_PER_GPU = typer.Option(
+    1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."
+)
 SYNTHETIC = typer.Option(0, "--synthetic", help="Generate this many Philly-like jobs instead.")
 LOAD = typer.Option(0.8, "--load", help="Offered load of the synthetic jobs (0-1].")
 SEED = typer.Option(0, "--seed", help="Seed of the synthetic generator.")
@@ -47,6 +50,7 @@ def run(
     policy: str = typer.Option("fifo", "--policy", help="fifo, backfill, fairshare, ..."),
     shares: str = SHARES,
     strict: bool = STRICT,
+    procs_per_gpu: int = PROCS_PER_GPU,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -59,7 +63,7 @@ def run(
 
     try:
         spec = _cluster(cluster, shares)
-        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec)
+        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
         result = _simulate(jobs, spec, policy)
         if out is not None:
             from aisc.cli.sim_output import write_run
@@ -82,6 +86,7 @@ def compare(
     cluster: str = CLUSTER,
     shares: str = SHARES,
     strict: bool = STRICT,
+    procs_per_gpu: int = PROCS_PER_GPU,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -97,7 +102,7 @@ def compare(
         spec = _cluster(cluster, shares)
         for name in names:
             _check_policy(name, spec)
-        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec)
+        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
         results = [_simulate(jobs, spec, name) for name in names]
         from aisc.cli.sim_output import write_comparison
 
@@ -144,6 +149,7 @@ def _trace(
     load: float,
     seed: int,
     spec: ClusterSpec,
+    procs_per_gpu: int = 1,
 ) -> Trace:
     from aisc.core.errors import RuleViolation
     from aisc.core.simulation.traces import load_file
@@ -154,6 +160,10 @@ def _trace(
         return philly_like(synthetic, gpus=spec.gpus, load=load, seed=seed)
     if path is None:
         raise RuleViolation("give --trace PATH (or --synthetic N)", field="trace")
+    if fmt == "swf":
+        return load_file(path, fmt, strict=strict, procs_per_gpu=procs_per_gpu)
+    if procs_per_gpu != 1:
+        raise RuleViolation("--procs-per-gpu applies to --trace-format swf only", field="trace")
     return load_file(path, fmt, strict=strict)
 
 
