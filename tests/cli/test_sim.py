@@ -118,3 +118,15 @@ def test_sim_compare_prints_policies_side_by_side_and_writes_a_plot(tmp_path: Pa
     code, _, err = sim("compare", "--policies", "fifo,lottery", "--trace", golden)
     assert code == 2
     assert "unknown policy 'lottery'" in err
+
+
+def test_sim_run_replays_a_sacct_export_and_names_the_lines_it_skipped() -> None:
+    sample = Path(__file__).resolve().parents[1] / "core" / "simulation" / "data"
+    code, out, err = sim(
+        "run", "--trace", str(sample / "sacct_sample.txt"), "--trace-format", "sacct",
+        "--cluster", "h800=2x8,br104=2x8", "--policy", "backfill", "--json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["jobs"] == 4
+    assert json.loads(out)["skipped_lines"] == 5
+    assert "sacct_sample.txt: line 3: job step 101.batch" in err

@@ -16,6 +16,7 @@ FORMATS: dict[str, str] = {
     "philly": "aisc.core.simulation.traces.philly",
     "gavel": "aisc.core.simulation.traces.gavel",
     "swf": "aisc.core.simulation.traces.swf",
+    "sacct": "aisc.core.simulation.traces.sacct",
 }
 
 Loader = Callable[..., Trace]
