@@ -31,6 +31,12 @@ CLUSTER = typer.Option(
 )
 SHARES = typer.Option("", "--shares", help='Allocation shares: "p1=3,p2=1".')
 STRICT = typer.Option(False, "--strict", help="Fail on the first malformed trace line.")
+BF_MAX_JOB_TEST = typer.Option(
+    100,
+    "--bf-max-job-test",
+    help="Backfill: jobs tested per scheduling point beyond the first blocked one "
+    "(Slurm's bf_max_job_test, default 100).",
+)
 PROCS_PER_GPU = typer.Option(
     1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."
 )
@@ -51,6 +57,7 @@ def run(
     shares: str = SHARES,
     strict: bool = STRICT,
     procs_per_gpu: int = PROCS_PER_GPU,
+    bf_max_job_test: int = BF_MAX_JOB_TEST,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -64,7 +71,7 @@ def run(
     try:
         spec = _cluster(cluster, shares)
         jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
-        result = _simulate(jobs, spec, policy)
+        result = _simulate(jobs, spec, policy, bf_max_job_test)
         if out is not None:
             from aisc.cli.sim_output import write_run
 
@@ -87,6 +94,7 @@ def compare(
     shares: str = SHARES,
     strict: bool = STRICT,
     procs_per_gpu: int = PROCS_PER_GPU,
+    bf_max_job_test: int = BF_MAX_JOB_TEST,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -103,7 +111,7 @@ def compare(
         for name in names:
             _check_policy(name, spec)
         jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
-        results = [_simulate(jobs, spec, name) for name in names]
+        results = [_simulate(jobs, spec, name, bf_max_job_test) for name in names]
         from aisc.cli.sim_output import write_comparison
 
         written = write_comparison(results, out, plot_format)
@@ -167,20 +175,24 @@ def _trace(
     return load_file(path, fmt, strict=strict)
 
 
-def _simulate(trace: Trace, spec: ClusterSpec, policy: str) -> SimulationResult:
+def _simulate(
+    trace: Trace, spec: ClusterSpec, policy: str, bf_max_job_test: int = 100
+) -> SimulationResult:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from aisc.core.scheduling.policies import make_policy
+    from aisc.core.scheduling.policy import PolicyOptions
     from aisc.core.simulation.run import simulate
 
-    make_policy(policy, spec)  # an unknown policy fails before the bar appears
+    options = PolicyOptions(bf_max_job_test=bf_max_job_test)
+    make_policy(policy, spec, options)  # an unknown policy fails before the bar appears
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"{policy}", total=len(trace))
         began = time.perf_counter()
         result = simulate(
-            trace, spec, policy, progress=lambda done: bar.update(task, completed=done)
+            trace, spec, policy, options, lambda done: bar.update(task, completed=done)
         )
         result.summary["sim_wall_s"] = time.perf_counter() - began
     result.summary.update(policy=policy, cluster=spec.describe(), trace=trace.source)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.placement import ClusterState, Placement
 
@@ -69,6 +70,16 @@ class PolicyOptions:
     las_thresholds_gpu_s: tuple[float, ...] = (3600.0, 36_000.0)
     round_s: float = 360.0
     hetero_objective: str = "max-min"  # or "min-jct"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.bf_max_job_test, bool) or not (
+            isinstance(self.bf_max_job_test, int) and self.bf_max_job_test >= 1
+        ):
+            raise RuleViolation(
+                f"bf_max_job_test {self.bf_max_job_test!r} must be a whole number >= 1"
+                " (Slurm's minimum is 1)",
+                field="bf_max_job_test",
+            )
 
 
 class Policy:
