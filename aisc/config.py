@@ -51,8 +51,11 @@ class Config:
     email: EmailConfig
     cluster: str  # "embedded" or "slurm"
     files_dir: Path
+    embedded_policy: str = "backfill"  # the embedded cluster's scheduling policy
 
 
+# Policies that can give a queued job back, which the allocation limits need (core gate).
+EMBEDDED_POLICIES = ("backfill", "multifactor", "fifo")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -179,6 +182,12 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     cluster = env.get("AISC_CLUSTER", "embedded")
     if cluster not in {"embedded", "slurm"}:
         raise ConfigError(f"AISC_CLUSTER: must be 'embedded' or 'slurm' (got {cluster!r})")
+    embedded_policy = env.get("AISC_EMBEDDED_POLICY", "backfill")
+    if embedded_policy not in EMBEDDED_POLICIES:
+        raise ConfigError(
+            f"AISC_EMBEDDED_POLICY: must be one of {', '.join(EMBEDDED_POLICIES)} "
+            f"(got {embedded_policy!r}); the others cannot hold jobs back for allocation limits"
+        )
     hosts_raw = env.get("AISC_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
     hosts = tuple(h.strip() for h in hosts_raw.split(",") if h.strip())
     if not hosts:
@@ -195,4 +204,5 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         email=parse_email_url("AISC_EMAIL_URL", env.get("AISC_EMAIL_URL", ""), data_dir),
         cluster=cluster,
         files_dir=Path(env.get("AISC_FILES_DIR", str(data_dir / "files"))).resolve(),
+        embedded_policy=embedded_policy,
     )

@@ -40,6 +40,7 @@ def test_it_parses_a_postgresql_url(tmp_path: Path) -> None:
         ("AISC_TIME_ZONE", "Mars/Olympus", "IANA time zone"),
         ("AISC_EMAIL_URL", "pigeon://x", "must be console://"),
         ("AISC_CLUSTER", "cloud", "'embedded' or 'slurm'"),
+        ("AISC_EMBEDDED_POLICY", "las", "cannot hold jobs back"),
         ("AISC_SECRET_KEY", "short", "at least 32 characters"),
     ],
 )
@@ -97,3 +98,11 @@ def test_a_second_process_creating_the_key_at_the_same_time_keeps_the_first(
     assert path.read_text() == first
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_embedded_cluster_runs_backfill_unless_told_another_policy_that_can_hold_jobs(
+    tmp_path: Path,
+) -> None:
+    assert load(env(AISC_DATA_DIR=str(tmp_path))).embedded_policy == "backfill"
+    chosen = load(env(AISC_DATA_DIR=str(tmp_path), AISC_EMBEDDED_POLICY="fifo"))
+    assert chosen.embedded_policy == "fifo"

@@ -25,6 +25,7 @@ GROUPS: list[tuple[str, str]] = [
     ("notify", "aisc.cli.notify"),
     ("estimate", "aisc.cli.estimate"),
     ("slurm", "aisc.cli.slurm"),
+    ("cluster", "aisc.cli.cluster"),
 ]
 
 for _name, _module in GROUPS:

@@ -29,6 +29,7 @@ AISC_APPS = [
     "aisc.web.catalogue",
     "aisc.web.grants",
     "aisc.web.allocations",
+    "aisc.web.cluster",
 ]
 
 INSTALLED_APPS = [
@@ -128,6 +129,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
 AISC_CLUSTER = CONFIG.cluster
+AISC_EMBEDDED_POLICY = CONFIG.embedded_policy
 AISC_FILES_DIR = CONFIG.files_dir
 
 

@@ -98,6 +98,13 @@ class Policy:
     def schedule(self, ctx: Context) -> None:
         raise NotImplementedError
 
+    def withdraw(self, job: Job) -> bool:
+        """Take a queued job back (allocation limits hold it again); False if it is not queued.
+
+        Policies that cannot do so keep this default and cannot run behind `GatedPolicy`.
+        """
+        return False
+
     def started(self, job: Job, now: float) -> None:
         """A job of this policy began running (hook for usage accounting)."""
 

@@ -9,10 +9,12 @@ code as `aisc sim` decides who runs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aisc.core.clock import SimClock
 from aisc.core.errors import RuleViolation
+from aisc.core.scheduling.gate import GatedPolicy, Limits
 from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.policies import make_policy
 from aisc.core.scheduling.policy import PolicyOptions
@@ -28,6 +30,8 @@ class FinishedJob:
     account: str  # the project code, which is the Slurm account
     user: str
     chip: str  # the chip code, which is the GRES type (gres/gpu:h800)
+    partition: str
+    dedicated: bool  # it ran on nodes reserved for its project
     gpus: int
     submit: dt.datetime
     start: dt.datetime
@@ -43,7 +47,28 @@ class FinishedJob:
         return self.gpus * self.elapsed_s
 
 
+@dataclass(frozen=True)
+class QueuedJob:
+    """A job not yet ended, as `squeue` shows it: RUNNING since `start`, or PENDING with a
+    reason (Slurm's words: Resources, AssocGrpJobsLimit, AssocGrpGRESMinutes)."""
+
+    job_id: int
+    account: str
+    user: str
+    chip: str | None  # where it runs, or the chip it asked for
+    partition: str  # where it runs; "" while pending
+    dedicated: bool  # it runs on nodes reserved for its project
+    gpus: int
+    submit: dt.datetime
+    start: dt.datetime | None
+    state: str  # RUNNING or PENDING
+    reason: str
+
+
 class EmbeddedCluster:
+    """`limits` (project -> `Limits`, in seconds from `epoch`) are the allocations' limits,
+    enforced in front of the policy as Slurm enforces them (aisc.core.scheduling.gate)."""
+
     def __init__(
         self,
         cluster: ClusterSpec,
@@ -51,6 +76,7 @@ class EmbeddedCluster:
         *,
         policy: str = "backfill",
         options: PolicyOptions | None = None,
+        limits: Mapping[str, Limits] | None = None,
     ) -> None:
         if epoch.tzinfo is None:
             raise RuleViolation(
@@ -58,7 +84,11 @@ class EmbeddedCluster:
             )
         self.clock = SimClock(epoch)
         self.spec = cluster
-        self._sim = Simulator(cluster, make_policy(policy, cluster, options))
+        options = options or PolicyOptions()
+        inner = make_policy(policy, cluster, options)
+        self.gate = GatedPolicy(cluster, options, inner, limits or {})
+        self._sim = Simulator(cluster, self.gate)
+        self._jobs: dict[int, Job] = {}
         self._sim.on_finish = self._collect
         self._finished: list[FinishedJob] = []
 
@@ -100,6 +130,7 @@ class EmbeddedCluster:
         if reason is not None:
             raise RuleViolation(f"job cannot run on this cluster: {reason}", field="gpus")
         self._sim.submit(job)
+        self._jobs[job.id] = job
         return job.id
 
     def advance_to(self, when: dt.datetime) -> list[FinishedJob]:
@@ -120,16 +151,46 @@ class EmbeddedCluster:
     def waiting(self) -> int:
         return self._sim.pending
 
+    def seconds_to_time(self, seconds: float) -> dt.datetime:
+        return self.clock.epoch + dt.timedelta(seconds=seconds)
+
+    def queue(self) -> list[QueuedJob]:
+        """Jobs not yet ended, running first, each group in submit order."""
+        groups = self._sim.cluster.groups
+        result = []
+        for job in sorted(self._jobs.values(), key=lambda j: (j.id not in self._sim.running, j.id)):
+            running = job.id in self._sim.running
+            group = groups[job.placement[0]].spec if running else None
+            result.append(
+                QueuedJob(
+                    job_id=job.id,
+                    account=job.project,
+                    user=job.user,
+                    chip=group.chip if group else job.chip,
+                    partition=group.partition if group else "",
+                    dedicated=bool(group and group.reserved_for),
+                    gpus=job.gpus,
+                    submit=self.seconds_to_time(job.submit),
+                    start=self.seconds_to_time(job.first_start) if running else None,
+                    state="RUNNING" if running else "PENDING",
+                    reason="" if running else self.gate.reasons.get(job.id, "Resources"),
+                )
+            )
+        return result
+
     def _collect(self, job: Job) -> None:
+        del self._jobs[job.id]
         epoch, record = self.clock.epoch, self._sim.record
-        chip = self._sim.cluster.groups[job.placement[0]].chip
+        group = self._sim.cluster.groups[job.placement[0]].spec
         state = "COMPLETED" if record.outcome[job.id] == Outcome.DONE else "TIMEOUT"
         self._finished.append(
             FinishedJob(
                 job_id=job.id,
                 account=job.project,
                 user=job.user,
-                chip=chip,
+                chip=group.chip,
+                partition=group.partition,
+                dedicated=group.reserved_for is not None,
                 gpus=job.gpus,
                 submit=epoch + dt.timedelta(seconds=job.submit),
                 start=epoch + dt.timedelta(seconds=job.first_start),

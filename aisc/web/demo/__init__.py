@@ -23,6 +23,7 @@ LOADERS: list[str] = [
     "aisc.web.catalogue.demo",
     "aisc.web.allocations.demo",
     "aisc.web.grants.demo",
+    "aisc.web.cluster.demo",
     "aisc.web.billing.demo",
 ]
 

@@ -31,6 +31,7 @@ def test_jobs_run_as_the_clock_advances_and_come_back_shaped_like_sacct_records(
         4,
     )
     assert record.submit == EPOCH
+    assert record.partition == "gpu"
     assert record.start == EPOCH + HOUR
     assert record.end == EPOCH + HOUR * 1.5
     assert (record.elapsed_s, record.gpu_seconds, record.state) == (1800, 7200, "COMPLETED")

@@ -30,3 +30,10 @@ class Fifo(Policy):
         while queue and ctx.start(queue[0]):
             queue.popleft()
         self._blocked = queue[0] if queue else None
+
+    def withdraw(self, job: Job) -> bool:
+        if job not in self.queue:
+            return False
+        self.queue.remove(job)
+        self._blocked = None  # the head may have changed
+        return True

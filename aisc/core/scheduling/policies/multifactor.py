@@ -61,6 +61,15 @@ class Multifactor(Policy):
         self.meter.change(job.project, -job.gpus, now)
         self.planner.remove(job)
 
+    def withdraw(self, job: Job) -> bool:
+        if job not in self.queue:
+            return False
+        self.queue.remove(job)
+        self.fresh.discard(job.id)
+        if self.reservation is not None and self.reservation.job is job:
+            self.reservation = None
+        return True
+
     def recalculate(self, now: float) -> None:
         self.fairshare = self.calculator.fairshare(self.meter.at(now), self.fairshare)
         if self.queue:

@@ -1,0 +1,105 @@
+"""`aisc cluster queue|submit|advance`: the embedded cluster from the command line.
+
+queue    the running and pending jobs (with Slurm's pending reasons) as the last advance left them;
+submit   queue a job as sbatch would (the account's member, its chip, GPUs, run time, limit);
+advance  run the cluster to now and meter what ended and what runs (the worker does this too).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from aisc.cli import boot
+
+app = typer.Typer(help="The embedded cluster: queue, submit, advance.", no_args_is_help=True)
+
+JSON = typer.Option(False, "--json", help="Machine-readable output.")
+
+
+def _job_facts(job: Any) -> dict[str, Any]:
+    return {
+        "job_id": job.pk,
+        "account": job.account,
+        "user": job.user,
+        "chip": job.chip,
+        "gpus": job.gpus,
+        "state": job.state,
+        "reason": job.reason,
+        "partition": job.partition,
+        "submit": job.submit_at.isoformat(),
+        "start": job.start_at.isoformat() if job.start_at else None,
+        "time_limit_s": job.time_limit_s,
+    }
+
+
+@app.command()
+def queue(as_json: bool = JSON) -> None:
+    """Running and pending jobs of the embedded cluster."""
+    boot.django()
+    from aisc.web.cluster import pages
+
+    o = pages.overview()
+    jobs = [_job_facts(j) for j in [*o.running, *o.pending]]
+    if as_json:
+        facts: dict[str, Any] = {
+            "advanced_to": o.clock.advanced_to.isoformat(),
+            "policy": o.clock.policy,
+            "gpus": o.gpus,
+            "busy": o.busy,
+            "jobs": jobs,
+        }
+        typer.echo(json.dumps(facts, indent=2))
+        return
+    typer.echo(
+        f"as of {o.clock.advanced_to:%Y-%m-%d %H:%M} UTC ({o.clock.policy}): "
+        f"{o.busy}/{o.gpus} GPUs in use, {len(o.running)} running, {len(o.pending)} pending"
+    )
+    for job in jobs:
+        where = job["partition"] or job["reason"]
+        typer.echo(
+            f"  {job['job_id']:>7} {job['state']:<8} {job['account']:<14} {job['user']:<10} "
+            f"{job['gpus']} x {job['chip']:<6} {where}"
+        )
+
+
+@app.command()
+def submit(
+    account: str = typer.Option(..., help="The project code (the Slurm account)."),
+    user: str = typer.Option(..., help="A member's cluster user name."),
+    gpus: int = typer.Option(1, min=1, help="GPUs, all at once (gang)."),
+    chip: str = typer.Option(..., help="The GPU type, e.g. h800."),
+    hours: float = typer.Option(..., min=0, help="How long the job runs."),
+    limit_hours: float = typer.Option(..., min=0, help="Its time limit (--time)."),
+) -> None:
+    """Queue a job; it starts when the limits and the policy let it."""
+    boot.django()
+    from aisc.core.errors import AiscError
+    from aisc.web.cluster.actions import do_submit_job
+
+    try:
+        job = do_submit_job(
+            account=account,
+            user=user,
+            gpus=gpus,
+            work_s=round(hours * 3600),
+            time_limit_s=round(limit_hours * 3600),
+            chip=chip,
+            acting_user=None,
+        )
+    except AiscError as exc:
+        boot.fail(exc.message)
+        return  # pragma: no cover - fail() exits
+    typer.echo(f"Submitted batch job {job.pk}")
+
+
+@app.command()
+def advance(as_json: bool = JSON) -> None:
+    """Run the embedded cluster to now and meter its usage."""
+    boot.django()
+    from aisc.web.cluster.tasks import advance_and_meter
+
+    detail = advance_and_meter()
+    typer.echo(json.dumps({"detail": detail}) if as_json else detail)

@@ -1,0 +1,97 @@
+"""The embedded cluster's shape and rules, read from the catalogue and the allocations.
+
+Nodes: the catalogue's nodes (those not down or draining), grouped by chip, GPUs per node and
+partition; a node dedicated to an allocation (its reservation, as `aisc slurm apply` creates it)
+forms a group reserved for that project. Without nodes in the catalogue, the Slurm test
+cluster's layout (aisc.web.allocations.cluster.embedded_nodes) stands in.
+
+Limits per project, as aisc puts them in Slurm (docs/slurm.md): jobs start only between the
+allocation's first day 00:00 and the day after its last (Asia/Hong_Kong); a suspended allocation
+starts nothing from the advance that first sees it suspended; the released GPU-hours per chip are
+the budget (safe enforcement). A pending allocation has no account at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+
+from django.utils import timezone
+
+from aisc.core.allocations.budget import released_by_chip
+from aisc.core.allocations.lifecycle import Status
+from aisc.core.scheduling.gate import Limits
+from aisc.core.scheduling.model import ClusterSpec, NodeGroup
+from aisc.web.allocations.cluster import embedded_nodes
+from aisc.web.allocations.models import Allocation
+
+UNAVAILABLE = {"down", "drain"}
+NO_ACCOUNT = {Status.PENDING.value}
+HOLDS_NODES = {Status.ACTIVE.value, Status.SUSPENDED.value, Status.EXHAUSTED.value}
+
+
+def _allocations() -> list[Allocation]:
+    return list(Allocation.objects.prefetch_related("lines", "members"))
+
+
+def cluster_spec(allocations: list[Allocation] | None = None) -> ClusterSpec:
+    allocations = _allocations() if allocations is None else allocations
+    holder = {
+        node: a.project_code
+        for a in allocations
+        if a.status in HOLDS_NODES
+        for node in a.dedicated_nodes
+    }
+    counts: Counter[tuple[str, int, str, str | None]] = Counter()
+    for node in embedded_nodes():
+        if node.chip and node.gpus and node.state not in UNAVAILABLE:
+            counts[(node.chip, node.gpus, node.partition, holder.get(node.name))] += 1
+    groups = tuple(
+        NodeGroup(chip, count, gpus, partition, reserved)
+        for (chip, gpus, partition, reserved), count in sorted(
+            counts.items(), key=lambda item: (item[0][0], item[0][2], item[0][3] or "")
+        )
+    )
+    # Fair share follows the released GPU-hours, as the awards do.
+    shares = {
+        a.project_code: float(sum(released_by_chip(a.budget_lines()).values())) for a in allocations
+    }
+    return ClusterSpec(groups, {k: v for k, v in shares.items() if v > 0})
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_current_timezone())
+
+
+def project_limits(
+    epoch: dt.datetime, suspended_since: dt.datetime, allocations: list[Allocation] | None = None
+) -> dict[str, Limits]:
+    """Limits in seconds from `epoch`; suspensions count from `suspended_since`."""
+    allocations = _allocations() if allocations is None else allocations
+
+    def seconds(when: dt.datetime) -> float:
+        return (when - epoch).total_seconds()
+
+    limits = {}
+    for a in allocations:
+        if a.status in NO_ACCOUNT:
+            limits[a.project_code] = Limits(start=math.inf)
+            continue
+        end = seconds(_midnight(a.end_date + dt.timedelta(days=1)))
+        if a.status == Status.SUSPENDED.value:
+            end = min(end, seconds(suspended_since))
+        budget = {chip: float(h) * 3600 for chip, h in released_by_chip(a.budget_lines()).items()}
+        limits[a.project_code] = Limits(
+            start=seconds(_midnight(a.start_date)), end=end, budget_gpu_s=budget
+        )
+    return limits
+
+
+def accounts() -> dict[str, tuple[str, ...]]:
+    """Accounts that may submit, with their members (Slurm refuses any other)."""
+    return {
+        a.project_code: tuple(m.username for m in a.members.all())
+        for a in _allocations()
+        if a.status not in NO_ACCOUNT
+    }

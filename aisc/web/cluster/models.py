@@ -1,0 +1,66 @@
+"""The embedded cluster's persisted state: its clock and every job submitted to it.
+
+The simulator itself is not stored: each advance replays these jobs from the epoch under the
+same layout, limits and policy (deterministic), and writes back what it found. A job that has
+ended (COMPLETED/TIMEOUT) is final: its row is never rewritten, because metering has read it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ClusterClock(models.Model):
+    """One row: when the cluster's time began, how far it has run, and its policy."""
+
+    epoch = models.DateTimeField(_("epoch"))
+    advanced_to = models.DateTimeField(_("advanced to"))
+    policy = models.CharField(_("policy"), max_length=20, default="backfill")
+
+    def __str__(self) -> str:
+        return f"embedded cluster at {self.advanced_to:%Y-%m-%d %H:%M} ({self.policy})"
+
+
+class JobState(models.TextChoices):
+    FUTURE = "", _("Not yet submitted")
+    PENDING = "PENDING", _("Pending")
+    RUNNING = "RUNNING", _("Running")
+    COMPLETED = "COMPLETED", _("Completed")
+    TIMEOUT = "TIMEOUT", _("Timed out")
+
+
+FINAL = (JobState.COMPLETED, JobState.TIMEOUT)
+
+
+class EmbeddedJob(models.Model):
+    """One job; its id is its Slurm job id. `work_s` is how long it runs on its chip."""
+
+    account = models.SlugField(_("account"), max_length=40)
+    user = models.SlugField(_("user"), max_length=32)
+    chip = models.CharField(_("chip"), max_length=20)
+    gpus = models.PositiveIntegerField(_("GPUs"))
+    work_s = models.PositiveIntegerField(_("run time (s)"))
+    time_limit_s = models.PositiveIntegerField(_("time limit (s)"))
+    submit_at = models.DateTimeField(_("submitted"), db_index=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=JobState.choices, blank=True, default=""
+    )
+    reason = models.CharField(_("pending reason"), max_length=40, blank=True)
+    partition = models.CharField(_("partition"), max_length=40, blank=True)
+    dedicated = models.BooleanField(_("on dedicated nodes"), default=False)
+    start_at = models.DateTimeField(_("started"), null=True, blank=True)
+    end_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["id"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} ({self.account}, {self.gpus} x {self.chip})"
+
+    @property
+    def final(self) -> bool:
+        return self.state in FINAL

@@ -1,0 +1,64 @@
+"""What the operator page and `aisc cluster queue` show: the cluster as the last advance left
+it (the worker advances it every minute), per node group and per job."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from aisc.core.scheduling.model import NodeGroup
+from aisc.web.cluster import layout, service
+from aisc.web.cluster.models import ClusterClock, EmbeddedJob, JobState
+
+
+@dataclass(frozen=True)
+class GroupUse:
+    chip: str
+    partition: str
+    reserved_for: str
+    nodes: int
+    gpus: int
+    busy: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.busy / self.gpus) if self.gpus else 0
+
+
+@dataclass(frozen=True)
+class Overview:
+    clock: ClusterClock
+    groups: list[GroupUse]
+    running: list[EmbeddedJob]
+    pending: list[EmbeddedJob]
+    ended_last_day: int
+
+    @property
+    def busy(self) -> int:
+        return sum(g.busy for g in self.groups)
+
+    @property
+    def gpus(self) -> int:
+        return sum(g.gpus for g in self.groups)
+
+
+def _group_use(group: NodeGroup, running: list[EmbeddedJob]) -> GroupUse:
+    busy = sum(
+        j.gpus
+        for j in running
+        if (j.chip, j.partition) == (group.chip, group.partition)
+        and (j.account == group.reserved_for if j.dedicated else group.reserved_for is None)
+    )
+    return GroupUse(
+        group.chip, group.partition, group.reserved_for or "", group.nodes, group.gpus, busy
+    )
+
+
+def overview() -> Overview:
+    row = service.clock()
+    running = list(EmbeddedJob.objects.filter(state=JobState.RUNNING).order_by("start_at", "id"))
+    pending = list(EmbeddedJob.objects.filter(state=JobState.PENDING).order_by("submit_at", "id"))
+    groups = [_group_use(g, running) for g in layout.cluster_spec().groups]
+    day_ago = row.advanced_to - dt.timedelta(days=1)
+    ended = EmbeddedJob.objects.filter(end_at__gt=day_ago, end_at__lte=row.advanced_to).count()
+    return Overview(row, groups, running, pending, ended)

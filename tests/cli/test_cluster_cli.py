@@ -1,0 +1,66 @@
+"""`aisc cluster submit|advance|queue` on the embedded cluster."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+
+import pytest
+from django.utils import timezone
+from typer.testing import CliRunner
+
+from aisc.cli.main import app
+from aisc.web.allocations.models import Allocation
+from aisc.web.audit.models import AuditEvent
+from aisc.web.cluster.models import EmbeddedJob
+
+# The embedded cluster's fixtures: demo catalogue, allocations made by their actions.
+from tests.web.cluster.conftest import catalogue, make_allocation  # noqa: F401
+
+runner = CliRunner()
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def active(make_allocation: Callable[..., Allocation]) -> Allocation:  # noqa: F811
+    today = timezone.localdate()
+    return make_allocation(start=today - dt.timedelta(days=3), end=today + dt.timedelta(days=30))
+
+
+SUBMIT = ["cluster", "submit", "--account", "com-a", "--user", "alice", "--chip", "h800"]
+
+
+@pytest.mark.usefixtures("active")
+def test_a_submitted_job_runs_after_an_advance_and_the_queue_shows_it() -> None:
+    done = runner.invoke(app, [*SUBMIT, "--gpus", "4", "--hours", "5", "--limit-hours", "6"])
+    assert done.exit_code == 0, done.output
+    job = EmbeddedJob.objects.get()
+    assert done.output.strip() == f"Submitted batch job {job.pk}"
+    assert AuditEvent.objects.filter(verb="cluster.job.submit").count() == 1
+    advanced = runner.invoke(app, ["cluster", "advance"])
+    assert advanced.exit_code == 0, advanced.output
+    assert "1 running" in advanced.output
+    shown = json.loads(runner.invoke(app, ["cluster", "queue", "--json"]).output)
+    assert (shown["gpus"], shown["busy"], shown["policy"]) == (32, 4, "backfill")
+    assert [(j["job_id"], j["state"], j["account"]) for j in shown["jobs"]] == [
+        (job.pk, "RUNNING", "com-a")
+    ]
+    text = runner.invoke(app, ["cluster", "queue"]).output
+    assert "4/32 GPUs in use, 1 running, 0 pending" in text
+    assert f"{job.pk} RUNNING  com-a" in text
+
+
+@pytest.mark.usefixtures("active")
+def test_a_job_slurm_would_refuse_exits_2_with_one_line_and_stores_nothing() -> None:
+    refused = runner.invoke(
+        app, [*SUBMIT[:5], "mallory", *SUBMIT[6:], "--hours", "1", "--limit-hours", "1"]
+    )
+    assert refused.exit_code == 2
+    assert "user: 'mallory' is not a member of com-a" in refused.output
+    assert not EmbeddedJob.objects.exists()
+
+
+def test_advance_as_json_names_what_it_did() -> None:
+    shown = json.loads(runner.invoke(app, ["cluster", "advance", "--json"]).output)
+    assert "0 ended, 0 running, 0 pending" in shown["detail"]

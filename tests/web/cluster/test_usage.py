@@ -1,0 +1,86 @@
+"""The embedded cluster's jobs are metered through the sacct path: parsed as `sacct --parsable2`
+text, ingested with the key (cluster, job id, submit), running jobs corrected until they end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from aisc.adapters.slurm.usage import parse_sacct
+from aisc.web.allocations.models import Allocation
+from aisc.web.billing.models import UsageRecord
+from aisc.web.cluster import service, usage
+from aisc.web.cluster.models import EmbeddedJob
+from tests.web.cluster.conftest import EPOCH, HK, HOUR
+
+pytestmark = pytest.mark.django_db
+
+Job = Callable[..., EmbeddedJob]
+
+
+def test_a_job_renders_as_a_sacct_line_the_slurm_parser_reads_back(
+    make_allocation: Callable[..., Allocation], job: Job
+) -> None:
+    make_allocation()
+    stored = job(gpus=4, hours=26, limit_hours=30)
+    service.advance(EPOCH + 27 * HOUR)
+    stored.refresh_from_db()
+    text = usage.sacct_text([stored], EPOCH + 27 * HOUR, HK)
+    assert text.splitlines()[1].split("|")[8] == "1-02:00:00"
+    parsed = parse_sacct(text, "ignored", HK)
+    assert parsed.rejects == []
+    (record,) = parsed.records
+    assert (record.cluster, record.job_id, record.account, record.user) == (
+        "embedded",
+        str(stored.pk),
+        "com-a",
+        "alice",
+    )
+    assert (record.submit, record.start, record.elapsed_seconds) == (EPOCH, EPOCH, 26 * 3600)
+    assert (record.state, record.partition, record.gpus) == ("COMPLETED", "h800", (("h800", 4),))
+
+
+def test_a_running_job_is_metered_so_far_and_corrected_once_it_ends(
+    make_allocation: Callable[..., Allocation], job: Job
+) -> None:
+    make_allocation()
+    stored = job(gpus=2, hours=3, limit_hours=4)
+    now = EPOCH + HOUR
+    moved = service.advance(now)
+    first = usage.ingest_jobs(moved.ended + moved.running, now, HK, "test:1")
+    assert first is not None
+    assert first.inserted == 1
+    record = UsageRecord.objects.get()
+    assert (record.cluster, record.job_id, record.state) == ("embedded", str(stored.pk), "RUNNING")
+    assert record.elapsed_seconds == 3600
+    later = EPOCH + 5 * HOUR
+    moved = service.advance(later)
+    second = usage.ingest_jobs(moved.ended + moved.running, later, HK, "test:2")
+    assert second is not None
+    assert second.corrected == 1
+    record = UsageRecord.objects.get()
+    assert (record.state, record.elapsed_seconds) == ("COMPLETED", 3 * 3600)
+    assert usage.ingest_jobs([], later, HK, "test:3") is None
+
+
+def test_the_embedded_reader_lists_the_jobs_that_ran_in_the_window(
+    make_allocation: Callable[..., Allocation], job: Job
+) -> None:
+    make_allocation()
+    early = job(gpus=8, hours=1)
+    late = job(gpus=8, hours=1, at=EPOCH + 10 * HOUR)
+    never = job(gpus=8, hours=1, at=EPOCH + 30 * HOUR)
+    service.advance(EPOCH + 20 * HOUR)
+    assert usage.started_between(EPOCH, EPOCH + 20 * HOUR) == [early, late]
+    assert usage.started_between(EPOCH + 2 * HOUR, EPOCH + 20 * HOUR) == [late]
+    label, text, kind = usage.read_embedded(EPOCH + 9 * HOUR, EPOCH + 20 * HOUR, HK)
+    assert kind == "sacct"
+    assert label.startswith("embedded:")
+    assert [line.split("|")[0] for line in text.splitlines()[1:]] == [str(late.pk)]
+    assert str(never.pk) not in text
+
+
+def test_elapsed_times_print_as_sacct_prints_them() -> None:
+    assert usage._elapsed(59) == "00:00:59"
+    assert usage._elapsed(3 * 86_400 + 3661) == "3-01:01:01"

@@ -1,0 +1,54 @@
+"""The operator page of the embedded cluster: use per node group, running and pending jobs
+with their reasons; operators only (auditors by the role-wide rule)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from aisc.web.accounts.models import Role, User
+from aisc.web.allocations.models import Allocation
+from aisc.web.cluster import service
+from aisc.web.cluster.models import EmbeddedJob
+from tests.web.cluster.conftest import EPOCH, HOUR
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_operator_sees_the_use_the_running_jobs_and_why_others_wait(
+    make_allocation: Callable[..., Allocation],
+    job: Callable[..., EmbeddedJob],
+    make_user: Callable[..., User],
+    logged_in: Callable[[User], Client],
+) -> None:
+    make_allocation("com-a", hours=20, dedicated=("h800-02",))
+    running = job(gpus=8, hours=2, limit_hours=2)
+    over = job(gpus=8, hours=1, limit_hours=2)  # 16 + 16 GPU-hours reserved > 20 released
+    service.advance(EPOCH + HOUR)
+    html = logged_in(make_user(Role.OPERATOR)).get("/cluster/").content.decode()
+    assert 'data-figure="busy">8<' in html
+    assert 'data-figure="gpus">32<' in html
+    assert f'data-job="{running.pk}"' in html
+    assert f'data-job="{over.pk}"' in html
+    assert 'data-reason="AssocGrpGRESMinutes"' in html
+    assert "com-a" in html
+    assert "dedicated" in html
+
+
+@pytest.mark.parametrize("roles", [(), (Role.FINANCE,)])
+def test_anyone_but_operators_and_auditors_is_refused(
+    roles: tuple[str, ...], make_user: Callable[..., User], logged_in: Callable[[User], Client]
+) -> None:
+    assert logged_in(make_user(*roles)).get("/cluster/").status_code == 403
+
+
+def test_an_auditor_may_look(
+    make_user: Callable[..., User], logged_in: Callable[[User], Client]
+) -> None:
+    assert logged_in(make_user(Role.AUDITOR)).get("/cluster/").status_code == 200
+
+
+def test_a_visitor_is_sent_to_log_in(client: Client) -> None:
+    assert client.get("/cluster/").status_code == 302
