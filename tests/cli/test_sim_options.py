@@ -30,4 +30,4 @@ def test_bf_max_job_test_limits_how_deep_backfill_looks(tmp_path: Path) -> None:
 def test_bf_max_job_test_below_one_stops_the_run_naming_the_option() -> None:
     code, _, err = sim("run", "--synthetic", "10", "--bf-max-job-test", "0")
     assert code == 2
-    assert "bf_max_job_test 0 must be a whole number >= 1" in err
+    assert "bf_max_job_test 0 must be a whole number from 1 to 1,000,000" in err

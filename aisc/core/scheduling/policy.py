@@ -18,6 +18,7 @@ from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.placement import ClusterState, Placement
 
 DAY = 86_400.0
+BF_MAX = 1_000_000  # slurm.conf: bf_max_job_test Default 100, Min 1, Max 1,000,000
 
 
 class Context(Protocol):
@@ -72,12 +73,11 @@ class PolicyOptions:
     hetero_objective: str = "max-min"  # or "min-jct"
 
     def __post_init__(self) -> None:
-        if isinstance(self.bf_max_job_test, bool) or not (
-            isinstance(self.bf_max_job_test, int) and self.bf_max_job_test >= 1
-        ):
+        depth = self.bf_max_job_test
+        if isinstance(depth, bool) or not (isinstance(depth, int) and 1 <= depth <= BF_MAX):
             raise RuleViolation(
-                f"bf_max_job_test {self.bf_max_job_test!r} must be a whole number >= 1"
-                " (Slurm's minimum is 1)",
+                f"bf_max_job_test {depth!r} must be a whole number from 1 to {BF_MAX:,}"
+                " (Slurm's range)",
                 field="bf_max_job_test",
             )
 
