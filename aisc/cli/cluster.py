@@ -49,13 +49,15 @@ def queue(as_json: bool = JSON) -> None:
             "policy": o.clock.policy,
             "gpus": o.gpus,
             "busy": o.busy,
+            "day_use_percent": o.day_use_percent,
             "jobs": jobs,
         }
         typer.echo(json.dumps(facts, indent=2))
         return
     typer.echo(
         f"as of {o.clock.advanced_to:%Y-%m-%d %H:%M} UTC ({o.clock.policy}): "
-        f"{o.busy}/{o.gpus} GPUs in use, {len(o.running)} running, {len(o.pending)} pending"
+        f"{o.busy}/{o.gpus} GPUs in use, {len(o.running)} running, {len(o.pending)} pending; "
+        f"{o.day_use_percent}% used over the last 24 hours"
     )
     for job in jobs:
         where = job["partition"] or job["reason"]

@@ -47,7 +47,7 @@ def test_a_submitted_job_runs_after_an_advance_and_the_queue_shows_it() -> None:
         (job.pk, "RUNNING", "com-a")
     ]
     text = runner.invoke(app, ["cluster", "queue"]).output
-    assert "4/32 GPUs in use, 1 running, 0 pending" in text
+    assert "4/32 GPUs in use, 1 running, 0 pending; 0% used over the last 24 hours" in text
     assert f"{job.pk} RUNNING  com-a" in text
 
 

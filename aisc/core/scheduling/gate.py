@@ -33,7 +33,8 @@ OVER_BUDGET = "AssocGrpGRESMinutes"
 class Limits:
     """One project's limits, in simulation seconds and GPU-seconds.
 
-    `start`..`end` is when its jobs may start. `budget_gpu_s` maps a chip to the GPU-seconds
+    `start`..`end` is when its jobs may start, except during `pauses` (GrpJobs=0 while the
+    allocation was suspended). `budget_gpu_s` maps a chip to the GPU-seconds
     released on it; None means no budget at all, and a chip missing from the map has none
     (Slurm's `gres/gpu:CHIP=0`, so no chip is free by omission).
     """
@@ -41,9 +42,17 @@ class Limits:
     start: float = -math.inf
     end: float = math.inf
     budget_gpu_s: Mapping[str, float] | None = None
+    pauses: tuple[tuple[float, float], ...] = ()  # [from, until): suspended, nothing starts
 
     def open_at(self, now: float) -> bool:
-        return self.start <= now < self.end
+        if not self.start <= now < self.end:
+            return False
+        return not any(begin <= now < until for begin, until in self.pauses)
+
+    def next_change(self, now: float) -> float:
+        """The first instant after `now` at which `open_at` may change; inf when none."""
+        edges = (self.start, self.end, *(t for pause in self.pauses for t in pause))
+        return min((t for t in edges if t > now), default=math.inf)
 
 
 UNLIMITED = Limits()
@@ -131,13 +140,12 @@ class GatedPolicy(Policy):
                 continue
             self.reasons[job.id] = reason
             still.append(job)
-            if now < self.limits_of(job.project).start:
-                ctx.wake_at(self.limits_of(job.project).start)
         self.held = still
-        for job in self.admitted.values():
-            end = self.limits_of(job.project).end
-            if math.isfinite(end):
-                ctx.wake_at(end)
+        # Wake when a project's window opens (held jobs) or closes (jobs queued, not started).
+        for project in {j.project for j in (*self.held, *self.admitted.values())}:
+            change = self.limits_of(project).next_change(now)
+            if math.isfinite(change):
+                ctx.wake_at(change)
 
     def _take_back_closed(self, now: float) -> None:
         closed = [j for j in self.admitted.values() if not self.limits_of(j.project).open_at(now)]

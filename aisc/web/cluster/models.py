@@ -19,6 +19,9 @@ class ClusterClock(models.Model):
     epoch = models.DateTimeField(_("epoch"))
     advanced_to = models.DateTimeField(_("advanced to"))
     policy = models.CharField(_("policy"), max_length=20, default="backfill")
+    # project -> when the cluster first saw its allocation stopped (suspended, expired, closed):
+    # no job of it starts after that instant, in this replay or any later one.
+    stops = models.JSONField(_("stopped since"), default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"embedded cluster at {self.advanced_to:%Y-%m-%d %H:%M} ({self.policy})"

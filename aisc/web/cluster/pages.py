@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from aisc.core.scheduling.model import NodeGroup
 from aisc.web.cluster import layout, service
 from aisc.web.cluster.models import ClusterClock, EmbeddedJob, JobState
@@ -32,6 +34,7 @@ class Overview:
     running: list[EmbeddedJob]
     pending: list[EmbeddedJob]
     ended_last_day: int
+    day_use_percent: int  # GPU-time used in the last 24 hours / GPUs x 24 hours
 
     @property
     def busy(self) -> int:
@@ -61,4 +64,18 @@ def overview() -> Overview:
     groups = [_group_use(g, running) for g in layout.cluster_spec().groups]
     day_ago = row.advanced_to - dt.timedelta(days=1)
     ended = EmbeddedJob.objects.filter(end_at__gt=day_ago, end_at__lte=row.advanced_to).count()
-    return Overview(row, groups, running, pending, ended)
+    total = sum(g.gpus for g in groups) * 86_400
+    percent = round(100 * _gpu_seconds(day_ago, row.advanced_to) / total) if total else 0
+    return Overview(row, groups, running, pending, ended, percent)
+
+
+def _gpu_seconds(since: dt.datetime, until: dt.datetime) -> float:
+    """GPU-seconds the cluster's jobs ran between `since` and `until`."""
+    ran = EmbeddedJob.objects.filter(start_at__lt=until).filter(
+        Q(end_at__isnull=True) | Q(end_at__gt=since)
+    )
+    return sum(
+        job.gpus * (min(job.end_at or until, until) - max(job.start_at, since)).total_seconds()
+        for job in ran
+        if job.start_at is not None
+    )

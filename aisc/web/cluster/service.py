@@ -66,11 +66,12 @@ class Replay:
 def replay(row: ClusterClock, until: dt.datetime) -> Replay:
     """The cluster replayed from its epoch to `until`."""
     allocations = layout._allocations()
+    row.stops = layout.note_stops(row.stops, row.advanced_to, allocations)
     cluster = EmbeddedCluster(
         layout.cluster_spec(allocations),
         row.epoch,
         policy=row.policy,
-        limits=layout.project_limits(row.epoch, row.advanced_to, allocations),
+        limits=layout.project_limits(row.epoch, row.stops, allocations),
     )
     rows: dict[int, EmbeddedJob] = {}
     ended: list[FinishedJob] = []
@@ -143,7 +144,7 @@ def advance(now: dt.datetime | None = None) -> Advance:
         changed, ["state", "reason", "partition", "dedicated", "start_at", "end_at"], batch_size=500
     )
     row.advanced_to = now
-    row.save(update_fields=["advanced_to"])
+    row.save(update_fields=["advanced_to", "stops"])
     return result
 
 

@@ -147,3 +147,40 @@ def test_the_gate_takes_the_name_of_the_policy_it_guards() -> None:
     gate = GatedPolicy(spec, options, make_policy("fifo", spec, options), {})
     assert gate.name == "fifo"
     assert gate.limits_of("anyone") == Limits()
+
+
+def test_a_pause_holds_new_jobs_and_takes_back_queued_ones_until_it_ends() -> None:
+    # Suspended from 1 h to 3 h: a job queued behind a running one is taken back at 1 h and
+    # starts at 3 h; one submitted during the pause also waits for its end.
+    cluster = embedded("fifo", p1=Limits(pauses=((HOUR, 3 * HOUR),)))
+    cluster.submit(account="p2", user="v", gpus=8, duration_s=2 * HOUR)
+    queued = cluster.submit(account="p1", user="u", gpus=8, duration_s=HOUR)
+    cluster.advance_to(at(HOUR))
+    assert (queued, "PENDING", OUTSIDE_WINDOW) in states(cluster)
+    during = cluster.submit(account="p1", user="u", gpus=8, duration_s=HOUR)
+    cluster.advance_to(at(2.5 * HOUR))
+    assert states(cluster) == [
+        (queued, "PENDING", OUTSIDE_WINDOW),
+        (during, "PENDING", OUTSIDE_WINDOW),
+    ]
+    cluster.advance_to(at(3 * HOUR))
+    assert states(cluster) == [(queued, "RUNNING", ""), (during, "PENDING", "Resources")]
+
+
+def test_the_next_change_of_a_window_is_its_nearest_edge_after_now() -> None:
+    limits = Limits(start=10.0, end=100.0, pauses=((20.0, 30.0), (50.0, math.inf)))
+    assert [limits.next_change(t) for t in (0.0, 10.0, 25.0, 30.0, 60.0, 100.0)] == [
+        10.0,
+        20.0,
+        30.0,
+        50.0,
+        100.0,
+        math.inf,
+    ]
+    assert [limits.open_at(t) for t in (5.0, 10.0, 20.0, 30.0, 50.0)] == [
+        False,
+        True,
+        False,
+        True,
+        False,
+    ]

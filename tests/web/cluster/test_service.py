@@ -24,6 +24,10 @@ Job = Callable[..., EmbeddedJob]
 MakeAllocation = Callable[..., Allocation]
 
 
+def utc(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).isoformat()
+
+
 def fresh(job: EmbeddedJob) -> EmbeddedJob:
     job.refresh_from_db()
     return job
@@ -148,6 +152,42 @@ def test_a_suspended_allocation_starts_nothing_from_the_advance_that_sees_it(
     service.advance(EPOCH + 4 * HOUR)
     assert fresh(before).state == "COMPLETED"
     assert (fresh(after).state, fresh(after).reason) == ("PENDING", OUTSIDE_WINDOW)
+    service.advance(EPOCH + 6 * HOUR)  # later replays keep the stop where it was first seen
+    assert (fresh(after).state, fresh(after).reason) == ("PENDING", OUTSIDE_WINDOW)
+    assert ClusterClock.objects.get().stops == {"com-a": [[utc(EPOCH + 2 * HOUR), None]]}
+
+
+def test_a_resumed_allocation_runs_its_held_jobs_again(
+    make_allocation: MakeAllocation, job: Job
+) -> None:
+    allocation = make_allocation()
+    service.advance(EPOCH + HOUR)
+    do_transition(allocation, "suspend", acting_user=None)
+    held = job(hours=2, limit_hours=3, at=EPOCH + 2 * HOUR)
+    service.advance(EPOCH + 3 * HOUR)
+    assert fresh(held).reason == OUTSIDE_WINDOW
+    do_transition(allocation, "resume", acting_user=None)
+    service.advance(EPOCH + 4 * HOUR)  # it runs from the advance that saw the resume, not before
+    assert (fresh(held).state, fresh(held).start_at) == ("RUNNING", EPOCH + 3 * HOUR)
+    service.advance(EPOCH + 4 * HOUR + 1 * HOUR / 2)
+    assert (fresh(held).state, fresh(held).start_at) == ("RUNNING", EPOCH + 3 * HOUR)
+    stopped = [[utc(EPOCH + HOUR), utc(EPOCH + 3 * HOUR)]]
+    assert ClusterClock.objects.get().stops == {"com-a": stopped}
+
+
+def test_a_closed_allocation_has_no_account_to_submit_to_and_starts_nothing(
+    make_allocation: MakeAllocation, job: Job
+) -> None:
+    allocation = make_allocation()
+    service.advance(EPOCH + HOUR)
+    do_transition(allocation, "close", acting_user=None)
+    stored = job(at=EPOCH + 2 * HOUR)
+    service.advance(EPOCH + 3 * HOUR)
+    assert (fresh(stored).state, fresh(stored).reason) == ("PENDING", OUTSIDE_WINDOW)
+    with pytest.raises(RuleViolation, match="no Slurm account"):
+        service.submit(
+            account="com-a", user="alice", gpus=1, work_s=60, time_limit_s=3600, chip="h800"
+        )
 
 
 def test_dedicated_nodes_serve_only_their_tenant(make_allocation: MakeAllocation, job: Job) -> None:

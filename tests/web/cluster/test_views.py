@@ -10,7 +10,7 @@ from django.test import Client
 
 from aisc.web.accounts.models import Role, User
 from aisc.web.allocations.models import Allocation
-from aisc.web.cluster import service
+from aisc.web.cluster import pages, service
 from aisc.web.cluster.models import EmbeddedJob
 from tests.web.cluster.conftest import EPOCH, HOUR
 
@@ -30,6 +30,8 @@ def test_an_operator_sees_the_use_the_running_jobs_and_why_others_wait(
     html = logged_in(make_user(Role.OPERATOR)).get("/cluster/").content.decode()
     assert 'data-figure="busy">8<' in html
     assert 'data-figure="gpus">32<' in html
+    # One hour of 8 GPUs (the job started at the epoch) in the last 24 h of 32 GPUs: 1 %.
+    assert 'data-figure="day-use">1<' in html
     assert f'data-job="{running.pk}"' in html
     assert f'data-job="{over.pk}"' in html
     assert 'data-reason="AssocGrpGRESMinutes"' in html
@@ -52,3 +54,14 @@ def test_an_auditor_may_look(
 
 def test_a_visitor_is_sent_to_log_in(client: Client) -> None:
     assert client.get("/cluster/").status_code == 302
+
+
+def test_the_use_over_the_last_day_counts_only_the_gpu_time_inside_it(
+    make_allocation: Callable[..., Allocation], job: Callable[..., EmbeddedJob]
+) -> None:
+    make_allocation()
+    job(gpus=16, hours=30, limit_hours=40)  # both h800 nodes for 30 h
+    job(gpus=8, hours=2, chip="br104", at=EPOCH + 20 * HOUR)  # done before the last day began
+    service.advance(EPOCH + 48 * HOUR)
+    # In the last 24 h (24 h to 48 h): 16 GPUs x 6 h of 32 GPUs x 24 h = 12.5 %, shown as 12.
+    assert pages.overview().day_use_percent == 12
