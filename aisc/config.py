@@ -51,6 +51,8 @@ class Config:
     email: EmailConfig
     cluster: str  # "embedded" or "slurm"
     files_dir: Path
+    usage_ingest_minutes: float = 15.0  # the worker reads cluster usage this often
+    slurm_reconcile_minutes: float = 10.0  # the worker brings Slurm in line this often
     embedded_policy: str = "backfill"  # the embedded cluster's scheduling policy
 
 
@@ -132,6 +134,19 @@ def parse_email_url(name: str, raw: str, data_dir: Path) -> EmailConfig:
     )
 
 
+def parse_minutes(name: str, raw: str, default: float) -> float:
+    """A period of the worker in minutes: a number above zero (fractions allowed, e.g. 0.5)."""
+    if not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):  # also refuses NaN
+        raise ConfigError(f"{name}: must be a number of minutes above zero (got {raw!r})")
+    return value
+
+
 def create_secret_key(path: Path) -> None:
     """Write a new key whole, then link it into place: processes starting together (test
     workers, a server and its worker) never read a half-written file, and the first one wins."""
@@ -204,5 +219,11 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         email=parse_email_url("AISC_EMAIL_URL", env.get("AISC_EMAIL_URL", ""), data_dir),
         cluster=cluster,
         files_dir=Path(env.get("AISC_FILES_DIR", str(data_dir / "files"))).resolve(),
+        usage_ingest_minutes=parse_minutes(
+            "AISC_USAGE_INGEST_MINUTES", env.get("AISC_USAGE_INGEST_MINUTES", ""), 15.0
+        ),
+        slurm_reconcile_minutes=parse_minutes(
+            "AISC_SLURM_RECONCILE_MINUTES", env.get("AISC_SLURM_RECONCILE_MINUTES", ""), 10.0
+        ),
         embedded_policy=embedded_policy,
     )

@@ -42,6 +42,13 @@ def test_it_parses_a_postgresql_url(tmp_path: Path) -> None:
         ("AISC_CLUSTER", "cloud", "'embedded' or 'slurm'"),
         ("AISC_EMBEDDED_POLICY", "las", "cannot hold jobs back"),
         ("AISC_SECRET_KEY", "short", "at least 32 characters"),
+        ("AISC_USAGE_INGEST_MINUTES", "0", "a number of minutes above zero"),
+        ("AISC_USAGE_INGEST_MINUTES", "-5", "a number of minutes above zero"),
+        ("AISC_USAGE_INGEST_MINUTES", "quarter", "a number of minutes above zero"),
+        ("AISC_USAGE_INGEST_MINUTES", "nan", "a number of minutes above zero"),
+        ("AISC_USAGE_INGEST_MINUTES", "inf", "a number of minutes above zero"),
+        ("AISC_SLURM_RECONCILE_MINUTES", "ten", "a number of minutes above zero"),
+        ("AISC_SLURM_RECONCILE_MINUTES", "-1", "a number of minutes above zero"),
     ],
 )
 def test_it_rejects_a_bad_value_naming_the_variable_and_the_rule(
@@ -98,6 +105,22 @@ def test_a_second_process_creating_the_key_at_the_same_time_keeps_the_first(
     assert path.read_text() == first
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_worker_periods_default_to_15_and_10_minutes(tmp_path: Path) -> None:
+    cfg = load(env(AISC_DATA_DIR=str(tmp_path)))
+    assert (cfg.usage_ingest_minutes, cfg.slurm_reconcile_minutes) == (15.0, 10.0)
+
+
+def test_the_worker_periods_take_minutes_with_fractions(tmp_path: Path) -> None:
+    cfg = load(
+        env(
+            AISC_DATA_DIR=str(tmp_path),
+            AISC_USAGE_INGEST_MINUTES=" 0.5 ",
+            AISC_SLURM_RECONCILE_MINUTES="30",
+        )
+    )
+    assert (cfg.usage_ingest_minutes, cfg.slurm_reconcile_minutes) == (0.5, 30.0)
 
 
 def test_the_embedded_cluster_runs_backfill_unless_told_another_policy_that_can_hold_jobs(

@@ -18,13 +18,14 @@ def _emit(figures: dict[str, Any], as_json: bool) -> None:
         return
     typer.echo(f"{figures['period']}  {figures['state']}")
     header = (
-        f"  {'project':<20} {'GPU-hours':>14} {'list HK$':>16} {'subsidy HK$':>16} {'due HK$':>16}"
+        f"  {'project':<20} {'GPU-hours':>14} {'list HK$':>16} {'premium HK$':>14} "
+        f"{'subsidy HK$':>16} {'due HK$':>16}"
     )
     typer.echo(header)
     for p in [*figures["projects"], {"project": "TOTAL", **figures["total"]}]:
         typer.echo(
             f"  {p['project']:<20} {p['gpu_hours']:>14} {p['list_amount']:>16} "
-            f"{p['subsidy']:>16} {p['due']:>16}"
+            f"{p['premium']:>14} {p['subsidy']:>16} {p['due']:>16}"
         )
 
 

@@ -50,12 +50,17 @@ def ingest(
         boot.fail("give exactly one of --since, --sacct-file or --csv")
     boot.django()
     boot.check_database()
+    from aisc.core.errors import AiscError
     from aisc.web.billing import sources as usage_sources
 
     tz = _tz()
     if since:
         end = _when(until, "--until") if until else dt.datetime.now(dt.UTC)
-        label, text, kind = usage_sources.read_slurm(_when(since, "--since"), end, tz)
+        try:  # a refused window, or Slurm unreachable or refusing: one line, nothing stored
+            reading = usage_sources.read_slurm(_when(since, "--since"), end, tz)
+        except AiscError as exc:
+            boot.fail(exc.message, code=1)
+            raise
     else:
         path = sacct_file or csv_file
         assert path is not None
@@ -66,8 +71,9 @@ def ingest(
                 f"{'--sacct-file' if sacct_file else '--csv'}: cannot read {path} ({exc.strerror})"
             )
             raise
-        label, kind = f"file:{path.resolve()}", "sacct" if sacct_file else "csv"
-    report = usage_sources.ingest_text(text, label, kind, cluster, tz, batch_size=batch_size)
+        kind = "sacct" if sacct_file else "csv"
+        reading = usage_sources.Reading(f"file:{path.resolve()}", text, kind)
+    report = usage_sources.ingest_reading(reading, cluster, tz, batch_size=batch_size)
     _print(report, as_json)
 
 

@@ -52,6 +52,32 @@ def test_a_statement_never_pays_out_more_than_the_cap_allows(seconds, t, used) -
     assert statement.subsidy + statement.due == statement.list_amount
 
 
+@given(
+    lines=st.lists(
+        st.tuples(
+            st.integers(min_value=-(10**6), max_value=10**7),
+            st.integers(min_value=1, max_value=10**4).map(lambda c: Decimal(c) / 100),
+            st.integers(min_value=0, max_value=10**4).map(lambda c: Decimal(c) / 100),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    t=st.none() | terms,
+    used=positive_cents,
+)
+def test_premiums_are_charged_in_full_on_top_of_the_subsidised_list_amount(lines, t, used) -> None:  # type: ignore[no-untyped-def]
+    charges = [
+        ChargeLine(LineKey("p", "h800", f"part{i}", price, False, premium), seconds)
+        for i, (seconds, price, premium) in enumerate(lines)
+    ]
+    statement = build_statement("p", charges, t, used)
+    assert statement.list_amount + statement.premium == statement.subsidy + statement.due
+    assert statement.premium == sum((c.premium_amount for c in charges), Decimal(0))
+    for line in statement.lines:
+        assert line.split.fund_share + line.split.grantee_share == line.split.list_amount
+        assert line.due == line.split.grantee_share + line.premium
+
+
 @settings(max_examples=60)
 @given(
     lines=st.lists(

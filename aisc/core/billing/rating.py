@@ -1,4 +1,10 @@
-"""Rating: usage segments × the price in force → charge lines, rounded once per line."""
+"""Rating: usage segments × the price in force → charge lines, rounded once per line.
+
+A price has two parts: the list price (what the subsidy percentage applies to: the AISS pays
+"70% of the List Price", domain-facts §1.2) and a premium on top (a partition's, and for a
+project on dedicated nodes the dedicated premium), which the grantee pays in full. Each part's
+amount is rounded once per line.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +20,22 @@ SECONDS_PER_HOUR = Decimal(3600)
 GPU_HOURS_PLACES = Decimal("0.0001")
 
 
-class PriceBook(Protocol):
-    def price(self, chip: str, partition: str, day: dt.date) -> Decimal:
-        """HK$ per GPU-hour of `chip` on `partition` on `day`, premiums included.
+@dataclass(frozen=True, order=True)
+class UnitPrice:
+    """HK$ per GPU-hour: the list price, and the premium charged on top of it."""
 
-        Raises NotFound for a chip without a rate on that day.
+    list_price: Decimal
+    premium: Decimal = Decimal("0.00")
+
+    @property
+    def total(self) -> Decimal:
+        return self.list_price + self.premium
+
+
+class PriceBook(Protocol):
+    def price(self, chip: str, partition: str, day: dt.date, dedicated: bool = False) -> UnitPrice:
+        """The price of a GPU-hour of `chip` on `partition` on `day`; `dedicated` adds the
+        dedicated-node premium. Raises NotFound for a chip without a rate on that day.
         """
         ...
 
@@ -40,8 +57,9 @@ class LineKey:
     project: str
     chip: str
     partition: str
-    unit_price: Decimal
+    unit_price: Decimal  # the list price per GPU-hour
     late: bool
+    premium_price: Decimal = Decimal("0.00")  # per GPU-hour, on top of the list price
 
 
 @dataclass(frozen=True)
@@ -58,15 +76,25 @@ class ChargeLine:
     def list_amount(self) -> Decimal:
         return round_money(Decimal(self.gpu_seconds) * self.key.unit_price / SECONDS_PER_HOUR)
 
+    @property
+    def premium_amount(self) -> Decimal:
+        return round_money(Decimal(self.gpu_seconds) * self.key.premium_price / SECONDS_PER_HOUR)
 
-def rate(segments: Iterable[Segment], prices: PriceBook) -> list[ChargeLine]:
-    """Group segments into lines by project, chip, partition, price and lateness; sorted."""
+
+def rate(
+    segments: Iterable[Segment], prices: PriceBook, *, dedicated: bool = False
+) -> list[ChargeLine]:
+    """Group segments into lines by project, chip, partition, price and lateness; sorted.
+    `dedicated`: the segments' project runs on dedicated nodes, so its premium applies."""
     totals: dict[LineKey, int] = {}
-    cache: dict[tuple[str, str, dt.date], Decimal] = {}
+    cache: dict[tuple[str, str, dt.date], UnitPrice] = {}
     for seg in segments:
         where = (seg.chip, seg.partition, seg.day)
         if where not in cache:
-            cache[where] = prices.price(*where)
-        key = LineKey(seg.project, seg.chip, seg.partition, cache[where], seg.late)
+            cache[where] = prices.price(*where, dedicated=dedicated)
+        price = cache[where]
+        key = LineKey(
+            seg.project, seg.chip, seg.partition, price.list_price, seg.late, price.premium
+        )
         totals[key] = totals.get(key, 0) + seg.gpu_seconds
     return [ChargeLine(k, s) for k, s in sorted(totals.items()) if s != 0]

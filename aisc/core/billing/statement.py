@@ -12,8 +12,23 @@ from aisc.core.billing.split import ZERO, Split, Terms, split_line
 
 @dataclass(frozen=True)
 class StatementLine:
+    """A charge line and the split of its list amount; the premium is the grantee's alone."""
+
     charge: ChargeLine
     split: Split
+
+    @property
+    def premium(self) -> Decimal:
+        return self.charge.premium_amount
+
+    @property
+    def due(self) -> Decimal:
+        return self.split.grantee_share + self.premium
+
+    @property
+    def charged(self) -> Decimal:
+        """All the line costs: list amount + premium = subsidy + due."""
+        return self.split.list_amount + self.premium
 
 
 @dataclass(frozen=True)
@@ -27,12 +42,17 @@ class Statement:
         return sum((line.split.list_amount for line in self.lines), ZERO)
 
     @property
+    def premium(self) -> Decimal:
+        return sum((line.premium for line in self.lines), ZERO)
+
+    @property
     def subsidy(self) -> Decimal:
         return sum((line.split.fund_share for line in self.lines), ZERO)
 
     @property
     def due(self) -> Decimal:
-        return sum((line.split.grantee_share for line in self.lines), ZERO)
+        """The grantee's share of the list amounts, plus every premium."""
+        return sum((line.due for line in self.lines), ZERO)
 
     @property
     def gpu_seconds(self) -> int:
@@ -62,11 +82,13 @@ class Totals:
     subsidy: Decimal
     due: Decimal
     gpu_seconds: int
+    premium: Decimal = ZERO
 
 
 def totals(statements: Sequence[Statement]) -> Totals:
     return Totals(
         list_amount=sum((s.list_amount for s in statements), ZERO),
+        premium=sum((s.premium for s in statements), ZERO),
         subsidy=sum((s.subsidy for s in statements), ZERO),
         due=sum((s.due for s in statements), ZERO),
         gpu_seconds=sum(s.gpu_seconds for s in statements),

@@ -7,10 +7,10 @@ and from `aisc worker` every AISC_SLURM_RECONCILE_MINUTES (default 10).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -147,5 +147,7 @@ def periodic_reconcile() -> str:
     )
 
 
-RECONCILE_MINUTES = float(os.environ.get("AISC_SLURM_RECONCILE_MINUTES", "10"))
-worker_tasks.register("slurm.reconcile", RECONCILE_MINUTES * 60, periodic_reconcile)
+# aisc.config reads and checks AISC_SLURM_RECONCILE_MINUTES with the other settings.
+worker_tasks.register(
+    "slurm.reconcile", settings.AISC_SLURM_RECONCILE_MINUTES * 60, periodic_reconcile
+)

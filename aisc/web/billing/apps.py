@@ -7,4 +7,11 @@ class BillingConfig(AppConfig):
     verbose_name = "Usage and billing"
 
     def ready(self) -> None:
-        from aisc.web.billing import rules, wiring  # noqa: F401 - registers rules and receivers
+        from django.conf import settings
+
+        from aisc.web import worker_tasks
+        from aisc.web.billing import periodic, rules, wiring  # noqa: F401 - rules and receivers
+
+        worker_tasks.register(
+            periodic.TASK, settings.AISC_USAGE_INGEST_MINUTES * 60, periodic.ingest_due
+        )

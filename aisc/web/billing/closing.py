@@ -102,7 +102,7 @@ def close(
     built: list[tuple[Project, CoreStatement]] = []
     entries: list[Entry] = []
     for project in projects:
-        lines = rate(by_project[project.code], prices)
+        lines = rate(by_project[project.code], prices, dedicated=project.dedicated)
         statement = build_statement(
             project.code, lines, project.terms, used.get(project.code, Decimal(0))
         )
@@ -122,16 +122,17 @@ def _entries(
             flows.BilledLine(
                 organisation=project.receivable_key,
                 award=project.award if project.terms is not None else None,
-                list_amount=line.split.list_amount,
+                # the centre earns the premium too; the grantee pays it on top of its share
+                list_amount=line.charged,
                 fund_share=line.split.fund_share,
-                grantee_share=line.split.grantee_share,
+                grantee_share=line.due,
                 late=line.charge.key.late,
             ),
             now,
             f"bill:{month}:{project.code}:{seq}",
         )
         for seq, line in enumerate(statement.lines, start=1)
-        if line.split.list_amount != 0
+        if line.charged != 0
     ]
 
 
@@ -144,6 +145,7 @@ def _store(period: BillingPeriod, built: list[tuple[Project, CoreStatement]]) ->
                 organisation_id=project.organisation_id,
                 subsidised=project.terms is not None,
                 list_cents=to_cents(st.list_amount),
+                premium_cents=to_cents(st.premium),
                 subsidy_cents=to_cents(st.subsidy),
                 due_cents=to_cents(st.due),
                 gpu_seconds=st.gpu_seconds,
@@ -160,11 +162,13 @@ def _store(period: BillingPeriod, built: list[tuple[Project, CoreStatement]]) ->
                 chip=line.charge.key.chip,
                 partition=line.charge.key.partition,
                 unit_price=line.charge.key.unit_price,
+                premium_price=line.charge.key.premium_price,
                 late=line.charge.key.late,
                 gpu_seconds=line.charge.gpu_seconds,
                 list_cents=to_cents(line.split.list_amount),
+                premium_cents=to_cents(line.premium),
                 subsidy_cents=to_cents(line.split.fund_share),
-                due_cents=to_cents(line.split.grantee_share),
+                due_cents=to_cents(line.due),
                 capped=line.split.capped,
             )
             for row, (_, st) in zip(rows, built, strict=True)

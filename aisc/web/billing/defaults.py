@@ -2,7 +2,7 @@
 
 Billing finds a project's terms through `Allocation.objects.get(project_code=...)` → `.award`
 (None = commercial), and prices through `aisc.web.catalogue.prices.price` (the list price of
-`list_price(chip, on)` with the partition's premium).
+`list_price(chip, on)`, and on top of it the partition's and the dedicated-node premiums).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from aisc.core.billing.rating import UnitPrice
 from aisc.core.billing.split import Terms
 from aisc.core.errors import NotFound
 from aisc.core.ledger.flows import AwardRef
@@ -20,7 +21,9 @@ from aisc.web.catalogue import prices as catalogue_prices
 from aisc.web.catalogue.models import Partition
 
 
-def award_project(award: Any, released_gpu_hours: Decimal | None) -> Project:
+def award_project(
+    award: Any, released_gpu_hours: Decimal | None, dedicated: bool = False
+) -> Project:
     call = award.application.call
     return Project(
         code=award.project_code,
@@ -28,6 +31,7 @@ def award_project(award: Any, released_gpu_hours: Decimal | None) -> Project:
         terms=Terms(Decimal(award.subsidy_rate), Decimal(award.subsidy_cap)),
         award=AwardRef(call.scheme.code, call.code, award.project_code),
         released_gpu_hours=released_gpu_hours,
+        dedicated=dedicated,
     )
 
 
@@ -50,18 +54,25 @@ class AllocationDirectory:
         except Allocation.DoesNotExist:
             raise NotFound(f"account: unknown account {code!r}", field="account") from None
         released = allocation.gpu_hours  # released GPU-hours over all chips
+        # Nodes held for the project alone (a reservation): the rate card's dedicated premium.
+        dedicated = bool(allocation.dedicated_nodes)
         if allocation.award is None:  # a commercial tenant, charged in full
-            return Project(code, allocation.organisation_id, None, None, released)
-        return award_project(allocation.award, released)
+            return Project(code, allocation.organisation_id, None, None, released, dedicated)
+        return award_project(allocation.award, released, dedicated)
 
 
 class CataloguePrices:
-    """List price per chip and day from the rate cards, with the partition's premium."""
+    """List price per chip and day from the rate cards; the premium is what the catalogue's
+    price with the partition's (and, dedicated, the dedicated) premium adds to it."""
 
     def __init__(self) -> None:
         self._partitions: dict[str, Partition | None] = {}
 
-    def price(self, chip: str, partition: str, day: dt.date) -> Decimal:
+    def price(self, chip: str, partition: str, day: dt.date, dedicated: bool = False) -> UnitPrice:
         if partition not in self._partitions:
             self._partitions[partition] = Partition.objects.filter(name=partition).first()
-        return catalogue_prices.price(chip, day, partition=self._partitions[partition])
+        listed = catalogue_prices.list_price(chip, day)
+        total = catalogue_prices.price(
+            chip, day, partition=self._partitions[partition], dedicated=dedicated
+        )
+        return UnitPrice(listed, total - listed)

@@ -152,6 +152,8 @@ class Statement(models.Model):
     )
     subsidised = models.BooleanField()
     list_cents = models.BigIntegerField()
+    # partition and dedicated-node premiums: on top of the list amount, not subsidised, in due
+    premium_cents = models.BigIntegerField(default=0)
     subsidy_cents = models.BigIntegerField()
     due_cents = models.BigIntegerField()
     gpu_seconds = models.BigIntegerField()
@@ -172,6 +174,10 @@ class Statement(models.Model):
         return from_cents(self.list_cents)
 
     @property
+    def premium(self) -> Decimal:
+        return from_cents(self.premium_cents)
+
+    @property
     def subsidy(self) -> Decimal:
         return from_cents(self.subsidy_cents)
 
@@ -185,10 +191,12 @@ class StatementLine(models.Model):
     seq = models.PositiveIntegerField()
     chip = models.CharField(max_length=20)
     partition = models.CharField(max_length=64)
-    unit_price = models.DecimalField(max_digits=12, decimal_places=4)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=4)  # the list price
+    premium_price = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal(0))
     late = models.BooleanField(default=False)
     gpu_seconds = models.BigIntegerField()
     list_cents = models.BigIntegerField()
+    premium_cents = models.BigIntegerField(default=0)
     subsidy_cents = models.BigIntegerField()
     due_cents = models.BigIntegerField()
     capped = models.BooleanField(default=False)

@@ -1,4 +1,5 @@
-"""A price book over rate-card spans held in memory, with premiums per partition (fractions).
+"""A price book over rate-card spans held in memory, with premiums as fractions of the list
+price: one per partition, and one for projects on dedicated nodes.
 
 The portal prices from the catalogue's rate cards (`defaults.CataloguePrices`); this one serves
 tests, benchmarks and the demo's synthetic usage, on the same core rules (`price_on`).
@@ -10,20 +11,29 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from aisc.core.billing.rating import UnitPrice
 from aisc.core.catalogue.rates import RateSpan, check_rate_cards, price_on
 from aisc.core.units import round_money
 
 
 class SpanPrices:
     def __init__(
-        self, spans: Sequence[RateSpan], premiums: Mapping[str, Decimal] | None = None
+        self,
+        spans: Sequence[RateSpan],
+        premiums: Mapping[str, Decimal] | None = None,
+        dedicated_premium: Decimal = Decimal(0),
     ) -> None:
         check_rate_cards(spans)  # refuses gaps and overlaps, naming the cards
         self.spans = tuple(spans)
         self.premiums = dict(premiums or {})
+        self.dedicated_premium = dedicated_premium
 
-    def price(self, chip: str, partition: str, day: dt.date) -> Decimal:
-        """List price on the day × (1 + the partition's premium), rounded to the cent once, as the
+    def price(self, chip: str, partition: str, day: dt.date, dedicated: bool = False) -> UnitPrice:
+        """The list price on the day, and on top of it the partition's premium plus (dedicated)
+        the dedicated premium, as fractions of the list price rounded to the cent once, as the
         catalogue's `prices.price` does."""
-        premium = self.premiums.get(partition, Decimal(0))
-        return round_money(price_on(self.spans, chip, day) * (1 + premium))
+        listed = price_on(self.spans, chip, day)
+        fraction = self.premiums.get(partition, Decimal(0))
+        if dedicated:
+            fraction += self.dedicated_premium
+        return UnitPrice(listed, round_money(listed * (1 + fraction)) - listed)

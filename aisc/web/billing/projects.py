@@ -24,6 +24,7 @@ class Project:
     terms: Terms | None  # None: commercial, charged in full
     award: AwardRef | None
     released_gpu_hours: Decimal | None = None  # None: no GPU-hour limit to alert on
+    dedicated: bool = False  # runs on nodes held for it alone: the dedicated premium applies
 
     @property
     def receivable_key(self) -> str:

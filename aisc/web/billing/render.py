@@ -18,9 +18,11 @@ LINE_COLUMNS = (
     "chip",
     "partition",
     "unit_price",
+    "premium_price",
     "late",
     "gpu_hours",
     "list_amount",
+    "premium",
     "subsidy",
     "due",
 )

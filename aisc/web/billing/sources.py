@@ -1,23 +1,84 @@
-"""Where usage comes from: a Slurm window through the adapter's raw `sacct(args)`, or a text."""
+"""Where usage comes from: a cluster's reader for a time window, or a saved text.
+
+Each cluster kind (`AISC_CLUSTER`) has one reader in `READERS`: a function from a window to the
+jobs active in it, as `sacct --parsable2` (or CSV) text. The worker's periodic ingest and
+`aisc usage ingest --since` go through it, so a new usage source is one line there.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from aisc.adapters.slurm.cli import CliSlurm
 from aisc.adapters.slurm.usage import parse_csv, parse_sacct, sacct_args
+from aisc.core.errors import RuleViolation
 from aisc.web.billing import actions
 from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
 from aisc.web.billing.ingest import BATCH, IngestReport, source_key
 
+UTC = zoneinfo.ZoneInfo("UTC")
 
-def read_slurm(
-    since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo
-) -> tuple[str, str, str]:
-    """Jobs active in the window, as `sacct --parsable2` text, read through the Slurm adapter."""
-    text = CliSlurm().sacct(sacct_args(since, until, tz))
-    return f"sacct:{since.isoformat()}/{until.isoformat()}", text, "sacct"
+
+@dataclass(frozen=True)
+class Reading:
+    label: str  # names the source; with the text's hash it keys the ingest checkpoint
+    text: str
+    kind: str  # "sacct" (parsable2) or "csv"
+    times_tz: zoneinfo.ZoneInfo | None = None  # the zone of times without an offset; None: local
+
+
+Reader = Callable[[dt.datetime, dt.datetime, zoneinfo.ZoneInfo], Reading]
+
+
+def read_slurm(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) -> Reading:
+    """Jobs active in the window, as `sacct --parsable2` text, read through the Slurm adapter.
+    Raises the adapter's error when sacct cannot be run or fails.
+
+    The adapter runs Slurm's commands with TZ=UTC, so sacct takes the window and prints its
+    times in UTC, whatever the portal's time zone.
+    """
+    text = CliSlurm().sacct(sacct_args(since, until, UTC))
+    return Reading(f"sacct:{since.isoformat()}/{until.isoformat()}", text, "sacct", UTC)
+
+
+def read_nothing(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) -> Reading:
+    """A cluster that publishes no job records (yet): an empty reading of the window."""
+    return Reading(f"none:{since.isoformat()}/{until.isoformat()}", "", "sacct")
+
+
+# One line per cluster kind. The embedded cluster reads nothing until the simulator's embedded
+# cluster publishes its jobs; its reader replaces `read_nothing` here.
+READERS: dict[str, Reader] = {
+    "slurm": read_slurm,
+    "embedded": read_nothing,
+}
+
+
+def reader_for(kind: str) -> Reader:
+    try:
+        return READERS[kind]
+    except KeyError:
+        known = ", ".join(sorted(READERS))
+        raise RuleViolation(
+            f"cluster: no usage reader for cluster kind {kind!r} (known: {known})", field="cluster"
+        ) from None
+
+
+def ingest_reading(
+    reading: Reading, cluster: str, tz: zoneinfo.ZoneInfo, *, batch_size: int = BATCH
+) -> IngestReport:
+    return ingest_text(
+        reading.text,
+        reading.label,
+        reading.kind,
+        cluster,
+        tz,
+        times_tz=reading.times_tz,
+        batch_size=batch_size,
+    )
 
 
 def ingest_text(
@@ -27,10 +88,13 @@ def ingest_text(
     cluster: str,
     tz: zoneinfo.ZoneInfo,
     *,
+    times_tz: zoneinfo.ZoneInfo | None = None,
     batch_size: int = BATCH,
 ) -> IngestReport:
+    """`tz` splits usage into local months and days; `times_tz` (default `tz`) is the zone of
+    the text's times that carry no offset."""
     parse = parse_sacct if kind == "sacct" else parse_csv
-    parsed = parse(text, cluster, tz)
+    parsed = parse(text, cluster, times_tz or tz)
     return actions.do_ingest(
         parsed,
         source_key(label, text),

@@ -6,7 +6,7 @@ import pytest
 
 from aisc.core.billing import alerts
 from aisc.core.billing.periods import PeriodState, check_closable, transition
-from aisc.core.billing.rating import ChargeLine, LineKey, Segment, rate
+from aisc.core.billing.rating import ChargeLine, LineKey, Segment, UnitPrice, rate
 from aisc.core.billing.split import Terms, split_line
 from aisc.core.billing.statement import build_statement, totals
 from aisc.core.errors import InvalidTransition, NotFound, RuleViolation
@@ -19,16 +19,17 @@ SEVENTY = Terms(D("0.70"), D("1000000.00"))
 
 
 class Prices:
-    """HK$20 per H800 GPU-hour (domain-facts §4.2) to March, HK$18 after; +2 'dedicated'."""
+    """HK$20 per H800 GPU-hour (domain-facts §4.2) to March, HK$18 after; a premium of HK$2 on
+    partition 'ib', and of HK$1 more for dedicated nodes."""
 
     calls = 0
 
-    def price(self, chip: str, partition: str, day: dt.date) -> Decimal:
+    def price(self, chip: str, partition: str, day: dt.date, dedicated: bool = False) -> UnitPrice:
         self.calls += 1
         if chip != "h800":
             raise NotFound(f"chip: no rate for {chip!r} on {day}", field="chip")
         base = D("20") if day < dt.date(2026, 4, 1) else D("18")
-        return base + (D("2") if partition == "dedicated" else 0)
+        return UnitPrice(base, (D("2") if partition == "ib" else D(0)) + (D(1) if dedicated else 0))
 
 
 def test_the_fund_pays_its_rate_and_the_grantee_the_rest() -> None:
@@ -82,14 +83,14 @@ def test_rating_groups_segments_by_project_chip_partition_and_price() -> None:
     segments = [
         Segment("p1", "h800", "shared", DAY, 3600 * 8),
         Segment("p1", "h800", "shared", DAY, 1800),
-        Segment("p1", "h800", "dedicated", DAY, 3600),
+        Segment("p1", "h800", "ib", DAY, 3600),
         Segment("p1", "h800", "shared", dt.date(2026, 4, 2), 3600),
         Segment("p1", "h800", "shared", DAY, 3600, late=True),
         Segment("p2", "h800", "shared", DAY, 0),
     ]
     lines = rate(segments, prices)
     assert [(ln.key.partition, ln.key.unit_price, ln.key.late, ln.gpu_seconds) for ln in lines] == [
-        ("dedicated", D("22"), False, 3600),
+        ("ib", D("20"), False, 3600),
         ("shared", D("18"), False, 3600),
         ("shared", D("20"), False, 30600),
         ("shared", D("20"), True, 3600),

@@ -34,13 +34,15 @@ def tz() -> zoneinfo.ZoneInfo:
 @pytest.fixture
 def prices() -> SpanPrices:
     # HK$20 per H800 GPU-hour (domain-facts §4.2) until 2026-04-01, then HK$18; H100 HK$22.
+    # Partition h800-ib carries a 10 % premium, dedicated nodes 25 %.
     return SpanPrices(
         [
             RateSpan("h800", dt.date(2026, 1, 1), dt.date(2026, 4, 1), Decimal("20")),
             RateSpan("h800", dt.date(2026, 4, 1), None, Decimal("18")),
             RateSpan("h100", dt.date(2026, 1, 1), None, Decimal("22")),
         ],
-        premiums={"dedicated": Decimal("0.10")},
+        premiums={"h800-ib": Decimal("0.10")},
+        dedicated_premium=Decimal("0.25"),
     )
 
 

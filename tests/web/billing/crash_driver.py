@@ -16,6 +16,8 @@ import time
 import zoneinfo
 from decimal import Decimal
 
+from aisc.core.billing.rating import UnitPrice
+
 HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")
 # Seconds each price look-up waits: a fast, idle machine would otherwise finish the whole ingest
 # before the test can kill it 20 times. It paces the real ingest; it changes none of its steps.
@@ -26,9 +28,9 @@ class PacedPrices:
     def __init__(self, inner: object) -> None:
         self.inner = inner
 
-    def price(self, chip: str, partition: str, day: dt.date) -> Decimal:
+    def price(self, chip: str, partition: str, day: dt.date, dedicated: bool = False) -> UnitPrice:
         time.sleep(PACE)
-        result: Decimal = self.inner.price(chip, partition, day)  # type: ignore[attr-defined]
+        result: UnitPrice = self.inner.price(chip, partition, day, dedicated)  # type: ignore[attr-defined]
         return result
 
 

@@ -25,28 +25,40 @@ def test_closing_a_month_makes_one_statement_per_project_with_the_split(
 ) -> None:
     ingest_text(
         sacct_line("1", elapsed="01:00:00"),  # 8 GPU-h x HK$20 = 160.00
-        sacct_line("2", elapsed="00:30:00", partition="dedicated"),  # 4 GPU-h x 22 = 88.00
+        # 4 GPU-h x HK$20 = 80.00 list, + 4 x HK$2.00 partition premium = 8.00, not subsidised
+        sacct_line("2", elapsed="00:30:00", partition="h800-ib"),
         sacct_line("3", account="tenant-kc", gpus="gres/gpu:h100=2,gres/gpu=2"),  # 2 x 22 = 44
     )
     period = close("2026-03")
     figures = period_figures(period, with_lines=True)
     by_project = {p["project"]: p for p in figures["projects"]}
     grant = by_project["p2026a-001"]
-    assert (grant["list_amount"], grant["subsidy"], grant["due"], grant["gpu_hours"]) == (
-        "248.00",
-        "173.60",
-        "74.40",
-        "12.0000",
-    )
+    # subsidy 70 % of 240.00 = 168.00; due 72.00 + the 8.00 premium = 80.00
+    assert (
+        grant["list_amount"],
+        grant["premium"],
+        grant["subsidy"],
+        grant["due"],
+        grant["gpu_hours"],
+    ) == ("240.00", "8.00", "168.00", "80.00", "12.0000")
     tenant = by_project["tenant-kc"]
-    assert (tenant["list_amount"], tenant["subsidy"], tenant["due"]) == ("44.00", "0.00", "44.00")
+    assert (tenant["list_amount"], tenant["premium"], tenant["subsidy"], tenant["due"]) == (
+        "44.00",
+        "0.00",
+        "0.00",
+        "44.00",
+    )
     assert figures["total"] == {
-        "list_amount": "292.00",
-        "subsidy": "173.60",
-        "due": "118.40",
+        "list_amount": "284.00",
+        "premium": "8.00",
+        "subsidy": "168.00",
+        "due": "124.00",
         "gpu_hours": "14.0000",
     }
-    assert [ln["unit_price"] for ln in grant["lines"]] == ["22.0000", "20.0000"]
+    assert [(ln["partition"], ln["unit_price"], ln["premium_price"]) for ln in grant["lines"]] == [
+        ("h800", "20.0000", "0.0000"),
+        ("h800-ib", "20.0000", "2.0000"),
+    ]
 
 
 def test_the_ledger_after_a_close_balances_and_shows_revenue_receivables_and_subsidy(

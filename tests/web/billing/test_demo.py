@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from aisc.cli.main import app
 from aisc.web.accounts.models import User
+from aisc.web.allocations.models import Allocation
 from aisc.web.billing.models import BillingPeriod, Statement, StatementLine, UsageRecord
 from aisc.web.demo import load_all
 
@@ -50,7 +51,25 @@ def test_the_finance_users_statements_match_billing_show_json_to_the_cent() -> N
             st = Statement.objects.get(period=period, project_code=project["project"])
             html = client.get(f"/billing/statements/{st.pk}/").content.decode()
             shown = dict(re.findall(r'data-total="(\w+)">([-\d.]+)<', html))
-            assert shown == {k: project[k] for k in ("list_amount", "subsidy", "due")}
+            keys = ("list_amount", "premium", "subsidy", "due")
+            assert shown == {k: project[k] for k in keys}
+            assert Decimal(project["list_amount"]) + Decimal(project["premium"]) == Decimal(
+                project["subsidy"]
+            ) + Decimal(project["due"])
+
+
+@pytest.mark.usefixtures("demo")
+def test_in_the_demo_only_projects_on_dedicated_nodes_pay_a_premium() -> None:
+    dedicated = list(
+        Allocation.objects.exclude(dedicated_nodes=[]).values_list("project_code", flat=True)
+    )
+    assert dedicated  # the demo has a tenant holding node h800-02
+    used = Statement.objects.filter(project_code__in=dedicated, gpu_seconds__gt=0)
+    assert all(st.premium_cents > 0 for st in used)
+    others = Statement.objects.exclude(project_code__in=dedicated)
+    assert others.exists()
+    # the demo catalogue has no partition premiums: a shared project pays none
+    assert all(st.premium_cents == 0 for st in others)
 
 
 @pytest.mark.usefixtures("demo")

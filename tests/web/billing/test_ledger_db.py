@@ -103,3 +103,50 @@ def test_posted_sums_one_family_of_entries_per_account() -> None:
         )
     assert ledger.posted("call:", "budget:") == {"call:aiss/c1": D("7.00")}
     assert ledger.balances("call:") == {"call:aiss/c1": D("3.00")}
+
+
+def postgres_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE; the postgres stage runs this")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "TRUNCATE billing_ledgerposting",
+        "TRUNCATE billing_ledgerentry CASCADE",
+        "TRUNCATE billing_ledgerposting, billing_ledgerentry RESTART IDENTITY",
+    ],
+)
+def test_postgresql_refuses_to_truncate_ledger_rows(sql: str) -> None:
+    postgres_only()
+    actions.do_post_entries([appropriation()], acting_user=None, verb="v")
+    with connection.cursor() as cursor:
+        # Check the deferred foreign keys now, as a commit would: PostgreSQL refuses to truncate
+        # a table with checks still pending, which would hide the trigger under test.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with (
+        pytest.raises(DatabaseError, match="append-only: TRUNCATE on billing_ledger"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    assert LedgerPosting.objects.count() == 2
+    assert ledger.balances()["fund:aiss"] == D("3000000000.00")
+
+
+def test_postgresql_truncates_an_empty_ledger_table_as_the_test_flush_does() -> None:
+    postgres_only()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE billing_ledgerposting, billing_ledgerentry")
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'billing_%%_no_truncate' "
+            "ORDER BY tgname"
+        )
+        names = [row[0] for row in cursor.fetchall()]
+    assert names == [
+        "billing_ledgerentry_no_truncate",
+        "billing_ledgerposting_no_truncate",
+        "billing_statement_no_truncate",
+        "billing_statementline_no_truncate",
+    ]

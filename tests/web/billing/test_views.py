@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import re
 from collections.abc import Callable
@@ -24,7 +26,7 @@ Login = Callable[[User], Client]
 def closed(ingest_text: Run, close: Run) -> BillingPeriod:
     ingest_text(
         sacct_line("1", elapsed="01:00:00"),
-        sacct_line("2", elapsed="00:20:00", partition="dedicated"),
+        sacct_line("2", elapsed="00:20:00", partition="h800-ib"),
         sacct_line("3", account="tenant-kc", gpus="gres/gpu:h100=3,gres/gpu=3"),
     )
     period: BillingPeriod = close("2026-03")
@@ -47,10 +49,10 @@ def test_the_statement_pages_show_the_totals_that_billing_show_json_prints(
         page = client.get(reverse("billing:statement", args=[statement.pk]))
         assert page.status_code == 200
         shown = totals_in(page.content.decode())
-        assert shown == {k: project[k] for k in ("list_amount", "subsidy", "due")}
+        assert shown == {k: project[k] for k in ("list_amount", "premium", "subsidy", "due")}
     period_page = client.get(reverse("billing:period", args=["2026-03"])).content.decode()
     assert totals_in(period_page) == {
-        k: printed["total"][k] for k in ("list_amount", "subsidy", "due")
+        k: printed["total"][k] for k in ("list_amount", "premium", "subsidy", "due")
     }
 
 
@@ -86,10 +88,12 @@ def test_a_statement_comes_as_csv_and_as_a_pdf(
     client = logged_in(make_user(Role.FINANCE))
     statement = Statement.objects.get(project_code="p2026a-001")
     csv_text = client.get(reverse("billing:statement-csv", args=[statement.pk])).content.decode()
-    rows = csv_text.strip().splitlines()
-    assert rows[0].startswith("period,project,organisation,chip")
-    assert len(rows) == 3
-    assert sum(Decimal(r.split(",")[-3]) for r in rows[1:]) == statement.list_amount
+    assert csv_text.startswith("period,project,organisation,chip")
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert len(rows) == 2
+    assert sum(Decimal(r["list_amount"]) for r in rows) == statement.list_amount
+    assert sum(Decimal(r["premium"]) for r in rows) == statement.premium > 0
+    assert sum(Decimal(r["due"]) for r in rows) == statement.due
     pdf = client.get(reverse("billing:statement-pdf", args=[statement.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
@@ -165,7 +169,7 @@ def test_the_api_gives_period_figures_and_the_fund_to_finance(
 ) -> None:
     client = api_client(make_user(Role.FINANCE))
     period = client.get("/api/v1/billing/periods/2026-03").json()
-    assert set(period["total"]) == {"list_amount", "subsidy", "due", "gpu_hours"}
+    assert set(period["total"]) == {"list_amount", "premium", "subsidy", "due", "gpu_hours"}
     fund = client.get("/api/v1/billing/fund").json()
     assert fund["schemes"][0]["disbursed"] == period["total"]["subsidy"]
     statement = Statement.objects.get(project_code="p2026a-001")
