@@ -18,6 +18,7 @@ from aisc.core.errors import RuleViolation
 from aisc.web.billing import actions
 from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
 from aisc.web.billing.ingest import BATCH, IngestReport, source_key
+from aisc.web.cluster import usage as embedded_usage
 
 UTC = zoneinfo.ZoneInfo("UTC")
 
@@ -45,21 +46,13 @@ def read_slurm(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) ->
 
 
 def read_embedded(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) -> Reading:
-    """The embedded cluster's jobs active in the window, as sacct text in local time (its own
-    worker task also meters them as they move; both are keyed alike, so nothing counts twice).
-    Imported on use: the cluster app imports this module."""
-    from aisc.web.cluster import usage
-
-    label, text, kind = usage.read_embedded(since, until, tz)
-    return Reading(label, text, kind)
+    """The embedded cluster's jobs active in the window (aisc.web.cluster), as sacct would print
+    them: local times without an offset, running jobs with their elapsed time so far."""
+    text = embedded_usage.window_text(since, until, tz)
+    return Reading(f"embedded:{since.isoformat()}/{until.isoformat()}", text, "sacct")
 
 
-def read_nothing(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) -> Reading:
-    """A cluster that publishes no job records: an empty reading of the window."""
-    return Reading(f"none:{since.isoformat()}/{until.isoformat()}", "", "sacct")
-
-
-# One line per cluster kind (AISC_CLUSTER).
+# One line per cluster kind.
 READERS: dict[str, Reader] = {
     "slurm": read_slurm,
     "embedded": read_embedded,

@@ -20,7 +20,6 @@ from aisc.web.allocations.models import Allocation
 from aisc.web.billing import periodic, sources
 from aisc.web.billing.models import IngestCursor, UsageCharge, UsageRecord
 from aisc.web.catalogue.models import RateCard
-from aisc.web.cluster.models import EmbeddedJob
 from aisc.web.outbox.models import TaskRun
 from tests.web.billing.conftest import HEADER
 
@@ -177,42 +176,16 @@ def test_a_rejected_line_goes_to_the_rejects_and_the_rest_is_ingested(sacct: Fak
     assert [row[0] for row in snapshot()] == ["501"]
 
 
-def test_the_embedded_cluster_is_read_through_its_own_reader_with_its_own_watermark(
+def test_an_idle_embedded_cluster_reads_no_records_and_keeps_its_own_watermark(
     settings: Any,
 ) -> None:
     settings.AISC_CLUSTER = "embedded"
     assert sources.reader_for("embedded") is sources.read_embedded
-    ran = dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.UTC)
-    EmbeddedJob.objects.create(
-        account="tenant-kc", user="alice", chip="h800", gpus=2, work_s=1800, time_limit_s=3600,
-        submit_at=ran, state="COMPLETED", partition="h800", start_at=ran,
-        end_at=ran + dt.timedelta(minutes=30),
-    )  # fmt: skip
-    EmbeddedJob.objects.create(  # ended in February, before the window: not read
-        account="tenant-kc", user="alice", chip="h800", gpus=1, work_s=60, time_limit_s=60,
-        submit_at=ran - dt.timedelta(days=20), state="COMPLETED", partition="h800",
-        start_at=ran - dt.timedelta(days=20), end_at=ran - dt.timedelta(days=20, seconds=-60),
-    )  # fmt: skip
     detail = periodic.ingest_due(NOW)
     assert detail.startswith("embedded 2026-03-01T00:00:00+08:00 to 2026-03-10T04:00:00+00:00")
-    assert "read 1 job records, 1 new" in detail
+    assert "read 0 job records" in detail
     assert periodic.watermark("embedded") == NOW
     assert periodic.watermark("slurm") is None
-    [record] = UsageRecord.objects.all()
-    assert (record.cluster, record.start, record.elapsed_seconds) == ("embedded", ran, 1800)
-    assert snapshot() == [(record.job_id, "COMPLETED", "2026-03", dt.date(2026, 3, 10), 3600)]
-    # the job ended at 02:30 UTC, before the next window (from 03:00): not read again
-    assert "read 0 job records" in periodic.ingest_due(NOW + EVERY)
-    assert UsageRecord.objects.count() == 1
-
-
-def test_a_cluster_without_job_records_reads_an_empty_window(
-    settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sources.READERS, "embedded", sources.read_nothing)
-    settings.AISC_CLUSTER = "embedded"
-    assert "read 0 job records" in periodic.ingest_due(NOW)
-    assert periodic.watermark("embedded") == NOW
     assert UsageRecord.objects.count() == 0
 
 
