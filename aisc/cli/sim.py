@@ -31,6 +31,15 @@ CLUSTER = typer.Option(
 )
 SHARES = typer.Option("", "--shares", help='Allocation shares: "p1=3,p2=1".')
 STRICT = typer.Option(False, "--strict", help="Fail on the first malformed trace line.")
+BF_MAX_JOB_TEST = typer.Option(
+    100,
+    "--bf-max-job-test",
+    help="Backfill: jobs tested per scheduling point beyond the first blocked one "
+    "(Slurm's bf_max_job_test, default 100).",
+)
+PROCS_PER_GPU = typer.Option(
+    1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."
+)
 SYNTHETIC = typer.Option(0, "--synthetic", help="Generate this many Philly-like jobs instead.")
 LOAD = typer.Option(0.8, "--load", help="Offered load of the synthetic jobs (0-1].")
 SEED = typer.Option(0, "--seed", help="Seed of the synthetic generator.")
@@ -47,6 +56,8 @@ def run(
     policy: str = typer.Option("fifo", "--policy", help="fifo, backfill, fairshare, ..."),
     shares: str = SHARES,
     strict: bool = STRICT,
+    procs_per_gpu: int = PROCS_PER_GPU,
+    bf_max_job_test: int = BF_MAX_JOB_TEST,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -59,8 +70,8 @@ def run(
 
     try:
         spec = _cluster(cluster, shares)
-        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec)
-        result = _simulate(jobs, spec, policy)
+        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
+        result = _simulate(jobs, spec, policy, bf_max_job_test)
         if out is not None:
             from aisc.cli.sim_output import write_run
 
@@ -82,6 +93,8 @@ def compare(
     cluster: str = CLUSTER,
     shares: str = SHARES,
     strict: bool = STRICT,
+    procs_per_gpu: int = PROCS_PER_GPU,
+    bf_max_job_test: int = BF_MAX_JOB_TEST,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -97,8 +110,8 @@ def compare(
         spec = _cluster(cluster, shares)
         for name in names:
             _check_policy(name, spec)
-        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec)
-        results = [_simulate(jobs, spec, name) for name in names]
+        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
+        results = [_simulate(jobs, spec, name, bf_max_job_test) for name in names]
         from aisc.cli.sim_output import write_comparison
 
         written = write_comparison(results, out, plot_format)
@@ -144,6 +157,7 @@ def _trace(
     load: float,
     seed: int,
     spec: ClusterSpec,
+    procs_per_gpu: int = 1,
 ) -> Trace:
     from aisc.core.errors import RuleViolation
     from aisc.core.simulation.traces import load_file
@@ -154,23 +168,31 @@ def _trace(
         return philly_like(synthetic, gpus=spec.gpus, load=load, seed=seed)
     if path is None:
         raise RuleViolation("give --trace PATH (or --synthetic N)", field="trace")
+    if fmt == "swf":
+        return load_file(path, fmt, strict=strict, procs_per_gpu=procs_per_gpu)
+    if procs_per_gpu != 1:
+        raise RuleViolation("--procs-per-gpu applies to --trace-format swf only", field="trace")
     return load_file(path, fmt, strict=strict)
 
 
-def _simulate(trace: Trace, spec: ClusterSpec, policy: str) -> SimulationResult:
+def _simulate(
+    trace: Trace, spec: ClusterSpec, policy: str, bf_max_job_test: int = 100
+) -> SimulationResult:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from aisc.core.scheduling.policies import make_policy
+    from aisc.core.scheduling.policy import PolicyOptions
     from aisc.core.simulation.run import simulate
 
-    make_policy(policy, spec)  # an unknown policy fails before the bar appears
+    options = PolicyOptions(bf_max_job_test=bf_max_job_test)
+    make_policy(policy, spec, options)  # an unknown policy fails before the bar appears
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"{policy}", total=len(trace))
         began = time.perf_counter()
         result = simulate(
-            trace, spec, policy, progress=lambda done: bar.update(task, completed=done)
+            trace, spec, policy, options, lambda done: bar.update(task, completed=done)
         )
         result.summary["sim_wall_s"] = time.perf_counter() - began
     result.summary.update(policy=policy, cluster=spec.describe(), trace=trace.source)

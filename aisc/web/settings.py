@@ -75,13 +75,26 @@ TEMPLATES = [
 ]
 
 
+# Write-ahead logging: a commit appends its pages once instead of journalling every page it
+# changes, and readers (the portal) no longer wait for a writer (the ingest). synchronous=NORMAL
+# is safe with WAL: a transaction committed before a kill -9 survives it (the log is written at
+# commit; only the fsync waits for the checkpoint), and a power cut can lose only the last
+# commits, whole, never leave one half-written. A 64 MiB page cache keeps the indexes of a
+# million-record ingest in memory (the default is 2 MiB). See docs/benchmarks.md "## Billing".
+SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536"
+
+
 def _database(db: aisc_config.DatabaseConfig) -> dict[str, Any]:
     if db.engine == "sqlite":
         Path(db.name).parent.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": db.name,
-            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": SQLITE_PRAGMAS,
+            },
         }
     return {
         "ENGINE": "django.db.backends.postgresql",

@@ -38,3 +38,16 @@ def test_it_requires_csrf_for_session_authenticated_writes(applicant: User) -> N
     response = client.post("/api/v1/me/tokens", {"name": "x"}, content_type="application/json")
     assert response.status_code in {401, 403}
     assert "error" in response.json()
+
+
+def test_it_keeps_a_plain_refusal_vague_and_without_a_field(
+    client: Client, applicant: User
+) -> None:
+    client.force_login(applicant)
+    response = client.get("/api/v1/audit/events")
+    assert response.status_code == 403
+    assert response.json()["error"] == {
+        "code": "forbidden",
+        "message": "you may not do this",
+        "field": None,
+    }

@@ -108,6 +108,14 @@ def check(
     """Refuse `new` when, with what is already committed, some month of its chip goes over."""
     if overbooking <= 0:
         raise RuleViolation("the overbooking factor must be above zero", field="overbooking")
+    if new.gpu_hours > 0 and capacity_gpus.get(new.chip, 0) <= 0:
+        # Said apart from the monthly limit: "above the limit of 0.00" would hide the cause.
+        raise RuleViolation(
+            f"{new.label}: the catalogue has no {new.chip} nodes, so no {new.chip} GPU-hours can "
+            f"be allocated (committed hours may not exceed the chip's GPUs x hours x overbooking); "
+            f"record {new.chip} nodes in the catalogue first",
+            field="chip",
+        )
     rows = report([*existing, new], capacity_gpus, overbooking, months_between(new.start, new.end))
     for row in rows:
         if row.chip == new.chip and row.over:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from aisc.core.errors import RuleViolation
+
+_SLUG = re.compile(r"[a-z][a-z0-9_]{0,49}")
 
 
 def check_eligible(kind: str, eligible_kinds: Iterable[str]) -> None:
@@ -43,3 +46,32 @@ def check_checklist(items: Sequence[str], answers: Mapping[str, bool]) -> None:
             f"every checklist item must be met to pass screening; not met: {', '.join(unticked)}",
             field=unticked[0],
         )
+
+
+def parse_checklist(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Validate a call's screening checklist: at least one item, each with a unique code (a slug,
+    since it keys the screener's answers) and an English label; the Chinese label is optional."""
+    items = [
+        {
+            "code": str(row.get("code", "")).strip(),
+            "label_en": str(row.get("label_en", "")).strip(),
+            "label_zh": str(row.get("label_zh", "")).strip(),
+        }
+        for row in rows
+    ]
+    if not items:
+        raise RuleViolation("a screening checklist needs at least one item", field="checklist")
+    for item in items:
+        if not _SLUG.fullmatch(item["code"]):
+            raise RuleViolation(
+                f"checklist code {item['code']!r} must be lower-case letters, digits and _",
+                field="checklist",
+            )
+        if not item["label_en"]:
+            raise RuleViolation(
+                f"checklist item {item['code']!r} needs an English label", field="checklist"
+            )
+    codes = [item["code"] for item in items]
+    if len(set(codes)) != len(codes):
+        raise RuleViolation("checklist codes must be unique", field="checklist")
+    return items

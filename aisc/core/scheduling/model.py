@@ -237,7 +237,8 @@ class Job:
 
     def run_time_on(self, speed: float) -> float:
         """Wall seconds the remaining work takes at `speed`, cut at the time limit."""
-        return min(self.remaining / speed, self.time_limit - self.ran)
+        work_left, limit_left = self.remaining / speed, self.time_limit - self.ran
+        return work_left if work_left < limit_left else limit_left
 
     def __repr__(self) -> str:
         return f"Job({self.id}, submit={self.submit}, gpus={self.gpus}, work={self.work})"

@@ -46,7 +46,10 @@ class GroupState:
         if gpus > self.gpn:
             return len(self.buckets[self.gpn]) >= self.nodes_needed(gpus)
         buckets = self.buckets
-        return any(buckets[k] for k in range(gpus, self.gpn + 1))
+        for k in range(gpus, self.gpn + 1):  # noqa: SIM110 - any(genexpr) is slower on this hot path
+            if buckets[k]:
+                return True
+        return False
 
     def take(
         self, gpus: int, exclude: set[int] | None = None
@@ -167,7 +170,9 @@ class ClusterState:
         exclude: dict[int, set[int]] | None = None,
     ) -> Placement | None:
         """Take GPUs for the job on the first group that holds it; None if none does now."""
-        for group in self.eligible(job) if groups is None else groups:
+        if groups is None:  # the groups cached on the job spare a call on this hot path
+            groups = job.groups if job.groups is not None else self.eligible(job)
+        for group in groups:
             if not group.fits(job.gpus):
                 continue
             taken = group.take(job.gpus, None if exclude is None else exclude.get(group.index))

@@ -13,10 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.placement import ClusterState, Placement
 
 DAY = 86_400.0
+BF_MAX = 1_000_000  # slurm.conf: bf_max_job_test Default 100, Min 1, Max 1,000,000
 
 
 class Context(Protocol):
@@ -69,6 +71,15 @@ class PolicyOptions:
     las_thresholds_gpu_s: tuple[float, ...] = (3600.0, 36_000.0)
     round_s: float = 360.0
     hetero_objective: str = "max-min"  # or "min-jct"
+
+    def __post_init__(self) -> None:
+        depth = self.bf_max_job_test
+        if isinstance(depth, bool) or not (isinstance(depth, int) and 1 <= depth <= BF_MAX):
+            raise RuleViolation(
+                f"bf_max_job_test {depth!r} must be a whole number from 1 to {BF_MAX:,}"
+                " (Slurm's range)",
+                field="bf_max_job_test",
+            )
 
 
 class Policy:

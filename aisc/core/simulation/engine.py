@@ -96,13 +96,17 @@ class Simulator:
 
     def advance(self, until: float, progress: Callable[[int], None] | None = None) -> None:
         """Process every event up to and including time `until`."""
-        beat = 0
-        while True:
-            time = self._next_time()
+        beat, heap, process = 0, self.heap, self._process_instant
+        submit = self._columns.submit if self._columns is not None else []
+        arrivals = len(submit)
+        while True:  # the next instant: the earlier of the heap's top and the next trace arrival
+            time = heap[0][0] if heap else INF
+            if self._cursor < arrivals and submit[self._cursor] < time:
+                time = submit[self._cursor]
             if time > until or time == INF:
                 break
             self.now = time
-            self._process_instant(time)
+            process(time)
             beat += 1
             if progress is not None and beat % 4096 == 0:
                 progress(self.record.ended)
@@ -110,12 +114,6 @@ class Simulator:
             self.now = until
         if progress is not None:
             progress(self.record.ended)
-
-    def _next_time(self) -> float:
-        heap_time = self.heap[0][0] if self.heap else INF
-        if self._columns is not None and self._cursor < len(self._columns.submit):
-            return min(heap_time, self._columns.submit[self._cursor])
-        return heap_time
 
     def _process_instant(self, time: float) -> None:
         heap, pop = self.heap, heapq.heappop
@@ -159,7 +157,8 @@ class Simulator:
 
     def _complete(self, job: Job) -> None:
         self._stop(job)
-        outcome = Outcome.DONE if job.remaining <= 1e-9 * max(job.work, 1.0) else Outcome.TIMEOUT
+        tolerance = 1e-9 * (job.work if job.work > 1.0 else 1.0)
+        outcome = Outcome.DONE if job.remaining <= tolerance else Outcome.TIMEOUT
         job.end = self.now
         self.record.ended_job(job, outcome)
         if self.on_finish is not None:
@@ -168,7 +167,8 @@ class Simulator:
     def _stop(self, job: Job) -> None:
         ran = self.now - job.run_since
         job.ran += ran
-        job.remaining = max(0.0, job.remaining - ran * job.run_speed)
+        left = job.remaining - ran * job.run_speed
+        job.remaining = left if left > 0.0 else 0.0
         job.attained += ran * job.gpus
         self.cluster.release(job.placement)
         self.record.stopped(job, self.now)

@@ -5,6 +5,9 @@ Definitions (docs/simulator.md):
 - bounded slowdown = max(1, JCT / max(ideal, 10 s)), ideal = run time alone on the fastest
   allowed chip (Feitelson's bound keeps tiny jobs from dominating).
 - utilisation = allocated GPU-seconds / (GPUs x makespan), makespan = last end - first submit.
+- steady utilisation = the same over the arrival window less its first quarter (warm-up), i.e.
+  from first submit + 25 % of (last submit - first submit) to the last submit: the cluster while
+  jobs keep arriving, without the ramp-up and without the drain after the last arrival.
 - fragmentation = time-integral of free GPUs stranded on partly used nodes / of all free GPUs.
 - finish-time fairness (Themis) rho = JCT / (ideal x max(1, gpus x N_avg / N)), N_avg the mean
   number of jobs present (running + waiting), i.e. JCT against a private 1/N_avg of the cluster.
@@ -45,6 +48,7 @@ def summarise(record: RunRecord, timeline: Timeline, cluster: ClusterSpec) -> di
         "p99_wait_s": _pct(wait, 99),
         "avg_bounded_slowdown": _mean(np.maximum(1.0, jct / np.maximum(ideal, SLOWDOWN_BOUND_S))),
         "utilization": curve["allocated"] / (cluster.gpus * makespan) if makespan > 0 else 0.0,
+        "steady_utilization": steady_utilization(timeline, submit, cluster.gpus),
         "makespan_s": makespan,
         "avg_queue_length": curve["pending"] / makespan if makespan > 0 else 0.0,
         "fragmentation": curve["stranded"] / curve["free"] if curve["free"] > 0 else 0.0,
@@ -81,6 +85,22 @@ def _integrals(timeline: Timeline, total_gpus: int) -> dict[str, float]:
         "pending": float(np.dot(pending, dt)),
         "present": float(np.dot(pending + running, dt)),
     }
+
+
+WARM_UP_FRACTION = 0.25
+
+
+def steady_utilization(timeline: Timeline, submit: np.ndarray, total_gpus: int) -> float:
+    """Allocated GPUs / all GPUs, averaged over the arrival window after its warm-up quarter."""
+    if len(submit) < 2:
+        return 0.0
+    first, last = float(submit.min()), float(submit.max())
+    begin = first + WARM_UP_FRACTION * (last - first)
+    if last <= begin:
+        return 0.0
+    time = np.clip(np.frombuffer(timeline.time, dtype=np.float64), begin, last)
+    allocated = np.frombuffer(timeline.allocated, dtype=np.int64)[:-1]
+    return float(np.dot(allocated, np.diff(time))) / (total_gpus * (last - begin))
 
 
 def project_shares(record: RunRecord, cluster: ClusterSpec) -> dict[str, dict[str, float]]:

@@ -68,7 +68,11 @@ class RunRecord:
     def arrived(self, job: Job, best_speed: float) -> None:
         i = job.id
         self.submit[i], self.gpus[i], self.work[i] = job.submit, job.gpus, job.work
-        self.ideal[i] = min(job.work / best_speed, job.time_limit) if best_speed > 0 else 0.0
+        if best_speed > 0:
+            alone, limit = job.work / best_speed, job.time_limit
+            self.ideal[i] = alone if alone < limit else limit
+        else:
+            self.ideal[i] = 0.0
         self.project[i], self.user[i] = job.project, job.user
 
     def started(self, job: Job, group: int) -> None:
@@ -77,7 +81,8 @@ class RunRecord:
         self.group[job.id] = group
 
     def stopped(self, job: Job, now: float) -> None:
-        allocated = sum(gpus for _, gpus in job.placement[1])
+        nodes = job.placement[1]
+        allocated = nodes[0][1] if len(nodes) == 1 else sum(gpus for _, gpus in nodes)
         self.segments.add(job.id, job.run_since, now, job.placement[0], allocated)
         self.preemptions[job.id] = job.preemptions
 

@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from aisc.web.accounts import actions, authz
-from aisc.web.accounts.models import ApiToken, User
+from aisc.web.accounts.models import ApiToken
 
 router = Router(tags=["accounts"])
 
@@ -43,15 +43,9 @@ class TokenCreated(TokenOut):
     secret: str
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get("", response=MeOut)
 def me(request: HttpRequest) -> MeOut:
-    user = _user(request)
+    user = authz.acting_user(request)
     authz.require(user, "portal.dashboard.view")
     return MeOut(
         id=user.pk,
@@ -65,14 +59,14 @@ def me(request: HttpRequest) -> MeOut:
 @router.get("/tokens", response=list[TokenOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_tokens(request: HttpRequest) -> list[ApiToken]:
-    user = _user(request)
+    user = authz.acting_user(request)
     authz.require(user, "accounts.token.manage")
     return list(user.api_tokens.all())
 
 
 @router.post("/tokens", response={201: TokenCreated})
 def create_token(request: HttpRequest, body: TokenIn) -> Status[TokenCreated]:
-    user = _user(request)
+    user = authz.acting_user(request)
     authz.require(user, "accounts.token.manage")
     issued = actions.do_create_api_token(acting_user=user, name=body.name, days=body.days)
     out = TokenOut.from_orm(issued.token).model_dump()
@@ -81,7 +75,7 @@ def create_token(request: HttpRequest, body: TokenIn) -> Status[TokenCreated]:
 
 @router.delete("/tokens/{token_id}", response=TokenOut)
 def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
-    user = _user(request)
+    user = authz.acting_user(request)
     token = get_object_or_404(ApiToken, pk=token_id, user=user)
     authz.require(user, "accounts.token.manage", token)
     return actions.do_revoke_api_token(acting_user=user, token=token)

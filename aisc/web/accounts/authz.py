@@ -14,10 +14,25 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from aisc.web.accounts.models import Role, User
 
 Rule = Callable[[User, Any], bool]
+
+
+class Refused(PermissionDenied):
+    """A 403 that says why and names the field at fault, for the one error body.
+
+    A PermissionDenied subclass, so a portal view raising it still gets Django's 403 page.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 _rules: dict[str, Rule] = {}
 
 
@@ -31,6 +46,13 @@ def rule(action: str) -> Callable[[Rule], Rule]:
         return fn
 
     return register
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user a request acts as, once login (or the API's auth) has let it in."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def registered_actions() -> frozenset[str]:
@@ -80,12 +102,17 @@ def admin_of(user: User, organisation_id: int | None) -> bool:
 # Rules of the foundation apps.
 rule("audit.view")(has_roles(Role.AUDITOR, Role.ADMIN))
 rule("accounts.token.manage")(lambda user, obj: obj is None or obj.user_id == user.pk)
+# Staff whose work spans organisations read every one (auditors and admins through the defaults).
+ORGANISATION_READERS = (Role.SECRETARIAT, Role.COMMITTEE, Role.FINANCE, Role.OPERATOR)
+
+
+def reads_every_organisation(user: User) -> bool:
+    """Whether a list of organisations shows this user all of them, not only their own."""
+    return user.has_role(*ORGANISATION_READERS, Role.AUDITOR, Role.ADMIN)
+
+
 rule("accounts.organisation.view")(
-    lambda user, obj: (
-        obj is None
-        or member_of(user, obj.pk)
-        or user.has_role(Role.SECRETARIAT, Role.COMMITTEE, Role.FINANCE, Role.OPERATOR)
-    )
+    lambda user, obj: obj is None or member_of(user, obj.pk) or user.has_role(*ORGANISATION_READERS)
 )
 rule("accounts.organisation.edit")(lambda user, obj: obj is not None and admin_of(user, obj.pk))
 rule("accounts.organisation.list")(lambda user, obj: user.memberships.exists())

@@ -13,7 +13,6 @@ from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from aisc.web.accounts import authz
-from aisc.web.accounts.models import User
 from aisc.web.allocations import actions, cluster, pages, sync
 from aisc.web.allocations.models import Allocation, ChangeRequest
 
@@ -82,11 +81,6 @@ class PlanOut(Schema):
     problems: list[str]
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _out(allocation: Allocation) -> AllocationOut:
     budgets = [ChipBudgetOut(**vars(b)) for b in pages.chip_budgets(allocation)]
     return AllocationOut(
@@ -107,7 +101,7 @@ def _out(allocation: Allocation) -> AllocationOut:
 @router.get("", response=list[AllocationOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_allocations(request: HttpRequest) -> list[AllocationOut]:
-    user = _user(request)
+    user = authz.acting_user(request)
     if not authz.can(user, "allocations.list.view"):
         authz.require(user, "allocations.mine.view")
     return [_out(a) for a in pages.visible_to(user).prefetch_related("lines")]
@@ -115,7 +109,7 @@ def list_allocations(request: HttpRequest) -> list[AllocationOut]:
 
 @router.get("/capacity", response=list[MonthOut])
 def capacity(request: HttpRequest) -> list[MonthOut]:
-    authz.require(_user(request), "allocations.capacity.view")
+    authz.require(authz.acting_user(request), "allocations.capacity.view")
     return [
         MonthOut(
             month=f"{r.month[0]}-{r.month[1]:02d}",
@@ -131,7 +125,7 @@ def capacity(request: HttpRequest) -> list[MonthOut]:
 
 @router.get("/slurm/plan", response=PlanOut)
 def slurm_plan(request: HttpRequest) -> PlanOut:
-    authz.require(_user(request), "allocations.slurm.apply")
+    authz.require(authz.acting_user(request), "allocations.slurm.apply")
     pending = sync.make_plan(cluster.adapter())
     return PlanOut(changes=[c.describe() for c in pending.changes], problems=pending.plan.problems)
 
@@ -139,13 +133,13 @@ def slurm_plan(request: HttpRequest) -> PlanOut:
 @router.get("/{code}", response=AllocationOut)
 def get_allocation(request: HttpRequest, code: str) -> AllocationOut:
     allocation = get_object_or_404(Allocation, project_code=code)
-    authz.require(_user(request), "allocations.view", allocation)
+    authz.require(authz.acting_user(request), "allocations.view", allocation)
     return _out(allocation)
 
 
 @router.post("/{code}/requests", response={201: ChangeOut})
 def request_change(request: HttpRequest, code: str, body: ChangeIn) -> Status[ChangeOut]:
-    user = _user(request)
+    user = authz.acting_user(request)
     allocation = get_object_or_404(Allocation, project_code=code)
     authz.require(user, "allocations.change.request", allocation)
     change = actions.do_request_change(
@@ -156,7 +150,7 @@ def request_change(request: HttpRequest, code: str, body: ChangeIn) -> Status[Ch
 
 @router.post("/requests/{request_id}/decision", response=ChangeOut)
 def decide(request: HttpRequest, request_id: int, body: DecisionIn) -> ChangeRequest:
-    user = _user(request)
+    user = authz.acting_user(request)
     change = get_object_or_404(ChangeRequest.objects.select_related("allocation"), pk=request_id)
     authz.require(user, "allocations.change.decide", change.allocation)
     return actions.do_decide_change(change, approve=body.approve, note=body.note, acting_user=user)

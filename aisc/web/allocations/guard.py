@@ -46,12 +46,9 @@ def commitments(exclude: Allocation | None = None) -> list[Commitment]:
 def check(new: list[Commitment], exclude: Allocation | None = None) -> None:
     """Refuse when any of the new commitments would take a month of its chip over the limit.
 
-    A centre with no nodes on record at all has not described its inventory yet (a fresh
-    install, or a test of another domain): there is nothing to guard against, so nothing is
-    refused. Once any node is recorded, a chip without nodes has zero capacity."""
+    Capacity comes only from the nodes on record: a chip without nodes (and a centre that has
+    recorded none yet) has none, so nothing of it can be allocated."""
     gpus = capacity_gpus()
-    if not gpus:
-        return
     existing = commitments(exclude)
     for c in new:
         capacity.check(c, existing, gpus, overbooking(c.start))

@@ -22,6 +22,7 @@ errors.install(api)
 # (url prefix, module with a `router`): a new app adds one line here.
 ROUTERS: list[tuple[str, str]] = [
     ("/me", "aisc.web.accounts.api"),
+    ("/organisations", "aisc.web.accounts.org_api"),
     ("/audit", "aisc.web.audit.api"),
     ("/billing", "aisc.web.billing.api"),
     ("/catalogue", "aisc.web.catalogue.api"),

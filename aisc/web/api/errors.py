@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from aisc.core.errors import AiscError, InsufficientBalance, InvalidTransition, NotFound
+from aisc.web.accounts.authz import Refused
 
 
 def error_response(
@@ -49,6 +50,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        if isinstance(exc, Refused):
+            return error_response(api, request, 403, "forbidden", exc.message, exc.field)
         return error_response(api, request, 403, "forbidden", "you may not do this")
 
     @api.exception_handler(Http404)

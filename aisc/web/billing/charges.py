@@ -14,6 +14,9 @@ Slot = tuple[str, str]  # (month, chip)
 
 
 _MONTH_ENDS: dict[tuple[str, int, int], tuple[str, dt.datetime]] = {}
+HourFacts = tuple[str, dt.date, float]  # month label, local day, the month's end (POSIX time)
+_HOURS: dict[tuple[str, int, int, int, int], HourFacts | None] = {}
+_HOURS_LIMIT = 100_000  # about eleven years of hours per zone; past it the cache starts again
 
 
 def _month_of(local: dt.datetime, tz: zoneinfo.ZoneInfo) -> tuple[str, dt.datetime]:
@@ -25,17 +28,42 @@ def _month_of(local: dt.datetime, tz: zoneinfo.ZoneInfo) -> tuple[str, dt.dateti
     return _MONTH_ENDS[key]
 
 
+def hour_facts(start: dt.datetime, tz: zoneinfo.ZoneInfo) -> HourFacts | None:
+    """The local day and month of every instant of `start`'s UTC hour, cached per hour: a
+    million jobs start in a few thousand hours. None where the hour holds a local midnight or
+    an offset change (zones a fraction of an hour off UTC, daylight-saving switches)."""
+    key = (tz.key, start.year, start.month, start.day, start.hour)
+    if key in _HOURS:
+        return _HOURS[key]
+    first = dt.datetime(start.year, start.month, start.day, start.hour, tzinfo=dt.UTC)
+    ends = first.astimezone(tz), (first + dt.timedelta(minutes=60, microseconds=-1)).astimezone(tz)
+    facts = None
+    if ends[0].utcoffset() == ends[1].utcoffset() and ends[0].date() == ends[1].date():
+        label, month_end = _month_of(ends[0], tz)
+        facts = (label, ends[0].date(), month_end.timestamp())
+    if len(_HOURS) >= _HOURS_LIMIT:
+        _HOURS.clear()
+    _HOURS[key] = facts
+    return facts
+
+
 def parts(record: UsageRecord, tz: zoneinfo.ZoneInfo) -> list[tuple[str, dt.date, int]]:
     """(month, local day the use began, seconds) of the record's run, split at month ends."""
-    if record.start is None or record.elapsed_seconds == 0:
+    start, seconds = record.start, record.elapsed_seconds
+    if start is None or seconds == 0:
         return []
-    local = record.start.astimezone(tz)
-    label, end = _month_of(local, tz)
-    if record.start + dt.timedelta(seconds=record.elapsed_seconds) <= end:
-        return [(label, local.date(), record.elapsed_seconds)]  # the usual case: one month
+    facts = hour_facts(start, tz) if start.tzinfo is dt.UTC else None
+    if facts is None:
+        local = start.astimezone(tz)
+        label, end = _month_of(local, tz)
+        facts = (label, local.date(), end.timestamp())
+    # POSIX seconds rather than a timedelta, which costs more to build than the rest of this
+    # function; the float is exact for whole seconds and within a microsecond otherwise.
+    if start.timestamp() + seconds <= facts[2]:
+        return [(facts[0], facts[1], seconds)]  # the usual case: one month
     return [
-        (str(month), max(record.start, month.start(tz)).astimezone(tz).date(), seconds)
-        for month, seconds in seconds_by_month(record.start, record.elapsed_seconds, tz)
+        (str(month), max(start, month.start(tz)).astimezone(tz).date(), part)
+        for month, part in seconds_by_month(start, seconds, tz)
     ]
 
 

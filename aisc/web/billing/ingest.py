@@ -15,14 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from aisc.adapters.slurm.usage import Parsed, Reject
 from aisc.core.billing.rating import PriceBook
 from aisc.core.errors import AiscError
-from aisc.core.metering.records import UsageRecord, corrected
-from aisc.web.billing import charges, ledger
+from aisc.core.metering.records import FINAL_STATES, RecordKey, UsageRecord, corrected
+from aisc.web.billing import bulk, charges, ledger
 from aisc.web.billing.models import IngestCursor, RejectedLine, UsageCharge
 from aisc.web.billing.models import UsageRecord as Row
 from aisc.web.billing.projects import Directory
@@ -178,91 +178,79 @@ def _row(record: UsageRecord, source: str) -> Row:
 def _write_batch(
     batch: Sequence[tuple[UsageRecord, Charges]], tz: zoneinfo.ZoneInfo, report: IngestReport
 ) -> None:
-    stored = {
-        (r.cluster, r.job_id, r.submit): r
-        for r in Row.objects.filter(job_id__in={rec.job_id for rec, _ in batch})
-    }
+    stored = _stored(batch)
     fresh: dict[tuple[object, ...], tuple[UsageRecord, Charges]] = {}
     changed: list[tuple[Row, UsageRecord]] = []
     for record, wanted in batch:
-        row = stored.get(record.key)
-        seen = fresh.get(record.key)
+        key = record.key
+        row = stored.get(key)
+        seen = fresh.get(key)
         keep = corrected(seen[0] if seen else (as_core(row) if row else None), record)
         if keep is None:
             report.unchanged += 1
         elif row is None:
-            fresh[record.key] = (keep, wanted)
+            fresh[key] = (keep, wanted)
         else:
             changed.append((row, keep))
-        report.projects.add(record.account)
+    report.projects.update(record.account for record, _ in batch)
     _insert(list(fresh.values()), report)
     _correct(changed, tz, report)
 
 
-RECORD_COLUMNS = (
-    'id, cluster, job_id, submit, start, elapsed_seconds, account, "user", partition, state, gpus,'
-    " final, source, updated_at"
-)
-CHARGE_COLUMNS = "record_id, project_code, chip, partition, month, day, gpu_seconds"
+def _stored(batch: Sequence[tuple[UsageRecord, Charges]]) -> dict[RecordKey, Row]:
+    """The batch's records already stored, by key: one indexed query per cluster for the keys,
+    then whole rows only for those found (none in a first reading, all in a repeated one)."""
+    by_cluster: dict[str, set[str]] = {}
+    for record, _ in batch:
+        by_cluster.setdefault(record.cluster, set()).add(record.job_id)
+    wanted = {r.key for r, _ in batch}
+    ids = [
+        row_id
+        for cluster, job_ids in by_cluster.items()
+        for row_id, job_id, submit in bulk.stored_keys(cluster, sorted(job_ids))
+        if (cluster, job_id, submit) in wanted
+    ]
+    rows = Row.objects.filter(pk__in=ids) if ids else []
+    return {(row.cluster, row.job_id, row.submit): row for row in rows}
 
 
-def _db_time(value: dt.datetime | None) -> Any:
+def _db_time(value: dt.datetime | None, on_sqlite: bool) -> Any:
     """SQLite keeps UTC text, as Django writes it; PostgreSQL takes the aware datetime."""
-    if value is None or connection.vendor != "sqlite":
-        return value
-    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+    return bulk.sqlite_time(value) if on_sqlite else value
 
 
 def _insert(records: list[tuple[UsageRecord, Charges]], report: IngestReport) -> None:
-    """Plain INSERTs with executemany: the ORM's bulk_create spends most of a million-record
-    ingest building SQL. Ids are assigned here, under the ingest lock, so charges can point at
-    their records without reading the ids back."""
     if not records:
         return
-    stamp = _db_time(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM billing_usagerecord")
-        first_id = int(cursor.fetchone()[0]) + 1
-        rows: list[tuple[Any, ...]] = []
-        charge_rows: list[tuple[Any, ...]] = []
-        for record_id, (r, wanted) in enumerate(records, start=first_id):
-            rows.append(
-                (
-                    record_id,
-                    r.cluster,
-                    r.job_id,
-                    _db_time(r.submit),
-                    _db_time(r.start),
-                    r.elapsed_seconds,
-                    r.account,
-                    r.user,
-                    r.partition,
-                    r.state,
-                    encode_gpus(r.gpus),
-                    r.final,
-                    report.source,
-                    stamp,
-                )
+    on_sqlite = bulk.on_sqlite()
+    stamp = _db_time(timezone.now(), on_sqlite)
+    source = report.source
+    rows: list[tuple[Any, ...]] = []
+    charge_rows: list[tuple[Any, ...]] = []
+    for record_id, (r, wanted) in enumerate(records, start=bulk.next_record_id()):
+        rows.append(
+            (
+                record_id,
+                r.cluster,
+                r.job_id,
+                _db_time(r.submit, on_sqlite),
+                _db_time(r.start, on_sqlite),
+                r.elapsed_seconds,
+                r.account,
+                r.user,
+                r.partition,
+                r.state,
+                encode_gpus(r.gpus),
+                r.state in FINAL_STATES,
+                source,
+                stamp,
             )
-            charge_rows += [
-                (record_id, r.account, chip, r.partition, month, day.isoformat(), sec)
-                for (month, chip), (day, sec) in wanted.items()
-                if sec
-            ]
-        cursor.executemany(
-            f"INSERT INTO billing_usagerecord ({RECORD_COLUMNS}) VALUES ({', '.join(['%s'] * 14)})",  # noqa: S608 - constants only
-            rows,
         )
-        cursor.executemany(
-            f"INSERT INTO billing_usagecharge ({CHARGE_COLUMNS}) VALUES ({', '.join(['%s'] * 7)})",  # noqa: S608 - constants only
-            charge_rows,
-        )
-        if connection.vendor == "postgresql":
-            # Ids were given explicitly; move the sequence past them for any other writer.
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence('billing_usagerecord', 'id'), %s)",
-                [first_id + len(rows) - 1],
-            )
+        for (month, chip), (day, seconds) in wanted.items():
+            if seconds:
+                when = day.isoformat() if on_sqlite else day
+                charge_rows.append((record_id, r.account, chip, r.partition, month, when, seconds))
+    bulk.insert(rows, charge_rows)
     report.inserted += len(rows)
 
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,9 @@ class UsageRecord(models.Model):
     submit = models.DateTimeField()
     start = models.DateTimeField(null=True, blank=True)
     elapsed_seconds = models.BigIntegerField()
-    account = models.CharField(max_length=64, db_index=True)
+    # No index but the key's: each index is paid for on every one of a million inserted records,
+    # and reads go by key (the ingest) or through the charges (everything else).
+    account = models.CharField(max_length=64)
     user = models.CharField(max_length=64)
     partition = models.CharField(max_length=64)
     state = models.CharField(max_length=20)
@@ -39,7 +42,6 @@ class UsageRecord(models.Model):
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["cluster", "job_id", "submit"], name="one_job_record")
         ]
-        indexes: ClassVar[list[Any]] = [models.Index(fields=["job_id"])]
 
     def __str__(self) -> str:
         return f"{self.cluster}:{self.job_id}"
@@ -60,13 +62,25 @@ class UsageCharge(models.Model):
     month = models.CharField(max_length=7)  # YYYY-MM the usage happened in
     day = models.DateField()  # local day the usage in this month began: picks the rate card
     gpu_seconds = models.BigIntegerField()
+    # Not indexed: no query looks charges up by their period, and closing a month sets it on
+    # every row the month has (one UPDATE), which would rewrite an index entry per row.
     period = models.ForeignKey(
-        "BillingPeriod", null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
+        "BillingPeriod",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="charges",
+        db_index=False,
     )
 
     class Meta:
         indexes: ClassVar[list[Any]] = [
-            models.Index(fields=["period", "month"]),
+            # Only unbilled rows are looked up by month (closing, corrections). A partial index
+            # holds just them, so closing a month removes its rows from the index instead of
+            # moving a million entries to another key.
+            models.Index(
+                fields=["month"], condition=Q(period__isnull=True), name="unbilled_charges"
+            ),
             models.Index(fields=["project_code", "chip"]),
         ]
 

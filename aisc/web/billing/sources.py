@@ -18,6 +18,7 @@ from aisc.core.errors import RuleViolation
 from aisc.web.billing import actions
 from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
 from aisc.web.billing.ingest import BATCH, IngestReport, source_key
+from aisc.web.cluster import usage as embedded_usage
 
 UTC = zoneinfo.ZoneInfo("UTC")
 
@@ -44,16 +45,17 @@ def read_slurm(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) ->
     return Reading(f"sacct:{since.isoformat()}/{until.isoformat()}", text, "sacct", UTC)
 
 
-def read_nothing(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) -> Reading:
-    """A cluster that publishes no job records (yet): an empty reading of the window."""
-    return Reading(f"none:{since.isoformat()}/{until.isoformat()}", "", "sacct")
+def read_embedded(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) -> Reading:
+    """The embedded cluster's jobs active in the window (aisc.web.cluster), as sacct would print
+    them: local times without an offset, running jobs with their elapsed time so far."""
+    text = embedded_usage.window_text(since, until, tz)
+    return Reading(f"embedded:{since.isoformat()}/{until.isoformat()}", text, "sacct")
 
 
-# One line per cluster kind. The embedded cluster reads nothing until the simulator's embedded
-# cluster publishes its jobs; its reader replaces `read_nothing` here.
+# One line per cluster kind.
 READERS: dict[str, Reader] = {
     "slurm": read_slurm,
-    "embedded": read_nothing,
+    "embedded": read_embedded,
 }
 
 

@@ -35,6 +35,13 @@ DEDICATED_PREMIUM = "0.1000"
 
 @transaction.atomic
 def load(report: DemoReport) -> None:
+    load_inventory()
+    _load_prices()
+    report.notes.append("catalogue: cluster aisc-hk, partitions h800 and br104, rate cards")
+
+
+def load_inventory() -> None:
+    """The demo cluster's nodes (16 H800 and 16 BR104 GPUs): the capacity allocations draw on."""
     seed_chips(ChipModel)
     cluster, _ = Cluster.objects.get_or_create(
         code="aisc-hk", defaults={"name": "AISC Hong Kong", "location": "Cyberport, Hong Kong"}
@@ -60,8 +67,6 @@ def load(report: DemoReport) -> None:
             Node.objects.get_or_create(
                 partition=partition, name=name, defaults={"node_type": node_type}
             )
-    _load_prices()
-    report.notes.append("catalogue: cluster aisc-hk, partitions h800 and br104, rate cards")
 
 
 def _load_prices() -> None:

@@ -2,7 +2,8 @@
 
 Every allocation with a Slurm account gets jobs from three whole months before this one until
 two weeks ahead (jobs "in the future" are submitted as the clock reaches them, so the worker has
-live work to show). Sizes fit the allocation's chip and node; each allocation offers about
+live work to show). Gangs are powers of two up to the award's GPUs (a tenant's: the largest node
+group it may use), on the allocation's chips; each allocation offers about
 `FILL` of its released GPU-hours spread over its dates. The cluster then runs to now with the
 same policy and limits as always, and what ran is metered through the sacct path.
 Idempotent: a second load finds the jobs and only advances and meters.
@@ -20,7 +21,9 @@ from django.utils import timezone
 
 from aisc.core.allocations.budget import released_by_chip
 from aisc.core.metering.split import Month
+from aisc.core.scheduling.model import ClusterSpec
 from aisc.web.allocations.models import Allocation
+from aisc.web.billing import sources
 from aisc.web.cluster import layout, service, usage
 from aisc.web.cluster.models import EmbeddedJob
 from aisc.web.demo import DemoReport
@@ -28,7 +31,7 @@ from aisc.web.demo import DemoReport
 SEED = 2026
 FILL = 0.6  # offered GPU-hours / released GPU-hours per day of the allocation
 AHEAD = dt.timedelta(days=14)
-GANGS = (1, 2, 4, 8)
+GANGS = (1, 2, 4, 8, 16, 32, 64, 128)
 
 
 def months_before(today: dt.date, count: int) -> list[Month]:
@@ -45,8 +48,17 @@ def _local_midnight(day: dt.date, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=tz)
 
 
+def widest(spec: ClusterSpec, allocation: Allocation, chip: str) -> int:
+    """The widest gang the project may run on `chip`: a whole node group open to it, no wider
+    than its award's GPUs."""
+    code = allocation.project_code
+    room = [g.gpus for g in spec.groups if g.chip == chip and g.reserved_for in (None, code)]
+    award = allocation.award
+    return min(max(room, default=0), award.gpus if award is not None else max(room, default=0))
+
+
 def workload(
-    allocation: Allocation, since: dt.datetime, until: dt.datetime, node_gpus: dict[str, int]
+    allocation: Allocation, since: dt.datetime, until: dt.datetime, spec: ClusterSpec
 ) -> list[EmbeddedJob]:
     """Seeded jobs for one allocation between `since` and `until` (and within its dates)."""
     tz = since.tzinfo
@@ -61,8 +73,9 @@ def workload(
     days = (allocation.end_date - allocation.start_date).days + 1
     jobs: list[EmbeddedJob] = []
     for chip, hours in sorted(released.items()):
-        per_node = node_gpus.get(chip, 8)
-        gangs = [g for g in GANGS if g <= per_node]
+        gangs = [g for g in GANGS if g <= widest(spec, allocation, chip)]
+        if not gangs:
+            continue  # the cluster has no node of this chip open to the project
         offered = float(hours) / days * FILL * (end - start).total_seconds() / 86_400
         while offered > 0:
             gpus = int(rng.choice(gangs))
@@ -93,20 +106,18 @@ def load(report: DemoReport) -> None:
     epoch = _local_midnight(dt.date(first.year, first.month, 1), tz)
     service.clock(epoch)
     if not EmbeddedJob.objects.exists():
-        node_gpus = {g.chip: g.gpus_per_node for g in layout.cluster_spec().groups}
-        accounts = layout.accounts()
+        spec, accounts = layout.cluster_spec(), layout.accounts()
         jobs = [
             job
-            for allocation in Allocation.objects.order_by("project_code")
+            for allocation in Allocation.objects.select_related("award").order_by("project_code")
             if allocation.project_code in accounts
-            for job in workload(allocation, epoch, now + AHEAD, node_gpus)
+            for job in workload(allocation, epoch, now + AHEAD, spec)
         ]
         jobs.sort(key=lambda j: (j.submit_at, j.account))
         EmbeddedJob.objects.bulk_create(jobs, batch_size=1000)
     moved = service.advance(now)
-    ran = usage.started_between(epoch, now)
-    metered = usage.ingest_jobs(ran, now, tz, "embedded:demo")
-    inserted = 0 if metered is None else metered.inserted
+    metered = sources.ingest_reading(sources.read_embedded(epoch, now, tz), usage.CLUSTER, tz)
+    inserted = metered.inserted
     report.notes.append(
         f"cluster: the embedded cluster ran the grantees' jobs from {epoch:%Y-%m-%d} to now "
         f"({moved.describe()}); {inserted} usage records metered; the worker keeps it running "

@@ -1,7 +1,8 @@
-"""The embedded cluster's jobs as `sacct --parsable2` text, into the same metering path as a
-real Slurm's: parse (aisc.adapters.slurm.usage) → ingest → charges, keyed by cluster, job id and
-submit time. Running jobs are reported with their elapsed time so far and corrected until they
-end, as `sacct` reports them."""
+"""The embedded cluster's jobs as `sacct --parsable2` text, for the same metering path as a
+real Slurm's: billing's reader `embedded` (aisc.web.billing.sources.READERS) hands this text to
+the parser (aisc.adapters.slurm.usage) → ingest → charges, keyed by cluster, job id and submit
+time. Running jobs are reported with their elapsed time so far and corrected until they end, as
+`sacct` reports them. Times are the portal's local time without an offset, as sacct prints."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from aisc.adapters.slurm.usage import FIELDS
-from aisc.web.billing.ingest import IngestReport
-from aisc.web.billing.sources import ingest_text
 from aisc.web.cluster.models import EmbeddedJob, JobState
 
 CLUSTER = "embedded"  # the Cluster column of its records
@@ -58,18 +57,6 @@ def started_between(since: dt.datetime, until: dt.datetime) -> list[EmbeddedJob]
     return list(EmbeddedJob.objects.filter(ran & overlaps).order_by("id"))
 
 
-def read_embedded(
-    since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo
-) -> tuple[str, str, str]:
-    """The usage source `embedded`: (label, text, kind), as billing's `read_slurm` gives."""
-    text = sacct_text(started_between(since, until), until, tz)
-    return f"embedded:{since.isoformat()}/{until.isoformat()}", text, "sacct"
-
-
-def ingest_jobs(
-    jobs: list[EmbeddedJob], now: dt.datetime, tz: zoneinfo.ZoneInfo, label: str
-) -> IngestReport | None:
-    """Meter these jobs now; None when there is nothing to meter."""
-    if not jobs:
-        return None
-    return ingest_text(sacct_text(jobs, now, tz), label, "sacct", CLUSTER, tz)
+def window_text(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) -> str:
+    """What `sacct --starttime SINCE --endtime UNTIL` would print for the embedded cluster."""
+    return sacct_text(started_between(since, until), until, tz)

@@ -53,6 +53,8 @@ def can_create_application(user: User, obj: Any) -> bool:
 
 rule("grants.call.view")(lambda user, obj: True)
 rule("grants.call.manage")(has_roles(Role.SECRETARIAT))
+rule("grants.scheme.view")(has_roles(*STAFF))
+rule("grants.scheme.manage")(has_roles(Role.SECRETARIAT))
 rule("grants.call.publish")(has_roles(Role.COMMITTEE))
 rule("grants.application.create")(can_create_application)
 rule("grants.application.view")(can_view_application)

@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from aisc.web.grants.views import applicant, calls, new_call, public, staff
+from aisc.web.grants.views import applicant, calls, new_call, public, schemes, staff
 
 app_name = "grants"
 urlpatterns = [
     path("grants/", applicant.home, name="home"),
+    path("grants/schemes/", schemes.schemes, name="schemes"),
+    path("grants/schemes/new", schemes.new_scheme, name="new_scheme"),
+    path("grants/schemes/<int:scheme_id>/edit", schemes.edit_scheme, name="edit_scheme"),
     path("grants/calls/new", new_call.new_call, name="new_call"),
+    path("grants/calls/<int:call_id>/criteria", new_call.call_criteria, name="call_criteria"),
     path("grants/calls/<int:call_id>/start", applicant.start, name="start"),
     path("grants/calls/<int:call_id>/ranking", calls.ranking, name="ranking"),
     path("grants/calls/<int:call_id>/close", calls.close, name="close"),

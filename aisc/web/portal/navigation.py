@@ -25,6 +25,7 @@ NAV: list[NavItem] = [
     NavItem(_("Compute-need estimator"), "catalogue:estimate", "catalogue.estimator.view"),
     NavItem(_("List prices"), "catalogue:prices", "catalogue.prices.view"),
     NavItem(_("Grants"), "grants:home", "grants.call.view"),
+    NavItem(_("Schemes"), "grants:schemes", "grants.scheme.view"),
     NavItem(_("Allocations"), "allocations:list", "allocations.list.view"),
     NavItem(_("My allocations"), "allocations:list", "allocations.mine.view"),
     NavItem(_("Capacity"), "allocations:capacity", "allocations.capacity.view"),

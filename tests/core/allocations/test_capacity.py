@@ -61,3 +61,20 @@ def test_the_overbooking_factor_must_be_positive() -> None:
     with pytest.raises(RuleViolation, match="overbooking") as info:
         capacity.check(new, [], {"h800": 1}, D(0))
     assert info.value.field == "overbooking"
+
+
+@pytest.mark.parametrize("inventory", [{}, {"br104": 4}, {"h800": 0}])
+def test_a_chip_without_nodes_can_be_allocated_nothing_and_the_refusal_names_it(
+    inventory: dict[str, int],
+) -> None:
+    new = Commitment("p2", "h800", D(1), dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    with pytest.raises(RuleViolation, match="p2: the catalogue has no h800 nodes") as info:
+        capacity.check(new, [], inventory, D("1.5"))
+    assert info.value.field == "chip"
+    assert "record h800 nodes in the catalogue first" in info.value.message
+
+
+def test_a_commitment_of_no_hours_needs_no_nodes() -> None:
+    nothing = Commitment("p2", "h800", D(0), dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    capacity.check(nothing, [], {}, D(1))
+    assert capacity.report([nothing], {}, D(1), [(2026, 12)])[0].committed_hours == 0

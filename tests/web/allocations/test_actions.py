@@ -15,6 +15,7 @@ from aisc.web.allocations import actions
 from aisc.web.allocations.actions import ChangeInput, NewAllocation
 from aisc.web.allocations.models import Allocation, CapacityPolicy, ChangeRequest
 from aisc.web.audit.models import AuditEvent
+from aisc.web.catalogue.models import Node
 from aisc.web.outbox.models import OutboxMessage
 from tests.web.allocations.conftest import END, START
 
@@ -42,6 +43,17 @@ def test_an_allocation_larger_than_capacity_is_refused_and_nothing_is_saved(
     with pytest.raises(RuleViolation, match="above the limit") as info:
         actions.do_create_allocation(too_big, acting_user=None)
     assert info.value.field == "gpu_hours"
+    assert not Allocation.objects.exists()
+
+
+def test_a_chip_whose_nodes_are_all_gone_can_be_allocated_nothing(
+    new_allocation: Callable[..., NewAllocation],
+) -> None:
+    # br104 nodes remain, so the centre has an inventory; h800 just is not in it.
+    Node.objects.filter(node_type__chip_id="h800").delete()
+    with pytest.raises(RuleViolation, match="no h800 GPU-hours can be allocated") as info:
+        actions.do_create_allocation(new_allocation(), acting_user=None)
+    assert info.value.field == "chip"
     assert not Allocation.objects.exists()
 
 

@@ -71,6 +71,18 @@ def test_an_award_beyond_capacity_rolls_the_decision_back(
     assert reviewed.status != "approved"
 
 
+def test_with_no_nodes_on_record_an_award_is_refused_naming_the_chip(
+    reviewed: Application, committee: User
+) -> None:
+    # A fresh install that has not described its cluster: nothing can be allocated.
+    Node.objects.all().delete()
+    with pytest.raises(RuleViolation, match="the catalogue has no h800 nodes") as info:
+        approve(reviewed, committee)
+    assert info.value.field == "chip"
+    assert not Award.objects.exists()
+    assert not Allocation.objects.exists()
+
+
 def test_unix_names_are_guessed_from_the_email() -> None:
     assert unix_name("Alex.Chan@hku.hk") == "alex-chan"
     assert unix_name("__@x") == "user"

@@ -82,7 +82,7 @@ def figures(db: Path) -> dict[str, object]:
 
 def position(db: Path) -> int:
     """How far the ingest has committed (its checkpoint). Read-write: after a kill -9 the first
-    reader rolls back the hot journal the killed writer left, as the next ingest would."""
+    reader recovers the write-ahead log the killed writer left, as the next ingest would."""
     with sqlite3.connect(db, timeout=30) as conn:
         row = conn.execute("SELECT position FROM billing_ingestcursor").fetchone()
     return int(row[0]) if row else 0
@@ -117,6 +117,8 @@ def test_kill_9_at_twenty_random_points_then_a_rerun_gives_the_clean_totals(
         db.parent.mkdir()
         migrate(db)
     subprocess.run([*DRIVER, "ingest", str(source), "10"], env=env_for(clean), cwd=ROOT, check=True)
+    with sqlite3.connect(clean) as conn:  # the settings' WAL, whose crash safety this tests
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     rng = random.Random(2026)
     checkpoints = [kill_mid_ingest(crashed, source, rng, jobs) for _ in range(20)]
     assert None not in checkpoints, "the ingest finished before it was killed 20 times"

@@ -176,11 +176,11 @@ def test_a_rejected_line_goes_to_the_rejects_and_the_rest_is_ingested(sacct: Fak
     assert [row[0] for row in snapshot()] == ["501"]
 
 
-def test_the_embedded_cluster_reads_nothing_yet_and_keeps_its_own_watermark(
+def test_an_idle_embedded_cluster_reads_no_records_and_keeps_its_own_watermark(
     settings: Any,
 ) -> None:
     settings.AISC_CLUSTER = "embedded"
-    assert sources.reader_for("embedded") is sources.read_nothing
+    assert sources.reader_for("embedded") is sources.read_embedded
     detail = periodic.ingest_due(NOW)
     assert detail.startswith("embedded 2026-03-01T00:00:00+08:00 to 2026-03-10T04:00:00+00:00")
     assert "read 0 job records" in detail

@@ -9,7 +9,13 @@ from aisc.web.audit.models import AuditEvent
 from aisc.web.catalogue.models import ExchangeRate, Node, RateCard
 from aisc.web.demo import DemoReport
 
+from .conftest import admin_client, card_form
+
 JSON = "application/json"
+
+
+def post_json(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.post(f"/api/v1/catalogue{url}", json.dumps(body), content_type=JSON)
 
 
 def test_chips_prices_and_exchange_are_public(centre: DemoReport, client: Client) -> None:
@@ -22,7 +28,7 @@ def test_chips_prices_and_exchange_are_public(centre: DemoReport, client: Client
     assert prices["h800"] == "20.00"
     assert client.get("/api/v1/catalogue/prices?on=2020-01-01").json() == []
     body = {"gpu_hours": "100", "from_chip": "h800", "to_chip": "br104", "on": "2026-01-01"}
-    converted = client.post("/api/v1/catalogue/exchange", json.dumps(body), content_type=JSON)
+    converted = post_json(client, "/exchange", body)
     assert converted.json()["converted_gpu_hours"] == "193.24"
 
 
@@ -47,15 +53,15 @@ def test_finance_adds_a_rate_card_and_an_overlap_is_refused_naming_the_field(
 ) -> None:
     finance = api_client(make_user(Role.FINANCE))
     early = {"chip": "h800", "valid_from": "2024-01-01", "valid_to": "2025-01-01", "price": "1"}
-    refused = finance.post("/api/v1/catalogue/rate-cards", json.dumps(early), content_type=JSON)
+    refused = post_json(finance, "/rate-cards", early)
     assert refused.status_code == 422
     assert refused.json()["error"]["field"] == "valid_from"
     body = {"chip": "h800", "valid_from": "2026-07-01", "price": "18.00"}
-    created = finance.post("/api/v1/catalogue/rate-cards", json.dumps(body), content_type=JSON)
+    created = post_json(finance, "/rate-cards", body)
     assert created.status_code == 201
     assert created.json()["price"] == "18.00"
     applicant = api_client(make_user())
-    denied = applicant.post("/api/v1/catalogue/rate-cards", json.dumps(body), content_type=JSON)
+    denied = post_json(applicant, "/rate-cards", body)
     assert denied.status_code == 403
 
 
@@ -64,39 +70,24 @@ def test_operators_set_exchange_rates_and_node_states_through_the_api(
 ) -> None:
     operator = api_client(make_user(Role.OPERATOR))
     rate = {"chip": "br104", "valid_from": "2026-01-01", "factor": "0.45"}
-    saved = operator.post("/api/v1/catalogue/exchange-rates", json.dumps(rate), content_type=JSON)
+    saved = post_json(operator, "/exchange-rates", rate)
     assert saved.status_code == 201
     assert ExchangeRate.objects.filter(chip_id="br104").count() == 2
     node = Node.objects.get(name="h800-01")
-    url = f"/api/v1/catalogue/nodes/{node.pk}/state"
-    drained = operator.post(url, json.dumps({"state": "drain", "reason": "ECC"}), content_type=JSON)
+    url = f"/nodes/{node.pk}/state"
+    drained = post_json(operator, url, {"state": "drain", "reason": "ECC"})
     assert drained.json()["state"] == "drain"
-    missing = operator.post(
-        "/api/v1/catalogue/nodes/999999/state", json.dumps({"state": "idle"}), content_type=JSON
-    )
+    missing = post_json(operator, "/nodes/999999/state", {"state": "idle"})
     assert missing.status_code == 404
     finance = api_client(make_user(Role.FINANCE))
-    assert finance.post(url, json.dumps({"state": "idle"}), content_type=JSON).status_code == 403
-
-
-def admin_client(client: Client, make_user: Callable[..., User]) -> Client:
-    client.force_login(make_user(Role.ADMIN, is_staff=True, is_superuser=True))
-    return client
+    assert post_json(finance, url, {"state": "idle"}).status_code == 403
 
 
 def test_the_admin_refuses_an_overlapping_card_on_the_form(
     centre: DemoReport, client: Client, make_user: Callable[..., User]
 ) -> None:
     admin = admin_client(client, make_user)
-    form = {
-        "chip": "h800",
-        "valid_from": "2024-01-01",
-        "valid_to": "2025-01-01",
-        "price": "18.00",
-        "dedicated_premium": "0",
-        "premiums-TOTAL_FORMS": "0",
-        "premiums-INITIAL_FORMS": "0",
-    }
+    form = card_form("2024-01-01", "18.00", valid_to="2025-01-01")
     response = admin.post("/admin/catalogue/ratecard/add/", form)
     assert response.status_code == 200
     assert "rate cards overlap" in response.content.decode()
@@ -107,14 +98,7 @@ def test_a_new_card_in_the_admin_supersedes_the_open_one(
     centre: DemoReport, client: Client, make_user: Callable[..., User]
 ) -> None:
     admin = admin_client(client, make_user)
-    form = {
-        "chip": "h800",
-        "valid_from": "2026-07-01",
-        "price": "18.00",
-        "dedicated_premium": "0",
-        "premiums-TOTAL_FORMS": "0",
-        "premiums-INITIAL_FORMS": "0",
-    }
+    form = card_form("2026-07-01", "18.00")
     assert admin.post("/admin/catalogue/ratecard/add/", form).status_code == 302
     ends = list(
         RateCard.objects.filter(chip_id="h800")
@@ -129,14 +113,7 @@ def test_an_admin_edit_of_a_card_goes_through_the_audited_action(
 ) -> None:
     admin = admin_client(client, make_user)
     card = RateCard.objects.get(chip_id="h800")
-    form = {
-        "chip": "h800",
-        "valid_from": "2024-10-07",
-        "price": "21.00",
-        "dedicated_premium": "0.1",
-        "premiums-TOTAL_FORMS": "0",
-        "premiums-INITIAL_FORMS": "0",
-    }
+    form = card_form("2024-10-07", "21.00", dedicated_premium="0.1")
     response = admin.post(f"/admin/catalogue/ratecard/{card.pk}/change/", form)
     assert response.status_code == 302
     card.refresh_from_db()

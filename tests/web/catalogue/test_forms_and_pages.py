@@ -16,6 +16,8 @@ from aisc.web.catalogue.forms import EquivalentForm, EstimateForm, ExchangeForm
 from aisc.web.catalogue.models import Node, Partition, PartitionPremium, RateCard
 from aisc.web.demo import DemoReport
 
+from .conftest import card_form
+
 MINIMAL = {"params": "7e9", "tokens": "1e12", "chip": "h800", "precision": "bf16"}
 
 
@@ -139,16 +141,16 @@ def test_the_admin_saves_a_partition_premium_with_its_card(
     client.force_login(make_user(Role.ADMIN, is_staff=True, is_superuser=True))
     card = RateCard.objects.get(chip_id="h800")
     partition = Partition.objects.get(name="h800")
-    form = {
-        "chip": "h800",
-        "valid_from": "2024-10-07",
-        "price": "20.00",
-        "dedicated_premium": "0.1",
-        "premiums-TOTAL_FORMS": "1",
-        "premiums-INITIAL_FORMS": "0",
-        "premiums-0-partition": str(partition.pk),
-        "premiums-0-premium": "0.05",
-    }
+    form = card_form(
+        "2024-10-07",
+        "20.00",
+        dedicated_premium="0.1",
+        **{
+            "premiums-TOTAL_FORMS": "1",
+            "premiums-0-partition": str(partition.pk),
+            "premiums-0-premium": "0.05",
+        },
+    )
     response = client.post(f"/admin/catalogue/ratecard/{card.pk}/change/", form)
     assert response.status_code == 302
     assert PartitionPremium.objects.get(rate_card=card).premium == Decimal("0.05")

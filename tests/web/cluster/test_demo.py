@@ -51,6 +51,8 @@ def test_the_demo_usage_is_the_embedded_clusters_jobs_within_their_allocations_l
         start = dt.datetime.combine(allocation.start_date, dt.time(), tzinfo=HK)
         end = dt.datetime.combine(allocation.end_date + dt.timedelta(days=1), dt.time(), tzinfo=HK)
         assert all(start <= j.start_at < end for j in jobs), allocation.project_code
+        if allocation.award is not None:
+            assert all(j.gpus <= allocation.award.gpus for j in jobs), allocation.project_code
         released = released_by_chip(allocation.budget_lines())
         for chip, hours in released.items():
             reserved = jobs.filter(chip=chip).aggregate(s=Sum(F("gpus") * F("time_limit_s")))

@@ -4,13 +4,15 @@ text, ingested with the key (cluster, job id, submit), running jobs corrected un
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from aisc.adapters.slurm.usage import parse_sacct
 from aisc.web.allocations.models import Allocation
+from aisc.web.billing import periodic, sources
 from aisc.web.billing.models import UsageRecord
-from aisc.web.cluster import service, usage
+from aisc.web.cluster import service, tasks, usage
 from aisc.web.cluster.models import EmbeddedJob
 from tests.web.cluster.conftest import EPOCH, HK, HOUR
 
@@ -48,7 +50,7 @@ def test_a_running_job_is_metered_so_far_and_corrected_once_it_ends(
     stored = job(gpus=2, hours=3, limit_hours=4)
     now = EPOCH + HOUR
     moved = service.advance(now)
-    first = usage.ingest_jobs(moved.ended + moved.running, now, HK, "test:1")
+    first = tasks.meter(moved.ended + moved.running, now, HK, "test:1")
     assert first is not None
     assert first.inserted == 1
     record = UsageRecord.objects.get()
@@ -56,12 +58,12 @@ def test_a_running_job_is_metered_so_far_and_corrected_once_it_ends(
     assert record.elapsed_seconds == 3600
     later = EPOCH + 5 * HOUR
     moved = service.advance(later)
-    second = usage.ingest_jobs(moved.ended + moved.running, later, HK, "test:2")
+    second = tasks.meter(moved.ended + moved.running, later, HK, "test:2")
     assert second is not None
     assert second.corrected == 1
     record = UsageRecord.objects.get()
     assert (record.state, record.elapsed_seconds) == ("COMPLETED", 3 * 3600)
-    assert usage.ingest_jobs([], later, HK, "test:3") is None
+    assert tasks.meter([], later, HK, "test:3") is None
 
 
 def test_the_embedded_reader_lists_the_jobs_that_ran_in_the_window(
@@ -74,11 +76,27 @@ def test_the_embedded_reader_lists_the_jobs_that_ran_in_the_window(
     service.advance(EPOCH + 20 * HOUR)
     assert usage.started_between(EPOCH, EPOCH + 20 * HOUR) == [early, late]
     assert usage.started_between(EPOCH + 2 * HOUR, EPOCH + 20 * HOUR) == [late]
-    label, text, kind = usage.read_embedded(EPOCH + 9 * HOUR, EPOCH + 20 * HOUR, HK)
-    assert kind == "sacct"
-    assert label.startswith("embedded:")
-    assert [line.split("|")[0] for line in text.splitlines()[1:]] == [str(late.pk)]
-    assert str(never.pk) not in text
+    reading = sources.reader_for("embedded")(EPOCH + 9 * HOUR, EPOCH + 20 * HOUR, HK)
+    assert (reading.kind, reading.times_tz) == ("sacct", None)  # local times, as sacct prints
+    assert reading.label.startswith("embedded:")
+    assert [line.split("|")[0] for line in reading.text.splitlines()[1:]] == [str(late.pk)]
+    assert str(never.pk) not in reading.text
+
+
+def test_billings_periodic_ingest_meters_the_embedded_cluster_from_its_watermark(
+    make_allocation: Callable[..., Allocation], job: Job, settings: Any
+) -> None:
+    settings.AISC_CLUSTER = "embedded"
+    make_allocation()
+    done = job(gpus=2, hours=1)
+    running = job(gpus=4, hours=10, limit_hours=12, at=EPOCH + 2 * HOUR)
+    now = EPOCH + 3 * HOUR
+    service.advance(now)
+    detail = periodic.ingest_due(now)
+    assert "read 2 job records, 2 new" in detail
+    records = dict(UsageRecord.objects.values_list("job_id", "state"))
+    assert records == {str(done.pk): "COMPLETED", str(running.pk): "RUNNING"}
+    assert set(UsageRecord.objects.values_list("cluster", flat=True)) == {usage.CLUSTER}
 
 
 def test_elapsed_times_print_as_sacct_prints_them() -> None:

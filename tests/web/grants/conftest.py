@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from aisc.web.accounts.models import Organisation, Role, User
+from aisc.web.catalogue import demo as catalogue_demo
 from aisc.web.catalogue.actions import RateCardInput, do_save_rate_card
 from aisc.web.catalogue.models import RateCard
 from aisc.web.grants import actions
@@ -46,6 +47,13 @@ def price(db: Any) -> Decimal:
             RateCardInput("h800", dt.date(2026, 1, 1), None, LIST_PRICE), acting_user=None
         )
     return LIST_PRICE
+
+
+@pytest.fixture(autouse=True)
+def inventory(db: Any) -> None:
+    """The demo cluster's nodes (16 H800 and 16 BR104 GPUs): the capacity guard allocates
+    nothing of a chip without nodes, and an award's allocation is made inside the decision."""
+    catalogue_demo.load_inventory()
 
 
 Mails = Callable[[], list[tuple[str, str]]]

@@ -115,7 +115,9 @@ def test_a_reviewer_with_a_conflict_opening_the_application_is_refused_with_the_
     reviewers[0].save()
     response = as_client(reviewers[0]).get(f"/api/v1/grants/applications/{reviewed.pk}")
     assert response.status_code == 403
-    assert "reviewer: conflict of interest" in response.json()["error"]["message"]
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("forbidden", "reviewer")
+    assert "reviewer: conflict of interest" in error["message"]
     assert "Cantonese LLM" not in response.content.decode()
 
 

@@ -44,7 +44,7 @@ def test_a_reviewer_lists_their_reviews_and_declares_a_conflict(
     declared = post(me, f"/reviews/{review['id']}/conflict", {"reason": "My former student"})
     assert declared.json()["status"] == "conflicted"
     opened = me.get(f"/api/v1/grants/applications/{in_review.pk}")
-    assert opened.status_code == 403
+    assert (opened.status_code, opened.json()["error"]["field"]) == (403, "reviewer")
     assert "conflict of interest declared: My former student" in opened.json()["error"]["message"]
 
 

@@ -3,16 +3,12 @@ from typing import Any
 from django.test import Client
 
 from aisc.web.accounts.models import User
-from aisc.web.grants.models import Call, Scheme
+from aisc.web.grants.models import Call, Scheme, default_checklist, default_rubric
 
-FORM = {
-    "code": "c2027a",
-    "title_en": "2027 first call",
-    "opens_on": "2027-01-01",
-    "closes_on": "2027-03-31",
-    "period_start": "2027-04-01",
-    "period_end": "2028-03-31",
-}
+from .test_call_criteria import FORM, criteria
+
+# The page sends the rubric and checklist it offers: the defaults, untouched.
+DEFAULTS = criteria(default_rubric(), default_checklist())
 
 
 def as_client(user: User) -> Client:
@@ -25,7 +21,7 @@ def test_the_secretariat_opens_a_call_with_the_default_rubric(
     scheme: Scheme, secretariat: User
 ) -> None:
     response = as_client(secretariat).post(
-        "/grants/calls/new", {**FORM, "scheme": scheme.pk, "budget": "1000000"}
+        "/grants/calls/new", {**FORM, **DEFAULTS, "scheme": scheme.pk, "budget": "1000000"}
     )
     assert response.status_code == 302
     call = Call.objects.get(code="c2027a")
@@ -37,7 +33,7 @@ def test_a_budget_beyond_what_the_fund_has_left_is_refused_naming_the_field(
     scheme: Scheme, secretariat: User
 ) -> None:
     response = as_client(secretariat).post(
-        "/grants/calls/new", {**FORM, "scheme": scheme.pk, "budget": "3000000001"}
+        "/grants/calls/new", {**FORM, **DEFAULTS, "scheme": scheme.pk, "budget": "3000000001"}
     )
     assert response.status_code == 422
     assert "exceeds what the fund has left uncommitted" in response.content.decode()

@@ -7,7 +7,6 @@ here until someone decides who may use it.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.db import transaction
 from django.test import Client
 
 from aisc.web.accounts.models import Role, User
-from aisc.web.api import api
+from tests.web.api_matrix import endpoints_under, url_with
 
 from .conftest import SCORES
 from .scenario import Story
@@ -55,13 +54,7 @@ PREFIX = "/api/v1/grants"
 
 
 def grants_endpoints() -> list[tuple[str, str]]:
-    paths = api.get_openapi_schema()["paths"]
-    return sorted(
-        (method, path.removeprefix(PREFIX))
-        for path, operations in paths.items()
-        if path.startswith(PREFIX)
-        for method in operations
-    )
+    return endpoints_under(PREFIX)
 
 
 def body_for(method: str, path: str, story: Story, members: list[int]) -> dict[str, Any]:
@@ -95,7 +88,7 @@ def url_for(path: str, story: Story) -> str:
         "award_id": story.award.pk,
         "report_id": story.report.pk,
     }
-    return PREFIX + re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), path)
+    return url_with(PREFIX, path, ids)
 
 
 def call_endpoint(client: Client, method: str, path: str, story: Story, members: list[int]) -> Any:

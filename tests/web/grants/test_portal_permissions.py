@@ -24,6 +24,10 @@ EVERYONE = frozenset(ROLES)
 PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "home": ("get", EVERYONE),
     "new_call": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "call_criteria": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "schemes": ("get", STAFF_VIEW),
+    "new_scheme": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "edit_scheme": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     # A call belongs to no organisation: any applicant may start one for their own.
     "start": ("post", frozenset({"applicant", Role.ADMIN})),
     "ranking": ("get", STAFF_VIEW),
@@ -52,6 +56,7 @@ def page_urls() -> list[tuple[str, str]]:
 def url_for(pattern: str, story: Story) -> str:
     ids = {
         "call_id": story.call.pk,
+        "scheme_id": story.call.scheme_id,
         "application_id": story.application.pk,
         "review_id": story.review.pk,
         "award_id": story.award.pk,

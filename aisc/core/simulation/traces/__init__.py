@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from aisc.core.errors import RuleViolation
 from aisc.core.simulation.traces.base import Trace
@@ -14,6 +15,7 @@ FORMATS: dict[str, str] = {
     "csv": "aisc.core.simulation.traces.csv",
     "philly": "aisc.core.simulation.traces.philly",
     "gavel": "aisc.core.simulation.traces.gavel",
+    "swf": "aisc.core.simulation.traces.swf",
     "sacct": "aisc.core.simulation.traces.sacct",
 }
 
@@ -31,15 +33,18 @@ def loader(fmt: str) -> Loader:
     return load
 
 
-def parse_lines(lines: Iterable[str], fmt: str, source: str, *, strict: bool = False) -> Trace:
-    return loader(fmt)(lines, source, strict=strict)
+def parse_lines(
+    lines: Iterable[str], fmt: str, source: str, *, strict: bool = False, **options: Any
+) -> Trace:
+    return loader(fmt)(lines, source, strict=strict, **options)
 
 
-def load_file(path: Path, fmt: str, *, strict: bool = False) -> Trace:
+def load_file(path: Path, fmt: str, *, strict: bool = False, **options: Any) -> Trace:
+    """Load a trace file; `options` are the format's own (swf: `procs_per_gpu`)."""
     load = loader(fmt)
     try:
         with path.open(encoding="utf-8", newline="") as lines:
-            return load(lines, str(path), strict=strict)
+            return load(lines, str(path), strict=strict, **options)
     except OSError as exc:
         raise RuleViolation(f"cannot read trace {path}: {exc.strerror}", field="trace") from exc
     except UnicodeDecodeError as exc:

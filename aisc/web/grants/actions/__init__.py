@@ -10,9 +10,9 @@ from aisc.web.grants.actions.applications import (
 from aisc.web.grants.actions.calls import (
     do_close_call,
     do_create_call,
-    do_create_scheme,
     do_open_call,
     do_publish_results,
+    do_set_call_criteria,
 )
 from aisc.web.grants.actions.decisions import DecisionInput, do_decide
 from aisc.web.grants.actions.documents import do_delete_document, do_upload_document
@@ -23,6 +23,7 @@ from aisc.web.grants.actions.review import (
     do_screen,
     do_submit_review,
 )
+from aisc.web.grants.actions.schemes import do_create_scheme, do_update_scheme
 
 __all__ = [
     "DecisionInput",
@@ -39,10 +40,12 @@ __all__ = [
     "do_publish_results",
     "do_return_report",
     "do_screen",
+    "do_set_call_criteria",
     "do_submit_application",
     "do_submit_report",
     "do_submit_review",
     "do_update_application",
+    "do_update_scheme",
     "do_upload_document",
     "do_withdraw_application",
 ]

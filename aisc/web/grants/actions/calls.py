@@ -12,33 +12,22 @@ from django.utils import timezone
 
 from aisc.core.errors import RuleViolation
 from aisc.core.grants import rubric, subsidy
+from aisc.core.grants.eligibility import parse_checklist
 from aisc.core.grants.workflow import (
     AWARD_TRANSITIONS,
     CALL_TRANSITIONS,
     AwardStatus,
     CallStatus,
+    ReviewStatus,
 )
 from aisc.core.units import Money
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications
 from aisc.web.grants.actions.lifecycle import move, snapshot
-from aisc.web.grants.models import Award, Call, Scheme
+from aisc.web.grants.models import Application, Award, Call, Review, Scheme
 
 CALL_FIELDS = ("code", "title_en", "opens_on", "closes_on", "period_start", "period_end", "budget")
-
-
-@transaction.atomic
-def do_create_scheme(
-    *, acting_user: User | None, code: str, name_en: str, fund: Decimal, **fields: Any
-) -> Scheme:
-    scheme = Scheme(code=code, name_en=name_en, fund=fund, **fields)
-    if fund <= 0:
-        raise RuleViolation("the fund must be positive", field="fund")
-    scheme.rules()  # validates the rates
-    scheme.save()
-    record(acting_user, "grants.scheme.create", scheme, after=snapshot(scheme, ("code", "fund")))
-    return scheme
 
 
 def _check_dates(opens_on: dt.date, closes_on: dt.date, start: dt.date, end: dt.date) -> None:
@@ -84,9 +73,47 @@ def do_create_call(
         budget=budget,
         **fields,
     )
-    rubric.parse_rubric(call.rubric)
+    call.rubric = [c.as_dict() for c in rubric.parse_rubric(call.rubric)]
+    call.checklist = parse_checklist(call.checklist)
     call.save()
     record(acting_user, "grants.call.create", call, after=snapshot(call, CALL_FIELDS))
+    return call
+
+
+@transaction.atomic
+def do_set_call_criteria(
+    *,
+    acting_user: User | None,
+    call: Call,
+    criteria: list[dict[str, Any]],
+    checklist: list[dict[str, Any]],
+) -> Call:
+    """Replace a call's review rubric and screening checklist. Scores already given were weighed
+    against the old rubric and answers already recorded name the old items, so the rubric locks
+    at the first submitted review and the checklist at the first screening."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    rows = [c.as_dict() for c in rubric.parse_rubric(criteria)]
+    items = parse_checklist(checklist)
+    reviewed = Review.objects.filter(application__call=call, status=ReviewStatus.SUBMITTED)
+    if rows != [c.as_dict() for c in call.criteria()] and reviewed.exists():
+        raise RuleViolation(
+            "the rubric cannot change once a review has been submitted", field="rubric"
+        )
+    answers = Application.objects.filter(call=call).values_list("screening", flat=True)
+    if items != parse_checklist(call.checklist) and any(answers):
+        raise RuleViolation(
+            "the checklist cannot change once an application has been screened", field="checklist"
+        )
+    before = {"rubric": call.rubric, "checklist": call.checklist}
+    call.rubric, call.checklist = rows, items
+    call.save(update_fields=["rubric", "checklist"])
+    record(
+        acting_user,
+        "grants.call.criteria",
+        call,
+        before=before,
+        after={"rubric": rows, "checklist": items},
+    )
     return call
 
 

@@ -11,7 +11,6 @@ from typing import Any, BinaryIO, cast
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status, UploadedFile
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from aisc.web.accounts import authz
@@ -25,18 +24,12 @@ from aisc.web.grants.rules import reviewer_blocked
 router = Router(tags=["grants"])
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def open_application(user: User, pk: int, action: str = "grants.application.view") -> Application:
     application = get_object_or_404(Application, pk=pk)
     if not authz.can(user, action, application):
         blocked = reviewer_blocked(user, application) if user.has_role(Role.REVIEWER) else None
         if blocked and action.endswith(".view") and blocked.startswith("conflict"):
-            raise HttpError(403, f"reviewer: {blocked}; a conflict blocks access")
+            raise authz.Refused(f"reviewer: {blocked}; a conflict blocks access", field="reviewer")
         authz.require(user, action, application)
     return application
 
@@ -55,35 +48,35 @@ def detail(application: Application) -> dict[str, Any]:
 @router.get("/calls", response=list[s.CallOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_calls(request: HttpRequest) -> Any:
-    authz.require(_user(request), "grants.call.view")
+    authz.require(authz.acting_user(request), "grants.call.view")
     return Call.objects.exclude(status="draft")
 
 
 @router.get("/calls/{call_id}", response=s.CallOut)
 def get_call(request: HttpRequest, call_id: int) -> Call:
     call = get_object_or_404(Call, pk=call_id)
-    authz.require(_user(request), "grants.call.view", call)
+    authz.require(authz.acting_user(request), "grants.call.view", call)
     return call
 
 
 @router.post("/calls/{call_id}/close", response=s.CallOut)
 def close_call(request: HttpRequest, call_id: int) -> Call:
     call = get_object_or_404(Call, pk=call_id)
-    authz.require(_user(request), "grants.call.manage", call)
-    return actions.do_close_call(acting_user=_user(request), call=call)
+    authz.require(authz.acting_user(request), "grants.call.manage", call)
+    return actions.do_close_call(acting_user=authz.acting_user(request), call=call)
 
 
 @router.post("/calls/{call_id}/publish", response=s.CallOut)
 def publish_call(request: HttpRequest, call_id: int) -> Call:
     call = get_object_or_404(Call, pk=call_id)
-    authz.require(_user(request), "grants.call.publish", call)
-    return actions.do_publish_results(acting_user=_user(request), call=call)
+    authz.require(authz.acting_user(request), "grants.call.publish", call)
+    return actions.do_publish_results(acting_user=authz.acting_user(request), call=call)
 
 
 @router.get("/calls/{call_id}/ranking", response=list[s.RankedOut])
 def call_ranking(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
     call = get_object_or_404(Call, pk=call_id)
-    authz.require(_user(request), "grants.ranking.view", call)
+    authz.require(authz.acting_user(request), "grants.ranking.view", call)
     rows, _left = queries.ranking(call)
     return [
         {
@@ -104,14 +97,14 @@ def call_ranking(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
 @router.get("/applications", response=list[s.ApplicationOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_applications(request: HttpRequest) -> Any:
-    user = _user(request)
+    user = authz.acting_user(request)
     authz.require(user, "grants.application.view")
     return queries.visible_applications(user)
 
 
 @router.post("/applications", response={201: s.ApplicationDetail})
 def create_application(request: HttpRequest, body: s.ApplicationIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = authz.acting_user(request)
     call = get_object_or_404(Call, pk=body.call)
     organisation = get_object_or_404(Organisation, pk=body.organisation)
     authz.require(user, "grants.application.create", organisation)
@@ -124,14 +117,14 @@ def create_application(request: HttpRequest, body: s.ApplicationIn) -> Status[di
 
 @router.get("/applications/{application_id}", response=s.ApplicationDetail)
 def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
-    return detail(open_application(_user(request), application_id))
+    return detail(open_application(authz.acting_user(request), application_id))
 
 
 @router.patch("/applications/{application_id}", response=s.ApplicationDetail)
 def update_application(
     request: HttpRequest, application_id: int, body: s.ApplicationFields
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = authz.acting_user(request)
     application = open_application(user, application_id, "grants.application.edit")
     fields = body.dict(exclude_unset=True)
     actions.do_update_application(acting_user=user, application=application, **fields)
@@ -140,14 +133,14 @@ def update_application(
 
 @router.post("/applications/{application_id}/submit", response=s.ApplicationDetail)
 def submit_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = authz.acting_user(request)
     application = open_application(user, application_id, "grants.application.edit")
     return detail(actions.do_submit_application(acting_user=user, application=application))
 
 
 @router.post("/applications/{application_id}/withdraw", response=s.ApplicationDetail)
 def withdraw_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = authz.acting_user(request)
     application = open_application(user, application_id, "grants.application.edit")
     return detail(actions.do_withdraw_application(acting_user=user, application=application))
 
@@ -159,7 +152,7 @@ def upload_document(
     kind: Form[str],
     file: File[UploadedFile],
 ) -> Status[Any]:
-    user = _user(request)
+    user = authz.acting_user(request)
     application = open_application(user, application_id, "grants.application.edit")
     document = actions.do_upload_document(
         acting_user=user,
@@ -176,7 +169,7 @@ def upload_document(
 def screen_application(
     request: HttpRequest, application_id: int, body: s.ScreenIn
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = authz.acting_user(request)
     application = open_application(user, application_id, "grants.application.screen")
     actions.do_screen(
         acting_user=user,
@@ -190,7 +183,7 @@ def screen_application(
 
 @router.post("/applications/{application_id}/reviewers", response={201: s.ReviewOut})
 def assign_reviewer(request: HttpRequest, application_id: int, body: s.AssignIn) -> Status[Any]:
-    user = _user(request)
+    user = authz.acting_user(request)
     application = open_application(user, application_id, "grants.review.assign")
     reviewer = get_object_or_404(User, pk=body.reviewer)
     review = actions.do_assign_reviewer(
@@ -201,14 +194,14 @@ def assign_reviewer(request: HttpRequest, application_id: int, body: s.AssignIn)
 
 @router.get("/applications/{application_id}/reviews", response=list[s.ReviewOut])
 def list_reviews(request: HttpRequest, application_id: int) -> list[Review]:
-    user = _user(request)
+    user = authz.acting_user(request)
     application = open_application(user, application_id)
     return queries.reviews_visible_to(user, application)
 
 
 @router.post("/applications/{application_id}/decision", response=s.AwardOut | None)
 def decide(request: HttpRequest, application_id: int, body: s.DecisionIn) -> Award | None:
-    user = _user(request)
+    user = authz.acting_user(request)
     application = open_application(user, application_id, "grants.application.decide")
     members = list(User.objects.filter(pk__in=body.members_present))
     given = body.dict(exclude={"members_present"})
@@ -219,14 +212,14 @@ def decide(request: HttpRequest, application_id: int, body: s.DecisionIn) -> Awa
 
 @router.get("/reviews/mine", response=list[s.ReviewOut])
 def my_reviews(request: HttpRequest) -> Any:
-    user = _user(request)
+    user = authz.acting_user(request)
     authz.require(user, "grants.review.list")
     return Review.objects.filter(reviewer=user).order_by("-assigned_at")
 
 
 @router.post("/reviews/{review_id}/submit", response=s.ReviewOut)
 def submit_review(request: HttpRequest, review_id: int, body: s.ReviewIn) -> Review:
-    user = _user(request)
+    user = authz.acting_user(request)
     review = get_object_or_404(Review, pk=review_id)
     authz.require(user, "grants.review.submit", review)
     return actions.do_submit_review(
@@ -236,7 +229,7 @@ def submit_review(request: HttpRequest, review_id: int, body: s.ReviewIn) -> Rev
 
 @router.post("/reviews/{review_id}/conflict", response=s.ReviewOut)
 def declare_conflict(request: HttpRequest, review_id: int, body: s.ConflictIn) -> Review:
-    user = _user(request)
+    user = authz.acting_user(request)
     review = get_object_or_404(Review, pk=review_id)
     authz.require(user, "grants.review.submit", review)
     return actions.do_declare_conflict(acting_user=user, review=review, reason=body.reason)
@@ -245,13 +238,13 @@ def declare_conflict(request: HttpRequest, review_id: int, body: s.ConflictIn) -
 @router.get("/awards/{award_id}", response=s.AwardOut)
 def get_award(request: HttpRequest, award_id: int) -> Award:
     award = get_object_or_404(Award, pk=award_id)
-    authz.require(_user(request), "grants.award.view", award)
+    authz.require(authz.acting_user(request), "grants.award.view", award)
     return award
 
 
 @router.post("/awards/{award_id}/reports", response={201: s.ReportOut})
 def submit_report(request: HttpRequest, award_id: int, body: s.ReportIn) -> Status[Any]:
-    user = _user(request)
+    user = authz.acting_user(request)
     award = get_object_or_404(Award, pk=award_id)
     authz.require(user, "grants.report.submit", award)
     report = actions.do_submit_report(acting_user=user, award=award, kind=body.kind, text=body.text)
@@ -261,15 +254,17 @@ def submit_report(request: HttpRequest, award_id: int, body: s.ReportIn) -> Stat
 @router.post("/reports/{report_id}/accept", response=s.ReportOut)
 def accept_report(request: HttpRequest, report_id: int) -> Report:
     report = get_object_or_404(Report, pk=report_id)
-    authz.require(_user(request), "grants.report.decide", report)
-    return actions.do_accept_report(acting_user=_user(request), report=report)
+    authz.require(authz.acting_user(request), "grants.report.decide", report)
+    return actions.do_accept_report(acting_user=authz.acting_user(request), report=report)
 
 
 @router.post("/reports/{report_id}/return", response=s.ReportOut)
 def return_report(request: HttpRequest, report_id: int, body: s.ReturnIn) -> Report:
     report = get_object_or_404(Report, pk=report_id)
-    authz.require(_user(request), "grants.report.decide", report)
-    return actions.do_return_report(acting_user=_user(request), report=report, message=body.message)
+    authz.require(authz.acting_user(request), "grants.report.decide", report)
+    return actions.do_return_report(
+        acting_user=authz.acting_user(request), report=report, message=body.message
+    )
 
 
 @router.get("/grantees", response=list[dict[str, Any]], auth=None)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aisc.core.errors import AiscError
 from aisc.web.accounts import authz
 from aisc.web.grants import actions, queries
 from aisc.web.grants.models import Call
-from aisc.web.grants.views.page import refuse, user_of
+from aisc.web.grants.views.page import attempt, user_of
 
 
 @login_required
@@ -38,11 +36,7 @@ def close(request: HttpRequest, call_id: int) -> HttpResponse:
     user = user_of(request)
     call = get_object_or_404(Call, pk=call_id)
     authz.require(user, "grants.call.manage", call)
-    try:
-        actions.do_close_call(acting_user=user, call=call)
-        messages.success(request, _("Call closed."))
-    except AiscError as exc:
-        refuse(request, exc)
+    attempt(request, lambda: actions.do_close_call(acting_user=user, call=call), _("Call closed."))
     return redirect("grants:ranking", call.pk)
 
 
@@ -52,9 +46,9 @@ def publish(request: HttpRequest, call_id: int) -> HttpResponse:
     user = user_of(request)
     call = get_object_or_404(Call, pk=call_id)
     authz.require(user, "grants.call.publish", call)
-    try:
-        actions.do_publish_results(acting_user=user, call=call)
-        messages.success(request, _("Results published."))
-    except AiscError as exc:
-        refuse(request, exc)
+    attempt(
+        request,
+        lambda: actions.do_publish_results(acting_user=user, call=call),
+        _("Results published."),
+    )
     return redirect("grants:ranking", call.pk)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +12,8 @@ from django.utils.translation import get_language
 
 from aisc.core.errors import AiscError
 from aisc.web.accounts.models import User
+
+T = TypeVar("T")
 
 
 def user_of(request: HttpRequest) -> User:
@@ -23,13 +26,40 @@ def is_zh(request: HttpRequest) -> bool:
     return (get_language() or "").startswith("zh")
 
 
-def refuse(request: HttpRequest, exc: AiscError, form: forms.BaseForm | None = None) -> None:
-    """Show a refusal next to its field (or at the top), naming the field and the rule."""
+def refuse(
+    request: HttpRequest,
+    exc: AiscError,
+    form: forms.BaseForm | None = None,
+    formsets: Mapping[str, forms.BaseFormSet[Any]] | None = None,
+) -> None:
+    """Show a refusal next to its field (or at the top), naming the field and the rule; a formset
+    stands for the field it edits as a whole (a call's rubric, its checklist)."""
     if form is not None and exc.field in form.fields:
         form.add_error(exc.field, exc.message)
         return
+    if formsets and exc.field is not None and exc.field in formsets:
+        formsets[exc.field].non_form_errors().append(exc.message)
+        return
     prefix = f"{exc.field}: " if exc.field else ""
     messages.error(request, prefix + exc.message)
+
+
+def attempt(
+    request: HttpRequest,
+    action: Callable[[], T],
+    done: str,
+    form: forms.BaseForm | None = None,
+    formsets: Mapping[str, forms.BaseFormSet[Any]] | None = None,
+) -> T | None:
+    """Run one do_* action: on success say `done`, on a refusal show it (see refuse) and return
+    None; the action's transaction has rolled back, so nothing half-done is kept."""
+    try:
+        result = action()
+    except AiscError as exc:
+        refuse(request, exc, form, formsets)
+        return None
+    messages.success(request, done)
+    return result
 
 
 def estimate_context(result: dict[str, Any] | None) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aisc.core.errors import AiscError
 from aisc.core.grants.tranches import AFTER_REPORT, AT_START
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import Role, User
@@ -27,7 +26,7 @@ from aisc.web.grants.forms import (
 )
 from aisc.web.grants.models import Application, Report, Review
 from aisc.web.grants.rules import reviewer_blocked
-from aisc.web.grants.views.page import estimate_context, is_zh, refuse, user_of
+from aisc.web.grants.views.page import attempt, estimate_context, is_zh, user_of
 
 
 def open_or_explain(
@@ -89,17 +88,17 @@ def screen(request: HttpRequest, application_id: int) -> HttpResponse:
     authz.require(user, "grants.application.screen", application)
     form = ScreeningForm(request.POST, checklist=application.call.checklist, zh=is_zh(request))
     if form.is_valid():
-        try:
-            actions.do_screen(
+        attempt(
+            request,
+            lambda: actions.do_screen(
                 acting_user=user,
                 application=application,
                 outcome=form.cleaned_data["outcome"],
                 answers=form.answers(),
                 message=form.cleaned_data["message"],
-            )
-            messages.success(request, _("Screening recorded."))
-        except AiscError as exc:
-            refuse(request, exc)
+            ),
+            _("Screening recorded."),
+        )
     return redirect("grants:application", application.pk)
 
 
@@ -111,13 +110,14 @@ def assign(request: HttpRequest, application_id: int) -> HttpResponse:
     authz.require(user, "grants.review.assign", application)
     form = AssignForm(request.POST)
     if form.is_valid():
-        try:
-            actions.do_assign_reviewer(
-                acting_user=user, application=application, reviewer=form.cleaned_data["reviewer"]
-            )
-            messages.success(request, _("Reviewer assigned."))
-        except AiscError as exc:
-            refuse(request, exc)
+        reviewer = form.cleaned_data["reviewer"]
+        attempt(
+            request,
+            lambda: actions.do_assign_reviewer(
+                acting_user=user, application=application, reviewer=reviewer
+            ),
+            _("Reviewer assigned."),
+        )
     return redirect("grants:application", application.pk)
 
 
@@ -129,26 +129,30 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
     authz.require(user, "grants.review.submit", found)
     if "reason" in request.POST:
         conflict = ConflictForm(request.POST)
-        if conflict.is_valid():
-            try:
-                actions.do_declare_conflict(
+        declared = (
+            conflict.is_valid()
+            and attempt(
+                request,
+                lambda: actions.do_declare_conflict(
                     acting_user=user, review=found, reason=conflict.cleaned_data["reason"]
-                )
-                messages.success(request, _("Conflict declared; the application is closed to you."))
-                return redirect("grants:home")
-            except AiscError as exc:
-                refuse(request, exc)
+                ),
+                _("Conflict declared; the application is closed to you."),
+            )
+            is not None
+        )
+        if declared:
+            return redirect("grants:home")
         return redirect("grants:application", found.application_id)
     call = found.application.call
     form = ReviewForm(request.POST, criteria=call.criteria(), zh=is_zh(request))
     if form.is_valid():
-        try:
-            actions.do_submit_review(
+        attempt(
+            request,
+            lambda: actions.do_submit_review(
                 acting_user=user, review=found, scores=form.scores(), comments=form.comments()
-            )
-            messages.success(request, _("Review submitted."))
-        except AiscError as exc:
-            refuse(request, exc)
+            ),
+            _("Review submitted."),
+        )
     else:
         messages.error(request, _("Score every criterion from 0 to 10."))
     return redirect("grants:application", found.application_id)
@@ -187,11 +191,11 @@ def decide(request: HttpRequest, application_id: int) -> HttpResponse:
         conditions=data["conditions"],
         tranche_plan=_tranche_plan(data["first_tranche"]),
     )
-    try:
-        actions.do_decide(acting_user=user, application=application, decision=decision)
-        messages.success(request, _("Decision recorded."))
-    except AiscError as exc:
-        refuse(request, exc)
+    attempt(
+        request,
+        lambda: actions.do_decide(acting_user=user, application=application, decision=decision),
+        _("Decision recorded."),
+    )
     return redirect("grants:application", application.pk)
 
 
@@ -201,14 +205,14 @@ def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
     user = user_of(request)
     report = get_object_or_404(Report, pk=report_id)
     authz.require(user, "grants.report.decide", report)
-    try:
-        if request.POST.get("accept"):
+    message = str(ReturnForm(request.POST).data.get("message", ""))
+    attempt(
+        request,
+        lambda: (
             actions.do_accept_report(acting_user=user, report=report)
-        else:
-            form = ReturnForm(request.POST)
-            message = form.data.get("message", "")
-            actions.do_return_report(acting_user=user, report=report, message=str(message))
-        messages.success(request, _("Report decided."))
-    except AiscError as exc:
-        refuse(request, exc)
+            if request.POST.get("accept")
+            else actions.do_return_report(acting_user=user, report=report, message=message)
+        ),
+        _("Report decided."),
+    )
     return redirect("grants:award", report.award_id)

@@ -1,0 +1,111 @@
+"""New usage records and their charges, written in bulk: executemany on SQLite, COPY on PostgreSQL.
+
+The ORM's bulk_create spends most of a million-record ingest building SQL, so rows are plain
+tuples here. Record ids are assigned under the ingest lock (ledger.lock), so each charge names its
+record without reading ids back. Every call runs inside the caller's batch transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+
+RECORD_TABLE = "billing_usagerecord"
+CHARGE_TABLE = "billing_usagecharge"
+RECORD_COLUMNS = (
+    "id",
+    "cluster",
+    "job_id",
+    "submit",
+    "start",
+    "elapsed_seconds",
+    "account",
+    '"user"',
+    "partition",
+    "state",
+    "gpus",
+    "final",
+    "source",
+    "updated_at",
+)
+CHARGE_COLUMNS = ("record_id", "project_code", "chip", "partition", "month", "day", "gpu_seconds")
+
+
+def on_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def sqlite_time(value: dt.datetime | None) -> str | None:
+    """A time as Django stores it in SQLite: naive UTC text, 'YYYY-MM-DD HH:MM:SS[.ffffff]'."""
+    if value is None:
+        return None
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return str(value)[:-6]  # str() of a UTC time ends '+00:00'
+
+
+def next_record_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {RECORD_TABLE}")  # noqa: S608 - a constant
+        return int(cursor.fetchone()[0])
+
+
+def stored_keys(cluster: str, job_ids: Sequence[str]) -> list[tuple[int, str, dt.datetime]]:
+    """(id, job id, submit) of the stored records of `cluster` among `job_ids`: one query on the
+    (cluster, job_id, submit) unique index."""
+    if not job_ids:
+        return []
+    marks = ", ".join(["%s"] * len(job_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, job_id, submit FROM {RECORD_TABLE} "  # noqa: S608 - constants and marks only
+            f"WHERE cluster = %s AND job_id IN ({marks})",
+            [cluster, *job_ids],
+        )
+        return [(int(i), j, aware(s)) for i, j, s in cursor.fetchall()]
+
+
+def aware(value: dt.datetime | str) -> dt.datetime:
+    """A stored time as an aware UTC datetime: Django's SQLite converter gives naive UTC (text
+    where no converter applies), PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+def insert(records: Sequence[tuple[Any, ...]], charges: Sequence[tuple[Any, ...]]) -> None:
+    """Rows in RECORD_COLUMNS and CHARGE_COLUMNS order (times already in the database's form)."""
+    if on_sqlite():
+        _executemany(RECORD_TABLE, RECORD_COLUMNS, records)
+        _executemany(CHARGE_TABLE, CHARGE_COLUMNS, charges)
+        return
+    _copy(RECORD_TABLE, RECORD_COLUMNS, records)
+    _copy(CHARGE_TABLE, CHARGE_COLUMNS, charges)
+    if records:
+        # Ids were given explicitly; move the sequence past them for any other writer.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                [RECORD_TABLE, max(row[0] for row in records)],
+            )
+
+
+def _executemany(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608 - constants only
+            rows,
+        )
+
+
+def _copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """psycopg 3's COPY FROM STDIN: one statement streams the whole batch."""
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)

@@ -1,0 +1,88 @@
+"""Forms the secretariat sets a scheme and a call's rubric and checklist with. They parse; the
+do_* actions (and the core rules behind them) decide what is allowed, such as weights summing
+to 100."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aisc.web.accounts.models import OrgKind
+from aisc.web.grants.models import Call, default_checklist, default_rubric
+
+
+def rate_field(label: Any) -> forms.DecimalField:
+    """A subsidy rate as a fraction of the list price (0.70 = 70 %)."""
+    return forms.DecimalField(label=label, max_digits=4, decimal_places=2, min_value=0, max_value=1)
+
+
+class SchemeForm(forms.Form):
+    code = forms.SlugField(label=_("Code (e.g. aiss)"), max_length=50)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200, required=False)
+    fund = forms.DecimalField(label=_("Fund (HK$)"), max_digits=16, decimal_places=2)
+    default_rate = rate_field(_("Default subsidy rate (e.g. 0.70)"))
+    max_rate = rate_field(_("Normal maximum subsidy rate"))
+    exceptional_max_rate = rate_field(_("Exceptional maximum subsidy rate"))
+    eligible_kinds = forms.MultipleChoiceField(
+        label=_("Eligible applicant types"),
+        choices=OrgKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # The code keys the scheme's calls; it is shown, not changed.
+            self.fields["code"].disabled = True
+
+
+class CriterionForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=50)
+    name_en = forms.CharField(label=_("Criterion (English)"), max_length=200)
+    name_zh = forms.CharField(label=_("Criterion (Chinese)"), max_length=200, required=False)
+    weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100)
+    guidance = forms.CharField(
+        label=_("Description for reviewers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ChecklistItemForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=50)
+    label_en = forms.CharField(label=_("Item (English)"), max_length=200)
+    label_zh = forms.CharField(label=_("Item (Chinese)"), max_length=200, required=False)
+
+
+RubricFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True)
+ChecklistFormSet = forms.formset_factory(ChecklistItemForm, extra=1, can_delete=True)
+
+
+def criteria_formsets(data: Any, call: Call | None = None) -> dict[str, forms.BaseFormSet[Any]]:
+    """The rubric and checklist formsets, keyed by the field a refusal names; a new call starts
+    from the scheme's defaults, an existing one from what it holds."""
+    if data is not None:
+        # Posted rows stand on their own: compared with an initial, a row left as it was would
+        # count as an untouched extra row and be dropped.
+        return {
+            "rubric": RubricFormSet(data, prefix="rubric"),
+            "checklist": ChecklistFormSet(data, prefix="checklist"),
+        }
+    rubric = call.rubric if call is not None else default_rubric()
+    checklist = call.checklist if call is not None else default_checklist()
+    return {
+        "rubric": RubricFormSet(initial=rubric, prefix="rubric"),
+        "checklist": ChecklistFormSet(initial=checklist, prefix="checklist"),
+    }
+
+
+def rows_of(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
+    """The rows kept: filled in and not marked for deletion (blank extra rows are skipped)."""
+    return [
+        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]

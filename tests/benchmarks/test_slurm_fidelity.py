@@ -1,0 +1,251 @@
+"""benchmarks/slurm_fidelity.py without Slurm: the workload, the sbatch lines, and the comparison
+of a saved 6-job export from the real test cluster (data/fidelity-6, seed 1) with the simulator."""
+
+from pathlib import Path
+
+import pytest
+
+from aisc.core.simulation.slurmconf import mirror
+from tests.benchmarks.conftest import load_script
+
+fidelity = load_script("slurm_fidelity")
+SAVED = Path(__file__).parent / "data" / "fidelity-6"
+
+
+def test_the_workload_is_seeded_sorted_and_within_the_asked_bounds() -> None:
+    jobs = fidelity.workload(100, 0, 180.0, ["h800", "br104"], ["a", "b", "c", "d"])
+    assert jobs == fidelity.workload(100, 0, 180.0, ["h800", "br104"], ["a", "b", "c", "d"])
+    assert jobs != fidelity.workload(100, 1, 180.0, ["h800", "br104"], ["a", "b", "c", "d"])
+    offsets = [j.offset_s for j in jobs]
+    assert offsets == sorted(offsets)
+    assert offsets[0] >= 0
+    assert offsets[-1] <= 180
+    assert {j.gpus for j in jobs} == {1, 2, 4, 8, 16}
+    assert {j.chip for j in jobs} == {"h800", "br104"}
+    assert all(5 <= j.run_s <= 45 for j in jobs)
+    assert all(j.limit_min * 60 >= j.run_s + 5 for j in jobs)  # limits are never hit
+    assert {(j.account, j.user) for j in jobs} == {
+        ("a", "alice"),
+        ("b", "bob"),
+        ("c", "carol"),
+        ("d", "dave"),
+    }
+    assert max(j.run_s for j in fidelity.workload(20, 0, 10.0, ["h800"], ["a"], 8)) <= 8
+
+
+def test_a_job_on_one_node_asks_two_cpus_per_gpu_and_a_wider_one_whole_nodes() -> None:
+    job = fidelity.PlannedJob("fid-001", 1.0, "br104", 4, 12, 1, "fidb", "bob")
+    argv = fidelity.sbatch_argv(job, "br104", 8)
+    assert argv[:5] == ["runuser", "-u", "bob", "--", "sbatch"]
+    assert argv[argv.index("-A") + 1] == "fidb"
+    assert argv[argv.index("-p") + 1] == "br104"
+    assert argv[argv.index("-t") + 1] == "1"
+    assert "--gres=gpu:br104:4" in argv
+    assert "--cpus-per-task=8" in argv
+    assert argv[-2:] == ["--wrap", "sleep 12"]
+    wide = fidelity.sbatch_argv(
+        fidelity.PlannedJob("fid-002", 1.0, "h800", 16, 7, 1, "fida", "alice"), "h800", 8
+    )
+    assert wide[wide.index("-N") + 1] == "2"
+    assert {"--exclusive", "--gres=gpu:h800:8", "--cpus-per-task=16"} <= set(wide)
+
+
+def test_the_real_times_come_from_the_export_for_our_jobs_only() -> None:
+    text = (SAVED / "sacct.txt").read_text(encoding="utf-8")
+    pending = "99|aisc|x|x|h800|PENDING|2026-11-29T04:03:15|Unknown|00:00:00||00:01:00\n"
+    times = fidelity.real_times(text + pending, {"43": "fid-005", "99": "other"})
+    assert list(times) == ["fid-005"]  # job 99 never started
+    wide = times["fid-005"]
+    assert (wide.wait, wide.end - wide.start) == (34.0, 7.0)
+
+
+def test_the_saved_run_is_compared_with_the_mirrored_policy_as_worked_out_by_hand() -> None:
+    report = fidelity.evaluate_dir(SAVED)
+    assert report["jobs"] == 6
+    assert report["mirrored_policy"] == "backfill"
+    assert report["cluster"] == "h800=2x8,br104=2x8"
+    assert report["run"] == {}  # this saved run has no run.json
+    assert list(report["policies"]) == ["backfill", "fifo", "multifactor"]
+    backfill = report["policies"]["backfill"]
+    # Slurm (s after the first submit): submits 0,2,3,4,8,8; starts 1,4,4,4,9,42. The simulator
+    # starts each on arrival except the 16-GPU job, which waits for the 1-GPU h800 job (3 + 38 =
+    # 41): waits differ by -1,-2,-1,0,-1,-1 (Slurm's start latency).
+    assert backfill["mean_wait_diff_s"] == pytest.approx(-1.0)
+    assert backfill["mean_abs_wait_diff_s"] == pytest.approx(1.0)
+    assert backfill["median_abs_wait_diff_s"] == pytest.approx(1.0)
+    assert backfill["p95_abs_wait_diff_s"] == pytest.approx(1.75)
+    # 15 pairs, 3 tied in Slurm's one-second starts, 12 concordant: 12 / sqrt(15 * 12)
+    assert backfill["kendall_tau_b"] == pytest.approx(12 / 180**0.5)
+    assert backfill["concordant_fraction"] == 1.0
+    assert (backfill["makespan_real_s"], backfill["makespan_sim_s"]) == (51.0, 50.0)
+    # GPU-s free while a job of that chip waited. Simulator: the 16-GPU job waits 8..41 with 3
+    # h800 GPUs busy until 16, then 1. Slurm: the same from 8 to 42 (2 busy from 1 to 17), plus
+    # each job's start latency: 0..1 (16 free), 3..4 (14), br104 2..4 (16) and 8..9 (12).
+    assert backfill["free_while_waiting_sim_gpu_s"] == 8 * 13 + 25 * 15
+    assert backfill["free_while_waiting_real_gpu_s"] == 16 + 14 + 9 * 13 + 25 * 15 + 2 * 16 + 12
+    # strict multifactor lets the blocked h800 job hold back the br104 one: waits much longer
+    assert report["policies"]["multifactor"]["mean_wait_sim_s"] > backfill["mean_wait_sim_s"]
+
+
+def test_the_table_lists_every_policy_and_figure() -> None:
+    lines = fidelity.table(fidelity.evaluate_dir(SAVED)).splitlines()
+    assert lines[0].split() == ["backfill", "fifo", "multifactor"]
+    assert lines[1].startswith("Kendall tau-b of start order")
+    assert "0.894" in lines[1]
+    assert len(lines) == 10
+    assert lines[-2].startswith("makespan Slurm / sim (s)")
+    assert lines[-2].count("51 / 50") == 2  # backfill and fifo; strict multifactor took longer
+    assert lines[-1].startswith("GPU-s free, jobs waiting")
+
+
+def test_the_sched_params_line_goes_after_the_scheduler_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conf = tmp_path / "slurm.conf"
+    conf.write_text("A=1\nSchedulerType=sched/backfill\nSchedulerParameters=bf_interval=5\nB=2\n")
+    calls: list[list[str]] = []
+    monkeypatch.setattr(fidelity, "SLURM_CONF", conf)
+    monkeypatch.setattr(fidelity.subprocess, "run", lambda argv, **_: calls.append(argv))
+    original = fidelity.with_sched_params("bf_interval=1,bf_resolution=1")
+    assert conf.read_text().splitlines() == [
+        "A=1",
+        "SchedulerType=sched/backfill",
+        "SchedulerParameters=bf_interval=1,bf_resolution=1",
+        "B=2",
+    ]
+    assert (
+        mirror(conf.read_text() + "NodeName=a Gres=gpu:1\n")
+        .notes[0]
+        .startswith("backfill runs every 1 s")
+    )
+    fidelity.restore(original)
+    assert conf.read_text() == original
+    assert calls == [["scontrol", "reconfigure"]] * 2
+
+
+class Recorder:
+    """A Runner that records each command and answers from a script (a text or an error)."""
+
+    def __init__(self, *answers: str | Exception) -> None:
+        self.answers = list(answers)
+        self.calls: list[list[str]] = []
+
+    def run(self, argv: list[str]) -> str:
+        self.calls.append(list(argv))
+        answer = self.answers.pop(0) if self.answers else ""
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def slurm_run(*answers: str | Exception) -> tuple[object, Recorder]:
+    run = fidelity.SlurmRun(["fidxa", "fidxb"])
+    recorder = Recorder(*answers)
+    run.slurm = fidelity.CliSlurm(runner=recorder)
+    return run, recorder
+
+
+def test_accounts_are_made_under_one_parent_with_one_user_each_and_removed_after() -> None:
+    exists = fidelity.SlurmCommandFailed("Slurm refused `sacctmgr`:  Nothing new added.")
+    run, recorder = slurm_run(exists)
+    run.create_accounts()
+    run.remove_accounts()
+    assert recorder.calls == [
+        ["sacctmgr", "-i", "add", "account", "fidelity", "parent=root"],
+        ["sacctmgr", "-i", "add", "account", "fidxa", "parent=fidelity"],
+        ["sacctmgr", "-i", "add", "user", "alice", "account=fidxa"],
+        ["sacctmgr", "-i", "add", "account", "fidxb", "parent=fidelity"],
+        ["sacctmgr", "-i", "add", "user", "bob", "account=fidxb"],
+        ["sacctmgr", "-i", "delete", "account", "name=fidxa"],
+        ["sacctmgr", "-i", "delete", "account", "name=fidxb"],
+    ]
+
+
+def test_a_refusal_other_than_the_tolerated_one_stops_the_run() -> None:
+    refused = fidelity.SlurmCommandFailed("Slurm refused `sacctmgr`: Invalid parent")
+    run, _ = slurm_run(refused)
+    with pytest.raises(fidelity.SlurmCommandFailed, match="Invalid parent"):
+        run.create_accounts()
+
+
+def test_waiting_polls_squeue_until_the_jobs_are_gone(monkeypatch: pytest.MonkeyPatch) -> None:
+    naps: list[float] = []
+    monkeypatch.setattr(fidelity.time, "sleep", naps.append)
+    run, recorder = slurm_run("7\n8\n", "8\n", "")
+    run.wait_all({"7": "fid-000", "8": "fid-001"}, deadline_s=60)
+    assert recorder.calls == [["squeue", "-h", "-o", "%i", "-j", "7,8"]] * 3
+    assert naps == [2, 2]
+
+
+def test_waiting_past_the_deadline_stops_with_a_message() -> None:
+    run, _ = slurm_run("7\n")
+    with pytest.raises(SystemExit, match="jobs still queued after -1 s"):
+        run.wait_all({"7": "fid-000"}, deadline_s=-1)
+
+
+HEADER = "|".join(fidelity.EXPORT_FIELDS)
+DONE = (
+    "7|aisc|fidxa|alice|h800|COMPLETED|2026-11-29T04:00:00|2026-11-29T04:00:01|00:00:05|"
+    "gres/gpu:h800=1|00:01:00"
+)
+
+
+def test_the_export_asks_for_the_adapter_fields_with_timelimit_for_our_accounts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    naps: list[float] = []
+    monkeypatch.setattr(fidelity.time, "sleep", naps.append)
+    running = DONE.replace("COMPLETED", "RUNNING")
+    run, recorder = slurm_run(f"{HEADER}\n{running}\n", f"{HEADER}\n{DONE}\n")
+    since = fidelity.dt.datetime(2026, 11, 29, 4, 0, tzinfo=fidelity.dt.UTC)
+    text = run.export(since, {"7": "fid-000"})
+    assert text == f"{HEADER}\n{DONE}\n"
+    assert naps == [2]  # asked again once slurmdbd had not yet recorded the end
+    argv = recorder.calls[0]
+    assert argv[0] == "sacct"
+    assert f"--format={','.join(fidelity.FIELDS)},Timelimit" in argv
+    assert "--accounts=fidxa,fidxb" in argv
+    assert "--starttime=2026-11-29T04:00:00" in argv
+    assert sum(a.startswith("--format=") for a in argv) == 1
+
+
+def test_the_export_is_returned_as_it_is_when_slurmdbd_lags_past_the_deadline() -> None:
+    running = DONE.replace("COMPLETED", "RUNNING")
+    run, recorder = slurm_run(f"{HEADER}\n{running}\n")
+    since = fidelity.dt.datetime(2026, 11, 29, 4, 0, tzinfo=fidelity.dt.UTC)
+    assert "RUNNING" in run.export(since, {"7": "fid-000"}, deadline_s=-1)
+    assert len(recorder.calls) == 1
+
+
+def test_a_refused_submission_stops_the_run_naming_the_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Refused:
+        returncode, stdout, stderr = 1, "", "sbatch: error: Invalid account\n"
+
+    monkeypatch.setattr(fidelity.subprocess, "run", lambda argv, **_: Refused())
+    conf = mirror((SAVED / "slurm.conf").read_text(encoding="utf-8"))
+    job = fidelity.PlannedJob("fid-000", 0.0, "h800", 1, 5, 1, "fidxa", "alice")
+    run, _ = slurm_run()
+    with pytest.raises(SystemExit, match=r"sbatch refused .*fid-000.*Invalid account"):
+        run.submit([job], conf)
+
+
+def test_submission_keeps_the_slurm_id_of_each_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+
+    class Accepted:
+        returncode, stderr = 0, ""
+
+        def __init__(self, argv: list[str]) -> None:
+            seen.append(argv)
+            self.stdout = f"{100 + len(seen)};aisc\n"
+
+    monkeypatch.setattr(fidelity.subprocess, "run", lambda argv, **_: Accepted(argv))
+    conf = mirror((SAVED / "slurm.conf").read_text(encoding="utf-8"))
+    jobs = [
+        fidelity.PlannedJob("fid-000", 0.0, "h800", 1, 5, 1, "fidxa", "alice"),
+        fidelity.PlannedJob("fid-001", 0.0, "br104", 16, 5, 1, "fidxb", "bob"),
+    ]
+    run, _ = slurm_run()
+    assert run.submit(jobs, conf) == {"101": "fid-000", "102": "fid-001"}
+    assert seen[1][seen[1].index("-p") + 1] == "br104"
+    assert seen[1][seen[1].index("-N") + 1] == "2"

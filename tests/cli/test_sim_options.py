@@ -1,0 +1,33 @@
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from aisc.cli.main import app
+
+runner = CliRunner()
+
+
+def sim(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["sim", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_bf_max_job_test_limits_how_deep_backfill_looks(tmp_path: Path) -> None:
+    # A 16-GPU gang is blocked behind a running 8-GPU job until 100; a long 8-GPU job and then a
+    # 5-second 1-GPU job wait behind it. Only a depth of 2 reaches the short job, which fits.
+    trace = tmp_path / "t.csv"
+    trace.write_text("0,8,100\n1,16,10\n2,8,500\n3,1,5\n", encoding="utf-8")
+    common = ("run", "--trace", str(trace), "--cluster", "h800=2x8", "--policy", "backfill")
+    waits = {}
+    for depth in ("1", "2"):
+        code, out, _ = sim(*common, "--bf-max-job-test", depth, "--json")
+        assert code == 0
+        waits[depth] = json.loads(out)["avg_wait_s"]
+    assert waits["2"] < waits["1"]
+
+
+def test_bf_max_job_test_below_one_stops_the_run_naming_the_option() -> None:
+    code, _, err = sim("run", "--synthetic", "10", "--bf-max-job-test", "0")
+    assert code == 2
+    assert "bf_max_job_test 0 must be a whole number from 1 to 1,000,000" in err
