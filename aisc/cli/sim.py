@@ -35,7 +35,7 @@ BF_MAX_JOB_TEST = typer.Option(
     100,
     "--bf-max-job-test",
     help="Backfill: jobs tested per scheduling point beyond the first blocked one "
-    "(Slurm's bf_max_job_test, default 100).",
+    "(Slurm's bf_max_job_test; default here 100, Slurm 22.05's own default is 500).",
 )
 PROCS_PER_GPU = typer.Option(
     1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."
