@@ -19,19 +19,11 @@ from dataclasses import dataclass, field
 from aisc.adapters.slurm.sacct_fast import FastLines
 from aisc.core.errors import AiscError, RuleViolation
 from aisc.core.metering.records import UsageRecord, normal_state
+from aisc.core.simulation.traces.sacct import ADAPTER_FIELDS
 
-FIELDS: tuple[str, ...] = (
-    "JobID",
-    "Cluster",
-    "Account",
-    "User",
-    "Partition",
-    "State",
-    "Submit",
-    "Start",
-    "Elapsed",
-    "AllocTRES",
-)
+# One list of the job fields we ask sacct for, kept in core so the simulator's `sacct` trace
+# format reads exactly what this adapter writes.
+FIELDS: tuple[str, ...] = ADAPTER_FIELDS
 CSV_FIELDS: dict[str, str] = {
     "job_id": "JobID",
     "cluster": "Cluster",

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from aisc.adapters.slurm.usage import FIELDS
 from aisc.core.errors import RuleViolation
 from aisc.core.simulation.traces import load_file, parse_lines
-from aisc.core.simulation.traces.sacct import ADAPTER_FIELDS, Malformed, duration, gpus_of
+from aisc.core.simulation.traces.sacct import Malformed, duration, gpus_of
 
 SAMPLE = Path(__file__).parent / "data" / "sacct_sample.txt"
 HEADER = "JobID|Account|Submit|Start|Elapsed|AllocTRES|Timelimit"
@@ -19,10 +18,6 @@ def one(line: str, *, header: str = HEADER, strict: bool = False) -> tuple[list[
     good = "1|p1|2026-03-01T09:00:00|2026-03-01T09:00:00|00:00:10|gres/gpu:h800=1|00:01:00"
     trace = parse_lines([header, good, line], "sacct", "s.txt", strict=strict)
     return [str(s) for s in trace.skipped], len(trace)
-
-
-def test_the_core_copy_of_the_adapter_fields_matches_the_adapter() -> None:
-    assert ADAPTER_FIELDS == FIELDS
 
 
 def test_it_loads_the_sample_export_as_jobs_with_run_time_chip_project_and_limit() -> None:
