@@ -96,9 +96,15 @@ def kill_mid_ingest(db: Path, source: Path, rng: random.Random, records: int) ->
     before = position(db)
     paced = {**env_for(db), "AISC_CRASH_PACE": "0.002"}
     proc = subprocess.Popen([*DRIVER, "ingest", str(source), "10"], env=paced, cwd=ROOT)
-    while proc.poll() is None and position(db) == before:
-        time.sleep(0.02)  # polling the checkpoint, not waiting for a guessed duration
-    time.sleep(rng.uniform(0, 0.15))  # the random point inside the following batches
+    # Let it commit one to three more batches (polling the checkpoint, not guessing durations),
+    # then kill at a random moment inside the batch after: progress per kill is bounded by
+    # batches, not by time, so a fast machine cannot finish the file before the 20th kill.
+    wanted, seen, commits = rng.randint(1, 3), before, 0
+    while proc.poll() is None and commits < wanted:
+        now = position(db)
+        commits, seen = commits + (now != seen), now
+        time.sleep(0.005)
+    time.sleep(rng.uniform(0, 0.02))
     if proc.poll() is not None:
         return None
     os.kill(proc.pid, signal.SIGKILL)
