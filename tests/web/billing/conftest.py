@@ -51,8 +51,10 @@ def orgs(make_org: Callable[..., Organisation]) -> tuple[Organisation, Organisat
     return make_org(name_en="Harbour Lab"), make_org(name_en="Kowloon Cloud Ltd")
 
 
-@pytest.fixture
-def directory(orgs: tuple[Organisation, Organisation]) -> StaticDirectory:
+def directory_of(
+    orgs: tuple[Organisation, Organisation], *, dedicated: bool = False
+) -> StaticDirectory:
+    """A subsidised grantee (optionally on dedicated nodes) and a commercial tenant."""
     lab, tenant = orgs
     return StaticDirectory(
         [
@@ -62,10 +64,16 @@ def directory(orgs: tuple[Organisation, Organisation]) -> StaticDirectory:
                 Terms(Decimal("0.70"), Decimal("1000.00")),
                 AwardRef("aiss", "c2026a", "p2026a-001"),
                 released_gpu_hours=Decimal("100"),
+                dedicated=dedicated,
             ),
             Project("tenant-kc", tenant.pk, None, None),
         ]
     )
+
+
+@pytest.fixture
+def directory(orgs: tuple[Organisation, Organisation]) -> StaticDirectory:
+    return directory_of(orgs)
 
 
 def sacct_line(

@@ -21,18 +21,16 @@ from django.urls import reverse
 from typer.testing import CliRunner
 
 from aisc.cli.main import app
-from aisc.core.billing.split import Terms
 from aisc.core.ledger import accounts
-from aisc.core.ledger.flows import AwardRef
 from aisc.web.accounts.models import Organisation, Role, User
 from aisc.web.allocations.models import Allocation
 from aisc.web.billing import ledger
 from aisc.web.billing.defaults import AllocationDirectory
 from aisc.web.billing.figures import period_figures
 from aisc.web.billing.models import BillingPeriod, Statement, StatementLine
-from aisc.web.billing.projects import Project, StaticDirectory
+from aisc.web.billing.projects import StaticDirectory
 from aisc.web.catalogue.models import Cluster, Partition, PartitionPremium, RateCard
-from tests.web.billing.conftest import sacct_line
+from tests.web.billing.conftest import directory_of, sacct_line
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -42,20 +40,7 @@ Run = Callable[..., Any]
 @pytest.fixture
 def directory(orgs: tuple[Organisation, Organisation]) -> StaticDirectory:
     """The conftest's projects, the subsidised one on dedicated nodes."""
-    lab, tenant = orgs
-    return StaticDirectory(
-        [
-            Project(
-                "p2026a-001",
-                lab.pk,
-                Terms(D("0.70"), D("1000.00")),
-                AwardRef("aiss", "c2026a", "p2026a-001"),
-                released_gpu_hours=D("100"),
-                dedicated=True,
-            ),
-            Project("tenant-kc", tenant.pk, None, None),
-        ]
-    )
+    return directory_of(orgs, dedicated=True)
 
 
 @pytest.fixture
