@@ -111,7 +111,10 @@ def test_usage_ingest_reads_the_real_sacct_window_and_a_second_run_changes_nothi
     assert {t["account"] for t in truth.values()} == {ACCOUNT}
 
     first = ingest(since, until)
-    assert first["inserted"] == len(jobs)  # other accounts' jobs in the window are rejected
+    # Other accounts' jobs in the window are rejected. On failure, show what the ingest saw: this
+    # failed once (inserted 0) in a full Slurm stage on a fresh clone and passed alone and in two
+    # other full stages; the cause is not known yet.
+    assert first["inserted"] == len(jobs), (first, truth, since, until)
     assert all("unknown account" in r["message"] for r in first["rejected"])
     records = {r.job_id: r for r in UsageRecord.objects.filter(account=ACCOUNT)}
     assert sorted(records) == sorted(jobs)
