@@ -9,6 +9,7 @@ code as `aisc sim` decides who runs.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.policies import make_policy
 from aisc.core.scheduling.policy import PolicyOptions
 from aisc.core.simulation.engine import Simulator
-from aisc.core.simulation.records import Outcome
+from aisc.core.simulation.records import Outcome, Segments, Timeline
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,29 @@ class EmbeddedCluster:
                 )
             )
         return result
+
+    def snapshot(self) -> bytes:
+        """Everything needed to carry on from here (`restore`), so that a later advance costs
+        what the jobs still live cost instead of a replay from the epoch. The simulator's
+        timeline and run segments are dropped first: this cluster never reads them, and they
+        grow with history. Restoring unpickles: callers keep snapshots where only they write,
+        and check them (aisc.web.cluster.checkpoint seals them with the site's secret key)."""
+        self._sim.timeline, self._sim.record.segments = Timeline(), Segments()
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def restore(data: bytes) -> EmbeddedCluster:
+        """The cluster a `snapshot` holds; a RuleViolation for anything else."""
+        try:
+            cluster = pickle.loads(data)  # noqa: S301 - the caller vouches for the bytes
+        except Exception as exc:  # a truncated blob or one from classes since renamed
+            raise RuleViolation(f"snapshot: unreadable ({exc})", field="snapshot") from exc
+        if not isinstance(cluster, EmbeddedCluster):
+            raise RuleViolation(
+                f"snapshot: holds a {type(cluster).__name__}, not an embedded cluster",
+                field="snapshot",
+            )
+        return cluster
 
     def _collect(self, job: Job) -> None:
         del self._jobs[job.id]

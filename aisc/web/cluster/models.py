@@ -22,9 +22,30 @@ class ClusterClock(models.Model):
     # project -> when the cluster first saw its allocation stopped (suspended, expired, closed):
     # no job of it starts after that instant, in this replay or any later one.
     stops = models.JSONField(_("stopped since"), default=dict, blank=True)
+    # The advance lease (aisc.web.cluster.lease): one advance at a time, across processes.
+    lease_token = models.CharField(_("advance lease"), max_length=32, blank=True, default="")
+    lease_until = models.DateTimeField(_("advance lease ends"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"embedded cluster at {self.advanced_to:%Y-%m-%d %H:%M} ({self.policy})"
+
+
+class ClusterCheckpoint(models.Model):
+    """The simulator as the last advance left it, so the next one carries on from there
+    (aisc.web.cluster.checkpoint) instead of replaying every job from the epoch."""
+
+    clock = models.OneToOneField(ClusterClock, on_delete=models.CASCADE, related_name="checkpoint")
+    at = models.DateTimeField(_("at"))  # the clock's advanced_to when it was taken
+    key = models.CharField(_("inputs"), max_length=64)  # digest of layout, limits, policy, epoch
+    submitted = models.PositiveIntegerField(_("jobs submitted by then"))
+    last_job = models.BigIntegerField(_("highest job id submitted by then"), default=0)
+    state = models.BinaryField(_("simulator state"))  # EmbeddedCluster.snapshot()
+    seal = models.CharField(_("seal"), max_length=64)  # HMAC of `state` with the SECRET_KEY
+    rows = models.JSONField(_("live jobs"), default=dict)  # simulator job id -> row id
+    refused = models.JSONField(_("refused jobs"), default=list)  # row ids it could never run
+
+    def __str__(self) -> str:
+        return f"embedded cluster checkpoint at {self.at:%Y-%m-%d %H:%M}"
 
 
 class JobState(models.TextChoices):

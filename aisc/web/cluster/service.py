@@ -1,11 +1,12 @@
 """The embedded cluster across requests and processes: replay, advance, report.
 
-`advance(now)` rebuilds the simulator (aisc.core.simulation.embedded) from the catalogue's nodes
-and the allocations' limits, replays every stored job from the epoch with the configured policy,
-and writes each job's state back. Replays are deterministic, so as long as nothing else changed
-the replay repeats what the last advance saw and carries on. Rows of ended jobs are final: if a
-later change (a new reservation, a top-up) would replay the past differently, the ended jobs keep
-what metering already read, and only the jobs still open take the new course.
+`advance(now)` rebuilds the simulator from the catalogue's nodes and the allocations' limits and
+runs it to `now` with the configured policy: from where the last advance left it when its
+checkpoint still holds (aisc.web.cluster.checkpoint), else by replaying every stored job from
+the epoch; then it writes each job's state back. Replays are deterministic, so both ways give
+the same result. Rows of ended jobs are final: if a later change (a new reservation, a top-up)
+would replay the past differently, the ended jobs keep what metering already read, and only the
+jobs still open take the new course. One advance runs at a time (aisc.web.cluster.lease).
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from aisc.core.errors import RuleViolation
-from aisc.core.simulation.embedded import EmbeddedCluster, FinishedJob, QueuedJob
-from aisc.web.cluster import layout
+from aisc.core.simulation.embedded import EmbeddedCluster, QueuedJob
+from aisc.web.allocations.models import Allocation
+from aisc.web.cluster import checkpoint, layout, lease
+from aisc.web.cluster.checkpoint import Replay
 from aisc.web.cluster.models import FINAL, ClusterClock, EmbeddedJob, JobState
 
 # Slurm's reason for a job whose nodes cannot serve it now (down, drained, reserved).
 NOT_AVAILABLE = "ReqNodeNotAvail"
+WRITTEN = ["state", "reason", "partition", "dedicated", "start_at", "end_at"]
 
 
 def policy_name() -> str:
@@ -47,6 +51,7 @@ class Advance:
     ended: list[EmbeddedJob] = field(default_factory=list)
     running: list[EmbeddedJob] = field(default_factory=list)
     pending: int = 0
+    resumed: bool = False  # it carried on from the last advance's checkpoint
 
     def describe(self) -> str:
         return (
@@ -55,44 +60,31 @@ class Advance:
         )
 
 
-@dataclass
-class Replay:
-    cluster: EmbeddedCluster
-    rows: dict[int, EmbeddedJob]  # simulator job id -> row, for the jobs submitted by then
-    ended: list[FinishedJob]
-    refused: list[EmbeddedJob]  # jobs the cluster, as it is now, could never run
-
-
-def replay(row: ClusterClock, until: dt.datetime) -> Replay:
-    """The cluster replayed from its epoch to `until`."""
-    allocations = layout._allocations()
-    row.stops = layout.note_stops(row.stops, row.advanced_to, allocations)
-    cluster = EmbeddedCluster(
-        layout.cluster_spec(allocations),
-        row.epoch,
-        policy=row.policy,
-        limits=layout.project_limits(row.epoch, row.stops, allocations),
-    )
-    rows: dict[int, EmbeddedJob] = {}
-    ended: list[FinishedJob] = []
-    refused: list[EmbeddedJob] = []
-    for job in EmbeddedJob.objects.filter(submit_at__lte=until).order_by("submit_at", "id"):
-        ended += cluster.advance_to(max(job.submit_at, cluster.now))
-        try:
-            sim_id = cluster.submit(
-                account=job.account,
-                user=job.user,
-                gpus=job.gpus,
-                duration_s=job.work_s,
-                chip=job.chip,
-                time_limit_s=job.time_limit_s,
-            )
-        except RuleViolation:  # its nodes went down or were dedicated to someone else
-            refused.append(job)
-            continue
-        rows[sim_id] = job
-    ended += cluster.advance_to(max(until, cluster.now))
-    return Replay(cluster, rows, ended, refused)
+def replay(
+    row: ClusterClock,
+    until: dt.datetime,
+    *,
+    allocations: list[Allocation] | None = None,
+    resume: bool = True,
+) -> Replay:
+    """The cluster run to `until`: from the checkpoint of the last advance when `resume` and it
+    still holds, else from the epoch (`resume=False` always replays from the epoch)."""
+    allocations = layout._allocations() if allocations is None else allocations
+    spec = layout.cluster_spec(allocations)
+    limits = layout.project_limits(row.epoch, row.stops, allocations)
+    current = checkpoint.key(spec, limits, row.policy, row.epoch)
+    jobs = EmbeddedJob.objects.filter(submit_at__lte=until)
+    run = checkpoint.resume(row, current) if resume else None
+    if run is None:
+        cluster = EmbeddedCluster(spec, row.epoch, policy=row.policy, limits=limits)
+        run = Replay(cluster, {}, [])
+    else:
+        jobs = jobs.filter(submit_at__gt=row.advanced_to)
+    for job in jobs.order_by("submit_at", "id"):
+        run.submit(job)
+    run.ended += run.cluster.advance_to(max(until, run.cluster.now))
+    run.key = current
+    return run
 
 
 def _apply(job: EmbeddedJob, state: str, **values: object) -> bool:
@@ -108,17 +100,29 @@ def _apply(job: EmbeddedJob, state: str, **values: object) -> bool:
     return changed
 
 
-@transaction.atomic
-def advance(now: dt.datetime | None = None) -> Advance:
-    """Run the cluster to `now` (default: the wall clock) and store every job's state."""
-    row = ClusterClock.objects.select_for_update().filter(pk=clock().pk).get()
-    now = now or timezone.now()
-    if now < row.advanced_to:
-        now = row.advanced_to  # another process got further: never run backwards
-    replayed = replay(row, now)
-    result, changed = Advance(now), []
-    for done in replayed.ended:
-        job = replayed.rows[done.job_id]
+def advance(now: dt.datetime | None = None, *, resume: bool = True) -> Advance:
+    """Run the cluster to `now` (default: the wall clock) and store every job's state; waits
+    while another advance runs. `resume=False` replays from the epoch (as a check)."""
+    pk = clock().pk
+    with lease.holding(pk):
+        row = ClusterClock.objects.get(pk=pk)
+        now = max(now or timezone.now(), row.advanced_to)  # never run backwards
+        allocations = layout._allocations()
+        row.stops = layout.note_stops(row.stops, row.advanced_to, allocations)
+        run = replay(row, now, allocations=allocations, resume=resume)
+        with transaction.atomic():  # short: the replay above held no write lock
+            result = _write_back(run, now)
+            row.advanced_to = now
+            row.save(update_fields=["advanced_to", "stops"])
+            checkpoint.save(row, run)
+    return result
+
+
+def _write_back(run: Replay, now: dt.datetime) -> Advance:
+    """Store what the run found on each row it touched; what changed, for metering."""
+    result, changed = Advance(now, resumed=run.resumed), []
+    for done in run.ended:
+        job = run.rows[done.job_id]
         fields = {
             "partition": done.partition,
             "dedicated": done.dedicated,
@@ -128,23 +132,19 @@ def advance(now: dt.datetime | None = None) -> Advance:
         if _apply(job, done.state, reason="", **fields):
             changed.append(job)
             result.ended.append(job)
-    for queued in replayed.cluster.queue():
-        job = replayed.rows[queued.job_id]
+    for queued in run.cluster.queue():
+        job = run.rows[queued.job_id]
         if _queued(job, queued):
             changed.append(job)
         if queued.state == JobState.RUNNING and job.state == JobState.RUNNING:
             result.running.append(job)
         elif queued.state == JobState.PENDING:
             result.pending += 1
-    for job in replayed.refused:
+    for job in run.refused:
         if _apply(job, JobState.PENDING, reason=NOT_AVAILABLE, partition="", start_at=None):
             changed.append(job)
         result.pending += int(job.state == JobState.PENDING)
-    EmbeddedJob.objects.bulk_update(
-        changed, ["state", "reason", "partition", "dedicated", "start_at", "end_at"], batch_size=500
-    )
-    row.advanced_to = now
-    row.save(update_fields=["advanced_to", "stops"])
+    EmbeddedJob.objects.bulk_update(changed, WRITTEN, batch_size=500)
     return result
 
 

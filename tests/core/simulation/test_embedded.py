@@ -1,10 +1,13 @@
 import datetime as dt
+import pickle
 
+import numpy as np
 import pytest
 
 from aisc.core.errors import RuleViolation
+from aisc.core.scheduling.gate import OVER_BUDGET, Limits
 from aisc.core.scheduling.model import parse_cluster
-from aisc.core.simulation.embedded import EmbeddedCluster
+from aisc.core.simulation.embedded import EmbeddedCluster, FinishedJob, QueuedJob
 
 EPOCH = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)
@@ -73,3 +76,91 @@ def test_time_only_moves_forward_and_the_epoch_must_be_aware() -> None:
         embedded.advance_to(EPOCH)
     with pytest.raises(RuleViolation, match="timezone-aware"):
         EmbeddedCluster(parse_cluster("h800=1x8"), dt.datetime(2026, 3, 1))
+
+
+def seeded_jobs(seed: int, count: int) -> list[tuple[dt.datetime, dict[str, object]]]:
+    """Jobs of two projects on two chips, arriving about every 40 minutes."""
+    rng = np.random.default_rng(seed)
+    at, jobs = EPOCH, []
+    for n in range(count):
+        at += dt.timedelta(seconds=int(rng.exponential(2400)))
+        work = float(rng.lognormal(np.log(3 * 3600), 0.8))
+        jobs.append(
+            (
+                at,
+                {
+                    "account": ("p1", "p2")[n % 2],
+                    "user": "u",
+                    "gpus": int(rng.choice([1, 2, 4, 8, 16])),
+                    "duration_s": work,
+                    "chip": ("h800", "br104")[int(rng.integers(2))],
+                    "time_limit_s": work * float(rng.choice([0.8, 1.5])),
+                },
+            )
+        )
+    return jobs
+
+
+def gated_cluster() -> EmbeddedCluster:
+    budget = {"h800": 3600.0 * 2000, "br104": 3600.0 * 300}
+    limits = {
+        "p1": Limits(budget_gpu_s=budget),
+        "p2": Limits(start=3600.0, end=40 * 86400.0, budget_gpu_s=budget, pauses=((1e5, 2e5),)),
+    }
+    return EmbeddedCluster(parse_cluster("h800=2x8,br104=2x8"), EPOCH, limits=limits)
+
+
+def drive(
+    jobs: list[tuple[dt.datetime, dict[str, object]]], stops: list[dt.datetime]
+) -> tuple[list[FinishedJob], list[list[QueuedJob]]]:
+    """Submit `jobs` as the clock reaches them; at each stop, snapshot and carry on from the
+    restored copy (no stops: one cluster throughout). What ended, and the queue at each stop."""
+    embedded, ended, queues = gated_cluster(), [], []
+    pending = list(jobs)
+    for stop in [*stops, jobs[-1][0] + 30 * 24 * HOUR]:
+        while pending and pending[0][0] <= stop:
+            at, fields = pending.pop(0)
+            ended += embedded.advance_to(at)
+            embedded.submit(**fields)  # type: ignore[arg-type]
+        ended += embedded.advance_to(stop)
+        queues.append(embedded.queue())
+        embedded = EmbeddedCluster.restore(embedded.snapshot())
+    return ended, queues
+
+
+def test_a_cluster_restored_from_snapshots_runs_exactly_as_one_that_never_stopped() -> None:
+    jobs = seeded_jobs(7, 300)
+    stops = [jobs[n][0] + dt.timedelta(minutes=n % 50) for n in range(10, 300, 23)]
+    straight, straight_queues = drive(jobs, [])
+    resumed, queues = drive(jobs, stops)
+    assert resumed == straight
+    assert queues[-1] == straight_queues[-1]
+    # The workload exercises what a snapshot must carry: both end states, and budgets spent so
+    # that the last jobs stay held; some stops fell while jobs were running.
+    assert {job.state for job in straight} == {"COMPLETED", "TIMEOUT"}
+    assert 150 < len(straight) < 300
+    assert {queued.reason for queued in queues[-1]} == {OVER_BUDGET}
+    assert any(queued.state == "RUNNING" for queue in queues for queued in queue)
+
+
+def test_a_snapshot_leaves_out_the_history_the_embedded_cluster_never_reads() -> None:
+    embedded = gated_cluster()
+    for at, fields in seeded_jobs(3, 60):
+        embedded.advance_to(at)
+        embedded.submit(**fields)  # type: ignore[arg-type]
+    embedded.advance_to(EPOCH + 60 * 24 * HOUR)
+    assert embedded.running == 0
+    restored = EmbeddedCluster.restore(embedded.snapshot())
+    assert len(restored._sim.timeline) == 0
+    assert len(restored._sim.record.segments) == 0
+    assert restored.now == embedded.now
+    assert restored.queue() == embedded.queue()
+
+
+def test_restoring_anything_but_a_snapshot_is_refused_naming_the_snapshot() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        EmbeddedCluster.restore(b"not a pickle")
+    assert caught.value.field == "snapshot"
+    assert "unreadable" in caught.value.message
+    with pytest.raises(RuleViolation, match="holds a dict, not an embedded cluster"):
+        EmbeddedCluster.restore(pickle.dumps({"jobs": []}))
