@@ -1,10 +1,12 @@
 """Embedded-cluster benchmark: `aisc demo load` on a fresh SQLite database, loader by loader,
-then replays of the cluster (an advance to now, as the worker does every minute). Usage:
+then advances of the cluster to now as the worker does every minute (each from the last one's
+checkpoint), then as many full replays from the epoch (`advance(resume=False)`). Usage:
 
     python benchmarks/embedded_demo.py [--replays 5]
 
 Uses a throw-away data directory (its own SQLite file) and prints one JSON object: CPU and wall
-seconds per loader, the cluster's job counts, and CPU/wall seconds per advance (median).
+seconds per loader, the cluster's job counts, and CPU/wall seconds per advance and per full
+replay (medians).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from aisc.web.cluster import service
-    from aisc.web.cluster.models import EmbeddedJob, JobState
+    from aisc.web.cluster.models import ClusterCheckpoint, EmbeddedJob, JobState
     from aisc.web.demo import LOADERS, DemoReport
 
     call_command("migrate", verbosity=0)
@@ -45,8 +47,14 @@ def main() -> None:
     for module in LOADERS:
         loader = importlib.import_module(module).load
         loaders[module] = timed(lambda loader=loader: loader(report))
+    # As the worker does: each advance carries on from the last one's checkpoint...
     replays = [timed(service.advance) for _ in range(args.replays)]
+    resumed = service.advance().resumed
+    # ...and, for comparison, a replay of every job from the epoch (what every advance did
+    # before checkpoints, and what one still does after a change of layout or limits).
+    full = [timed(lambda: service.advance(resume=False)) for _ in range(args.replays)]
     counts = {s.value or "future": EmbeddedJob.objects.filter(state=s).count() for s in JobState}
+    saved = ClusterCheckpoint.objects.get()
     print(
         json.dumps(
             {
@@ -54,6 +62,11 @@ def main() -> None:
                 "jobs": counts,
                 "advance_cpu_s_median": statistics.median(r[0] for r in replays),
                 "advance_wall_s_median": statistics.median(r[1] for r in replays),
+                "advance_resumed_from_checkpoint": resumed,
+                "checkpoint_bytes": len(saved.state),
+                "checkpoint_live_jobs": len(saved.rows),
+                "full_replay_cpu_s_median": statistics.median(r[0] for r in full),
+                "full_replay_wall_s_median": statistics.median(r[1] for r in full),
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                 f"Python {platform.python_version()}",
                 "load_average": round(os.getloadavg()[0], 1),

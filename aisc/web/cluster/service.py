@@ -186,6 +186,10 @@ def submit(
         raise RuleViolation(
             "time_limit_s: the time limit must be at least 60 s", field="time_limit_s"
         )
+    if work_s < 0:  # the simulator would name its own `duration_s`, which callers never see
+        raise RuleViolation(
+            f"work_s: the run time must be at least 0 s (got {work_s})", field="work_s"
+        )
     spec = layout.cluster_spec()
     probe = EmbeddedCluster(spec, clock().epoch)
     probe.submit(account=account, user=user, gpus=gpus, duration_s=work_s, chip=chip)

@@ -260,3 +260,16 @@ def test_a_job_stored_for_a_pending_allocation_never_starts(
     stored = job()
     service.advance(EPOCH + HOUR)
     assert (fresh(stored).state, fresh(stored).reason) == ("PENDING", OUTSIDE_WINDOW)
+
+
+def test_a_negative_run_time_is_refused_naming_the_field_the_caller_gave(
+    make_allocation: MakeAllocation, epoch: dt.datetime
+) -> None:
+    make_allocation()
+    with pytest.raises(RuleViolation) as caught:
+        service.submit(
+            account="com-a", user="alice", gpus=1, work_s=-1, time_limit_s=3600, chip="h800"
+        )
+    assert caught.value.field == "work_s"
+    assert "work_s" in caught.value.message
+    assert not EmbeddedJob.objects.exists()
