@@ -141,3 +141,23 @@ def test_rounds_resume_after_an_idle_spell_so_a_waiting_job_gets_its_turn() -> N
     assert cols["start"].tolist() == [0.0, 400.0, 720.0]
     assert cols["end"][2] == 820.0
     assert result.summary["preemptions"] == 1
+
+
+def test_an_assigned_gang_that_no_node_holds_waits_for_a_node_to_free() -> None:
+    # Two nodes of 2 GPUs. X ends at 10 and leaves one GPU free on each node (Y and Z hold the
+    # others). The 2-GPU gang C, least served, is admitted and assigned the V100s at the round
+    # at 360 (the type has room in GPUs), but no node holds it: it waits, nobody is preempted
+    # for it, and it starts when Y ends and frees a whole node.
+    rows = [
+        (0.0, 1, 10.0, {"v100": 1.0}),
+        (0.0, 1, 1000.0, {"v100": 1.0}),
+        (0.0, 1, 2000.0, {"v100": 1.0}),
+        (20.0, 2, 100.0, {"v100": 1.0}),
+    ]
+    builder = TraceBuilder("t")
+    for line, (submit, gpus, work, speeds) in enumerate(rows, start=1):
+        builder.add(line, submit, gpus, work, speeds=speeds)
+    result = simulate(builder.build(), parse_cluster("v100=2x2"), "hetero")
+    cols = result.record.columns()
+    assert cols["start"].tolist() == [0.0, 0.0, 0.0, 1000.0]
+    assert result.summary["preemptions"] == 0
