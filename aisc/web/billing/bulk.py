@@ -15,6 +15,7 @@ from django.db import connection
 
 RECORD_TABLE = "billing_usagerecord"
 CHARGE_TABLE = "billing_usagecharge"
+TOTAL_TABLE = "billing_usagetotal"
 RECORD_COLUMNS = (
     "id",
     "cluster",
@@ -76,8 +77,25 @@ def aware(value: dt.datetime | str) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
+def add_totals(charges: Iterable[tuple[str, str, int]]) -> None:
+    """Add (project, chip, GPU-seconds) of charges just written to the per-project totals: one
+    upsert per project and chip, in the caller's transaction."""
+    sums: dict[tuple[str, str], int] = {}
+    for project, chip, seconds in charges:
+        sums[project, chip] = sums.get((project, chip), 0) + seconds
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {TOTAL_TABLE} (project_code, chip, gpu_seconds) VALUES (%s, %s, %s) "  # noqa: S608 - a constant
+            f"ON CONFLICT (project_code, chip) DO UPDATE "
+            f"SET gpu_seconds = {TOTAL_TABLE}.gpu_seconds + excluded.gpu_seconds",
+            [(project, chip, seconds) for (project, chip), seconds in sorted(sums.items())],
+        )
+
+
 def insert(records: Sequence[tuple[Any, ...]], charges: Sequence[tuple[Any, ...]]) -> None:
-    """Rows in RECORD_COLUMNS and CHARGE_COLUMNS order (times already in the database's form)."""
+    """Rows in RECORD_COLUMNS and CHARGE_COLUMNS order (times already in the database's form),
+    and the charges' GPU-seconds added to the totals."""
+    add_totals((row[1], row[2], row[6]) for row in charges)
     if on_sqlite():
         _executemany(RECORD_TABLE, RECORD_COLUMNS, records)
         _executemany(CHARGE_TABLE, CHARGE_COLUMNS, charges)

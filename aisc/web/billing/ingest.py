@@ -263,7 +263,6 @@ def _correct(
     existing: dict[int, list[UsageCharge]] = {}
     for charge in UsageCharge.objects.filter(record_id__in=ids):
         existing.setdefault(charge.record_id, []).append(charge)
-    UsageCharge.objects.filter(record_id__in=ids, period__isnull=True).delete()
     rows, new_charges = [], []
     for row, record in changed:
         updated = _row(record, report.source)
@@ -285,4 +284,5 @@ def _correct(
     ]
     Row.objects.bulk_update(rows, fields)
     UsageCharge.objects.bulk_create(new_charges)
+    bulk.add_totals((c.project_code, c.chip, c.gpu_seconds) for c in new_charges)
     report.corrected += len(rows)
