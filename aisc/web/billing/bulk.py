@@ -39,15 +39,6 @@ def on_sqlite() -> bool:
     return connection.vendor == "sqlite"
 
 
-def sqlite_time(value: dt.datetime | None) -> str | None:
-    """A time as Django stores it in SQLite: naive UTC text, 'YYYY-MM-DD HH:MM:SS[.ffffff]'."""
-    if value is None:
-        return None
-    if value.tzinfo is not dt.UTC:
-        value = value.astimezone(dt.UTC)
-    return str(value)[:-6]  # str() of a UTC time ends '+00:00'
-
-
 def next_record_id() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {RECORD_TABLE}")  # noqa: S608 - a constant

@@ -78,22 +78,6 @@ def desired(record: UsageRecord, tz: zoneinfo.ZoneInfo) -> dict[Slot, tuple[dt.d
     }
 
 
-def new_rows(record_id: int, record: UsageRecord, tz: zoneinfo.ZoneInfo) -> list[UsageCharge]:
-    return [
-        UsageCharge(
-            record_id=record_id,
-            project_code=record.account,
-            chip=chip,
-            partition=record.partition,
-            month=month,
-            day=day,
-            gpu_seconds=seconds,
-        )
-        for (month, chip), (day, seconds) in desired(record, tz).items()
-        if seconds
-    ]
-
-
 FullSlot = tuple[str, str, str, str, dt.date]  # (project, partition, month, chip, day)
 
 
