@@ -47,15 +47,21 @@ def next_record_id() -> int:
 
 def stored_keys(cluster: str, job_ids: Sequence[str]) -> list[tuple[int, str, dt.datetime]]:
     """(id, job id, submit) of the stored records of `cluster` among `job_ids`: one query on the
-    (cluster, job_id, submit) unique index."""
+    (cluster, job_id, submit) unique index (PostgreSQL takes the ids as one array parameter)."""
     if not job_ids:
         return []
-    marks = ", ".join(["%s"] * len(job_ids))
+    params: list[Any] = [cluster]
+    if on_sqlite():
+        where = f"job_id IN ({', '.join(['%s'] * len(job_ids))})"
+        params += job_ids
+    else:
+        where = "job_id = ANY(%s)"
+        params.append(list(job_ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, job_id, submit FROM {RECORD_TABLE} "  # noqa: S608 - constants and marks only
-            f"WHERE cluster = %s AND job_id IN ({marks})",
-            [cluster, *job_ids],
+            f"WHERE cluster = %s AND {where}",
+            params,
         )
         return [(int(i), j, aware(s)) for i, j, s in cursor.fetchall()]
 
@@ -74,12 +80,26 @@ def add_totals(charges: Iterable[tuple[str, str, int]]) -> None:
     sums: dict[tuple[str, str], int] = {}
     for project, chip, seconds in charges:
         sums[project, chip] = sums.get((project, chip), 0) + seconds
+    rows = [(project, chip, seconds) for (project, chip), seconds in sorted(sums.items())]
+    if not rows:
+        return
+    upsert = (
+        f"ON CONFLICT (project_code, chip) DO UPDATE "
+        f"SET gpu_seconds = {TOTAL_TABLE}.gpu_seconds + excluded.gpu_seconds"
+    )
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {TOTAL_TABLE} (project_code, chip, gpu_seconds) VALUES (%s, %s, %s) "  # noqa: S608 - a constant
-            f"ON CONFLICT (project_code, chip) DO UPDATE "
-            f"SET gpu_seconds = {TOTAL_TABLE}.gpu_seconds + excluded.gpu_seconds",
-            [(project, chip, seconds) for (project, chip), seconds in sorted(sums.items())],
+        if on_sqlite():
+            cursor.executemany(
+                f"INSERT INTO {TOTAL_TABLE} (project_code, chip, gpu_seconds) "  # noqa: S608 - constants
+                f"VALUES (%s, %s, %s) {upsert}",
+                rows,
+            )
+            return
+        # PostgreSQL: one statement for the batch, the columns as three array parameters
+        cursor.execute(
+            f"INSERT INTO {TOTAL_TABLE} (project_code, chip, gpu_seconds) "  # noqa: S608 - constants
+            f"SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[]) {upsert}",
+            [list(column) for column in zip(*rows, strict=True)],
         )
 
 

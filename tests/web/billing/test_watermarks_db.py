@@ -40,9 +40,13 @@ def totals() -> dict[tuple[str, str], int]:
 
 @pytest.mark.parametrize(
     "sql",
-    ["UPDATE billing_usagecharge SET gpu_seconds = 0", "DELETE FROM billing_usagecharge"],
+    [
+        "UPDATE billing_usagecharge SET gpu_seconds = 0",
+        "DELETE FROM billing_usagecharge",
+        "DELETE FROM billing_usagerecord",
+    ],
 )
-def test_the_database_refuses_to_change_or_delete_usage_charges(ingest_text: Run, sql: str) -> None:
+def test_the_database_refuses_to_change_charges_or_delete_usage(ingest_text: Run, sql: str) -> None:
     ingest_text(sacct_line("1"))
     with (
         pytest.raises(DatabaseError, match="append-only"),
@@ -51,6 +55,7 @@ def test_the_database_refuses_to_change_or_delete_usage_charges(ingest_text: Run
     ):
         cursor.execute(sql)
     assert list(UsageCharge.objects.values_list("gpu_seconds", flat=True)) == [8 * 3600]
+    assert UsageRecord.objects.count() == 1
 
 
 def test_closing_a_month_records_its_watermark_and_leaves_the_charges_as_they_were(

@@ -7,13 +7,17 @@
 - UsageTotal keeps GPU-seconds per project and chip, filled here from the charges; the
   (project_code, chip) index on charges, which only served those sums, is dropped.
 - Charges become append-only, like the ledger: triggers refuse UPDATE and DELETE (corrections
-  add delta rows).
+  add delta rows). Usage records may be corrected but never deleted: a trigger refuses DELETE.
+  With both, the charge → record foreign key needs no database constraint, which PostgreSQL
+  checked with a trigger per inserted charge (half the cost of writing charges).
 """
 
+import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import Max, Sum
 
 TABLE = "billing_usagecharge"
+RECORDS = "billing_usagerecord"
 
 
 def carry_over(apps, schema_editor):  # type: ignore[no-untyped-def]
@@ -33,33 +37,41 @@ def carry_over(apps, schema_editor):  # type: ignore[no-untyped-def]
     )
 
 
-PG_TRIGGER = (
-    f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-    "FOR EACH ROW EXECUTE FUNCTION aisc_append_only()"  # the function of migration 0002
-)
+# (table, operations refused); aisc_append_only() is the PostgreSQL function of migration 0002
+REFUSED = [(TABLE, ("UPDATE", "DELETE")), (RECORDS, ("DELETE",))]
 
 
-def sqlite_triggers() -> list[str]:
-    return [
-        f"CREATE TRIGGER {TABLE}_no_{op.lower()} BEFORE {op} ON {TABLE} "
-        f"BEGIN SELECT RAISE(ABORT, 'append-only: {op} on {TABLE} is refused; "
-        f"add a correcting charge instead'); END"
-        for op in ("UPDATE", "DELETE")
-    ]
+def pg_trigger(table: str, ops: tuple[str, ...]) -> str:
+    return (
+        f"CREATE TRIGGER {table}_append_only BEFORE {' OR '.join(ops)} ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION aisc_append_only()"
+    )
+
+
+def sqlite_trigger(table: str, op: str) -> str:
+    return (
+        f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'append-only: {op} on {table} is refused; "
+        f"correct usage with a new reading instead'); END"
+    )
 
 
 def create_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
     postgres = schema_editor.connection.vendor == "postgresql"
-    for sql in [PG_TRIGGER] if postgres else sqlite_triggers():
-        schema_editor.execute(sql, params=None)
+    for table, ops in REFUSED:
+        for sql in (
+            [pg_trigger(table, ops)] if postgres else [sqlite_trigger(table, op) for op in ops]
+        ):
+            schema_editor.execute(sql, params=None)
 
 
 def drop_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}")
-        return
-    for op in ("update", "delete"):
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_{op}")
+    for table, ops in REFUSED:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            continue
+        for op in ops:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op.lower()}")
 
 
 class Migration(migrations.Migration):
@@ -109,6 +121,16 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="usagecharge",
             index=models.Index(fields=["month", "id"], name="charges_by_month"),
+        ),
+        migrations.AlterField(
+            model_name="usagecharge",
+            name="record",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="charges",
+                to="billing.usagerecord",
+            ),
         ),
         migrations.RunPython(create_triggers, drop_triggers),
     ]
