@@ -30,12 +30,18 @@ _LINE = re.compile(
 _STATES = FINAL_STATES | OPEN_STATES
 _NO_START = frozenset({"", "Unknown", "None", "N/A"})
 Gpus = tuple[tuple[str, int], ...]
-# Distinct TRES texts are few (one per job shape); the limit bounds a hostile file.
+# Distinct TRES texts and local hours are few (one per job shape, one per hour of the dump);
+# the limit bounds what a hostile file can make either cache hold.
 _CACHE_LIMIT = 4096
 _WITHIN_HOUR = {
     f":{m:02d}:{s:02d}": dt.timedelta(minutes=m, seconds=s) for m in range(60) for s in range(60)
 }
 _UNSEEN = dt.datetime.min  # a cache sentinel: no hour key maps to it
+
+
+def elapsed_seconds(days: int, hours: int, minutes: int, seconds: int) -> int:
+    """Slurm's [D-]HH:MM:SS as seconds: one rule for both paths (usage.parse_elapsed)."""
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
 
 
 def steady_offset(hour: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.timedelta | None:
@@ -66,6 +72,8 @@ class FastLines:
         (job_id, cluster, account, user, partition, state, submit_text, start_text) = match.group(
             1, 2, 3, 4, 5, 6, 7, 8
         )
+        if state not in _STATES:  # checked first: it costs less than the times
+            return None
         days, hours, minutes, seconds, tres = match.group(9, 10, 11, 12, 13)
         submit = self.utc(submit_text)
         if start_text in _NO_START:
@@ -75,10 +83,9 @@ class FastLines:
             if start is None:
                 return None
         gpus = self._gpus.get(tres) or self.gpus(tres)  # () and None: ask the cache properly
-        if state not in _STATES or submit is None or gpus is None:
+        if submit is None or gpus is None:
             return None
-        # The same arithmetic as parse_elapsed, on digits the pattern has already checked.
-        elapsed = ((int(days or 0) * 24 + int(hours)) * 60 + int(minutes)) * 60 + int(seconds)
+        elapsed = elapsed_seconds(int(days or 0), int(hours), int(minutes), int(seconds))
         return UsageRecord(
             cluster or self.cluster,
             job_id,
@@ -97,7 +104,9 @@ class FastLines:
         UTC start of its local hour (cached) plus its minutes and seconds (a table of 3,600)."""
         hour = self._hours.get(text[:13], _UNSEEN)
         if hour is _UNSEEN:
-            hour = self._hours[text[:13]] = self._hour_start(text[:13])
+            hour = self._hour_start(text[:13])
+            if len(self._hours) < _CACHE_LIMIT:
+                self._hours[text[:13]] = hour
         within = _WITHIN_HOUR.get(text[13:])
         if hour is None or within is None:
             return None

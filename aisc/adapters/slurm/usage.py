@@ -16,7 +16,7 @@ import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from aisc.adapters.slurm.sacct_fast import FastLines
+from aisc.adapters.slurm.sacct_fast import FastLines, elapsed_seconds
 from aisc.core.errors import AiscError, RuleViolation
 from aisc.core.metering.records import UsageRecord, normal_state
 from aisc.core.simulation.traces.sacct import ADAPTER_FIELDS
@@ -83,7 +83,7 @@ def parse_elapsed(text: str) -> int:
     if not match:
         raise RuleViolation(f"elapsed: must look like [D-]HH:MM:SS (got {text!r})", field="elapsed")
     days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
-    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+    return elapsed_seconds(days, hours, minutes, seconds)
 
 
 def parse_time(text: str, tz: zoneinfo.ZoneInfo, name: str) -> dt.datetime | None:
@@ -99,7 +99,12 @@ def parse_time(text: str, tz: zoneinfo.ZoneInfo, name: str) -> dt.datetime | Non
         ) from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError as exc:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+        raise RuleViolation(
+            f"{name}: {text!r} is out of range once converted to UTC", field=name
+        ) from exc
 
 
 def parse_gpus(tres: str) -> tuple[tuple[str, int], ...]:
@@ -114,7 +119,7 @@ def parse_gpus(tres: str) -> tuple[tuple[str, int], ...]:
             continue
         if not name.startswith("gres/gpu"):
             continue  # cpu, mem, node, billing: not billed here
-        if not count.isdigit():
+        if not (count.isascii() and count.isdigit()):  # int() would take "٨", and fail on "²"
             raise RuleViolation(f"alloc_tres: {part!r} is not NAME=COUNT", field="alloc_tres")
         if name == "gres/gpu":
             untyped = int(count)

@@ -3,6 +3,7 @@
 import datetime as dt
 import zoneinfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -192,3 +193,55 @@ def test_fast_and_careful_parsers_agree_on_generated_lines(
     lines: list[str], zone: zoneinfo.ZoneInfo
 ) -> None:
     assert_same(*both_ways("\n".join([HEADER, *lines]), zone))
+
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("zone", "line"),
+    [
+        (HK, GOOD.replace("2026-03-01T09:00:00", "0001-01-01T00:00:00", 1)),  # UTC: year 0
+        (NEW_YORK, GOOD.replace("2026-03-01T09:00:00", "9999-12-31T23:00:00", 1)),  # year 10000
+        (HK, GOOD.replace("2026-03-01T09:00:05", "0001-01-01T07:00:00")),  # LMT +07:36:42
+    ],
+)
+def test_a_time_at_the_calendars_edge_is_refused_with_its_field_and_the_rest_is_read(
+    zone: zoneinfo.ZoneInfo, line: str
+) -> None:
+    text = "\n".join([line, GOOD.replace("1001", "1002")])
+    fast, careful = both_ways(text, zone)
+    assert_same(fast, careful)
+    [reject] = careful.rejects
+    assert reject.line_no == 1
+    assert "out of range" in reject.message
+    assert reject.message.split(":")[0] in ("submit", "start")
+    assert [r.job_id for r in careful.records] == ["1002"]
+
+
+@pytest.mark.parametrize("count", ["²", "٨", "８"])  # a superscript, Arabic-Indic, full-width
+def test_a_gpu_count_in_digits_slurm_never_writes_is_refused_and_the_rest_is_read(
+    count: str,
+) -> None:
+    line = GOOD.replace("gres/gpu:h800=8", f"gres/gpu:h800={count}")
+    fast, careful = both_ways("\n".join([line, GOOD.replace("1001", "1002")]))
+    assert_same(fast, careful)
+    [reject] = careful.rejects
+    assert reject.message == f"alloc_tres: 'gres/gpu:h800={count}' is not NAME=COUNT"
+    assert [r.job_id for r in careful.records] == ["1002"]
+
+
+def test_more_distinct_hours_than_the_cache_holds_are_still_read_right() -> None:
+    start = dt.datetime(2026, 1, 1)
+    lines = [
+        GOOD.replace("1001|", f"{n}|", 1).replace(
+            "2026-03-01T09:00:00", (start + dt.timedelta(hours=n)).isoformat(), 1
+        )
+        for n in range(4200)
+    ]
+    fast_path = fast_lines()
+    assert all(fast_path.record(line) is not None for line in lines)
+    assert len(fast_path._hours) <= 4096
+    fast, careful = both_ways("\n".join(lines))
+    assert_same(fast, careful)
+    assert len(fast.records) == 4200

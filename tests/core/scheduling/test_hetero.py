@@ -121,3 +121,23 @@ def test_min_jct_ranks_a_running_job_by_the_work_it_has_left_now() -> None:
     result = simulate(builder.build(), parse_cluster("v100=1x1"), "hetero", options)
     assert result.record.columns()["end"].tolist() == [1000.0, 1700.0]
     assert result.summary["preemptions"] == 0
+
+
+def test_rounds_resume_after_an_idle_spell_so_a_waiting_job_gets_its_turn() -> None:
+    # Job 0 runs 0-10 s; the round due at 360 finds nothing to do. Job 1 arrives at 400 and
+    # takes the only GPU between rounds; job 2 arrives at 500 and waits. Max-min gives the
+    # GPU to job 2 (no service yet) at the next round boundary (720) — there must be one
+    # even though nothing else happens until job 1 would end at 10,400.
+    rows = [
+        (0.0, 1, 10.0, {"v100": 1.0}),
+        (400.0, 1, 10_000.0, {"v100": 1.0}),
+        (500.0, 1, 100.0, {"v100": 1.0}),
+    ]
+    builder = TraceBuilder("t")
+    for line, (submit, gpus, work, speeds) in enumerate(rows, start=1):
+        builder.add(line, submit, gpus, work, speeds=speeds)
+    result = simulate(builder.build(), parse_cluster("v100=1x1"), "hetero")
+    cols = result.record.columns()
+    assert cols["start"].tolist() == [0.0, 400.0, 720.0]
+    assert cols["end"][2] == 820.0
+    assert result.summary["preemptions"] == 1

@@ -129,9 +129,10 @@ class HeterogeneityAware(Policy):
         if ctx.now >= self.next_round:
             self.next_round = ctx.now + self.options.round_s
             if not self._round(ctx):
-                return
-            ctx.wake_at(self.next_round)
+                return  # an idle cluster needs no wake-up: the next arrival calls again
         self._start_in_order(ctx)
+        # Also between rounds: a job started after an idle round must still meet the next one.
+        ctx.wake_at(self.next_round)
 
     def _round(self, ctx: Context) -> bool:
         """One round's decision; False when there is nothing to schedule."""
@@ -186,7 +187,8 @@ class HeterogeneityAware(Policy):
                 continue
             groups = [g for g in ctx.cluster.eligible(job) if g.chip == chip]
             placement = ctx.cluster.place(job, groups=groups)  # None: nodes too fragmented
-            _ = placement is not None and ctx.start(job, placement)
+            if placement is not None:
+                ctx.start(job, placement)
 
     def _start_in_order(self, ctx: Context) -> None:
         """Fill what is left (e.g. an assignment that did not fit node-wise), best type first."""
