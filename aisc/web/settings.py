@@ -133,6 +133,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = CONFIG.data_dir / "static"
+# The project-wide stylesheet (base.html's aisc/site.css) belongs to no app, so the finders that
+# `aisc serve` and collectstatic use must be told where it lives.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = CONFIG.files_dir
 
 SESSION_COOKIE_HTTPONLY = True

@@ -16,8 +16,6 @@ import pytest
 from django.db import connection
 from playwright.sync_api import Page, expect
 
-from aisc.web.catalogue import demo as catalogue_demo
-from aisc.web.catalogue.actions import RateCardInput, do_save_rate_card
 from aisc.web.grants import actions
 from aisc.web.grants.models import Application, Call
 
@@ -53,13 +51,10 @@ def clear_ledger(transactional_db: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def open_call(demo_people: Any, clear_ledger: None) -> Call:
-    # The capacity guard allocates nothing of a chip without nodes, and the award's allocation
-    # is made inside the committee's decision: the demo cluster's nodes must exist.
-    catalogue_demo.load_inventory()
-    do_save_rate_card(
-        RateCardInput("h800", dt.date(2026, 1, 1), None, Decimal("20")), acting_user=None
-    )
+def open_call(demo_people: Any, clear_ledger: None, inventory: None, price: Decimal) -> Call:
+    # Grants' shared fixtures: the capacity guard allocates nothing of a chip without the demo
+    # cluster's nodes (the award's allocation is made inside the committee's decision), and the
+    # estimate prices H800 hours from a rate card.
     scheme = actions.do_create_scheme(
         acting_user=None, code="aiss", name_en="AI Subsidy Scheme", fund=Decimal("3000000000")
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -102,6 +103,21 @@ def do_update_organisation(
     return organisation
 
 
+def check_new_credentials(email: str, password: str | None) -> None:
+    """The portal's forms apply these rules; callers without a form (`aisc createadmin`, the demo)
+    get them here, so no account has an address or a password that the portal would refuse."""
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise RuleViolation("must be a valid e-mail address", field="email") from exc
+    if password is None:
+        return  # an invited account sets its password later, through the validated form
+    try:
+        password_validation.validate_password(password)
+    except ValidationError as exc:
+        raise RuleViolation(" ".join(exc.messages), field="password") from exc
+
+
 @transaction.atomic
 def do_create_user(
     *,
@@ -114,6 +130,7 @@ def do_create_user(
     membership_role: str = "member",
 ) -> User:
     email = email.strip().lower()
+    check_new_credentials(email, password)
     if User.objects.filter(email=email).exists():
         raise RuleViolation("a user with this email already exists", field="email")
     user = User.objects.create_user(email=email, password=password, full_name=full_name)

@@ -14,37 +14,16 @@ import pytest
 from aisc.web.accounts.models import Organisation
 from aisc.web.allocations.actions import NewAllocation, do_create_allocation
 from aisc.web.allocations.models import Allocation
-from aisc.web.catalogue import demo as catalogue_demo
-from aisc.web.demo import DemoReport
-
-# Grants' fixtures (scheme, call, an application at each step, committee), so awards here are
-# made by grants' own decision action. Its autouse fixture comes along: fast password hashing
-# (the list price comes from the demo catalogue's rate cards).
-from tests.web.grants.conftest import (  # noqa: F401
-    call,
-    committee,
-    complete_fields,
-    draft,
-    fast_passwords,
-    in_review,
-    reviewed,
-    reviewers,
-    scheme,
-    secretariat,
-    submitted,
-)
 
 START = dt.date(2026, 12, 1)
 END = dt.date(2027, 2, 28)
 
 
 @pytest.fixture(autouse=True)
-def embedded_cluster(settings: Any, tmp_path: Path, db: Any) -> Path:
-    path = tmp_path / "embedded-slurm.json"
-    settings.AISC_EMBEDDED_SLURM_STATE = str(path)
-    settings.AISC_CLUSTER = "embedded"
-    catalogue_demo.load(DemoReport())
-    return path
+def cluster_for_allocations(embedded_cluster: Path) -> Path:
+    """Every allocations test runs on the shared embedded cluster (tests/fixtures/allocations.py);
+    awards here are made by grants' own decision action, with grants' shared fixtures."""
+    return embedded_cluster
 
 
 @pytest.fixture

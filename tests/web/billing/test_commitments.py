@@ -17,31 +17,17 @@ from aisc.web.accounts.models import User
 from aisc.web.billing import actions, commitments, ledger
 from aisc.web.billing.defaults import AllocationDirectory
 from aisc.web.grants.models import Application, Award
-
-# The catalogue demo (loaded by allocations' embedded_cluster) supplies the rate cards; grants'
-# own flat-price fixture is left out, as its card would overlap the demo's.
-from tests.web.allocations.conftest import embedded_cluster  # noqa: F401
 from tests.web.allocations.test_receivers import approve
-from tests.web.grants.conftest import (  # noqa: F401
-    call,
-    committee,
-    complete_fields,
-    draft,
-    fast_passwords,
-    in_review,
-    reviewed,
-    reviewers,
-    scheme,
-    secretariat,
-    submitted,
-)
 
-pytestmark = pytest.mark.django_db
+# Grants' fixtures (tests/fixtures/grants.py) make the award by grants' own decision action; the
+# embedded cluster's demo catalogue supplies the rate cards and the nodes. Grants' flat-price card
+# is not asked for, as it would overlap the demo's.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("embedded_cluster")]
 D = Decimal
 
 
 @pytest.fixture
-def award(reviewed: Application, committee: User) -> Award:  # noqa: F811
+def award(reviewed: Application, committee: User) -> Award:
     return approve(reviewed, committee)
 
 

@@ -10,8 +10,7 @@ from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions
 from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.models import Application, Award, Call, Report, Review
-
-from .conftest import SCORES, attach, complete_fields
+from tests.fixtures.grants import SCORES, attach, complete_fields
 
 
 @dataclass

@@ -10,8 +10,7 @@ from django.test import Client
 
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants.models import Application, Call
-
-from .conftest import SCORES, complete_fields
+from tests.fixtures.grants import SCORES, complete_fields
 
 
 def as_client(user: User) -> Client:

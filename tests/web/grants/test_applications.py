@@ -9,8 +9,7 @@ from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
 from aisc.web.grants.actions.applications import missing
 from aisc.web.grants.models import Application, Call
-
-from .conftest import STATUS_MAIL, Mails, attach, complete_fields
+from tests.fixtures.grants import STATUS_MAIL, Mails, attach, complete_fields
 
 
 def test_a_draft_saves_as_you_go_with_only_a_title(

@@ -5,8 +5,7 @@ from aisc.web.grants import actions
 from aisc.web.grants.models import Application
 from aisc.web.notify import mailing
 from aisc.web.outbox.models import OutboxMessage
-
-from .conftest import attach
+from tests.fixtures.grants import attach
 
 
 def test_an_applicant_who_reads_chinese_gets_the_mail_in_chinese(

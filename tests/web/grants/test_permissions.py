@@ -15,9 +15,9 @@ from django.db import transaction
 from django.test import Client
 
 from aisc.web.accounts.models import Role, User
+from tests.fixtures.grants import SCORES
 from tests.web.api_matrix import endpoints_under, url_with
 
-from .conftest import SCORES
 from .scenario import Story
 
 VIEWERS = frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.AUDITOR, Role.ADMIN})

@@ -13,8 +13,8 @@ from django.test import Client
 
 from aisc.web.accounts.models import Role
 from aisc.web.grants import urls
+from tests.fixtures.grants import ROLES
 
-from .conftest import ROLES
 from .scenario import Story
 
 STAFF_VIEW = frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.AUDITOR, Role.ADMIN})

@@ -7,8 +7,7 @@ from aisc.web.accounts.models import User
 from aisc.web.grants import actions
 from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.models import Application, Award
-
-from .conftest import Mails
+from tests.fixtures.grants import Mails
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from aisc.web.grants import actions
 from aisc.web.grants.models import Application
 from aisc.web.grants.rules import reviewer_blocked
 from aisc.web.outbox.models import OutboxMessage
-
-from .conftest import SCORES, STATUS_MAIL, Mails
+from tests.fixtures.grants import SCORES, STATUS_MAIL, Mails
 
 
 def test_screening_passes_only_when_every_item_is_met(

@@ -12,8 +12,8 @@ from django.test import Client
 
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants.models import Application, Award, Call
+from tests.fixtures.grants import SCORES
 
-from .conftest import SCORES
 from .scenario import funded_story
 
 

@@ -44,6 +44,13 @@ def refuse(
     messages.error(request, prefix + exc.message)
 
 
+def refuse_form(request: HttpRequest, form: forms.BaseForm) -> None:
+    """A form posted from a page that redirects afterwards: each error becomes a message naming
+    its field, so nothing is refused without saying why."""
+    for field, errors in form.errors.items():
+        messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+
+
 def attempt(
     request: HttpRequest,
     action: Callable[[], T],

@@ -26,7 +26,7 @@ from aisc.web.grants.forms import (
 )
 from aisc.web.grants.models import Application, Report, Review
 from aisc.web.grants.rules import reviewer_blocked
-from aisc.web.grants.views.page import attempt, estimate_context, is_zh, user_of
+from aisc.web.grants.views.page import attempt, estimate_context, is_zh, refuse_form, user_of
 
 
 def open_or_explain(
@@ -99,6 +99,8 @@ def screen(request: HttpRequest, application_id: int) -> HttpResponse:
             ),
             _("Screening recorded."),
         )
+    else:
+        refuse_form(request, form)
     return redirect("grants:application", application.pk)
 
 
@@ -118,6 +120,8 @@ def assign(request: HttpRequest, application_id: int) -> HttpResponse:
             ),
             _("Reviewer assigned."),
         )
+    else:
+        refuse_form(request, form)
     return redirect("grants:application", application.pk)
 
 
@@ -129,18 +133,17 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
     authz.require(user, "grants.review.submit", found)
     if "reason" in request.POST:
         conflict = ConflictForm(request.POST)
-        declared = (
-            conflict.is_valid()
-            and attempt(
-                request,
-                lambda: actions.do_declare_conflict(
-                    acting_user=user, review=found, reason=conflict.cleaned_data["reason"]
-                ),
-                _("Conflict declared; the application is closed to you."),
-            )
-            is not None
+        if not conflict.is_valid():
+            refuse_form(request, conflict)
+            return redirect("grants:application", found.application_id)
+        declared = attempt(
+            request,
+            lambda: actions.do_declare_conflict(
+                acting_user=user, review=found, reason=conflict.cleaned_data["reason"]
+            ),
+            _("Conflict declared; the application is closed to you."),
         )
-        if declared:
+        if declared is not None:
             return redirect("grants:home")
         return redirect("grants:application", found.application_id)
     call = found.application.call
@@ -175,8 +178,7 @@ def decide(request: HttpRequest, application_id: int) -> HttpResponse:
     authz.require(user, "grants.application.decide", application)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+        refuse_form(request, form)
         return redirect("grants:application", application.pk)
     data = form.cleaned_data
     decision = actions.DecisionInput(
