@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -85,7 +84,10 @@ def decide(request: HttpRequest, request_id: int) -> HttpResponse:
     authz.require(user, "allocations.change.decide", change.allocation)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        raise PermissionDenied("a decision needs approve and note")
+        # A refusal names the field and the rule (a note over 500 characters was a bare 403).
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+        return redirect("allocations:detail", code=change.allocation.project_code)
     try:
         actions.do_decide_change(
             change, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"],
