@@ -72,7 +72,7 @@ def do_close_period(
     period.state = PeriodState.CLOSED
     period.closed_at = now
     period.closed_by = acting_user
-    period.save(update_fields=["state", "closed_at", "closed_by"])
+    period.save(update_fields=["state", "closed_at", "closed_by", "charges_through"])
     alerting.check_cap([project for project, _ in built])
     figures = period_figures(period)
     record(

@@ -21,7 +21,7 @@ from aisc.core.ledger import accounts
 from aisc.web import notify
 from aisc.web.accounts.models import Role, User
 from aisc.web.billing import ledger
-from aisc.web.billing.models import AlertState, UsageCharge
+from aisc.web.billing.models import AlertState, UsageTotal
 from aisc.web.billing.projects import Directory, Project
 
 GPU_HOURS = "gpu_hours"
@@ -30,7 +30,7 @@ SUBSIDY_CAP = "subsidy_cap"
 
 def used_gpu_hours(codes: Sequence[str]) -> dict[str, Decimal]:
     rows = (
-        UsageCharge.objects.filter(project_code__in=codes)
+        UsageTotal.objects.filter(project_code__in=codes)
         .values("project_code")
         .annotate(seconds=Sum("gpu_seconds"))
     )

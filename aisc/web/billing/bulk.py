@@ -15,6 +15,7 @@ from django.db import connection
 
 RECORD_TABLE = "billing_usagerecord"
 CHARGE_TABLE = "billing_usagecharge"
+TOTAL_TABLE = "billing_usagetotal"
 RECORD_COLUMNS = (
     "id",
     "cluster",
@@ -38,15 +39,6 @@ def on_sqlite() -> bool:
     return connection.vendor == "sqlite"
 
 
-def sqlite_time(value: dt.datetime | None) -> str | None:
-    """A time as Django stores it in SQLite: naive UTC text, 'YYYY-MM-DD HH:MM:SS[.ffffff]'."""
-    if value is None:
-        return None
-    if value.tzinfo is not dt.UTC:
-        value = value.astimezone(dt.UTC)
-    return str(value)[:-6]  # str() of a UTC time ends '+00:00'
-
-
 def next_record_id() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {RECORD_TABLE}")  # noqa: S608 - a constant
@@ -55,15 +47,21 @@ def next_record_id() -> int:
 
 def stored_keys(cluster: str, job_ids: Sequence[str]) -> list[tuple[int, str, dt.datetime]]:
     """(id, job id, submit) of the stored records of `cluster` among `job_ids`: one query on the
-    (cluster, job_id, submit) unique index."""
+    (cluster, job_id, submit) unique index (PostgreSQL takes the ids as one array parameter)."""
     if not job_ids:
         return []
-    marks = ", ".join(["%s"] * len(job_ids))
+    params: list[Any] = [cluster]
+    if on_sqlite():
+        where = f"job_id IN ({', '.join(['%s'] * len(job_ids))})"
+        params += job_ids
+    else:
+        where = "job_id = ANY(%s)"
+        params.append(list(job_ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, job_id, submit FROM {RECORD_TABLE} "  # noqa: S608 - constants and marks only
-            f"WHERE cluster = %s AND job_id IN ({marks})",
-            [cluster, *job_ids],
+            f"WHERE cluster = %s AND {where}",
+            params,
         )
         return [(int(i), j, aware(s)) for i, j, s in cursor.fetchall()]
 
@@ -76,8 +74,39 @@ def aware(value: dt.datetime | str) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
+def add_totals(charges: Iterable[tuple[str, str, int]]) -> None:
+    """Add (project, chip, GPU-seconds) of charges just written to the per-project totals: one
+    upsert per project and chip, in the caller's transaction."""
+    sums: dict[tuple[str, str], int] = {}
+    for project, chip, seconds in charges:
+        sums[project, chip] = sums.get((project, chip), 0) + seconds
+    rows = [(project, chip, seconds) for (project, chip), seconds in sorted(sums.items())]
+    if not rows:
+        return
+    upsert = (
+        f"ON CONFLICT (project_code, chip) DO UPDATE "
+        f"SET gpu_seconds = {TOTAL_TABLE}.gpu_seconds + excluded.gpu_seconds"
+    )
+    with connection.cursor() as cursor:
+        if on_sqlite():
+            cursor.executemany(
+                f"INSERT INTO {TOTAL_TABLE} (project_code, chip, gpu_seconds) "  # noqa: S608 - constants
+                f"VALUES (%s, %s, %s) {upsert}",
+                rows,
+            )
+            return
+        # PostgreSQL: one statement for the batch, the columns as three array parameters
+        cursor.execute(
+            f"INSERT INTO {TOTAL_TABLE} (project_code, chip, gpu_seconds) "  # noqa: S608 - constants
+            f"SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[]) {upsert}",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+
+
 def insert(records: Sequence[tuple[Any, ...]], charges: Sequence[tuple[Any, ...]]) -> None:
-    """Rows in RECORD_COLUMNS and CHARGE_COLUMNS order (times already in the database's form)."""
+    """Rows in RECORD_COLUMNS and CHARGE_COLUMNS order (times already in the database's form),
+    and the charges' GPU-seconds added to the totals."""
+    add_totals((row[1], row[2], row[6]) for row in charges)
     if on_sqlite():
         _executemany(RECORD_TABLE, RECORD_COLUMNS, records)
         _executemany(CHARGE_TABLE, CHARGE_COLUMNS, charges)

@@ -78,20 +78,7 @@ def desired(record: UsageRecord, tz: zoneinfo.ZoneInfo) -> dict[Slot, tuple[dt.d
     }
 
 
-def new_rows(record_id: int, record: UsageRecord, tz: zoneinfo.ZoneInfo) -> list[UsageCharge]:
-    return [
-        UsageCharge(
-            record_id=record_id,
-            project_code=record.account,
-            chip=chip,
-            partition=record.partition,
-            month=month,
-            day=day,
-            gpu_seconds=seconds,
-        )
-        for (month, chip), (day, seconds) in desired(record, tz).items()
-        if seconds
-    ]
+FullSlot = tuple[str, str, str, str, dt.date]  # (project, partition, month, chip, day)
 
 
 def correction_rows(
@@ -100,35 +87,34 @@ def correction_rows(
     existing: Iterable[UsageCharge],
     tz: zoneinfo.ZoneInfo,
 ) -> list[UsageCharge]:
-    """Unbilled rows that bring the record's charges to what it should be.
+    """Delta rows that bring the record's charges, summed per project, partition, month, chip
+    and day, to what it should be charged now.
 
-    Billed rows stay as they are; the caller deletes the old unbilled rows first. The difference
-    may be negative (a job read as longer than it finally ran).
+    Charges are append-only: rows already written stay, billed or not. A delta may be negative
+    (a job read as longer than it finally ran, or usage that moved to another day or account).
     """
-    billed: dict[Slot, int] = {}
+    have: dict[FullSlot, int] = {}
     for row in existing:
-        if row.period_id is not None:
-            slot = (row.month, row.chip)
-            billed[slot] = billed.get(slot, 0) + row.gpu_seconds
-    want = desired(record, tz)
+        slot = (row.project_code, row.partition, row.month, row.chip, row.day)
+        have[slot] = have.get(slot, 0) + row.gpu_seconds
+    want: dict[FullSlot, int] = {
+        (record.account, record.partition, month, chip, day): seconds
+        for (month, chip), (day, seconds) in desired(record, tz).items()
+    }
     rows: list[UsageCharge] = []
-    for slot in sorted(set(want) | set(billed)):
-        day, seconds = want.get(slot, (_first_day(slot[0], tz), 0))
-        delta = seconds - billed.get(slot, 0)
+    for slot in sorted(set(want) | set(have)):
+        delta = want.get(slot, 0) - have.get(slot, 0)
         if delta:
+            project, partition, month, chip, day = slot
             rows.append(
                 UsageCharge(
                     record_id=record_id,
-                    project_code=record.account,
-                    chip=slot[1],
-                    partition=record.partition,
-                    month=slot[0],
+                    project_code=project,
+                    chip=chip,
+                    partition=partition,
+                    month=month,
                     day=day,
                     gpu_seconds=delta,
                 )
             )
     return rows
-
-
-def _first_day(month: str, tz: zoneinfo.ZoneInfo) -> dt.date:
-    return Month.parse(month).start(tz).astimezone(tz).date()

@@ -1,8 +1,9 @@
 """Close a month: freeze its charges into one statement per project and post them to the ledger.
 
 A closed period is never recomputed: its statements and lines are frozen by triggers, and its
-charges point at it. Usage that arrives later for a closed month is charged in the next period
-closed, marked late, and posted to the adjustment account.
+watermark marks the charges it billed (aisc.web.billing.billed). Usage that arrives later for a
+closed month is charged in the next period closed, marked late, and posted to the adjustment
+account.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from aisc.core.errors import RuleViolation
 from aisc.core.ledger import accounts, flows
 from aisc.core.ledger.entries import Entry
 from aisc.core.metering.split import Month
-from aisc.web.billing import ledger
+from aisc.web.billing import billed, ledger
 from aisc.web.billing.models import (
     BillingPeriod,
     PeriodState,
@@ -45,7 +46,7 @@ def check(month: Month, now: dt.datetime, tz: zoneinfo.ZoneInfo) -> BillingPerio
     period = period_for(month)
     check_closable(month, CoreState(period.state), now, tz)
     earlier_open = (
-        UsageCharge.objects.filter(period__isnull=True, month__lt=str(month))
+        UsageCharge.objects.filter(billed.unbilled(), month__lt=str(month))
         .exclude(month__in=BillingPeriod.objects.filter(state=PeriodState.CLOSED).values("month"))
         .order_by("month")
         .values_list("month", flat=True)
@@ -59,10 +60,11 @@ def check(month: Month, now: dt.datetime, tz: zoneinfo.ZoneInfo) -> BillingPerio
     return period
 
 
-def segments(month: Month) -> dict[str, list[Segment]]:
-    """Unbilled charges up to the month, summed in the database per project, chip and day."""
+def segments(month: Month, through: int) -> dict[str, list[Segment]]:
+    """Unbilled charges up to the month and the watermark, summed in the database per project,
+    chip and day."""
     rows = (
-        UsageCharge.objects.filter(period__isnull=True, month__lte=str(month))
+        UsageCharge.objects.filter(billed.unbilled(), month__lte=str(month), id__lte=through)
         .values("project_code", "chip", "partition", "day", "month")
         .annotate(seconds=Sum("gpu_seconds"))
     )
@@ -94,9 +96,11 @@ def close(
     prices: PriceBook,
     now: dt.datetime,
 ) -> list[tuple[Project, CoreStatement]]:
-    """Build, store and post every project's statement; the caller holds the transaction."""
+    """Build, store and post every project's statement; the caller holds the transaction and
+    saves the period, whose watermark (set here) marks the charges it billed."""
     month = Month.parse(period.month)
-    by_project = segments(month)
+    period.charges_through = billed.watermark()
+    by_project = segments(month, period.charges_through)
     projects = [directory.get(code) for code in sorted(by_project)]
     used = disbursed_to_date(projects)
     built: list[tuple[Project, CoreStatement]] = []
@@ -110,7 +114,6 @@ def close(
         entries += _entries(period.month, project, statement, now)
     _store(period, built)
     ledger.post(entries)
-    UsageCharge.objects.filter(period__isnull=True, month__lte=str(month)).update(period=period)
     return built
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,8 +21,8 @@ from django.utils import timezone
 from aisc.adapters.slurm.usage import Parsed, Reject
 from aisc.core.billing.rating import PriceBook
 from aisc.core.errors import AiscError
-from aisc.core.metering.records import FINAL_STATES, RecordKey, UsageRecord, corrected
-from aisc.web.billing import bulk, charges, ledger
+from aisc.core.metering.records import RecordKey, UsageRecord, corrected
+from aisc.web.billing import bulk, charges, ledger, rows
 from aisc.web.billing.models import IngestCursor, RejectedLine, UsageCharge
 from aisc.web.billing.models import UsageRecord as Row
 from aisc.web.billing.projects import Directory
@@ -51,23 +51,37 @@ def source_key(label: str, text: str) -> str:
 
 
 class Checker:
-    """Refuses records of unknown accounts and of chips without a rate on the day of use."""
+    """Refuses records of unknown accounts and of chips without a rate on the day of use.
+
+    Answers are remembered per account and per (chip, partition, day): an ingest asks about a
+    million records but only a few thousand distinct things. Days may be dates or ISO text."""
 
     def __init__(self, directory: Directory, prices: PriceBook, tz: zoneinfo.ZoneInfo) -> None:
         self.directory, self.prices, self.tz = directory, prices, tz
         self._accounts: dict[str, str | None] = {}
         self._priced: dict[tuple[str, str, object], str | None] = {}
 
-    def problem(self, record: UsageRecord, wanted: Charges) -> str | None:
-        if record.account not in self._accounts:
-            self._accounts[record.account] = _message(lambda: self.directory.get(record.account))
-        problem = self._accounts[record.account]
+    def problem(
+        self, record: UsageRecord, wanted: Mapping[tuple[str, str], tuple[object, int]]
+    ) -> str | None:
+        account = record.account
+        if account not in self._accounts:
+            self._accounts[account] = _message(lambda: self.directory.get(account))
+        problem = self._accounts[account]
+        if problem is not None:
+            return problem
         for (_, chip), (day, _) in wanted.items():
             where = (chip, record.partition, day)
             if where not in self._priced:
-                self._priced[where] = _message(lambda: self.prices.price(*where))  # noqa: B023
-            problem = problem or self._priced[where]
-        return problem
+                self._priced[where] = self._price_problem(*where)
+            problem = self._priced[where]
+            if problem is not None:
+                return problem
+        return None
+
+    def _price_problem(self, chip: str, partition: str, day: object) -> str | None:
+        on = dt.date.fromisoformat(day) if isinstance(day, str) else day
+        return _message(lambda: self.prices.price(chip, partition, on))  # type: ignore[arg-type]
 
 
 def _message(check: Callable[[], object]) -> str | None:
@@ -93,32 +107,74 @@ def ingest(
     start = int(cursor.position) if cursor else 0
     report.resumed_at = start
     checker = Checker(directory, prices, tz)
+    maker = rows.RowMaker(tz, checker.problem, source=source, postgres=not bulk.on_sqlite())
     _store_rejects(source, parsed.rejects)
     for at in range(start, len(parsed.records), batch_size):
         end = min(at + batch_size, len(parsed.records))
-        good, bad = _sort_out(parsed, at, end, checker)
-        report.rejects.extend(bad)
         with transaction.atomic():
             ledger.lock()
-            _write_batch(good, tz, report)
+            bad = _ingest_batch(parsed, range(at, end), checker, maker, report)
             _store_rejects(source, bad)
             IngestCursor.objects.update_or_create(
                 source=source, defaults={"position": str(end), "updated_at": timezone.now()}
             )
+        report.rejects.extend(bad)
     return report
 
 
+def _ingest_batch(
+    parsed: Parsed, lines: range, checker: Checker, maker: rows.RowMaker, report: IngestReport
+) -> list[Reject]:
+    """New records (the bulk of a first reading) go the fast way, rows.RowMaker; records already
+    stored, or read twice in the batch, are compared with what is stored and corrected."""
+    keys = [(r.cluster, r.job_id, r.submit) for r in parsed.records[lines.start : lines.stop]]
+    stored = _stored(keys)
+    times = Counter(keys)
+    new = [i for i, key in zip(lines, keys, strict=True) if key not in stored and times[key] == 1]
+    bad = _insert_new(parsed, new, maker, report)
+    if len(new) < len(lines):
+        chosen = set(new)
+        good, refused = _sort_out(parsed, [i for i in lines if i not in chosen], checker)
+        _write_batch(good, stored, maker, report)
+        bad += refused
+    return sorted(bad, key=lambda reject: reject.line_no)
+
+
+def _insert_new(
+    parsed: Parsed, indices: list[int], maker: rows.RowMaker, report: IngestReport
+) -> list[Reject]:
+    refused = _insert([parsed.records[i] for i in indices], maker, report)
+    return [
+        Reject(parsed.line_nos[indices[k]], parsed.lines[indices[k]], message)
+        for k, message in refused
+    ]
+
+
+def _insert(
+    records: list[UsageRecord], maker: rows.RowMaker, report: IngestReport
+) -> list[tuple[int, str]]:
+    """Write new records and their charges; returns (index, reason) of those refused."""
+    if not records:
+        return []
+    stamp = maker.time_text(timezone.now())
+    built = maker.rows(records, bulk.next_record_id(), stamp)
+    bulk.insert(built.records, built.charges)
+    report.inserted += len(built.records)
+    report.projects.update(built.accounts)
+    return built.rejected
+
+
 def _sort_out(
-    parsed: Parsed, at: int, end: int, checker: Checker
-) -> tuple[list[tuple[UsageRecord, Charges]], list[Reject]]:
-    good: list[tuple[UsageRecord, Charges]] = []
+    parsed: Parsed, indices: Sequence[int], checker: Checker
+) -> tuple[list[UsageRecord], list[Reject]]:
+    good: list[UsageRecord] = []
     bad: list[Reject] = []
-    for i in range(at, end):
+    for i in indices:
         record = parsed.records[i]
         wanted = charges.desired(record, checker.tz)
         problem = checker.problem(record, wanted)
         if problem is None:
-            good.append((record, wanted))
+            good.append(record)
         else:
             bad.append(Reject(parsed.line_nos[i], parsed.lines[i], problem))
     return good, bad
@@ -176,34 +232,38 @@ def _row(record: UsageRecord, source: str) -> Row:
 
 
 def _write_batch(
-    batch: Sequence[tuple[UsageRecord, Charges]], tz: zoneinfo.ZoneInfo, report: IngestReport
+    batch: Sequence[UsageRecord],
+    stored: dict[RecordKey, Row],
+    maker: rows.RowMaker,
+    report: IngestReport,
 ) -> None:
-    stored = _stored(batch)
-    fresh: dict[tuple[object, ...], tuple[UsageRecord, Charges]] = {}
+    """Records already stored or read twice in the batch (each already checked): the last
+    reading of a key wins until its record is final; changes to stored ones are corrections."""
+    fresh: dict[RecordKey, UsageRecord] = {}
     changed: list[tuple[Row, UsageRecord]] = []
-    for record, wanted in batch:
+    for record in batch:
         key = record.key
         row = stored.get(key)
         seen = fresh.get(key)
-        keep = corrected(seen[0] if seen else (as_core(row) if row else None), record)
+        keep = corrected(seen or (as_core(row) if row else None), record)
         if keep is None:
             report.unchanged += 1
         elif row is None:
-            fresh[key] = (keep, wanted)
+            fresh[key] = keep
         else:
             changed.append((row, keep))
-    report.projects.update(record.account for record, _ in batch)
-    _insert(list(fresh.values()), report)
-    _correct(changed, tz, report)
+    report.projects.update(record.account for record in batch)
+    _insert(list(fresh.values()), maker, report)
+    _correct(changed, maker.tz, report)
 
 
-def _stored(batch: Sequence[tuple[UsageRecord, Charges]]) -> dict[RecordKey, Row]:
+def _stored(keys: Sequence[RecordKey]) -> dict[RecordKey, Row]:
     """The batch's records already stored, by key: one indexed query per cluster for the keys,
     then whole rows only for those found (none in a first reading, all in a repeated one)."""
     by_cluster: dict[str, set[str]] = {}
-    for record, _ in batch:
-        by_cluster.setdefault(record.cluster, set()).add(record.job_id)
-    wanted = {r.key for r, _ in batch}
+    for cluster, job_id, _ in keys:
+        by_cluster.setdefault(cluster, set()).add(job_id)
+    wanted = set(keys)
     ids = [
         row_id
         for cluster, job_ids in by_cluster.items()
@@ -212,46 +272,6 @@ def _stored(batch: Sequence[tuple[UsageRecord, Charges]]) -> dict[RecordKey, Row
     ]
     rows = Row.objects.filter(pk__in=ids) if ids else []
     return {(row.cluster, row.job_id, row.submit): row for row in rows}
-
-
-def _db_time(value: dt.datetime | None, on_sqlite: bool) -> Any:
-    """SQLite keeps UTC text, as Django writes it; PostgreSQL takes the aware datetime."""
-    return bulk.sqlite_time(value) if on_sqlite else value
-
-
-def _insert(records: list[tuple[UsageRecord, Charges]], report: IngestReport) -> None:
-    if not records:
-        return
-    on_sqlite = bulk.on_sqlite()
-    stamp = _db_time(timezone.now(), on_sqlite)
-    source = report.source
-    rows: list[tuple[Any, ...]] = []
-    charge_rows: list[tuple[Any, ...]] = []
-    for record_id, (r, wanted) in enumerate(records, start=bulk.next_record_id()):
-        rows.append(
-            (
-                record_id,
-                r.cluster,
-                r.job_id,
-                _db_time(r.submit, on_sqlite),
-                _db_time(r.start, on_sqlite),
-                r.elapsed_seconds,
-                r.account,
-                r.user,
-                r.partition,
-                r.state,
-                encode_gpus(r.gpus),
-                r.state in FINAL_STATES,
-                source,
-                stamp,
-            )
-        )
-        for (month, chip), (day, seconds) in wanted.items():
-            if seconds:
-                when = day.isoformat() if on_sqlite else day
-                charge_rows.append((record_id, r.account, chip, r.partition, month, when, seconds))
-    bulk.insert(rows, charge_rows)
-    report.inserted += len(rows)
 
 
 def _correct(
@@ -263,7 +283,6 @@ def _correct(
     existing: dict[int, list[UsageCharge]] = {}
     for charge in UsageCharge.objects.filter(record_id__in=ids):
         existing.setdefault(charge.record_id, []).append(charge)
-    UsageCharge.objects.filter(record_id__in=ids, period__isnull=True).delete()
     rows, new_charges = [], []
     for row, record in changed:
         updated = _row(record, report.source)
@@ -285,4 +304,5 @@ def _correct(
     ]
     Row.objects.bulk_update(rows, fields)
     UsageCharge.objects.bulk_create(new_charges)
+    bulk.add_totals((c.project_code, c.chip, c.gpu_seconds) for c in new_charges)
     report.corrected += len(rows)

@@ -11,7 +11,6 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,44 +47,56 @@ class UsageRecord(models.Model):
 
 
 class UsageCharge(models.Model):
-    """GPU-seconds of one record on one chip in one month.
+    """GPU-seconds of one record on one chip in one month: append-only.
 
-    While `period` is null the row is unbilled and follows the record's corrections; once a period
-    closes over it, it is frozen, and any later correction becomes a new unbilled row (the delta)
-    that the next open period bills as an adjustment.
+    A charge is billed by the first period closed after it was written whose month is not before
+    the charge's (see `aisc.web.billing.billed`); nothing is written to the charge when that
+    happens, so closing a month costs no write per row. A correction of the record adds delta
+    rows (possibly negative) rather than changing or removing rows; deltas written after their
+    month closed are billed by the next period closed, as late usage.
     """
 
-    record = models.ForeignKey(UsageRecord, on_delete=models.PROTECT, related_name="charges")
+    # No database constraint: PostgreSQL checks one with a trigger per inserted row, which
+    # doubled the cost of writing a million charges. Integrity holds without it: a charge is
+    # written in the transaction that writes its record, and the database refuses to delete
+    # usage records (and to change or delete charges) — see migration 0006.
+    record = models.ForeignKey(
+        UsageRecord, on_delete=models.PROTECT, related_name="charges", db_constraint=False
+    )
     project_code = models.CharField(max_length=64)
     chip = models.CharField(max_length=20)
     partition = models.CharField(max_length=64)
     month = models.CharField(max_length=7)  # YYYY-MM the usage happened in
     day = models.DateField()  # local day the usage in this month began: picks the rate card
     gpu_seconds = models.BigIntegerField()
-    # Not indexed: no query looks charges up by their period, and closing a month sets it on
-    # every row the month has (one UPDATE), which would rewrite an index entry per row.
-    period = models.ForeignKey(
-        "BillingPeriod",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="charges",
-        db_index=False,
-    )
 
     class Meta:
         indexes: ClassVar[list[Any]] = [
-            # Only unbilled rows are looked up by month (closing, corrections). A partial index
-            # holds just them, so closing a month removes its rows from the index instead of
-            # moving a million entries to another key.
-            models.Index(
-                fields=["month"], condition=Q(period__isnull=True), name="unbilled_charges"
-            ),
-            models.Index(fields=["project_code", "chip"]),
+            # Unbilled charges are those of a month above its watermark: (month, id) ranges.
+            models.Index(fields=["month", "id"], name="charges_by_month"),
         ]
 
     def __str__(self) -> str:
         return f"{self.project_code} {self.chip} {self.month}: {self.gpu_seconds} GPU-s"
+
+
+class UsageTotal(models.Model):
+    """GPU-seconds metered so far per project and chip, billed or not: the sum of the charges,
+    kept in the transaction that writes them, so reading a project's use costs one row rather than
+    a scan of its charges (and the charges need no per-project index, which a million-record
+    ingest would pay for on every row)."""
+
+    project_code = models.CharField(max_length=64)
+    chip = models.CharField(max_length=20)
+    gpu_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["project_code", "chip"], name="one_usage_total")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_code} {self.chip}: {self.gpu_seconds} GPU-s"
 
 
 class IngestCursor(models.Model):
@@ -148,6 +159,9 @@ class BillingPeriod(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
+    # The highest UsageCharge id when the period closed: it billed every charge up to here of its
+    # month or earlier that no earlier close had billed (aisc.web.billing.billed).
+    charges_through = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["month"]

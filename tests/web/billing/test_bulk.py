@@ -15,15 +15,6 @@ HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")
 Ingest = Callable[..., Any]
 
 
-def test_a_time_is_written_as_django_writes_it_to_sqlite() -> None:
-    at = dt.datetime(2026, 3, 1, 9, 30, tzinfo=HK)
-    assert bulk.sqlite_time(at) == "2026-03-01 01:30:00"
-    assert bulk.sqlite_time(at.astimezone(dt.UTC).replace(microsecond=5)) == (
-        "2026-03-01 01:30:00.000005"
-    )
-    assert bulk.sqlite_time(None) is None
-
-
 def test_a_stored_time_is_read_back_as_an_aware_utc_time() -> None:
     want = dt.datetime(2026, 3, 1, 1, 30, tzinfo=dt.UTC)
     assert bulk.aware("2026-03-01 01:30:00") == want

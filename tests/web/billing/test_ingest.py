@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from aisc.web.audit.models import AuditEvent
+from aisc.web.billing import billed
 from aisc.web.billing.models import RejectedLine, UsageCharge, UsageRecord
 from tests.web.billing.conftest import sacct_line
 
@@ -19,10 +20,15 @@ def snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
             "cluster", "job_id", "submit", "elapsed_seconds", "state", "gpus"
         )
     )
-    charges = list(
-        UsageCharge.objects.order_by("record__job_id", "month", "chip").values_list(
-            "record__job_id", "month", "chip", "gpu_seconds", "period_id"
-        )
+    # summed per job, month, chip and billing period: corrections add delta rows
+    sums: dict[tuple[Any, ...], int] = {}
+    for c in UsageCharge.objects.select_related("record"):
+        slot = (c.record.job_id, c.month, c.chip)
+        key = (*slot, billed.period_of(c))
+        sums[key] = sums.get(key, 0) + c.gpu_seconds
+    charges = sorted(
+        ((*key[:3], seconds, key[3]) for key, seconds in sums.items() if seconds),
+        key=lambda row: (row[0], row[1], row[2], row[4] or ""),
     )
     return records, charges
 

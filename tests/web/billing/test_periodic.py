@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db.models import Sum
 
 from aisc.core.errors import RuleViolation
 from aisc.web import worker_tasks
@@ -90,10 +91,11 @@ def job(
 
 
 def snapshot() -> list[tuple[Any, ...]]:
+    """Charges summed per job, month and day (corrections add delta rows)."""
     return list(
-        UsageCharge.objects.order_by("record__job_id", "month").values_list(
-            "record__job_id", "record__state", "month", "day", "gpu_seconds"
-        )
+        UsageCharge.objects.values_list("record__job_id", "record__state", "month", "day")
+        .annotate(seconds=Sum("gpu_seconds"))
+        .order_by("record__job_id", "month", "day")
     )
 
 
