@@ -15,15 +15,14 @@ from aisc.web.allocations.models import Allocation
 from aisc.web.audit.models import AuditEvent
 from aisc.web.cluster.models import EmbeddedJob
 
-# The embedded cluster's fixtures: demo catalogue, allocations made by their actions.
-from tests.web.cluster.conftest import catalogue, make_allocation  # noqa: F401
-
 runner = CliRunner()
-pytestmark = pytest.mark.django_db
+# The shared embedded cluster (tests/fixtures/allocations.py): the demo catalogue, backfill, and
+# commercial allocations made by the allocations' actions (`make_allocation`).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("backfill_cluster")]
 
 
 @pytest.fixture
-def active(make_allocation: Callable[..., Allocation]) -> Allocation:  # noqa: F811
+def active(make_allocation: Callable[..., Allocation]) -> Allocation:
     today = timezone.localdate()
     return make_allocation(start=today - dt.timedelta(days=3), end=today + dt.timedelta(days=30))
 

@@ -115,7 +115,8 @@ def free_port() -> int:
 
 def get(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - a local URL
+        # The first request imports every view (seconds on a loaded 2-core machine): a wide bound.
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - a local URL
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -158,7 +159,7 @@ def served(tmp_path: Path) -> Iterator[Callable[[str], tuple[int, bytes]]]:
 
 
 @pytest.mark.slow
-def test_serve_answers_on_its_port_with_the_stylesheet_and_the_translation_catalogue(
+def test_serve_answers_on_its_port_with_the_stylesheet_the_catalogue_and_the_health_check(
     served: Callable[[str], tuple[int, bytes]],
 ) -> None:
     status, css = served("/static/aisc/site.css")
@@ -168,6 +169,7 @@ def test_serve_answers_on_its_port_with_the_stylesheet_and_the_translation_catal
     assert status == 200
     assert b"django.gettext" in catalogue
     assert served("/static/aisc/missing.css")[0] == 404
+    assert served("/healthz") == (200, b"ok")  # what a load balancer polls; no database needed
 
 
 @pytest.mark.django_db  # each request starts by closing stale database connections
