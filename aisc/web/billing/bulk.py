@@ -33,6 +33,12 @@ RECORD_COLUMNS = (
     "updated_at",
 )
 CHARGE_COLUMNS = ("record_id", "project_code", "chip", "partition", "month", "day", "gpu_seconds")
+# PostgreSQL types of the columns, for binary COPY (varchar is sent as text: the same encoding)
+RECORD_TYPES = (
+    *("int8", "text", "text", "timestamptz", "timestamptz", "int8"),
+    *("text", "text", "text", "text", "text", "bool", "text", "timestamptz"),
+)
+CHARGE_TYPES = ("int8", "text", "text", "text", "text", "date", "int8")
 
 
 def on_sqlite() -> bool:
@@ -46,22 +52,49 @@ def next_record_id() -> int:
 
 
 def stored_keys(cluster: str, job_ids: Sequence[str]) -> list[tuple[int, str, dt.datetime]]:
-    """(id, job id, submit) of the stored records of `cluster` among `job_ids`: one query on the
-    (cluster, job_id, submit) unique index (PostgreSQL takes the ids as one array parameter)."""
-    if not job_ids:
-        return []
-    params: list[Any] = [cluster]
-    if on_sqlite():
-        where = f"job_id IN ({', '.join(['%s'] * len(job_ids))})"
-        params += job_ids
-    else:
-        where = "job_id = ANY(%s)"
-        params.append(list(job_ids))
+    """(id, job id, submit) of stored records of `cluster` whose job id is among `job_ids` (and
+    maybe a few more, which the caller's key set leaves out), on the (cluster, job_id, submit)
+    unique index: a range scan per run of dense numeric ids (Slurm numbers jobs in order, so a
+    batch is one run), one probe per id for the rest. Probing 5,000 ids one by one cost as much
+    as writing the batch."""
+    ranges, others = dense_ranges(job_ids)
+    found: list[tuple[int, str, dt.datetime]] = []
+    for first, last in ranges:
+        found += _select(cluster, "job_id BETWEEN %s AND %s", [first, last])
+    if others and on_sqlite():
+        found += _select(cluster, f"job_id IN ({', '.join(['%s'] * len(others))})", others)
+    elif others:
+        found += _select(cluster, "job_id = ANY(%s)", [others])
+    return found
+
+
+def dense_ranges(job_ids: Sequence[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Plain numeric ids grouped by length, as (first, last) where they are dense enough that a
+    range holds few ids outside the batch; the ids left over. Within one length, text order is
+    numeric order, so the range is exact but for ids of other shapes that sort between."""
+    by_length: dict[int, list[int]] = {}
+    others: list[str] = []
+    for job_id in job_ids:
+        if job_id.isascii() and job_id.isdigit() and (job_id[0] != "0" or len(job_id) == 1):
+            by_length.setdefault(len(job_id), []).append(int(job_id))
+        else:
+            others.append(job_id)
+    ranges = []
+    for numbers in by_length.values():
+        low, high = min(numbers), max(numbers)
+        if high - low < 4 * len(numbers) + 64:
+            ranges.append((str(low), str(high)))
+        else:
+            others += [str(number) for number in numbers]
+    return ranges, others
+
+
+def _select(cluster: str, where: str, params: list[Any]) -> list[tuple[int, str, dt.datetime]]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, job_id, submit FROM {RECORD_TABLE} "  # noqa: S608 - constants and marks only
             f"WHERE cluster = %s AND {where}",
-            params,
+            [cluster, *params],
         )
         return [(int(i), j, aware(s)) for i, j, s in cursor.fetchall()]
 
@@ -104,15 +137,15 @@ def add_totals(charges: Iterable[tuple[str, str, int]]) -> None:
 
 
 def insert(records: Sequence[tuple[Any, ...]], charges: Sequence[tuple[Any, ...]]) -> None:
-    """Rows in RECORD_COLUMNS and CHARGE_COLUMNS order (times already in the database's form),
-    and the charges' GPU-seconds added to the totals."""
+    """Rows in RECORD_COLUMNS and CHARGE_COLUMNS order (times and days as text on SQLite, as
+    datetimes and dates on PostgreSQL), and the charges' GPU-seconds added to the totals."""
     add_totals((row[1], row[2], row[6]) for row in charges)
     if on_sqlite():
         _executemany(RECORD_TABLE, RECORD_COLUMNS, records)
         _executemany(CHARGE_TABLE, CHARGE_COLUMNS, charges)
         return
-    _copy(RECORD_TABLE, RECORD_COLUMNS, records)
-    _copy(CHARGE_TABLE, CHARGE_COLUMNS, charges)
+    _copy(RECORD_TABLE, RECORD_COLUMNS, RECORD_TYPES, records)
+    _copy(CHARGE_TABLE, CHARGE_COLUMNS, CHARGE_TYPES, charges)
     if records:
         # Ids were given explicitly; move the sequence past them for any other writer.
         with connection.cursor() as cursor:
@@ -131,10 +164,14 @@ def _executemany(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, .
         )
 
 
-def _copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
-    """psycopg 3's COPY FROM STDIN: one statement streams the whole batch."""
+def _copy(
+    table: str, columns: Sequence[str], types: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    """psycopg 3's binary COPY FROM STDIN: one statement streams the whole batch, and the server
+    reads binary values instead of parsing text."""
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(list(types))
             for row in rows:
                 copy.write_row(row)

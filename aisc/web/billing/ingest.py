@@ -156,7 +156,7 @@ def _insert(
     """Write new records and their charges; returns (index, reason) of those refused."""
     if not records:
         return []
-    stamp = maker.time_text(timezone.now())
+    stamp = maker.db_time(timezone.now())
     built = maker.rows(records, bulk.next_record_id(), stamp)
     bulk.insert(built.records, built.charges)
     report.inserted += len(built.records)

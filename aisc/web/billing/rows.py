@@ -8,8 +8,8 @@ its text and the local month and day it falls in; per GPU list, its text; per ac
 crosses a month end, or starts in an hour holding a local midnight or an offset change) takes the
 general rules of `charges.desired`, which also define what the fast path must give.
 
-Times go to the database as UTC text, which SQLite stores as Django writes it and PostgreSQL's
-COPY reads with the "+00" zone.
+SQLite gets times as UTC text, as Django writes them, and days as ISO text; PostgreSQL's binary
+COPY takes the datetimes and dates themselves (psycopg encodes them in C).
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from aisc.web.billing import charges
 
 _WITHIN_HOUR = tuple(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
 LocalHour = tuple[str, dt.date, str, float]  # month label, local day, its text, month end (POSIX)
+_UNSEEN: LocalHour = ("", dt.date.min, "", 0.0)  # a cache sentinel: no hour maps to it
 Gpus = tuple[tuple[str, int], ...]
-Wanted = dict[tuple[str, str], tuple[str, int]]  # (month, chip) -> (local day as text, GPU-s)
+# (month, chip) -> (the local day the use began: a date, or ISO text for SQLite; GPU-seconds)
+Wanted = dict[tuple[str, str], tuple[Any, int]]
 Problem = Callable[[UsageRecord, Wanted], str | None]
 
 
@@ -47,13 +49,12 @@ class RowMaker:
         self, tz: zoneinfo.ZoneInfo, problem: Problem, *, source: str, postgres: bool
     ) -> None:
         """`problem` is the ingest's check: None, or why a record with these charges is refused."""
-        self.tz, self.problem, self.source = tz, problem, source
-        self.zone = "+00" if postgres else ""
+        self.tz, self.problem, self.source, self.postgres = tz, problem, source, postgres
         self._utc_text: dict[int, str] = {}
         self._local: dict[int, LocalHour | None] = {}
         self._gpus: dict[Gpus, str] = {}
 
-    def rows(self, records: Sequence[UsageRecord], first_id: int, stamp: str) -> Rows:
+    def rows(self, records: Sequence[UsageRecord], first_id: int, stamp: object) -> Rows:
         """Rows for records known to be new (none stored, no key twice), numbered from first_id."""
         out = Rows()
         record_id = first_id
@@ -72,16 +73,23 @@ class RowMaker:
             record_id += 1
         return out
 
-    def _record_row(self, record_id: int, r: UsageRecord, stamp: str) -> tuple[Any, ...]:
+    def _record_row(self, record_id: int, r: UsageRecord, stamp: object) -> tuple[Any, ...]:
         gpus = self._gpus.get(r.gpus)
         if gpus is None:
             gpus = self._gpus[r.gpus] = ",".join(f"{chip}={count}" for chip, count in r.gpus)
+        submit: object = r.submit
+        start: object = r.start
+        if not self.postgres:
+            submit = self.time_text(r.submit)
+            # sacct often gives a job's start as its submit time: one conversion then
+            if r.start is not None:
+                start = submit if r.start == r.submit else self.time_text(r.start)
         return (
             record_id,
             r.cluster,
             r.job_id,
-            self.time_text(r.submit),
-            None if r.start is None else self.time_text(r.start),
+            submit,
+            start,
             r.elapsed_seconds,
             r.account,
             r.user,
@@ -93,17 +101,20 @@ class RowMaker:
             stamp,
         )
 
+    def db_time(self, when: dt.datetime) -> dt.datetime | str:
+        return when if self.postgres else self.time_text(when)
+
     def time_text(self, when: dt.datetime) -> str:
-        """'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC (plus '+00' for PostgreSQL)."""
+        """'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC, as Django's SQLite backend stores a time."""
         if when.microsecond:
-            return f"{when.astimezone(dt.UTC).replace(tzinfo=None)}{self.zone}"
+            return str(when.astimezone(dt.UTC).replace(tzinfo=None))
         seconds = int(when.timestamp())
         hour = seconds // 3600
         prefix = self._utc_text.get(hour)
         if prefix is None:
             start = dt.datetime.fromtimestamp(hour * 3600, dt.UTC)
             prefix = self._utc_text[hour] = start.strftime("%Y-%m-%d %H")
-        return f"{prefix}{_WITHIN_HOUR[seconds % 3600]}{self.zone}"
+        return f"{prefix}{_WITHIN_HOUR[seconds % 3600]}"
 
     def _charges(self, record: UsageRecord) -> Wanted:
         """What the record should be charged, as `charges.desired` (with the day as text)."""
@@ -111,14 +122,17 @@ class RowMaker:
         if start is None or not seconds or not record.gpus:
             return {}
         began = start.timestamp()
-        local = self._local_hour(int(began) // 3600)
+        local = self._local.get(int(began) // 3600, _UNSEEN)
+        if local is _UNSEEN:
+            local = self._local_hour(int(began) // 3600)
         if local is None or began + seconds > local[3]:
-            return {
-                slot: (day.isoformat(), part)
-                for slot, (day, part) in charges.desired(record, self.tz).items()
-            }
-        month, _, day_text, _ = local
-        return {(month, chip): (day_text, count * seconds) for chip, count in record.gpus}
+            wanted = charges.desired(record, self.tz)
+            if self.postgres:
+                return wanted
+            return {slot: (day.isoformat(), part) for slot, (day, part) in wanted.items()}
+        month, day, day_text, _ = local
+        on: dt.date | str = day if self.postgres else day_text
+        return {(month, chip): (on, count * seconds) for chip, count in record.gpus}
 
     def _local_hour(self, hour: int) -> LocalHour | None:
         if hour not in self._local:

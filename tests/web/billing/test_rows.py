@@ -31,8 +31,8 @@ def maker(tz: str = "Asia/Hong_Kong", postgres: bool = False) -> rows.RowMaker:
 def test_a_time_is_written_as_django_writes_it_to_sqlite(when: dt.datetime) -> None:
     # Django's SQLite backend stores str() of the naive UTC time (adapt_datetimefield_value)
     django_text = str(when.replace(tzinfo=None))
-    assert maker().time_text(when) == django_text
-    assert maker(postgres=True).time_text(when) == f"{django_text}+00"
+    assert maker().time_text(when) == maker().db_time(when) == django_text
+    assert maker(postgres=True).db_time(when) is when  # binary COPY takes the datetime
 
 
 def test_a_time_in_another_zone_is_written_in_utc() -> None:
@@ -41,9 +41,14 @@ def test_a_time_in_another_zone_is_written_in_utc() -> None:
 
 
 def record(
-    job: int, start: dt.datetime | None, seconds: int, gpus: tuple[tuple[str, int], ...]
+    job: int,
+    start: dt.datetime | None,
+    seconds: int,
+    gpus: tuple[tuple[str, int], ...],
+    queued: int = 0,
 ) -> Core:
-    submit = start or dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    """A job submitted `queued` seconds before it started (sacct often reports none)."""
+    submit = (start or dt.datetime(2026, 3, 1, tzinfo=dt.UTC)) - dt.timedelta(seconds=queued)
     return Core("aisc", str(job), submit, start, seconds, "p2026a-001", "alice", "h800",
                 "COMPLETED", gpus)  # fmt: skip
 
@@ -64,7 +69,7 @@ def stored() -> tuple[list[Any], list[Any]]:
 
 def write_fast(records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) -> None:
     made = rows.RowMaker(tz, checker.problem, source="s", postgres=not bulk.on_sqlite())
-    built = made.rows(records, bulk.next_record_id(), made.time_text(dt.datetime.now(dt.UTC)))
+    built = made.rows(records, bulk.next_record_id(), made.db_time(dt.datetime.now(dt.UTC)))
     bulk.insert(built.records, built.charges)
 
 
@@ -105,6 +110,7 @@ RUNS = st.lists(
         st.one_of(st.none(), STARTS, STARTS.map(lambda t: t.replace(microsecond=0))),
         st.integers(0, 40 * 86400),
         st.sampled_from([(("h800", 8),), (("br104", 2), ("h800", 1)), ()]),
+        st.sampled_from([0, 0, 1, 59, 3600, 86400 + 7]),
     ),
     min_size=1,
     max_size=8,
@@ -119,13 +125,13 @@ RUNS = st.lists(
 )
 @given(runs=RUNS, zone=st.sampled_from(ZONES))
 def test_the_fast_path_stores_what_the_orm_stores_by_the_general_rules(
-    runs: list[tuple[dt.datetime | None, int, tuple[tuple[str, int], ...]]],
+    runs: list[tuple[dt.datetime | None, int, tuple[tuple[str, int], ...], int]],
     zone: str,
     prices: SpanPrices,
     directory: StaticDirectory,
 ) -> None:
     tz = zoneinfo.ZoneInfo(zone)
-    records = [record(i, start, seconds, gpus) for i, (start, seconds, gpus) in enumerate(runs)]
+    records = [record(i, *run) for i, run in enumerate(runs)]
     checker = ingest.Checker(directory, prices, tz)
     fast = stored_by(write_fast, records, tz, checker)
     assert fast == stored_by(write_through_orm, records, tz, checker)
