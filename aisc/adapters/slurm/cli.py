@@ -51,16 +51,8 @@ class CliSlurm:
             ),
             ASSOC_COLUMNS,
         )
-        info = {
-            r["account"]: r
-            for r in parse.rows(
-                self.runner.run(
-                    ["sacctmgr", "-n", "-P", "show", "account", "format=account,descr,org"]
-                ),
-                ["account", "descr", "org"],
-            )
-        }
         accounts = _subtree({a["account"]: a for a in assocs if not a["user"]})
+        info = self._account_texts(sorted(accounts))
         state = SlurmState()
         for name, row in accounts.items():
             state.accounts[name] = _account(row, info.get(name, {}))
@@ -72,6 +64,24 @@ class CliSlurm:
         state.qos = self._read_qos()
         state.reservations = self._read_reservations()
         return state
+
+    def _account_texts(self, names: list[str]) -> dict[str, dict[str, str]]:
+        """Description and organisation of aisc's accounts only, one column per command: they are
+        free text, and `-P` does not escape a `|` in them (any account's, aisc's or not, would
+        otherwise shift the columns of every row), while an account name never holds one."""
+        texts: dict[str, dict[str, str]] = {name: {} for name in names}
+        if not names:
+            return texts
+        for column in ("descr", "org"):
+            out = self.runner.run(
+                ["sacctmgr", "-n", "-P", "show", "account", "where", f"name={','.join(names)}",
+                 f"format=account,{column}"]
+            )  # fmt: skip
+            for line in out.splitlines():
+                name, sep, text = line.partition("|")
+                if sep and name in texts:
+                    texts[name][column] = text
+        return texts
 
     def _read_qos(self) -> dict[str, Qos]:
         columns = ["name", "priority", "maxtres"]

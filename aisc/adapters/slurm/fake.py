@@ -32,6 +32,26 @@ TEST_CLUSTER_NODES = (
 )
 
 
+# `sacct --helpformat` of Slurm 22.05 (sacct(1), "Fields available"); sacct refuses any other.
+_HELPFORMAT = """
+    Account AdminComment AllocCPUS AllocNodes AllocTRES AssocID AveCPU AveCPUFreq AveDiskRead
+    AveDiskWrite AvePages AveRSS AveVMSize BlockID Cluster Comment Constraints ConsumedEnergy
+    ConsumedEnergyRaw Container CPUTime CPUTimeRAW DBIndex DerivedExitCode Elapsed ElapsedRaw
+    Eligible End ExitCode Flags GID Group JobID JobIDRaw JobName Layout MaxDiskRead
+    MaxDiskReadNode MaxDiskReadTask MaxDiskWrite MaxDiskWriteNode MaxDiskWriteTask MaxPages
+    MaxPagesNode MaxPagesTask MaxRSS MaxRSSNode MaxRSSTask MaxVMSize MaxVMSizeNode MaxVMSizeTask
+    McsLabel MinCPU MinCPUNode MinCPUTask NCPUS NNodes NodeList NTasks Partition Priority QOS
+    QOSRAW Reason ReqCPUFreq ReqCPUFreqGov ReqCPUFreqMax ReqCPUFreqMin ReqCPUS ReqMem ReqNodes
+    ReqTRES Reservation ReservationId Reserved ResvCPU ResvCPURAW Start State Submit SubmitLine
+    Suspended SystemComment SystemCPU Timelimit TimelimitRaw TotalCPU TRESUsageInAve
+    TRESUsageInMax TRESUsageInMaxNode TRESUsageInMaxTask TRESUsageInMin TRESUsageInMinNode
+    TRESUsageInMinTask TRESUsageInTot TRESUsageOutAve TRESUsageOutMax TRESUsageOutMaxNode
+    TRESUsageOutMaxTask TRESUsageOutMin TRESUsageOutMinNode TRESUsageOutMinTask TRESUsageOutTot
+    UID User UserCPU WCKey WCKeyID WorkDir
+"""
+SACCT_FIELDS = frozenset(name.lower() for name in _HELPFORMAT.split())
+
+
 class FakeSlurm:
     def __init__(self, nodes: tuple[Node, ...] = TEST_CLUSTER_NODES, path: Path | None = None):
         self._nodes = nodes
@@ -70,6 +90,11 @@ class FakeSlurm:
         for arg in args:
             if arg.startswith(("--format=", "-o=")):
                 columns = arg.split("=", 1)[1].split(",")
+        for column in columns:
+            if column.split("%")[0].lower() not in SACCT_FIELDS:  # `JobID%20` sets a width
+                raise SlurmCommandFailed(
+                    f'Slurm refused sacct: Invalid field requested: "{column}"'
+                )
         lines = [] if "-n" in args or "--noheader" in args else ["|".join(columns)]
         lines += ["|".join(r.get(c, "") for c in columns) for r in self.job_records]
         return "".join(f"{line}\n" for line in lines)
@@ -89,6 +114,8 @@ class FakeSlurm:
         elif isinstance(item, UserAssoc):
             self._apply_user(change.action, item)
         elif isinstance(item, Qos):
+            if change.action != "remove":
+                self._check_tres(item.max_tres_per_job)
             self._apply_named(self.state.qos, change.action, item)
         elif isinstance(item, Reservation):
             self._check_reservation(item)
@@ -115,10 +142,11 @@ class FakeSlurm:
             f"Parent account '{account.parent}' doesn't exist",
         )
         self._need(action != "add" or account.name not in accounts, "Nothing new added.")
-        self._need(action != "modify" or account.name in accounts, "Nothing modified")
-        known = {f"gres/gpu:{chip}" for chip in self.gpu_types()} | {"gres/gpu", "cpu"}
-        for name, _ in account.grp_tres_mins:
-            self._need(name in known, f"Invalid TRES name '{name}'")
+        self._need(
+            action != "modify" or account.name in accounts,
+            f"Nothing modified: no account {account.name}",
+        )
+        self._check_tres(account.grp_tres_mins)
         for qos in account.qos:
             self._need(qos == "normal" or qos in self.state.qos, f"Invalid qos name '{qos}'")
         if not account.qos:
@@ -146,6 +174,12 @@ class FakeSlurm:
             del table[item.name]
         else:
             table[item.name] = item
+
+    def _check_tres(self, limits: tuple[tuple[str, int], ...]) -> None:
+        """Slurm knows only the TRES it accounts for (AccountingStorageTRES)."""
+        known = {f"gres/gpu:{chip}" for chip in self.gpu_types()} | {"gres/gpu", "cpu"}
+        for name, _ in limits:
+            self._need(name in known, f"Invalid TRES name '{name}'")
 
     def _check_reservation(self, res: Reservation) -> None:
         names = {n.name for n in self._nodes}

@@ -33,12 +33,15 @@ p2026a-002||c2026a|gres/gpu:br104=600|0|0||
 ext-lab||root||||normal|
 ext-lab|bob|root|||||
 """
-ACCOUNTS = """aisc|aisc|aisc
-c2026a|call c2026a|aisc
-p2026a-001|grant p2026a-001|harbour-u
-p2026a-002|grant p2026a-002|kowloon-ai
-ext-lab|a lab not ours|uni
+# Description and organisation are asked for aisc's accounts only, one column at a time: they are
+# free text, and `-P` leaves a `|` in them unescaped.
+OURS = "name=aisc,c2026a,p2026a-001,p2026a-002"
+DESCRIPTIONS = """aisc|aisc
+c2026a|call c2026a
+p2026a-001|grant p2026a-001
+p2026a-002|grant p2026a-002
 """
+ORGANISATIONS = "aisc|aisc\nc2026a|aisc\np2026a-001|harbour-u\np2026a-002|kowloon-ai\n"
 QOS = "normal|0|\naisc-subsidy|100|gres/gpu=16\n"
 RESERVATIONS = (
     "ReservationName=aisc-p2026a-001 StartTime=2026-12-01T00:00:00 EndTime=2027-03-01T00:00:00 "
@@ -73,7 +76,12 @@ def reading() -> Recorded:
             ("sinfo",): SINFO,
             ("sacctmgr", "-n", "-P", "show", "tres"): TRES,
             ("sacctmgr", "-n", "-P", "show", "assoc"): ASSOC,
-            ("sacctmgr", "-n", "-P", "show", "account"): ACCOUNTS,
+            ("sacctmgr", "-n", "-P", "show", "account", "where", OURS, "format=account,descr"): (
+                DESCRIPTIONS
+            ),
+            ("sacctmgr", "-n", "-P", "show", "account", "where", OURS, "format=account,org"): (
+                ORGANISATIONS
+            ),
             ("sacctmgr", "-n", "-P", "show", "qos"): QOS,
             ("scontrol", "-o", "show", "reservation"): RESERVATIONS,
         }
@@ -107,6 +115,15 @@ def test_read_state_keeps_only_the_aisc_subtree_with_its_budgets_limits_and_user
     )
     assert state.accounts["p2026a-002"].suspended
     assert state.users == {UserAssoc("alice", "p2026a-001")}  # bob is ext-lab's, not ours
+
+
+def test_a_bar_in_a_description_or_organisation_stays_in_it() -> None:
+    recorded = reading()
+    show = ("sacctmgr", "-n", "-P", "show", "account", "where", OURS)
+    recorded.answers[(*show, "format=account,descr")] = "p2026a-001|grant | harbour|u\n"
+    recorded.answers[(*show, "format=account,org")] = "p2026a-001|harbour | u\n"
+    account = CliSlurm(recorded).read_state().accounts["p2026a-001"]
+    assert (account.description, account.organization) == ("grant | harbour|u", "harbour | u")
 
 
 def test_read_state_keeps_only_qos_and_reservations_named_with_the_prefix() -> None:
