@@ -129,8 +129,13 @@ def _ingest_batch(
     stored, or read twice in the batch, are compared with what is stored and corrected."""
     keys = [(r.cluster, r.job_id, r.submit) for r in parsed.records[lines.start : lines.stop]]
     stored = _stored(keys)
-    times = Counter(keys)
-    new = [i for i, key in zip(lines, keys, strict=True) if key not in stored and times[key] == 1]
+    if not stored and len(set(keys)) == len(keys):
+        new = list(lines)  # a first reading: every record is new, none twice
+    else:
+        times = Counter(keys)
+        new = [
+            i for i, key in zip(lines, keys, strict=True) if key not in stored and times[key] == 1
+        ]
     bad = _insert_new(parsed, new, maker, report)
     if len(new) < len(lines):
         chosen = set(new)

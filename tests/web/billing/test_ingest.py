@@ -121,3 +121,20 @@ def test_a_cpu_only_job_is_recorded_without_charges(ingest_text: Ingest) -> None
     assert UsageRecord.objects.count() == 1
     assert UsageCharge.objects.count() == 0
     assert Decimal(0) == sum(UsageCharge.objects.values_list("gpu_seconds", flat=True))
+
+
+def test_a_job_read_twice_in_one_text_is_stored_once_as_its_last_reading(
+    ingest_text: Ingest,
+) -> None:
+    report = ingest_text(
+        sacct_line("8", state="RUNNING", elapsed="01:00:00"),
+        sacct_line("9"),
+        sacct_line("8", state="COMPLETED", elapsed="03:00:00"),
+    )
+    assert (report.inserted, report.corrected, report.unchanged) == (2, 0, 0)
+    records, charges = snapshot()
+    assert [r[1::3] for r in records] == [("8", "COMPLETED"), ("9", "COMPLETED")]
+    assert charges == [
+        ("8", "2026-03", "h800", 8 * 3 * 3600, None),
+        ("9", "2026-03", "h800", 8 * 3600, None),
+    ]
