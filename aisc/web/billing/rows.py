@@ -122,9 +122,10 @@ class RowMaker:
         if start is None or not seconds or not record.gpus:
             return {}
         began = start.timestamp()
-        local = self._local.get(int(began) // 3600, _UNSEEN)
+        hour = int(began) // 3600
+        local = self._local.get(hour, _UNSEEN)
         if local is _UNSEEN:
-            local = self._local_hour(int(began) // 3600)
+            local = self._local[hour] = self._local_hour(hour)
         if local is None or began + seconds > local[3]:
             wanted = charges.desired(record, self.tz)
             if self.postgres:
@@ -135,10 +136,6 @@ class RowMaker:
         return {(month, chip): (on, count * seconds) for chip, count in record.gpus}
 
     def _local_hour(self, hour: int) -> LocalHour | None:
-        if hour not in self._local:
-            start = dt.datetime.fromtimestamp(hour * 3600, dt.UTC)
-            facts = charges.hour_facts(start, self.tz)
-            self._local[hour] = (
-                None if facts is None else (facts[0], facts[1], facts[1].isoformat(), facts[2])
-            )
-        return self._local[hour]
+        """charges.hour_facts of the hour, with the day also as text (for SQLite)."""
+        facts = charges.hour_facts(dt.datetime.fromtimestamp(hour * 3600, dt.UTC), self.tz)
+        return None if facts is None else (facts[0], facts[1], facts[1].isoformat(), facts[2])
