@@ -27,7 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 
 HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")
-FIELDS = "JobID|Cluster|Account|User|Partition|State|Submit|Start|Elapsed|AllocTRES"
+# What `aisc usage ingest` asks sacct for (aisc.adapters.slurm.usage.ASKED): the job fields, End.
+FIELDS = "JobID|Cluster|Account|User|Partition|State|Submit|Start|Elapsed|AllocTRES|End"
 
 
 def sacct_text(records: int, projects: int, seed: int = 1) -> str:
@@ -38,11 +39,13 @@ def sacct_text(records: int, projects: int, seed: int = 1) -> str:
         start = dt.datetime(2026, 3, 1) + dt.timedelta(seconds=rng.randrange(31 * 86400))
         stamp = start.strftime("%Y-%m-%dT%H:%M:%S")
         seconds = rng.randrange(30 * 3600)
+        end = (start + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
         gpus = rng.choice((1, 2, 4, 8))
         elapsed = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
         lines.append(
             f"{job}|aisc|p{job % projects:04d}|u{job % 97}|h800|COMPLETED|{stamp}|{stamp}|"
-            f"{elapsed}|billing={gpus},cpu={gpus * 8},gres/gpu:h800={gpus},gres/gpu={gpus},node=1"
+            f"{elapsed}|billing={gpus},cpu={gpus * 8},gres/gpu:h800={gpus},gres/gpu={gpus},node=1|"
+            f"{end}"
         )
     return "\n".join(lines) + "\n"
 
