@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 
 from aisc.adapters.slurm import parse
 from aisc.adapters.slurm.errors import SlurmCommandFailed
@@ -26,6 +27,8 @@ from aisc.core.allocations.slurmstate import (
     format_tres,
 )
 
+CANCEL_POLL_S = 0.5  # how often squeue is asked whether cancelled jobs have gone
+
 ASSOC_COLUMNS = [
     "account",
     "user",
@@ -39,9 +42,18 @@ ASSOC_COLUMNS = [
 
 
 class CliSlurm:
-    def __init__(self, runner: Runner | None = None, *, cancel_wait: float = 30.0) -> None:
+    def __init__(
+        self,
+        runner: Runner | None = None,
+        *,
+        cancel_wait: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """`clock` and `sleep` time the wait for cancelled jobs to go (tests pass their own)."""
         self.runner = runner or Runner()
         self.cancel_wait = cancel_wait
+        self.clock, self.sleep = clock, sleep
 
     # ---------------------------------------------------------------- reading
     def read_state(self) -> SlurmState:
@@ -128,14 +140,14 @@ class CliSlurm:
 
     def cancel_jobs(self, account: str) -> None:
         self.runner.run(["scancel", "-A", account])
-        deadline = time.monotonic() + self.cancel_wait
+        deadline = self.clock() + self.cancel_wait
         while self.active_jobs(account):
-            if time.monotonic() > deadline:
+            if self.clock() > deadline:
                 raise SlurmCommandFailed(
                     f"jobs of account {account} were cancelled but still show after "
                     f"{self.cancel_wait:g} s"
                 )
-            time.sleep(0.5)
+            self.sleep(CANCEL_POLL_S)
 
     def gpu_types(self) -> frozenset[str]:
         out = self.runner.run(["sacctmgr", "-n", "-P", "show", "tres", "format=type,name"])

@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 class ClusterClock(models.Model):
     """One row: when the cluster's time began, how far it has run, and its policy."""
 
+    # Always True and unique: the database itself refuses a second clock row, so two processes
+    # starting on an empty database (the worker and a web request) cannot each create one.
+    singleton = models.BooleanField(default=True, editable=False)
     epoch = models.DateTimeField(_("epoch"))
     advanced_to = models.DateTimeField(_("advanced to"))
     policy = models.CharField(_("policy"), max_length=20, default="backfill")
@@ -25,6 +28,14 @@ class ClusterClock(models.Model):
     # The advance lease (aisc.web.cluster.lease): one advance at a time, across processes.
     lease_token = models.CharField(_("advance lease"), max_length=32, blank=True, default="")
     lease_until = models.DateTimeField(_("advance lease ends"), null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["singleton"], name="cluster_clock_one_row"),
+            models.CheckConstraint(
+                condition=models.Q(singleton=True), name="cluster_clock_singleton_true"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"embedded cluster at {self.advanced_to:%Y-%m-%d %H:%M} ({self.policy})"

@@ -35,11 +35,15 @@ def policy_name() -> str:
 
 
 def clock(epoch: dt.datetime | None = None) -> ClusterClock:
-    """The cluster's clock row; the first call sets its epoch (default: now, to the minute)."""
-    row = ClusterClock.objects.first()
-    if row is None:
-        start = epoch or timezone.now().replace(second=0, microsecond=0)
-        row = ClusterClock.objects.create(epoch=start, advanced_to=start, policy=policy_name())
+    """The cluster's clock row; the first call sets its epoch (default: now, to the minute).
+
+    The row is unique in the database (ClusterClock.singleton): when two processes create it at
+    once, the loser's insert fails and get_or_create reads the winner's row instead."""
+    start = epoch or timezone.now().replace(second=0, microsecond=0)
+    row, _ = ClusterClock.objects.get_or_create(
+        singleton=True,
+        defaults={"epoch": start, "advanced_to": start, "policy": policy_name()},
+    )
     return row
 
 

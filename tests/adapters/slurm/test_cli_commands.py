@@ -307,6 +307,54 @@ def test_jobs_still_listed_after_the_wait_are_an_error_naming_the_account() -> N
     assert runner.calls[0] == ["scancel", "-A", "p2026a-001"]
 
 
+class Stopwatch:
+    """A monotonic clock that only moves when the adapter sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+class Draining(Recorded):
+    """squeue lists the account's job for the first `polls` asks, then nothing."""
+
+    def __init__(self, polls: int) -> None:
+        super().__init__()
+        self.polls = polls
+
+    def run(self, argv: Sequence[str]) -> str:
+        super().run(argv)
+        if argv[0] != "squeue":
+            return ""
+        self.polls -= 1
+        return "101\n" if self.polls >= 0 else ""
+
+
+def test_cancelling_polls_squeue_until_the_jobs_have_gone_within_the_wait() -> None:
+    runner, watch = Draining(polls=3), Stopwatch()
+    cli = CliSlurm(runner, cancel_wait=30, clock=lambda: watch.now, sleep=watch.sleep)
+    cli.cancel_jobs("p2026a-001")
+    assert [call[0] for call in runner.calls] == ["scancel", "squeue", "squeue", "squeue", "squeue"]
+    assert watch.slept == [0.5, 0.5, 0.5]
+
+
+def test_cancelled_jobs_that_outlast_the_wait_are_an_error_after_polling_the_whole_wait() -> None:
+    runner, watch = Recorded({("squeue",): "101\n"}), Stopwatch()
+    cli = CliSlurm(runner, cancel_wait=30, clock=lambda: watch.now, sleep=watch.sleep)
+    with pytest.raises(SlurmCommandFailed) as caught:
+        cli.cancel_jobs("p2026a-001")
+    assert (
+        str(caught.value) == "jobs of account p2026a-001 were cancelled but still show after 30 s"
+    )
+    # It asked every half second for the whole 30 s and once more past the deadline, then gave up.
+    assert sum(watch.slept) == 30.5
+    assert [call[0] for call in runner.calls].count("squeue") == 62
+
+
 def test_sacct_passes_its_arguments_through() -> None:
     runner = Recorded({("sacct",): "JobID|State\n7|COMPLETED\n"})
     assert CliSlurm(runner).sacct(["-j", "7"]) == "JobID|State\n7|COMPLETED\n"

@@ -16,7 +16,7 @@ from django.utils import timezone
 from aisc.core.errors import RuleViolation
 from aisc.web.allocations.models import Allocation
 from aisc.web.cluster import lease, service
-from aisc.web.cluster.models import ClusterClock, EmbeddedJob
+from aisc.web.cluster.models import ClusterCheckpoint, ClusterClock, EmbeddedJob
 from tests.web.cluster.conftest import EPOCH, HOUR
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +208,49 @@ def test_an_advance_holds_no_write_lock_while_it_replays(
     assert [type(pk) for pk in meanwhile] == [int]
     stored = in_a_thread(lambda: list(EmbeddedJob.objects.values_list("submit_at", flat=True)))
     assert EPOCH + 9 * HOUR in stored  # type: ignore[operator]
+
+
+WRITTEN_BACK = ("id", "state", "reason", "partition", "dedicated", "start_at", "end_at")
+
+
+def job_rows() -> list[tuple[object, ...]]:
+    return list(EmbeddedJob.objects.order_by("id").values_list(*WRITTEN_BACK))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_advances_at_once_on_postgresql_start_no_job_twice_and_agree_with_one_after_the_other(
+    make_allocation: MakeAllocation, job: Job
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent connections need PostgreSQL (the postgres stage runs this)")
+    make_allocation()
+    for n in range(12):
+        job(gpus=8, hours=1 + n % 3, limit_hours=4, at=EPOCH + n * HOUR / 2)
+    barrier = threading.Barrier(2)
+    done: list[object] = []
+    threads = [
+        threading.Thread(target=advance_in_a_thread, args=(EPOCH + hours * HOUR, barrier, done))
+        for hours in (5, 6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    advances = [d for d in done if isinstance(d, service.Advance)]
+    assert len(advances) == 2, done
+    ended = [moved.pk for a in advances for moved in a.ended]
+    assert len(ended) == len(set(ended))  # no job reported ended by both advances
+    concurrent = job_rows()
+    assert len(concurrent) == 12
+    assert list(ClusterClock.objects.values_list("advanced_to", "lease_token")) == [
+        (EPOCH + 6 * HOUR, "")
+    ]
+    # The same jobs again, from the epoch, one advance after the other in this thread.
+    EmbeddedJob.objects.update(
+        state="", reason="", partition="", dedicated=False, start_at=None, end_at=None
+    )
+    ClusterCheckpoint.objects.all().delete()
+    ClusterClock.objects.update(advanced_to=EPOCH, stops={})
+    first, second = service.advance(EPOCH + 5 * HOUR), service.advance(EPOCH + 6 * HOUR)
+    assert job_rows() == concurrent
+    assert sorted(ended) == sorted(moved.pk for a in (first, second) for moved in a.ended)
