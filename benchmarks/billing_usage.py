@@ -72,21 +72,50 @@ def statement_page_ms(period: object) -> float:
 
 
 def server_cpu_s() -> float:
-    """CPU seconds of this connection's PostgreSQL backend so far (it runs on this machine, so
-    /proc has it), or 0 on SQLite, whose work is this process's own CPU time. With the client's
-    CPU it gives the work done whatever else the machine is doing, where wall time does not."""
+    """CPU seconds the PostgreSQL server has used so far, all its processes together (the ingest
+    writes through a second connection, whose backend has ended by the time this is read), or 0
+    on SQLite, whose work is this process's own CPU time. The server runs on this machine, so
+    /proc has it: the postmaster's own time, the time of its children that ended (which the
+    kernel adds to it when it reaps them) and that of those still running. With the client's CPU
+    it gives the work done whatever else the machine is doing, where wall time does not."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return 0.0
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
+        cursor.execute("SELECT current_setting('data_directory')")
+        folder = cursor.fetchone()[0]
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        postmaster = int(Path(folder, "postmaster.pid").read_text().split()[0])
+        total = _cpu_ticks(postmaster, with_ended_children=True)
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and _parent(entry) == postmaster:
+                total += _cpu_ticks(int(entry.name), with_ended_children=False)
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int | Path) -> list[str]:
+    path = pid / "stat" if isinstance(pid, Path) else Path(f"/proc/{pid}/stat")
+    return path.read_text().rsplit(")", 1)[1].split()
+
+
+def _parent(entry: Path) -> int:
+    try:
+        return int(_stat_fields(entry)[1])
+    except (OSError, IndexError):
+        return 0  # it ended while the list was read
+
+
+def _cpu_ticks(pid: int, *, with_ended_children: bool) -> int:
+    """utime + stime (and cutime + cstime): fields 14-17 of proc(5), counted from the state."""
+    try:
+        fields = _stat_fields(pid)
+    except OSError:
+        return 0
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks + (int(fields[13]) + int(fields[14]) if with_ended_children else 0)
 
 
 def main() -> None:

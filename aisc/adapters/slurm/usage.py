@@ -8,8 +8,10 @@ never stops the rest: it goes to the rejects report with its line number and the
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import gc
 import io
 import re
 import zoneinfo
@@ -158,7 +160,31 @@ def record_from(row: Mapping[str, str], cluster: str, tz: zoneinfo.ZoneInfo) -> 
 Row = Mapping[str, str] | str | UsageRecord  # fields, a rejection, or a record read fast
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a while, back on after (if it was on).
+
+    A million parsed records are a million new objects that live on, and each full collection
+    walks all of them: 8 of them cost about 2.7 s of a 15 s parse, and found nothing to free,
+    as records, their tuples and datetimes hold no reference cycles. Reference counting still
+    frees everything as usual."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def _collect(rows: Iterable[tuple[int, str, Row]], cluster: str, tz: zoneinfo.ZoneInfo) -> Parsed:
+    with collector_paused():
+        return _collect_rows(rows, cluster, tz)
+
+
+def _collect_rows(
+    rows: Iterable[tuple[int, str, Row]], cluster: str, tz: zoneinfo.ZoneInfo
+) -> Parsed:
     result = Parsed()
     for line_no, line, row in rows:
         if isinstance(row, UsageRecord):

@@ -128,8 +128,9 @@ def _ingest_batch(
     """New records (the bulk of a first reading) go the fast way, rows.RowMaker; records already
     stored, or read twice in the batch, are compared with what is stored and corrected."""
     keys = [(r.cluster, r.job_id, r.submit) for r in parsed.records[lines.start : lines.stop]]
-    stored = _stored(keys)
-    if not stored and len(set(keys)) == len(keys):
+    distinct = set(keys)
+    stored = _stored(keys, distinct)
+    if not stored and len(distinct) == len(keys):
         new = list(lines)  # a first reading: every record is new, none twice
     else:
         times = Counter(keys)
@@ -163,7 +164,7 @@ def _insert(
         return []
     stamp = maker.db_time(timezone.now())
     built = maker.rows(records, bulk.next_record_id(), stamp)
-    bulk.insert(built.records, built.charges)
+    bulk.insert(built.records, built.charges, built.totals)
     report.inserted += len(built.records)
     report.projects.update(built.accounts)
     return built.rejected
@@ -262,17 +263,17 @@ def _write_batch(
     _correct(changed, maker.tz, report)
 
 
-def _stored(keys: Sequence[RecordKey]) -> dict[RecordKey, Row]:
-    """The batch's records already stored, by key: one indexed query per cluster for the keys,
-    then whole rows only for those found (none in a first reading, all in a repeated one)."""
-    by_cluster: dict[str, set[str]] = {}
+def _stored(keys: Sequence[RecordKey], wanted: set[RecordKey]) -> dict[RecordKey, Row]:
+    """The batch's records already stored, by key (`wanted` is the set of `keys`): one indexed
+    query per cluster for the keys, then whole rows only for those found (none in a first
+    reading, all in a repeated one)."""
+    by_cluster: dict[str, list[str]] = {}
     for cluster, job_id, _ in keys:
-        by_cluster.setdefault(cluster, set()).add(job_id)
-    wanted = set(keys)
+        by_cluster.setdefault(cluster, []).append(job_id)
     ids = [
         row_id
         for cluster, job_ids in by_cluster.items()
-        for row_id, job_id, submit in bulk.stored_keys(cluster, sorted(job_ids))
+        for row_id, job_id, submit in bulk.stored_keys(cluster, job_ids)
         if (cluster, job_id, submit) in wanted
     ]
     rows = Row.objects.filter(pk__in=ids) if ids else []
@@ -309,5 +310,5 @@ def _correct(
     ]
     Row.objects.bulk_update(rows, fields)
     UsageCharge.objects.bulk_create(new_charges)
-    bulk.add_totals((c.project_code, c.chip, c.gpu_seconds) for c in new_charges)
+    bulk.add_totals(bulk.sum_totals((c.project_code, c.chip, c.gpu_seconds) for c in new_charges))
     report.corrected += len(rows)

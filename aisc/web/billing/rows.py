@@ -40,6 +40,7 @@ class Rows:
     charges: list[tuple[Any, ...]] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (index in batch, message)
     accounts: set[str] = field(default_factory=set)  # of the records kept
+    totals: dict[tuple[str, str], int] = field(default_factory=dict)  # GPU-s per (project, chip)
 
 
 class RowMaker:
@@ -57,6 +58,7 @@ class RowMaker:
     def rows(self, records: Sequence[UsageRecord], first_id: int, stamp: object) -> Rows:
         """Rows for records known to be new (none stored, no key twice), numbered from first_id."""
         out = Rows()
+        totals = out.totals
         record_id = first_id
         for index, record in enumerate(records):
             wanted = self._charges(record)
@@ -70,6 +72,7 @@ class RowMaker:
             for (month, chip), (day, seconds) in wanted.items():
                 if seconds:
                     out.charges.append((record_id, account, chip, partition, month, day, seconds))
+                    totals[account, chip] = totals.get((account, chip), 0) + seconds
             record_id += 1
         return out
 

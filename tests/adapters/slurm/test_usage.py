@@ -1,10 +1,14 @@
 import datetime as dt
+import gc
 import zoneinfo
+from collections.abc import Iterator
 
 import pytest
 
+from aisc.adapters.slurm import usage
 from aisc.adapters.slurm.usage import (
     FIELDS,
+    Row,
     parse_csv,
     parse_elapsed,
     parse_gpus,
@@ -152,3 +156,33 @@ def test_a_csv_without_the_needed_columns_is_refused() -> None:
     with pytest.raises(RuleViolation) as err:
         parse_csv("job_id,account\n1,p\n", cluster="aisc", tz=HK)
     assert err.value.field == "header"
+
+
+def test_the_cycle_collector_is_off_while_lines_are_parsed_and_on_again_after() -> None:
+    seen: list[bool] = []
+
+    def rows() -> Iterator[tuple[int, str, Row]]:
+        seen.append(gc.isenabled())
+        yield 1, "1|aisc|p|u|h800|FAILED|x", "line: a rejection"
+
+    assert gc.isenabled()
+    parsed = usage._collect(rows(), "aisc", HK)
+    assert seen == [False]
+    assert gc.isenabled()
+    assert [r.message for r in parsed.rejects] == ["line: a rejection"]
+
+
+def test_a_parse_leaves_the_cycle_collector_off_where_the_caller_had_turned_it_off() -> None:
+    gc.disable()
+    try:
+        with pytest.raises(RuleViolation):
+            usage.parse_sacct("JobID|User\n1|u\n", "aisc", HK)  # refused header: still restores
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_cycle_collector_comes_back_when_a_parse_is_refused() -> None:
+    with pytest.raises(RuleViolation):
+        usage.parse_sacct("JobID|User\n1|u\n", "aisc", HK)
+    assert gc.isenabled()

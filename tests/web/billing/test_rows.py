@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from aisc.core.metering.records import UsageRecord as Core
 from aisc.web.billing import bulk, charges, ingest, rows
-from aisc.web.billing.models import UsageCharge, UsageRecord
+from aisc.web.billing.models import UsageCharge, UsageRecord, UsageTotal
 from aisc.web.billing.pricebook import SpanPrices
 from aisc.web.billing.projects import StaticDirectory
 
@@ -53,7 +53,7 @@ def record(
                 "COMPLETED", gpus)  # fmt: skip
 
 
-def stored() -> tuple[list[Any], list[Any]]:
+def stored() -> tuple[list[Any], list[Any], list[Any]]:
     records = list(
         UsageRecord.objects.order_by("job_id").values_list(
             "job_id", "submit", "start", "elapsed_seconds", "gpus", "final"
@@ -64,13 +64,14 @@ def stored() -> tuple[list[Any], list[Any]]:
             "record__job_id", "project_code", "chip", "partition", "month", "day", "gpu_seconds"
         )
     )
-    return records, charges
+    totals = sorted(UsageTotal.objects.values_list("project_code", "chip", "gpu_seconds"))
+    return records, charges, totals
 
 
 def write_fast(records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) -> None:
     made = rows.RowMaker(tz, checker.problem, source="s", postgres=not bulk.on_sqlite())
     built = made.rows(records, bulk.next_record_id(), made.db_time(dt.datetime.now(dt.UTC)))
-    bulk.insert(built.records, built.charges)
+    bulk.insert(built.records, built.charges, built.totals)
 
 
 def write_through_orm(records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) -> None:
@@ -80,7 +81,7 @@ def write_through_orm(records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) 
             continue
         row = ingest._row(r, "s")
         row.save()
-        UsageCharge.objects.bulk_create(
+        made = UsageCharge.objects.bulk_create(
             UsageCharge(
                 record=row,
                 project_code=r.account,
@@ -93,6 +94,7 @@ def write_through_orm(records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) 
             for (month, chip), (day, seconds) in wanted.items()
             if seconds
         )
+        bulk.add_totals(bulk.sum_totals((c.project_code, c.chip, c.gpu_seconds) for c in made))
 
 
 def stored_by(writer: Any, records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) -> Any:
