@@ -20,6 +20,6 @@ def endpoints_under(prefix: str) -> list[tuple[str, str]]:
     )
 
 
-def url_with(prefix: str, path: str, ids: Mapping[str, int]) -> str:
+def url_with(prefix: str, path: str, ids: Mapping[str, int | str]) -> str:
     """The path with each {name} replaced by ids[name]."""
     return prefix + re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), path)

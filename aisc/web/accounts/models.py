@@ -80,6 +80,11 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Log-in looks the address up as stored: in lower case, whatever case was typed (a phone
+        capitalises the first letter)."""
+        return self.get(**{self.model.USERNAME_FIELD: (username or "").lower()})
+
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)

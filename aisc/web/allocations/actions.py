@@ -222,8 +222,20 @@ class ChangeInput:
     new_end_date: dt.date | None = None
 
 
+def _check_not_closed(allocation: Allocation) -> None:
+    """A closed allocation is final (its Slurm account is gone): nothing changes it any more."""
+    if allocation.status == Status.CLOSED.value:
+        raise RuleViolation(
+            f"{allocation.project_code} is closed and takes no more changes", field="status"
+        )
+
+
 def _check_change(allocation: Allocation, change: ChangeInput) -> None:
     """Refuse a request that could never be approved, naming the field."""
+    if change.kind not in RequestKind.values:
+        # Checked first: the chip and hours a kind needs depend on the kind.
+        raise RuleViolation(f"unknown kind of change {change.kind!r}", field="kind")
+    _check_not_closed(allocation)
     if not change.reason.strip():
         raise RuleViolation("say why the change is needed", field="reason")
     if change.kind == RequestKind.EXTENSION:
@@ -239,8 +251,6 @@ def _check_change(allocation: Allocation, change: ChangeInput) -> None:
         budget.check_chip(change.to_chip)
         if change.to_chip == change.chip:
             raise RuleViolation("an exchange needs two different chips", field="to_chip")
-    elif change.kind != RequestKind.TOP_UP:
-        raise RuleViolation(f"unknown kind of change {change.kind!r}", field="kind")
 
 
 @transaction.atomic
@@ -276,7 +286,10 @@ def do_decide_change(
     """An operator approves (the change takes effect, within capacity) or rejects it."""
     request.allocation = locked(request.allocation)
     before = _request_facts(request)
-    request.status = lifecycle.decide(request.status, "approve" if approve else "reject").value
+    status = lifecycle.decide(request.status, "approve" if approve else "reject").value
+    if approve:
+        _check_not_closed(request.allocation)
+    request.status = status
     if approve:
         _carry_out(request)
     request.decided_by, request.decided_at = acting_user, timezone.now()

@@ -95,9 +95,10 @@ def _cost(application: Application) -> Money:
 
 def visible_applications(user: User) -> QuerySet[Application]:
     qs = Application.objects.select_related("call", "organisation")
-    if user.has_role(Role.ADMIN, Role.AUDITOR, Role.SECRETARIAT, Role.COMMITTEE):
-        return qs.exclude(status="draft") | qs.filter(organisation__memberships__user=user)
     mine = Q(organisation__memberships__user=user)
+    if user.has_role(Role.ADMIN, Role.AUDITOR, Role.SECRETARIAT, Role.COMMITTEE):
+        # The join through memberships yields one row per member of the organisation: distinct.
+        return qs.filter(~Q(status="draft") | mine).distinct()
     assigned = Q(reviews__reviewer=user) & ~Q(reviews__status=ReviewStatus.CONFLICTED)
     return qs.filter(mine | assigned).distinct()
 

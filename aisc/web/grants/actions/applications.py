@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,11 +44,27 @@ REQUIRED = (
 )  # fmt: skip
 
 
+def _check_stored_form(application: Application) -> None:
+    """What the database and the model's own fields demand (not null, a listed choice, a length
+    limit), as a RuleViolation naming the field: the API can send null or any string, and without
+    this a null reached the database as a 500 and an unlisted category was saved."""
+    for name in EDITABLE_FIELDS:
+        if getattr(application, name) is None and not Application._meta.get_field(name).null:
+            raise RuleViolation("may be empty but not null", field=name)
+    others = [f.name for f in Application._meta.fields if f.name not in EDITABLE_FIELDS]
+    try:
+        application.clean_fields(exclude=others)
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        raise RuleViolation(" ".join(messages), field=name) from exc
+
+
 def _check_fields(application: Application) -> None:
     """Rules that hold for drafts too, so a bad value is refused the moment it is typed."""
     request.check_bounds({name: getattr(application, name) for name in NUMBERS})
     if application.chip and application.chip not in CHIPS:
         raise RuleViolation(f"unknown chip {application.chip!r}", field="chip")
+    _check_stored_form(application)
     call = application.call
     if application.preferred_start and application.months:
         window = (call.period_start, call.period_end)
@@ -107,7 +124,7 @@ def do_update_application(
         )
     _unknown(fields)
     changed = {k: v for k, v in fields.items() if getattr(application, k) != v}
-    if "title" in changed and not str(changed["title"]).strip():
+    if "title" in changed and not (changed["title"] or "").strip():
         raise RuleViolation("a project title is required", field="title")
     before = snapshot(application, changed)
     for name, value in changed.items():

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from aisc.core.errors import RuleViolation
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import Organisation, Role, User
 from aisc.web.grants import actions, queries
@@ -204,6 +205,10 @@ def decide(request: HttpRequest, application_id: int, body: s.DecisionIn) -> Awa
     user = authz.acting_user(request)
     application = open_application(user, application_id, "grants.application.decide")
     members = list(User.objects.filter(pk__in=body.members_present))
+    unknown = sorted(set(body.members_present) - {m.pk for m in members})
+    if unknown:
+        # Dropping it silently would put a wrong list of those present on the record.
+        raise RuleViolation(f"no user with id {unknown[0]}", field="members_present")
     given = body.dict(exclude={"members_present"})
     decision = actions.DecisionInput(members_present=members, **given)
     actions.do_decide(acting_user=user, application=application, decision=decision)

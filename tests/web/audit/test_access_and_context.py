@@ -1,0 +1,174 @@
+"""Who reads the audit log (page and API) by role, what each row carries of the request that
+caused it (request id, client IP), and how the page pages and filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from aisc.web.accounts.models import Role, User
+from aisc.web.audit.context import RequestFacts, current
+from aisc.web.audit.models import AuditEvent
+from aisc.web.audit.record import record
+from tests.fixtures.grants import ROLES
+
+READERS = {Role.AUDITOR, Role.ADMIN}
+
+
+@pytest.fixture
+def person(make_user: Callable[..., User], org: object) -> Callable[[str], User]:
+    def make(role: str) -> User:
+        return make_user(org=org) if role == "applicant" else make_user(role)
+
+    return make
+
+
+def write(count: int, verb: str = "thing.touch", object_type: str = "Thing") -> None:
+    with transaction.atomic():
+        for n in range(count):
+            record(None, verb, None, object_type=object_type, object_id=str(n))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_auditors_and_admins_open_the_audit_page(
+    role: str, person: Callable[[str], User], logged_in: Callable[[User], Client]
+) -> None:
+    write(1)
+    response = logged_in(person(role)).get("/audit/")
+    if role in READERS:
+        assert response.status_code == 200
+        assert "thing.touch" in response.content.decode()
+    else:
+        assert response.status_code == 403
+        assert "thing.touch" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_auditors_and_admins_read_the_audit_api(
+    role: str, person: Callable[[str], User], api_client: Callable[[User], Client]
+) -> None:
+    write(1)
+    response = api_client(person(role)).get("/api/v1/audit/events")
+    if role in READERS:
+        assert response.status_code == 200
+        # The token issued for this very client is audited too, after the row written above.
+        assert [e["verb"] for e in response.json()["items"]][-1] == "thing.touch"
+    else:
+        assert (response.status_code, response.json()["error"]["code"]) == (403, "forbidden")
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_and_the_api_says_401(db: None) -> None:
+    page = Client().get("/audit/")
+    assert page.status_code == 302
+    assert page["Location"].startswith("/accounts/login/")
+    assert Client().get("/api/v1/audit/events").status_code == 401
+
+
+def test_a_row_written_by_a_request_carries_its_request_id_and_client_ip(
+    applicant: User, client: Client
+) -> None:
+    client.force_login(applicant)
+    response = client.post(
+        "/accounts/tokens/",
+        {"name": "laptop", "days": 30},
+        HTTP_X_REQUEST_ID="req-42",
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response["X-Request-ID"] == "req-42"
+    row = AuditEvent.objects.get(verb="api_token.create")
+    assert (row.request_id, row.client_ip, row.actor_label) == (
+        "req-42",
+        "203.0.113.9",
+        "applicant@example.hk",
+    )
+
+
+def test_a_request_without_an_id_gets_a_fresh_one_per_request(client: Client, db: None) -> None:
+    first = client.get("/grantees/")["X-Request-ID"]
+    second = client.get("/grantees/")["X-Request-ID"]
+    assert len(first) == 32
+    assert int(first, 16) >= 0  # hex
+    assert first != second
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [("x" * 100, "x" * 64), ("ünïcode", None), ("", None)],
+)
+def test_a_long_id_is_cut_to_64_and_a_non_ascii_one_is_replaced(
+    client: Client, db: None, given: str, kept: str | None
+) -> None:
+    answered = client.get("/grantees/", HTTP_X_REQUEST_ID=given)["X-Request-ID"]
+    if kept is None:
+        assert answered != given
+        assert len(answered) == 32
+    else:
+        assert answered == kept
+
+
+def test_the_request_facts_do_not_leak_into_work_done_after_the_request(
+    applicant: User, client: Client
+) -> None:
+    client.force_login(applicant)
+    client.get("/grantees/", HTTP_X_REQUEST_ID="leaky")
+    assert current.get() == RequestFacts()
+    write(1)
+    row = AuditEvent.objects.get(verb="thing.touch")
+    assert (row.request_id, row.client_ip) == ("", None)
+
+
+def test_the_page_shows_fifty_rows_newest_first_and_pages_keep_the_filters(
+    make_user: Callable[..., User], logged_in: Callable[[User], Client]
+) -> None:
+    write(60, verb="bulk.write")
+    write(3, verb="other.write")
+    client = logged_in(make_user("auditor"))
+    page = client.get("/audit/", {"verb": "bulk"}).content.decode()
+    assert "Page 1 of 2" in page
+    assert "other.write" not in page
+    assert page.count("<code>bulk.write</code>") == 50
+    assert 'href="?verb=bulk&amp;page=2"' in page
+    second = client.get("/audit/", {"verb": "bulk", "page": 2}).content.decode()
+    assert second.count("<code>bulk.write</code>") == 10
+    assert 'href="?verb=bulk&amp;page=1"' in second
+    ids = [e.pk for e in AuditEvent.objects.filter(verb="bulk.write")]
+    assert ids == sorted(ids, reverse=True)  # the model's order, which the page uses
+
+
+def test_the_verb_filter_matches_a_prefix_and_the_type_filter_ignores_case(
+    make_user: Callable[..., User], api_client: Callable[[User], Client]
+) -> None:
+    write(2, verb="grants.call.open", object_type="Call")
+    write(1, verb="grants.application.submit", object_type="Application")
+    write(1, verb="billing.grants.note", object_type="Note")
+    client = api_client(make_user("auditor"))
+    by_verb = client.get("/api/v1/audit/events", {"verb": "grants."}).json()
+    assert by_verb["count"] == 3
+    by_type = client.get("/api/v1/audit/events", {"object_type": "call"}).json()
+    assert {e["verb"] for e in by_type["items"]} == {"grants.call.open"}
+    assert by_type["count"] == 2
+
+
+def test_the_api_row_carries_its_chain_hash_and_its_before_and_after(
+    make_user: Callable[..., User], api_client: Callable[[User], Client]
+) -> None:
+    with transaction.atomic():
+        event = record(
+            None, "x.change", None, object_type="X", object_id="1", before={"a": 1}, after={"a": 2}
+        )
+    client = api_client(make_user("auditor"))
+    (item,) = client.get("/api/v1/audit/events", {"verb": "x."}).json()["items"]
+    assert item["hash"] == event.hash
+    assert len(item["hash"]) == 64
+    assert (item["before"], item["after"], item["actor_label"]) == ({"a": 1}, {"a": 2}, "system")
+
+
+def test_a_bad_date_on_the_api_is_refused_naming_the_field(
+    make_user: Callable[..., User], api_client: Callable[[User], Client]
+) -> None:
+    response = api_client(make_user("auditor")).get("/api/v1/audit/events", {"until": "soon"})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "until"
