@@ -434,3 +434,26 @@ def test_a_bad_report_is_refused_naming_the_field(
     )
     assert (error.field, error.message) == (field, message)
     assert story.award.reports.count() == count
+
+
+def test_a_second_report_of_a_kind_still_awaiting_a_decision_is_refused(
+    story: Any, secretariat: User
+) -> None:
+    """A double submission would otherwise be accepted twice and release two tranches."""
+    owner = story.report.submitted_by
+    error = unchanged(
+        lambda: actions.do_submit_report(
+            acting_user=owner, award=story.award, kind="progress", text="M1 again"
+        )
+    )
+    assert (error.field, error.message) == (
+        "kind",
+        "a progress report is already waiting for the secretariat's decision",
+    )
+    assert story.award.reports.count() == 1
+    actions.do_accept_report(acting_user=secretariat, report=story.report)
+    later = actions.do_submit_report(
+        acting_user=owner, award=story.award, kind="progress", text="M2"
+    )
+    assert later.pk != story.report.pk
+    assert story.award.reports.count() == 2

@@ -31,6 +31,11 @@ def do_submit_report(*, acting_user: User, award: Award, kind: str, text: str) -
         raise RuleViolation("the kind must be progress or final", field="kind")
     if not text.strip():
         raise RuleViolation("the report is empty", field="text")
+    if award.reports.filter(kind=kind, status=ReportStatus.SUBMITTED).exists():
+        # A second one (a double submission) could release a second tranche for one milestone.
+        raise RuleViolation(
+            f"a {kind} report is already waiting for the secretariat's decision", field="kind"
+        )
     report = award.reports.filter(kind=kind, status=ReportStatus.RETURNED).first()
     if report is None:
         report = Report(award=award, kind=kind, submitted_by=acting_user)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aisc.core.errors import AiscError
 from aisc.web.accounts import authz
+from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions, queries
 from aisc.web.grants.actions.applications import missing
 from aisc.web.grants.forms import ApplicationForm, ReportForm, UploadForm
@@ -25,7 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     authz.require(user, "grants.call.view")
     calls = Call.objects.exclude(status="draft").select_related("scheme")
     applications = queries.visible_applications(user).order_by("-created_at")[:200]
-    orgs = [m.organisation for m in user.memberships.select_related("organisation")]
+    memberships = user.memberships.select_related("organisation").order_by("organisation__name_en")
+    orgs = [m.organisation for m in memberships]
     context = {
         "calls": calls,
         "applications": applications,
@@ -36,13 +38,25 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/home.html", context)
 
 
+def chosen_organisation(request: HttpRequest, user: User) -> Organisation | None:
+    """The organisation the applicant picked (a member of several chooses on the form), else
+    their only one; the create rule then checks membership of exactly that one."""
+    chosen = request.POST.get("organisation", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404("no such organisation")
+        return get_object_or_404(Organisation, pk=int(chosen))
+    membership = user.memberships.select_related("organisation").order_by("organisation__name_en")
+    first = membership.first()
+    return first.organisation if first else None
+
+
 @login_required
 @require_POST
 def start(request: HttpRequest, call_id: int) -> HttpResponse:
     user = user_of(request)
     call = get_object_or_404(Call, pk=call_id)
-    membership = user.memberships.select_related("organisation").first()
-    organisation = membership.organisation if membership else None
+    organisation = chosen_organisation(request, user)
     authz.require(user, "grants.application.create", organisation)
     if organisation is None:  # an admin who belongs to no organisation
         messages.error(request, _("Only a member of an organisation can apply."))
