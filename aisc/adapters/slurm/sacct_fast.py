@@ -5,8 +5,10 @@ known state in capitals, local times written 2026-03-01T09:30:00, elapsed [D-]HH
 TRES list. One regular expression checks that shape in C; the fields are then converted with
 caches (the UTC offset of each local hour, the GPUs of each TRES text). Anything else, or any
 field a check refuses, makes `record` return None and the line goes through the careful parser,
-which owns every rejection message. So this path never accepts a line the careful one refuses
-and never builds a different record (tests/adapters/slurm/test_sacct_fast.py compares the two).
+which owns every rejection message. Under the header usage.ASKED a line carries End last, and a
+final state without one also goes the careful way (which refuses it). So this path never accepts
+a line the careful one refuses and never builds a different record
+(tests/adapters/slurm/test_sacct_fast.py and test_usage_end.py compare the two).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _LINE = re.compile(
     rf"({_TIME})\|({_TIME}|Unknown|None|N/A|)\|"
     r"(?:([0-9]+)-)?([0-9]+):([0-9]{1,2}):([0-9]{2})\|([^|\s]*)"
 )
+# The same line with End after it (usage.ASKED, what sacct_args asks for).
+_LINE_END = re.compile(rf"{_LINE.pattern}\|({_TIME}|Unknown|None|N/A|)")
 _STATES = FINAL_STATES | OPEN_STATES
 _NO_START = frozenset({"", "Unknown", "None", "N/A"})
 Gpus = tuple[tuple[str, int], ...]
@@ -64,15 +68,18 @@ class FastLines:
         self.cluster, self.tz, self.parse_gpus = cluster.strip(), tz, parse_gpus
         self._hours: dict[str, dt.datetime | None] = {}
         self._gpus: dict[str, Gpus | None] = {}
+        self.reads_end = False  # lines carry End last (the parser sets it from the header)
 
     def record(self, line: str) -> UsageRecord | None:
-        match = _LINE.fullmatch(line)
+        match = (_LINE_END if self.reads_end else _LINE).fullmatch(line)
         if match is None:
             return None
         (job_id, cluster, account, user, partition, state, submit_text, start_text) = match.group(
             1, 2, 3, 4, 5, 6, 7, 8
         )
         if state not in _STATES:  # checked first: it costs less than the times
+            return None
+        if self.reads_end and not self.ended_if_final(state, match.group(14)):
             return None
         days, hours, minutes, seconds, tres = match.group(9, 10, 11, 12, 13)
         submit = self.utc(submit_text)
@@ -98,6 +105,13 @@ class FastLines:
             state,
             gpus,
         )
+
+    def ended_if_final(self, state: str, end_text: str) -> bool:
+        """False where the careful path must judge End: a final state without an end time
+        (it refuses that line) or a time this path cannot read."""
+        if end_text in _NO_START:
+            return state not in FINAL_STATES
+        return self.utc(end_text) is not None
 
     def utc(self, text: str) -> dt.datetime | None:
         """A local time as an aware UTC datetime, or None when it needs the careful path: the

@@ -20,12 +20,16 @@ from dataclasses import dataclass, field
 
 from aisc.adapters.slurm.sacct_fast import FastLines, elapsed_seconds
 from aisc.core.errors import AiscError, RuleViolation
-from aisc.core.metering.records import UsageRecord, normal_state
+from aisc.core.metering.records import FINAL_STATES, UsageRecord, normal_state
 from aisc.core.simulation.traces.sacct import ADAPTER_FIELDS
 
 # One list of the job fields we ask sacct for, kept in core so the simulator's `sacct` trace
 # format reads exactly what this adapter writes.
 FIELDS: tuple[str, ...] = ADAPTER_FIELDS
+# What sacct_args asks for: FIELDS and End, so that a job recorded in a final state before its
+# end time (slurmctld's late batch, docs/slurm.md) is refused until it has one. Text without
+# End (saved files, the simulator's traces, the embedded cluster's) is read as before.
+ASKED: tuple[str, ...] = (*FIELDS, "End")
 CSV_FIELDS: dict[str, str] = {
     "job_id": "JobID",
     "cluster": "Cluster",
@@ -37,6 +41,7 @@ CSV_FIELDS: dict[str, str] = {
     "start": "Start",
     "elapsed": "Elapsed",
     "alloc_tres": "AllocTRES",
+    "end": "End",  # optional, as in sacct text
 }
 _ELAPSED = re.compile(r"^(?:(\d+)-)?(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.\d+)?$")
 _JOB_ID = re.compile(r"^\d+(?:_\d+|_\[[^\]]*\]|\+\d+)?$")
@@ -56,7 +61,7 @@ def sacct_args(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) ->
         "--parsable2",
         f"--starttime={since.astimezone(tz).strftime(fmt)}",
         f"--endtime={until.astimezone(tz).strftime(fmt)}",
-        f"--format={','.join(FIELDS)}",
+        f"--format={','.join(ASKED)}",
     ]
 
 
@@ -143,7 +148,7 @@ def record_from(row: Mapping[str, str], cluster: str, tz: zoneinfo.ZoneInfo) -> 
     submit = parse_time(row["Submit"], tz, "submit")
     if submit is None:
         raise RuleViolation("submit: every job has a submit time", field="submit")
-    return UsageRecord(
+    record = UsageRecord(
         cluster=(row.get("Cluster") or cluster).strip(),
         job_id=job_id,
         submit=submit,
@@ -155,6 +160,23 @@ def record_from(row: Mapping[str, str], cluster: str, tz: zoneinfo.ZoneInfo) -> 
         state=normal_state(row["State"]),
         gpus=parse_gpus(row["AllocTRES"]),
     )
+    if "End" in row:
+        check_end(record.state, parse_time(row["End"], tz, "end"))
+    return record
+
+
+def check_end(state: str, end: dt.datetime | None) -> None:
+    """A job in a final state has an end time; without one, Slurm has not finished recording
+    it, and its elapsed time is only measured up to the moment sacct was read (final records
+    are never corrected, so reading it now would keep that guess). Refused: it is read again,
+    ended, by the next ingest whose window covers it."""
+    if end is None and state in FINAL_STATES:
+        raise RuleViolation(
+            f"end: the job is {state} but has no end time yet (Slurm is still recording its "
+            "end, so its elapsed time is not final); the next ingest whose window covers "
+            "the job reads it again",
+            field="end",
+        )
 
 
 Row = Mapping[str, str] | str | UsageRecord  # fields, a rejection, or a record read fast
@@ -219,7 +241,9 @@ def _sacct_rows(text: str, fast: FastLines | None) -> Iterator[tuple[int, str, R
         cells = line.split("|")
         if cells[0] == "JobID":
             header = tuple(cells)
-            in_order = fast is not None and header == FIELDS
+            in_order = fast is not None and header in (FIELDS, ASKED)
+            if fast is not None:
+                fast.reads_end = header == ASKED
             missing = set(FIELDS) - set(header) - {"Cluster"}
             if missing:
                 raise RuleViolation(
@@ -249,7 +273,7 @@ def parse_sacct(
 
 def _csv_rows(text: str) -> Iterator[tuple[int, str, Row]]:
     reader = csv.DictReader(io.StringIO(text))
-    missing = set(CSV_FIELDS) - set(reader.fieldnames or ()) - {"cluster"}
+    missing = set(CSV_FIELDS) - set(reader.fieldnames or ()) - {"cluster", "end"}
     if missing:
         raise RuleViolation(f"header: the CSV lacks {', '.join(sorted(missing))}", field="header")
     for row in reader:
@@ -266,5 +290,5 @@ def _csv_rows(text: str) -> Iterator[tuple[int, str, Row]]:
 
 def parse_csv(text: str, cluster: str, tz: zoneinfo.ZoneInfo) -> Parsed:
     """A CSV with the columns job_id, [cluster], account, user, partition, state, submit, start,
-    elapsed, alloc_tres (the same meanings as the sacct fields)."""
+    elapsed, alloc_tres, [end] (the same meanings as the sacct fields)."""
     return _collect(_csv_rows(text), cluster, tz)

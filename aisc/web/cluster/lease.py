@@ -6,7 +6,9 @@ Now an advance first claims a lease on the clock row with one short UPDATE (atom
 on PostgreSQL, where the row lock makes the loser re-check the condition and find it taken), runs
 its replay without holding the database's write lock, writes back in a short transaction, and
 gives the lease back. A second advance polls until the lease is free. A lease ends by itself
-after LEASE, so a process that died holding one stops no one for longer than that.
+after LEASE, so a process that died holding one stops no one for longer than that; an advance
+that was only slow, and lost its lease to another meanwhile, finds so in its write-back
+transaction (`confirm`) and writes nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +45,22 @@ def claim(pk: int, token: str) -> bool:
             raise
         return False  # SQLite: some writer outlasted the busy timeout; ask again
     return taken == 1
+
+
+def confirm(pk: int, token: str) -> None:
+    """Inside the write-back's transaction: refuse when this token no longer holds the lease.
+
+    An advance that outlasted LEASE may have lost it to another, which then ran from the same
+    rows; writing both back would start or end jobs twice. The row lock (PostgreSQL; SQLite's
+    IMMEDIATE transaction already holds the write lock) keeps a claim out until the commit."""
+    held = ClusterClock.objects.select_for_update().filter(pk=pk, lease_token=token).exists()
+    if not held:
+        raise RuleViolation(
+            f"cluster: this advance took longer than its lease ({LEASE}), its lease ran out and "
+            "another advance holds the embedded cluster now; nothing was written, the other "
+            "advance carries the cluster on",
+            field="cluster",
+        )
 
 
 def release(pk: int, token: str) -> None:

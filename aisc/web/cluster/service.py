@@ -108,13 +108,14 @@ def advance(now: dt.datetime | None = None, *, resume: bool = True) -> Advance:
     """Run the cluster to `now` (default: the wall clock) and store every job's state; waits
     while another advance runs. `resume=False` replays from the epoch (as a check)."""
     pk = clock().pk
-    with lease.holding(pk):
+    with lease.holding(pk) as token:
         row = ClusterClock.objects.get(pk=pk)
         now = max(now or timezone.now(), row.advanced_to)  # never run backwards
         allocations = layout._allocations()
         row.stops = layout.note_stops(row.stops, row.advanced_to, allocations)
         run = replay(row, now, allocations=allocations, resume=resume)
         with transaction.atomic():  # short: the replay above held no write lock
+            lease.confirm(pk, token)
             result = _write_back(run, now)
             row.advanced_to = now
             row.save(update_fields=["advanced_to", "stops"])

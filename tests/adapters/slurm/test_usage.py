@@ -128,7 +128,7 @@ def test_the_sacct_arguments_ask_for_every_users_allocations_in_the_window() -> 
     assert "--allusers" in args
     assert "--starttime=2026-03-01T08:00:00" in args
     assert "--endtime=2026-03-01T09:00:00" in args
-    assert f"--format={','.join(FIELDS)}" in args
+    assert f"--format={','.join(FIELDS)},End" in args
     with pytest.raises(RuleViolation) as err:
         sacct_args(since, since, HK)
     assert err.value.field == "until"

@@ -254,3 +254,28 @@ def test_two_advances_at_once_on_postgresql_start_no_job_twice_and_agree_with_on
     first, second = service.advance(EPOCH + 5 * HOUR), service.advance(EPOCH + 6 * HOUR)
     assert job_rows() == concurrent
     assert sorted(ended) == sorted(moved.pk for a in (first, second) for moved in a.ended)
+
+
+def test_an_advance_whose_lease_ran_out_and_was_taken_writes_nothing_and_says_why(
+    make_allocation: MakeAllocation, job: Job, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_allocation()
+    stored = job()
+    replay = service.replay
+
+    def replay_past_the_lease(*args: Any, **kwargs: Any) -> object:
+        # The replay outlasts LEASE; meanwhile another advance takes the lease that ran out.
+        ClusterClock.objects.update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+        assert lease.claim(service.clock().pk, "the next advance")
+        return replay(*args, **kwargs)
+
+    monkeypatch.setattr(service, "replay", replay_past_the_lease)
+    with pytest.raises(RuleViolation) as caught:
+        service.advance(EPOCH + HOUR)
+    assert caught.value.field == "cluster"
+    assert "its lease ran out" in caught.value.message
+    stored.refresh_from_db()
+    assert (stored.state, stored.start_at) == ("", None)
+    row = ClusterClock.objects.get()
+    assert (row.advanced_to, row.lease_token) == (EPOCH, "the next advance")
+    assert not ClusterCheckpoint.objects.exists()
