@@ -33,7 +33,8 @@ class FrozenClock:
         return self._at
 
     def advance(self, delta: dt.timedelta) -> None:
-        self._at = self._at + delta
+        # In UTC: adding to a time in a zone with summer time would add wall-clock time.
+        self._at = (self._at.astimezone(UTC) + delta).astimezone(self._at.tzinfo)
 
     def set(self, at: dt.datetime) -> None:
         if at.tzinfo is None:
@@ -45,7 +46,11 @@ class SimClock:
     """Simulated seconds since an epoch, advanced by the event engine."""
 
     def __init__(self, epoch: dt.datetime, seconds: float = 0.0) -> None:
-        self.epoch = epoch
+        if epoch.tzinfo is None:
+            raise ValueError("SimClock needs a timezone-aware epoch")
+        # Held in UTC, so that simulated seconds are real seconds whatever the epoch's zone
+        # (arithmetic on a time in a zone with summer time is wall-clock arithmetic).
+        self.epoch = epoch.astimezone(UTC)
         self.seconds = seconds
 
     def now(self) -> dt.datetime:

@@ -60,14 +60,22 @@ def _days_in(month: Month, start: dt.date, end: dt.date) -> int:
 
 
 def spread(c: Commitment) -> dict[Month, Decimal]:
-    """The commitment's hours per month, in proportion to its days in each month."""
+    """The commitment's hours per month, in proportion to its days in each month.
+
+    The running total is rounded, not each month, so the months add up to the commitment
+    exactly (rounding each month on its own could lose or add a hundredth per month).
+    """
     days = (c.end - c.start).days + 1
     if days <= 0:
         raise RuleViolation(f"{c.label}: the period ends before it starts", field="end_date")
-    return {
-        m: (c.gpu_hours * _days_in(m, c.start, c.end) / days).quantize(HOURS, ROUND_HALF_UP)
-        for m in months_between(c.start, c.end)
-    }
+    result: dict[Month, Decimal] = {}
+    days_so_far, hours_so_far = 0, Decimal(0)
+    for m in months_between(c.start, c.end):
+        days_so_far += _days_in(m, c.start, c.end)
+        through = (c.gpu_hours * days_so_far / days).quantize(HOURS, ROUND_HALF_UP)
+        result[m] = through - hours_so_far
+        hours_so_far = through
+    return result
 
 
 def report(

@@ -77,5 +77,10 @@ def _lines(
 
 
 def per_project_disbursed(balances: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """Subsidy consumed per project code: the input of the per-organisation history."""
-    return {path[2]: v for path, v in _sum_by(balances, Kind.DISBURSED, 3).items()}
+    """Subsidy consumed per project code: the input of the per-organisation history.
+
+    Summed over every scheme and call the code appears under, so none of it is dropped."""
+    totals: dict[str, Decimal] = {}
+    for path, amount in _sum_by(balances, Kind.DISBURSED, 3).items():
+        totals[path[2]] = totals.get(path[2], ZERO) + amount
+    return totals

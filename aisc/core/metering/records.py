@@ -70,9 +70,12 @@ class UsageRecord:
 
     @property
     def end(self) -> dt.datetime | None:
-        return (
-            None if self.start is None else self.start + dt.timedelta(seconds=self.elapsed_seconds)
-        )
+        if self.start is None:
+            return None
+        # Elapsed time is real time: add it in UTC (wall-clock arithmetic would be an hour off
+        # across a summer-time change), then show the end in the start's zone.
+        end = self.start.astimezone(dt.UTC) + dt.timedelta(seconds=self.elapsed_seconds)
+        return end.astimezone(self.start.tzinfo)
 
     def gpu_seconds(self, chip: str) -> int:
         return dict(self.gpus).get(chip, 0) * self.elapsed_seconds

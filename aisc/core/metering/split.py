@@ -51,6 +51,8 @@ def seconds_by_month(
     """Whole seconds of the run [start, start + seconds) that fall in each month, in order."""
     if seconds < 0:
         raise RuleViolation(f"elapsed: must not be negative (got {seconds} s)", field="elapsed")
+    # In UTC: adding to a time in a zone with summer time would add wall-clock time instead.
+    start = start.astimezone(dt.UTC)
     end = start + dt.timedelta(seconds=seconds)
     month = Month.of(start, tz)
     parts: list[tuple[Month, int]] = []

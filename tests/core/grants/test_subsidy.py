@@ -1,6 +1,9 @@
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aisc.core.errors import InsufficientBalance, RuleViolation
 from aisc.core.grants.subsidy import (
@@ -79,3 +82,51 @@ def test_an_award_cannot_commit_more_than_the_call_has_left() -> None:
     with pytest.raises(InsufficientBalance, match=r"has only HK\$49\.00 left") as e:
         check_commitment(Money(50), Money(100), Money(51))
     assert e.value.field == "gpus"
+
+
+hours = st.integers(0, 10**9).map(lambda h: Decimal(h) / 100)
+money = st.integers(0, 10**11).map(lambda c: Money(Decimal(c) / 100))
+
+
+@settings(max_examples=150)
+@given(
+    gpu_hours=hours,
+    price=st.integers(1, 10_000).map(lambda c: Decimal(c) / 100),
+    rate=st.integers(1, 90).map(lambda p: Decimal(p) / 100),
+)
+def test_the_cost_is_within_half_a_cent_of_the_exact_product_and_never_above_the_list(
+    gpu_hours: Decimal, price: Decimal, rate: Decimal
+) -> None:
+    exact = gpu_hours * price * rate
+    cost = subsidy_cost(gpu_hours, price, rate)
+    assert abs(cost.amount - exact) <= Decimal("0.005")
+    assert cost <= Money(gpu_hours * price)  # the fund never pays more than the list price
+
+
+@settings(max_examples=150)
+@given(budget=money, committed=money, cost=money)
+def test_a_commitment_is_refused_exactly_when_it_costs_more_than_the_call_has_left(
+    budget: Money, committed: Money, cost: Money
+) -> None:
+    if cost <= budget - committed:
+        check_commitment(cost, budget, committed)
+        return
+    with pytest.raises(InsufficientBalance, match=re.escape(f"costs {cost} but")) as err:
+        check_commitment(cost, budget, committed)
+    assert err.value.field == "gpus"
+
+
+@settings(max_examples=150)
+@given(
+    rate=st.integers(-10, 110).map(lambda p: Decimal(p) / 100),
+    reason=st.sampled_from(["", "  ", "strategic"]),
+)
+def test_a_rate_is_accepted_exactly_inside_the_rules(rate: Decimal, reason: str) -> None:
+    ok = Decimal(0) < rate <= Decimal("0.90") and (rate <= Decimal("0.70") or reason.strip())
+    if ok:
+        check_rate(RULES, rate, reason)
+        return
+    with pytest.raises(RuleViolation) as err:
+        check_rate(RULES, rate, reason)
+    in_range = Decimal(0) < rate <= Decimal("0.90")
+    assert err.value.field == ("exceptional_reason" if in_range else "subsidy_rate")

@@ -4,9 +4,17 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aisc.core.errors import RuleViolation
-from aisc.core.metering.records import UsageRecord, corrected, normal_state
+from aisc.core.metering.records import (
+    FINAL_STATES,
+    OPEN_STATES,
+    UsageRecord,
+    corrected,
+    normal_state,
+)
 from aisc.core.metering.split import Month, seconds_by_month
 
 HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")
@@ -110,3 +118,90 @@ def test_a_zero_length_run_has_no_parts_and_a_negative_one_is_refused() -> None:
     assert seconds_by_month(SUBMIT, 0, HK) == []
     with pytest.raises(RuleViolation):
         seconds_by_month(SUBMIT, -1, HK)
+
+
+def test_the_end_of_a_run_is_its_start_plus_elapsed_real_time_across_a_clock_change() -> None:
+    # New York falls back at 02:00 EDT on 1 Nov 2026: 01:00 EDT (the first 01:00) + 2 h of real
+    # time is 02:00 EST, which the wall clock alone (01:00 + 2 h = 03:00) would put an hour late.
+    ny = zoneinfo.ZoneInfo("America/New_York")
+    start = dt.datetime(2026, 11, 1, 1, 0, tzinfo=ny)
+    end = job(submit=start, start=start, elapsed_seconds=7200).end
+    assert end is not None
+    # (Subtracting two times of one zone would compare wall clocks, hence UTC here.)
+    assert end.astimezone(dt.UTC) - start.astimezone(dt.UTC) == dt.timedelta(hours=2)
+    assert end.astimezone(dt.UTC) == dt.datetime(2026, 11, 1, 7, 0, tzinfo=dt.UTC)
+    assert end.tzinfo is ny  # shown in the zone it was read in
+    assert job(start=None, state="PENDING", elapsed_seconds=0).end is None
+
+
+readings = st.lists(
+    st.tuples(
+        st.sampled_from(sorted(OPEN_STATES | FINAL_STATES)),
+        st.integers(min_value=0, max_value=10**6),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=200)
+@given(readings)
+def test_the_record_kept_is_the_last_reading_up_to_the_first_final_one(
+    rows: list[tuple[str, int]],
+) -> None:
+    stored: UsageRecord | None = None
+    for state, elapsed in rows:
+        fresh = job(state=state, elapsed_seconds=elapsed)
+        kept = corrected(stored, fresh)
+        if kept is not None:
+            assert stored is None or not stored.final  # a final record is never replaced
+            assert kept != stored
+            stored = kept
+    first_final = next((i for i, (state, _) in enumerate(rows) if state in FINAL_STATES), None)
+    state, elapsed = rows[-1] if first_final is None else rows[first_final]
+    assert stored == job(state=state, elapsed_seconds=elapsed)
+
+
+@pytest.mark.parametrize(
+    ("raw", "state"),
+    [
+        ("completed", "COMPLETED"),
+        ("  RUNNING  ", "RUNNING"),
+        ("CANCELLED by 1000", "CANCELLED"),
+        ("cancelled by 0", "CANCELLED"),
+        ("OUT_OF_MEMORY", "OUT_OF_MEMORY"),
+    ],
+)
+def test_slurm_states_are_read_in_any_case_and_without_their_reason(raw: str, state: str) -> None:
+    assert normal_state(raw) == state
+
+
+@pytest.mark.parametrize("raw", ["", "DONE", "CANCELED", "RUN NING"])
+def test_text_that_is_not_a_slurm_state_is_refused_naming_the_field(raw: str) -> None:
+    with pytest.raises(RuleViolation, match="unknown Slurm job state") as err:
+        normal_state(raw)
+    assert err.value.field == "state"
+
+
+def test_open_and_final_states_do_not_overlap() -> None:
+    assert not OPEN_STATES & FINAL_STATES
+    assert all(job(state=s).final for s in FINAL_STATES)
+    assert not any(job(state=s).final for s in OPEN_STATES)
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a100", "h800", "br104"]), st.integers(0, 64)),
+        max_size=3,
+        unique_by=lambda g: g[0],
+    ),
+    st.integers(0, 10**7),
+)
+def test_gpu_hours_are_the_sum_over_chips_of_gpu_seconds_over_3600(
+    gpus: list[tuple[str, int]], elapsed: int
+) -> None:
+    record = job(gpus=tuple(sorted(gpus)), elapsed_seconds=elapsed)
+    per_chip = sum(record.gpu_seconds(chip) for chip, _ in gpus)
+    assert record.gpu_hours == Decimal(per_chip) / 3600
+    assert record.gpu_seconds("mi300x") == 0  # a chip the job did not use
