@@ -35,20 +35,31 @@ class Split:
     fund_share: Decimal
     grantee_share: Decimal
     capped: bool  # the cap cut the fund's share: the grantee pays more than its usual part
+    # The part of the line's subsidy the cap left to the grantee (> 0), or, for a credit, minus
+    # the part of such unsubsidised usage it cancelled (< 0): what `unsubsidised` moves by.
+    uncovered: Decimal = ZERO
 
 
-def split_line(list_amount: Decimal, terms: Terms | None, cap_used: Decimal) -> Split:
+def split_line(
+    list_amount: Decimal, terms: Terms | None, cap_used: Decimal, unsubsidised: Decimal = ZERO
+) -> Split:
     """Split a line already rounded to the cent.
 
     Fund share = rate × amount (rounded once), no more than the cap still unused; commercial
-    projects (no terms) pay in full. A negative line (a correction) gives back subsidy at the same
-    rate, never more than was used.
+    projects (no terms) pay in full. `unsubsidised` is what the cap has left to the grantee so
+    far (the sum of earlier lines' `uncovered`). A negative line (a correction) first cancels that
+    unsubsidised usage, which the grantee paid in full, and only then gives subsidy back at the
+    same rate, never more than was used: so the fund's total is always
+    min(Σ rate × amount, cap) over the lines so far, credits included.
     """
     if round_money(list_amount) != list_amount:
         raise RuleViolation("list_amount: must be rounded to the cent first", field="list_amount")
     if terms is None:
         return Split(list_amount, ZERO, list_amount, capped=False)
     wanted = round_money(terms.rate * list_amount)
-    room = max(terms.cap - cap_used, ZERO)
-    fund = min(wanted, room) if wanted >= 0 else max(wanted, -max(cap_used, ZERO))
-    return Split(list_amount, fund, list_amount - fund, capped=fund < wanted)
+    if wanted >= 0:
+        fund = min(wanted, max(terms.cap - cap_used, ZERO))
+        return Split(list_amount, fund, list_amount - fund, fund < wanted, wanted - fund)
+    cancelled = min(max(unsubsidised, ZERO), -wanted)
+    fund = max(wanted + cancelled, -max(cap_used, ZERO))
+    return Split(list_amount, fund, list_amount - fund, capped=False, uncovered=-cancelled)

@@ -59,19 +59,30 @@ class Statement:
         return sum(line.charge.gpu_seconds for line in self.lines)
 
     @property
+    def unsubsidised(self) -> Decimal:
+        """How much the statement moved what the cap has left to the grantee (split_line)."""
+        return sum((line.split.uncovered for line in self.lines), ZERO)
+
+    @property
     def cap_reached(self) -> bool:
         return any(line.split.capped for line in self.lines)
 
 
 def build_statement(
-    project: str, charges: Iterable[ChargeLine], terms: Terms | None, cap_used_before: Decimal
+    project: str,
+    charges: Iterable[ChargeLine],
+    terms: Terms | None,
+    cap_used_before: Decimal,
+    unsubsidised_before: Decimal = ZERO,
 ) -> Statement:
-    """Split each line in order; each line's subsidy uses up the cap for the lines after it."""
-    used = cap_used_before
+    """Split each line in order; each line's subsidy uses up the cap for the lines after it, and
+    what the cap left unsubsidised is what a later credit cancels first (split_line)."""
+    used, unsubsidised = cap_used_before, unsubsidised_before
     lines: list[StatementLine] = []
     for charge in sorted(charges, key=lambda c: c.key):
-        split = split_line(charge.list_amount, terms, used)
+        split = split_line(charge.list_amount, terms, used, unsubsidised)
         used += split.fund_share
+        unsubsidised += split.uncovered
         lines.append(StatementLine(charge, split))
     return Statement(project, tuple(lines), cap_used_before)
 

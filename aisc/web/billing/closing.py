@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from aisc.core.billing.periods import PeriodState as CoreState
 from aisc.core.billing.periods import check_closable
@@ -25,6 +25,7 @@ from aisc.core.errors import RuleViolation
 from aisc.core.ledger import accounts, flows
 from aisc.core.ledger.entries import Entry
 from aisc.core.metering.split import Month
+from aisc.core.units import round_money
 from aisc.web.billing import billed, ledger
 from aisc.web.billing.models import (
     BillingPeriod,
@@ -33,7 +34,7 @@ from aisc.web.billing.models import (
     StatementLine,
     UsageCharge,
 )
-from aisc.web.billing.money import to_cents
+from aisc.web.billing.money import from_cents, to_cents
 from aisc.web.billing.projects import Directory, Project
 
 
@@ -90,6 +91,23 @@ def disbursed_to_date(projects: Iterable[Project]) -> dict[str, Decimal]:
     }
 
 
+def unsubsidised_to_date(projects: Iterable[Project]) -> dict[str, Decimal]:
+    """What the cap has left to each subsidised project's grantee so far (split_line's
+    `unsubsidised`), from its closed statements: rate × list amount less the subsidy, on the lines
+    where the two can differ (those the cap cut, and credits)."""
+    rates = {p.code: p.terms.rate for p in projects if p.terms is not None}
+    lines = StatementLine.objects.filter(
+        Q(capped=True) | Q(list_cents__lt=0),
+        statement__project_code__in=list(rates),
+        statement__subsidised=True,
+    ).values_list("statement__project_code", "list_cents", "subsidy_cents")
+    found: dict[str, Decimal] = defaultdict(Decimal)
+    for code, list_cents, subsidy_cents in lines:
+        wanted = round_money(rates[code] * from_cents(list_cents))
+        found[code] += wanted - from_cents(subsidy_cents)
+    return found
+
+
 def close(
     period: BillingPeriod,
     directory: Directory,
@@ -103,12 +121,17 @@ def close(
     by_project = segments(month, period.charges_through)
     projects = [directory.get(code) for code in sorted(by_project)]
     used = disbursed_to_date(projects)
+    unsubsidised = unsubsidised_to_date(projects)
     built: list[tuple[Project, CoreStatement]] = []
     entries: list[Entry] = []
     for project in projects:
         lines = rate(by_project[project.code], prices, dedicated=project.dedicated)
         statement = build_statement(
-            project.code, lines, project.terms, used.get(project.code, Decimal(0))
+            project.code,
+            lines,
+            project.terms,
+            used.get(project.code, Decimal(0)),
+            unsubsidised.get(project.code, Decimal(0)),
         )
         built.append((project, statement))
         entries += _entries(period.month, project, statement, now)

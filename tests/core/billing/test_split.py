@@ -128,3 +128,50 @@ def test_a_commercial_line_is_never_subsidised_whatever_was_used(
 def test_a_zero_line_costs_nobody_anything(amount: Decimal, rate: Decimal, cap: Decimal) -> None:
     s = split_line(D("0.00"), Terms(rate, cap), amount)
     assert (s.fund_share, s.grantee_share, s.capped) == (D(0), D(0), False)
+
+
+def test_a_credit_after_the_cap_first_cancels_the_usage_the_grantee_paid_in_full() -> None:
+    terms = Terms(D("0.70"), D("100.00"))
+    # The cap is used up: a 100.00 line gets no subsidy; 70.00 of the fund's part falls to the
+    # grantee. Its credit cancels exactly that: the fund gives nothing back.
+    charge = split_line(D("100.00"), terms, D("100.00"))
+    assert (charge.fund_share, charge.grantee_share, charge.uncovered) == (D(0), D(100), D(70))
+    credit = split_line(D("-100.00"), terms, D("100.00"), charge.uncovered)
+    assert (credit.fund_share, credit.grantee_share, credit.uncovered) == (D(0), D(-100), D(-70))
+
+
+def test_a_credit_beyond_the_unsubsidised_usage_gives_the_rest_back_at_the_rate() -> None:
+    # 30.00 unsubsidised so far; a -100.00 credit asks 70.00 back: 30.00 of it cancels the
+    # unsubsidised part, 40.00 comes back to the cap.
+    credit = split_line(D("-100.00"), Terms(D("0.70"), D("100.00")), D("100.00"), D("30.00"))
+    assert (credit.fund_share, credit.grantee_share, credit.uncovered) == (
+        D("-40.00"),
+        D("-60.00"),
+        D("-30.00"),
+    )
+
+
+@settings(max_examples=300)
+@given(
+    steps=st.lists(st.tuples(st.booleans(), cents), min_size=1, max_size=12),
+    rate=rates,
+    cap=cents,
+)
+def test_the_funds_total_is_the_rate_of_all_lines_so_far_capped_whatever_the_credits(
+    steps: list[tuple[bool, Decimal]], rate: Decimal, cap: Decimal
+) -> None:
+    """Any run of lines and credits (never crediting more than was charged) leaves the fund at
+    min(Σ rate × line, cap) and the grantee at the rest, line by line. (Σ is floored at zero: a
+    credit's rate × amount, rounded on its own, can ask a cent more than its lines gave.)"""
+    terms = Terms(rate, cap)
+    listed = used = unsubsidised = wanted = D(0)
+    for is_credit, amount in steps:
+        line = -min(amount, listed) if is_credit else amount
+        split = split_line(line, terms, used, unsubsidised)
+        listed += line
+        used += split.fund_share
+        unsubsidised += split.uncovered
+        wanted = max(wanted + round_money(rate * line), D(0))
+        assert split.fund_share + split.grantee_share == line
+        assert used == min(wanted, cap)
+        assert used >= 0

@@ -65,14 +65,14 @@ def test_every_total_of_a_statement_is_the_sum_of_its_rounded_lines(
 
 @settings(max_examples=150)
 @given(rows=charge_rows, rate=rates, cap=caps, cut=st.integers(0, 8))
-def test_billing_in_two_periods_carrying_the_cap_used_pays_what_one_period_would(
+def test_billing_in_two_periods_carrying_the_cap_used_and_unsubsidised_pays_what_one_would(
     rows: list[tuple[str, Decimal, Decimal, bool, int]], rate: Decimal, cap: Decimal, cut: int
 ) -> None:
     charges = sorted(lines_of(rows), key=lambda c: c.key)
     terms = Terms(rate, cap)
     whole = build_statement("p1", charges, terms, D(0))
     first = build_statement("p1", charges[:cut], terms, D(0))
-    second = build_statement("p1", charges[cut:], terms, first.subsidy)
+    second = build_statement("p1", charges[cut:], terms, first.subsidy, first.unsubsidised)
     assert first.subsidy + second.subsidy == whole.subsidy
     assert first.due + second.due == whole.due
 
@@ -107,21 +107,24 @@ def test_a_statement_worked_by_hand_with_a_premium_a_credit_and_the_cap() -> Non
     # Cap 50.00 with 10.00 used before; rate 0.70.
     # gpu: 2 h x 20 = 40.00 -> fund 28.00 (room 40.00), grantee 12.00.
     # ib : 1 h x 20 = 20.00, premium 1 h x 2 = 2.00 -> fund wants 14.00, room 12.00: 12.00, capped.
-    # long: -0.5 h x 20 = -10.00 -> fund gives back 7.00, grantee -3.00.
+    # long: -0.5 h x 20 = -10.00 -> 70 % = 7.00 back, but the cap had left 2.00 of ib's subsidy to
+    # the grantee: the credit cancels that first, so the fund gives back 5.00, the grantee -5.00.
+    # In all: 50.00 list, 70 % = 35.00 subsidy (under the cap), as one uncapped line would give.
     charges = [
         ChargeLine(LineKey("p1", "h800", "gpu", D("20"), False), 7200),
         ChargeLine(LineKey("p1", "h800", "ib", D("20"), False, D("2")), 3600),
         ChargeLine(LineKey("p1", "h800", "long", D("20"), False), -1800),
     ]
     s = build_statement("p1", charges, Terms(D("0.70"), D("50.00")), D("10.00"))
-    assert [ln.split.fund_share for ln in s.lines] == [D("28.00"), D("12.00"), D("-7.00")]
-    assert [ln.due for ln in s.lines] == [D("12.00"), D("10.00"), D("-3.00")]
+    assert [ln.split.fund_share for ln in s.lines] == [D("28.00"), D("12.00"), D("-5.00")]
+    assert [ln.due for ln in s.lines] == [D("12.00"), D("10.00"), D("-5.00")]
     assert (s.list_amount, s.premium, s.subsidy, s.due) == (
         D("50.00"),
         D("2.00"),
-        D("33.00"),
-        D("19.00"),
+        D("35.00"),
+        D("17.00"),
     )
+    assert s.unsubsidised == D("0.00")
     assert s.cap_reached
     assert s.cap_used_before == D("10.00")
     assert s.gpu_seconds == 9000

@@ -189,3 +189,37 @@ def test_usage_past_80_and_100_percent_of_released_hours_mails_once_per_level(
     ]
     body = OutboxMessage.objects.filter(kind="notify.mail").last().payload["body"]  # type: ignore[union-attr]
     assert "holds new jobs" in body
+
+
+def test_a_credit_after_the_cap_first_cancels_usage_the_grantee_paid_in_full(
+    ingest_text: Run, close: Run
+) -> None:
+    # 8 GPUs x 10 h x HK$20 = 1,600.00; 70 % would be 1,120.00 but the cap gives 1,000.00, so
+    # 120.00 of the fund's part fell to the grantee. The job then ends an hour shorter: a credit
+    # of 160.00, whose 70 % (112.00) lies within those 120.00 — the fund paid none of it.
+    ingest_text(sacct_line("1", state="RUNNING", elapsed="10:00:00"))
+    march = Statement.objects.get(period=close("2026-03"))
+    assert (march.subsidy_cents, march.due_cents) == (100000, 60000)
+    ingest_text(sacct_line("1", state="COMPLETED", elapsed="09:00:00"))
+    april = period_figures(close("2026-04"))["projects"][0]
+    assert (april["list_amount"], april["subsidy"], april["due"]) == ("-160.00", "0.00", "-160.00")
+    # In all: 1,440.00 list, min(70 % = 1,008.00, cap 1,000.00) from the fund, 440.00 from the grantee.
+    assert ledger.balances()[SUBSIDISED] == D("1000.00")
+
+
+def test_a_credit_larger_than_the_unsubsidised_part_gives_the_rest_back_to_the_cap(
+    ingest_text: Run, close: Run
+) -> None:
+    # March: 1,600.00 list, 1,000.00 subsidy (120.00 left to the grantee). The job is then read
+    # 5 h long: a credit of 800.00, 70 % = 560.00; 120.00 of it cancels the unsubsidised part,
+    # 440.00 goes back to the cap. In all: 800.00 list, 70 % = 560.00 subsidy, under the cap.
+    ingest_text(sacct_line("1", state="RUNNING", elapsed="10:00:00"))
+    close("2026-03")
+    ingest_text(sacct_line("1", state="COMPLETED", elapsed="05:00:00"))
+    april = period_figures(close("2026-04"))["projects"][0]
+    assert (april["list_amount"], april["subsidy"], april["due"]) == (
+        "-800.00",
+        "-440.00",
+        "-360.00",
+    )
+    assert ledger.balances()[SUBSIDISED] == D("560.00")
