@@ -203,7 +203,7 @@ def test_a_credit_after_the_cap_first_cancels_usage_the_grantee_paid_in_full(
     ingest_text(sacct_line("1", state="COMPLETED", elapsed="09:00:00"))
     april = period_figures(close("2026-04"))["projects"][0]
     assert (april["list_amount"], april["subsidy"], april["due"]) == ("-160.00", "0.00", "-160.00")
-    # In all: 1,440.00 list, min(70 % = 1,008.00, cap 1,000.00) from the fund, 440.00 from the grantee.
+    # In all: 1,440.00 list; min(70 % = 1,008.00, cap 1,000.00) from the fund, 440.00 grantee.
     assert ledger.balances()[SUBSIDISED] == D("1000.00")
 
 
