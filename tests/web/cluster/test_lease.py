@@ -119,6 +119,28 @@ def advance_in_a_thread(now: dt.datetime, barrier: threading.Barrier, done: list
         connections.close_all()
 
 
+def queue_twelve_jobs(job: Job) -> None:
+    """Twelve 8-GPU jobs of 1-3 h (limit 4 h), one every half hour from the epoch."""
+    for n in range(12):
+        job(gpus=8, hours=1 + n % 3, limit_hours=4, at=EPOCH + n * HOUR / 2)
+
+
+def advances_at_once(*hours: int) -> list[object]:
+    """An advance to each of `hours` after the epoch, each in a thread of its own, started
+    together: what each returned or raised, in the order they finished."""
+    barrier = threading.Barrier(len(hours))
+    done: list[object] = []
+    threads = [
+        threading.Thread(target=advance_in_a_thread, args=(EPOCH + h * HOUR, barrier, done))
+        for h in hours
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done
+
+
 def in_a_thread(fn: Callable[[], object]) -> object:
     """`fn` on a connection of its own (the database file's), as another process would; what
     it returned, or the exception it raised."""
@@ -142,19 +164,9 @@ def test_two_advances_started_at_once_run_one_after_the_other_and_agree(
     make_allocation: MakeAllocation, job: Job, database_file: Callable[[], None]
 ) -> None:
     make_allocation()
-    for n in range(12):
-        job(gpus=8, hours=1 + n % 3, limit_hours=4, at=EPOCH + n * HOUR / 2)
+    queue_twelve_jobs(job)
     database_file()
-    barrier = threading.Barrier(2)
-    done: list[object] = []
-    threads = [
-        threading.Thread(target=advance_in_a_thread, args=(EPOCH + hours * HOUR, barrier, done))
-        for hours in (5, 6)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    done = advances_at_once(5, 6)
     assert [type(d).__name__ for d in done] == ["Advance", "Advance"]
     advances = [d for d in done if isinstance(d, service.Advance)]
     # One ran first from the epoch; the other waited for its lease and carried on from its
@@ -224,18 +236,8 @@ def test_two_advances_at_once_on_postgresql_start_no_job_twice_and_agree_with_on
     if connection.vendor != "postgresql":
         pytest.skip("real concurrent connections need PostgreSQL (the postgres stage runs this)")
     make_allocation()
-    for n in range(12):
-        job(gpus=8, hours=1 + n % 3, limit_hours=4, at=EPOCH + n * HOUR / 2)
-    barrier = threading.Barrier(2)
-    done: list[object] = []
-    threads = [
-        threading.Thread(target=advance_in_a_thread, args=(EPOCH + hours * HOUR, barrier, done))
-        for hours in (5, 6)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    queue_twelve_jobs(job)
+    done = advances_at_once(5, 6)
     advances = [d for d in done if isinstance(d, service.Advance)]
     assert len(advances) == 2, done
     ended = [moved.pk for a in advances for moved in a.ended]
