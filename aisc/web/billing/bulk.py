@@ -77,11 +77,13 @@ def dense_ranges(job_ids: Sequence[str]) -> tuple[list[tuple[str, str]], list[st
     numeric order, so the range is exact but for ids of other shapes that sort between, and the
     smallest and largest id are found as text (min/max and the shape check run in C: a Python
     loop over 5,000 ids per batch cost a million-record ingest seconds)."""
+    plain: list[str] = []
+    others: list[str] = []
     if all(map(_PLAIN_ID.fullmatch, job_ids)):
-        plain, others = list(job_ids), []
+        plain = list(job_ids)
     else:
-        plain = [job_id for job_id in job_ids if _PLAIN_ID.fullmatch(job_id)]
-        others = [job_id for job_id in job_ids if not _PLAIN_ID.fullmatch(job_id)]
+        for job_id in job_ids:
+            (plain if _PLAIN_ID.fullmatch(job_id) else others).append(job_id)
     lengths = set(map(len, plain))
     ranges = []
     for length in sorted(lengths):
