@@ -125,7 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--projects", type=int, default=1000)
-    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--batch", type=int, default=20_000)  # ingest.BATCH
     args = parser.parse_args()
 
     if not os.environ.get("AISC_DATABASE_URL"):

@@ -41,7 +41,10 @@ def ingest(
         Path | None, typer.Option("--csv", help="A CSV of the same fields.")
     ] = None,
     cluster: str = typer.Option("aisc", "--cluster", help="Cluster name when the input has none."),
-    batch_size: int = typer.Option(5000, "--batch-size", min=1),
+    batch_size: Annotated[
+        int | None,
+        typer.Option("--batch-size", min=1, help="Records per transaction (default 20,000)."),
+    ] = None,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Idempotent and crash-safe: run it again after any failure; nothing is counted twice."""
@@ -73,7 +76,8 @@ def ingest(
             raise
         kind = "sacct" if sacct_file else "csv"
         reading = usage_sources.Reading(f"file:{path.resolve()}", text, kind)
-    report = usage_sources.ingest_reading(reading, cluster, tz, batch_size=batch_size)
+    sizes = {} if batch_size is None else {"batch_size": batch_size}
+    report = usage_sources.ingest_reading(reading, cluster, tz, **sizes)
     _print(report, as_json)
 
 

@@ -10,9 +10,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
+from django.db import connection
 
 DRIVER = [sys.executable, "-m", "tests.web.billing.crash_driver"]
 ROOT = Path(__file__).resolve().parents[3]
@@ -35,41 +40,53 @@ def sacct_file(path: Path, jobs: int) -> Path:
     return path
 
 
-def env_for(db: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "AISC_DATABASE_URL": f"sqlite:///{db}",
-        "AISC_DATA_DIR": str(db.parent),
-        "AISC_EMAIL_URL": "memory://",
-    }
+class Target:
+    """A database of its own for one run of the driver: a SQLite file, or a PostgreSQL database
+    on the server of the postgres stage."""
+
+    def __init__(self, url: str, data_dir: Path) -> None:
+        self.url, self.data_dir = url, data_dir
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "AISC_DATABASE_URL": self.url,
+            "AISC_DATA_DIR": str(self.data_dir),
+            "AISC_EMAIL_URL": "memory://",
+        }
+
+    def migrate(self) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "aisc.cli.main", "migrate"],
+            env=self.env(),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+
+    def rows(self, sql: str) -> tuple[Any, ...]:
+        """The one row of a query. On SQLite read-write: after a kill -9 the first reader recovers
+        the write-ahead log the killed writer left, as the next ingest would."""
+        if self.url.startswith("sqlite:///"):
+            with sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30) as conn:
+                return tuple(conn.execute(sql).fetchone() or ())
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            return tuple(conn.execute(sql).fetchone() or ())
 
 
-def migrate(db: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "aisc.cli.main", "migrate"],
-        env=env_for(db),
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
+def totals(db: Target) -> tuple[tuple[Any, ...], ...]:
+    records = db.rows(
+        "SELECT count(*), count(DISTINCT cluster || job_id || submit) FROM billing_usagerecord"
     )
-
-
-def totals(db: Path) -> tuple[object, ...]:
-    with sqlite3.connect(db) as conn:
-        records = conn.execute(
-            "SELECT count(*), count(DISTINCT cluster || job_id || submit) FROM billing_usagerecord"
-        ).fetchone()
-        charges = conn.execute(
-            "SELECT count(*), sum(gpu_seconds) FROM billing_usagecharge"
-        ).fetchone()
-        rejects = conn.execute("SELECT count(*) FROM billing_rejectedline").fetchone()
+    charges = db.rows("SELECT count(*), sum(gpu_seconds) FROM billing_usagecharge")
+    rejects = db.rows("SELECT count(*) FROM billing_rejectedline")
     return records, charges, rejects
 
 
-def figures(db: Path) -> dict[str, object]:
+def figures(db: Target) -> dict[str, object]:
     out = subprocess.run(
         [*DRIVER, "figures", "2026-03"],
-        env=env_for(db),
+        env=db.env(),
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -80,21 +97,19 @@ def figures(db: Path) -> dict[str, object]:
     return result
 
 
-def position(db: Path) -> int:
-    """How far the ingest has committed (its checkpoint). Read-write: after a kill -9 the first
-    reader recovers the write-ahead log the killed writer left, as the next ingest would."""
-    with sqlite3.connect(db, timeout=30) as conn:
-        row = conn.execute("SELECT position FROM billing_ingestcursor").fetchone()
+def position(db: Target) -> int:
+    """How far the ingest has committed (its checkpoint)."""
+    row = db.rows("SELECT position FROM billing_ingestcursor")
     return int(row[0]) if row else 0
 
 
-def kill_mid_ingest(db: Path, source: Path, rng: random.Random, records: int) -> int | None:
+def kill_mid_ingest(db: Target, source: Path, rng: random.Random, records: int) -> int | None:
     """Start an ingest, wait until it commits a new batch, kill -9 it a random moment later.
 
     Returns the checkpoint at the kill, or None when the ingest finished first.
     """
     before = position(db)
-    paced = {**env_for(db), "AISC_CRASH_PACE": "0.002"}
+    paced = {**db.env(), "AISC_CRASH_PACE": "0.002"}
     proc = subprocess.Popen([*DRIVER, "ingest", str(source), "10"], env=paced, cwd=ROOT)
     # Let it commit one to three more batches (polling the checkpoint, not guessing durations),
     # then kill at a random moment inside the batch after: progress per kill is bounded by
@@ -113,26 +128,73 @@ def kill_mid_ingest(db: Path, source: Path, rng: random.Random, records: int) ->
 
 
 @pytest.mark.slow
+@pytest.mark.django_db
 def test_kill_9_at_twenty_random_points_then_a_rerun_gives_the_clean_totals(
     tmp_path: Path,
 ) -> None:
-    jobs = 3000
-    source = sacct_file(tmp_path / "sacct.txt", jobs=jobs)
-    clean, crashed = tmp_path / "clean" / "db.sqlite3", tmp_path / "crashed" / "db.sqlite3"
+    """On SQLite files of its own, in the SQLite stage (the postgres stage runs the next one)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite stage runs this")
+    clean, crashed = (
+        Target(f"sqlite:///{tmp_path}/{name}/db.sqlite3", tmp_path / name)
+        for name in ("clean", "crashed")
+    )
     for db in (clean, crashed):
-        db.parent.mkdir()
-        migrate(db)
-    subprocess.run([*DRIVER, "ingest", str(source), "10"], env=env_for(clean), cwd=ROOT, check=True)
-    with sqlite3.connect(clean) as conn:  # the settings' WAL, whose crash safety this tests
-        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        db.data_dir.mkdir()
+        db.migrate()
+    kill_twenty_times_then_finish(tmp_path / "sacct.txt", clean, crashed)
+    # the settings' WAL, whose crash safety this tests
+    assert clean.rows("PRAGMA journal_mode") == ("wal",)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_on_postgresql_kill_9_at_twenty_random_points_then_a_rerun_gives_the_clean_totals(
+    tmp_path: Path,
+) -> None:
+    """The same on PostgreSQL, where a first reading's batches are written by the pipeline's
+    writer thread: a kill lands in the planning of one batch, the COPY or commit of another."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the postgres stage runs this")
+    with migrated_postgres_databases(2, tmp_path) as (clean, crashed):
+        kill_twenty_times_then_finish(tmp_path / "sacct.txt", clean, crashed)
+
+
+@contextmanager
+def migrated_postgres_databases(count: int, folder: Path) -> Iterator[list[Target]]:
+    """Fresh, migrated databases on the test server (the first migrated, the others copies of
+    it), dropped afterwards."""
+    settings = connection.settings_dict
+    server = f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
+    names = [f"aisc_crash_{os.getpid()}_{n}" for n in range(count)]
+    targets = [Target(f"{server}/{name}", folder / name) for name in names]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        for name in names:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        try:
+            for target in targets:
+                target.data_dir.mkdir()
+            admin.execute(f"CREATE DATABASE {names[0]}")
+            targets[0].migrate()
+            for name in names[1:]:
+                admin.execute(f"CREATE DATABASE {name} TEMPLATE {names[0]}")
+            yield targets
+        finally:
+            for name in names:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def kill_twenty_times_then_finish(sacct: Path, clean: Target, crashed: Target) -> None:
+    jobs = 3000
+    source = sacct_file(sacct, jobs=jobs)
+    subprocess.run([*DRIVER, "ingest", str(source), "10"], env=clean.env(), cwd=ROOT, check=True)
     rng = random.Random(2026)
     checkpoints = [kill_mid_ingest(crashed, source, rng, jobs) for _ in range(20)]
-    assert None not in checkpoints, "the ingest finished before it was killed 20 times"
-    assert checkpoints == sorted(checkpoints)
-    assert 0 < checkpoints[-1] < jobs
-    subprocess.run(
-        [*DRIVER, "ingest", str(source), "10"], env=env_for(crashed), cwd=ROOT, check=True
-    )
+    reached = [point for point in checkpoints if point is not None]
+    assert len(reached) == 20, "the ingest finished before it was killed 20 times"
+    assert reached == sorted(reached)
+    assert 0 < reached[-1] < jobs
+    subprocess.run([*DRIVER, "ingest", str(source), "10"], env=crashed.env(), cwd=ROOT, check=True)
     assert totals(crashed) == totals(clean)
     (count, distinct), (_, seconds), (rejects,) = totals(clean)
     assert count == distinct == jobs

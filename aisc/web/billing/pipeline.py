@@ -1,0 +1,158 @@
+"""New records written by a second thread on PostgreSQL while the calling thread prepares the next
+batch: the ingest's two halves, client and server, on two cores at once.
+
+Why: on PostgreSQL the server does about half of a first reading's work (the COPY into two tables
+and their indexes). Written inline, the client waits for the server batch after batch, and the
+server waits for the client in between. Here the calling thread does all of a batch's Python
+work (its rows, and their bytes in COPY's binary format, which psycopg encodes in C) while the
+writer thread commits the batch before. The writer runs a handful of statements per batch and
+holds the GIL only between them, so the threads do not fight over it: an earlier attempt whose
+thread also encoded the rows (row by row, holding the GIL) lost more to GIL hand-offs than it
+gained.
+
+What holds as inline: each batch and its checkpoint commit together, in order, one transaction
+each, under `ledger.lock`; a kill -9 loses at most batches not committed, which a rerun reads
+again. What the plan assumed (no record of the batch stored; its record ids free) is checked
+again under the lock: if another writer got there first, the batch is refused (Conflict, nothing
+written) and the ingest writes it the inline way.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, connections, transaction
+from django.utils import timezone
+from psycopg.copy import Copy, FileWriter
+
+from aisc.adapters.slurm.usage import Reject
+from aisc.web.billing import bulk, ledger
+from aisc.web.billing.models import IngestCursor, RejectedLine
+
+# While the pipeline runs: how long the writer may wait for the GIL after each statement. Python's
+# 5 ms default would make it wait that long a dozen times a batch (~60 ms, half a batch's work).
+SWITCH_INTERVAL = 0.0005
+
+
+class Conflict(Exception):
+    """The database no longer matches the plan (another writer came first): nothing was written."""
+
+
+@dataclass
+class Plan:
+    """One batch of new records, ready to write: COPY bytes, totals, and what it assumed."""
+
+    source: str
+    position: int  # the checkpoint once written: the index after the batch's last line
+    first_id: int  # ids first_id .. first_id + count - 1 were free when planned
+    count: int
+    job_ids: dict[str, list[str]]  # per cluster: the job ids of the batch, to check again
+    keys: set[tuple[str, str, Any]]  # (cluster, job id, submit) of the batch
+    records: bytes
+    charges: bytes
+    totals: bulk.Totals
+    rejects: list[Reject] = field(default_factory=list)
+    accounts: set[str] = field(default_factory=set)
+
+    @property
+    def next_id(self) -> int:
+        return self.first_id + self.count
+
+
+def usable() -> bool:
+    """On PostgreSQL, outside a transaction of the caller's (a second connection would neither see
+    its uncommitted rows nor commit with it)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def encode(rows: Iterable[Sequence[Any]], types: Sequence[str]) -> bytes:
+    """The rows as a whole COPY ... (FORMAT BINARY) stream, header and trailer included."""
+    connection.ensure_connection()
+    buffer = io.BytesIO()
+    # A cursor of its own: set_types changes the cursor's adapters.
+    with (
+        connection.connection.cursor() as cursor,
+        Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy,
+    ):
+        copy.set_types(list(types))
+        for row in rows:
+            copy.write_row(row)
+    return buffer.getvalue()
+
+
+def write(plan: Plan) -> None:
+    """The batch and its checkpoint in one transaction (in the writer thread); Conflict if the
+    plan's assumptions no longer hold."""
+    with transaction.atomic():
+        ledger.lock()
+        if bulk.next_record_id() != plan.first_id or _any_stored(plan):
+            raise Conflict(f"batch ending at {plan.position}: another writer came first")
+        bulk.add_totals(plan.totals)
+        copy_in(bulk.RECORD_TABLE, bulk.RECORD_COLUMNS, plan.records)
+        copy_in(bulk.CHARGE_TABLE, bulk.CHARGE_COLUMNS, plan.charges)
+        if plan.count:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                    [bulk.RECORD_TABLE, plan.next_id - 1],
+                )
+        RejectedLine.objects.bulk_create(
+            [
+                RejectedLine(source=plan.source, line_no=r.line_no, line=r.line, message=r.message)
+                for r in plan.rejects
+            ],
+            ignore_conflicts=True,
+        )
+        IngestCursor.objects.update_or_create(
+            source=plan.source,
+            defaults={"position": str(plan.position), "updated_at": timezone.now()},
+        )
+
+
+def _any_stored(plan: Plan) -> bool:
+    return any(
+        (cluster, job_id, submit) in plan.keys
+        for cluster, job_ids in plan.job_ids.items()
+        for _, job_id, submit in bulk.stored_keys(cluster, job_ids)
+    )
+
+
+def copy_in(table: str, columns: Sequence[str], data: bytes) -> None:
+    """A whole binary COPY stream (as `encode` gives) into `table`, in the caller's transaction."""
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.write(data)
+
+
+class Writer:
+    """One thread writing plans in the order given; at most one in flight."""
+
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
+        self._pool = pool
+
+    def submit(self, plan: Plan) -> Future[None]:
+        return self._pool.submit(write, plan)
+
+
+@contextmanager
+def writer() -> Iterator[Writer]:
+    """A writer thread for one ingest; on the way out it waits for what is in flight, closes its
+    own database connection, and puts the GIL switch interval back."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aisc-ingest-writer")
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        yield Writer(pool)
+    finally:
+        try:
+            pool.submit(connections.close_all).result()
+        finally:
+            pool.shutdown()
+            sys.setswitchinterval(interval)
