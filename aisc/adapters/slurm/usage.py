@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import gc
 import io
+import itertools
 import re
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
@@ -204,6 +205,21 @@ def _collect(rows: Iterable[tuple[int, str, Row]], cluster: str, tz: zoneinfo.Zo
         return _collect_rows(rows, cluster, tz)
 
 
+def _in_chunks(
+    rows: Iterable[tuple[int, str, Row]], cluster: str, tz: zoneinfo.ZoneInfo, size: int
+) -> Iterator[Parsed]:
+    """What `_collect` gives, `size` lines at a time (so at most `size` records a chunk)."""
+    if size < 1:
+        raise RuleViolation(f"size: a chunk holds at least one line (got {size})", field="size")
+    remaining = iter(rows)
+    while True:
+        with collector_paused():
+            chunk = _collect_rows(itertools.islice(remaining, size), cluster, tz)
+        if not (chunk.records or chunk.rejects or chunk.steps_skipped):
+            return
+        yield chunk
+
+
 def _collect_rows(
     rows: Iterable[tuple[int, str, Row]], cluster: str, tz: zoneinfo.ZoneInfo
 ) -> Parsed:
@@ -271,6 +287,14 @@ def parse_sacct(
     return _collect(_sacct_rows(text, fast), cluster, tz)
 
 
+def parse_sacct_chunks(
+    text: str, cluster: str, tz: zoneinfo.ZoneInfo, size: int
+) -> Iterator[Parsed]:
+    """`parse_sacct`, read `size` lines at a time as the consumer asks: an ingest writes each
+    chunk while the next is read, and never holds the whole reading's records."""
+    return _in_chunks(_sacct_rows(text, FastLines(cluster, tz, parse_gpus)), cluster, tz, size)
+
+
 def _csv_rows(text: str) -> Iterator[tuple[int, str, Row]]:
     reader = csv.DictReader(io.StringIO(text))
     missing = set(CSV_FIELDS) - set(reader.fieldnames or ()) - {"cluster", "end"}
@@ -292,3 +316,8 @@ def parse_csv(text: str, cluster: str, tz: zoneinfo.ZoneInfo) -> Parsed:
     """A CSV with the columns job_id, [cluster], account, user, partition, state, submit, start,
     elapsed, alloc_tres, [end] (the same meanings as the sacct fields)."""
     return _collect(_csv_rows(text), cluster, tz)
+
+
+def parse_csv_chunks(text: str, cluster: str, tz: zoneinfo.ZoneInfo, size: int) -> Iterator[Parsed]:
+    """`parse_csv`, `size` lines at a time (as `parse_sacct_chunks`)."""
+    return _in_chunks(_csv_rows(text), cluster, tz, size)

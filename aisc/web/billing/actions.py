@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def do_ingest(
-    parsed: Parsed,
+    parsed: Parsed | Iterable[Parsed],
     source: str,
     *,
     directory: Directory,
@@ -33,8 +34,12 @@ def do_ingest(
     acting_user: User | None = None,
     batch_size: int = ingest.BATCH,
 ) -> ingest.IngestReport:
-    """Batches commit one by one (each with its checkpoint); the summary is audited at the end."""
-    report = ingest.ingest(parsed, source, directory, prices, tz, batch_size=batch_size)
+    """Batches commit one by one (each with its checkpoint); the summary is audited at the end.
+
+    `parsed` is a whole reading, cut into batches of `batch_size` records, or a reading in chunks
+    (usage.parse_sacct_chunks), each one batch, read as the ingest asks for them."""
+    chunks = ingest.split(parsed, batch_size) if isinstance(parsed, Parsed) else parsed
+    report = ingest.ingest_chunks(chunks, source, directory, prices, tz)
     with transaction.atomic():
         alerting.check_usage(sorted(report.projects), directory)
         record(

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -22,10 +22,9 @@ from django.utils import timezone
 from aisc.adapters.slurm.usage import Parsed, Reject
 from aisc.core.billing.rating import PriceBook
 from aisc.core.errors import AiscError
-from aisc.core.metering.records import RecordKey, UsageRecord, corrected
-from aisc.web.billing import bulk, charges, ledger, pipeline, rows
-from aisc.web.billing.models import IngestCursor, RejectedLine, UsageCharge
-from aisc.web.billing.models import UsageRecord as Row
+from aisc.core.metering.records import UsageRecord
+from aisc.web.billing import bulk, charges, corrections, ledger, pipeline, rows
+from aisc.web.billing.models import IngestCursor, RejectedLine
 from aisc.web.billing.projects import Directory
 
 # Records per transaction. Each batch adds one row per project and chip to the usage totals and
@@ -96,6 +95,34 @@ def _message(check: Callable[[], object]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Records `lines` of a chunk of the reading, of which `offset` records came before."""
+
+    parsed: Parsed
+    lines: range
+    offset: int
+
+    @property
+    def position(self) -> int:
+        """The checkpoint once the batch is written: records of the reading read so far."""
+        return self.offset + self.lines.stop
+
+
+def split(parsed: Parsed, size: int) -> Iterator[Parsed]:
+    """A whole reading as chunks of up to `size` records (the parse's rejects with the first)."""
+    for at in range(0, max(len(parsed.records), 1), size):
+        part = slice(at, at + size)
+        first = at == 0
+        yield Parsed(
+            records=parsed.records[part],
+            line_nos=parsed.line_nos[part],
+            lines=parsed.lines[part],
+            rejects=parsed.rejects if first else [],
+            steps_skipped=parsed.steps_skipped if first else 0,
+        )
+
+
 def ingest(
     parsed: Parsed,
     source: str,
@@ -105,91 +132,106 @@ def ingest(
     *,
     batch_size: int = BATCH,
 ) -> IngestReport:
-    report = IngestReport(source=source, read=len(parsed.records))
-    report.rejects.extend(parsed.rejects)
+    return ingest_chunks(split(parsed, batch_size), source, directory, prices, tz)
+
+
+def ingest_chunks(
+    chunks: Iterable[Parsed],
+    source: str,
+    directory: Directory,
+    prices: PriceBook,
+    tz: zoneinfo.ZoneInfo,
+) -> IngestReport:
+    """Each chunk of the reading (as usage.parse_sacct_chunks gives them, read as they are
+    asked for) is one batch; the checkpoint counts records from the reading's start."""
+    report = IngestReport(source=source)
     cursor = IngestCursor.objects.filter(source=source).first()
-    start = int(cursor.position) if cursor else 0
-    report.resumed_at = start
+    report.resumed_at = int(cursor.position) if cursor else 0
     checker = Checker(directory, prices, tz)
     maker = rows.RowMaker(tz, checker.problem, source=source, postgres=not bulk.on_sqlite())
-    _store_rejects(source, parsed.rejects)
-    batches = [
-        range(at, min(at + batch_size, len(parsed.records)))
-        for at in range(start, len(parsed.records), batch_size)
-    ]
+    batches = _batches(chunks, report)
     if pipeline.usable():
-        _pipelined(parsed, batches, source, checker, maker, report)
+        _pipelined(batches, checker, maker, report)
     else:
-        for lines in batches:
-            _commit_inline(parsed, lines, source, checker, maker, report)
+        for batch in batches:
+            _commit_inline(batch, checker, maker, report)
     return report
 
 
+def _batches(chunks: Iterable[Parsed], report: IngestReport) -> Iterator[Batch]:
+    """The chunks' batches from the checkpoint on; every chunk's parse rejects are stored (again:
+    a rejected line is stored once) and reported."""
+    offset = 0
+    for chunk in chunks:
+        report.read += len(chunk.records)
+        report.rejects.extend(chunk.rejects)
+        _store_rejects(report.source, chunk.rejects)
+        count = len(chunk.records)
+        if count and offset + count > report.resumed_at:
+            yield Batch(chunk, range(max(report.resumed_at - offset, 0), count), offset)
+        offset += count
+
+
 def _commit_inline(
-    parsed: Parsed,
-    lines: range,
-    source: str,
-    checker: Checker,
-    maker: rows.RowMaker,
-    report: IngestReport,
+    batch: Batch, checker: Checker, maker: rows.RowMaker, report: IngestReport
 ) -> None:
     """The batch and the checkpoint after it, in one transaction, in this thread."""
     with transaction.atomic():
         ledger.lock()
-        bad = _ingest_batch(parsed, lines, checker, maker, report)
-        _store_rejects(source, bad)
+        bad = _ingest_batch(batch.parsed, batch.lines, checker, maker, report)
+        _store_rejects(report.source, bad)
         IngestCursor.objects.update_or_create(
-            source=source, defaults={"position": str(lines.stop), "updated_at": timezone.now()}
+            source=report.source,
+            defaults={"position": str(batch.position), "updated_at": timezone.now()},
         )
     report.rejects.extend(bad)
 
 
+InFlight = tuple[pipeline.Plan, Batch, Future[None]]
+
+
 def _pipelined(
-    parsed: Parsed,
-    batches: list[range],
-    source: str,
-    checker: Checker,
-    maker: rows.RowMaker,
-    report: IngestReport,
+    batches: Iterable[Batch], checker: Checker, maker: rows.RowMaker, report: IngestReport
 ) -> None:
     """Batches of new records are planned here and written by pipeline's writer thread, one
-    behind; any other batch (records stored already, a key twice) waits for the writer, then goes
-    inline. After a conflict (another writer came first) the rest goes inline too."""
-    in_flight: tuple[pipeline.Plan, range, Future[None]] | None = None
+    behind (the next chunk is read and planned while the writer writes); any other batch
+    (records stored already, a key twice) waits for the writer, then goes inline. After a
+    conflict (another writer came first) the rest goes inline too."""
+    in_flight: InFlight | None = None
     next_id: int | None = None
     inline = False
     with pipeline.writer() as writer:
-        for lines in batches:
-            plan = None if inline else _plan(parsed, lines, source, maker, in_flight, next_id)
-            if in_flight is not None and not _settle(*in_flight, report):
+        for batch in batches:
+            plan = None if inline else _plan(batch, maker, report.source, in_flight, next_id)
+            if in_flight is not None and not _settle(in_flight, report):
                 inline = True
-                _commit_inline(parsed, in_flight[1], source, checker, maker, report)
+                _commit_inline(in_flight[1], checker, maker, report)
             in_flight = None
             if plan is None or inline:
-                _commit_inline(parsed, lines, source, checker, maker, report)
+                _commit_inline(batch, checker, maker, report)
                 next_id = None
             else:
-                in_flight, next_id = (plan, lines, writer.submit(plan)), plan.next_id
-        if in_flight is not None and not _settle(*in_flight, report):
-            _commit_inline(parsed, in_flight[1], source, checker, maker, report)
+                in_flight, next_id = (plan, batch, writer.submit(plan)), plan.next_id
+        if in_flight is not None and not _settle(in_flight, report):
+            _commit_inline(in_flight[1], checker, maker, report)
 
 
 def _plan(
-    parsed: Parsed,
-    lines: range,
-    source: str,
+    batch: Batch,
     maker: rows.RowMaker,
-    in_flight: tuple[pipeline.Plan, range, Future[None]] | None,
+    source: str,
+    in_flight: InFlight | None,
     next_id: int | None,
 ) -> pipeline.Plan | None:
     """The batch as a plan for the writer, or None where it is not a batch of new records: a key
     read twice in it, a key of the batch in flight, or a record stored already."""
+    parsed, lines = batch.parsed, batch.lines
     records = parsed.records[lines.start : lines.stop]
     keys = [(r.cluster, r.job_id, r.submit) for r in records]
     distinct = set(keys)
     if len(distinct) < len(keys) or (in_flight is not None and distinct & in_flight[0].keys):
         return None
-    if _stored(keys, distinct):
+    if corrections.stored(keys, distinct):
         return None
     first_id = bulk.next_record_id() if next_id is None else next_id
     built = maker.rows(records, first_id, maker.db_time(timezone.now()))
@@ -198,7 +240,7 @@ def _plan(
         job_ids.setdefault(cluster, []).append(job_id)
     return pipeline.Plan(
         source=source,
-        position=lines.stop,
+        position=batch.position,
         first_id=first_id,
         count=len(built.records),
         job_ids=job_ids,
@@ -214,8 +256,9 @@ def _plan(
     )
 
 
-def _settle(plan: pipeline.Plan, lines: range, written: Future[None], report: IngestReport) -> bool:
+def _settle(in_flight: InFlight, report: IngestReport) -> bool:
     """Waits for the batch; counts it in the report if it was written, False on a conflict."""
+    plan, _, written = in_flight
     try:
         written.result()
     except pipeline.Conflict:
@@ -233,7 +276,7 @@ def _ingest_batch(
     stored, or read twice in the batch, are compared with what is stored and corrected."""
     keys = [(r.cluster, r.job_id, r.submit) for r in parsed.records[lines.start : lines.stop]]
     distinct = set(keys)
-    stored = _stored(keys, distinct)
+    stored = corrections.stored(keys, distinct)
     if not stored and len(distinct) == len(keys):
         new = list(lines)  # a first reading: every record is new, none twice
     else:
@@ -245,7 +288,11 @@ def _ingest_batch(
     if len(new) < len(lines):
         chosen = set(new)
         good, refused = _sort_out(parsed, [i for i in lines if i not in chosen], checker)
-        _write_batch(good, stored, maker, report)
+        fresh, changed, unchanged = corrections.sort_readings(good, stored)
+        report.unchanged += unchanged
+        report.projects.update(record.account for record in good)
+        _insert(fresh, maker, report)
+        report.corrected += corrections.correct(changed, maker.tz, report.source)
         bad += refused
     return sorted(bad, key=lambda reject: reject.line_no)
 
@@ -298,121 +345,3 @@ def _store_rejects(source: str, rejects: Sequence[Reject]) -> None:
         ],
         ignore_conflicts=True,
     )
-
-
-def as_core(row: Row) -> UsageRecord:
-    return UsageRecord(
-        cluster=row.cluster,
-        job_id=row.job_id,
-        submit=row.submit,
-        start=row.start,
-        elapsed_seconds=row.elapsed_seconds,
-        account=row.account,
-        user=row.user,
-        partition=row.partition,
-        state=row.state,
-        gpus=decode_gpus(row.gpus),
-    )
-
-
-def encode_gpus(gpus: tuple[tuple[str, int], ...]) -> str:
-    return ",".join(f"{chip}={count}" for chip, count in gpus)
-
-
-def decode_gpus(text: str) -> tuple[tuple[str, int], ...]:
-    pairs = (part.split("=") for part in text.split(",") if part)
-    return tuple((chip, int(count)) for chip, count in pairs)
-
-
-def _row(record: UsageRecord, source: str) -> Row:
-    return Row(
-        cluster=record.cluster,
-        job_id=record.job_id,
-        submit=record.submit,
-        start=record.start,
-        elapsed_seconds=record.elapsed_seconds,
-        account=record.account,
-        user=record.user,
-        partition=record.partition,
-        state=record.state,
-        gpus=encode_gpus(record.gpus),
-        final=record.final,
-        source=source,
-    )
-
-
-def _write_batch(
-    batch: Sequence[UsageRecord],
-    stored: dict[RecordKey, Row],
-    maker: rows.RowMaker,
-    report: IngestReport,
-) -> None:
-    """Records already stored or read twice in the batch (each already checked): the last
-    reading of a key wins until its record is final; changes to stored ones are corrections."""
-    fresh: dict[RecordKey, UsageRecord] = {}
-    changed: list[tuple[Row, UsageRecord]] = []
-    for record in batch:
-        key = record.key
-        row = stored.get(key)
-        seen = fresh.get(key)
-        keep = corrected(seen or (as_core(row) if row else None), record)
-        if keep is None:
-            report.unchanged += 1
-        elif row is None:
-            fresh[key] = keep
-        else:
-            changed.append((row, keep))
-    report.projects.update(record.account for record in batch)
-    _insert(list(fresh.values()), maker, report)
-    _correct(changed, maker.tz, report)
-
-
-def _stored(keys: Sequence[RecordKey], wanted: set[RecordKey]) -> dict[RecordKey, Row]:
-    """The batch's records already stored, by key (`wanted` is the set of `keys`): one indexed
-    query per cluster for the keys, then whole rows only for those found (none in a first
-    reading, all in a repeated one)."""
-    by_cluster: dict[str, list[str]] = {}
-    for cluster, job_id, _ in keys:
-        by_cluster.setdefault(cluster, []).append(job_id)
-    ids = [
-        row_id
-        for cluster, job_ids in by_cluster.items()
-        for row_id, job_id, submit in bulk.stored_keys(cluster, job_ids)
-        if (cluster, job_id, submit) in wanted
-    ]
-    rows = Row.objects.filter(pk__in=ids) if ids else []
-    return {(row.cluster, row.job_id, row.submit): row for row in rows}
-
-
-def _correct(
-    changed: list[tuple[Row, UsageRecord]], tz: zoneinfo.ZoneInfo, report: IngestReport
-) -> None:
-    if not changed:
-        return
-    ids = [row.pk for row, _ in changed]
-    existing: dict[int, list[UsageCharge]] = {}
-    for charge in UsageCharge.objects.filter(record_id__in=ids):
-        existing.setdefault(charge.record_id, []).append(charge)
-    rows, new_charges = [], []
-    for row, record in changed:
-        updated = _row(record, report.source)
-        updated.pk = row.pk
-        updated.updated_at = timezone.now()
-        rows.append(updated)
-        new_charges += charges.correction_rows(row.pk, record, existing.get(row.pk, []), tz)
-    fields = [
-        "start",
-        "elapsed_seconds",
-        "account",
-        "user",
-        "partition",
-        "state",
-        "gpus",
-        "final",
-        "source",
-        "updated_at",
-    ]
-    Row.objects.bulk_update(rows, fields)
-    UsageCharge.objects.bulk_create(new_charges)
-    bulk.add_totals(bulk.sum_totals((c.project_code, c.chip, c.gpu_seconds) for c in new_charges))
-    report.corrected += len(rows)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aisc.adapters.slurm.cli import CliSlurm
-from aisc.adapters.slurm.usage import parse_csv, parse_sacct, sacct_args
+from aisc.adapters.slurm.usage import parse_csv_chunks, parse_sacct_chunks, sacct_args
 from aisc.core.errors import RuleViolation
 from aisc.web.billing import actions
 from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
@@ -95,13 +95,13 @@ def ingest_text(
 ) -> IngestReport:
     """`tz` splits usage into local months and days; `times_tz` (default `tz`) is the zone of
     the text's times that carry no offset."""
-    parse = parse_sacct if kind == "sacct" else parse_csv
-    parsed = parse(text, cluster, times_tz or tz)
+    parse = parse_sacct_chunks if kind == "sacct" else parse_csv_chunks
+    # read chunk by chunk as the ingest writes: on PostgreSQL the server writes one batch while
+    # the next is parsed, and the reading's records are never all held at once
     return actions.do_ingest(
-        parsed,
+        parse(text, cluster, times_tz or tz, batch_size),
         source_key(label, text),
         directory=AllocationDirectory(),
         prices=CataloguePrices(),
         tz=tz,
-        batch_size=batch_size,
     )

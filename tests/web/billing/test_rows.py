@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aisc.core.metering.records import UsageRecord as Core
-from aisc.web.billing import bulk, charges, ingest, rows
+from aisc.web.billing import bulk, charges, corrections, ingest, rows
 from aisc.web.billing.models import UsageCharge, UsageRecord, UsageTotal
 from aisc.web.billing.pricebook import SpanPrices
 from aisc.web.billing.projects import StaticDirectory
@@ -79,7 +79,7 @@ def write_through_orm(records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) 
         wanted = charges.desired(r, tz)
         if checker.problem(r, wanted) is not None:
             continue
-        row = ingest._row(r, "s")
+        row = corrections.row_of(r, "s")
         row.save()
         made = UsageCharge.objects.bulk_create(
             UsageCharge(
