@@ -7,8 +7,9 @@ serve a statement page. Usage (the issue's targets are for 1,000,000 records, 1,
 
 Without AISC_DATABASE_URL it creates and migrates a fresh SQLite database in a temporary folder;
 with one, it migrates that database, which must hold no usage yet (scripts/pg-test-server up
-gives an empty PostgreSQL). Prints one JSON object: wall and CPU seconds of each phase (CPU of
-this process; PostgreSQL's own work runs in its server processes, so it shows in wall time only).
+gives an empty PostgreSQL). Prints one JSON object: wall and CPU seconds of each phase: parse and
+ingest (one phase: the text is parsed chunk by chunk as the ingest writes, as `aisc usage ingest`
+reads a file), then close. CPU of this process, and on PostgreSQL also the server's own CPU.
 """
 
 from __future__ import annotations
