@@ -93,7 +93,7 @@ class FastLines:
         if submit is None or gpus is None:
             return None
         elapsed = elapsed_seconds(int(days or 0), int(hours), int(minutes), int(seconds))
-        return UsageRecord(
+        return UsageRecord.checked_by_caller(  # the line's shape made the record's checks
             cluster or self.cluster,
             job_id,
             submit,

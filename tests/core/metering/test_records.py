@@ -1,6 +1,6 @@
 import datetime as dt
 import zoneinfo
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, replace
 from decimal import Decimal
 
 import pytest
@@ -205,3 +205,24 @@ def test_gpu_hours_are_the_sum_over_chips_of_gpu_seconds_over_3600(
     per_chip = sum(record.gpu_seconds(chip) for chip, _ in gpus)
     assert record.gpu_hours == Decimal(per_chip) / 3600
     assert record.gpu_seconds("mi300x") == 0  # a chip the job did not use
+
+
+def test_a_record_checked_by_its_caller_equals_the_constructors_and_stays_frozen() -> None:
+    fields = (
+        "aisc",
+        "42",
+        dt.datetime(2026, 3, 1, 2, tzinfo=dt.UTC),
+        None,
+        0,
+        "p2026a-001",
+        "alice",
+        "h800",
+        "PENDING",
+        (("h800", 8),),
+    )
+    fast = UsageRecord.checked_by_caller(*fields)
+    assert fast == UsageRecord(*fields)
+    assert hash(fast) == hash(UsageRecord(*fields))
+    assert fast.key == ("aisc", "42", fields[2])
+    with pytest.raises(FrozenInstanceError):
+        fast.state = "RUNNING"  # type: ignore[misc]
