@@ -6,8 +6,9 @@ import pytest
 
 from aisc.web.audit.models import AuditEvent
 from aisc.web.billing import billed
-from aisc.web.billing.models import RejectedLine, UsageCharge, UsageRecord
-from tests.web.billing.conftest import sacct_line
+from aisc.web.billing.ingest import source_key
+from aisc.web.billing.models import IngestCursor, RejectedLine, UsageCharge, UsageRecord
+from tests.web.billing.conftest import HEADER, sacct_line
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,23 @@ def test_a_job_read_twice_in_one_text_is_stored_once_as_its_last_reading(
         ("8", "2026-03", "h800", 8 * 3 * 3600, None),
         ("9", "2026-03", "h800", 8 * 3600, None),
     ]
+
+
+def test_a_checkpoint_inside_a_batch_resumes_at_the_record_after_it(
+    ingest_text: Ingest,
+) -> None:
+    """Checkpoints count records from the reading's start: one written with other batch sizes
+    (here 5, then batches of 4) resumes mid-batch, with nothing before it read again."""
+    lines = [sacct_line(str(i)) for i in range(1, 11)]
+    source = source_key("test", "\n".join([HEADER, *lines]))
+    IngestCursor.objects.create(source=source, position="5")
+    report = ingest_text(*lines, batch_size=4)
+    assert (report.resumed_at, report.read, report.inserted) == (5, 10, 5)
+    assert sorted(UsageRecord.objects.values_list("job_id", flat=True), key=int) == [
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+    ]
+    assert IngestCursor.objects.get(source=source).position == "10"
