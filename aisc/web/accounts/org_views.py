@@ -28,8 +28,10 @@ def signed_in(request: HttpRequest) -> User:
 
 @login_required
 def my_organisations(request: HttpRequest) -> HttpResponse:
+    # Any signed-in user may see this page: it lists their own memberships, and one with none
+    # (a member of staff, an applicant not yet invited) gets the empty list, not a refusal. The
+    # menu still offers it only to members ("accounts.organisation.list").
     user = signed_in(request)
-    authz.require(user, "accounts.organisation.list")
     memberships = user.memberships.select_related("organisation").order_by("organisation__name_en")
     return render(request, "accounts/organisations.html", {"memberships": memberships})
 

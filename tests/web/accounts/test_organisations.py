@@ -11,7 +11,7 @@ from django.test import Client
 
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts import actions
-from aisc.web.accounts.models import Membership, Organisation, User
+from aisc.web.accounts.models import Membership, Organisation, Role, User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.audit.record import verify
 from aisc.web.outbox.dispatch import drain
@@ -261,3 +261,13 @@ def test_my_organisations_lists_the_users_memberships(
 ) -> None:
     page = logged_in(applicant).get("/accounts/organisations/").content.decode()
     assert "Harbour University" in page
+
+
+def test_a_member_of_staff_with_no_organisation_sees_an_empty_list_not_a_refusal(
+    make_user: Callable[..., User], logged_in: Callable[[User], Client]
+) -> None:
+    staff = make_user(Role.SECRETARIAT)
+    response = logged_in(staff).get("/accounts/organisations/")
+    assert response.status_code == 200
+    assert "You are not a member of any organisation." in response.content.decode()
+    assert 'href="/accounts/organisations/"' not in response.content.decode()  # not in the menu

@@ -35,8 +35,9 @@ PAGES: dict[str, tuple[str, frozenset[str] | str]] = {
     "tokens": ("get", EVERYONE),
     "revoke_token": ("post", NOBODY),  # another user's token: nobody, not even an admin
     "profile": ("get", EVERYONE),
-    # "My organisations" needs a membership; the applicant has one (of their own lab).
-    "organisations": ("get", frozenset({"applicant", Role.ADMIN})),
+    # "My organisations" lists one's own memberships, none for most staff: open to everyone
+    # signed in; it shows only the user's own memberships.
+    "organisations": ("get", EVERYONE),
     "organisation": ("get", READERS | {Role.AUDITOR, Role.ADMIN}),
     "organisation_edit": ("get", ADMIN),
     "invite_member": ("post", ADMIN),
