@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export AISC_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test check install install-dev fmt test-sqlite test-postgres test-browser test-slurm bench messages clean
+.PHONY: demo test check install install-dev fmt test-sqlite test-postgres test-browser test-slurm coverage bench messages clean
 
 # Debian splits venv (and ensurepip) into python3-venv; as root, install it when it is missing.
 $(BIN)/python:
@@ -64,6 +64,9 @@ test-postgres: install-dev
 
 test-browser: install-dev
 	bash scripts/run-tests browser
+
+coverage: install-dev
+	bash scripts/run-tests coverage
 
 bench: install-dev
 	bash benchmarks/run-all
