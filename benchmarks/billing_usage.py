@@ -26,6 +26,10 @@ import time
 import zoneinfo
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported at run time only after django.setup()
+    from aisc.web.billing.models import BillingPeriod
 
 HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")
 # What `aisc usage ingest` asks sacct for (aisc.adapters.slurm.usage.ASKED): the job fields, End.
@@ -51,7 +55,7 @@ def sacct_text(records: int, projects: int, seed: int = 1) -> str:
     return "\n".join(lines) + "\n"
 
 
-def statement_page_ms(period: object) -> float:
+def statement_page_ms(period: BillingPeriod) -> float:
     """Median of 20 GETs of one statement page by a finance user (rendered, not cached)."""
     import statistics
 
