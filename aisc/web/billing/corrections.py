@@ -17,19 +17,23 @@ from aisc.web.billing.models import UsageCharge
 from aisc.web.billing.models import UsageRecord as Row
 
 
-def stored(keys: Sequence[RecordKey], wanted: set[RecordKey]) -> dict[RecordKey, Row]:
-    """The batch's records already stored, by key (`wanted` is the set of `keys`): one indexed
-    query per cluster for the keys, then whole rows only for those found (none in a first
-    reading, all in a repeated one)."""
+def stored_ids(wanted: set[RecordKey]) -> list[int]:
+    """Ids of the records among `wanted` already stored: one indexed query per cluster."""
     by_cluster: dict[str, list[str]] = {}
-    for cluster, job_id, _ in keys:
+    for cluster, job_id, _ in wanted:
         by_cluster.setdefault(cluster, []).append(job_id)
-    ids = [
+    return [
         row_id
         for cluster, job_ids in by_cluster.items()
         for row_id, job_id, submit in bulk.stored_keys(cluster, job_ids)
         if (cluster, job_id, submit) in wanted
     ]
+
+
+def stored(wanted: set[RecordKey]) -> dict[RecordKey, Row]:
+    """The records among `wanted` already stored, by key: their ids (stored_ids), then whole
+    rows only for those found (none in a first reading, all in a repeated one)."""
+    ids = stored_ids(wanted)
     rows = Row.objects.filter(pk__in=ids) if ids else []
     return {(row.cluster, row.job_id, row.submit): row for row in rows}
 

@@ -123,18 +123,6 @@ def split(parsed: Parsed, size: int) -> Iterator[Parsed]:
         )
 
 
-def ingest(
-    parsed: Parsed,
-    source: str,
-    directory: Directory,
-    prices: PriceBook,
-    tz: zoneinfo.ZoneInfo,
-    *,
-    batch_size: int = BATCH,
-) -> IngestReport:
-    return ingest_chunks(split(parsed, batch_size), source, directory, prices, tz)
-
-
 def ingest_chunks(
     chunks: Iterable[Parsed],
     source: str,
@@ -235,19 +223,15 @@ def _plan(
     distinct = set(keys)
     if len(distinct) < len(keys) or (in_flight is not None and distinct & in_flight[0].keys):
         return None
-    if corrections.stored(keys, distinct):
+    if corrections.stored_ids(distinct):
         return None
     first_id = bulk.next_record_id() if next_id is None else next_id
     built = maker.rows(records, first_id, maker.db_time(timezone.now()))
-    job_ids: dict[str, list[str]] = {}
-    for cluster, job_id, _ in keys:
-        job_ids.setdefault(cluster, []).append(job_id)
     return pipeline.Plan(
         source=source,
         position=batch.position,
         first_id=first_id,
         count=len(built.records),
-        job_ids=job_ids,
         keys=distinct,
         records=pipeline.encode(built.records, bulk.RECORD_TYPES),
         charges=pipeline.encode(built.charges, bulk.CHARGE_TYPES),
@@ -280,7 +264,7 @@ def _ingest_batch(
     stored, or read twice in the batch, are compared with what is stored and corrected."""
     keys = [(r.cluster, r.job_id, r.submit) for r in parsed.records[lines.start : lines.stop]]
     distinct = set(keys)
-    stored = corrections.stored(keys, distinct)
+    stored = corrections.stored(distinct)
     if not stored and len(distinct) == len(keys):
         new = list(lines)  # a first reading: every record is new, none twice
     else:

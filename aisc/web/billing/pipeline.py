@@ -32,7 +32,8 @@ from django.utils import timezone
 from psycopg.copy import Copy, FileWriter
 
 from aisc.adapters.slurm.usage import Reject
-from aisc.web.billing import bulk, ledger
+from aisc.core.metering.records import RecordKey
+from aisc.web.billing import bulk, corrections, ledger
 from aisc.web.billing.models import IngestCursor, RejectedLine
 
 # While the pipeline runs: how long the writer may wait for the GIL after each statement. Python's
@@ -52,8 +53,7 @@ class Plan:
     position: int  # the checkpoint once written: the index after the batch's last line
     first_id: int  # ids first_id .. first_id + count - 1 were free when planned
     count: int
-    job_ids: dict[str, list[str]]  # per cluster: the job ids of the batch, to check again
-    keys: set[tuple[str, str, Any]]  # (cluster, job id, submit) of the batch
+    keys: set[RecordKey]  # the batch's records, checked again under the lock
     records: bytes
     charges: bytes
     totals: bulk.Totals
@@ -91,7 +91,7 @@ def write(plan: Plan) -> None:
     plan's assumptions no longer hold."""
     with transaction.atomic():
         ledger.lock()
-        if bulk.next_record_id() != plan.first_id or _any_stored(plan):
+        if bulk.next_record_id() != plan.first_id or corrections.stored_ids(plan.keys):
             raise Conflict(f"batch ending at {plan.position}: another writer came first")
         bulk.add_totals(plan.totals)
         copy_in(bulk.RECORD_TABLE, bulk.RECORD_COLUMNS, plan.records)
@@ -113,14 +113,6 @@ def write(plan: Plan) -> None:
             source=plan.source,
             defaults={"position": str(plan.position), "updated_at": timezone.now()},
         )
-
-
-def _any_stored(plan: Plan) -> bool:
-    return any(
-        (cluster, job_id, submit) in plan.keys
-        for cluster, job_ids in plan.job_ids.items()
-        for _, job_id, submit in bulk.stored_keys(cluster, job_ids)
-    )
 
 
 def copy_in(table: str, columns: Sequence[str], data: bytes) -> None:

@@ -233,7 +233,6 @@ def test_the_writer_refuses_a_plan_whose_records_are_stored_and_writes_nothing(
         position=1,
         first_id=bulk.next_record_id(),  # free ids, but the record itself is stored
         count=1,
-        job_ids={"aisc": ["5"]},
         keys={("aisc", "5", UsageRecord.objects.get().submit)},
         records=b"",
         charges=b"",
