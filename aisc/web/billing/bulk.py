@@ -8,11 +8,16 @@ record without reading ids back. Every call runs inside the caller's batch trans
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
+from psycopg.copy import Copy, FileWriter
+
+from aisc.adapters.slurm.usage import Reject
+from aisc.web.billing.models import RejectedLine
 
 RECORD_TABLE = "billing_usagerecord"
 CHARGE_TABLE = "billing_usagecharge"
@@ -165,12 +170,16 @@ def insert(
     _copy(RECORD_TABLE, RECORD_COLUMNS, RECORD_TYPES, records)
     _copy(CHARGE_TABLE, CHARGE_COLUMNS, CHARGE_TYPES, charges)
     if records:
-        # Ids were given explicitly; move the sequence past them for any other writer.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                [RECORD_TABLE, max(row[0] for row in records)],
-            )
+        move_record_ids_past(max(row[0] for row in records))
+
+
+def move_record_ids_past(last_id: int) -> None:
+    """PostgreSQL: record ids were given explicitly; move the sequence past them for any other
+    writer."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [RECORD_TABLE, last_id]
+        )
 
 
 def _executemany(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
@@ -185,11 +194,47 @@ def _executemany(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, .
 def _copy(
     table: str, columns: Sequence[str], types: Sequence[str], rows: Iterable[tuple[Any, ...]]
 ) -> None:
-    """psycopg 3's binary COPY FROM STDIN: one statement streams the whole batch, and the server
-    reads binary values instead of parsing text."""
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(list(types))
-            for row in rows:
-                copy.write_row(row)
+    copy_stream(table, columns, encode(rows, types))
+
+
+def encode(rows: Iterable[Sequence[Any]], types: Sequence[str]) -> bytes:
+    """The rows as a whole COPY ... (FORMAT BINARY) stream, header and trailer included:
+    psycopg 3's binary COPY formats each row in C, and the server reads binary values instead of
+    parsing text. Encoded apart from the sending, so that one thread can encode a batch while
+    another sends the last (pipeline)."""
+    connection.ensure_connection()
+    buffer = io.BytesIO()
+    # A cursor of its own: set_types changes the cursor's adapters.
+    with (
+        connection.connection.cursor() as cursor,
+        Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy,
+    ):
+        copy.set_types(list(types))
+        for row in rows:
+            copy.write_row(row)
+    return buffer.getvalue()
+
+
+def copy_stream(table: str, columns: Sequence[str], data: bytes) -> None:
+    """A whole binary COPY stream (rows encoded beforehand, header and trailer included) into
+    `table`, in the caller's transaction."""
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(_copy_statement(table, columns)) as copy,  # psycopg's cursor
+    ):
+        copy.write(data)
+
+
+def _copy_statement(table: str, columns: Sequence[str]) -> str:
+    return f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+
+
+def store_rejects(source: str, rejects: Sequence[Reject]) -> None:
+    """Lines refused, for the rejects report; a line already stored for the source is kept."""
+    RejectedLine.objects.bulk_create(
+        [
+            RejectedLine(source=source, line_no=r.line_no, line=r.line, message=r.message)
+            for r in rejects
+        ],
+        ignore_conflicts=True,
+    )

@@ -24,7 +24,7 @@ from aisc.core.billing.rating import PriceBook
 from aisc.core.errors import AiscError
 from aisc.core.metering.records import UsageRecord
 from aisc.web.billing import bulk, charges, corrections, ledger, pipeline, rows
-from aisc.web.billing.models import IngestCursor, RejectedLine
+from aisc.web.billing.models import IngestCursor
 from aisc.web.billing.projects import Directory
 
 # Records per transaction. Each batch adds one row per project and chip to the usage totals and
@@ -157,7 +157,7 @@ def _batches(chunks: Iterable[Parsed], report: IngestReport) -> Iterator[Batch]:
     for chunk in chunks:
         report.read += len(chunk.records)
         report.rejects.extend(chunk.rejects)
-        _store_rejects(report.source, chunk.rejects)
+        bulk.store_rejects(report.source, chunk.rejects)
         count = len(chunk.records)
         if count and offset + count > report.resumed_at:
             yield Batch(chunk, range(max(report.resumed_at - offset, 0), count), offset)
@@ -171,7 +171,7 @@ def _commit_inline(
     with transaction.atomic():
         ledger.lock()
         bad = _ingest_batch(batch.parsed, batch.lines, checker, maker, report)
-        _store_rejects(report.source, bad)
+        bulk.store_rejects(report.source, bad)
         IngestCursor.objects.update_or_create(
             source=report.source,
             defaults={"position": str(batch.position), "updated_at": timezone.now()},
@@ -233,8 +233,8 @@ def _plan(
         first_id=first_id,
         count=len(built.records),
         keys=distinct,
-        records=pipeline.encode(built.records, bulk.RECORD_TYPES),
-        charges=pipeline.encode(built.charges, bulk.CHARGE_TYPES),
+        records=bulk.encode(built.records, bulk.RECORD_TYPES),
+        charges=bulk.encode(built.charges, bulk.CHARGE_TYPES),
         totals=built.totals,
         rejects=[
             Reject(parsed.line_nos[lines.start + k], parsed.lines[lines.start + k], message)
@@ -323,13 +323,3 @@ def _sort_out(
         else:
             bad.append(Reject(parsed.line_nos[i], parsed.lines[i], problem))
     return good, bad
-
-
-def _store_rejects(source: str, rejects: Sequence[Reject]) -> None:
-    RejectedLine.objects.bulk_create(
-        [
-            RejectedLine(source=source, line_no=r.line_no, line=r.line, message=r.message)
-            for r in rejects
-        ],
-        ignore_conflicts=True,
-    )

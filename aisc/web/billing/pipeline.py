@@ -19,22 +19,19 @@ written) and the ingest writes it the inline way.
 
 from __future__ import annotations
 
-import io
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import connection, connections, transaction
 from django.utils import timezone
-from psycopg.copy import Copy, FileWriter
 
 from aisc.adapters.slurm.usage import Reject
 from aisc.core.metering.records import RecordKey
 from aisc.web.billing import bulk, corrections, ledger
-from aisc.web.billing.models import IngestCursor, RejectedLine
+from aisc.web.billing.models import IngestCursor
 
 # While the pipeline runs: how long the writer may wait for the GIL after each statement. Python's
 # 5 ms default would make it wait that long a dozen times a batch (~60 ms, half a batch's work).
@@ -71,21 +68,6 @@ def usable() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def encode(rows: Iterable[Sequence[Any]], types: Sequence[str]) -> bytes:
-    """The rows as a whole COPY ... (FORMAT BINARY) stream, header and trailer included."""
-    connection.ensure_connection()
-    buffer = io.BytesIO()
-    # A cursor of its own: set_types changes the cursor's adapters.
-    with (
-        connection.connection.cursor() as cursor,
-        Copy(cursor, binary=True, writer=FileWriter(buffer)) as copy,
-    ):
-        copy.set_types(list(types))
-        for row in rows:
-            copy.write_row(row)
-    return buffer.getvalue()
-
-
 def write(plan: Plan) -> None:
     """The batch and its checkpoint in one transaction (in the writer thread); Conflict if the
     plan's assumptions no longer hold."""
@@ -94,33 +76,15 @@ def write(plan: Plan) -> None:
         if bulk.next_record_id() != plan.first_id or corrections.stored_ids(plan.keys):
             raise Conflict(f"batch ending at {plan.position}: another writer came first")
         bulk.add_totals(plan.totals)
-        copy_in(bulk.RECORD_TABLE, bulk.RECORD_COLUMNS, plan.records)
-        copy_in(bulk.CHARGE_TABLE, bulk.CHARGE_COLUMNS, plan.charges)
+        bulk.copy_stream(bulk.RECORD_TABLE, bulk.RECORD_COLUMNS, plan.records)
+        bulk.copy_stream(bulk.CHARGE_TABLE, bulk.CHARGE_COLUMNS, plan.charges)
         if plan.count:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                    [bulk.RECORD_TABLE, plan.next_id - 1],
-                )
-        RejectedLine.objects.bulk_create(
-            [
-                RejectedLine(source=plan.source, line_no=r.line_no, line=r.line, message=r.message)
-                for r in plan.rejects
-            ],
-            ignore_conflicts=True,
-        )
+            bulk.move_record_ids_past(plan.next_id - 1)
+        bulk.store_rejects(plan.source, plan.rejects)
         IngestCursor.objects.update_or_create(
             source=plan.source,
             defaults={"position": str(plan.position), "updated_at": timezone.now()},
         )
-
-
-def copy_in(table: str, columns: Sequence[str], data: bytes) -> None:
-    """A whole binary COPY stream (as `encode` gives) into `table`, in the caller's transaction."""
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.write(data)
 
 
 class Writer:

@@ -249,11 +249,11 @@ def test_encode_gives_a_binary_copy_stream_that_postgresql_reads_back(
     postgres_only: None,
 ) -> None:
     rows = [(1, "p1", "h800", "h800", "2026-03", dt.date(2026, 3, 1), 60)]
-    data = pipeline.encode(rows, bulk.CHARGE_TYPES)
+    data = bulk.encode(rows, bulk.CHARGE_TYPES)
     assert data.startswith(b"PGCOPY\n\xff\r\n\0")
     assert data.endswith(b"\xff\xff")
     with transaction.atomic():
-        pipeline.copy_in(bulk.CHARGE_TABLE, bulk.CHARGE_COLUMNS, data)
+        bulk.copy_stream(bulk.CHARGE_TABLE, bulk.CHARGE_COLUMNS, data)
     assert (
         list(
             UsageCharge.objects.values_list(
