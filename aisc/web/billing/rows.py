@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aisc.core.metering.records import FINAL_STATES, UsageRecord
-from aisc.web.billing import charges
+from aisc.web.billing import charges, corrections
 
 _WITHIN_HOUR = tuple(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
 LocalHour = tuple[str, dt.date, str, float]  # month label, local day, its text, month end (POSIX)
@@ -79,7 +79,7 @@ class RowMaker:
     def _record_row(self, record_id: int, r: UsageRecord, stamp: object) -> tuple[Any, ...]:
         gpus = self._gpus.get(r.gpus)
         if gpus is None:
-            gpus = self._gpus[r.gpus] = ",".join(f"{chip}={count}" for chip, count in r.gpus)
+            gpus = self._gpus[r.gpus] = corrections.encode_gpus(r.gpus)
         submit: object = r.submit
         start: object = r.start
         if not self.postgres:
