@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from aisc.core import csvcells
 
 if TYPE_CHECKING:
     from aisc.core.simulation.run import SimulationResult
@@ -85,7 +86,7 @@ def _write_jobs(result: SimulationResult, path: Path) -> Path:
     cols = result.record.columns()
     groups = result.cluster.groups
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csvcells.writer(handle)
         writer.writerow(
             [
                 "job",

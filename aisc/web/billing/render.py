@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from django.template.loader import render_to_string
 
+from aisc.core import csvcells
 from aisc.web.billing.figures import period_figures, statement_figures
 from aisc.web.billing.models import BillingPeriod, Statement
 
@@ -37,7 +37,7 @@ def _rows(period: str, figures: dict[str, Any]) -> list[list[Any]]:
 
 def _csv(rows: list[list[Any]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvcells.writer(out, lineterminator="\n")
     writer.writerow(LINE_COLUMNS)
     writer.writerows(rows)
     return out.getvalue()

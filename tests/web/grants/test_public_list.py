@@ -188,3 +188,20 @@ def test_rejected_and_ineligible_applicants_of_a_published_call_are_never_listed
     assert [r["organisation_en"] for r in listed] == ["Peak Lab"]
     assert "Cantonese LLM" not in json.dumps(listed)
     assert "Harbour University" not in client.get("/grantees/").content.decode()
+
+
+def test_the_public_csv_writes_a_formula_in_a_name_or_title_as_quoted_text(
+    call: Call,
+    make_org: Callable[..., Organisation],
+    make_user: Callable[..., User],
+    client: Client,
+) -> None:
+    org = make_org(name_en='=HYPERLINK("http://evil.example")', name_zh="+1+cmd")
+    funded_story(call, org, make_user, title="-2+3*@SUM(A1)")
+    (row,) = csv_rows(client)
+    assert row["organisation_en"] == '\'=HYPERLINK("http://evil.example")'
+    assert row["organisation_zh"] == "'+1+cmd"
+    assert row["title_en"] == row["title_zh"] == "'-2+3*@SUM(A1)"
+    assert row["gpu_hours"] == "17520.00"  # numbers stay numbers
+    # the JSON is data, not a spreadsheet: it carries the names as they are
+    assert client.get("/grantees.json").json()["grantees"][0]["organisation_zh"] == "+1+cmd"

@@ -3,12 +3,12 @@ languages side by side. Only published awards; never a rejected or withdrawn app
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from aisc.core import csvcells
 from aisc.web.grants import queries
 from aisc.web.grants.views.page import is_zh
 
@@ -26,9 +26,9 @@ def grantees_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="grantees.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the Chinese columns as UTF-8
-    writer = csv.DictWriter(response, fieldnames=queries.GRANTEE_COLUMNS)
-    writer.writeheader()
-    writer.writerows(queries.grantees())
+    writer = csvcells.writer(response)
+    writer.writerow(queries.GRANTEE_COLUMNS)
+    writer.writerows([row[c] for c in queries.GRANTEE_COLUMNS] for row in queries.grantees())
     return response
 
 
