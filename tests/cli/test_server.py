@@ -67,7 +67,7 @@ def test_createadmin_asks_again_when_the_two_passwords_differ() -> None:
     ("email", "password", "message"),
     [
         ("boss@example.hk", "short", "aisc: password: This password is too short."),
-        ("boss@example.hk", "password123", "aisc: password: This password is too common."),
+        ("boss@example.hk", "password1234", "aisc: password: This password is too common."),
         ("not-an-address", GOOD_PASSWORD, "aisc: email: must be a valid e-mail address"),
     ],
 )

@@ -174,7 +174,7 @@ def test_only_the_admin_role_makes_a_user_django_staff(db: None) -> None:
     [
         ({"email": "not an address"}, "email", "must be a valid e-mail address"),
         ({"password": "short"}, "password", "too short"),
-        ({"password": "password123"}, "password", "too common"),
+        ({"password": "password1234"}, "password", "too common"),
         ({"email": "APPLICANT@example.hk"}, "email", "a user with this email already exists"),
         ({"roles": ("reviewer", "wizard")}, "roles", "unknown role(s): wizard"),
     ],

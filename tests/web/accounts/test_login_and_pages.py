@@ -130,6 +130,26 @@ def test_a_weak_new_password_is_refused_on_its_field(
     assert applicant.check_password(PASSWORD)
 
 
+@pytest.mark.parametrize(
+    ("weak", "rule"),
+    [
+        ("20261105", "This password is too short. It must contain at least 12 characters."),
+        ("846302719465", "This password is entirely numeric."),
+        ("password1234", "This password is too common."),
+        ("applicant-example", "The password is too similar to the email."),
+    ],
+)
+def test_a_new_password_follows_the_rules_of_length_numbers_commonness_and_likeness(
+    applicant: User, client: Client, mailoutbox: list[Any], weak: str, rule: str
+) -> None:
+    client.post("/accounts/password-reset/", {"email": "applicant@example.hk"})
+    form_url = client.get(reset_link(mailoutbox[0].body))["Location"]
+    response = client.post(form_url, {"new_password1": weak, "new_password2": weak})
+    assert rule in response.content.decode()
+    applicant.refresh_from_db()
+    assert applicant.check_password(PASSWORD)
+
+
 # --- tokens -------------------------------------------------------------------------------
 
 
