@@ -26,9 +26,15 @@ def estimate(
     tokens: float = typer.Option(..., "--tokens", help="Dataset tokens D (or tokens served)."),
     chip: str = typer.Option(..., "--chip", help="Chip code, e.g. h800."),
     active_params: float | None = typer.Option(
-        None, "--active-params", help="Active parameters per token (MoE)."
+        None, "--active-params", help="Active parameters per token (MoE; required with --moe)."
     ),
-    epochs: float = typer.Option(1.0, "--epochs", help="Passes over the dataset."),
+    moe: bool | None = typer.Option(
+        None,
+        "--moe/--dense",
+        help="Mixture of experts (needs --active-params) or dense; unstated, a model over 100B "
+        "parameters without --active-params is flagged.",
+    ),
+    epochs: float = typer.Option(1.0, "--epochs", help="Passes over the dataset (> 0, <= 1000)."),
     seq_len: int | None = typer.Option(
         None, "--seq-len", help="Sequence length; adds the attention term."
     ),
@@ -36,7 +42,18 @@ def estimate(
     workload: Annotated[
         WorkloadChoice, typer.Option("--workload", help="What the job does.")
     ] = WorkloadChoice.pretrain,
-    mfu: float | None = typer.Option(None, "--mfu", help="Assumed MFU; default per workload."),
+    mfu: float | None = typer.Option(
+        None, "--mfu", help="Assumed MFU in (0, 1]; default per workload."
+    ),
+    goodput: float | None = typer.Option(
+        None,
+        "--goodput",
+        help="Share of wall time that trains, 0.05-1 (restarts, checkpoints); default 1.0, "
+        "as the default MFU already includes the published runs' downtime.",
+    ),
+    weight_bits: int = typer.Option(
+        16, "--weight-bits", help="Bits per frozen weight: 4 (QLoRA), 8 or 16; peft/inference."
+    ),
     request_gpus: int | None = typer.Option(None, "--request-gpus", help="GPUs requested."),
     request_months: float | None = typer.Option(None, "--request-months", help="Months requested."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -55,6 +72,9 @@ def estimate(
                 precision=precision,
                 workload=Workload(workload.value),
                 active_params=active_params,
+                moe=moe,
+                goodput=goodput,
+                weight_bits=weight_bits,
                 epochs=epochs,
                 seq_len=seq_len,
                 mfu=mfu,
@@ -79,6 +99,8 @@ def _readable(body: dict[str, object]) -> str:
         f"on {body['chip']}",
         f"MFU             {body['mfu']}  (band {body['mfu_band']})",
         f"GPU-hours       {body['gpu_hours']:,}",
+        "band            {:,} - {:,} GPU-hours".format(*body["gpu_hours_band"]),  # type: ignore[misc]
+        f"tokens/param    {body['tokens_per_param']:,}  (compute-optimal ~20)",
         f"node-days       {body['node_days']:,}  (8-GPU nodes)",
     ]
     if "requested_gpu_hours" in body:

@@ -41,7 +41,12 @@ PROCS_PER_GPU = typer.Option(
     1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."
 )
 SYNTHETIC = typer.Option(0, "--synthetic", help="Generate this many Philly-like jobs instead.")
-LOAD = typer.Option(0.8, "--load", help="Offered load of the synthetic jobs (0-1].")
+LOAD = typer.Option(
+    0.8,
+    "--load",
+    help="Offered load of the synthetic jobs, in (0, 10]: offered GPU-seconds / capacity; "
+    "above 1 overloads the cluster and the queue grows without bound.",
+)
 SEED = typer.Option(0, "--seed", help="Seed of the synthetic generator.")
 OUT = typer.Option(None, "--out", help="Write per-job CSV and plots to this directory.")
 PLOT = typer.Option("png", "--plot-format", help="png or svg.")

@@ -92,3 +92,34 @@ def test_an_unknown_workload_is_refused_by_the_choices() -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "pretrain" in result.output
+
+
+def test_a_declared_moe_without_active_parameters_exits_2_naming_the_flag() -> None:
+    args = ["estimate", "--params", "671e9", "--tokens", "14.8e12", "--chip", "h800", "--moe"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "--active-params: a mixture-of-experts model needs its active parameters" in (
+        result.output
+    )
+
+
+def test_qlora_goodput_and_the_band_reach_the_json() -> None:
+    args = ["estimate", "--params", "65e9", "--tokens", "1e8", "--chip", "h800", "--workload"]
+    args += ["peft", "--weight-bits", "4", "--goodput", "0.9", "--dense", "--json"]
+    args += ["--request-gpus", "1", "--request-months", "0.5"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert (body["weight_bits"], body["goodput"]) == (4, 0.9)
+    low, high = body["gpu_hours_band"]
+    assert low < body["gpu_hours"] < high
+    assert "memory_does_not_fit" not in [flag["code"] for flag in body["flags"]]
+
+
+def test_the_readable_output_shows_the_band_and_the_tokens_per_parameter() -> None:
+    args = ["estimate", "--params", "8e9", "--tokens", "15e12", "--chip", "h100"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert "tokens/param    1,875.0" in result.output
+    assert "flag            beyond_compute_optimal" in result.output
+    assert "band            " in result.output

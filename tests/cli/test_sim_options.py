@@ -31,3 +31,13 @@ def test_bf_max_job_test_below_one_stops_the_run_naming_the_option() -> None:
     code, _, err = sim("run", "--synthetic", "10", "--bf-max-job-test", "0")
     assert code == 2
     assert "bf_max_job_test 0 must be a whole number from 1 to 1,000,000" in err
+
+
+def test_load_above_one_overloads_the_cluster_as_its_help_says() -> None:
+    code, out, _ = sim("run", "--synthetic", "200", "--load", "1.2", "--cluster", "h800=2x8")
+    assert code == 0, out
+    code, _, err = sim("run", "--synthetic", "10", "--load", "11")
+    assert code == 2
+    assert "load 11.0 must be in (0, 10]" in err
+    help_text = runner.invoke(app, ["sim", "run", "--help"]).stdout
+    assert "overloads" in help_text

@@ -23,6 +23,11 @@ BYTES_PER_PARAM: dict[Workload, int] = {
     Workload.PEFT: 2,
     Workload.INFERENCE: 2,
 }
+# A frozen base may be quantised: QLoRA keeps it in 4-bit NormalFloat, plus 0.127 bits per
+# parameter of quantisation constants after double quantisation (Dettmers et al. 2023, "QLoRA:
+# Efficient Finetuning of Quantized LLMs", arXiv:2305.14314, §3), which finetunes a 65B model on
+# one 48 GB GPU; int8 weights are 1 byte each.
+BITS_PER_WEIGHT: dict[int, float] = {4: 4.127, 8: 8.0, 16: 16.0}
 
 
 @dataclass(frozen=True)
@@ -81,15 +86,24 @@ def mfu_flags(mfu: float, band: MfuBand) -> list[Flag]:
     ]
 
 
-def memory_flags(workload: Workload, params: float, gpus: int, memory_gb: int) -> list[Flag]:
-    needed_gb = params * BYTES_PER_PARAM[workload] / 1e9
+def bytes_per_param(workload: Workload, weight_bits: int = 16) -> float:
+    """Bytes per parameter before activations; a frozen base at `weight_bits` per weight."""
+    if BYTES_PER_PARAM[workload] == 2:
+        return BITS_PER_WEIGHT[weight_bits] / 8
+    return BYTES_PER_PARAM[workload]
+
+
+def memory_flags(
+    workload: Workload, params: float, gpus: int, memory_gb: int, weight_bits: int = 16
+) -> list[Flag]:
+    needed_gb = params * bytes_per_param(workload, weight_bits) / 1e9
     available_gb = gpus * memory_gb
     if needed_gb <= available_gb:
         return []
     return [
         Flag(
             "memory_does_not_fit",
-            f"{workload.value} of {params:.3g} parameters needs about {needed_gb:,.0f} GB "
-            f"before activations; {gpus} GPU(s) hold {available_gb:,} GB",
+            f"{workload.value} of {params:.3g} parameters at {weight_bits}-bit weights needs "
+            f"about {needed_gb:,.0f} GB before activations; {gpus} GPU(s) hold {available_gb:,} GB",
         )
     ]

@@ -16,6 +16,7 @@ MAX_EPOCHS = 1000.0
 MAX_SEQ_LEN = 10_000_000
 MAX_GPUS = 100_000
 MAX_MONTHS = 120.0
+WEIGHT_BITS = (4, 8, 16)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class EstimateInput:
     request_gpus: int | None = None
     request_months: float | None = None
     gpus_per_node: int = 8
+    moe: bool | None = None  # None: not stated
+    weight_bits: int = 16  # bits per frozen weight: 4 for QLoRA, 8 for int8
+    goodput: float | None = None  # share of wall time that trains; None: not stated (1.0)
 
     def __post_init__(self) -> None:
         _within("params", self.params, 1.0, MAX_PARAMS)
@@ -49,7 +53,39 @@ class EstimateInput:
         if self.mfu is not None:
             _within("mfu", self.mfu, 1e-4, 1.0)
         _within("gpus_per_node", self.gpus_per_node, 1, 64)
+        if self.goodput is not None:
+            _within("goodput", self.goodput, 0.05, 1.0)
+        self._check_moe()
+        self._check_weights()
         self._check_request()
+
+    def _check_moe(self) -> None:
+        if not self.moe:
+            return
+        if self.active_params is None:
+            raise RuleViolation(
+                "a mixture-of-experts model needs its active parameters per token: compute "
+                "follows them, and the total alone overestimates it total/active times",
+                field="active_params",
+            )
+        if self.active_params >= self.params:
+            raise RuleViolation(
+                "a mixture-of-experts model activates fewer parameters per token than it has",
+                field="active_params",
+            )
+
+    def _check_weights(self) -> None:
+        if self.weight_bits not in WEIGHT_BITS:
+            raise RuleViolation(
+                f"weight_bits must be one of {', '.join(map(str, WEIGHT_BITS))}",
+                field="weight_bits",
+            )
+        if self.weight_bits < 16 and self.workload in (Workload.PRETRAIN, Workload.FINETUNE):
+            raise RuleViolation(
+                "weight_bits below 16 apply to a frozen base (peft, e.g. QLoRA) or inference; "
+                "training all weights keeps 16-bit weights and 32-bit optimizer state",
+                field="weight_bits",
+            )
 
     def _check_request(self) -> None:
         if (self.request_gpus is None) != (self.request_months is None):
@@ -63,6 +99,10 @@ class EstimateInput:
     def n_active(self) -> float:
         """Parameters that do work per token: the active ones for MoE, else all of them."""
         return self.params if self.active_params is None else self.active_params
+
+    @property
+    def effective_goodput(self) -> float:
+        return 1.0 if self.goodput is None else self.goodput
 
     @property
     def processed_tokens(self) -> float:

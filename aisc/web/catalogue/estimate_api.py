@@ -30,6 +30,9 @@ class EstimateIn(Schema):
     mfu: float | None = None
     request_gpus: int | None = None
     request_months: float | None = None
+    moe: bool | None = None
+    weight_bits: int = 16
+    goodput: float | None = None
 
 
 @router.post("", response=dict[str, Any], auth=None)
