@@ -54,6 +54,7 @@ class Config:
     usage_ingest_minutes: float = 15.0  # the worker reads cluster usage this often
     slurm_reconcile_minutes: float = 10.0  # the worker brings Slurm in line this often
     embedded_policy: str = "backfill"  # the embedded cluster's scheduling policy
+    outbox_max_attempts: int = 10  # failed deliveries before a message becomes a dead letter
 
 
 # Policies that can give a queued job back, which the allocation limits need (core gate).
@@ -147,6 +148,19 @@ def parse_minutes(name: str, raw: str, default: float) -> float:
     return value
 
 
+def parse_count(name: str, raw: str, default: int, lowest: int = 1) -> int:
+    """A whole number at or above `lowest`; empty means the default."""
+    if not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = lowest - 1
+    if value < lowest:
+        raise ConfigError(f"{name}: must be a whole number of at least {lowest} (got {raw!r})")
+    return value
+
+
 def create_secret_key(path: Path) -> None:
     """Write a new key whole, then link it into place: processes starting together (test
     workers, a server and its worker) never read a half-written file, and the first one wins."""
@@ -226,4 +240,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
             "AISC_SLURM_RECONCILE_MINUTES", env.get("AISC_SLURM_RECONCILE_MINUTES", ""), 10.0
         ),
         embedded_policy=embedded_policy,
+        outbox_max_attempts=parse_count(
+            "AISC_OUTBOX_MAX_ATTEMPTS", env.get("AISC_OUTBOX_MAX_ATTEMPTS", ""), 10
+        ),
     )

@@ -49,6 +49,9 @@ def test_it_parses_a_postgresql_url(tmp_path: Path) -> None:
         ("AISC_USAGE_INGEST_MINUTES", "inf", "a number of minutes above zero"),
         ("AISC_SLURM_RECONCILE_MINUTES", "ten", "a number of minutes above zero"),
         ("AISC_SLURM_RECONCILE_MINUTES", "-1", "a number of minutes above zero"),
+        ("AISC_OUTBOX_MAX_ATTEMPTS", "0", "a whole number of at least 1"),
+        ("AISC_OUTBOX_MAX_ATTEMPTS", "three", "a whole number of at least 1"),
+        ("AISC_OUTBOX_MAX_ATTEMPTS", "2.5", "a whole number of at least 1"),
     ],
 )
 def test_it_rejects_a_bad_value_naming_the_variable_and_the_rule(
@@ -129,3 +132,11 @@ def test_the_embedded_cluster_runs_backfill_unless_told_another_policy_that_can_
     assert load(env(AISC_DATA_DIR=str(tmp_path))).embedded_policy == "backfill"
     chosen = load(env(AISC_DATA_DIR=str(tmp_path), AISC_EMBEDDED_POLICY="fifo"))
     assert chosen.embedded_policy == "fifo"
+
+
+def test_a_message_becomes_a_dead_letter_after_ten_failures_unless_told_otherwise(
+    tmp_path: Path,
+) -> None:
+    assert load(env(AISC_DATA_DIR=str(tmp_path))).outbox_max_attempts == 10
+    chosen = load(env(AISC_DATA_DIR=str(tmp_path), AISC_OUTBOX_MAX_ATTEMPTS=" 3 "))
+    assert chosen.outbox_max_attempts == 3

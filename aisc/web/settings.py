@@ -162,6 +162,7 @@ AISC_CLUSTER = CONFIG.cluster
 AISC_USAGE_INGEST_MINUTES = CONFIG.usage_ingest_minutes
 AISC_SLURM_RECONCILE_MINUTES = CONFIG.slurm_reconcile_minutes
 AISC_EMBEDDED_POLICY = CONFIG.embedded_policy
+AISC_OUTBOX_MAX_ATTEMPTS = CONFIG.outbox_max_attempts
 AISC_FILES_DIR = CONFIG.files_dir
 
 

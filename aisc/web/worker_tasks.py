@@ -81,7 +81,17 @@ def run_one(task: Task) -> Outcome:
     return Outcome(task.name, True, "" if result is None else str(result))
 
 
-def run_due(now: dt.datetime | None = None) -> list[Outcome]:
-    """Run every task that is due, each at most once; a failing task does not stop the others."""
+def run_due(
+    now: dt.datetime | None = None, stop: Callable[[], bool] = lambda: False
+) -> list[Outcome]:
+    """Run every task that is due, each at most once; a failing task does not stop the others.
+    `stop()` is asked before each task: a stopping worker finishes the task it runs, starts no
+    other, and leaves the rest due for the next worker."""
     now = now or timezone.now()
-    return [run_one(task) for task in registered() if claim(task, now)]
+    outcomes = []
+    for task in registered():
+        if stop():
+            break
+        if claim(task, now):
+            outcomes.append(run_one(task))
+    return outcomes

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aisc.web.outbox import dispatch
-from aisc.web.outbox.models import OutboxMessage
+from aisc.web.outbox.models import OutboxMessage, State
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,6 @@ def handlers() -> Iterator[None]:
 
     @dispatch.handler("test.down")
     def down(payload: dict[str, Any]) -> None:
-        OutboxMessage.objects.create(kind="test.written-by-failing-handler", payload={})
         raise ConnectionError("server down")
 
     yield
@@ -70,7 +69,7 @@ def test_drain_runs_each_due_message_once_and_marks_it_sent() -> None:
     assert len(calls) == 2
 
 
-def test_a_failing_handler_is_retried_later_and_its_own_writes_roll_back() -> None:
+def test_a_failing_handler_is_retried_later_with_its_error_kept() -> None:
     message = enqueue("test.down", {})
     assert dispatch.drain() == (0, 1)
     message.refresh_from_db()
@@ -78,7 +77,6 @@ def test_a_failing_handler_is_retried_later_and_its_own_writes_roll_back() -> No
     assert message.attempts == 1
     assert message.last_error == "ConnectionError: server down"
     assert message.next_attempt_at > timezone.now() + dt.timedelta(seconds=25)
-    assert not OutboxMessage.objects.filter(kind="test.written-by-failing-handler").exists()
     # Not due yet, so the next pass leaves it alone.
     assert dispatch.drain() == (0, 0)
 
@@ -109,3 +107,84 @@ def test_drain_stops_at_its_limit() -> None:
 @pytest.mark.parametrize(("attempts", "seconds"), [(0, 30), (1, 30), (2, 60), (3, 120), (20, 3600)])
 def test_backoff_doubles_from_thirty_seconds_up_to_an_hour(attempts: int, seconds: int) -> None:
     assert dispatch.backoff(attempts) == dt.timedelta(seconds=seconds)
+
+
+def test_a_delivered_message_is_marked_sent_and_its_claim_released() -> None:
+    message = enqueue("test.ok", {"n": 1})
+    assert dispatch.drain(worker="w1") == (1, 0)
+    message.refresh_from_db()
+    assert (message.state, message.claimed_by, message.claimed_until) == (State.SENT, "", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_handler_runs_after_the_claim_is_committed_and_outside_any_transaction() -> None:
+    seen: list[tuple[bool, str, int]] = []
+
+    @dispatch.handler("test.look")
+    def look(payload: dict[str, Any]) -> None:
+        # Autocommit (no atomic block): the claim is committed, as another worker would see it.
+        row = OutboxMessage.objects.get(pk=payload["pk"])
+        seen.append((transaction.get_connection().in_atomic_block, row.claimed_by, row.attempts))
+
+    try:
+        message = enqueue("test.look", {})
+        OutboxMessage.objects.filter(pk=message.pk).update(payload={"pk": message.pk})
+        assert dispatch.drain(worker="w1") == (1, 0)
+    finally:
+        dispatch._handlers.pop("test.look")
+    assert seen == [(False, "w1", 1)]
+
+
+def test_a_message_claimed_by_a_live_worker_is_left_alone_until_its_lease_lapses() -> None:
+    message = enqueue("test.ok", {"n": 1})
+    now = timezone.now()
+    assert dispatch.claim("crashed", now) is not None
+    assert dispatch.drain(worker="w2") == (0, 0)
+    later = now + dispatch.LEASE + dt.timedelta(seconds=1)
+    assert dispatch.run_next(later, "w2") is True
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (State.SENT, 2)
+    assert calls == [{"n": 1}]
+
+
+def test_an_outcome_is_not_recorded_by_a_worker_that_lost_its_claim() -> None:
+    message = enqueue("test.ok", {"n": 1})
+    now = timezone.now()
+    claimed = dispatch.claim("slow", now)
+    assert claimed is not None
+    dispatch.claim("fast", now + dispatch.LEASE + dt.timedelta(seconds=1))
+    dispatch.record_outcome(claimed, "slow", None)
+    message.refresh_from_db()
+    assert (message.state, message.claimed_by) == (State.PENDING, "fast")
+
+
+def test_after_the_configured_attempts_a_message_becomes_a_dead_letter(settings: Any) -> None:
+    settings.AISC_OUTBOX_MAX_ATTEMPTS = 3
+    message = enqueue("test.down", {})
+    for attempt in range(1, 4):
+        OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+        assert dispatch.drain() == (0, 1)
+        message.refresh_from_db()
+        assert message.attempts == attempt
+    assert message.state == State.DEAD
+    assert message.dead_at is not None
+    assert message.last_error == "ConnectionError: server down"
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    assert dispatch.drain() == (0, 0)
+
+
+def test_release_gives_back_a_claim_without_counting_the_attempt() -> None:
+    message = enqueue("test.ok", {"n": 1})
+    dispatch.claim("stopping", timezone.now())
+    assert dispatch.release("stopping") == 1
+    message.refresh_from_db()
+    assert (message.attempts, message.claimed_by, message.claimed_until) == (0, "", None)
+    assert dispatch.drain() == (1, 0)
+
+
+def test_drain_stops_between_messages_when_asked() -> None:
+    for n in range(3):
+        enqueue("test.ok", {"n": n})
+    asked = iter([False, True])
+    assert dispatch.drain(stop=lambda: next(asked)) == (1, 0)
+    assert OutboxMessage.objects.filter(state=State.PENDING, claimed_by="").count() == 2
