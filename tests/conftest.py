@@ -7,6 +7,7 @@ from typing import Any
 
 import hypothesis
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from aisc.web.accounts.actions import do_create_api_token
@@ -32,6 +33,12 @@ def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None
     `argon2` keep the real hashers (settings.PASSWORD_HASHERS) to prove passwords use them."""
     if request.node.get_closest_marker("argon2") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_requests_counted_yet() -> None:
+    """The rate limits count in the process's cache: each test starts with nothing counted."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from typer.testing import CliRunner
 
 from aisc.cli.main import app
@@ -39,7 +40,8 @@ def test_every_printed_login_signs_in_with_its_printed_password() -> None:
     assert len(emails) == len(set(emails)) == User.objects.count()
     for login in printed["logins"]:
         assert set(login) == {"role", "email", "password"}
-        user = authenticate(email=login["email"], password=login["password"])
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, email=login["email"], password=login["password"])
         assert user is not None, login
 
 

@@ -197,14 +197,14 @@ def do_revoke_api_token(*, acting_user: User, token: ApiToken) -> ApiToken:
     return token
 
 
-def authenticate_token(secret: str) -> User | None:
+def authenticate_token(secret: str) -> ApiToken | None:
     """Look a bearer secret up by digest; note its last use. Not audited: it changes no state."""
     token = ApiToken.objects.select_related("user").filter(digest=tokens.digest(secret)).first()
     now = timezone.now()
     if token is None or not token.is_usable(now) or not token.user.is_active:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 def snapshot_membership(membership: Membership) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from aisc.web.accounts import actions, authz
 from aisc.web.accounts.models import ApiToken
+from aisc.web.accounts.throttling import ApiThrottle, TokenCreationThrottle
 
 router = Router(tags=["accounts"])
 
@@ -64,7 +65,9 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
     return list(user.api_tokens.all())
 
 
-@router.post("/tokens", response={201: TokenCreated})
+@router.post(
+    "/tokens", response={201: TokenCreated}, throttle=[ApiThrottle(), TokenCreationThrottle()]
+)
 def create_token(request: HttpRequest, body: TokenIn) -> Status[TokenCreated]:
     user = authz.acting_user(request)
     authz.require(user, "accounts.token.manage")

@@ -3,6 +3,11 @@ from django.urls import path, reverse_lazy
 
 from aisc.web.accounts import org_views, staff_views, views
 from aisc.web.accounts.forms import EmailAuthenticationForm
+from aisc.web.accounts.throttling import (
+    PasswordResetAddressThrottle,
+    PasswordResetClientThrottle,
+    throttle_view,
+)
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,9 +19,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
+        throttle_view(PasswordResetAddressThrottle, PasswordResetClientThrottle)(
+            auth_views.PasswordResetView.as_view(
+                success_url=reverse_lazy("accounts:password_reset_done"),
+                email_template_name="registration/password_reset_email.txt",
+            )
         ),
         name="password_reset",
     ),

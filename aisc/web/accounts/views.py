@@ -14,9 +14,11 @@ from aisc.core.errors import AiscError
 from aisc.web.accounts import actions, authz
 from aisc.web.accounts.forms import ProfileForm, TokenForm, add_domain_error
 from aisc.web.accounts.models import ApiToken, Role, User
+from aisc.web.accounts.throttling import TokenCreationThrottle, throttle_view
 
 
 @login_required
+@throttle_view(TokenCreationThrottle)
 def tokens(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)

@@ -6,6 +6,7 @@ import importlib
 
 from ninja import NinjaAPI
 
+from aisc.web.accounts.throttling import ApiThrottle
 from aisc.web.api import errors
 from aisc.web.api.auth import AUTH
 
@@ -15,6 +16,7 @@ api = NinjaAPI(
     description="AI Supercomputing Centre: calls, applications, reviews, awards, allocations, "
     "usage, billing. Errors: {error: {code, message, field}}.",
     auth=AUTH,
+    throttle=[ApiThrottle()],
     urls_namespace="api",
 )
 errors.install(api)

@@ -12,10 +12,13 @@ from aisc.web.accounts.actions import authenticate_token
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = authenticate_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = authenticate_token(token)
+        if found is None:
+            return None
+        request.user = found.user
+        # Kept for the per-token rate limit and for refusing token creation by a token.
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
 
 
 class PortalSessionAuth(SessionAuth):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from aisc.core.errors import AiscError, InsufficientBalance, InvalidTransition, NotFound
 from aisc.web.accounts.authz import Refused
@@ -62,6 +62,13 @@ def install(api: NinjaAPI) -> None:
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return error_response(
             api, request, 401, "unauthenticated", "log in or send 'Authorization: Bearer TOKEN'"
+        )
+
+    @api.exception_handler(Throttled)
+    def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # ninja adds Retry-After to this response.
+        return error_response(
+            api, request, 429, "throttled", "too many requests; wait and try again"
         )
 
     @api.exception_handler(HttpError)
