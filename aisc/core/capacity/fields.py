@@ -1,0 +1,134 @@
+"""Reading one field of a scenario table: the type, the bound, the date, each refused by name.
+
+Every error is a RuleViolation whose `field` is the path of the value (`inventory[2].nodes`) and
+whose message says the rule it broke, so the CLI, the API and the portal form all say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from aisc.core.errors import RuleViolation
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MISSING = object()
+
+
+def table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        raise RuleViolation(f"{where}: must be a table", field=where)
+    return value
+
+
+def tables(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise RuleViolation(f"{key}: must be a list of tables ([[{key}]])", field=key)
+    return value
+
+
+def text(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) -> str:
+    value = row.get(key, default)
+    if value is _MISSING:
+        raise RuleViolation(f"{where}.{key}: is required", field=f"{where}.{key}")
+    if not isinstance(value, str) or not value.strip():
+        raise RuleViolation(f"{where}.{key}: must be a non-empty text", field=f"{where}.{key}")
+    return value.strip()
+
+
+def number(
+    row: Mapping[str, Any],
+    key: str,
+    where: str,
+    default: Any = _MISSING,
+    *,
+    low: float = 0.0,
+    high: float = math.inf,
+    whole: bool = False,
+    strict_low: bool = False,
+) -> float:
+    """A number within [low, high] (or (low, high] when strict_low); `whole` wants an integer."""
+    name = f"{where}.{key}"
+    value = row.get(key, default)
+    if value is _MISSING:
+        raise RuleViolation(f"{name}: is required", field=name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise RuleViolation(f"{name}: must be a finite number", field=name)
+    if whole and value != int(value):
+        raise RuleViolation(f"{name}: must be a whole number", field=name)
+    if value < low or (strict_low and value == low):
+        rule = "greater than" if strict_low else "at least"
+        if low == 0.0 and not strict_low:
+            rule = "not negative: at least"
+        raise RuleViolation(f"{name}: must be {rule} {low:g} (got {value:g})", field=name)
+    if value > high:
+        raise RuleViolation(f"{name}: must be at most {high:g} (got {value:g})", field=name)
+    return float(value)
+
+
+def whole(
+    row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING, *, low: int = 0
+) -> int:
+    return int(number(row, key, where, default, low=low, whole=True))
+
+
+def span(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) -> tuple[int, int]:
+    """`nodes = 3` or `nodes = [2, 3]`: a whole-number range, low <= high, at least 1."""
+    value = row.get(key, default)
+    if isinstance(value, list):
+        if len(value) != 2:
+            raise RuleViolation(
+                f"{where}.{key}: a range is [low, high], two numbers", field=f"{where}.{key}"
+            )
+        pair, name = {"low": value[0], "high": value[1]}, f"{where}.{key}"
+        low, high = whole(pair, "low", name, low=1), whole(pair, "high", name, low=1)
+        if high < low:
+            raise RuleViolation(
+                f"{where}.{key}: the range's high end {high} is below its low end {low}",
+                field=f"{where}.{key}",
+            )
+        return low, high
+    single = whole({key: value} if value is not _MISSING else {}, key, where, low=1)
+    return single, single
+
+
+def when(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) -> dt.datetime:
+    """`"2026-01"` (its first day), `"2026-01-15"`, a TOML date or date-time (naive, UTC)."""
+    name = f"{where}.{key}"
+    value = row.get(key, default)
+    if value is _MISSING:
+        raise RuleViolation(f"{name}: is required", field=name)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else _utc(value)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        found = MONTH.match(value.strip()) or DAY.match(value.strip())
+        if found is not None:
+            parts = [int(p) for p in found.groups()] + [1]
+            try:
+                return dt.datetime(parts[0], parts[1], parts[2])
+            except ValueError:
+                pass
+    raise RuleViolation(
+        f"{name}: {value!r} is not a month YYYY-MM or a date YYYY-MM-DD", field=name
+    )
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def add_months(start: dt.datetime, months: int) -> dt.datetime:
+    index = start.year * 12 + start.month - 1 + months
+    return dt.datetime(index // 12, index % 12 + 1, 1)
+
+
+def month_label(moment: dt.datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}"

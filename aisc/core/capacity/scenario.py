@@ -1,0 +1,402 @@
+"""A capacity scenario as data: what the centre has, month by month, and what it is asked to run.
+
+A scenario comes from a TOML file (`scenario_from_toml`) or a dict (an API body, a portal form,
+the centre as configured: `scenario_from_dict`), and is checked as a whole before anything uses
+it: an unknown chip, a negative count, two inventory rows of one chip and partition whose dates
+overlap, or a month outside the horizon is refused with a RuleViolation naming the field and the
+rule. The layout of the file is in docs/capacity.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aisc.core.capacity import fields as f
+from aisc.core.catalogue.chips import CHIPS, PRECISIONS, peak_tflops
+from aisc.core.errors import NotFound, RuleViolation
+from aisc.core.scheduling.policies import POLICIES
+
+SIZES = ("small", "medium", "large")
+# Policies that can give a queued job back, so an award's window can close on its queue.
+PLAN_POLICIES = ("backfill", "multifactor", "fifo")
+MAX_MONTHS = 120
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """`nodes` nodes of `gpus_per_node` GPUs of one chip in [start, until); until None = on."""
+
+    chip: str
+    nodes: int
+    gpus_per_node: int
+    start: dt.datetime
+    until: dt.datetime | None = None
+    partition: str = "gpu"
+    reserved_for: str | None = None
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """`nodes` nodes of a chip out of service over [start, until); None = all of that chip."""
+
+    chip: str
+    start: dt.datetime
+    until: dt.datetime
+    nodes: int | None = None
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Job shape: run time log-normal (median, sigma) cut at max_h; gang = gang_nodes nodes."""
+
+    median_h: float = 24.0
+    sigma: float = 1.0
+    max_h: float = 168.0
+    gang_nodes: int = 0  # 0: the project's whole allocation is one gang
+
+
+@dataclass(frozen=True)
+class Stream:
+    """Work one project offers: `gpu_hours` on `chip` over [start, end) in gangs of `nodes`.
+
+    Awards (probability 1), applications under review (their award probability) and the
+    history of a past month (replayed, its jobs ending within the month) are all streams.
+    """
+
+    project: str
+    chip: str
+    gpu_hours: float
+    nodes: int
+    start: dt.datetime
+    end: dt.datetime
+    probability: float = 1.0
+    history: bool = False
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Synthetic projects: nodes (a range) x months each, `count` at `start`, or `per_month`."""
+
+    name: str
+    chip: str
+    nodes: tuple[int, int]
+    months: int
+    start: dt.datetime
+    count: int | None = None
+    per_month: float = 0.0
+    use: float = 1.0
+    shape: Shape | None = None
+
+
+@dataclass(frozen=True)
+class SizeClass:
+    """A project of this size for `fits`: nodes x months; a project is of the first size whose
+    `max_nodes` holds it."""
+
+    nodes: int
+    months: int
+    max_nodes: int
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    start: dt.datetime
+    months: int
+    inventory: tuple[Inventory, ...]
+    streams: tuple[Stream, ...] = ()
+    mixes: tuple[Mix, ...] = ()
+    maintenance: tuple[Maintenance, ...] = ()
+    shape: Shape = Shape()
+    policy: str = "backfill"
+    overbooking: float = 1.0
+    target_utilization: float = 0.9
+    sizes: Mapping[str, SizeClass] | None = None
+
+    @property
+    def end(self) -> dt.datetime:
+        return f.add_months(self.start, self.months)
+
+    def month_starts(self) -> list[dt.datetime]:
+        return [f.add_months(self.start, m) for m in range(self.months + 1)]
+
+    def chips(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(row.chip for row in self.inventory))
+
+    def gpus_per_node(self, chip: str) -> int:
+        return next(row.gpus_per_node for row in self.inventory if row.chip == chip)
+
+    def size_classes(self) -> Mapping[str, SizeClass]:
+        return self.sizes if self.sizes is not None else DEFAULT_SIZES
+
+    def size_of(self, nodes: int) -> str:
+        classes = self.size_classes()
+        return next((s for s in SIZES[:-1] if nodes <= classes[s].max_nodes), SIZES[-1])
+
+
+# The issue's figures: the largest models ~10 nodes for a year, small and medium 2-3 nodes.
+DEFAULT_SIZES: Mapping[str, SizeClass] = {
+    "small": SizeClass(2, 3, 2),
+    "medium": SizeClass(3, 6, 4),
+    "large": SizeClass(10, 12, 1_000_000),
+}
+
+
+def scenario_from_toml(text: str) -> Scenario:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleViolation(f"scenario TOML: {exc}", field="scenario") from exc
+    return scenario_from_dict(data)
+
+
+def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
+    start = f.when(data, "start", "scenario")
+    if start.day != 1 or start.time() != dt.time():
+        raise RuleViolation("scenario.start: must be a month (YYYY-MM)", field="scenario.start")
+    months = f.whole(data, "months", "scenario", 24, low=1)
+    if months > MAX_MONTHS:
+        raise RuleViolation(
+            f"scenario.months: must be at most {MAX_MONTHS}", field="scenario.months"
+        )
+    horizon = (start, f.add_months(start, months))
+    policy = f.table(data, "policy", "policy")
+    inventory = tuple(_inventory(i, row) for i, row in enumerate(f.tables(data, "inventory")))
+    if not inventory:
+        raise RuleViolation(
+            "inventory: at least one [[inventory]] row is needed", field="inventory"
+        )
+    _check_overlaps(inventory)
+    chips = {row.chip for row in inventory}
+    pipeline = f.table(data, "pipeline", "pipeline")
+    probability = f.number(pipeline, "award_probability", "pipeline", 0.5, high=1.0)
+    streams = (
+        *(
+            _stream("awards", i, r, chips, 1.0, horizon)
+            for i, r in enumerate(f.tables(data, "awards"))
+        ),
+        *(
+            _stream("applications", i, r, chips, probability, horizon)
+            for i, r in enumerate(f.tables(data, "applications"))
+        ),
+        *(_history(i, r, chips, horizon) for i, r in enumerate(f.tables(data, "history"))),
+    )
+    return Scenario(
+        name=str(data.get("name", "scenario")),
+        start=start,
+        months=months,
+        inventory=inventory,
+        streams=streams,
+        mixes=tuple(_mix(i, r, chips, horizon) for i, r in enumerate(f.tables(data, "mix"))),
+        maintenance=tuple(
+            _maintenance(i, r, chips, horizon) for i, r in enumerate(f.tables(data, "maintenance"))
+        ),
+        shape=_shape(f.table(data, "shape", "shape"), "shape"),
+        policy=_policy(policy),
+        overbooking=f.number(policy, "overbooking", "policy", 1.0, low=0.1, high=10.0),
+        target_utilization=f.number(
+            policy, "target_utilization", "policy", 0.9, high=1.0, strict_low=True
+        ),
+        sizes=_sizes(f.table(data, "sizes", "sizes")),
+    )
+
+
+def _chip(row: Mapping[str, Any], where: str, known: set[str] | None = None) -> str:
+    code = f.text(row, "chip", where)
+    if code not in CHIPS:
+        raise RuleViolation(
+            f"{where}.chip: unknown chip {code!r}; known chips: {', '.join(CHIPS)}",
+            field=f"{where}.chip",
+        )
+    if known is not None and code not in known:
+        raise RuleViolation(
+            f"{where}.chip: {code!r} is in no [[inventory]] row", field=f"{where}.chip"
+        )
+    return code
+
+
+def _inventory(index: int, row: Mapping[str, Any]) -> Inventory:
+    where = f"inventory[{index}]"
+    chip = _chip(row, where)
+    gpn = f.whole(row, "gpus_per_node", where, 8, low=1)
+    if "pflops" in row:
+        precision = f.text(row, "precision", where, "bf16")
+        if precision not in PRECISIONS:
+            raise RuleViolation(
+                f"{where}.precision: must be one of {', '.join(PRECISIONS)}",
+                field=f"{where}.precision",
+            )
+        try:
+            tflops = peak_tflops(chip, precision)
+        except NotFound as exc:
+            raise RuleViolation(
+                f"{where}.precision: {exc.message}", field=f"{where}.precision"
+            ) from exc
+        pflops = f.number(row, "pflops", where)
+        nodes = round(pflops * 1000.0 / (tflops * gpn))
+    else:
+        nodes = f.whole(row, "nodes", where)
+    start = f.when(row, "from", where)
+    until = f.when(row, "until", where) if "until" in row else None
+    if until is not None and until <= start:
+        raise RuleViolation(f"{where}.until: must be after its from", field=f"{where}.until")
+    reserved = row.get("reserved_for")
+    partition = f.text(row, "partition", where, "dedicated" if reserved else "gpu")
+    return Inventory(chip, nodes, gpn, start, until, partition, reserved and str(reserved))
+
+
+def _check_overlaps(rows: tuple[Inventory, ...]) -> None:
+    for i, a in enumerate(rows):
+        for j in range(i):
+            b = rows[j]
+            if (a.chip, a.partition, a.reserved_for) != (b.chip, b.partition, b.reserved_for):
+                continue
+            if (a.until is None or b.start < a.until) and (b.until is None or a.start < b.until):
+                raise RuleViolation(
+                    f"inventory[{i}].from: its dates overlap inventory[{j}] of the same chip "
+                    f"{a.chip!r} and partition {a.partition!r}; give the earlier one an `until`",
+                    field=f"inventory[{i}].from",
+                )
+
+
+def _inside(moment: dt.datetime, horizon: tuple[dt.datetime, dt.datetime], name: str) -> None:
+    if not horizon[0] <= moment < horizon[1]:
+        raise RuleViolation(
+            f"{name}: {f.month_label(moment)} is outside the horizon "
+            f"{f.month_label(horizon[0])}..{f.month_label(f.add_months(horizon[1], -1))}",
+            field=name,
+        )
+
+
+def _stream(
+    kind: str,
+    index: int,
+    row: Mapping[str, Any],
+    chips: set[str],
+    probability: float,
+    horizon: tuple[dt.datetime, dt.datetime],
+) -> Stream:
+    where = f"{kind}[{index}]"
+    start, end = f.when(row, "start", where), f.when(row, "end", where)
+    if end <= start:
+        raise RuleViolation(f"{where}.end: must be after its start", field=f"{where}.end")
+    if end <= horizon[0] or start >= horizon[1]:
+        raise RuleViolation(
+            f"{where}.end: its dates {f.month_label(start)}..{f.month_label(end)} lie wholly "
+            "outside the horizon",
+            field=f"{where}.end",
+        )
+    return Stream(
+        project=f.text(row, "project", where),
+        chip=_chip(row, where, chips),
+        gpu_hours=f.number(row, "gpu_hours", where),
+        nodes=f.whole(row, "nodes", where, 1, low=1),
+        start=start,
+        end=end,
+        probability=f.number(row, "probability", where, probability, high=1.0),
+    )
+
+
+def _history(
+    index: int, row: Mapping[str, Any], chips: set[str], horizon: tuple[dt.datetime, dt.datetime]
+) -> Stream:
+    where = f"history[{index}]"
+    month = f.when(row, "month", where)
+    _inside(month, horizon, f"{where}.month")
+    start = dt.datetime(month.year, month.month, 1)
+    return Stream(
+        project=f.text(row, "project", where),
+        chip=_chip(row, where, chips),
+        gpu_hours=f.number(row, "gpu_hours", where),
+        nodes=f.whole(row, "nodes", where, 1, low=1),
+        start=start,
+        end=f.add_months(start, 1),
+        history=True,
+    )
+
+
+def _mix(
+    index: int, row: Mapping[str, Any], chips: set[str], horizon: tuple[dt.datetime, dt.datetime]
+) -> Mix:
+    where = f"mix[{index}]"
+    start = f.when(row, "start", where, horizon[0])
+    _inside(start, horizon, f"{where}.start")
+    count = f.whole(row, "count", where) if "count" in row else None
+    per_month = f.number(row, "per_month", where, 0.0, high=1000.0)
+    if count is None and per_month == 0.0:
+        raise RuleViolation(
+            f"{where}.count: give a count, a per_month arrival rate, or both",
+            field=f"{where}.count",
+        )
+    shape = f.table(row, "shape", f"{where}.shape")
+    return Mix(
+        name=f.text(row, "name", where, f"mix{index}"),
+        chip=_chip(row, where, chips),
+        nodes=f.span(row, "nodes", where),
+        months=f.whole(row, "months", where, low=1),
+        start=start,
+        count=count,
+        per_month=per_month,
+        use=f.number(row, "use", where, 1.0, high=1.0, strict_low=True),
+        shape=_shape(shape, f"{where}.shape") if shape else None,
+    )
+
+
+def _maintenance(
+    index: int, row: Mapping[str, Any], chips: set[str], horizon: tuple[dt.datetime, dt.datetime]
+) -> Maintenance:
+    where = f"maintenance[{index}]"
+    start, until = f.when(row, "from", where), f.when(row, "until", where)
+    _inside(start, horizon, f"{where}.from")
+    if until <= start:
+        raise RuleViolation(f"{where}.until: must be after its from", field=f"{where}.until")
+    nodes = f.whole(row, "nodes", where) if "nodes" in row else None
+    return Maintenance(_chip(row, where, chips), start, until, nodes)
+
+
+def _shape(row: Mapping[str, Any], where: str) -> Shape:
+    median = f.number(row, "median_h", where, 24.0, low=0.0, strict_low=True)
+    max_h = f.number(row, "max_h", where, 168.0, low=0.0, strict_low=True)
+    if max_h < median:
+        raise RuleViolation(f"{where}.max_h: must be at least median_h", field=f"{where}.max_h")
+    return Shape(
+        median_h=median,
+        sigma=f.number(row, "sigma", where, 1.0, high=5.0),
+        max_h=max_h,
+        gang_nodes=f.whole(row, "gang_nodes", where, 0),
+    )
+
+
+def _policy(row: Mapping[str, Any]) -> str:
+    name = f.text(row, "name", "policy", "backfill")
+    if name not in POLICIES or name not in PLAN_POLICIES:
+        raise RuleViolation(
+            f"policy.name: {name!r} cannot close an award's queue; use one of "
+            f"{', '.join(PLAN_POLICIES)}",
+            field="policy.name",
+        )
+    return name
+
+
+def _sizes(row: Mapping[str, Any]) -> Mapping[str, SizeClass] | None:
+    if not row:
+        return None
+    result = {}
+    for size in SIZES:
+        given = f.table(row, size, f"sizes.{size}")
+        base = DEFAULT_SIZES[size]
+        result[size] = SizeClass(
+            nodes=f.whole(given, "nodes", f"sizes.{size}", base.nodes, low=1),
+            months=f.whole(given, "months", f"sizes.{size}", base.months, low=1),
+            max_nodes=f.whole(given, "max_nodes", f"sizes.{size}", base.max_nodes, low=1),
+        )
+    if not result["small"].max_nodes < result["medium"].max_nodes:
+        raise RuleViolation(
+            "sizes.medium.max_nodes: must be above sizes.small.max_nodes",
+            field="sizes.medium.max_nodes",
+        )
+    return result
