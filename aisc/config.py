@@ -55,6 +55,11 @@ class Config:
     slurm_reconcile_minutes: float = 10.0  # the worker brings Slurm in line this often
     embedded_policy: str = "backfill"  # the embedded cluster's scheduling policy
     outbox_max_attempts: int = 10  # failed deliveries before a message becomes a dead letter
+    # Signs the audit chain's head; kept out of the database so whoever can write the database
+    # cannot sign a rewritten chain (aisc.web.audit.anchor).
+    audit_anchor_key: str = ""
+    audit_anchor_dir: Path = Path("var/audit-anchors")  # where the worker writes signed heads
+    audit_anchor_minutes: float = 60.0
 
 
 # Policies that can give a queued job back, which the allocation limits need (core gate).
@@ -198,6 +203,30 @@ def read_secret_key(env: Mapping[str, str], data_dir: Path) -> str:
     return key
 
 
+def read_anchor_key(env: Mapping[str, str], data_dir: Path) -> str:
+    """AISC_AUDIT_ANCHOR_KEY, or the file AISC_AUDIT_ANCHOR_KEY_FILE names, or (the demo) a key
+    generated into the data dir; never the database, which is what the key protects against."""
+    name = "AISC_AUDIT_ANCHOR_KEY"
+    if env.get(name):
+        key = env[name]
+    elif env.get(f"{name}_FILE"):
+        path = Path(env[f"{name}_FILE"])
+        try:
+            key = path.read_text().strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"{name}_FILE: must name a readable file ({path}: {exc.strerror})"
+            ) from exc
+    else:
+        path = data_dir / "audit_anchor_key"
+        if not path.exists():
+            create_secret_key(path)
+        key = path.read_text().strip()
+    if len(key) < 32:
+        raise ConfigError(f"{name}: must be at least 32 characters long")
+    return key
+
+
 def load(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     data_dir = Path(env.get("AISC_DATA_DIR", "./var")).resolve()
@@ -242,5 +271,12 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         embedded_policy=embedded_policy,
         outbox_max_attempts=parse_count(
             "AISC_OUTBOX_MAX_ATTEMPTS", env.get("AISC_OUTBOX_MAX_ATTEMPTS", ""), 10
+        ),
+        audit_anchor_key=read_anchor_key(env, data_dir),
+        audit_anchor_dir=Path(
+            env.get("AISC_AUDIT_ANCHOR_DIR", str(data_dir / "audit-anchors"))
+        ).resolve(),
+        audit_anchor_minutes=parse_minutes(
+            "AISC_AUDIT_ANCHOR_MINUTES", env.get("AISC_AUDIT_ANCHOR_MINUTES", ""), 60.0
         ),
     )

@@ -140,3 +140,34 @@ def test_a_message_becomes_a_dead_letter_after_ten_failures_unless_told_otherwis
     assert load(env(AISC_DATA_DIR=str(tmp_path))).outbox_max_attempts == 10
     chosen = load(env(AISC_DATA_DIR=str(tmp_path), AISC_OUTBOX_MAX_ATTEMPTS=" 3 "))
     assert chosen.outbox_max_attempts == 3
+
+
+def test_it_generates_an_audit_anchor_key_apart_from_the_secret_key(tmp_path: Path) -> None:
+    cfg = load({"AISC_DATA_DIR": str(tmp_path)})
+    assert len(cfg.audit_anchor_key) >= 32
+    assert cfg.audit_anchor_key != cfg.secret_key
+    assert load({"AISC_DATA_DIR": str(tmp_path)}).audit_anchor_key == cfg.audit_anchor_key
+    assert cfg.audit_anchor_dir == tmp_path.resolve() / "audit-anchors"
+
+
+def test_it_reads_the_audit_anchor_key_from_the_environment_or_a_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "anchor.key"
+    key_file.write_text("a" * 40 + "\n")
+    env = {"AISC_DATA_DIR": str(tmp_path), "AISC_AUDIT_ANCHOR_KEY_FILE": str(key_file)}
+    assert load(env).audit_anchor_key == "a" * 40
+    assert load({**env, "AISC_AUDIT_ANCHOR_KEY": "b" * 32}).audit_anchor_key == "b" * 32
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"AISC_AUDIT_ANCHOR_KEY": "short"}, "AISC_AUDIT_ANCHOR_KEY: must be at least 32"),
+        ({"AISC_AUDIT_ANCHOR_KEY_FILE": "/nonexistent/k"}, "AISC_AUDIT_ANCHOR_KEY_FILE: must name"),
+        ({"AISC_AUDIT_ANCHOR_MINUTES": "0"}, "AISC_AUDIT_ANCHOR_MINUTES: must be a number"),
+    ],
+)
+def test_it_names_a_bad_audit_anchor_setting(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load({"AISC_DATA_DIR": str(tmp_path), **env})

@@ -191,6 +191,9 @@ AISC_SLURM_RECONCILE_MINUTES = CONFIG.slurm_reconcile_minutes
 AISC_EMBEDDED_POLICY = CONFIG.embedded_policy
 AISC_OUTBOX_MAX_ATTEMPTS = CONFIG.outbox_max_attempts
 AISC_FILES_DIR = CONFIG.files_dir
+AISC_AUDIT_ANCHOR_KEY = CONFIG.audit_anchor_key
+AISC_AUDIT_ANCHOR_DIR = CONFIG.audit_anchor_dir
+AISC_AUDIT_ANCHOR_MINUTES = CONFIG.audit_anchor_minutes
 
 
 def _email(email: aisc_config.EmailConfig) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from aisc.cli.main import app
 from aisc.web.accounts.actions import do_create_organisation
 from aisc.web.audit.models import AuditEvent
+from tests.append_only import lifted
 
 runner = CliRunner()
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_verify_calls_an_empty_log_intact() -> None:
 def test_verify_exits_one_naming_the_row_edited_in_sql_and_changes_nothing() -> None:
     events = three_organisations()
     edited = events[1]
-    with connection.cursor() as cursor:
+    with lifted(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE audit_auditevent SET actor_label = 'someone' WHERE id = %s", [edited.pk]
         )

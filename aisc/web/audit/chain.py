@@ -26,9 +26,11 @@ class Break:
     reason: str
 
 
-def first_break(rows: Iterable[tuple[int, str, str, Mapping[str, Any]]]) -> Break | None:
-    """Walk (id, prev_hash, hash, fields) in id order; name the first row that does not chain."""
-    expected_prev = GENESIS
+def first_break(
+    rows: Iterable[tuple[int, str, str, Mapping[str, Any]]], expected_prev: str = GENESIS
+) -> Break | None:
+    """Walk (id, prev_hash, hash, fields) in id order from the row after `expected_prev`; name the
+    first row that does not chain."""
     for row_id, prev_hash, stored_hash, fields in rows:
         if prev_hash != expected_prev:
             return Break(row_id, "its prev_hash does not match the hash of the row before it")

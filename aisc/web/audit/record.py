@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aisc.web.audit import chain
+from aisc.web.audit import anchor, chain
 from aisc.web.audit.context import current
 from aisc.web.audit.models import AuditEvent
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _CHAIN_LOCK_KEY = 0x41495343
 
 
-def _lock_chain() -> None:
+def lock_chain() -> None:
     """Serialise writers so two transactions never chain onto the same previous row."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -48,7 +48,7 @@ def record(
 ) -> AuditEvent:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the do_* action's transaction")
-    _lock_chain()
+    lock_chain()
     facts = current.get()
     last = AuditEvent.objects.order_by("-id").only("hash").first()
     at: dt.datetime = timezone.now()
@@ -62,17 +62,16 @@ def record(
         after=json_safe(after),
         at=at,
         request_id=facts.request_id,
+        client_request_id=facts.client_request_id,
         client_ip=facts.client_ip,
         prev_hash=last.hash if last else chain.GENESIS,
     )
     event.hash = chain.row_hash(event.prev_hash, event.chained_fields())
+    event.seal = anchor.seal(event.hash)
     event.save(force_insert=True)
     return event
 
 
-def verify() -> chain.Break | None:
-    rows = (
-        (e.pk, e.prev_hash, e.hash, e.chained_fields())
-        for e in AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
-    )
-    return chain.first_break(rows)
+def verify(against: anchor.Anchor | None = None) -> chain.Break | None:
+    """The first row that breaks the chain or its seal, or contradicts the anchor if given."""
+    return anchor.first_problem(against)

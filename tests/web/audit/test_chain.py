@@ -1,12 +1,13 @@
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit import chain
 from aisc.web.audit.models import AppendOnlyError, AuditEvent
 from aisc.web.audit.record import record, verify
+from tests.append_only import lifted
 
 
 def write_events(n: int, actor: User | None = None) -> list[AuditEvent]:
@@ -36,9 +37,9 @@ def test_it_chains_each_row_to_the_one_before() -> None:
 
 
 @pytest.mark.django_db
-def test_it_names_the_first_row_changed_by_hand_in_sql() -> None:
+def test_it_names_the_first_row_changed_by_hand_in_sql_with_the_triggers_lifted() -> None:
     events = write_events(4)
-    with connection.cursor() as cursor:
+    with lifted(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET verb = 'forged' WHERE id = %s", [events[2].pk])
     broken = verify()
     assert broken is not None
@@ -49,7 +50,7 @@ def test_it_names_the_first_row_changed_by_hand_in_sql() -> None:
 @pytest.mark.django_db
 def test_it_detects_a_deleted_row_at_the_row_after_the_gap() -> None:
     events = write_events(3)
-    with connection.cursor() as cursor:
+    with lifted(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
     broken = verify()
     assert broken is not None
@@ -65,6 +66,53 @@ def test_it_refuses_to_change_or_delete_a_row_through_the_orm() -> None:
         event.save()
     with pytest.raises(AppendOnlyError):
         event.delete()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET verb = 'forged'",
+        "DELETE FROM audit_auditevent",
+        "DELETE FROM audit_auditevent WHERE id = (SELECT MAX(id) FROM audit_auditevent)",
+    ],
+)
+def test_the_database_refuses_to_change_or_delete_a_row_in_raw_sql(sql: str) -> None:
+    write_events(2)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    assert AuditEvent.objects.count() == 2
+    assert verify() is None
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_queryset_update_or_delete() -> None:
+    write_events(2)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.update(verb="forged")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.all().delete()
+    assert list(AuditEvent.objects.values_list("verb", flat=True)) == ["thing.touch"] * 2
+
+
+@pytest.mark.django_db
+def test_postgresql_refuses_to_truncate_the_audit_table() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE; its DELETE FROM is refused above")
+    write_events(1)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # else deferred checks hide the trigger
+    with (
+        pytest.raises(DatabaseError, match="append-only: TRUNCATE on audit_auditevent"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE audit_auditevent")
+    assert AuditEvent.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
