@@ -26,6 +26,7 @@ GROUPS: list[tuple[str, str]] = [
     ("estimate", "aisc.cli.estimate"),
     ("slurm", "aisc.cli.slurm"),
     ("cluster", "aisc.cli.cluster"),
+    ("outbox", "aisc.cli.outbox"),
 ]
 
 for _name, _module in GROUPS:

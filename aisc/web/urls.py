@@ -14,6 +14,7 @@ urlpatterns = [
     path("billing/", include("aisc.web.billing.urls")),
     path("catalogue/", include("aisc.web.catalogue.urls")),
     path("cluster/", include("aisc.web.cluster.urls")),
+    path("outbox/", include("aisc.web.outbox.urls")),
     path("", include("aisc.web.grants.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -31,6 +31,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/estimate", "aisc.web.catalogue.estimate_api"),
     ("/grants", "aisc.web.grants.api"),
     ("/allocations", "aisc.web.allocations.api"),
+    ("/outbox", "aisc.web.outbox.api"),
 ]
 
 for prefix, module in ROUTERS:

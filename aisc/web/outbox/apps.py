@@ -4,4 +4,7 @@ from django.apps import AppConfig
 class OutboxConfig(AppConfig):
     name = "aisc.web.outbox"
     label = "outbox"
-    verbose_name = "Outbox of side effects"
+    verbose_name = "Outbox and worker"
+
+    def ready(self) -> None:
+        from aisc.web.outbox import rules  # noqa: F401 - registers the rules

@@ -31,6 +31,7 @@ NAV: list[NavItem] = [
     NavItem(_("Capacity"), "allocations:capacity", "allocations.capacity.view"),
     NavItem(_("Dedicated nodes"), "allocations:reservations", "allocations.reservations.view"),
     NavItem(_("Embedded cluster"), "cluster:overview", "cluster.view"),
+    NavItem(_("Worker and outbox"), "outbox:overview", "outbox.view"),
     NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage"),
     NavItem(_("My organisations"), "accounts:organisations", "accounts.organisation.list"),
     NavItem(_("Profile"), "accounts:profile", "accounts.profile.edit"),
