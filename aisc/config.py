@@ -60,6 +60,7 @@ class Config:
     audit_anchor_key: str = ""
     audit_anchor_dir: Path = Path("var/audit-anchors")  # where the worker writes signed heads
     audit_anchor_minutes: float = 60.0
+    token_max_days: int = 366  # the longest lifetime an API token may be given
 
 
 # Policies that can give a queued job back, which the allocation limits need (core gate).
@@ -279,4 +280,5 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         audit_anchor_minutes=parse_minutes(
             "AISC_AUDIT_ANCHOR_MINUTES", env.get("AISC_AUDIT_ANCHOR_MINUTES", ""), 60.0
         ),
+        token_max_days=parse_count("AISC_TOKEN_MAX_DAYS", env.get("AISC_TOKEN_MAX_DAYS", ""), 366),
     )

@@ -52,6 +52,8 @@ def test_it_parses_a_postgresql_url(tmp_path: Path) -> None:
         ("AISC_OUTBOX_MAX_ATTEMPTS", "0", "a whole number of at least 1"),
         ("AISC_OUTBOX_MAX_ATTEMPTS", "three", "a whole number of at least 1"),
         ("AISC_OUTBOX_MAX_ATTEMPTS", "2.5", "a whole number of at least 1"),
+        ("AISC_TOKEN_MAX_DAYS", "0", "a whole number of at least 1"),
+        ("AISC_TOKEN_MAX_DAYS", "a year", "a whole number of at least 1"),
     ],
 )
 def test_it_rejects_a_bad_value_naming_the_variable_and_the_rule(
@@ -171,3 +173,10 @@ def test_it_names_a_bad_audit_anchor_setting(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         load({"AISC_DATA_DIR": str(tmp_path), **env})
+
+
+def test_an_api_token_lives_at_most_a_year_and_a_day_unless_told_otherwise(
+    tmp_path: Path,
+) -> None:
+    assert load(env(AISC_DATA_DIR=str(tmp_path))).token_max_days == 366
+    assert load(env(AISC_DATA_DIR=str(tmp_path), AISC_TOKEN_MAX_DAYS="30")).token_max_days == 30

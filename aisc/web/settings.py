@@ -190,6 +190,7 @@ AISC_USAGE_INGEST_MINUTES = CONFIG.usage_ingest_minutes
 AISC_SLURM_RECONCILE_MINUTES = CONFIG.slurm_reconcile_minutes
 AISC_EMBEDDED_POLICY = CONFIG.embedded_policy
 AISC_OUTBOX_MAX_ATTEMPTS = CONFIG.outbox_max_attempts
+AISC_TOKEN_MAX_DAYS = CONFIG.token_max_days
 AISC_FILES_DIR = CONFIG.files_dir
 AISC_AUDIT_ANCHOR_KEY = CONFIG.audit_anchor_key
 AISC_AUDIT_ANCHOR_DIR = CONFIG.audit_anchor_dir

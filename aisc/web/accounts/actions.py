@@ -31,7 +31,7 @@ from aisc.web.accounts.models import (
 )
 from aisc.web.audit.record import record
 
-MAX_TOKEN_DAYS = 366
+DEFAULT_TOKEN_DAYS = 90
 
 
 ORG_FIELDS = (
@@ -164,12 +164,22 @@ class IssuedToken:
     secret: str  # shown to the user once, never stored
 
 
+def token_days(days: int | None) -> int:
+    """The lifetime asked for, within 1 .. AISC_TOKEN_MAX_DAYS; none asked: 90 days or the
+    maximum, if shorter."""
+    longest: int = settings.AISC_TOKEN_MAX_DAYS
+    if days is None:
+        return min(DEFAULT_TOKEN_DAYS, longest)
+    if not 1 <= days <= longest:
+        raise RuleViolation(f"must be between 1 and {longest} days", field="days")
+    return days
+
+
 @transaction.atomic
-def do_create_api_token(*, acting_user: User, name: str, days: int) -> IssuedToken:
+def do_create_api_token(*, acting_user: User, name: str, days: int | None) -> IssuedToken:
     if not name.strip():
         raise RuleViolation("a token needs a name", field="name")
-    if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise RuleViolation(f"must be between 1 and {MAX_TOKEN_DAYS} days", field="days")
+    days = token_days(days)
     secret = tokens.new_secret()
     token = ApiToken.objects.create(
         user=acting_user,
@@ -195,6 +205,28 @@ def do_revoke_api_token(*, acting_user: User, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     record(acting_user, "api_token.revoke", token, after={"revoked_at": token.revoked_at})
     return token
+
+
+@transaction.atomic
+def do_revoke_tokens_of(*, acting_user: User | None, user: User, reason: str) -> int:
+    """Revoke every live token of `user` (their password changed, a staff role was taken away):
+    a secret copied before the change must not outlive it. One audit row when any was live."""
+    now = timezone.now()
+    live = list(
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not live:
+        return 0
+    ApiToken.objects.filter(pk__in=live).update(revoked_at=now)
+    record(
+        acting_user,
+        "api_token.revoke_all",
+        user,
+        after={"reason": reason, "tokens": live, "revoked_at": now},
+    )
+    return len(live)
 
 
 def authenticate_token(secret: str) -> ApiToken | None:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from aisc.web.accounts import actions, authz
@@ -26,8 +26,9 @@ class MeOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str
-    days: int = 90
+    name: str = Field(max_length=100)
+    # None: 90 days, or AISC_TOKEN_MAX_DAYS if that is shorter.
+    days: int | None = None
 
 
 class TokenOut(Schema):
@@ -71,6 +72,9 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 def create_token(request: HttpRequest, body: TokenIn) -> Status[TokenCreated]:
     user = authz.acting_user(request)
     authz.require(user, "accounts.token.manage")
+    if getattr(request, "api_token", None) is not None:
+        # A leaked token must not be able to outlive its own revocation or expiry.
+        raise authz.Refused("a token cannot create tokens; log in to the portal", field="token")
     issued = actions.do_create_api_token(acting_user=user, name=body.name, days=body.days)
     out = TokenOut.from_orm(issued.token).model_dump()
     return Status(201, TokenCreated(**out, secret=issued.secret))
