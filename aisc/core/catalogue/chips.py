@@ -203,9 +203,9 @@ CHIPS: Mapping[str, ChipSpec] = MappingProxyType(
 
 
 def chip(code: str) -> ChipSpec:
-    """The chip with this code, or NotFound naming it and the codes that exist."""
+    """The chip with this code (any case), or NotFound naming it and the codes that exist."""
     try:
-        return CHIPS[code]
+        return CHIPS[code.lower()]
     except KeyError:
         known = ", ".join(CHIPS)
         raise NotFound(f"unknown chip {code!r}; known chips: {known}", field="chip") from None

@@ -41,7 +41,8 @@ class EstimateInput:
         _within("params", self.params, 1.0, MAX_PARAMS)
         _within("tokens", self.tokens, 1.0, MAX_TOKENS)
         _within("epochs", self.epochs, 1e-6, MAX_EPOCHS)
-        chip(self.chip)
+        # Chip codes are case-insensitive: "H800" is h800, and the estimate names it so.
+        object.__setattr__(self, "chip", chip(self.chip).code)
         if self.precision not in PRECISIONS:
             raise RuleViolation(
                 f"precision must be one of {', '.join(PRECISIONS)}", field="precision"

@@ -24,13 +24,20 @@ MAX_GPUS_PER_NODE = 64
 
 @dataclass(frozen=True)
 class NodeGroup:
-    """`nodes` identical nodes; `reserved_for` names the one project allowed on them."""
+    """`nodes` identical nodes; `reserved_for` names the one project allowed on them.
+
+    Chip codes are case-insensitive everywhere (`V100M16` and `v100m16` are one chip): the
+    cluster, the jobs and the traces keep them in lower case.
+    """
 
     chip: str
     nodes: int
     gpus_per_node: int
     partition: str = "gpu"
     reserved_for: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "chip", self.chip.lower())
 
     @property
     def gpus(self) -> int:
@@ -58,8 +65,12 @@ class ClusterSpec:
 def _checked_group(
     chip: str, nodes: int, gpn: int, where: str, partition: str = "gpu", reserved: str | None = None
 ) -> NodeGroup:
+    chip = chip.lower()
     if not SLUG.match(chip):
-        raise RuleViolation(f"{where}: chip {chip!r} must be a lowercase slug", field="cluster")
+        raise RuleViolation(
+            f"{where}: chip {chip!r} must be a slug (a letter, then letters, digits, _ or -)",
+            field="cluster",
+        )
     if nodes < 1:
         raise RuleViolation(f"{where}: a node group needs at least 1 node", field="cluster")
     if not 1 <= gpn <= MAX_GPUS_PER_NODE:
@@ -147,6 +158,13 @@ def parse_shares(text: str) -> dict[str, float]:
     return _shares_from_table(shares)
 
 
+def lower_keys(speeds: dict[str, float]) -> dict[str, float]:
+    """Speeds keyed by lower-case chip; the same dict when it already is (the usual case)."""
+    if all(chip == chip.lower() for chip in speeds):
+        return speeds
+    return {chip.lower(): speed for chip, speed in speeds.items()}
+
+
 class Job:
     """One job of a trace, and its state while it is simulated.
 
@@ -205,8 +223,8 @@ class Job:
         self.project = project
         self.user = user
         self.qos = qos
-        self.chip = chip
-        self.speeds = speeds
+        self.chip = None if chip is None else chip.lower()
+        self.speeds = speeds if speeds is None else lower_keys(speeds)
         self.priority = 0.0
         self.remaining = work  # reference-chip seconds still to run
         self.attained = 0.0  # GPU-seconds run so far

@@ -22,7 +22,8 @@ def test_it_parses_a_cluster_spec_into_node_groups() -> None:
     [
         ("", "empty"),
         ("h800=64", "is not CHIP=NODESxGPUS"),
-        ("H800=1x8", "lowercase slug"),
+        ("1h800=1x8", "slug"),
+        ("h800!=1x8", "slug"),
         ("h800=0x8", "at least 1 node"),
         ("h800=1x0", "between 1 and 64"),
         ("h800=1x65", "between 1 and 64"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aisc.core.errors import RuleViolation
-from aisc.core.scheduling.model import Job
+from aisc.core.scheduling.model import Job, lower_keys
 
 
 @dataclass(frozen=True)
@@ -142,13 +142,14 @@ class TraceBuilder:
                 self._projects.code(project),
                 self._users.code(user),
                 self._qos.code(qos),
-                -1 if chip is None else self._chips.code(chip),
+                -1 if chip is None else self._chips.code(chip.lower()),
                 -1 if speeds is None else self._profile(speeds),
                 line,
             )
         )
 
     def _profile(self, speeds: dict[str, float]) -> int:
+        speeds = lower_keys(speeds)
         key = tuple(sorted(speeds.items()))
         found = self._profile_index.get(key)
         if found is None:
