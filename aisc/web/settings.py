@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aisc.web.api.middleware.JsonErrorsMiddleware",
+    "aisc.web.api.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,8 +184,13 @@ MEDIA_ROOT = CONFIG.files_dir
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx and the portal's scripts read it for the X-CSRFToken header
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# A request body larger than this is refused with 413 before anything reads it
+# (aisc.web.api.middleware.BodySizeLimitMiddleware): the largest document (10 MB) and its form.
+AISC_MAX_REQUEST_BODY = 11 * 1024 * 1024
+# Form fields and JSON are read into memory up to 2 MiB; an uploaded file above 1 MiB streams to
+# a temporary file on disk instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 AISC_CLUSTER = CONFIG.cluster
 AISC_USAGE_INGEST_MINUTES = CONFIG.usage_ingest_minutes

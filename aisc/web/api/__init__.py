@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import importlib
 
-from ninja import NinjaAPI
-
 from aisc.web.accounts.throttling import ApiThrottle
 from aisc.web.api import errors
 from aisc.web.api.auth import AUTH
+from aisc.web.api.openapi import AiscAPI
 
-api = NinjaAPI(
+api = AiscAPI(
     title="aisc API",
     version="1",
     description="AI Supercomputing Centre: calls, applications, reviews, awards, allocations, "
