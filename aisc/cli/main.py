@@ -27,6 +27,7 @@ GROUPS: list[tuple[str, str]] = [
     ("slurm", "aisc.cli.slurm"),
     ("cluster", "aisc.cli.cluster"),
     ("outbox", "aisc.cli.outbox"),
+    ("capacity", "aisc.cli.capacity"),
 ]
 
 for _name, _module in GROUPS:

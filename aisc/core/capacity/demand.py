@@ -62,10 +62,11 @@ class _Builder:
         project: Project,
         gpu_hours: float,
         shape: Shape,
+        gang_gpus: int = 0,
     ) -> None:
         gpn = self.scenario.gpus_per_node(project.chip)
         nodes = min(shape.gang_nodes, project.nodes) if shape.gang_nodes else project.nodes
-        gang = nodes * gpn
+        gang = gang_gpus or nodes * gpn
         index = len(self.projects)
         self.projects.append(project)
         window = project.end_s - project.start_s
@@ -134,7 +135,7 @@ def _add_stream(builder: _Builder, rng: np.random.Generator, stream: Stream) -> 
     if stream.history:
         shape = Shape(shape.median_h, shape.sigma, shape.max_h, 0)
     clipped = Project(project.name, project.chip, project.nodes, project.size, begin, stop)
-    builder.add(rng, clipped, stream.gpu_hours * share, shape)
+    builder.add(rng, clipped, stream.gpu_hours * share, shape, stream.gang_gpus)
     builder.projects[-1] = project
 
 

@@ -75,6 +75,7 @@ class Stream:
     end: dt.datetime
     probability: float = 1.0
     history: bool = False
+    gang_gpus: int = 0  # a gang of this many GPUs instead of `nodes` whole nodes
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ def _stream(
         start=start,
         end=end,
         probability=f.number(row, "probability", where, probability, high=1.0),
+        gang_gpus=f.whole(row, "gpus", where, 0),
     )
 
 
@@ -316,6 +318,7 @@ def _history(
         start=start,
         end=f.add_months(start, 1),
         history=True,
+        gang_gpus=f.whole(row, "gpus", where, 0),
     )
 
 

@@ -160,6 +160,7 @@ def test_the_history_replay_gives_back_each_past_months_gpu_hours_within_two_per
             ("2026-03", "b", 2200.0, 2),
         ]
     ]
+    history[3]["gpus"] = 2  # a gang of 2 GPUs, as metered, rather than whole nodes
     scenario = scenario_from_dict(
         {
             "start": "2026-01",

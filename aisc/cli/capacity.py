@@ -1,0 +1,214 @@
+"""`aisc capacity plan|compare|sweep`: will the centre's capacity serve its pipeline?
+
+A scenario file (TOML, docs/capacity.md) needs no database; without `--scenario`, `plan` reads
+the centre as configured (aisc.web.allocations.planning). numpy and matplotlib are imported
+inside the commands so `aisc --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from aisc.cli import boot
+
+if TYPE_CHECKING:
+    from aisc.core.capacity.plan import SeedRun
+    from aisc.core.capacity.report import Plan
+    from aisc.core.capacity.scenario import Scenario
+
+app = typer.Typer(
+    help="Capacity planning: simulate inventory against demand, month by month.",
+    no_args_is_help=True,
+)
+
+MONTHS = typer.Option(None, "--months", help="Months to plan (a file's own horizon otherwise).")
+SEEDS = typer.Option(5, "--seeds", help="How many seeds (demand draws) to run; bands over them.")
+FIRST_SEED = typer.Option(0, "--first-seed", help="The first seed; the others follow it.")
+AS_JSON = typer.Option(False, "--json", help="Print JSON.")
+OUT = typer.Option(None, "--out", help="Write CSV, JSON and PNG charts to this directory.")
+SCENARIO = typer.Option(
+    None, "--scenario", help="Scenario TOML; default: the centre as configured."
+)
+FILES = typer.Argument(..., help="Scenario TOML files (compare: two or more).")
+
+
+def _read(path: Path, months: int | None = None) -> Scenario:
+    import tomllib
+
+    from aisc.core.capacity.scenario import scenario_from_dict
+    from aisc.core.errors import RuleViolation
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleViolation(f"{path}: {exc.strerror}", field="scenario") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleViolation(f"{path}: {exc}", field="scenario") from exc
+    if months is not None:
+        data["months"] = months
+    data.setdefault("name", path.stem)
+    return scenario_from_dict(data)
+
+
+def _centre(months: int | None, history: int) -> Scenario:
+    boot.django()
+    from django.utils import timezone
+
+    from aisc.core.capacity.scenario import scenario_from_dict
+    from aisc.web.allocations.planning import centre_scenario
+
+    return scenario_from_dict(centre_scenario(timezone.localdate(), months or 12, history))
+
+
+def _plan(scenario: Scenario, seeds: int, first: int) -> tuple[Plan, float]:
+    from aisc.core.capacity.report import plan
+
+    started = time.perf_counter()
+    result = plan(scenario, list(range(first, first + seeds)))
+    return result, round(time.perf_counter() - started, 3)
+
+
+@app.command("plan")
+def plan_command(
+    scenario: Path | None = SCENARIO,
+    months: int | None = MONTHS,
+    seeds: int = SEEDS,
+    first_seed: int = FIRST_SEED,
+    history: int = typer.Option(
+        3, "--history", help="Without --scenario: past months of metered usage to replay."
+    ),
+    as_json: bool = AS_JSON,
+    out: Path | None = OUT,
+) -> None:
+    """Plan one scenario: per month and chip, capacity, demand, delivered, utilisation, waits."""
+    from aisc.core.capacity.report import as_json as document
+    from aisc.core.errors import AiscError
+
+    try:
+        chosen = _read(scenario, months) if scenario else _centre(months, history)
+        result, wall = _plan(chosen, seeds, first_seed)
+    except AiscError as exc:
+        boot.fail(exc.message)
+    doc = {**document(result), "sim_wall_s": wall}
+    if out is not None:
+        from aisc.cli.capacity_output import write_plan
+
+        written = write_plan(doc, out)
+    if as_json:
+        typer.echo(json.dumps(doc, indent=2))
+        return
+    from aisc.cli.capacity_output import plan_table
+
+    typer.echo(plan_table(doc))
+    if out is not None:
+        typer.echo(f"wrote {', '.join(str(p) for p in written)}")
+
+
+@app.command()
+def compare(
+    scenarios: list[Path] = FILES,
+    months: int | None = MONTHS,
+    seeds: int = SEEDS,
+    first_seed: int = FIRST_SEED,
+    as_json: bool = AS_JSON,
+    out: Path | None = OUT,
+) -> None:
+    """Plan several scenarios on the same seeds and put them side by side."""
+    from aisc.core.capacity.report import as_json as document
+    from aisc.core.errors import AiscError
+
+    if len(scenarios) < 2:
+        boot.fail("compare needs at least two scenario files")
+    try:
+        docs = []
+        for path in scenarios:
+            result, wall = _plan(_read(path, months), seeds, first_seed)
+            docs.append({**document(result), "sim_wall_s": wall})
+    except AiscError as exc:
+        boot.fail(exc.message)
+    from aisc.cli.capacity_output import compare_table, write_compare
+
+    written = write_compare(docs, out) if out is not None else []
+    if as_json:
+        typer.echo(json.dumps(docs, indent=2))
+        return
+    typer.echo(compare_table(docs))
+    if written:
+        typer.echo(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def _cell(cell: tuple[Scenario, int]) -> SeedRun:
+    """One (variant, seed) of a sweep, run in a worker process."""
+    from aisc.core.capacity.plan import run_seed
+
+    return run_seed(*cell)
+
+
+def _floats(text: str) -> list[float]:
+    from aisc.core.errors import RuleViolation
+
+    try:
+        return [float(v) for v in text.split(",") if v.strip()]
+    except ValueError as exc:
+        raise RuleViolation(
+            f"{text!r} is not a comma-separated list of numbers", field="sweep"
+        ) from exc
+
+
+@app.command()
+def sweep(
+    scenarios: list[Path] = FILES,
+    policy: str = typer.Option("", "--policy", help="Policies to try: backfill,fifo,..."),
+    overbooking: str = typer.Option("", "--overbooking", help="Overbooking factors: 1.0,1.2"),
+    scale: str = typer.Option("", "--scale", help="Inventory scale factors: 1.0,1.5,2.0"),
+    months: int | None = MONTHS,
+    seeds: int = SEEDS,
+    first_seed: int = FIRST_SEED,
+    jobs: int = typer.Option(
+        0, "--jobs", help="Worker processes (0: one per core this process may use)."
+    ),
+    as_json: bool = AS_JSON,
+) -> None:
+    """Run every scenario x policy x overbooking x scale over the seeds, cells in parallel."""
+    from aisc.core.capacity.report import check_seeds, combine
+    from aisc.core.capacity.sweep import summarise, variants
+    from aisc.core.errors import AiscError
+
+    try:
+        check_seeds(range(seeds))
+        chosen = variants(
+            [_read(p, months) for p in scenarios],
+            [p.strip() for p in policy.split(",") if p.strip()],
+            _floats(overbooking),
+            _floats(scale),
+        )
+    except AiscError as exc:
+        boot.fail(exc.message)
+    workers = jobs or len(os.sched_getaffinity(0))
+    cells = [(s, seed) for s in chosen for seed in range(first_seed, first_seed + seeds)]
+    started = time.perf_counter()
+    runs = _run_cells(cells, workers)
+    wall = round(time.perf_counter() - started, 3)
+    rows = [summarise(combine(s, runs[i * seeds : (i + 1) * seeds])) for i, s in enumerate(chosen)]
+    doc: dict[str, Any] = {"cells": len(cells), "jobs": workers, "wall_s": wall, "variants": rows}
+    if as_json:
+        typer.echo(json.dumps(doc, indent=2))
+        return
+    from aisc.cli.capacity_output import sweep_table
+
+    typer.echo(sweep_table(doc))
+
+
+def _run_cells(cells: list[tuple[Scenario, int]], workers: int) -> list[SeedRun]:
+    if workers <= 1:
+        return [_cell(cell) for cell in cells]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_cell, cells))

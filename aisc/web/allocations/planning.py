@@ -1,0 +1,198 @@
+"""The centre as configured, as a capacity scenario (aisc.core.capacity): `aisc capacity plan`
+without a file plans this.
+
+- inventory: the nodes in service, by chip, GPUs per node and partition; nodes dedicated to an
+  active allocation as their own rows, reserved for its project;
+- history: the metered GPU-hours of each past month in the horizon, per project and chip
+  (billing's usage charges, the figures statements are made of), replayed;
+- pipeline: every active or suspended allocation's GPU-hours left per chip (its lines less its
+  metered use) from this month to its end, in gangs of the award's GPUs; applications in review
+  by the GPUs and months they ask for, weighted by the share of decided applications that were
+  approved (0.5 when none has been decided); a gang never wider than the chip's GPUs in service;
+- history jobs in gangs of the project's median metered job on that chip;
+- policy: the overbooking factor in force today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+
+from aisc.core.allocations.lifecycle import Status
+from aisc.core.capacity.fields import add_months, month_label
+from aisc.core.grants.workflow import ApplicationStatus
+from aisc.web.allocations.models import Allocation, CapacityPolicy
+from aisc.web.billing.corrections import decode_gpus
+from aisc.web.billing.models import UsageCharge, UsageRecord, UsageTotal
+from aisc.web.catalogue.models import IN_SERVICE, Node
+from aisc.web.grants.models import Application
+
+HOURS_PER_MONTH = 365.25 / 12 * 24
+DECIDED = (
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.APPROVED_IN_PART,
+    ApplicationStatus.REJECTED,
+)
+APPROVED = (ApplicationStatus.APPROVED, ApplicationStatus.APPROVED_IN_PART)
+UNDER_REVIEW = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
+
+
+def centre_scenario(today: dt.date, months: int, history_months: int = 3) -> dict[str, Any]:
+    this_month = dt.datetime(today.year, today.month, 1)
+    start = add_months(this_month, -history_months)
+    allocations = list(
+        Allocation.objects.filter(status__in=[Status.ACTIVE, Status.SUSPENDED])
+        .select_related("award")
+        .prefetch_related("lines")
+    )
+    inventory = _inventory(start, allocations)
+    chips: dict[str, int] = defaultdict(int)  # GPUs in service per chip: the widest gang
+    for row in inventory:
+        chips[row["chip"]] += row["nodes"] * row["gpus_per_node"]
+    policy = CapacityPolicy.objects.filter(valid_from__lte=today).first()
+    return {
+        "name": "centre",
+        "start": month_label(start),
+        "months": history_months + months,
+        "inventory": inventory,
+        "history": _history(start, this_month, chips),
+        "awards": _awards(this_month, start, history_months + months, allocations, chips),
+        "applications": _applications(
+            this_month, add_months(start, history_months + months), chips
+        ),
+        "pipeline": {"award_probability": _award_probability()},
+        "policy": {"overbooking": float(policy.overbooking) if policy else 1.0},
+    }
+
+
+def _inventory(start: dt.datetime, allocations: list[Allocation]) -> list[dict[str, Any]]:
+    reserved = {name: a.project_code for a in allocations for name in a.dedicated_nodes}
+    rows: dict[tuple[str, int, str, str | None], int] = defaultdict(int)
+    nodes = Node.objects.filter(state__in=IN_SERVICE).select_related("node_type", "partition")
+    for node in nodes:
+        project = reserved.get(node.name)
+        key = (node.node_type.chip_id, node.node_type.gpus, node.partition.name, project)
+        rows[key] += 1
+    result = []
+    for (chip, gpus, partition, project), count in sorted(rows.items(), key=str):
+        row: dict[str, Any] = {
+            "chip": chip,
+            "nodes": count,
+            "gpus_per_node": gpus,
+            "from": month_label(start),
+            "partition": partition,
+        }
+        if project:
+            row["reserved_for"] = project
+        result.append(row)
+    return result
+
+
+def _gangs() -> dict[tuple[str, str], int]:
+    """The median gang (GPUs) of each project's metered jobs per chip."""
+    sizes: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for account, text in UsageRecord.objects.values_list("account", "gpus"):
+        for chip, count in decode_gpus(text):
+            sizes[(account, chip)].append(count)
+    return {key: sorted(values)[len(values) // 2] for key, values in sizes.items()}
+
+
+def _history(
+    start: dt.datetime, this_month: dt.datetime, chips: dict[str, int]
+) -> list[dict[str, Any]]:
+    gangs = _gangs()
+    rows = (
+        UsageCharge.objects.filter(month__gte=month_label(start), month__lt=month_label(this_month))
+        .values("month", "project_code", "chip")
+        .annotate(gpu_seconds=Sum("gpu_seconds"))
+        .order_by("month", "project_code", "chip")
+    )
+    return [
+        {
+            "month": row["month"],
+            "project": row["project_code"],
+            "chip": row["chip"],
+            "gpu_hours": row["gpu_seconds"] / 3600.0,
+            "gpus": min(gangs.get((row["project_code"], row["chip"]), 8), chips[row["chip"]]),
+        }
+        for row in rows
+        if row["chip"] in chips and row["gpu_seconds"] > 0
+    ]
+
+
+def _awards(
+    this_month: dt.datetime,
+    start: dt.datetime,
+    months: int,
+    allocations: list[Allocation],
+    chips: dict[str, int],
+) -> list[dict[str, Any]]:
+    used = {
+        (row["project_code"], row["chip"]): row["gpu_seconds"] / 3600.0
+        for row in UsageTotal.objects.values("project_code", "chip", "gpu_seconds")
+    }
+    horizon_end = add_months(start, months)
+    result = []
+    for allocation in allocations:
+        end = dt.datetime.combine(allocation.end_date, dt.time()) + dt.timedelta(days=1)
+        begin = max(dt.datetime.combine(allocation.start_date, dt.time()), this_month)
+        if end <= begin or begin >= horizon_end:
+            continue
+        awarded: dict[str, Decimal] = defaultdict(Decimal)
+        for line in allocation.lines.all():
+            awarded[line.chip] += line.gpu_hours
+        gang = allocation.award.gpus if allocation.award else 8
+        for chip, hours in sorted(awarded.items()):
+            left = float(hours) - used.get((allocation.project_code, chip), 0.0)
+            if chip not in chips or left <= 0:
+                continue
+            result.append(
+                {
+                    "project": allocation.project_code,
+                    "chip": chip,
+                    "gpu_hours": left,
+                    "nodes": max(1, gang // 8),
+                    "gpus": min(gang, chips[chip]),
+                    "start": begin.date(),
+                    "end": end.date(),
+                }
+            )
+    return result
+
+
+def _applications(
+    this_month: dt.datetime, horizon_end: dt.datetime, chips: dict[str, int]
+) -> list[dict[str, Any]]:
+    result = []
+    for app in Application.objects.filter(status__in=UNDER_REVIEW).order_by("pk"):
+        if app.chip not in chips or not app.gpus or not app.months:
+            continue
+        preferred = app.preferred_start
+        begin = max(
+            dt.datetime.combine(preferred, dt.time()) if preferred else this_month, this_month
+        )
+        if begin >= horizon_end:
+            continue
+        result.append(
+            {
+                "project": f"application-{app.pk}",
+                "chip": app.chip,
+                "gpu_hours": app.gpus * app.months * HOURS_PER_MONTH,
+                "nodes": max(1, app.gpus // 8),
+                "gpus": min(app.gpus, chips[app.chip]),
+                "start": begin.date(),
+                "end": add_months(begin, app.months).date(),
+            }
+        )
+    return result
+
+
+def _award_probability() -> float:
+    decided = Application.objects.filter(status__in=DECIDED).count()
+    if not decided:
+        return 0.5
+    return Application.objects.filter(status__in=APPROVED).count() / decided
