@@ -93,8 +93,8 @@ def record_outcome(message: OutboxMessage, worker: str, error: str | None) -> bo
     now = timezone.now()
     mine = OutboxMessage.objects.filter(pk=message.pk, claimed_by=worker, state=State.PENDING)
     released = {"claimed_by": "", "claimed_until": None}
-    if error is None:
-        mine.update(state=State.SENT, sent_at=now, **released)
+    if error is None:  # claimed_by stays: which worker delivered it
+        mine.update(state=State.SENT, sent_at=now, claimed_until=None)
         return True
     state = after_failure(message.attempts, settings.AISC_OUTBOX_MAX_ATTEMPTS)
     if state is MessageState.DEAD:

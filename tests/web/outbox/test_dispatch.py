@@ -109,11 +109,11 @@ def test_backoff_doubles_from_thirty_seconds_up_to_an_hour(attempts: int, second
     assert dispatch.backoff(attempts) == dt.timedelta(seconds=seconds)
 
 
-def test_a_delivered_message_is_marked_sent_and_its_claim_released() -> None:
+def test_a_delivered_message_is_marked_sent_by_the_worker_that_delivered_it() -> None:
     message = enqueue("test.ok", {"n": 1})
     assert dispatch.drain(worker="w1") == (1, 0)
     message.refresh_from_db()
-    assert (message.state, message.claimed_by, message.claimed_until) == (State.SENT, "", None)
+    assert (message.state, message.claimed_by, message.claimed_until) == (State.SENT, "w1", None)
 
 
 @pytest.mark.django_db(transaction=True)
