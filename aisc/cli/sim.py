@@ -25,7 +25,12 @@ app = typer.Typer(
 )
 
 TRACE = typer.Option(None, "--trace", help="Job trace file.")
-FORMAT = typer.Option("csv", "--trace-format", help="csv, philly, gavel, swf or sacct.")
+FORMAT = typer.Option(
+    "csv", "--trace-format", help="csv, philly, gavel, swf, sacct or openb (with --nodes)."
+)
+NODES = typer.Option(
+    None, "--nodes", help="openb only: the node list (sn,cpu_milli,memory_mib,gpu,model)."
+)
 CLUSTER = typer.Option(
     "h800=64x8", "--cluster", help='"h800=64x8,br104=16x8" or a .toml file with partitions.'
 )
@@ -58,7 +63,10 @@ def run(
     trace: Path | None = TRACE,
     trace_format: str = FORMAT,
     cluster: str = CLUSTER,
-    policy: str = typer.Option("fifo", "--policy", help="fifo, backfill, fairshare, ..."),
+    policy: str = typer.Option(
+        "fifo", "--policy", help="fifo, backfill, fairshare, ...; openb: fgd, best-fit, first-fit."
+    ),
+    nodes: Path | None = NODES,
     shares: str = SHARES,
     strict: bool = STRICT,
     procs_per_gpu: int = PROCS_PER_GPU,
@@ -73,6 +81,14 @@ def run(
     """Run one policy and print its figures (a progress bar goes to stderr)."""
     from aisc.core.errors import AiscError
 
+    if trace_format == "openb":
+        from aisc.cli.sim_openb import run_openb
+
+        try:
+            run_openb(nodes, trace, policy, as_json, out)
+        except AiscError as exc:
+            boot.fail(exc.message)
+        return
     try:
         spec = _cluster(cluster, shares)
         jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
