@@ -153,8 +153,8 @@ def main() -> None:
     from aisc.core.ledger.flows import AwardRef
     from aisc.core.metering.split import Month
     from aisc.web.billing import actions
-    from aisc.web.billing.ingest import source_key
-    from aisc.web.billing.pricebook import SpanPrices
+    from aisc.web.billing.ingest.batches import source_key
+    from aisc.web.billing.prices import SpanPrices
     from aisc.web.billing.projects import Project, StaticDirectory
 
     directory = StaticDirectory(

@@ -55,8 +55,9 @@ def close(
 
     from aisc.core.errors import AiscError
     from aisc.web.billing.actions import do_close_period
-    from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
-    from aisc.web.billing.figures import period_figures
+    from aisc.web.billing.closing.figures import period_figures
+    from aisc.web.billing.prices import CataloguePrices
+    from aisc.web.billing.projects import AllocationDirectory
 
     try:
         period = do_close_period(
@@ -79,7 +80,7 @@ def show(
     """The stored figures of a closed period (the same as `close` printed)."""
     parsed = _month(month)
     boot.django()
-    from aisc.web.billing.figures import period_figures
+    from aisc.web.billing.closing.figures import period_figures
     from aisc.web.billing.models import BillingPeriod, PeriodState
 
     period = BillingPeriod.objects.filter(month=str(parsed), state=PeriodState.CLOSED).first()
@@ -93,7 +94,7 @@ def show(
 def periods(as_json: bool = typer.Option(False, "--json")) -> None:
     """Every period known, with its state."""
     boot.django()
-    from aisc.web.billing.figures import periods_list
+    from aisc.web.billing.closing.figures import periods_list
 
     rows = periods_list()
     if as_json:
@@ -110,7 +111,7 @@ def sync_fund() -> None:
     boot.django()
     boot.check_database()
     from aisc.web.billing.actions import do_post_entries
-    from aisc.web.billing.commitments import fund_entries
+    from aisc.web.billing.ledger.fund import fund_entries
 
     added = do_post_entries(fund_entries(), acting_user=None, verb="billing.fund.sync")
     typer.echo(f"{added} ledger entries posted")

@@ -54,7 +54,7 @@ def ingest(
     boot.django()
     boot.check_database()
     from aisc.core.errors import AiscError
-    from aisc.web.billing import sources as usage_sources
+    from aisc.web.billing.ingest import sources as usage_sources
 
     tz = _tz()
     if since:

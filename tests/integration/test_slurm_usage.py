@@ -29,9 +29,9 @@ from aisc.cli.main import app
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.allocations import actions, sync
 from aisc.web.allocations.actions import ChangeInput
+from aisc.web.billing.ingest.metered import used_gpu_hours
 from aisc.web.billing.models import UsageCharge, UsageRecord
 from aisc.web.billing.money import gpu_hours
-from aisc.web.billing.usage import used_gpu_hours
 from tests.adapters.slurm.conftest import wait_until
 from tests.integration.test_slurm_enforcement import (  # noqa: F401 - real_cluster is autouse
     allocate,

@@ -15,8 +15,11 @@ from aisc.core.clock import Clock, SystemClock
 from aisc.core.ledger.entries import Entry
 from aisc.core.metering.split import Month
 from aisc.web.audit.record import record
-from aisc.web.billing import alerting, closing, ingest, ledger
-from aisc.web.billing.figures import period_figures
+from aisc.web.billing import alerting, lock
+from aisc.web.billing.closing import close
+from aisc.web.billing.closing.figures import period_figures
+from aisc.web.billing.ingest import batches
+from aisc.web.billing.ledger import book
 from aisc.web.billing.models import BillingPeriod, PeriodState
 from aisc.web.billing.projects import Directory
 
@@ -32,14 +35,14 @@ def do_ingest(
     prices: PriceBook,
     tz: zoneinfo.ZoneInfo,
     acting_user: User | None = None,
-    batch_size: int = ingest.BATCH,
-) -> ingest.IngestReport:
+    batch_size: int = batches.BATCH,
+) -> batches.IngestReport:
     """Batches commit one by one (each with its checkpoint); the summary is audited at the end.
 
     `parsed` is a whole reading, cut into batches of `batch_size` records, or a reading in chunks
     (usage.parse_sacct_chunks), each one batch, read as the ingest asks for them."""
-    chunks = ingest.split(parsed, batch_size) if isinstance(parsed, Parsed) else parsed
-    report = ingest.ingest_chunks(chunks, source, directory, prices, tz)
+    chunks = batches.split(parsed, batch_size) if isinstance(parsed, Parsed) else parsed
+    report = batches.ingest_chunks(chunks, source, directory, prices, tz)
     with transaction.atomic():
         alerting.check_usage(sorted(report.projects), directory)
         record(
@@ -71,9 +74,9 @@ def do_close_period(
     clock: Clock | None = None,
 ) -> BillingPeriod:
     now = (clock or SystemClock()).now()
-    ledger.lock()
-    period = closing.check(month, now, tz)
-    built = closing.close(period, directory, prices, now)
+    lock.take()
+    period = close.check(month, now, tz)
+    built = close.close(period, directory, prices, now)
     period.state = PeriodState.CLOSED
     period.closed_at = now
     period.closed_by = acting_user
@@ -93,7 +96,7 @@ def do_close_period(
 @transaction.atomic
 def do_post_entries(entries: list[Entry], *, acting_user: User | None, verb: str) -> int:
     """Post fund movements (appropriations, budgets, commitments); repeats are no-ops."""
-    added = ledger.post(entries)
+    added = book.post(entries)
     if added:
         record(
             acting_user,
@@ -109,7 +112,7 @@ def do_post_entries(entries: list[Entry], *, acting_user: User | None, verb: str
 @transaction.atomic
 def do_reverse_entry(key: str, *, reason: str, acting_user: User | None, at: dt.datetime) -> Entry:
     """Corrections are reversing entries; the original stays."""
-    correction = ledger.reverse(key, f"reversal:{key}", at, f"reversal of {key}: {reason}"[:300])
+    correction = book.reverse(key, f"reversal:{key}", at, f"reversal of {key}: {reason}"[:300])
     record(
         acting_user,
         "billing.entry.reverse",

@@ -20,7 +20,7 @@ from aisc.core.errors import NotFound
 from aisc.core.ledger import accounts
 from aisc.web import notify
 from aisc.web.accounts.models import Role, User
-from aisc.web.billing import ledger
+from aisc.web.billing.ledger import book
 from aisc.web.billing.models import AlertState, UsageTotal
 from aisc.web.billing.projects import Directory, Project
 
@@ -58,7 +58,7 @@ def check_usage(codes: Sequence[str], directory: Directory) -> list[tuple[str, s
 
 def check_cap(projects: Iterable[Project]) -> list[tuple[str, str, int]]:
     """After a close: subsidy disbursed against the award's cap."""
-    balances = ledger.balances(f"{accounts.Kind.DISBURSED}:")
+    balances = book.balances(f"{accounts.Kind.DISBURSED}:")
     readings = [
         (
             p,

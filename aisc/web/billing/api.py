@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from aisc.web.accounts import authz
-from aisc.web.billing import finance
-from aisc.web.billing.figures import period_figures, periods_list, statement_figures
+from aisc.web.billing.closing.figures import period_figures, periods_list, statement_figures
+from aisc.web.billing.ingest.metered import used_gpu_hours
+from aisc.web.billing.ledger import reports
 from aisc.web.billing.models import BillingPeriod, Statement
-from aisc.web.billing.usage import used_gpu_hours
 
 router = Router(tags=["billing"])
 
@@ -40,7 +40,7 @@ def get_statement(request: HttpRequest, statement_id: int) -> dict[str, Any]:
 @router.get("/fund")
 def get_fund(request: HttpRequest) -> dict[str, Any]:
     authz.require(request.user, "billing.fund.view")
-    schemes, calls = finance.fund_lines()
+    schemes, calls = reports.fund_lines()
 
     def line(x: Any) -> dict[str, Any]:
         return {

@@ -10,7 +10,8 @@ class BillingConfig(AppConfig):
         from django.conf import settings
 
         from aisc.web import worker_tasks
-        from aisc.web.billing import periodic, rules, wiring  # noqa: F401 - rules and receivers
+        from aisc.web.billing import rules, wiring  # noqa: F401 - rules and receivers
+        from aisc.web.billing.ingest import periodic
 
         worker_tasks.register(
             periodic.TASK, settings.AISC_USAGE_INGEST_MINUTES * 60, periodic.ingest_due

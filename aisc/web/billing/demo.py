@@ -12,15 +12,17 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
-from aisc.web.billing import actions, commitments
-from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
+from aisc.web.billing import actions
+from aisc.web.billing.ledger import fund
 from aisc.web.billing.models import BillingPeriod, PeriodState
+from aisc.web.billing.prices import CataloguePrices
+from aisc.web.billing.projects import AllocationDirectory
 from aisc.web.cluster.demo import months_before
 from aisc.web.demo import DemoReport
 
 
 def load(report: DemoReport) -> None:
-    actions.do_post_entries(commitments.fund_entries(), acting_user=None, verb="billing.fund.sync")
+    actions.do_post_entries(fund.fund_entries(), acting_user=None, verb="billing.fund.sync")
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     months = months_before(timezone.now().astimezone(tz).date(), 3)
     directory, prices = AllocationDirectory(), CataloguePrices()

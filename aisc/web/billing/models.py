@@ -50,7 +50,7 @@ class UsageCharge(models.Model):
     """GPU-seconds of one record on one chip in one month: append-only.
 
     A charge is billed by the first period closed after it was written whose month is not before
-    the charge's (see `aisc.web.billing.billed`); nothing is written to the charge when that
+    the charge's (see `aisc.web.billing.closing.billed`); nothing is written to the charge when that
     happens, so closing a month costs no write per row. A correction of the record adds delta
     rows (possibly negative) rather than changing or removing rows; deltas written after their
     month closed are billed by the next period closed, as late usage.
@@ -160,7 +160,7 @@ class BillingPeriod(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     # The highest UsageCharge id when the period closed: it billed every charge up to here of its
-    # month or earlier that no earlier close had billed (aisc.web.billing.billed).
+    # month or earlier that no earlier close had billed (aisc.web.billing.closing.billed).
     charges_through = models.BigIntegerField(null=True, blank=True)
 
     class Meta:

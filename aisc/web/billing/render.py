@@ -8,7 +8,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from aisc.core import csvcells
-from aisc.web.billing.figures import period_figures, statement_figures
+from aisc.web.billing.closing.figures import period_figures, statement_figures
 from aisc.web.billing.models import BillingPeriod, Statement
 
 LINE_COLUMNS = (

@@ -19,13 +19,14 @@ from aisc.core.errors import AiscError
 from aisc.core.metering.split import Month
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import Role, User
-from aisc.web.billing import finance
 from aisc.web.billing import render as renders
 from aisc.web.billing.actions import do_close_period
 from aisc.web.billing.charts import burn_down_svg
-from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
-from aisc.web.billing.figures import period_figures, periods_list, statement_figures
+from aisc.web.billing.closing.figures import period_figures, periods_list, statement_figures
+from aisc.web.billing.ledger import reports
 from aisc.web.billing.models import BillingPeriod, PeriodState, Statement
+from aisc.web.billing.prices import CataloguePrices
+from aisc.web.billing.projects import AllocationDirectory
 
 
 def visible_statements(user: User) -> QuerySet[Statement]:
@@ -141,8 +142,8 @@ def period_export(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
 @login_required
 def fund(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "billing.fund.view")
-    schemes, calls = finance.fund_lines()
-    points = finance.burn_down()
+    schemes, calls = reports.fund_lines()
+    points = reports.burn_down()
     return render(
         request,
         "billing/fund.html",
@@ -153,10 +154,10 @@ def fund(request: HttpRequest) -> HttpResponse:
 @login_required
 def receivables(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "billing.receivables.view")
-    return render(request, "billing/receivables.html", {"rows": finance.receivables()})
+    return render(request, "billing/receivables.html", {"rows": reports.receivables()})
 
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "billing.fund.view")
-    return render(request, "billing/history.html", {"orgs": finance.subsidy_history()})
+    return render(request, "billing/history.html", {"orgs": reports.subsidy_history()})

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from aisc.web.billing import commitments, ledger
+from aisc.web.billing.ledger import book, fund
 from aisc.web.grants import signals
 
 
@@ -18,10 +18,10 @@ def on_award_approved(sender: Any, award: Any, acting_user: Any, **kwargs: Any) 
     """
     now = timezone.now()
     call = award.application.call
-    entries = commitments.scheme_entries(call.scheme, now)
-    ledger.post(entries)
-    ledger.post(commitments.call_entries(call, now))
-    ledger.post(commitments.award_entries(award, now))
+    entries = fund.scheme_entries(call.scheme, now)
+    book.post(entries)
+    book.post(fund.call_entries(call, now))
+    book.post(fund.award_entries(award, now))
 
 
 signals.award_approved.connect(on_award_approved, dispatch_uid="billing.commitment")

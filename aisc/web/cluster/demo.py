@@ -23,7 +23,7 @@ from aisc.core.allocations.budget import released_by_chip
 from aisc.core.metering.split import Month
 from aisc.core.scheduling.model import ClusterSpec
 from aisc.web.allocations.models import Allocation
-from aisc.web.billing import sources
+from aisc.web.billing.ingest import sources
 from aisc.web.cluster import layout, service, usage
 from aisc.web.cluster.models import EmbeddedJob
 from aisc.web.demo import DemoReport

@@ -14,8 +14,8 @@ import zoneinfo
 from django.conf import settings
 
 from aisc.web import worker_tasks
-from aisc.web.billing import sources
-from aisc.web.billing.ingest import IngestReport
+from aisc.web.billing.ingest import sources
+from aisc.web.billing.ingest.batches import IngestReport
 from aisc.web.cluster import service, usage
 from aisc.web.cluster.models import EmbeddedJob
 

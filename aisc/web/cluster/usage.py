@@ -1,5 +1,5 @@
 """The embedded cluster's jobs as `sacct --parsable2` text, for the same metering path as a
-real Slurm's: billing's reader `embedded` (aisc.web.billing.sources.READERS) hands this text to
+real Slurm's: billing's reader `embedded` (billing.ingest.sources.READERS) hands this text to
 the parser (aisc.adapters.slurm.usage) → ingest → charges, keyed by cluster, job id and submit
 time. Running jobs are reported with their elapsed time so far and corrected until they end, as
 `sacct` reports them. Times are the portal's local time without an offset, as sacct prints."""

@@ -18,8 +18,8 @@ from aisc.core.ledger.flows import AwardRef
 from aisc.core.metering.split import Month
 from aisc.web.accounts.models import Organisation
 from aisc.web.billing import actions
-from aisc.web.billing.ingest import IngestReport, source_key
-from aisc.web.billing.pricebook import SpanPrices
+from aisc.web.billing.ingest.batches import IngestReport, source_key
+from aisc.web.billing.prices import SpanPrices
 from aisc.web.billing.projects import Project, StaticDirectory
 
 HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")

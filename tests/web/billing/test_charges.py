@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from aisc.core.metering.records import UsageRecord
 from aisc.core.metering.split import seconds_by_month
-from aisc.web.billing import charges
+from aisc.web.billing.ingest import charges
 
 HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")
 KATHMANDU = zoneinfo.ZoneInfo("Asia/Kathmandu")  # +05:45: local midnight falls inside UTC hours

@@ -8,8 +8,9 @@ import pytest
 from aisc.core.errors import InvalidTransition, RuleViolation
 from aisc.core.ledger import accounts
 from aisc.web.accounts.models import Organisation, Role, User
-from aisc.web.billing import billed, ledger
-from aisc.web.billing.figures import period_figures
+from aisc.web.billing.closing import billed
+from aisc.web.billing.closing.figures import period_figures
+from aisc.web.billing.ledger import book
 from aisc.web.billing.models import BillingPeriod, Statement, UsageCharge
 from aisc.web.outbox.models import OutboxMessage
 from tests.web.billing.conftest import sacct_line
@@ -66,7 +67,7 @@ def test_the_ledger_after_a_close_balances_and_shows_revenue_receivables_and_sub
 ) -> None:
     ingest_text(sacct_line("1"), sacct_line("2", account="tenant-kc"))
     close("2026-03")
-    balances = ledger.balances()
+    balances = book.balances()
     assert sum(balances.values()) == 0
     assert balances[accounts.REVENUE] == D("-320.00")
     assert balances[SUBSIDISED] == D("112.00")
@@ -131,7 +132,7 @@ def test_late_usage_for_a_closed_month_lands_in_the_next_period_as_an_adjustment
     [line] = period_figures(april, with_lines=True)["projects"][0]["lines"]
     assert line["late"] is True
     assert line["list_amount"] == "160.00"  # priced at March's HK$20, the day it ran
-    assert ledger.balances()[accounts.ADJUSTMENT] == D("-160.00")
+    assert book.balances()[accounts.ADJUSTMENT] == D("-160.00")
     march = period_figures(BillingPeriod.objects.get(month="2026-03"))
     assert march["total"]["list_amount"] == "160.00"
 
@@ -162,7 +163,7 @@ def test_a_job_that_shrinks_after_close_is_credited_in_the_next_period(
         "-112.00",
         "-48.00",
     )
-    assert ledger.balances()[SUBSIDISED] == D("112.00")
+    assert book.balances()[SUBSIDISED] == D("112.00")
 
 
 def test_an_empty_month_closes_with_zero_totals(close: Run) -> None:
@@ -204,7 +205,7 @@ def test_a_credit_after_the_cap_first_cancels_usage_the_grantee_paid_in_full(
     april = period_figures(close("2026-04"))["projects"][0]
     assert (april["list_amount"], april["subsidy"], april["due"]) == ("-160.00", "0.00", "-160.00")
     # In all: 1,440.00 list; min(70 % = 1,008.00, cap 1,000.00) from the fund, 440.00 grantee.
-    assert ledger.balances()[SUBSIDISED] == D("1000.00")
+    assert book.balances()[SUBSIDISED] == D("1000.00")
 
 
 def test_a_credit_larger_than_the_unsubsidised_part_gives_the_rest_back_to_the_cap(
@@ -222,4 +223,4 @@ def test_a_credit_larger_than_the_unsubsidised_part_gives_the_rest_back_to_the_c
         "-440.00",
         "-360.00",
     )
-    assert ledger.balances()[SUBSIDISED] == D("560.00")
+    assert book.balances()[SUBSIDISED] == D("560.00")

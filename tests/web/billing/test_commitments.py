@@ -14,8 +14,9 @@ from aisc.cli.main import app
 from aisc.core.errors import NotFound
 from aisc.core.ledger import accounts
 from aisc.web.accounts.models import User
-from aisc.web.billing import actions, commitments, ledger
-from aisc.web.billing.defaults import AllocationDirectory
+from aisc.web.billing import actions
+from aisc.web.billing.ledger import book, fund
+from aisc.web.billing.projects import AllocationDirectory
 from aisc.web.grants.models import Application, Award
 from tests.web.allocations.test_receivers import approve
 
@@ -32,16 +33,16 @@ def award(reviewed: Application, committee: User) -> Award:
 
 
 def commitment_of(award: Award) -> Decimal:
-    ref = commitments.award_ref(award)
+    ref = fund.award_ref(award)
     code = accounts.commitment(ref.scheme, ref.call, ref.project)
-    return ledger.balances(code).get(code, D(0))
+    return book.balances(code).get(code, D(0))
 
 
 def test_approving_an_award_posts_its_commitment_with_the_fund_behind_it(award: Award) -> None:
     assert commitment_of(award) == award.committed_amount
     the_call = award.application.call
     scheme_code = the_call.scheme.code
-    balances = ledger.balances()
+    balances = book.balances()
     assert balances[accounts.appropriation(scheme_code)] == -the_call.scheme.fund
     left = the_call.budget - award.committed_amount
     assert balances[accounts.call(scheme_code, the_call.code)] == left
@@ -57,9 +58,7 @@ def test_syncing_the_fund_again_posts_nothing_new(award: Award) -> None:
 def test_a_changed_commitment_posts_only_the_difference(award: Award) -> None:
     Award.objects.filter(pk=award.pk).update(committed_amount=award.committed_amount + 1500)
     award.refresh_from_db()
-    added = actions.do_post_entries(
-        commitments.fund_entries(), acting_user=None, verb="billing.fund.sync"
-    )
+    added = actions.do_post_entries(fund.fund_entries(), acting_user=None, verb="billing.fund.sync")
     assert added == 1
     assert commitment_of(award) == award.committed_amount
 
@@ -67,7 +66,7 @@ def test_a_changed_commitment_posts_only_the_difference(award: Award) -> None:
 def test_a_cancelled_award_releases_its_commitment(award: Award) -> None:
     Award.objects.filter(pk=award.pk).update(status="cancelled")
     award.refresh_from_db()
-    actions.do_post_entries(commitments.fund_entries(), acting_user=None, verb="billing.fund.sync")
+    actions.do_post_entries(fund.fund_entries(), acting_user=None, verb="billing.fund.sync")
     assert commitment_of(award) == 0
 
 

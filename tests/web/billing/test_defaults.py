@@ -5,7 +5,7 @@ import pytest
 
 from aisc.core.billing.rating import UnitPrice
 from aisc.core.errors import NotFound
-from aisc.web.billing.defaults import CataloguePrices
+from aisc.web.billing.prices import CataloguePrices
 from aisc.web.catalogue import prices as catalogue_prices
 from aisc.web.catalogue.models import Cluster, Partition, PartitionPremium, RateCard
 

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 
 from aisc.web.audit.models import AuditEvent
-from aisc.web.billing import billed
-from aisc.web.billing.ingest import source_key
+from aisc.web.billing.closing import billed
+from aisc.web.billing.ingest.batches import source_key
 from aisc.web.billing.models import IngestCursor, RejectedLine, UsageCharge, UsageRecord
 from tests.web.billing.conftest import HEADER, sacct_line
 

@@ -7,9 +7,9 @@ import pytest
 
 from aisc.adapters.slurm.usage import ASKED, parse_sacct
 from aisc.web.billing import actions
-from aisc.web.billing.ingest import IngestReport, source_key
+from aisc.web.billing.ingest.batches import IngestReport, source_key
 from aisc.web.billing.models import RejectedLine, UsageCharge, UsageRecord
-from aisc.web.billing.pricebook import SpanPrices
+from aisc.web.billing.prices import SpanPrices
 from aisc.web.billing.projects import StaticDirectory
 from tests.web.billing.conftest import HK, sacct_line
 

@@ -7,7 +7,8 @@ from django.db import DatabaseError, connection, transaction
 from aisc.core.errors import RuleViolation
 from aisc.core.ledger import flows
 from aisc.web.audit.models import AuditEvent
-from aisc.web.billing import actions, ledger
+from aisc.web.billing import actions
+from aisc.web.billing.ledger import book
 from aisc.web.billing.models import LedgerEntry, LedgerPosting
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_posting_an_entry_twice_stores_it_once() -> None:
         == 0
     )
     assert LedgerEntry.objects.count() == 1
-    assert ledger.balances()["fund:aiss"] == D("3000000000.00")
+    assert book.balances()["fund:aiss"] == D("3000000000.00")
     assert AuditEvent.objects.filter(verb="billing.fund.appropriate").count() == 1
 
 
@@ -42,7 +43,7 @@ def test_a_key_posted_again_with_other_amounts_is_refused_and_nothing_changes() 
     with pytest.raises(RuleViolation) as err:
         actions.do_post_entries([appropriation("1.00")], acting_user=None, verb="v")
     assert err.value.field == "key"
-    assert ledger.balances()["fund:aiss"] == D("3000000000.00")
+    assert book.balances()["fund:aiss"] == D("3000000000.00")
 
 
 @pytest.mark.parametrize(
@@ -63,7 +64,7 @@ def test_the_database_refuses_to_change_or_delete_ledger_rows(sql: str) -> None:
     ):
         cursor.execute(sql)
     assert LedgerPosting.objects.count() == 2
-    assert ledger.balances()["fund:aiss"] == D("3000000000.00")
+    assert book.balances()["fund:aiss"] == D("3000000000.00")
 
 
 def test_the_orm_cannot_update_ledger_rows_either() -> None:
@@ -78,22 +79,22 @@ def test_a_correction_is_a_reversing_entry_and_the_original_stays() -> None:
         "approp:aiss", reason="typed twice", acting_user=None, at=AT
     )
     assert correction.key == "reversal:approp:aiss"
-    assert ledger.balances()["fund:aiss"] == 0
+    assert book.balances()["fund:aiss"] == 0
     assert LedgerEntry.objects.count() == 2
     assert AuditEvent.objects.get(verb="billing.entry.reverse").after["reason"] == "typed twice"
     with pytest.raises(RuleViolation, match="already reversed"):
-        ledger.reverse("approp:aiss", "another", AT, "again")
+        book.reverse("approp:aiss", "another", AT, "again")
 
 
 def test_reversing_an_unknown_entry_is_refused_naming_the_field() -> None:
     with pytest.raises(RuleViolation) as err, transaction.atomic():
-        ledger.reverse("nope", "r", AT, "m")
+        book.reverse("nope", "r", AT, "m")
     assert err.value.field == "reverses"
 
 
 def test_posted_sums_one_family_of_entries_per_account() -> None:
     with transaction.atomic():
-        ledger.post(
+        book.post(
             [
                 appropriation(),
                 flows.budget_call("aiss", "c1", D("5.00"), AT, "budget:c1"),
@@ -101,8 +102,8 @@ def test_posted_sums_one_family_of_entries_per_account() -> None:
                 flows.commit(flows.AwardRef("aiss", "c1", "p1"), D("4.00"), AT, "commitment:p1"),
             ]
         )
-    assert ledger.posted("call:", "budget:") == {"call:aiss/c1": D("7.00")}
-    assert ledger.balances("call:") == {"call:aiss/c1": D("3.00")}
+    assert book.posted("call:", "budget:") == {"call:aiss/c1": D("7.00")}
+    assert book.balances("call:") == {"call:aiss/c1": D("3.00")}
 
 
 def postgres_only() -> None:
@@ -132,7 +133,7 @@ def test_postgresql_refuses_to_truncate_ledger_rows(sql: str) -> None:
     ):
         cursor.execute(sql)
     assert LedgerPosting.objects.count() == 2
-    assert ledger.balances()["fund:aiss"] == D("3000000000.00")
+    assert book.balances()["fund:aiss"] == D("3000000000.00")
 
 
 def test_postgresql_truncates_an_empty_ledger_table_as_the_test_flush_does() -> None:

@@ -18,7 +18,7 @@ from aisc.core.errors import RuleViolation
 from aisc.web import worker_tasks
 from aisc.web.accounts.models import Organisation
 from aisc.web.allocations.models import Allocation
-from aisc.web.billing import periodic, sources
+from aisc.web.billing.ingest import periodic, sources
 from aisc.web.billing.models import IngestCursor, UsageCharge, UsageRecord
 from aisc.web.catalogue.models import RateCard
 from aisc.web.outbox.models import TaskRun

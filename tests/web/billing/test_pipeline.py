@@ -1,4 +1,4 @@
-"""The ingest's writer thread on PostgreSQL (aisc.web.billing.pipeline): batches of new records
+"""The ingest's writer thread on PostgreSQL (billing.ingest.pipeline): batches of new records
 planned in the calling thread and committed by a second one must store exactly what the inline way
 stores, keep a batch and its checkpoint together, and give way to the inline way whenever the
 plan's assumptions do not hold.
@@ -18,8 +18,9 @@ import pytest
 from django.db import connection, transaction
 
 from aisc.adapters.slurm.usage import parse_sacct
-from aisc.web.billing import actions, bulk, pipeline
-from aisc.web.billing.ingest import IngestReport, source_key
+from aisc.web.billing import actions
+from aisc.web.billing.ingest import pipeline, writer
+from aisc.web.billing.ingest.batches import IngestReport, source_key
 from aisc.web.billing.models import (
     IngestCursor,
     RejectedLine,
@@ -27,7 +28,7 @@ from aisc.web.billing.models import (
     UsageRecord,
     UsageTotal,
 )
-from aisc.web.billing.pricebook import SpanPrices
+from aisc.web.billing.prices import SpanPrices
 from aisc.web.billing.projects import StaticDirectory
 from tests.web.billing.conftest import HEADER, HK, sacct_line
 
@@ -231,7 +232,7 @@ def test_the_writer_refuses_a_plan_whose_records_are_stored_and_writes_nothing(
     plan = pipeline.Plan(
         source="planned#1",
         position=1,
-        first_id=bulk.next_record_id(),  # free ids, but the record itself is stored
+        first_id=writer.next_record_id(),  # free ids, but the record itself is stored
         count=1,
         keys={("aisc", "5", UsageRecord.objects.get().submit)},
         records=b"",
@@ -249,11 +250,11 @@ def test_encode_gives_a_binary_copy_stream_that_postgresql_reads_back(
     postgres_only: None,
 ) -> None:
     rows = [(1, "p1", "h800", "h800", "2026-03", dt.date(2026, 3, 1), 60)]
-    data = bulk.encode(rows, bulk.CHARGE_TYPES)
+    data = writer.encode(rows, writer.CHARGE_TYPES)
     assert data.startswith(b"PGCOPY\n\xff\r\n\0")
     assert data.endswith(b"\xff\xff")
     with transaction.atomic():
-        bulk.copy_stream(bulk.CHARGE_TABLE, bulk.CHARGE_COLUMNS, data)
+        writer.copy_stream(writer.CHARGE_TABLE, writer.CHARGE_COLUMNS, data)
     assert (
         list(
             UsageCharge.objects.values_list(

@@ -24,11 +24,10 @@ from aisc.cli.main import app
 from aisc.core.ledger import accounts
 from aisc.web.accounts.models import Organisation, Role, User
 from aisc.web.allocations.models import Allocation
-from aisc.web.billing import ledger
-from aisc.web.billing.defaults import AllocationDirectory
-from aisc.web.billing.figures import period_figures
+from aisc.web.billing.closing.figures import period_figures
+from aisc.web.billing.ledger import book
 from aisc.web.billing.models import BillingPeriod, Statement, StatementLine
-from aisc.web.billing.projects import StaticDirectory
+from aisc.web.billing.projects import AllocationDirectory, StaticDirectory
 from aisc.web.catalogue.models import Cluster, Partition, PartitionPremium, RateCard
 from tests.web.billing.conftest import directory_of, sacct_line
 
@@ -106,7 +105,7 @@ def test_each_line_shows_its_premium_and_the_subsidy_covers_only_the_list_amount
 def test_the_ledger_credits_the_premium_to_revenue_and_bills_it_to_the_grantee(
     closed: BillingPeriod, orgs: tuple[Organisation, Organisation]
 ) -> None:
-    balances = ledger.balances()
+    balances = book.balances()
     assert sum(balances.values()) == 0
     assert balances[accounts.REVENUE] == D("-280.00")  # 230.67 list + 49.33 premium
     assert balances[accounts.disbursed("aiss", "c2026a", "p2026a-001")] == D("130.67")

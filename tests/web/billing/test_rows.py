@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aisc.core.metering.records import UsageRecord as Core
-from aisc.web.billing import bulk, charges, corrections, ingest, rows
+from aisc.web.billing.ingest import batches, charges, corrections, rows, writer
 from aisc.web.billing.models import UsageCharge, UsageRecord, UsageTotal
-from aisc.web.billing.pricebook import SpanPrices
+from aisc.web.billing.prices import SpanPrices
 from aisc.web.billing.projects import StaticDirectory
 
 # Whole-hour, half-hour and daylight-saving zones: the fast path must fall back where its hour
@@ -69,9 +69,9 @@ def stored() -> tuple[list[Any], list[Any], list[Any]]:
 
 
 def write_fast(records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) -> None:
-    made = rows.RowMaker(tz, checker.problem, source="s", postgres=not bulk.on_sqlite())
-    built = made.rows(records, bulk.next_record_id(), made.db_time(dt.datetime.now(dt.UTC)))
-    bulk.insert(built.records, built.charges, built.totals)
+    made = rows.RowMaker(tz, checker.problem, source="s", postgres=not writer.on_sqlite())
+    built = made.rows(records, writer.next_record_id(), made.db_time(dt.datetime.now(dt.UTC)))
+    writer.insert(built.records, built.charges, built.totals)
 
 
 def write_through_orm(records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) -> None:
@@ -94,7 +94,7 @@ def write_through_orm(records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) 
             for (month, chip), (day, seconds) in wanted.items()
             if seconds
         )
-        bulk.add_totals(bulk.sum_totals((c.project_code, c.chip, c.gpu_seconds) for c in made))
+        writer.add_totals(writer.sum_totals((c.project_code, c.chip, c.gpu_seconds) for c in made))
 
 
 def stored_by(writer: Any, records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) -> Any:
@@ -134,7 +134,7 @@ def test_the_fast_path_stores_what_the_orm_stores_by_the_general_rules(
 ) -> None:
     tz = zoneinfo.ZoneInfo(zone)
     records = [record(i, *run) for i, run in enumerate(runs)]
-    checker = ingest.Checker(directory, prices, tz)
+    checker = batches.Checker(directory, prices, tz)
     fast = stored_by(write_fast, records, tz, checker)
     assert fast == stored_by(write_through_orm, records, tz, checker)
 
@@ -146,7 +146,7 @@ def test_a_record_the_checker_refuses_gets_no_rows_and_its_reason(
     tz = zoneinfo.ZoneInfo("Asia/Hong_Kong")
     start = dt.datetime(2026, 3, 2, 2, tzinfo=dt.UTC)
     good, unpriced = record(1, start, 3600, (("h800", 8),)), record(2, start, 60, (("x9", 1),))
-    checker = ingest.Checker(directory, prices, tz)
+    checker = batches.Checker(directory, prices, tz)
     made = rows.RowMaker(tz, checker.problem, source="s", postgres=False)
     built = made.rows([unpriced, good], 10, "2026-03-02 02:00:00")
     assert [row[:3] for row in built.records] == [(10, "aisc", "1")]

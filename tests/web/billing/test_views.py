@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from aisc.cli.main import app
 from aisc.web.accounts.models import Organisation, Role, User
+from aisc.web.billing.ingest.metered import used_gpu_hours
 from aisc.web.billing.models import BillingPeriod, Statement, StatementLine
-from aisc.web.billing.usage import used_gpu_hours
 from tests.web.billing.conftest import sacct_line
 
 pytestmark = pytest.mark.django_db

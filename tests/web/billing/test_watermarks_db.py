@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aisc.core.errors import RuleViolation
-from aisc.web.billing import billed
+from aisc.web.billing.closing import billed
+from aisc.web.billing.ingest.metered import used_gpu_hours
 from aisc.web.billing.models import (
     BillingPeriod,
     Statement,
@@ -22,7 +23,6 @@ from aisc.web.billing.models import (
     UsageRecord,
     UsageTotal,
 )
-from aisc.web.billing.usage import used_gpu_hours
 from tests.web.billing.conftest import sacct_line
 
 pytestmark = pytest.mark.django_db

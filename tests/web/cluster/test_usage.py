@@ -10,7 +10,7 @@ import pytest
 
 from aisc.adapters.slurm.usage import parse_sacct
 from aisc.web.allocations.models import Allocation
-from aisc.web.billing import periodic, sources
+from aisc.web.billing.ingest import periodic, sources
 from aisc.web.billing.models import UsageRecord
 from aisc.web.cluster import service, tasks, usage
 from aisc.web.cluster.models import EmbeddedJob

@@ -17,7 +17,7 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
-from aisc.web.billing import sources
+from aisc.web.billing.ingest import sources
 from aisc.web.billing.models import IngestCursor
 
 TASK = "billing.ingest"

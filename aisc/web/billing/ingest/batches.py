@@ -23,7 +23,8 @@ from aisc.adapters.slurm.usage import Parsed, Reject, collector_paused
 from aisc.core.billing.rating import PriceBook
 from aisc.core.errors import AiscError
 from aisc.core.metering.records import UsageRecord
-from aisc.web.billing import bulk, charges, corrections, ledger, pipeline, rows
+from aisc.web.billing import lock
+from aisc.web.billing.ingest import charges, corrections, pipeline, rows, writer
 from aisc.web.billing.models import IngestCursor
 from aisc.web.billing.projects import Directory
 
@@ -136,7 +137,7 @@ def ingest_chunks(
     cursor = IngestCursor.objects.filter(source=source).first()
     report.resumed_at = int(cursor.position) if cursor else 0
     checker = Checker(directory, prices, tz)
-    maker = rows.RowMaker(tz, checker.problem, source=source, postgres=not bulk.on_sqlite())
+    maker = rows.RowMaker(tz, checker.problem, source=source, postgres=not writer.on_sqlite())
     batches = _batches(chunks, report)
     # As in the parse (usage.collector_paused): a chunk's records, rows and their tuples hold no
     # reference cycles, and full collections walked every live object for nothing, over and over
@@ -157,7 +158,7 @@ def _batches(chunks: Iterable[Parsed], report: IngestReport) -> Iterator[Batch]:
     for chunk in chunks:
         report.read += len(chunk.records)
         report.rejects.extend(chunk.rejects)
-        bulk.store_rejects(report.source, chunk.rejects)
+        writer.store_rejects(report.source, chunk.rejects)
         count = len(chunk.records)
         if count and offset + count > report.resumed_at:
             yield Batch(chunk, range(max(report.resumed_at - offset, 0), count), offset)
@@ -169,9 +170,9 @@ def _commit_inline(
 ) -> None:
     """The batch and the checkpoint after it, in one transaction, in this thread."""
     with transaction.atomic():
-        ledger.lock()
+        lock.take()
         bad = _ingest_batch(batch.parsed, batch.lines, checker, maker, report)
-        bulk.store_rejects(report.source, bad)
+        writer.store_rejects(report.source, bad)
         IngestCursor.objects.update_or_create(
             source=report.source,
             defaults={"position": str(batch.position), "updated_at": timezone.now()},
@@ -192,7 +193,7 @@ def _pipelined(
     in_flight: InFlight | None = None
     next_id: int | None = None
     inline = False
-    with pipeline.writer() as writer:
+    with pipeline.thread() as thread:
         for batch in batches:
             plan = None if inline else _plan(batch, maker, report.source, in_flight, next_id)
             if in_flight is not None and not _settle(in_flight, report):
@@ -203,7 +204,7 @@ def _pipelined(
                 _commit_inline(batch, checker, maker, report)
                 next_id = None
             else:
-                in_flight, next_id = (plan, batch, writer.submit(plan)), plan.next_id
+                in_flight, next_id = (plan, batch, thread.submit(plan)), plan.next_id
         if in_flight is not None and not _settle(in_flight, report):
             _commit_inline(in_flight[1], checker, maker, report)
 
@@ -225,7 +226,7 @@ def _plan(
         return None
     if corrections.stored_ids(distinct):
         return None
-    first_id = bulk.next_record_id() if next_id is None else next_id
+    first_id = writer.next_record_id() if next_id is None else next_id
     built = maker.rows(records, first_id, maker.db_time(timezone.now()))
     return pipeline.Plan(
         source=source,
@@ -233,8 +234,8 @@ def _plan(
         first_id=first_id,
         count=len(built.records),
         keys=distinct,
-        records=bulk.encode(built.records, bulk.RECORD_TYPES),
-        charges=bulk.encode(built.charges, bulk.CHARGE_TYPES),
+        records=writer.encode(built.records, writer.RECORD_TYPES),
+        charges=writer.encode(built.charges, writer.CHARGE_TYPES),
         totals=built.totals,
         rejects=[
             Reject(parsed.line_nos[lines.start + k], parsed.lines[lines.start + k], message)
@@ -302,8 +303,8 @@ def _insert(
     if not records:
         return []
     stamp = maker.db_time(timezone.now())
-    built = maker.rows(records, bulk.next_record_id(), stamp)
-    bulk.insert(built.records, built.charges, built.totals)
+    built = maker.rows(records, writer.next_record_id(), stamp)
+    writer.insert(built.records, built.charges, built.totals)
     report.inserted += len(built.records)
     report.projects.update(built.accounts)
     return built.rejected

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 
 from aisc.core.errors import RuleViolation
@@ -84,11 +84,3 @@ def posted(account_prefix: str, key_prefix: str) -> dict[str, Decimal]:
         .annotate(total=Sum("amount_cents"))
     )
     return {row["account"]: from_cents(row["total"]) for row in rows}
-
-
-def lock() -> None:
-    """Serialise writers of usage and statements (ingest batches and closing a period)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x42494C4C])
-    # SQLite runs one writer at a time (transaction_mode IMMEDIATE), which is lock enough.

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aisc.core.metering.records import FINAL_STATES, UsageRecord
-from aisc.web.billing import charges, corrections
+from aisc.web.billing.ingest import charges, corrections
 
 _WITHIN_HOUR = tuple(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
 LocalHour = tuple[str, dt.date, str, float]  # month label, local day, its text, month end (POSIX)

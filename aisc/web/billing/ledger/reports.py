@@ -12,16 +12,16 @@ from django.db.models import Sum
 
 from aisc.core.ledger import accounts, views
 from aisc.web.accounts.models import Organisation
-from aisc.web.billing import ledger
+from aisc.web.billing.ledger import book
 from aisc.web.billing.models import LedgerPosting, Statement
 from aisc.web.billing.money import from_cents
 
 
 def fund_lines() -> tuple[list[views.FundLine], list[views.FundLine]]:
     """(per scheme, per call): appropriated → committed → disbursed → remaining."""
-    balances = ledger.balances()
+    balances = book.balances()
     budgets: dict[tuple[str, str], Decimal] = {}
-    for code, amount in ledger.posted(f"{accounts.Kind.CALL}:", "budget:").items():
+    for code, amount in book.posted(f"{accounts.Kind.CALL}:", "budget:").items():
         scheme, call = accounts.path_of(code)[:2]
         budgets[(scheme, call)] = amount
     return views.per_scheme(balances), views.per_call(balances, budgets)
@@ -59,7 +59,7 @@ class Receivable:
 
 
 def receivables() -> list[Receivable]:
-    balances = ledger.balances(f"{accounts.Kind.RECEIVABLE}:")
+    balances = book.balances(f"{accounts.Kind.RECEIVABLE}:")
     orgs = Organisation.objects.in_bulk(
         [int(code.split("org-")[1]) for code in balances if code.startswith("receivable:org-")]
     )

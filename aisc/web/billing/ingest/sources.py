@@ -16,8 +16,9 @@ from aisc.adapters.slurm.cli import CliSlurm
 from aisc.adapters.slurm.usage import parse_csv_chunks, parse_sacct_chunks, sacct_args
 from aisc.core.errors import RuleViolation
 from aisc.web.billing import actions
-from aisc.web.billing.defaults import AllocationDirectory, CataloguePrices
-from aisc.web.billing.ingest import BATCH, IngestReport, source_key
+from aisc.web.billing.ingest.batches import BATCH, IngestReport, source_key
+from aisc.web.billing.prices import CataloguePrices
+from aisc.web.billing.projects import AllocationDirectory
 from aisc.web.cluster import usage as embedded_usage
 
 UTC = zoneinfo.ZoneInfo("UTC")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from aisc.core.metering.records import RecordKey, UsageRecord, corrected
-from aisc.web.billing import bulk, charges
+from aisc.web.billing.ingest import charges, writer
 from aisc.web.billing.models import UsageCharge
 from aisc.web.billing.models import UsageRecord as Row
 
@@ -25,7 +25,7 @@ def stored_ids(wanted: set[RecordKey]) -> list[int]:
     return [
         row_id
         for cluster, job_ids in by_cluster.items()
-        for row_id, job_id, submit in bulk.stored_keys(cluster, job_ids)
+        for row_id, job_id, submit in writer.stored_keys(cluster, job_ids)
         if (cluster, job_id, submit) in wanted
     ]
 
@@ -131,5 +131,7 @@ def correct(changed: list[tuple[Row, UsageRecord]], tz: zoneinfo.ZoneInfo, sourc
     ]
     Row.objects.bulk_update(rows, fields)
     UsageCharge.objects.bulk_create(new_charges)
-    bulk.add_totals(bulk.sum_totals((c.project_code, c.chip, c.gpu_seconds) for c in new_charges))
+    writer.add_totals(
+        writer.sum_totals((c.project_code, c.chip, c.gpu_seconds) for c in new_charges)
+    )
     return len(rows)

@@ -1,7 +1,7 @@
-"""Close a month: freeze its charges into one statement per project and post them to the ledger.
+"""Close a month: freeze its charges into one statement per project and post them to the book.
 
 A closed period is never recomputed: its statements and lines are frozen by triggers, and its
-watermark marks the charges it billed (aisc.web.billing.billed). Usage that arrives later for a
+watermark marks the charges it billed (closing.billed). Usage that arrives later for a
 closed month is charged in the next period closed, marked late, and posted to the adjustment
 account.
 """
@@ -26,7 +26,8 @@ from aisc.core.ledger import accounts, flows
 from aisc.core.ledger.entries import Entry
 from aisc.core.metering.split import Month
 from aisc.core.units import round_money
-from aisc.web.billing import billed, ledger
+from aisc.web.billing.closing import billed
+from aisc.web.billing.ledger import book
 from aisc.web.billing.models import (
     BillingPeriod,
     PeriodState,
@@ -81,7 +82,7 @@ def segments(month: Month, through: int) -> dict[str, list[Segment]]:
 
 
 def disbursed_to_date(projects: Iterable[Project]) -> dict[str, Decimal]:
-    all_disbursed = ledger.balances(f"{accounts.Kind.DISBURSED}:")
+    all_disbursed = book.balances(f"{accounts.Kind.DISBURSED}:")
     return {
         p.code: all_disbursed.get(
             accounts.disbursed(p.award.scheme, p.award.call, p.award.project), Decimal(0)
@@ -136,7 +137,7 @@ def close(
         built.append((project, statement))
         entries += _entries(period.month, project, statement, now)
     _store(period, built)
-    ledger.post(entries)
+    book.post(entries)
     return built
 
 

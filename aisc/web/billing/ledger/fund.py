@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from aisc.core.ledger import accounts, flows
 from aisc.core.ledger.entries import Entry, make_entry, posting
-from aisc.web.billing import ledger
+from aisc.web.billing.ledger import book
 from aisc.web.grants.models import Award, Call, Scheme
 
 LIVE_AWARDS = ("approved", "active", "completed")
@@ -34,7 +34,7 @@ def _move(
     The family is `key` and `key:…`; other entries (commitments out of a call's budget, subsidy
     disbursed) do not count, so a call's budget stays its budget however much is committed.
     """
-    already = ledger.posted(debit, key).get(debit, Decimal(0))
+    already = book.posted(debit, key).get(debit, Decimal(0))
     delta = Decimal(target) - already
     if delta == 0:
         return []

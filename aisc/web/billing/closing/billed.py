@@ -30,7 +30,7 @@ def unbilled() -> Q:
 def watermark() -> int:
     """The highest charge id written so far (0 when none): a closing period's `charges_through`.
 
-    Sound only because charges are written, and periods closed, under `ledger.lock()`: on
+    Sound only because charges are written, and periods closed, under `lock.take()`: on
     PostgreSQL a transaction could otherwise commit a lower id after a close had read a higher
     one, and that charge would count as billed without being on any statement."""
     last = UsageCharge.objects.order_by("-id").values_list("id", flat=True).first()

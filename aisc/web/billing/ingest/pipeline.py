@@ -11,7 +11,7 @@ thread also encoded the rows (row by row, holding the GIL) lost more to GIL hand
 gained.
 
 What holds as inline: each batch and its checkpoint commit together, in order, one transaction
-each, under `ledger.lock`; a kill -9 loses at most batches not committed, which a rerun reads
+each, under `lock.take`; a kill -9 loses at most batches not committed, which a rerun reads
 again. What the plan assumed (no record of the batch stored; its record ids free) is checked
 again under the lock: if another writer got there first, the batch is refused (Conflict, nothing
 written) and the ingest writes it the inline way.
@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from aisc.adapters.slurm.usage import Reject
 from aisc.core.metering.records import RecordKey
-from aisc.web.billing import bulk, corrections, ledger
+from aisc.web.billing import lock
+from aisc.web.billing.ingest import corrections, writer
 from aisc.web.billing.models import IngestCursor
 
 # While the pipeline runs: how long the writer may wait for the GIL after each statement. Python's
@@ -53,7 +54,7 @@ class Plan:
     keys: set[RecordKey]  # the batch's records, checked again under the lock
     records: bytes
     charges: bytes
-    totals: bulk.Totals
+    totals: writer.Totals
     rejects: list[Reject] = field(default_factory=list)
     accounts: set[str] = field(default_factory=set)
 
@@ -72,15 +73,15 @@ def write(plan: Plan) -> None:
     """The batch and its checkpoint in one transaction (in the writer thread); Conflict if the
     plan's assumptions no longer hold."""
     with transaction.atomic():
-        ledger.lock()
-        if bulk.next_record_id() != plan.first_id or corrections.stored_ids(plan.keys):
+        lock.take()
+        if writer.next_record_id() != plan.first_id or corrections.stored_ids(plan.keys):
             raise Conflict(f"batch ending at {plan.position}: another writer came first")
-        bulk.add_totals(plan.totals)
-        bulk.copy_stream(bulk.RECORD_TABLE, bulk.RECORD_COLUMNS, plan.records)
-        bulk.copy_stream(bulk.CHARGE_TABLE, bulk.CHARGE_COLUMNS, plan.charges)
+        writer.add_totals(plan.totals)
+        writer.copy_stream(writer.RECORD_TABLE, writer.RECORD_COLUMNS, plan.records)
+        writer.copy_stream(writer.CHARGE_TABLE, writer.CHARGE_COLUMNS, plan.charges)
         if plan.count:
-            bulk.move_record_ids_past(plan.next_id - 1)
-        bulk.store_rejects(plan.source, plan.rejects)
+            writer.move_record_ids_past(plan.next_id - 1)
+        writer.store_rejects(plan.source, plan.rejects)
         IngestCursor.objects.update_or_create(
             source=plan.source,
             defaults={"position": str(plan.position), "updated_at": timezone.now()},
@@ -98,7 +99,7 @@ class Writer:
 
 
 @contextmanager
-def writer() -> Iterator[Writer]:
+def thread() -> Iterator[Writer]:
     """A writer thread for one ingest; on the way out it waits for what is in flight, closes its
     own database connection, and puts the GIL switch interval back."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aisc-ingest-writer")
