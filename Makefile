@@ -28,7 +28,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock
 	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements/dev.lock
 	touch $@
 
-install: $(VENV)/.installed
+# The static files, hashed and compressed, into $(AISC_DATA_DIR)/static (or AISC_STATIC_ROOT),
+# where `aisc serve` (gunicorn + whitenoise) serves them from; again when one of them changes.
+STATIC_SOURCES := $(shell find aisc -path '*/static/*' -type f 2>/dev/null)
+$(AISC_DATA_DIR)/.static-collected: $(VENV)/.installed $(STATIC_SOURCES)
+	$(BIN)/aisc collectstatic
+	@mkdir -p $(AISC_DATA_DIR) && touch $@
+
+install: $(VENV)/.installed $(AISC_DATA_DIR)/.static-collected
 install-dev: $(VENV)/.installed-dev
 
 # The worker (outbox mail, Slurm reconcile on the embedded cluster) runs beside the server and
@@ -37,7 +44,7 @@ demo: install
 	$(BIN)/aisc migrate
 	$(BIN)/aisc demo load
 	$(BIN)/aisc worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/aisc serve --port $(PORT)
+	  $(BIN)/aisc serve --dev --port $(PORT)
 
 check: install-dev
 	$(BIN)/ruff format --check aisc tests benchmarks

@@ -10,34 +10,20 @@ import os
 import secrets
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
+from aisc.config_urls import (
+    ConfigError,
+    DatabaseConfig,
+    EmailConfig,
+    PublicUrl,
+    parse_database_url,
+    parse_email_url,
+    parse_public_url,
+)
 
-class ConfigError(Exception):
-    """One environment variable holds a value that breaks its rule."""
-
-
-@dataclass(frozen=True)
-class DatabaseConfig:
-    engine: str  # "sqlite" or "postgresql"
-    name: str
-    user: str = ""
-    password: str = ""
-    host: str = ""
-    port: str = ""
-
-
-@dataclass(frozen=True)
-class EmailConfig:
-    backend: str  # "console", "memory", "smtp", "file"
-    host: str = ""
-    port: int = 0
-    user: str = ""
-    password: str = ""
-    use_tls: bool = False
-    path: str = ""
+__all__ = ["Config", "ConfigError", "DatabaseConfig", "EmailConfig", "PublicUrl", "load"]
 
 
 @dataclass(frozen=True)
@@ -61,12 +47,28 @@ class Config:
     audit_anchor_dir: Path = Path("var/audit-anchors")  # where the worker writes signed heads
     audit_anchor_minutes: float = 60.0
     token_max_days: int = 366  # the longest lifetime an API token may be given
+    embedded_advance_seconds: float = 60.0  # the worker moves the embedded cluster this often
+    public_url: PublicUrl = field(default_factory=PublicUrl)
+    proxy_tls_header: str = ""  # the header the proxy sets to "https", e.g. X-Forwarded-Proto
+    hsts_seconds: int = 0
+    conn_max_age: int = 0  # seconds a database connection is kept between requests
+    static_root: Path = Path("static")
+    bind_host: str = "127.0.0.1"
+    bind_port: int = 8000
+    web_workers: int = 3
+    log_format: str = "text"  # "text" or "json"
+    log_level: str = "INFO"
+    metrics_token: str = ""  # empty: /metrics answers loopback clients only
+    secret_key_file: Path | None = None  # where the key came from, if from a file
 
 
 # Policies that can give a queued job back, which the allocation limits need (core gate).
 EMBEDDED_POLICIES = ("backfill", "multifactor", "fifo")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+# A year, the value the HSTS preload list asks for; only sent when the public URL is https.
+HSTS_DEFAULT = 365 * 24 * 3600
 
 
 def parse_bool(name: str, raw: str) -> bool:
@@ -78,71 +80,44 @@ def parse_bool(name: str, raw: str) -> bool:
     raise ConfigError(f"{name}: must be one of 1/0, true/false, yes/no, on/off (got {raw!r})")
 
 
-def parse_database_url(name: str, raw: str, data_dir: Path) -> DatabaseConfig:
-    if not raw:
-        return DatabaseConfig(engine="sqlite", name=str(data_dir / "aisc.sqlite3"))
-    parts = urlsplit(raw)
-    if parts.scheme == "sqlite":
-        # sqlite:///relative.db, sqlite:////abs/path.db
-        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
-        if not path:
-            raise ConfigError(f"{name}: a sqlite URL needs a file path, e.g. sqlite:///var/aisc.db")
-        return DatabaseConfig(engine="sqlite", name=path)
-    if parts.scheme in {"postgres", "postgresql"}:
-        db = unquote(parts.path.lstrip("/"))
-        if not db:
-            raise ConfigError(f"{name}: a postgresql URL needs a database name after the host")
-        query = parse_qs(parts.query)
-        host = parts.hostname or query.get("host", [""])[0]
-        try:
-            port = str(parts.port or "")
-        except ValueError as exc:
-            raise ConfigError(f"{name}: the port must be a number from 1 to 65535") from exc
-        return DatabaseConfig(
-            engine="postgresql",
-            name=db,
-            user=unquote(parts.username or ""),
-            password=unquote(parts.password or ""),
-            host=host,
-            port=port,
+def parse_count(
+    name: str, raw: str, default: int, lowest: int = 1, highest: int | None = None
+) -> int:
+    """A whole number from `lowest` (to `highest`, when given); empty means the default."""
+    if not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = lowest - 1
+    if highest is not None and not lowest <= value <= highest:
+        raise ConfigError(
+            f"{name}: must be a whole number from {lowest} to {highest} (got {raw!r})"
         )
-    raise ConfigError(
-        f"{name}: must be a sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME URL "
-        f"(got {raw!r})"
-    )
+    if value < lowest:
+        raise ConfigError(f"{name}: must be a whole number of at least {lowest} (got {raw!r})")
+    return value
 
 
-def parse_email_url(name: str, raw: str, data_dir: Path) -> EmailConfig:
-    if not raw:
-        return EmailConfig(backend="console")
-    parts = urlsplit(raw)
-    if parts.scheme in {"console", "memory"}:
-        return EmailConfig(backend=parts.scheme)
-    if parts.scheme == "file":
-        return EmailConfig(backend="file", path=parts.path or str(data_dir / "mail"))
-    if parts.scheme in {"smtp", "smtps", "smtp+tls"}:
-        if not parts.hostname:
-            raise ConfigError(f"{name}: an smtp URL needs a host, e.g. smtp://mail.example:25")
-        try:
-            port = parts.port or (465 if parts.scheme == "smtps" else 25)
-        except ValueError as exc:
-            raise ConfigError(f"{name}: the port must be a number from 1 to 65535") from exc
-        return EmailConfig(
-            backend="smtp",
-            host=parts.hostname,
-            port=port,
-            user=unquote(parts.username or ""),
-            password=unquote(parts.password or ""),
-            use_tls=parts.scheme != "smtp",
-        )
-    raise ConfigError(
-        f"{name}: must be console://, memory://, file:///DIR or smtp://USER:PASS@HOST:PORT "
-        f"(got {raw!r})"
-    )
+def parse_choice(name: str, raw: str, choices: tuple[str, ...], default: str) -> str:
+    value = raw.strip() or default
+    if value not in choices:
+        raise ConfigError(f"{name}: must be one of {', '.join(choices)} (got {raw!r})")
+    return value
 
 
-def parse_minutes(name: str, raw: str, default: float) -> float:
-    """A period of the worker in minutes: a number above zero (fractions allowed, e.g. 0.5)."""
+def parse_header(name: str, raw: str, default: str) -> str:
+    """An HTTP header name; "none" turns the feature off."""
+    value = raw.strip() or default
+    if value.lower() == "none":
+        return ""
+    if not value.replace("-", "").isalnum() or not value.isascii():
+        raise ConfigError(f"{name}: must be an HTTP header name such as X-Forwarded-Proto, or none")
+    return value
+
+
+def parse_positive(name: str, raw: str, default: float, unit: str = "minutes") -> float:
+    """A period: a number above zero (fractions allowed, e.g. 0.5)."""
     if not raw.strip():
         return default
     try:
@@ -150,21 +125,12 @@ def parse_minutes(name: str, raw: str, default: float) -> float:
     except ValueError:
         value = float("nan")
     if not value > 0 or value == float("inf"):  # also refuses NaN
-        raise ConfigError(f"{name}: must be a number of minutes above zero (got {raw!r})")
+        raise ConfigError(f"{name}: must be a number of {unit} above zero (got {raw!r})")
     return value
 
 
-def parse_count(name: str, raw: str, default: int, lowest: int = 1) -> int:
-    """A whole number at or above `lowest`; empty means the default."""
-    if not raw.strip():
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = lowest - 1
-    if value < lowest:
-        raise ConfigError(f"{name}: must be a whole number of at least {lowest} (got {raw!r})")
-    return value
+def parse_minutes(name: str, raw: str, default: float) -> float:
+    return parse_positive(name, raw, default, "minutes")
 
 
 def create_secret_key(path: Path) -> None:
@@ -180,6 +146,15 @@ def create_secret_key(path: Path) -> None:
         pass  # another process created it first; everyone uses that one
     finally:
         tmp.unlink()
+
+
+def secret_key_file(env: Mapping[str, str], data_dir: Path) -> Path | None:
+    """The file the key is read from; None when AISC_SECRET_KEY holds the key itself."""
+    if env.get("AISC_SECRET_KEY"):
+        return None
+    if env.get("AISC_SECRET_KEY_FILE"):
+        return Path(env["AISC_SECRET_KEY_FILE"])
+    return data_dir / "secret_key"
 
 
 def read_secret_key(env: Mapping[str, str], data_dir: Path) -> str:
@@ -228,6 +203,11 @@ def read_anchor_key(env: Mapping[str, str], data_dir: Path) -> str:
     return key
 
 
+def default_workers() -> int:
+    """Gunicorn's advice for sync workers: two per core plus one."""
+    return 2 * len(os.sched_getaffinity(0)) + 1
+
+
 def load(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     data_dir = Path(env.get("AISC_DATA_DIR", "./var")).resolve()
@@ -247,10 +227,14 @@ def load(env: Mapping[str, str] | None = None) -> Config:
             f"AISC_EMBEDDED_POLICY: must be one of {', '.join(EMBEDDED_POLICIES)} "
             f"(got {embedded_policy!r}); the others cannot hold jobs back for allocation limits"
         )
+    public = parse_public_url("AISC_PUBLIC_URL", env.get("AISC_PUBLIC_URL", ""))
     hosts_raw = env.get("AISC_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
     hosts = tuple(h.strip() for h in hosts_raw.split(",") if h.strip())
     if not hosts:
         raise ConfigError("AISC_ALLOWED_HOSTS: must list at least one host, comma-separated")
+    if public.host and public.host not in hosts:
+        hosts = (*hosts, public.host)
+    https = public.https
     return Config(
         data_dir=data_dir,
         database=parse_database_url(
@@ -281,4 +265,40 @@ def load(env: Mapping[str, str] | None = None) -> Config:
             "AISC_AUDIT_ANCHOR_MINUTES", env.get("AISC_AUDIT_ANCHOR_MINUTES", ""), 60.0
         ),
         token_max_days=parse_count("AISC_TOKEN_MAX_DAYS", env.get("AISC_TOKEN_MAX_DAYS", ""), 366),
+        embedded_advance_seconds=parse_positive(
+            "AISC_EMBEDDED_ADVANCE_SECONDS",
+            env.get("AISC_EMBEDDED_ADVANCE_SECONDS", ""),
+            60.0,
+            "seconds",
+        ),
+        public_url=public,
+        proxy_tls_header=parse_header(
+            "AISC_PROXY_TLS_HEADER",
+            env.get("AISC_PROXY_TLS_HEADER", ""),
+            "X-Forwarded-Proto" if https else "none",
+        ),
+        hsts_seconds=parse_count(
+            "AISC_HSTS_SECONDS",
+            env.get("AISC_HSTS_SECONDS", ""),
+            HSTS_DEFAULT if https else 0,
+            0,
+            10 * HSTS_DEFAULT,
+        ),
+        conn_max_age=parse_count(
+            "AISC_DB_CONN_MAX_AGE", env.get("AISC_DB_CONN_MAX_AGE", ""), 0, 0, 24 * 3600
+        ),
+        static_root=Path(env.get("AISC_STATIC_ROOT", "") or data_dir / "static").resolve(),
+        bind_host=env.get("AISC_HOST", "").strip() or "127.0.0.1",
+        bind_port=parse_count("AISC_PORT", env.get("AISC_PORT", ""), 8000, 1, 65535),
+        web_workers=parse_count(
+            "AISC_WEB_WORKERS", env.get("AISC_WEB_WORKERS", ""), default_workers(), 1, 256
+        ),
+        log_format=parse_choice(
+            "AISC_LOG_FORMAT", env.get("AISC_LOG_FORMAT", ""), ("text", "json"), "text"
+        ),
+        log_level=parse_choice(
+            "AISC_LOG_LEVEL", env.get("AISC_LOG_LEVEL", "").upper(), LOG_LEVELS, "INFO"
+        ),
+        metrics_token=env.get("AISC_METRICS_TOKEN", "").strip(),
+        secret_key_file=secret_key_file(env, data_dir),
     )

@@ -89,12 +89,13 @@ def test_it_names_an_unreadable_secret_key_file(tmp_path: Path) -> None:
 
 def test_it_parses_email_urls(tmp_path: Path) -> None:
     cfg = load(env(AISC_DATA_DIR=str(tmp_path), AISC_EMAIL_URL="smtps://me:pw@mail.hk"))
-    assert (cfg.email.backend, cfg.email.host, cfg.email.port, cfg.email.use_tls) == (
+    assert (cfg.email.backend, cfg.email.host, cfg.email.port, cfg.email.use_ssl) == (
         "smtp",
         "mail.hk",
         465,
         True,
     )
+    assert not cfg.email.use_tls  # TLS from the first byte, not STARTTLS
     assert (
         load(env(AISC_DATA_DIR=str(tmp_path), AISC_EMAIL_URL="memory://")).email.backend == "memory"
     )

@@ -45,6 +45,63 @@ def loaded(tmp_path: Path, **extra: str):  # type: ignore[no-untyped-def]
             "AISC_EMAIL_URL: the port must be a number from 1 to 65535",
         ),
         (
+            "AISC_EMAIL_URL",
+            "smtp+tls://mail.hk?timeout=soon",
+            "AISC_EMAIL_URL: ?timeout= must be a whole number of seconds",
+        ),
+        (
+            "AISC_PUBLIC_URL",
+            "aisc.example.hk",
+            "AISC_PUBLIC_URL: must be http(s)://HOST[:PORT], e.g. https://aisc.example.hk",
+        ),
+        (
+            "AISC_PUBLIC_URL",
+            "https://aisc.example.hk/portal",
+            "AISC_PUBLIC_URL: aisc is served at the root: no path, query or fragment",
+        ),
+        (
+            "AISC_PUBLIC_URL",
+            "https://aisc.example.hk:70000",
+            "AISC_PUBLIC_URL: the port must be a number from 1 to 65535",
+        ),
+        (
+            "AISC_PROXY_TLS_HEADER",
+            "X Forwarded: Proto",
+            "AISC_PROXY_TLS_HEADER: must be an HTTP header name such as X-Forwarded-Proto, or none",
+        ),
+        (
+            "AISC_WEB_WORKERS",
+            "0",
+            "AISC_WEB_WORKERS: must be a whole number from 1 to 256 (got '0')",
+        ),
+        (
+            "AISC_WEB_WORKERS",
+            "many",
+            "AISC_WEB_WORKERS: must be a whole number from 1 to 256 (got 'many')",
+        ),
+        ("AISC_PORT", "http", "AISC_PORT: must be a whole number from 1 to 65535 (got 'http')"),
+        (
+            "AISC_DB_CONN_MAX_AGE",
+            "-1",
+            "AISC_DB_CONN_MAX_AGE: must be a whole number from 0 to 86400 (got '-1')",
+        ),
+        (
+            "AISC_HSTS_SECONDS",
+            "a year",
+            "AISC_HSTS_SECONDS: must be a whole number from 0 to 315360000 (got 'a year')",
+        ),
+        ("AISC_LOG_FORMAT", "xml", "AISC_LOG_FORMAT: must be one of text, json (got 'xml')"),
+        (
+            "AISC_LOG_LEVEL",
+            "loud",
+            "AISC_LOG_LEVEL: must be one of DEBUG, INFO, WARNING, ERROR (got 'LOUD')",
+        ),
+        (
+            "AISC_EMBEDDED_ADVANCE_SECONDS",
+            "0",
+            "AISC_EMBEDDED_ADVANCE_SECONDS: must be a number of seconds above zero (got '0')",
+        ),
+        (
             "AISC_ALLOWED_HOSTS",
             " , ,",
             "AISC_ALLOWED_HOSTS: must list at least one host, comma-separated",
@@ -106,3 +163,82 @@ def test_debug_reads_the_usual_words_for_on_and_off(
 def test_allowed_hosts_are_split_on_commas_and_trimmed(tmp_path: Path) -> None:
     cfg = loaded(tmp_path, AISC_ALLOWED_HOSTS=" aisc.hk , www.aisc.hk,")
     assert cfg.allowed_hosts == ("aisc.hk", "www.aisc.hk")
+
+
+def test_query_parameters_of_the_database_url_reach_the_driver(tmp_path: Path) -> None:
+    url = "postgresql://aisc:pw@db.hk/aisc?sslmode=require&sslrootcert=/etc/aisc/ca.pem"
+    db = loaded(tmp_path, AISC_DATABASE_URL=url).database
+    assert db.options == {"sslmode": "require", "sslrootcert": "/etc/aisc/ca.pem"}
+    assert (db.host, db.port, db.user) == ("db.hk", "", "aisc")
+
+
+def test_smtp_tls_means_starttls_on_587_and_smtps_means_tls_from_the_first_byte(
+    tmp_path: Path,
+) -> None:
+    starttls = loaded(tmp_path, AISC_EMAIL_URL="smtp+tls://ops:pw@mail.hk").email
+    assert (starttls.port, starttls.use_tls, starttls.use_ssl) == (587, True, False)
+    assert (starttls.user, starttls.password) == ("ops", "pw")
+    implicit = loaded(tmp_path, AISC_EMAIL_URL="smtps://mail.hk?timeout=20").email
+    assert (implicit.port, implicit.use_tls, implicit.use_ssl) == (465, False, True)
+    assert implicit.timeout == 20
+    plain = loaded(tmp_path, AISC_EMAIL_URL="smtp://mail.hk").email
+    assert (plain.port, plain.use_tls, plain.use_ssl) == (25, False, False)
+
+
+def test_a_plain_loopback_start_needs_no_public_url_and_sends_no_hsts(tmp_path: Path) -> None:
+    cfg = loaded(tmp_path)
+    assert cfg.public_url.origin == ""
+    assert not cfg.public_url.https
+    assert (cfg.hsts_seconds, cfg.proxy_tls_header, cfg.conn_max_age) == (0, "", 0)
+    assert (cfg.bind_host, cfg.bind_port, cfg.log_format, cfg.metrics_token) == (
+        "127.0.0.1",
+        8000,
+        "text",
+        "",
+    )
+    assert cfg.web_workers >= 3  # two per core plus one
+    assert cfg.static_root == tmp_path.resolve() / "static"
+    assert cfg.embedded_advance_seconds == 60.0
+
+
+def test_an_https_public_url_is_an_allowed_host_and_turns_on_hsts_behind_the_proxy(
+    tmp_path: Path,
+) -> None:
+    cfg = loaded(tmp_path, AISC_PUBLIC_URL="https://aisc.example.hk/")
+    assert cfg.public_url.origin == "https://aisc.example.hk"
+    assert cfg.public_url.https
+    assert "aisc.example.hk" in cfg.allowed_hosts
+    assert "127.0.0.1" in cfg.allowed_hosts  # the monitor still probes the loopback port
+    assert cfg.proxy_tls_header == "X-Forwarded-Proto"
+    assert cfg.hsts_seconds == 365 * 24 * 3600
+    no_proxy = loaded(
+        tmp_path,
+        AISC_PUBLIC_URL="https://aisc.example.hk",
+        AISC_PROXY_TLS_HEADER="none",
+        AISC_HSTS_SECONDS="600",
+    )
+    assert (no_proxy.proxy_tls_header, no_proxy.hsts_seconds) == ("", 600)
+
+
+def test_the_server_settings_are_read_from_the_environment(tmp_path: Path) -> None:
+    cfg = loaded(
+        tmp_path,
+        AISC_HOST="10.0.0.5",
+        AISC_PORT="8080",
+        AISC_WEB_WORKERS="4",
+        AISC_DB_CONN_MAX_AGE="60",
+        AISC_LOG_FORMAT="json",
+        AISC_LOG_LEVEL="warning",
+        AISC_METRICS_TOKEN=" s3cret ",
+        AISC_STATIC_ROOT=str(tmp_path / "collected"),
+        AISC_EMBEDDED_ADVANCE_SECONDS="2.5",
+    )
+    assert (cfg.bind_host, cfg.bind_port, cfg.web_workers, cfg.conn_max_age) == (
+        "10.0.0.5",
+        8080,
+        4,
+        60,
+    )
+    assert (cfg.log_format, cfg.log_level, cfg.metrics_token) == ("json", "WARNING", "s3cret")
+    assert cfg.static_root == tmp_path / "collected"
+    assert cfg.embedded_advance_seconds == 2.5

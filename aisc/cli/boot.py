@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from aisc.config import Config
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -24,6 +28,17 @@ def django() -> None:
         dj.setup()
     except ConfigError as exc:
         fail(str(exc))
+
+
+def config() -> Config:
+    """The configuration alone, without Django (the server's master process stays light)."""
+    from aisc.config import ConfigError, load
+
+    try:
+        return load()
+    except ConfigError as exc:
+        fail(str(exc))
+        raise  # fail() always raises; this tells the type checker
 
 
 def check_database() -> None:

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
+from whitenoise.compress import Compressor
 
 from aisc import config as aisc_config
+from aisc.web.ops import logs
 
 # Lets admin.ModelAdmin[Model] and friends be subscripted at run time, as the type stubs allow.
 django_stubs_ext.monkeypatch()
@@ -16,9 +18,13 @@ django_stubs_ext.monkeypatch()
 CONFIG = aisc_config.load()
 BASE_DIR = Path(__file__).resolve().parent
 
+STATIC_ROOT = CONFIG.static_root
+COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()  # `aisc collectstatic` has run
+
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
+CSRF_TRUSTED_ORIGINS = [CONFIG.public_url.origin] if CONFIG.public_url.origin else []
 
 AISC_APPS = [
     "aisc.web.accounts",
@@ -31,6 +37,7 @@ AISC_APPS = [
     "aisc.web.grants",
     "aisc.web.allocations",
     "aisc.web.cluster",
+    "aisc.web.ops",
 ]
 
 INSTALLED_APPS = [
@@ -41,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # Listed so /api/v1/docs renders Swagger UI from ninja's own static files rather than a CDN
+    # (an air-gapped centre has no CDN).
+    "ninja",
     *AISC_APPS,
 ]
 
@@ -48,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "aisc.web.api.middleware.JsonErrorsMiddleware",
     "aisc.web.api.middleware.BodySizeLimitMiddleware",
+    # Serves the collected static files (hashed names, far-future caching, gzip/brotli) from
+    # the gunicorn workers; before `aisc collectstatic` the development server serves them.
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if COLLECTED else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aisc.web.audit.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "aisc.web.ops.middleware.RequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "aisc.web.urls"
@@ -115,6 +129,11 @@ def _database(db: aisc_config.DatabaseConfig) -> dict[str, Any]:
         "PASSWORD": db.password,
         "HOST": db.host,
         "PORT": db.port,
+        "OPTIONS": dict(db.options),
+        # Kept between requests by each gunicorn worker; checked before reuse, so a restarted
+        # PostgreSQL costs one reconnect, not an error page.
+        "CONN_MAX_AGE": CONFIG.conn_max_age,
+        "CONN_HEALTH_CHECKS": CONFIG.conn_max_age > 0,
     }
 
 
@@ -175,10 +194,26 @@ TIME_ZONE = CONFIG.time_zone
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = CONFIG.data_dir / "static"
 # The project-wide stylesheet (base.html's aisc/site.css) belongs to no app, so the finders that
-# `aisc serve` and collectstatic use must be told where it lives.
+# `aisc serve --dev` and collectstatic use must be told where it lives.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# `aisc collectstatic` (run by `make install` and on upgrade) writes hashed, compressed copies
+# and a manifest into STATIC_ROOT; once the manifest is there, templates link the hashed names
+# and whitenoise serves them with a far-future Cache-Control. Before it (the development server,
+# the test suite) the plain names are served from the apps by the finders.
+MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": MANIFEST_STORAGE
+        if COLLECTED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Only the hashed copies are kept and compressed (templates link nothing else); source maps are
+# read by developers' tools, rarely, and compressing their megabytes doubled the install time.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = CONFIG.files_dir
 
 SESSION_COOKIE_HTTPONLY = True
@@ -192,6 +227,26 @@ AISC_MAX_REQUEST_BODY = 11 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
+# TLS is the proxy's job. Plain HTTP on loopback works with nothing set; once the public URL is
+# https://, cookies are sent over TLS only, browsers are told to stay on https (HSTS) and a
+# request that reached the proxy over http is redirected, except the probes a monitor sends to
+# the loopback port.
+_HTTPS = CONFIG.public_url.https
+if CONFIG.proxy_tls_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + CONFIG.proxy_tls_header.upper().replace("-", "_"),
+        "https",
+    )
+SECURE_SSL_REDIRECT = _HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+LANGUAGE_COOKIE_SECURE = _HTTPS
+SECURE_HSTS_SECONDS = CONFIG.hsts_seconds
+# The centre's other hosts under the same domain are not aisc's to pin to https, nor is the
+# browsers' preload list: both are the operator's decision, taken at the proxy.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+
 AISC_CLUSTER = CONFIG.cluster
 AISC_USAGE_INGEST_MINUTES = CONFIG.usage_ingest_minutes
 AISC_SLURM_RECONCILE_MINUTES = CONFIG.slurm_reconcile_minutes
@@ -202,6 +257,8 @@ AISC_FILES_DIR = CONFIG.files_dir
 AISC_AUDIT_ANCHOR_KEY = CONFIG.audit_anchor_key
 AISC_AUDIT_ANCHOR_DIR = CONFIG.audit_anchor_dir
 AISC_AUDIT_ANCHOR_MINUTES = CONFIG.audit_anchor_minutes
+AISC_EMBEDDED_ADVANCE_SECONDS = CONFIG.embedded_advance_seconds
+AISC_METRICS_TOKEN = CONFIG.metrics_token
 
 
 def _email(email: aisc_config.EmailConfig) -> dict[str, Any]:
@@ -217,8 +274,10 @@ def _email(email: aisc_config.EmailConfig) -> dict[str, Any]:
         "EMAIL_PORT": email.port,
         "EMAIL_HOST_USER": email.user,
         "EMAIL_HOST_PASSWORD": email.password,
-        "EMAIL_USE_SSL": email.use_tls,
+        "EMAIL_USE_SSL": email.use_ssl,
+        "EMAIL_USE_TLS": email.use_tls,
         "EMAIL_FILE_PATH": email.path,
+        "EMAIL_TIMEOUT": email.timeout,
     }
 
 
@@ -229,12 +288,9 @@ EMAIL_PORT = _mail["EMAIL_PORT"] or 25
 EMAIL_HOST_USER = _mail["EMAIL_HOST_USER"]
 EMAIL_HOST_PASSWORD = _mail["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_SSL = _mail["EMAIL_USE_SSL"]
+EMAIL_USE_TLS = _mail["EMAIL_USE_TLS"]
+EMAIL_TIMEOUT = _mail["EMAIL_TIMEOUT"]
 EMAIL_FILE_PATH = _mail["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = "AISC <noreply@aisc.example.hk>"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+LOGGING = logs.config(CONFIG.log_format, CONFIG.log_level)

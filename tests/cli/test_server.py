@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -124,8 +125,8 @@ def get(url: str) -> tuple[int, bytes]:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Callable[[str], tuple[int, bytes]]]:
-    """`aisc serve` in a process of its own on a free port, against an empty SQLite file (the
-    pages fetched here need no tables); stopped after the test."""
+    """`aisc serve --dev` in a process of its own on a free port, against an empty SQLite file
+    (the pages fetched here need no tables); stopped after the test."""
     port = free_port()
     env = {
         **os.environ,
@@ -133,11 +134,12 @@ def served(tmp_path: Path) -> Iterator[Callable[[str], tuple[int, bytes]]]:
         "AISC_DATABASE_URL": f"sqlite:///{tmp_path}/serve.db",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "aisc.cli.main", "serve", "--port", str(port)],
+        [sys.executable, "-m", "aisc.cli.main", "serve", "--dev", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # the autoreloader's child is stopped with its parent
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -154,12 +156,12 @@ def served(tmp_path: Path) -> Iterator[Callable[[str], tuple[int, bytes]]]:
                 time.sleep(0.1)
         yield lambda path: get(base + path)
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.communicate(timeout=30)
 
 
 @pytest.mark.slow
-def test_serve_answers_on_its_port_with_the_stylesheet_the_catalogue_and_the_health_check(
+def test_the_development_server_answers_with_the_stylesheet_the_catalogue_and_the_health_check(
     served: Callable[[str], tuple[int, bytes]],
 ) -> None:
     status, css = served("/static/aisc/site.css")

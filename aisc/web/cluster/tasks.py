@@ -8,7 +8,6 @@ nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import zoneinfo
 
 from django.conf import settings
@@ -40,5 +39,5 @@ def advance_and_meter() -> str:
     return f"{moved.describe()}; {metered} usage records new or corrected"
 
 
-ADVANCE_SECONDS = float(os.environ.get("AISC_EMBEDDED_ADVANCE_SECONDS", "60"))
+ADVANCE_SECONDS = float(settings.AISC_EMBEDDED_ADVANCE_SECONDS)
 worker_tasks.register("cluster.advance", ADVANCE_SECONDS, advance_and_meter)

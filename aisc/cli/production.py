@@ -1,0 +1,76 @@
+"""`aisc serve`: gunicorn, a pre-forking WSGI server, run in this process.
+
+The master process reads only the configuration (so a wrong value stops start-up with one line)
+and never imports Django: each worker sets Django up after the fork, so `kill -HUP` (systemd's
+reload) replaces the workers gracefully with ones that read the collected static files and the
+code afresh, while requests in flight finish. SIGTERM stops after the requests in flight.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from aisc.config import Config
+
+# Seconds a worker has to finish its requests after HUP or TERM, and the most one request may
+# take before the master replaces its worker (a statement PDF of a large organisation is the
+# slowest page).
+GRACEFUL_SECONDS = 30
+REQUEST_TIMEOUT_SECONDS = 120
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+class Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from aisc.web.wsgi import application
+
+        return application
+
+
+def options(cfg: Config, host: str, port: int, workers: int) -> dict[str, Any]:
+    return {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        "graceful_timeout": GRACEFUL_SECONDS,
+        "timeout": REQUEST_TIMEOUT_SECONDS,
+        # The request log is aisc's own (aisc.request: one line, with request and user ids).
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": cfg.log_level.lower(),
+        "proc_name": "aisc-web",
+        # Its control socket would live in the home directory, which the unit user lacks.
+        "control_socket_disable": True,
+        "child_exit": child_exit,
+        # The body of an upload is read by the worker; the proxy in front holds slow clients.
+        "limit_request_line": 8190,
+    }
+
+
+def run(cfg: Config, host: str, port: int, workers: int) -> None:
+    # prometheus-client's multiprocess mode: each worker writes its counters to files here and
+    # /metrics adds them up. A fresh folder per start, so a restart does not add old counts.
+    metrics_dir = tempfile.mkdtemp(prefix="aisc-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        Gunicorn(options(cfg, host, port, workers)).run()
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Running aisc as a service: logs, health, metrics and the deployment checks."""
