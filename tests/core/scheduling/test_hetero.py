@@ -161,3 +161,25 @@ def test_an_assigned_gang_that_no_node_holds_waits_for_a_node_to_free() -> None:
     cols = result.record.columns()
     assert cols["start"].tolist() == [0.0, 0.0, 0.0, 1000.0]
     assert result.summary["preemptions"] == 0
+
+
+@pytest.mark.parametrize("cluster", ["a10=1x1,zz=1x1", "zz=1x1,a10=1x1"])
+def test_jobs_are_not_moved_between_chips_of_equal_speed_whatever_the_cluster_order(
+    cluster: str,
+) -> None:
+    builder = TraceBuilder("t")
+    builder.add(1, 0.0, 1, 1000.0)
+    builder.add(2, 0.0, 1, 1000.0)
+    result = simulate(builder.build(), parse_cluster(cluster), "hetero")
+    assert result.summary["preemptions"] == 0
+    assert result.record.columns()["end"].tolist() == [1000.0, 1000.0]
+
+
+def test_a_job_moves_to_a_slower_chip_only_when_one_with_more_to_gain_takes_its_own() -> None:
+    # The nearly-even job holds the V100; a fast job arrives on the K80. The round swaps them
+    # (the even job loses 10 %, the fast one gains 10x), and once the fast job is done the even
+    # one goes back up to the V100; a lone job is never moved down.
+    swapped = run([(0.0, 1, 1000.0, NEARLY_EVEN), (10.0, 1, 1000.0, FAST_ON_V100)], "hetero")
+    assert swapped.record.columns()["preemptions"].tolist() == [2, 1]
+    alone = run([(0.0, 1, 1000.0, NEARLY_EVEN)], "hetero")
+    assert alone.summary["preemptions"] == 0

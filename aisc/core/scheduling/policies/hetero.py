@@ -15,6 +15,11 @@ afresh which jobs run and on which chip type, preempting and resuming as needed 
    heterogeneity-agnostic policies comes from: jobs with the largest relative advantage on a
    chip get that chip.
 4. Keep admitted jobs already running on their type; preempt the others; start the rest.
+   A running job is never moved between chip types of equal speed for it: in step 3 its own
+   type comes first among equals, and a type of the same speed is not a reason to preempt it (a
+   move would only cost a restart). Before this rule, two 1-GPU jobs on `a10=1x1,zz=1x1` were
+   preempted twice on an idle cluster, by the order of the chip names. A job goes to a slower
+   type only when a job with more to gain took its own (the exchange Gavel's gain comes from).
 
 Between rounds, free GPUs are filled in objective order, best type first.
 
@@ -139,10 +144,11 @@ class HeterogeneityAware(Policy):
         if not self.waiting and not any(True for _ in ctx.running_jobs()):
             return False
         admitted = self._admit(self._active_in_order(ctx), ctx.cluster)
-        chosen = self._assign(admitted, ctx.cluster)
+        current = {j.id: ctx.cluster.groups[j.placement[0]].chip for j in ctx.running_jobs()}
+        chosen = self._assign(admitted, ctx.cluster, current)
         for job in list(ctx.running_jobs()):
-            chip = chosen.get(job.id)
-            if chip is None or ctx.cluster.groups[job.placement[0]].chip != chip:
+            chip, here = chosen.get(job.id), current[job.id]
+            if chip is None or job.speed_on(chip) != job.speed_on(here):
                 self._preempt(ctx, job)
         self._start_assigned(ctx, admitted, chosen)
         return True
@@ -163,8 +169,13 @@ class HeterogeneityAware(Policy):
                 break
         return admitted
 
-    def _assign(self, jobs: list[Job], cluster: ClusterState) -> dict[int, str]:
-        """Chip type per admitted job; who loses most without its best type chooses first."""
+    def _assign(
+        self, jobs: list[Job], cluster: ClusterState, current: dict[int, str]
+    ) -> dict[int, str]:
+        """Chip type per admitted job; who loses most without its best type chooses first.
+
+        A running job prefers its own type to any other of the same speed for it.
+        """
         room: dict[str, int] = {}
         for group in cluster.groups:
             room[group.chip] = room.get(group.chip, 0) + group.spec.gpus
@@ -173,7 +184,11 @@ class HeterogeneityAware(Policy):
         choice: dict[int, str] = {}
         for i in ranked:  # ties keep the objective's order
             job = jobs[i]
-            for chip in profiles[job.id].chips:
+            chips = profiles[job.id].chips
+            here = current.get(job.id)
+            if here is not None:
+                chips = tuple(sorted(chips, key=lambda c: (-job.speed_on(c), c != here)))
+            for chip in chips:
                 if room.get(chip, 0) >= job.gpus:
                     choice[job.id] = chip
                     room[chip] -= job.gpus
