@@ -193,7 +193,7 @@ def sweep(
     workers = jobs or len(os.sched_getaffinity(0))
     cells = [(s, seed) for s in chosen for seed in range(first_seed, first_seed + seeds)]
     started = time.perf_counter()
-    runs = _run_cells(cells, workers)
+    runs = run_cells(cells, workers)
     wall = round(time.perf_counter() - started, 3)
     rows = [summarise(combine(s, runs[i * seeds : (i + 1) * seeds])) for i, s in enumerate(chosen)]
     doc: dict[str, Any] = {"cells": len(cells), "jobs": workers, "wall_s": wall, "variants": rows}
@@ -205,7 +205,7 @@ def sweep(
     typer.echo(sweep_table(doc))
 
 
-def _run_cells(cells: list[tuple[Scenario, int]], workers: int) -> list[SeedRun]:
+def run_cells(cells: list[tuple[Scenario, int]], workers: int) -> list[SeedRun]:
     if workers <= 1:
         return [_cell(cell) for cell in cells]
     from concurrent.futures import ProcessPoolExecutor

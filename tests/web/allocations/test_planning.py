@@ -39,7 +39,7 @@ def metered_by_month() -> dict[tuple[str, str], float]:
 
 
 @pytest.mark.usefixtures("demo")
-def test_the_replay_of_history_gives_back_each_past_months_metered_gpu_hours() -> None:
+def test_the_replay_gives_back_each_past_months_metered_gpu_hours_and_the_cli_plans_it() -> None:
     today = timezone.localdate()
     data = centre_scenario(today, months=3, history_months=3)
     scenario = scenario_from_dict(data)
@@ -61,10 +61,7 @@ def test_the_replay_of_history_gives_back_each_past_months_metered_gpu_hours() -
                     label,
                     chip,
                 )
-
-
-@pytest.mark.usefixtures("demo")
-def test_capacity_plan_without_a_file_plans_the_centre_as_configured() -> None:
+    # One demo load for both (it is most of the time): the command plans the same centre.
     result = CliRunner().invoke(
         app, ["capacity", "plan", "--months", "2", "--history", "1", "--seeds", "2", "--json"]
     )
