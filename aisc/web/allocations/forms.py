@@ -24,3 +24,19 @@ class ChangeRequestForm(forms.Form):
 class DecisionForm(forms.Form):
     approve = forms.BooleanField(required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class CapacityPlanForm(forms.Form):
+    """A capacity scenario to plan (docs/capacity.md); empty: the centre as configured."""
+
+    scenario = forms.CharField(
+        label=_("Scenario (TOML)"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text=_(
+            "Leave empty to plan the centre as configured: its nodes, pipeline and history."
+        ),
+    )
+    months = forms.IntegerField(label=_("Months ahead"), min_value=1, max_value=36, initial=12)
+    seeds = forms.IntegerField(label=_("Seeds"), min_value=1, max_value=5, initial=3)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.allocation_list, name="list"),
     path("apply/", views.apply_now, name="apply"),
     path("capacity/", views.capacity, name="capacity"),
+    path("capacity/plan/", views.capacity_plan, name="capacity_plan"),
     path("reservations/", views.reservations, name="reservations"),
     path("requests/<int:request_id>/decide/", views.decide, name="decide"),
     path("<slug:code>/", views.detail, name="detail"),

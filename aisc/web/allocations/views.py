@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from aisc.core.errors import AiscError
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import User
-from aisc.web.allocations import actions, chart, cluster, guard, pages, sync
-from aisc.web.allocations.forms import ChangeRequestForm, DecisionForm
+from aisc.web.allocations import actions, chart, cluster, guard, pages, plan_chart, plan_page, sync
+from aisc.web.allocations.forms import CapacityPlanForm, ChangeRequestForm, DecisionForm
 from aisc.web.allocations.models import Allocation, ChangeRequest
 from aisc.web.allocations.usage import metering_available
 
@@ -128,6 +128,32 @@ def capacity(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "chart": chart.svg(rows, _("Committed GPU-hours against the limit, by month")),
             "overbooking": guard.overbooking(today),
+        },
+    )
+
+
+@login_required
+def capacity_plan(request: HttpRequest) -> HttpResponse:
+    """Plan a scenario (or the centre as configured) on the simulator; nothing is stored."""
+    authz.require(request.user, "allocations.capacity.view")
+    form = CapacityPlanForm(request.POST or None)
+    doc, error = None, ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            doc = plan_page.run_plan(
+                data["scenario"], data["months"], data["seeds"], timezone.localdate()
+            )
+        except AiscError as exc:
+            error = exc.message
+    return render(
+        request,
+        "allocations/capacity_plan.html",
+        {
+            "form": form,
+            "doc": doc,
+            "error": error,
+            "chart": plan_chart.svg(doc, _("Utilisation by month")) if doc else "",
         },
     )
 

@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem(_("Allocations"), "allocations:list", "allocations.list.view"),
     NavItem(_("My allocations"), "allocations:list", "allocations.mine.view"),
     NavItem(_("Capacity"), "allocations:capacity", "allocations.capacity.view"),
+    NavItem(_("Capacity plan"), "allocations:capacity_plan", "allocations.capacity.view"),
     NavItem(_("Dedicated nodes"), "allocations:reservations", "allocations.reservations.view"),
     NavItem(_("Embedded cluster"), "cluster:overview", "cluster.view"),
     NavItem(_("Worker and outbox"), "outbox:overview", "outbox.view"),
