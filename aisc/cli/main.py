@@ -35,6 +35,7 @@ for _name, _module in GROUPS:
 
 importlib.import_module("aisc.cli.server").register(app)
 importlib.import_module("aisc.cli.worker").register(app)
+importlib.import_module("aisc.cli.backup").register(app)
 
 
 def run() -> None:

@@ -41,6 +41,8 @@ class Target:
             "AISC_DATABASE_URL": self.url,
             "AISC_DATA_DIR": str(self.data_dir),
             "AISC_SECRET_KEY": "x" * 50,
+            # One key for every installation here, as an operator carries it to a restored host.
+            "AISC_AUDIT_ANCHOR_KEY": "a" * 50,
             "AISC_EMAIL_URL": "memory://",
             **extra,
         }
