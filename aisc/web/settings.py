@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "aisc.web.ops.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "aisc.web.api.middleware.JsonErrorsMiddleware",
     "aisc.web.api.middleware.BodySizeLimitMiddleware",

@@ -8,6 +8,7 @@ from aisc.web.api import api
 
 urlpatterns = [
     path("", include("aisc.web.portal.urls")),
+    path("", include("aisc.web.ops.urls")),
     path("accounts/", include("aisc.web.accounts.urls")),
     path("audit/", include("aisc.web.audit.urls")),
     path("allocations/", include("aisc.web.allocations.urls")),

@@ -171,7 +171,7 @@ def test_the_development_server_answers_with_the_stylesheet_the_catalogue_and_th
     assert status == 200
     assert b"django.gettext" in catalogue
     assert served("/static/aisc/missing.css")[0] == 404
-    assert served("/healthz") == (200, b"ok")  # what a load balancer polls; no database needed
+    assert served("/healthz") == (200, b'{"status": "ok"}')  # liveness: no database needed
 
 
 @pytest.mark.django_db  # each request starts by closing stale database connections

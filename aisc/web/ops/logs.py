@@ -56,7 +56,5 @@ def config(log_format: str, level: str) -> dict[str, Any]:
             # One line per request comes from aisc.request; Django's own lines for a 4xx
             # (django.request) would repeat it, and a 404 or 403 is no server fault.
             "django.request": {"level": "ERROR"},
-            # Mail backends that print (console) would put message bodies in the log.
-            "django.core.mail": {"level": "WARNING"},
         },
     }

@@ -1,4 +1,6 @@
-"""One log line per request (aisc.request): method, path, status, duration, user id."""
+"""Per request: counted and timed for /metrics (MetricsMiddleware, first), and one log line
+(aisc.request: method, path, status, duration, request and user ids; RequestLogMiddleware,
+after authentication)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,24 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from aisc.web.ops import logs
+from aisc.web.ops.metrics import LATENCY, REQUESTS
 
 log = logging.getLogger("aisc.request")
+
+
+class MetricsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        # The route's name, never the path: ids in paths would make a series per object.
+        view = match.view_name if match is not None else "unresolved"
+        LATENCY.labels(view).observe(time.perf_counter() - started)
+        REQUESTS.labels(view, request.method, str(response.status_code)).inc()
+        return response
 
 
 class RequestLogMiddleware:

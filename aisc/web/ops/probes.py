@@ -19,9 +19,11 @@ class Probe:
     name: str
     ok: bool
     detail: str = ""
+    warn: bool = False  # works, but an operator should look
 
     def as_json(self) -> dict[str, object]:
-        return {"status": "ok" if self.ok else "fail", "detail": self.detail}
+        status = "fail" if not self.ok else "warn" if self.warn else "ok"
+        return {"status": status, "detail": self.detail}
 
 
 def database() -> Probe:

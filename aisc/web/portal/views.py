@@ -17,7 +17,3 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "portal.dashboard.view")
     return render(request, "portal/dashboard.html")
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
