@@ -42,6 +42,11 @@ BF_MAX_JOB_TEST = typer.Option(
     help="Backfill: jobs tested per scheduling point beyond the first blocked one "
     "(Slurm's bf_max_job_test; default here 100, Slurm 22.05's own default is 500).",
 )
+HETERO_OBJECTIVE = typer.Option(
+    "max-min",
+    "--hetero-objective",
+    help="hetero only: max-min (least normalised attained service) or min-jct.",
+)
 PROCS_PER_GPU = typer.Option(
     1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."
 )
@@ -71,6 +76,7 @@ def run(
     strict: bool = STRICT,
     procs_per_gpu: int = PROCS_PER_GPU,
     bf_max_job_test: int = BF_MAX_JOB_TEST,
+    hetero_objective: str = HETERO_OBJECTIVE,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -92,7 +98,7 @@ def run(
     try:
         spec = _cluster(cluster, shares)
         jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
-        result = _simulate(jobs, spec, policy, bf_max_job_test)
+        result = _simulate(jobs, spec, policy, bf_max_job_test, hetero_objective)
         if out is not None:
             from aisc.cli.sim_output import write_run
 
@@ -116,6 +122,7 @@ def compare(
     strict: bool = STRICT,
     procs_per_gpu: int = PROCS_PER_GPU,
     bf_max_job_test: int = BF_MAX_JOB_TEST,
+    hetero_objective: str = HETERO_OBJECTIVE,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -132,7 +139,7 @@ def compare(
         for name in names:
             _check_policy(name, spec)
         jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
-        results = [_simulate(jobs, spec, name, bf_max_job_test) for name in names]
+        results = [_simulate(jobs, spec, name, bf_max_job_test, hetero_objective) for name in names]
         from aisc.cli.sim_output import write_comparison
 
         written = write_comparison(results, out, plot_format)
@@ -197,23 +204,39 @@ def _trace(
 
 
 def _simulate(
-    trace: Trace, spec: ClusterSpec, policy: str, bf_max_job_test: int = 100
+    trace: Trace,
+    spec: ClusterSpec,
+    policy: str,
+    bf_max_job_test: int = 100,
+    hetero_objective: str = "max-min",
 ) -> SimulationResult:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from aisc.core.errors import RuleViolation
     from aisc.core.scheduling.policies import make_policy
+    from aisc.core.scheduling.policies.hetero import OBJECTIVES
     from aisc.core.scheduling.policy import PolicyOptions
     from aisc.core.simulation.run import simulate
 
-    options = PolicyOptions(bf_max_job_test=bf_max_job_test)
+    if hetero_objective not in OBJECTIVES:
+        raise RuleViolation(
+            f"--hetero-objective {hetero_objective!r} must be one of {', '.join(OBJECTIVES)}",
+            field="hetero_objective",
+        )
+    options = PolicyOptions(bf_max_job_test=bf_max_job_test, hetero_objective=hetero_objective)
     make_policy(policy, spec, options)  # an unknown policy fails before the bar appears
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"{policy}", total=len(trace))
         began = time.perf_counter()
         result = simulate(
-            trace, spec, policy, options, lambda done: bar.update(task, completed=done)
+            trace,
+            spec,
+            policy,
+            options,
+            lambda done: bar.update(task, completed=done),
+            keep_segments=False,  # nothing here reads them; they grow with the preemptions
         )
         result.summary["sim_wall_s"] = time.perf_counter() - began
     result.summary.update(policy=policy, cluster=spec.describe(), trace=trace.source)

@@ -27,7 +27,14 @@ Event = tuple[float, int, int, Job | None, int]
 class Simulator:
     """A simulated cluster driven by one policy; deterministic for a given trace and seed."""
 
-    def __init__(self, cluster: ClusterSpec, policy: Policy, trace: Trace | None = None) -> None:
+    def __init__(
+        self,
+        cluster: ClusterSpec,
+        policy: Policy,
+        trace: Trace | None = None,
+        *,
+        keep_segments: bool = True,
+    ) -> None:
         self.cluster = ClusterState(cluster)
         self.policy = policy
         self.trace = trace
@@ -36,7 +43,7 @@ class Simulator:
         self._cursor = 0
         self._columns = trace.as_lists() if trace is not None else None
         self._seq = len(trace) if trace is not None else 0
-        self.record = RunRecord(len(trace) if trace is not None else 0)
+        self.record = RunRecord(len(trace) if trace is not None else 0, keep_segments=keep_segments)
         self.timeline = Timeline()
         self.running: dict[int, Job] = {}
         self.pending = 0

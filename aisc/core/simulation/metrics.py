@@ -105,15 +105,12 @@ def steady_utilization(timeline: Timeline, submit: np.ndarray, total_gpus: int) 
 
 def project_shares(record: RunRecord, cluster: ClusterSpec) -> dict[str, dict[str, float]]:
     """GPU time each project received against the share its allocation entitles it to."""
-    seg = record.segments
-    if not len(seg):
+    gpu_s = np.frombuffer(record.gpu_seconds, dtype=np.float64)
+    jobs = np.flatnonzero(gpu_s > 0)
+    if not len(jobs):
         return {}
-    jobs = np.frombuffer(seg.job, dtype=np.int64)
-    gpu_s = (np.frombuffer(seg.end) - np.frombuffer(seg.start)) * np.frombuffer(
-        seg.allocated, dtype=np.int64
-    )
     received: dict[str, float] = {}
-    for job, amount in zip(jobs.tolist(), gpu_s.tolist(), strict=True):
+    for job, amount in zip(jobs.tolist(), gpu_s[jobs].tolist(), strict=True):
         project = record.project[job]
         received[project] = received.get(project, 0.0) + amount
     total = sum(received.values()) or 1.0

@@ -1,7 +1,9 @@
 """What a run leaves behind: one row per job, one row per run segment, a timeline of the cluster.
 
 Columns are compact arrays indexed by job id, so a million-job run keeps tens of megabytes, and
-the Job objects themselves can be dropped as soon as they end.
+the Job objects themselves can be dropped as soon as they end. Run segments grow with the
+preemptions, not the jobs (a preemptive policy on a busy trace makes millions), so a run that
+never reads them (`keep_segments=False`, what `aisc sim` does) keeps only each job's GPU-seconds.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ def _filled(code: str, n: int, value: float) -> array[float]:
 
 
 class RunRecord:
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, *, keep_segments: bool = True) -> None:
+        self.keep_segments = keep_segments
+        self.gpu_seconds = _filled("d", n, 0.0)  # allocated GPUs x seconds run, all segments
         self.submit = _filled("d", n, -1.0)
         self.gpus = _filled("l", n, 0)
         self.work = _filled("d", n, 0.0)
@@ -47,6 +51,14 @@ class RunRecord:
     def __len__(self) -> int:
         return len(self.submit)
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """A record pickled before per-job GPU-seconds existed (an embedded checkpoint) loads
+        with them at 0 for its past jobs and segments kept, as they then were."""
+        self.__dict__.update(state)
+        if "gpu_seconds" not in state:
+            self.gpu_seconds = _filled("d", len(self.submit), 0.0)
+            self.keep_segments = True
+
     def add_job(self, job: Job) -> None:
         """A job not from the trace (the embedded cluster): it gets the next id."""
         job.id = len(self.submit)
@@ -60,6 +72,7 @@ class RunRecord:
             (self.group, -1),
             (self.outcome, Outcome.PENDING),
             (self.preemptions, 0),
+            (self.gpu_seconds, 0.0),
         ):
             column.append(value)
         self.project.append(job.project)
@@ -83,7 +96,9 @@ class RunRecord:
     def stopped(self, job: Job, now: float) -> None:
         nodes = job.placement[1]
         allocated = nodes[0][1] if len(nodes) == 1 else sum(gpus for _, gpus in nodes)
-        self.segments.add(job.id, job.run_since, now, job.placement[0], allocated)
+        self.gpu_seconds[job.id] += (now - job.run_since) * allocated
+        if self.keep_segments:
+            self.segments.add(job.id, job.run_since, now, job.placement[0], allocated)
         self.preemptions[job.id] = job.preemptions
 
     def ended_job(self, job: Job, outcome: Outcome) -> None:

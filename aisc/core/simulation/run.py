@@ -31,8 +31,13 @@ def simulate(
     policy: str,
     options: PolicyOptions | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    keep_segments: bool = True,
 ) -> SimulationResult:
-    sim = Simulator(cluster, make_policy(policy, cluster, options), trace)
+    """`keep_segments=False` keeps per-job GPU-seconds instead of every run segment."""
+    sim = Simulator(
+        cluster, make_policy(policy, cluster, options), trace, keep_segments=keep_segments
+    )
     sim.run(progress)
     summary = summarise(sim.record, sim.timeline, cluster)
     summary["skipped_lines"] = len(trace.skipped)
