@@ -50,9 +50,7 @@ def centre_scenario(today: dt.date, months: int, history_months: int = 3) -> dic
         .prefetch_related("lines")
     )
     inventory = _inventory(start, allocations)
-    chips: dict[str, int] = defaultdict(int)  # GPUs in service per chip: the widest gang
-    for row in inventory:
-        chips[row["chip"]] += row["nodes"] * row["gpus_per_node"]
+    chips = gpus_in_service({"inventory": inventory})  # per chip: the widest gang
     policy = CapacityPolicy.objects.filter(valid_from__lte=today).first()
     return {
         "name": "centre",
@@ -169,26 +167,37 @@ def _applications(
 ) -> list[dict[str, Any]]:
     result = []
     for app in Application.objects.filter(status__in=UNDER_REVIEW).order_by("pk"):
-        if app.chip not in chips or not app.gpus or not app.months:
-            continue
-        preferred = app.preferred_start
-        begin = max(
-            dt.datetime.combine(preferred, dt.time()) if preferred else this_month, this_month
-        )
-        if begin >= horizon_end:
-            continue
-        result.append(
-            {
-                "project": f"application-{app.pk}",
-                "chip": app.chip,
-                "gpu_hours": app.gpus * app.months * HOURS_PER_MONTH,
-                "nodes": max(1, app.gpus // 8),
-                "gpus": min(app.gpus, chips[app.chip]),
-                "start": begin.date(),
-                "end": add_months(begin, app.months).date(),
-            }
-        )
+        row = application_row(app, this_month, chips)
+        if row is not None and row["start"] < horizon_end.date():
+            result.append(row)
     return result
+
+
+def application_row(
+    app: Application, this_month: dt.datetime, chips: dict[str, int]
+) -> dict[str, Any] | None:
+    """An application as a pipeline row (its GPUs for its months from its preferred start, or
+    this month if later); None when it names no chip in service, no GPUs or no months."""
+    if app.chip not in chips or not app.gpus or not app.months:
+        return None
+    preferred = app.preferred_start
+    begin = max(dt.datetime.combine(preferred, dt.time()) if preferred else this_month, this_month)
+    return {
+        "project": f"application-{app.pk}",
+        "chip": app.chip,
+        "gpu_hours": app.gpus * app.months * HOURS_PER_MONTH,
+        "nodes": max(1, app.gpus // 8),
+        "gpus": min(app.gpus, chips[app.chip]),
+        "start": begin.date(),
+        "end": add_months(begin, app.months).date(),
+    }
+
+
+def gpus_in_service(data: dict[str, Any]) -> dict[str, int]:
+    chips: dict[str, int] = defaultdict(int)
+    for row in data["inventory"]:
+        chips[row["chip"]] += row["nodes"] * row["gpus_per_node"]
+    return chips
 
 
 def _award_probability() -> float:

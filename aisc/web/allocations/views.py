@@ -18,6 +18,7 @@ from aisc.web.allocations import actions, chart, cluster, guard, pages, plan_cha
 from aisc.web.allocations.forms import CapacityPlanForm, ChangeRequestForm, DecisionForm
 from aisc.web.allocations.models import Allocation, ChangeRequest
 from aisc.web.allocations.usage import metering_available
+from aisc.web.grants.models import Application
 
 
 def _user(request: HttpRequest) -> User:
@@ -155,6 +156,22 @@ def capacity_plan(request: HttpRequest) -> HttpResponse:
             "error": error,
             "chart": plan_chart.svg(doc, _("Utilisation by month")) if doc else "",
         },
+    )
+
+
+@login_required
+def capacity_fit(request: HttpRequest, application_id: int) -> HttpResponse:
+    """ "Fits in capacity?" for one application: the centre planned without and with it."""
+    authz.require(request.user, "allocations.capacity.view")
+    application = get_object_or_404(Application, pk=application_id)
+    try:
+        fit, error = plan_page.application_fit(application, timezone.localdate()), ""
+    except AiscError as exc:
+        fit, error = None, exc.message
+    return render(
+        request,
+        "allocations/capacity_fit.html",
+        {"application": application, "fit": fit, "error": error},
     )
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 
 from aisc.web.accounts.models import Role, User
 from aisc.web.allocations.models import Allocation
+from aisc.web.grants.models import Application
 
 pytestmark = pytest.mark.django_db
 URL = "/allocations/capacity/plan/"
@@ -78,3 +79,34 @@ def test_the_plan_page_speaks_traditional_chinese(committee_client: Client) -> N
     page = committee_client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
     assert "容量規劃" in page
     assert "情境（TOML）" in page
+
+
+def test_fits_in_capacity_plans_the_centre_without_and_with_the_application(
+    in_review: Application,
+    inventory: None,
+    make_user: Callable[..., User],
+    logged_in: Callable[[User], Client],
+) -> None:
+    """16 H800 GPUs asked on a centre of 16 H800 GPUs in service with nothing else running: it
+    fits only up to the target utilisation (0.9 x 16 = 14.4 GPUs), so it does not fit."""
+    client = logged_in(make_user(Role.COMMITTEE))
+    page = client.get(f"/allocations/capacity/fits/{in_review.pk}/").content.decode()
+    assert 'data-fits="no"' in page
+    assert "16 h800 GPUs from" in page
+    assert "14.4 GPUs free" in page
+    in_review.gpus = 8
+    in_review.save()
+    page = client.get(f"/allocations/capacity/fits/{in_review.pk}/").content.decode()
+    assert 'data-fits="yes"' in page
+    assert 'data-key="wait"' in page
+    decision = client.get(f"/grants/applications/{in_review.pk}/").content.decode()
+    assert f"/allocations/capacity/fits/{in_review.pk}/" in decision
+
+
+def test_an_application_without_gpus_cannot_be_planned(
+    in_review: Application, inventory: None, committee_client: Client
+) -> None:
+    in_review.gpus = None
+    in_review.save()
+    page = committee_client.get(f"/allocations/capacity/fits/{in_review.pk}/").content.decode()
+    assert "the application names no chip in service, no GPUs or no months" in page
