@@ -41,6 +41,20 @@ def no_requests_counted_yet() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def api_and_admin_writes_are_audited(settings: Any) -> Any:
+    """Every successful API or admin request that changes a table writes an audit row too
+    (tests/audit_guard.py); a test whose request did not fails at teardown."""
+    from tests import audit_guard
+
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.audit_guard.AuditedWrites"]
+    audit_guard.violations.clear()
+    yield
+    found = list(audit_guard.violations)
+    audit_guard.violations.clear()
+    assert found == [], "writes without an audit row: " + "; ".join(found)
+
+
 def commits(request: pytest.FixtureRequest) -> bool:
     """Whether the test commits for real (pytest-django flushes the database after it)."""
     marker = request.node.get_closest_marker("django_db")

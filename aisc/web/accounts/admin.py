@@ -1,28 +1,37 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.http import HttpRequest
 
 from aisc.web.accounts.models import ApiToken, Membership, Organisation, Role, User
+from aisc.web.audit.admin import ReadOnlyAdmin, ReadOnlyInline
+
+# aisc's permissions are roles (Role, authz), never Django groups: no page to edit them unaudited.
+admin.site.unregister(Group)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(ReadOnlyAdmin):
     list_display = ("name_en", "name_zh", "kind", "registration_code")
     search_fields = ("name_en", "name_zh", "registration_code")
     list_filter = ("kind",)
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin[Role]):
+class RoleAdmin(ReadOnlyAdmin):
     list_display = ("code", "name_en", "name_zh")
 
 
-class MembershipInline(admin.TabularInline[Membership, User]):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin[User]):
+    """Read-only: accounts, roles and memberships change through the do_* actions."""
+
     ordering = ("email",)
     list_display = ("email", "full_name", "is_active", "is_staff")
     search_fields = ("email", "full_name")
@@ -35,8 +44,17 @@ class UserAdmin(BaseUserAdmin[User]):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ("name", "user", "prefix", "expires_at", "revoked_at", "last_used_at")
     readonly_fields = ("digest", "prefix")

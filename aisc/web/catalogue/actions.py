@@ -13,7 +13,7 @@ from aisc.core.catalogue.exchange import ThroughputRate, check_rates
 from aisc.core.catalogue.rates import RateSpan, check_rate_cards, supersede
 from aisc.core.errors import RuleViolation
 from aisc.web.audit.record import record
-from aisc.web.catalogue.models import ExchangeRate, Node, NodeState, RateCard
+from aisc.web.catalogue.models import ExchangeRate, Node, NodeState, PartitionPremium, RateCard
 
 if TYPE_CHECKING:
     from aisc.web.accounts.models import User
@@ -90,6 +90,30 @@ def _write_card(card: RateCard | None, given: RateCardInput, acting_user: User |
     verb = "catalogue.ratecard.create" if before is None else "catalogue.ratecard.change"
     record(acting_user, verb, card, before=before, after=_card_facts(card))
     return card
+
+
+@transaction.atomic
+def do_set_partition_premiums(
+    card: RateCard, premiums: dict[int, Decimal], *, acting_user: User | None
+) -> None:
+    """Make the card's partition premiums exactly `premiums` (partition id -> fraction)."""
+    if any(p < 0 for p in premiums.values()):
+        raise RuleViolation("a premium cannot be negative", field="premium")
+    current = {p.partition_id: p.premium for p in PartitionPremium.objects.filter(rate_card=card)}
+    if current == premiums:
+        return
+    PartitionPremium.objects.filter(rate_card=card).exclude(partition_id__in=premiums).delete()
+    for partition_id, premium in premiums.items():
+        PartitionPremium.objects.update_or_create(
+            rate_card=card, partition_id=partition_id, defaults={"premium": premium}
+        )
+    record(
+        acting_user,
+        "catalogue.ratecard.premiums",
+        card,
+        before={str(k): v for k, v in current.items()},
+        after={str(k): v for k, v in premiums.items()},
+    )
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
-"""Admin for the whole catalogue. Rate cards and exchange rates save through their do_* actions,
-so an admin edit is validated (no gap, no overlap) and audited like any other."""
+"""Admin for the whole catalogue, read-only but for rate cards and exchange rates, which save
+through their do_* actions, so an admin edit is validated (no gap, no overlap) and audited like
+any other, and are never deleted (a card is superseded by a new one)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -13,7 +15,13 @@ from django.http import HttpRequest
 from aisc.core.catalogue.exchange import ThroughputRate, check_rates
 from aisc.core.catalogue.rates import RateSpan, check_rate_cards, supersede
 from aisc.core.errors import AiscError
-from aisc.web.catalogue.actions import RateCardInput, do_save_exchange_rate, do_save_rate_card
+from aisc.web.audit.admin import ReadOnlyAdmin
+from aisc.web.catalogue.actions import (
+    RateCardInput,
+    do_save_exchange_rate,
+    do_save_rate_card,
+    do_set_partition_premiums,
+)
 from aisc.web.catalogue.models import (
     ChipModel,
     Cluster,
@@ -66,6 +74,9 @@ class RateCardAdmin(admin.ModelAdmin[RateCard]):
     list_filter = ("chip",)
     inlines = (PremiumInline,)
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     def save_model(self, request: HttpRequest, obj: RateCard, form: Any, change: bool) -> None:
         given = RateCardInput(
             chip=obj.chip_id,
@@ -78,6 +89,18 @@ class RateCardAdmin(admin.ModelAdmin[RateCard]):
         existing = RateCard.objects.get(pk=obj.pk) if change else None
         saved = do_save_rate_card(given, acting_user=request.user, card=existing)  # type: ignore[arg-type]
         obj.pk = saved.pk
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The premiums inline saves through do_set_partition_premiums (audited), not itself."""
+        premiums: dict[int, Decimal] = {}
+        for formset in formsets:
+            # what the admin's change message reads of a formset it saved itself
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            for row in formset.forms:
+                data = getattr(row, "cleaned_data", None) or {}
+                if data.get("partition") is not None and not data.get("DELETE"):
+                    premiums[data["partition"].pk] = data["premium"]
+        do_set_partition_premiums(form.instance, premiums, acting_user=request.user)  # type: ignore[arg-type]
 
 
 class ExchangeRateForm(forms.ModelForm[ExchangeRate]):
@@ -101,6 +124,12 @@ class ExchangeRateAdmin(admin.ModelAdmin[ExchangeRate]):
     list_display = ("chip", "factor", "valid_from", "basis")
     list_filter = ("chip",)
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a new rate from a date supersedes: add, never edit (see save_model)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     def save_model(self, request: HttpRequest, obj: ExchangeRate, form: Any, change: bool) -> None:
         rate = ThroughputRate(obj.chip_id, obj.valid_from, obj.factor)
         saved = do_save_exchange_rate(rate, acting_user=request.user, basis=obj.basis)  # type: ignore[arg-type]
@@ -108,26 +137,26 @@ class ExchangeRateAdmin(admin.ModelAdmin[ExchangeRate]):
 
 
 @admin.register(ChipModel)
-class ChipModelAdmin(admin.ModelAdmin[ChipModel]):
+class ChipModelAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "vendor", "memory_gb")
 
 
 @admin.register(NodeType)
-class NodeTypeAdmin(admin.ModelAdmin[NodeType]):
+class NodeTypeAdmin(ReadOnlyAdmin):
     list_display = ("code", "chip", "gpus", "cpus", "memory_gb", "interconnect")
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin[Cluster]):
+class ClusterAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "location")
 
 
 @admin.register(Partition)
-class PartitionAdmin(admin.ModelAdmin[Partition]):
+class PartitionAdmin(ReadOnlyAdmin):
     list_display = ("name", "cluster", "description")
 
 
 @admin.register(Node)
-class NodeAdmin(admin.ModelAdmin[Node]):
+class NodeAdmin(ReadOnlyAdmin):
     list_display = ("name", "partition", "node_type", "state", "state_reason")
     list_filter = ("state", "partition")

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from aisc.web.audit.admin import ReadOnlyAdmin
 from aisc.web.outbox.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "created_at", "attempts", "sent_at", "last_error")
     list_filter = ("kind",)
