@@ -105,6 +105,8 @@ def run(
             write_run(result, out, plot_format)
     except AiscError as exc:
         boot.fail(exc.message)
+    except OSError as exc:
+        boot.fail(f"--out: cannot write to {out} ({exc.strerror})", code=1)
     _report_problems(result)
     if as_json:
         typer.echo(json.dumps(_public(result.summary), indent=2))
@@ -145,6 +147,8 @@ def compare(
         written = write_comparison(results, out, plot_format)
     except AiscError as exc:
         boot.fail(exc.message)
+    except OSError as exc:
+        boot.fail(f"--out: cannot write to {out} ({exc.strerror})", code=1)
     _report_problems(results[0])
     if as_json:
         typer.echo(json.dumps({r.policy: _public(r.summary) for r in results}, indent=2))

@@ -13,6 +13,8 @@ import typer
 from aisc.cli import boot
 
 app = typer.Typer(help="Usage metering.", no_args_is_help=True)
+# Allowance for the cluster's clock running ahead of ours: a job later than this is refused.
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def _when(text: str, name: str) -> dt.datetime:
@@ -67,18 +69,29 @@ def ingest(
     else:
         path = sacct_file or csv_file
         assert path is not None
+        option = "--sacct-file" if sacct_file else "--csv"
         try:
-            text = path.read_text()
+            text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            boot.fail(
-                f"{'--sacct-file' if sacct_file else '--csv'}: cannot read {path} ({exc.strerror})"
-            )
+            boot.fail(f"{option}: cannot read {path} ({exc.strerror})")
             raise
+        except UnicodeDecodeError as exc:
+            boot.fail(f"{option}: {path} is not UTF-8 text (byte {exc.start}: {exc.reason})")
+            raise
+        if not text.strip():
+            boot.fail(f"{option}: {path} is empty")
         kind = "sacct" if sacct_file else "csv"
         reading = usage_sources.Reading(f"file:{path.resolve()}", text, kind)
     sizes = {} if batch_size is None else {"batch_size": batch_size}
-    report = usage_sources.ingest_reading(reading, cluster, tz, **sizes)
+    not_after = dt.datetime.now(dt.UTC) + CLOCK_SKEW
+    try:
+        report = usage_sources.ingest_reading(reading, cluster, tz, not_after=not_after, **sizes)
+    except AiscError as exc:  # a header without the fields, say: one line, nothing stored
+        boot.fail(exc.message, code=1)
+        raise
     _print(report, as_json)
+    if report.rejects and not (report.inserted or report.corrected or report.unchanged):
+        boot.fail(f"every one of the {len(report.rejects)} job lines was rejected", code=1)
 
 
 def _print(report, as_json: bool) -> None:  # type: ignore[no-untyped-def]

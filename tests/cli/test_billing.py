@@ -26,7 +26,8 @@ def test_a_month_not_written_yyyy_mm_is_refused_naming_the_field(
     result = runner.invoke(app, ["billing", *args])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"aisc: period: must be a month written YYYY-MM (got {text!r})"
+        "aisc: period: must be a month written YYYY-MM in ASCII digits, from 1970-01 to "
+        f"2100-12 (got {text!r})"
     )
     assert not BillingPeriod.objects.exists()
 

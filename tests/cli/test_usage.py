@@ -66,9 +66,12 @@ def test_the_plain_report_counts_on_stdout_and_names_each_rejected_line_on_stder
         + f"\n7|aisc|stranger|bob|h800|COMPLETED|{start}|{start}|02:00:00|gres/gpu:h800=4\n"
     )
     result = runner.invoke(app, ["usage", "ingest", "--sacct-file", str(path)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # nothing of the file was usable
     assert result.stdout.strip() == (
         "read 1 job records: 0 new, 0 corrected, 0 unchanged; 1 rejected"
     )
-    assert result.stderr == "  line 2: account: unknown account 'stranger'\n"
+    assert result.stderr == (
+        "  line 2: account: unknown account 'stranger'\n"
+        "aisc: every one of the 1 job lines was rejected\n"
+    )
     assert not UsageRecord.objects.exists()

@@ -43,6 +43,11 @@ _WITHIN_HOUR = {
 _UNSEEN = dt.datetime.min  # a cache sentinel: no hour key maps to it
 
 
+# A job that ran longer than a year is a corrupt record: refused, so its line is rejected
+# instead of overflowing the month split of the whole reading.
+MAX_ELAPSED_SECONDS = 366 * 86_400
+
+
 def elapsed_seconds(days: int, hours: int, minutes: int, seconds: int) -> int:
     """Slurm's [D-]HH:MM:SS as seconds: one rule for both paths (usage.parse_elapsed)."""
     return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
@@ -93,6 +98,8 @@ class FastLines:
         if submit is None or gpus is None:
             return None
         elapsed = elapsed_seconds(int(days or 0), int(hours), int(minutes), int(seconds))
+        if elapsed > MAX_ELAPSED_SECONDS:
+            return None  # the careful path rejects it, saying why
         return UsageRecord.checked_by_caller(  # the line's shape made the record's checks
             cluster or self.cluster,
             job_id,

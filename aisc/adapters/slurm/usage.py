@@ -19,7 +19,7 @@ import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from aisc.adapters.slurm.sacct_fast import FastLines, elapsed_seconds
+from aisc.adapters.slurm.sacct_fast import MAX_ELAPSED_SECONDS, FastLines, elapsed_seconds
 from aisc.core.errors import AiscError, RuleViolation
 from aisc.core.metering.records import FINAL_STATES, UsageRecord, normal_state
 from aisc.core.simulation.traces.sacct import ADAPTER_FIELDS
@@ -48,6 +48,8 @@ _ELAPSED = re.compile(r"^(?:(\d+)-)?(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.\d+)?$")
 _JOB_ID = re.compile(r"^\d+(?:_\d+|_\[[^\]]*\]|\+\d+)?$")
 _STEP = re.compile(r"^\d+(?:_\d+|\+\d+)?\.[\w-]+$")
 _NO_TIME = {"", "Unknown", "None", "N/A"}
+# More GPUs than any cluster has: a corrupt line, refused before it reaches the arithmetic.
+MAX_JOB_GPUS = 1_000_000
 
 
 def sacct_args(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) -> list[str]:
@@ -91,7 +93,10 @@ def parse_elapsed(text: str) -> int:
     if not match:
         raise RuleViolation(f"elapsed: must look like [D-]HH:MM:SS (got {text!r})", field="elapsed")
     days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
-    return elapsed_seconds(days, hours, minutes, seconds)
+    total = elapsed_seconds(days, hours, minutes, seconds)
+    if total > MAX_ELAPSED_SECONDS:
+        raise RuleViolation(f"elapsed: must be at most 366 days (got {text!r})", field="elapsed")
+    return total
 
 
 def parse_time(text: str, tz: zoneinfo.ZoneInfo, name: str) -> dt.datetime | None:
@@ -134,6 +139,10 @@ def parse_gpus(tres: str) -> tuple[tuple[str, int], ...]:
         elif name.startswith("gres/gpu:"):
             chip = name[9:]
             typed[chip] = typed.get(chip, 0) + int(count)
+    if any(n > MAX_JOB_GPUS for n in (untyped, *typed.values())):
+        raise RuleViolation(
+            f"alloc_tres: at most {MAX_JOB_GPUS:,} GPUs a job (got {tres!r})", field="alloc_tres"
+        )
     if untyped > sum(typed.values()):
         raise RuleViolation(
             f"alloc_tres: {untyped} GPU(s) without a type (gres/gpu:TYPE); unknown chip",
@@ -297,6 +306,13 @@ def parse_sacct_chunks(
 
 def _csv_rows(text: str) -> Iterator[tuple[int, str, Row]]:
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        yield from _csv_reader_rows(reader)
+    except csv.Error as exc:  # a NUL byte, a quote never closed: the file is not CSV
+        raise RuleViolation(f"line {reader.line_num + 1}: not CSV ({exc})", field="line") from exc
+
+
+def _csv_reader_rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, str, Row]]:
     missing = set(CSV_FIELDS) - set(reader.fieldnames or ()) - {"cluster", "end"}
     if missing:
         raise RuleViolation(f"header: the CSV lacks {', '.join(sorted(missing))}", field="header")

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from aisc.core.errors import RuleViolation
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits only: `\d` would also take full-width ones (`２０２６-１１`), which int() reads.
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+# Billing months the centre can have: anything else is a typo (0000-01) or an attack.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 
 @dataclass(frozen=True, order=True)
@@ -20,9 +23,15 @@ class Month:
     @classmethod
     def parse(cls, text: str, field: str = "period") -> Month:
         match = _MONTH.match(text.strip())
-        if not match or not 1 <= int(match.group(2)) <= 12:
+        if (
+            not match
+            or not 1 <= int(match.group(2)) <= 12
+            or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR
+        ):
             raise RuleViolation(
-                f"{field}: must be a month written YYYY-MM (got {text!r})", field=field
+                f"{field}: must be a month written YYYY-MM in ASCII digits, from "
+                f"{FIRST_YEAR}-01 to {LAST_YEAR}-12 (got {text!r})",
+                field=field,
             )
         return cls(int(match.group(1)), int(match.group(2)))
 

@@ -116,8 +116,26 @@ def test_the_next_month_follows_directly_and_has_the_calendars_length(month: Mon
     assert month_seconds(month, HK) == days * 86_400
 
 
-@pytest.mark.parametrize("text", ["2026-13", "2026-00", "26-03", "2026-3", "2026/03", "", "March"])
-def test_text_that_is_not_a_calendar_month_is_refused_naming_the_field(text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-13",
+        "2026-00",
+        "26-03",
+        "2026-3",
+        "2026/03",
+        "",
+        "March",
+        "0000-01",  # before 1970
+        "1969-12",
+        "2101-01",  # after 2100
+        "２０２６-１１",  # full-width digits, which int() would read as 2026-11
+        "2026-1١",  # an Arabic-Indic digit
+    ],
+)
+def test_text_that_is_not_a_calendar_month_from_1970_to_2100_is_refused_naming_the_field(
+    text: str,
+) -> None:
     with pytest.raises(RuleViolation, match="YYYY-MM") as err:
         Month.parse(text, field="month")
     assert err.value.field == "month"
@@ -145,3 +163,10 @@ def test_a_start_given_in_a_summer_time_zone_is_split_by_elapsed_not_wall_clock_
     assert [(str(m), s) for m, s in seconds_by_month(start, 2_561_400, HK)] == [
         ("2026-11", 2_561_400)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "month"), [("1970-01", Month(1970, 1)), ("2100-12", Month(2100, 12))]
+)
+def test_the_first_and_last_months_of_the_range_are_accepted(text: str, month: Month) -> None:
+    assert Month.parse(text) == month

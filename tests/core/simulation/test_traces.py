@@ -35,6 +35,8 @@ def test_it_loads_the_csv_format_sorted_by_submit_with_optional_columns() -> Non
         ("x,1,1", "not a number"),
         ("-1,1,1", "submit time -1.0 must be"),
         ("1,0,1", "gpus 0 must be at least 1"),
+        ("1,1000001,1", "gpus 1000001 must be at most 1,000,000"),  # no cluster is that big
+        ("1,100000000000000000000,1", "must be at most 1,000,000"),
         ("1,1,inf", "duration inf must be"),
         ("1,1,1,,,0", "time_limit_s 0.0 must be > 0"),
     ],

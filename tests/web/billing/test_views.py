@@ -145,8 +145,10 @@ def test_closing_from_the_portal_refuses_a_future_month_and_keeps_everything(
     make_user: Callable[..., User], logged_in: Login
 ) -> None:
     client = logged_in(make_user(Role.FINANCE))
-    response = client.post(reverse("billing:period-close"), {"month": "2999-01"}, follow=True)
+    response = client.post(reverse("billing:period-close"), {"month": "2099-01"}, follow=True)
     assert "has not ended yet" in response.content.decode()
+    response = client.post(reverse("billing:period-close"), {"month": "2999-01"}, follow=True)
+    assert "from 1970-01 to 2100-12" in response.content.decode()
     assert not BillingPeriod.objects.filter(state="closed").exists()
     response = client.post(reverse("billing:period-close"), {"month": "2026-01"}, follow=True)
     assert "Period 2026-01 is closed." in response.content.decode()

@@ -190,12 +190,19 @@ class TraceBuilder:
         )
 
 
+# No cluster has a million GPUs; a larger count is a corrupt line (and overflows the engine's
+# per-size buckets), not a job.
+MAX_JOB_GPUS = 1_000_000
+
+
 def check_row(builder: TraceBuilder, line: int, submit: float, gpus: int, work: float) -> bool:
     """The rules every format shares; False (and the line skipped) when one is broken."""
     if not (math.isfinite(submit) and submit >= 0):
         builder.skip(line, f"submit time {submit} must be a finite number >= 0")
     elif gpus < 1:
         builder.skip(line, f"gpus {gpus} must be at least 1")
+    elif gpus > MAX_JOB_GPUS:
+        builder.skip(line, f"gpus {gpus} must be at most {MAX_JOB_GPUS:,}")
     elif not (math.isfinite(work) and work >= 0):
         builder.skip(line, f"duration {work} must be a finite number >= 0")
     else:

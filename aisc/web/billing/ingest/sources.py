@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from aisc.adapters.slurm.cli import CliSlurm
-from aisc.adapters.slurm.usage import parse_csv_chunks, parse_sacct_chunks, sacct_args
+from aisc.adapters.slurm.usage import (
+    Parsed,
+    Reject,
+    parse_csv_chunks,
+    parse_sacct_chunks,
+    sacct_args,
+)
 from aisc.core.errors import RuleViolation
 from aisc.web.billing import actions
 from aisc.web.billing.ingest.batches import BATCH, IngestReport, source_key
@@ -71,8 +77,15 @@ def reader_for(kind: str) -> Reader:
 
 
 def ingest_reading(
-    reading: Reading, cluster: str, tz: zoneinfo.ZoneInfo, *, batch_size: int = BATCH
+    reading: Reading,
+    cluster: str,
+    tz: zoneinfo.ZoneInfo,
+    *,
+    batch_size: int = BATCH,
+    not_after: dt.datetime | None = None,
 ) -> IngestReport:
+    """`not_after`: a job submitted, or running until, later than this is rejected (usage
+    cannot come from the future; the caller adds its allowance for clock skew)."""
     return ingest_text(
         reading.text,
         reading.label,
@@ -81,7 +94,31 @@ def ingest_reading(
         tz,
         times_tz=reading.times_tz,
         batch_size=batch_size,
+        not_after=not_after,
     )
+
+
+def _not_after(chunks: Iterable[Parsed], latest: dt.datetime) -> Iterator[Parsed]:
+    for chunk in chunks:
+        kept = Parsed(rejects=list(chunk.rejects), steps_skipped=chunk.steps_skipped)
+        for record, line_no, line in zip(chunk.records, chunk.line_nos, chunk.lines, strict=True):
+            ran_until = (record.start or record.submit) + dt.timedelta(
+                seconds=record.elapsed_seconds
+            )
+            if record.submit > latest or ran_until > latest:
+                kept.rejects.append(
+                    Reject(
+                        line_no,
+                        line,
+                        f"submit: the job ran until {ran_until:%Y-%m-%d %H:%M} UTC, after "
+                        f"{latest:%Y-%m-%d %H:%M} UTC: usage cannot come from the future",
+                    )
+                )
+                continue
+            kept.records.append(record)
+            kept.line_nos.append(line_no)
+            kept.lines.append(line)
+        yield kept
 
 
 def ingest_text(
@@ -93,14 +130,16 @@ def ingest_text(
     *,
     times_tz: zoneinfo.ZoneInfo | None = None,
     batch_size: int = BATCH,
+    not_after: dt.datetime | None = None,
 ) -> IngestReport:
     """`tz` splits usage into local months and days; `times_tz` (default `tz`) is the zone of
     the text's times that carry no offset."""
     parse = parse_sacct_chunks if kind == "sacct" else parse_csv_chunks
     # read chunk by chunk as the ingest writes: on PostgreSQL the server writes one batch while
     # the next is parsed, and the reading's records are never all held at once
+    chunks = parse(text, cluster, times_tz or tz, batch_size)
     return actions.do_ingest(
-        parse(text, cluster, times_tz or tz, batch_size),
+        chunks if not_after is None else _not_after(chunks, not_after),
         source_key(label, text),
         directory=AllocationDirectory(),
         prices=CataloguePrices(),
