@@ -47,6 +47,12 @@ HETERO_OBJECTIVE = typer.Option(
     "--hetero-objective",
     help="hetero only: max-min (least normalised attained service) or min-jct.",
 )
+RESTART_S = typer.Option(
+    0.0,
+    "--restart-s",
+    help="Preemptive policies: wall seconds a preempted job spends restoring when it resumes, "
+    "0 to 86400 (default 0: free preemption, as Gavel's simulator assumes).",
+)
 PROCS_PER_GPU = typer.Option(
     1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."
 )
@@ -77,6 +83,7 @@ def run(
     procs_per_gpu: int = PROCS_PER_GPU,
     bf_max_job_test: int = BF_MAX_JOB_TEST,
     hetero_objective: str = HETERO_OBJECTIVE,
+    restart_s: float = RESTART_S,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -98,7 +105,7 @@ def run(
     try:
         spec = _cluster(cluster, shares)
         jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
-        result = _simulate(jobs, spec, policy, bf_max_job_test, hetero_objective)
+        result = _simulate(jobs, spec, policy, bf_max_job_test, hetero_objective, restart_s)
         if out is not None:
             from aisc.cli.sim_output import write_run
 
@@ -125,6 +132,7 @@ def compare(
     procs_per_gpu: int = PROCS_PER_GPU,
     bf_max_job_test: int = BF_MAX_JOB_TEST,
     hetero_objective: str = HETERO_OBJECTIVE,
+    restart_s: float = RESTART_S,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -213,6 +221,7 @@ def _simulate(
     policy: str,
     bf_max_job_test: int = 100,
     hetero_objective: str = "max-min",
+    restart_s: float = 0.0,
 ) -> SimulationResult:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -228,7 +237,9 @@ def _simulate(
             f"--hetero-objective {hetero_objective!r} must be one of {', '.join(OBJECTIVES)}",
             field="hetero_objective",
         )
-    options = PolicyOptions(bf_max_job_test=bf_max_job_test, hetero_objective=hetero_objective)
+    options = PolicyOptions(
+        bf_max_job_test=bf_max_job_test, hetero_objective=hetero_objective, restart_s=restart_s
+    )
     make_policy(policy, spec, options)  # an unknown policy fails before the bar appears
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:

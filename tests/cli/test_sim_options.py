@@ -51,3 +51,15 @@ def test_hetero_min_jct_can_be_chosen_and_a_bad_objective_is_refused() -> None:
     code, _, err = sim(*common, "--hetero-objective", "fastest")
     assert code == 2
     assert "--hetero-objective 'fastest' must be one of max-min, min-jct" in err
+
+
+def test_a_restart_cost_slows_a_preemptive_policy_and_is_bounded_as_its_help_says() -> None:
+    common = ("run", "--synthetic", "300", "--load", "1.2", "--cluster", "h800=2x8")
+    common += ("--policy", "las", "--seed", "3", "--json")
+    _, free, _ = sim(*common)
+    code, costly, err = sim(*common, "--restart-s", "120")
+    assert code == 0, err
+    assert json.loads(costly)["avg_jct_s"] > json.loads(free)["avg_jct_s"]
+    code, _, err = sim(*common, "--restart-s", "-5")
+    assert code == 2
+    assert "restart_s -5.0 must be between 0 and 86,400 seconds" in err

@@ -191,6 +191,7 @@ class Job:
         "qos",
         "ran",
         "remaining",
+        "restart_left",
         "run_since",
         "run_speed",
         "speeds",
@@ -233,6 +234,7 @@ class Job:
         self.end = -1.0
         self.expected_end = -1.0  # while running: when the scheduler expects it to end
         self.run_since = -1.0
+        self.restart_left = 0.0  # while running: wall seconds of restoring still ahead of work
         self.run_speed = 1.0
         self.placement: Any = None
         self.groups: Any = None  # the node groups it may use, cached by the cluster state
@@ -247,15 +249,16 @@ class Job:
             return 1.0
         return self.speeds.get(chip, 0.0)
 
-    def estimate_on(self, speed: float) -> float:
+    def estimate_on(self, speed: float, restart: float = 0.0) -> float:
         """What a scheduler expects the rest to take: the time limit left, if there is one."""
         if math.isinf(self.time_limit):
-            return self.remaining / speed
+            return restart + self.remaining / speed
         return self.time_limit - self.ran
 
-    def run_time_on(self, speed: float) -> float:
-        """Wall seconds the remaining work takes at `speed`, cut at the time limit."""
-        work_left, limit_left = self.remaining / speed, self.time_limit - self.ran
+    def run_time_on(self, speed: float, restart: float = 0.0) -> float:
+        """Wall seconds the remaining work takes at `speed` after `restart` seconds of restoring,
+        cut at the time limit (restoring counts against it: it is wall time)."""
+        work_left, limit_left = restart + self.remaining / speed, self.time_limit - self.ran
         return work_left if work_left < limit_left else limit_left
 
     def __repr__(self) -> str:

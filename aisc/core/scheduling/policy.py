@@ -18,6 +18,7 @@ from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.placement import ClusterState, Placement
 
 DAY = 86_400.0
+MAX_RESTART_S = 86_400.0  # a day: a typo guard, not a model
 BF_MAX = 1_000_000  # slurm.conf: bf_max_job_test Default 100, Min 1, Max 1,000,000
 
 
@@ -71,6 +72,9 @@ class PolicyOptions:
     las_thresholds_gpu_s: tuple[float, ...] = (3600.0, 36_000.0)
     round_s: float = 360.0
     hetero_objective: str = "max-min"  # or "min-jct"
+    # Wall seconds a preempted job spends restoring when it resumes, before it progresses.
+    # 0: Gavel's and Tiresias' simulators assume free preemption; see docs/simulator.md.
+    restart_s: float = 0.0
 
     def __post_init__(self) -> None:
         depth = self.bf_max_job_test
@@ -79,6 +83,11 @@ class PolicyOptions:
                 f"bf_max_job_test {depth!r} must be a whole number from 1 to {BF_MAX:,}"
                 " (Slurm's range)",
                 field="bf_max_job_test",
+            )
+        if not 0.0 <= self.restart_s <= MAX_RESTART_S:
+            raise RuleViolation(
+                f"restart_s {self.restart_s!r} must be between 0 and {MAX_RESTART_S:,.0f} seconds",
+                field="restart_s",
             )
 
 

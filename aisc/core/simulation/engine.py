@@ -52,6 +52,7 @@ class Simulator:
         self._wakes: set[float] = set()
         self.on_finish: Callable[[Job], None] | None = None
         self._chips = cluster.chips
+        self._restart_s = policy.options.restart_s
 
     # ---- the Context a policy sees -------------------------------------------------------
     @property
@@ -69,13 +70,14 @@ class Simulator:
         chip = self.cluster.groups[placement[0]].chip
         speed = job.speed_on(chip)
         job.placement, job.run_since, job.run_speed = placement, self.now, speed
-        job.expected_end = self.now + job.estimate_on(speed)
+        restart = job.restart_left = self._restart_s if job.preemptions else 0.0
+        job.expected_end = self.now + job.estimate_on(speed, restart)
         if job.first_start < 0:
             job.first_start = self.now
         self.record.started(job, placement[0])
         self.running[job.id] = job
         self.pending -= 1
-        self._push(self.now + job.run_time_on(speed), COMPLETION, job, job.version)
+        self._push(self.now + job.run_time_on(speed, restart), COMPLETION, job, job.version)
         self.policy.started(job, self.now)
         return True
 
@@ -174,7 +176,8 @@ class Simulator:
     def _stop(self, job: Job) -> None:
         ran = self.now - job.run_since
         job.ran += ran
-        left = job.remaining - ran * job.run_speed
+        worked = ran - job.restart_left  # restoring after a preemption does no work
+        left = job.remaining - (worked if worked > 0.0 else 0.0) * job.run_speed
         job.remaining = left if left > 0.0 else 0.0
         job.attained += ran * job.gpus
         self.cluster.release(job.placement)
