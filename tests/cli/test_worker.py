@@ -63,3 +63,14 @@ def test_notify_digest_sends_waiting_digests_now(make_user: Callable[..., User])
     assert result.exit_code == 0
     assert "digests sent: 1" in result.output
     assert [m.to for m in mail.outbox] == [["bea@example.hk"]]
+
+
+def test_a_worker_pass_leaves_a_heartbeat_row_marked_stopped(no_other_tasks: None) -> None:
+    from aisc.web.outbox.models import WorkerHeartbeat
+
+    result = runner.invoke(app, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    (row,) = WorkerHeartbeat.objects.all()
+    assert f"aisc worker {row.name}: periodic tasks: none" in result.output
+    assert "aisc worker: stopped (0 claims given back)" in result.output
+    assert row.stopped_at is not None

@@ -39,5 +39,13 @@ def dead_letter_count() -> int:
     return OutboxMessage.objects.filter(state=State.DEAD).count()
 
 
-def running_workers() -> list[WorkerHeartbeat]:
-    return list(WorkerHeartbeat.objects.filter(stopped_at__isnull=True).order_by("started_at"))
+def running_workers(now: dt.datetime | None = None) -> list[WorkerHeartbeat]:
+    """Workers not stopped that beat in the last ten minutes (heartbeat.SILENT)."""
+    from aisc.web.outbox.heartbeat import SILENT
+
+    since = (now or timezone.now()) - SILENT
+    return list(
+        WorkerHeartbeat.objects.filter(stopped_at__isnull=True, beat_at__gte=since).order_by(
+            "started_at"
+        )
+    )

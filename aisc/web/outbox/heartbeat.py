@@ -11,6 +11,7 @@ import os
 import secrets
 import socket
 
+from django.db.models import F
 from django.utils import timezone
 
 from aisc.web.outbox import dispatch
@@ -18,11 +19,17 @@ from aisc.web.outbox.models import OutboxMessage, State, WorkerHeartbeat
 
 # Rows of workers stopped longer ago than this are removed when a worker starts.
 KEEP_STOPPED = dt.timedelta(days=7)
+# A worker silent this long died without stopping (kill -9, a lost host): it is marked stopped
+# at its last beat when another worker starts, and no longer listed as running.
+SILENT = dt.timedelta(minutes=10)
 
 
 def start(now: dt.datetime | None = None) -> WorkerHeartbeat:
     now = now or timezone.now()
     WorkerHeartbeat.objects.filter(stopped_at__lt=now - KEEP_STOPPED).delete()
+    WorkerHeartbeat.objects.filter(stopped_at__isnull=True, beat_at__lt=now - SILENT).update(
+        stopped_at=F("beat_at")
+    )
     host, pid = socket.gethostname(), os.getpid()
     return WorkerHeartbeat.objects.create(
         name=f"{host}:{pid}:{secrets.token_hex(3)}", host=host, pid=pid, started_at=now, beat_at=now

@@ -85,3 +85,15 @@ def test_dead_letters_are_counted_apart_from_the_pending_ones() -> None:
     first, _ = enqueue(2)
     OutboxMessage.objects.filter(pk=first.pk).update(state=State.DEAD)
     assert (health.dead_letter_count(), health.outbox_depth()) == (1, 1)
+
+
+def test_a_worker_silent_for_ten_minutes_is_not_listed_and_is_marked_stopped_by_the_next() -> None:
+    now = timezone.now()
+    dead = heartbeat.start(now - dt.timedelta(hours=2))
+    heartbeat.beat(dead.name, now - heartbeat.SILENT - dt.timedelta(seconds=1))
+    assert health.running_workers(now) == []
+    assert health.worker_heartbeat_age(now) == pytest.approx(601)
+    alive = heartbeat.start(now)
+    assert [w.name for w in health.running_workers(now)] == [alive.name]
+    gone = WorkerHeartbeat.objects.get(name=dead.name)
+    assert gone.stopped_at == gone.beat_at
