@@ -133,7 +133,7 @@ def _add_stream(builder: _Builder, rng: np.random.Generator, stream: Stream) -> 
     )
     shape = scenario.shape
     if stream.history:
-        shape = Shape(shape.median_h, shape.sigma, shape.max_h, 0)
+        shape = stream.shape or Shape(shape.median_h, shape.sigma, shape.max_h, 0)
     clipped = Project(project.name, project.chip, project.nodes, project.size, begin, stop)
     builder.add(rng, clipped, stream.gpu_hours * share, shape, stream.gang_gpus)
     builder.projects[-1] = project

@@ -76,6 +76,7 @@ class Stream:
     probability: float = 1.0
     history: bool = False
     gang_gpus: int = 0  # a gang of this many GPUs instead of `nodes` whole nodes
+    shape: Shape | None = None  # its own job shape (a history month: its metered jobs')
 
 
 @dataclass(frozen=True)
@@ -319,6 +320,9 @@ def _history(
         end=f.add_months(start, 1),
         history=True,
         gang_gpus=f.whole(row, "gpus", where, 0),
+        shape=_shape(shape, f"{where}.shape")
+        if (shape := f.table(row, "shape", f"{where}.shape"))
+        else None,
     )
 
 

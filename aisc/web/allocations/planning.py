@@ -9,7 +9,8 @@ without a file plans this.
   metered use) from this month to its end, in gangs of the award's GPUs; applications in review
   by the GPUs and months they ask for, weighted by the share of decided applications that were
   approved (0.5 when none has been decided); a gang never wider than the chip's GPUs in service;
-- history jobs in gangs of the project's median metered job on that chip;
+- history jobs shaped as the project's metered jobs on that chip: their median gang, and run
+  times log-normal around their median run time, cut at their longest;
 - policy: the overbooking factor in force today.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -90,36 +92,55 @@ def _inventory(start: dt.datetime, allocations: list[Allocation]) -> list[dict[s
     return result
 
 
-def _gangs() -> dict[tuple[str, str], int]:
-    """The median gang (GPUs) of each project's metered jobs per chip."""
-    sizes: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for account, text in UsageRecord.objects.values_list("account", "gpus"):
+@dataclass(frozen=True)
+class _Jobs:
+    """A project's metered jobs on one chip: median gang, median and longest run time."""
+
+    gpus: int
+    median_h: float
+    max_h: float
+
+
+def _metered_jobs() -> dict[tuple[str, str], _Jobs]:
+    seen: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    records = UsageRecord.objects.filter(elapsed_seconds__gt=0)
+    for account, text, elapsed in records.values_list("account", "gpus", "elapsed_seconds"):
         for chip, count in decode_gpus(text):
-            sizes[(account, chip)].append(count)
-    return {key: sorted(values)[len(values) // 2] for key, values in sizes.items()}
+            seen[(account, chip)].append((count, elapsed / 3600.0))
+    result = {}
+    for key, jobs in seen.items():
+        gangs, hours = sorted(g for g, _ in jobs), sorted(h for _, h in jobs)
+        result[key] = _Jobs(gangs[len(gangs) // 2], hours[len(hours) // 2], hours[-1])
+    return result
 
 
 def _history(
     start: dt.datetime, this_month: dt.datetime, chips: dict[str, int]
 ) -> list[dict[str, Any]]:
-    gangs = _gangs()
+    metered = _metered_jobs()
     rows = (
         UsageCharge.objects.filter(month__gte=month_label(start), month__lt=month_label(this_month))
         .values("month", "project_code", "chip")
         .annotate(gpu_seconds=Sum("gpu_seconds"))
         .order_by("month", "project_code", "chip")
     )
-    return [
-        {
+    result = []
+    for row in rows:
+        if row["chip"] not in chips or row["gpu_seconds"] <= 0:
+            continue
+        entry: dict[str, Any] = {
             "month": row["month"],
             "project": row["project_code"],
             "chip": row["chip"],
             "gpu_hours": row["gpu_seconds"] / 3600.0,
-            "gpus": min(gangs.get((row["project_code"], row["chip"]), 8), chips[row["chip"]]),
+            "gpus": min(8, chips[row["chip"]]),
         }
-        for row in rows
-        if row["chip"] in chips and row["gpu_seconds"] > 0
-    ]
+        jobs = metered.get((row["project_code"], row["chip"]))
+        if jobs is not None:
+            entry["gpus"] = min(jobs.gpus, chips[row["chip"]])
+            entry["shape"] = {"median_h": jobs.median_h, "max_h": jobs.max_h}
+        result.append(entry)
+    return result
 
 
 def _awards(

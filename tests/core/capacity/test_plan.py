@@ -161,6 +161,7 @@ def test_the_history_replay_gives_back_each_past_months_gpu_hours_within_two_per
         ]
     ]
     history[3]["gpus"] = 2  # a gang of 2 GPUs, as metered, rather than whole nodes
+    history[4]["shape"] = {"median_h": 3, "max_h": 12}  # the project's own metered run times
     scenario = scenario_from_dict(
         {
             "start": "2026-01",

@@ -267,6 +267,8 @@ def test_the_default_sizes_and_policy_apply_when_the_scenario_gives_none() -> No
         ({"maintenance": [{"chip": "h800", "from": "2025-03-02", "until": "2026-03-01"}]},
          "maintenance[0].from", "outside the horizon"),
         ({"shape": {"median_h": 10, "max_h": 5}}, "shape.max_h", "at least median_h"),
+        ({"history": [{"month": "2026-03", "project": "p", "chip": "h800", "gpu_hours": 1,
+                       "shape": {"median_h": 0}}]}, "history[0].shape.median_h", "greater than 0"),
         ({"sizes": {"small": {"max_nodes": 5}, "medium": {"max_nodes": 4}}},
          "sizes.medium.max_nodes", "above sizes.small"),
     ],
