@@ -22,8 +22,10 @@ class WorkloadChoice(StrEnum):
 
 @app.callback(invoke_without_command=True)
 def estimate(
-    params: float = typer.Option(..., "--params", help="Parameters N, e.g. 7e9."),
-    tokens: float = typer.Option(..., "--tokens", help="Dataset tokens D (or tokens served)."),
+    params: float = typer.Option(..., "--params", help="Parameters N, 1 to 1e13, e.g. 7e9."),
+    tokens: float = typer.Option(
+        ..., "--tokens", help="Dataset tokens D (or tokens served), 1 to 1e15."
+    ),
     chip: str = typer.Option(..., "--chip", help="Chip code, e.g. h800."),
     active_params: float | None = typer.Option(
         None, "--active-params", help="Active parameters per token (MoE; required with --moe)."
@@ -34,16 +36,16 @@ def estimate(
         help="Mixture of experts (needs --active-params) or dense; unstated, a model over 100B "
         "parameters without --active-params is flagged.",
     ),
-    epochs: float = typer.Option(1.0, "--epochs", help="Passes over the dataset (> 0, <= 1000)."),
+    epochs: float = typer.Option(1.0, "--epochs", help="Passes over the dataset, 1e-6 to 1000."),
     seq_len: int | None = typer.Option(
-        None, "--seq-len", help="Sequence length; adds the attention term."
+        None, "--seq-len", help="Sequence length, 1 to 10,000,000; adds the attention term."
     ),
     precision: str = typer.Option("bf16", "--precision", help="fp64 fp32 tf32 bf16 fp16 fp8."),
     workload: Annotated[
         WorkloadChoice, typer.Option("--workload", help="What the job does.")
     ] = WorkloadChoice.pretrain,
     mfu: float | None = typer.Option(
-        None, "--mfu", help="Assumed MFU in (0, 1]; default per workload."
+        None, "--mfu", help="Assumed MFU, 1e-4 to 1; default per workload."
     ),
     goodput: float | None = typer.Option(
         None,
@@ -54,8 +56,12 @@ def estimate(
     weight_bits: int = typer.Option(
         16, "--weight-bits", help="Bits per frozen weight: 4 (QLoRA), 8 or 16; peft/inference."
     ),
-    request_gpus: int | None = typer.Option(None, "--request-gpus", help="GPUs requested."),
-    request_months: float | None = typer.Option(None, "--request-months", help="Months requested."),
+    request_gpus: int | None = typer.Option(
+        None, "--request-gpus", help="GPUs requested, 1 to 100,000 (with --request-months)."
+    ),
+    request_months: float | None = typer.Option(
+        None, "--request-months", help="Months requested, 0.01 to 120 (with --request-gpus)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """FLOPs = k·N·D; GPU-hours = FLOPs / (peak x MFU x 3600); the request beside it."""

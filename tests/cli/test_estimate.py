@@ -123,3 +123,23 @@ def test_the_readable_output_shows_the_band_and_the_tokens_per_parameter() -> No
     assert "tokens/param    1,875.0" in result.output
     assert "flag            beyond_compute_optimal" in result.output
     assert "band            " in result.output
+
+
+def test_each_bound_in_the_help_is_the_bound_that_is_enforced() -> None:
+    help_text = " ".join(runner.invoke(app, ["estimate", "--help"]).output.split())
+    base = ["estimate", "--params", "7e9", "--tokens", "1e12", "--chip", "h800"]
+    cases = [
+        ("1 to 1e13", ["--params", "2e13"], "--params"),
+        ("1 to 1e15", ["--tokens", "2e15"], "--tokens"),
+        ("1e-6 to 1000", ["--epochs", "1001"], "--epochs"),
+        ("1 to 10,000,000", ["--seq-len", "10000001"], "--seq-len"),
+        ("1e-4 to 1", ["--mfu", "0.00005"], "--mfu"),
+        ("0.05-1", ["--goodput", "0.01"], "--goodput"),
+        ("1 to 100,000", ["--request-gpus", "100001", "--request-months", "1"], "--request-gpus"),
+        ("0.01 to 120", ["--request-gpus", "8", "--request-months", "121"], "--request-months"),
+    ]
+    for bound, args, flag in cases:
+        assert bound in help_text, bound
+        result = runner.invoke(app, [*base, *args])
+        assert result.exit_code == 2, args
+        assert f"{flag}: " in result.output
