@@ -12,7 +12,6 @@ replay (medians).
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import platform
@@ -40,13 +39,13 @@ def main() -> None:
 
     from aisc.web.cluster import service
     from aisc.web.cluster.models import ClusterCheckpoint, EmbeddedJob, JobState
-    from aisc.web.demo import LOADERS, DemoReport
+    from aisc.web.demo import DemoReport
+    from aisc.web.demo_load import LOADERS
 
     call_command("migrate", verbosity=0)
     report, loaders = DemoReport(), {}
-    for module in LOADERS:
-        loader = importlib.import_module(module).load
-        loaders[module] = timed(lambda loader=loader: loader(report))
+    for loader in LOADERS:
+        loaders[loader.__module__] = timed(lambda loader=loader: loader(report))
     # As the worker does: each advance carries on from the last one's checkpoint...
     replays = [timed(service.advance) for _ in range(args.replays)]
     resumed = service.advance().resumed

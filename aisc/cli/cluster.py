@@ -101,7 +101,7 @@ def submit(
 def advance(as_json: bool = JSON) -> None:
     """Run the embedded cluster to now and meter its usage."""
     boot.django()
-    from aisc.web.cluster.tasks import advance_and_meter
+    from aisc.web.billing.ingest.sources import advance_and_meter
 
     detail = advance_and_meter()
     typer.echo(json.dumps({"detail": detail}) if as_json else detail)

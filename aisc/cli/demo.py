@@ -16,7 +16,7 @@ def load(as_json: bool = typer.Option(False, "--json", help="Print logins as JSO
     """Idempotent: running it twice leaves one copy of everything."""
     boot.django()
     boot.check_database()
-    from aisc.web.demo import load_all
+    from aisc.web.demo_load import load_all
 
     report = load_all()
     if as_json:

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from aisc.cli import (
+    audit,
+    backup,
+    billing,
+    capacity,
+    cluster,
+    demo,
+    estimate,
+    notify,
+    outbox,
+    server,
+    sim,
+    slurm,
+    usage,
+    worker,
+)
 
 app = typer.Typer(
     name="aisc",
@@ -15,27 +30,27 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-# (name, module holding a Typer `app`): a new command group adds one line here.
-GROUPS: list[tuple[str, str]] = [
-    ("demo", "aisc.cli.demo"),
-    ("audit", "aisc.cli.audit"),
-    ("usage", "aisc.cli.usage"),
-    ("billing", "aisc.cli.billing"),
-    ("sim", "aisc.cli.sim"),
-    ("notify", "aisc.cli.notify"),
-    ("estimate", "aisc.cli.estimate"),
-    ("slurm", "aisc.cli.slurm"),
-    ("cluster", "aisc.cli.cluster"),
-    ("outbox", "aisc.cli.outbox"),
-    ("capacity", "aisc.cli.capacity"),
+# (name, Typer app of the group): a new command group adds one line here.
+GROUPS: list[tuple[str, typer.Typer]] = [
+    ("demo", demo.app),
+    ("audit", audit.app),
+    ("usage", usage.app),
+    ("billing", billing.app),
+    ("sim", sim.app),
+    ("notify", notify.app),
+    ("estimate", estimate.app),
+    ("slurm", slurm.app),
+    ("cluster", cluster.app),
+    ("outbox", outbox.app),
+    ("capacity", capacity.app),
 ]
 
-for _name, _module in GROUPS:
-    app.add_typer(importlib.import_module(_module).app, name=_name)
+for _name, _group in GROUPS:
+    app.add_typer(_group, name=_name)
 
-importlib.import_module("aisc.cli.server").register(app)
-importlib.import_module("aisc.cli.worker").register(app)
-importlib.import_module("aisc.cli.backup").register(app)
+server.register(app)
+worker.register(app)
+backup.register(app)
 
 
 def run() -> None:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from aisc.web.api import api
+from aisc.web.api_v1 import api
 
 urlpatterns = [
     path("", include("aisc.web.portal.urls")),

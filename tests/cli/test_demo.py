@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 from aisc.cli.main import app
 from aisc.web.accounts.models import Organisation, User
+from aisc.web.catalogue import demo as catalogue_demo
 from aisc.web.catalogue.models import ChipModel
+from aisc.web.demo import people
 
 runner = CliRunner()
 pytestmark = pytest.mark.django_db
@@ -22,9 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def people_and_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "aisc.web.demo.LOADERS", ["aisc.web.demo.people", "aisc.web.catalogue.demo"]
-    )
+    monkeypatch.setattr("aisc.web.demo_load.LOADERS", [people.load, catalogue_demo.load])
 
 
 def load_json() -> dict[str, Any]:

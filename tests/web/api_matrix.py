@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from aisc.web.api import api
+from aisc.web.api_v1 import api
 
 
 def endpoints_under(prefix: str) -> list[tuple[str, str]]:

@@ -7,4 +7,8 @@ class AllocationsConfig(AppConfig):
     verbose_name = "Allocations and their Slurm enforcement"
 
     def ready(self) -> None:
-        from aisc.web.allocations import receivers, rules, sync  # noqa: F401 - registers them
+        from aisc.web.allocations import grants_link, rules, sync  # noqa: F401 - registers them
+        from aisc.web.grants import events
+
+        events.award_approved.subscribe(self.label, grants_link.on_award_approved)
+        events.tranche_released.subscribe(self.label, grants_link.on_tranche_released)

@@ -1,5 +1,5 @@
-"""Which Slurm the platform talks to: AISC_CLUSTER=slurm is the real one through its commands;
-embedded (the default) is the fake, with its state in a file so plan/apply/check agree."""
+"""The Slurm adapter every caller uses: the kind AISC_CLUSTER names, from the adapter registry
+(aisc.adapters.registry), with the embedded cluster's nodes and state file filled in here."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from aisc.adapters.slurm.cli import CliSlurm
+from aisc.adapters import registry
 from aisc.adapters.slurm.errors import SlurmUnreachable
-from aisc.adapters.slurm.fake import TEST_CLUSTER_NODES, FakeSlurm
+from aisc.adapters.slurm.fake import TEST_CLUSTER_NODES
 from aisc.adapters.slurm.protocol import Node, SlurmAdapter
 
 
@@ -30,9 +30,8 @@ def embedded_nodes() -> tuple[Node, ...]:
 
 
 def adapter() -> SlurmAdapter:
-    if settings.AISC_CLUSTER == "slurm":
-        return CliSlurm()
-    return FakeSlurm(nodes=embedded_nodes(), path=embedded_state_file())
+    site = registry.SlurmSite(nodes=embedded_nodes, state_file=embedded_state_file())
+    return registry.slurm(str(settings.AISC_CLUSTER), site)
 
 
 def node_names() -> set[str] | None:

@@ -1,5 +1,5 @@
 """Demo allocations: two commercial tenants (one dedicated, holding node h800-02 for itself)
-and, once grants is on main, an allocation per demo award through the award_approved signal.
+(the grantees' allocations come from the demo awards, through grants' award_approved event).
 
 Sized for the demo catalogue's four nodes (16 h800 and 16 br104 GPUs, aisc.web.catalogue.demo).
 Members are the Unix users the Slurm test cluster creates (scripts/slurm-test-cluster), so

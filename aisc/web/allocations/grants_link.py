@@ -1,5 +1,6 @@
 """From an award (grants app) to its allocation: the award's chip, GPU-hours, dates, tranches,
-call (the parent Slurm account) and applicant (the first member)."""
+call (the parent Slurm account) and applicant (the first member). The handlers at the bottom
+subscribe to grants' events (aisc.web.grants.events) in AllocationsConfig.ready()."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from aisc.web.allocations.actions import (
     do_release_tranche,
 )
 from aisc.web.allocations.models import Allocation
+from aisc.web.grants.events import AwardApproved, TrancheReleased
 
 
 def unix_name(email: str) -> str:
@@ -52,8 +54,16 @@ def do_create_allocation_from_award(award: Any, *, acting_user: Any) -> Allocati
     return allocation
 
 
-def on_tranche_released(tranche: Any, *, acting_user: Any) -> None:
+def release_tranche(tranche: Any, *, acting_user: Any) -> None:
     allocation = Allocation.objects.filter(project_code=tranche.award.project_code).first()
     if allocation is None:
         allocation = do_create_allocation_from_award(tranche.award, acting_user=acting_user)
     do_release_tranche(allocation, tranche.seq, tranche.gpu_hours, acting_user=acting_user)
+
+
+def on_award_approved(event: AwardApproved) -> None:
+    do_create_allocation_from_award(event.award, acting_user=event.acting_user)
+
+
+def on_tranche_released(event: TrancheReleased) -> None:
+    release_tranche(event.tranche, acting_user=event.acting_user)

@@ -13,7 +13,7 @@ from aisc.core.allocations.capacity import Month, MonthRow, months_between
 from aisc.web.accounts.models import User
 from aisc.web.allocations import guard
 from aisc.web.allocations.models import Allocation
-from aisc.web.allocations.usage import metering_available, used_gpu_hours
+from aisc.web.allocations.usage import used_gpu_hours
 
 
 @dataclass(frozen=True)
@@ -21,18 +21,18 @@ class ChipBudget:
     chip: str
     granted: Decimal  # tranches whether released or not, top-ups, exchanges
     released: Decimal
-    used: Decimal | None  # None until billing meters usage
-    remaining: Decimal | None
+    used: Decimal  # metered so far
+    remaining: Decimal
 
 
 def chip_budgets(allocation: Allocation) -> list[ChipBudget]:
     lines = allocation.budget_lines()
     granted, released = granted_by_chip(lines), released_by_chip(lines)
-    used = used_gpu_hours(allocation.project_code) if metering_available() else None
+    used = used_gpu_hours(allocation.project_code)
     rows = []
     for chip in sorted(granted.keys() | released.keys()):
-        spent = None if used is None else used.get(chip, Decimal(0))
-        left = None if spent is None else released.get(chip, Decimal(0)) - spent
+        spent = used.get(chip, Decimal(0))
+        left = released.get(chip, Decimal(0)) - spent
         rows.append(ChipBudget(chip, granted[chip], released.get(chip, Decimal(0)), spent, left))
     return rows
 

@@ -1,28 +1,15 @@
-"""GPU-hours used per chip, from billing's metering:
-`aisc.web.billing.ingest.metered.used_gpu_hours(project_code) -> dict[str, Decimal]`
-(shared decision).
+"""GPU-hours used per chip, for the grantee's page and the budget check on a top-up.
 
-Where billing is not installed, nothing is known to be used, and the grantee page says "not yet
-metered" rather than showing a zero that would look like a measurement.
+Billing meters usage and stands above allocations, so it answers the question: it provides
+`aisc.web.billing.ingest.metered.used_gpu_hours` to this port in BillingConfig.ready()
+(a Port, aisc.web.events).
 """
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 
+from aisc.web.events import Port
 
-def metering_available() -> bool:
-    try:
-        importlib.import_module("aisc.web.billing.ingest.metered")
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
-def used_gpu_hours(project_code: str) -> dict[str, Decimal]:
-    if not metering_available():
-        return {}
-    billing = importlib.import_module("aisc.web.billing.ingest.metered")
-    result: dict[str, Decimal] = billing.used_gpu_hours(project_code)
-    return result
+# project code -> GPU-hours metered so far per chip
+used_gpu_hours: Port[str, dict[str, Decimal]] = Port("allocations.used_gpu_hours", "billing")

@@ -17,7 +17,6 @@ from aisc.web.accounts.models import User
 from aisc.web.allocations import actions, chart, cluster, guard, pages, plan_chart, plan_page, sync
 from aisc.web.allocations.forms import CapacityPlanForm, ChangeRequestForm, DecisionForm
 from aisc.web.allocations.models import Allocation, ChangeRequest
-from aisc.web.allocations.usage import metering_available
 from aisc.web.grants.models import Application
 
 
@@ -66,7 +65,6 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "allocation": allocation,
             "budgets": pages.chip_budgets(allocation),
-            "metered": metering_available(),
             "lines": allocation.lines.all(),
             "members": allocation.members.all(),
             "requests": allocation.requests.select_related("requested_by"),

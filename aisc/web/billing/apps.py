@@ -10,9 +10,16 @@ class BillingConfig(AppConfig):
         from django.conf import settings
 
         from aisc.web import worker_tasks
-        from aisc.web.billing import rules, wiring  # noqa: F401 - rules and receivers
-        from aisc.web.billing.ingest import periodic
+        from aisc.web.allocations import usage as allocation_usage
+        from aisc.web.billing import rules  # noqa: F401 - registers the rules
+        from aisc.web.billing.ingest import metered, periodic, sources
+        from aisc.web.billing.ledger import fund
+        from aisc.web.grants import events
 
+        events.award_approved.subscribe(self.label, fund.on_award_approved)
+        allocation_usage.used_gpu_hours.provide(self.label, metered.used_gpu_hours)
+
+        worker_tasks.register("cluster.advance", sources.ADVANCE_SECONDS, sources.advance_and_meter)
         worker_tasks.register(
             periodic.TASK, settings.AISC_USAGE_INGEST_MINUTES * 60, periodic.ingest_due
         )

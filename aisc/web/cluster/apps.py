@@ -7,4 +7,4 @@ class ClusterConfig(AppConfig):
     verbose_name = "The embedded cluster"
 
     def ready(self) -> None:
-        from aisc.web.cluster import rules, tasks  # noqa: F401 - registers rules and the task
+        from aisc.web.cluster import rules  # noqa: F401 - registers the rules

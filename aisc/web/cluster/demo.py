@@ -23,8 +23,7 @@ from aisc.core.allocations.budget import released_by_chip
 from aisc.core.metering.split import Month
 from aisc.core.scheduling.model import ClusterSpec
 from aisc.web.allocations.models import Allocation
-from aisc.web.billing.ingest import sources
-from aisc.web.cluster import layout, service, usage
+from aisc.web.cluster import layout, service
 from aisc.web.cluster.models import EmbeddedJob
 from aisc.web.demo import DemoReport
 
@@ -116,10 +115,7 @@ def load(report: DemoReport) -> None:
         jobs.sort(key=lambda j: (j.submit_at, j.account))
         EmbeddedJob.objects.bulk_create(jobs, batch_size=1000)
     moved = service.advance(now)
-    metered = sources.ingest_reading(sources.read_embedded(epoch, now, tz), usage.CLUSTER, tz)
-    inserted = metered.inserted
     report.notes.append(
         f"cluster: the embedded cluster ran the grantees' jobs from {epoch:%Y-%m-%d} to now "
-        f"({moved.describe()}); {inserted} usage records metered; the worker keeps it running "
-        "(operators: /cluster/)"
+        f"({moved.describe()}); the worker keeps it running (operators: /cluster/)"
     )

@@ -1,8 +1,8 @@
-"""The demo centre: `aisc demo load` runs each loader in order; each is idempotent."""
+"""The demo centre's shared pieces: the report each loader adds to, and the one password.
+The loaders themselves, in order, are in aisc.web.demo_load (above every app)."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,21 +16,3 @@ class DemoReport:
 
 
 Loader = Callable[[DemoReport], None]
-
-# Modules with a `load(report)` function, run in this order. A new domain adds one line.
-LOADERS: list[str] = [
-    "aisc.web.demo.people",
-    "aisc.web.catalogue.demo",
-    "aisc.web.allocations.demo",
-    "aisc.web.grants.demo",
-    "aisc.web.cluster.demo",
-    "aisc.web.billing.demo",
-]
-
-
-def load_all() -> DemoReport:
-    report = DemoReport()
-    for module in LOADERS:
-        loader: Loader = importlib.import_module(module).load
-        loader(report)
-    return report

@@ -6,7 +6,7 @@ import pytest
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import parse_cluster
 from aisc.core.simulation.run import simulate
-from aisc.core.simulation.traces import FORMATS, load_file, parse_lines
+from aisc.core.simulation.traces import FORMATS, load_file, parse_lines, swf
 
 SAMPLE = Path(__file__).resolve().parents[2] / "golden" / "sim" / "sample.swf"
 
@@ -21,7 +21,7 @@ def swf_line(**values: float) -> str:
 
 
 def test_swf_is_registered_beside_the_other_formats() -> None:
-    assert FORMATS["swf"] == "aisc.core.simulation.traces.swf"
+    assert FORMATS["swf"] is swf.load
 
 
 def test_it_loads_the_sample_keeping_jobs_that_ran_and_counting_those_left_out() -> None:

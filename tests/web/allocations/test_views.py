@@ -29,7 +29,7 @@ def test_operators_see_every_allocation_with_its_sync_state(
 def test_a_grantee_sees_released_used_and_remaining_hours_per_chip(
     allocation: Allocation, applicant: User, logged_in: Callable[[User], Client]
 ) -> None:
-    # "used" comes from billing's metering (aisc.web.billing.usage); nothing has run yet
+    # "used" comes from billing's metering (aisc.web.billing.ingest.metered); nothing has run yet
     page = logged_in(applicant).get("/allocations/p2026a-001/").content.decode()
     assert 'data-key="released">1,000' in page
     assert 'data-key="used">0' in page

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from aisc.web.accounts.actions import do_create_api_token, do_revoke_api_token
 from aisc.web.accounts.models import ApiToken, User
-from aisc.web.api import ROUTERS, api
+from aisc.web.api_v1 import ROUTERS, api
 
 UNAUTHENTICATED = {
     "error": {
@@ -29,8 +29,8 @@ def bearer(secret: str) -> Client:
 
 def test_it_mounts_every_registered_router_under_its_prefix(db: None) -> None:
     paths = api.get_openapi_schema()["paths"]
-    for prefix, module in ROUTERS:
-        assert any(p.startswith(f"/api/v1{prefix}") for p in paths), (prefix, module)
+    for prefix, router in ROUTERS:
+        assert any(p.startswith(f"/api/v1{prefix}") for p in paths), (prefix, router)
 
 
 def test_it_declares_both_ways_in_for_every_operation_but_the_public_ones(db: None) -> None:

@@ -16,7 +16,7 @@ from aisc.cli.main import app
 from aisc.web.accounts.models import User
 from aisc.web.allocations.models import Allocation
 from aisc.web.billing.models import BillingPeriod, Statement, StatementLine, UsageRecord
-from aisc.web.demo import load_all
+from aisc.web.demo_load import load_all
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -16,7 +16,7 @@ from aisc.web.allocations.models import Allocation
 from aisc.web.billing.models import UsageRecord
 from aisc.web.cluster.demo import months_before
 from aisc.web.cluster.models import EmbeddedJob, JobState
-from aisc.web.demo import load_all
+from aisc.web.demo_load import load_all
 from tests.web.cluster.conftest import HK
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from aisc.web import worker_tasks
 from aisc.web.allocations.models import Allocation
+from aisc.web.billing.ingest import sources
 from aisc.web.billing.models import UsageRecord
-from aisc.web.cluster import service, tasks
+from aisc.web.cluster import service
 from aisc.web.cluster.models import ClusterClock, EmbeddedJob
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_worker_has_the_advance_task_registered() -> None:
     (task,) = [t for t in worker_tasks.registered() if t.name == "cluster.advance"]
-    assert task.fn is tasks.advance_and_meter
-    assert task.every == dt.timedelta(seconds=tasks.ADVANCE_SECONDS)
+    assert task.fn is sources.advance_and_meter
+    assert task.every == dt.timedelta(seconds=sources.ADVANCE_SECONDS)
 
 
 def test_the_task_runs_the_cluster_to_now_and_meters_what_ran(
@@ -36,7 +37,7 @@ def test_the_task_runs_the_cluster_to_now_and_meters_what_ran(
         submit_at=now - dt.timedelta(hours=2),
     )  # fmt: skip
     outcome = worker_tasks.run_one(
-        worker_tasks.Task("cluster.advance", dt.timedelta(60), tasks.advance_and_meter)
+        worker_tasks.Task("cluster.advance", dt.timedelta(60), sources.advance_and_meter)
     )
     assert outcome.ok, outcome.detail
     assert "1 ended" in outcome.detail
@@ -49,5 +50,5 @@ def test_the_task_runs_the_cluster_to_now_and_meters_what_ran(
 
 def test_with_a_real_slurm_configured_the_task_leaves_everything_alone(settings: Any) -> None:
     settings.AISC_CLUSTER = "slurm"
-    assert "nothing to advance" in tasks.advance_and_meter()
+    assert "nothing to advance" in sources.advance_and_meter()
     assert not ClusterClock.objects.exists()

@@ -12,7 +12,7 @@ from aisc.adapters.slurm.usage import parse_sacct
 from aisc.web.allocations.models import Allocation
 from aisc.web.billing.ingest import periodic, sources
 from aisc.web.billing.models import UsageRecord
-from aisc.web.cluster import service, tasks, usage
+from aisc.web.cluster import service, usage
 from aisc.web.cluster.models import EmbeddedJob
 from tests.web.cluster.conftest import EPOCH, HK, HOUR
 
@@ -50,7 +50,7 @@ def test_a_running_job_is_metered_so_far_and_corrected_once_it_ends(
     stored = job(gpus=2, hours=3, limit_hours=4)
     now = EPOCH + HOUR
     moved = service.advance(now)
-    first = tasks.meter(moved.ended + moved.running, now, HK, "test:1")
+    first = sources.meter(moved.ended + moved.running, now, HK, "test:1")
     assert first is not None
     assert first.inserted == 1
     record = UsageRecord.objects.get()
@@ -58,12 +58,12 @@ def test_a_running_job_is_metered_so_far_and_corrected_once_it_ends(
     assert record.elapsed_seconds == 3600
     later = EPOCH + 5 * HOUR
     moved = service.advance(later)
-    second = tasks.meter(moved.ended + moved.running, later, HK, "test:2")
+    second = sources.meter(moved.ended + moved.running, later, HK, "test:2")
     assert second is not None
     assert second.corrected == 1
     record = UsageRecord.objects.get()
     assert (record.state, record.elapsed_seconds) == ("COMPLETED", 3 * 3600)
-    assert tasks.meter([], later, HK, "test:3") is None
+    assert sources.meter([], later, HK, "test:3") is None
 
 
 def test_the_embedded_reader_lists_the_jobs_that_ran_in_the_window(

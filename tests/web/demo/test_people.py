@@ -1,10 +1,9 @@
-"""The demo's people (aisc/web/demo/people.py) and its loader registry (aisc/web/demo LOADERS):
+"""The demo's people (aisc/web/demo/people.py) and its loader registry (aisc/web/demo_load.py):
 seven organisations, one login per staff role and three applicants, all able to log in with the
 printed password; loading twice changes nothing."""
 
 from __future__ import annotations
 
-import importlib
 import inspect
 
 import pytest
@@ -12,7 +11,8 @@ from django.test import Client
 
 from aisc.web.accounts.models import Membership, Organisation, Role, User
 from aisc.web.audit.models import AuditEvent
-from aisc.web.demo import DEMO_PASSWORD, LOADERS, DemoReport, people
+from aisc.web.demo import DEMO_PASSWORD, DemoReport, people
+from aisc.web.demo_load import LOADERS
 from aisc.web.grants.conflicts import conflict_of
 
 
@@ -24,11 +24,10 @@ def report(db: None) -> DemoReport:
 
 
 def test_it_registers_loaders_that_each_take_the_report(db: None) -> None:
-    assert LOADERS[0] == "aisc.web.demo.people"  # everyone else needs its people
+    assert LOADERS[0] is people.load  # everyone else needs its people
     assert len(set(LOADERS)) == len(LOADERS)
-    for module in LOADERS:
-        load = importlib.import_module(module).load
-        assert list(inspect.signature(load).parameters) == ["report"], module
+    for load in LOADERS:
+        assert list(inspect.signature(load).parameters) == ["report"], load.__module__
 
 
 def test_it_creates_the_seven_organisations_with_both_names(report: DemoReport) -> None:

@@ -9,25 +9,25 @@ from aisc.web.accounts.models import User
 from aisc.web.grants import actions
 from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.actions.decisions import committed
+from aisc.web.grants.events import AwardApproved, TrancheReleased, award_approved, tranche_released
 from aisc.web.grants.models import Application, Award
-from aisc.web.grants.signals import award_approved, tranche_released
 
 
 @pytest.fixture
 def heard() -> Any:
     got: list[tuple[str, Any]] = []
 
-    def on_award(sender: Any, award: Award, acting_user: User, **kw: Any) -> None:
-        got.append(("award", award.project_code))
+    def on_award(event: AwardApproved) -> None:
+        got.append(("award", event.award.project_code))
 
-    def on_tranche(sender: Any, tranche: Any, acting_user: User, **kw: Any) -> None:
-        got.append(("tranche", tranche.seq))
+    def on_tranche(event: TrancheReleased) -> None:
+        got.append(("tranche", event.tranche.seq))
 
-    award_approved.connect(on_award)
-    tranche_released.connect(on_tranche)
+    award_approved.subscribe("test", on_award)
+    tranche_released.subscribe("test", on_tranche)
     yield got
-    award_approved.disconnect(on_award)
-    tranche_released.disconnect(on_tranche)
+    award_approved.unsubscribe("test")
+    tranche_released.unsubscribe("test")
 
 
 def decide(app: Application, committee: User, outcome: str, **kw: Any) -> Award | None:

@@ -55,19 +55,19 @@ def test_an_accepted_progress_report_releases_the_next_tranche(
     active: Award, applicant: User, secretariat: User, sent: Mails
 ) -> None:
     got: list[Any] = []
-    from aisc.web.grants.signals import tranche_released
+    from aisc.web.grants.events import TrancheReleased, tranche_released
 
-    def listen(sender: Any, tranche: Any, acting_user: User, **kw: Any) -> None:
-        got.append(tranche.seq)
+    def listen(event: TrancheReleased) -> None:
+        got.append(event.tranche.seq)
 
-    tranche_released.connect(listen)
+    tranche_released.subscribe("test", listen)
     try:
         report = actions.do_submit_report(
             acting_user=applicant, award=active, kind="progress", text="Milestone 1 done."
         )
         actions.do_accept_report(acting_user=secretariat, report=report)
     finally:
-        tranche_released.disconnect(listen)
+        tranche_released.unsubscribe("test")
     assert got == [2]
     assert all(t.released_at is not None for t in active.tranches.all())
     assert ("applicant@example.hk", "Your report was reviewed") in sent()

@@ -2,34 +2,33 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from aisc.core.errors import RuleViolation
+from aisc.core.simulation.traces import csv, gavel, philly, sacct, swf
 from aisc.core.simulation.traces.base import Trace
-
-# format name -> module with `load`: a new format adds one line here.
-FORMATS: dict[str, str] = {
-    "csv": "aisc.core.simulation.traces.csv",
-    "philly": "aisc.core.simulation.traces.philly",
-    "gavel": "aisc.core.simulation.traces.gavel",
-    "swf": "aisc.core.simulation.traces.swf",
-    "sacct": "aisc.core.simulation.traces.sacct",
-}
 
 Loader = Callable[..., Trace]
 
+# format name -> its `load`: a new format adds one line here.
+FORMATS: dict[str, Loader] = {
+    "csv": csv.load,
+    "philly": philly.load,
+    "gavel": gavel.load,
+    "swf": swf.load,
+    "sacct": sacct.load,
+}
+
 
 def loader(fmt: str) -> Loader:
-    module = FORMATS.get(fmt)
-    if module is None:
+    load = FORMATS.get(fmt)
+    if load is None:
         raise RuleViolation(
             f"unknown trace format {fmt!r}; known: {', '.join(sorted(FORMATS))}",
             field="trace_format",
         )
-    load: Loader = importlib.import_module(module).load
     return load
 
 

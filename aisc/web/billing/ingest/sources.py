@@ -3,6 +3,12 @@
 Each cluster kind (`AISC_CLUSTER`) has one reader in `READERS`: a function from a window to the
 jobs active in it, as `sacct --parsable2` (or CSV) text. The worker's periodic ingest and
 `aisc usage ingest --since` go through it, so a new usage source is one line there.
+
+The embedded cluster is also metered as it runs: the worker's task `cluster.advance`
+(`advance_and_meter`, every AISC_EMBEDDED_ADVANCE_SECONDS) advances it to now and meters what
+that advance ended and what runs, so the demo shows live usage; the periodic ingest still reads
+it from its watermark and catches anything an interrupted run left unmetered (records read twice
+change nothing). With AISC_CLUSTER=slurm there is no embedded cluster and the task does nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from aisc.adapters.slurm.cli import CliSlurm
+from django.conf import settings
+
 from aisc.adapters.slurm.usage import (
     Parsed,
     Reject,
@@ -21,11 +28,14 @@ from aisc.adapters.slurm.usage import (
     sacct_args,
 )
 from aisc.core.errors import RuleViolation
+from aisc.web.allocations import cluster as slurm
 from aisc.web.billing import actions
 from aisc.web.billing.ingest.batches import BATCH, IngestReport, source_key
 from aisc.web.billing.prices import CataloguePrices
 from aisc.web.billing.projects import AllocationDirectory
+from aisc.web.cluster import service
 from aisc.web.cluster import usage as embedded_usage
+from aisc.web.cluster.models import EmbeddedJob
 
 UTC = zoneinfo.ZoneInfo("UTC")
 
@@ -48,7 +58,7 @@ def read_slurm(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) ->
     The adapter runs Slurm's commands with TZ=UTC, so sacct takes the window and prints its
     times in UTC, whatever the portal's time zone.
     """
-    text = CliSlurm().sacct(sacct_args(since, until, UTC))
+    text = slurm.adapter().sacct(sacct_args(since, until, UTC))
     return Reading(f"sacct:{since.isoformat()}/{until.isoformat()}", text, "sacct", UTC)
 
 
@@ -145,3 +155,26 @@ def ingest_text(
         prices=CataloguePrices(),
         tz=tz,
     )
+
+
+def meter(
+    jobs: list[EmbeddedJob], now: dt.datetime, tz: zoneinfo.ZoneInfo, label: str
+) -> IngestReport | None:
+    """Meter these embedded jobs through the sacct path now; None when there is nothing to."""
+    if not jobs:
+        return None
+    reading = Reading(label, embedded_usage.sacct_text(jobs, now, tz), "sacct")
+    return ingest_reading(reading, embedded_usage.CLUSTER, tz)
+
+
+def advance_and_meter() -> str:
+    if settings.AISC_CLUSTER != "embedded":
+        return "AISC_CLUSTER is not embedded: nothing to advance"
+    moved = service.advance()
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    report = meter(moved.ended + moved.running, moved.now, tz, f"embedded:{moved.now.isoformat()}")
+    metered = 0 if report is None else report.inserted + report.corrected
+    return f"{moved.describe()}; {metered} usage records new or corrected"
+
+
+ADVANCE_SECONDS = float(settings.AISC_EMBEDDED_ADVANCE_SECONDS)

@@ -1,5 +1,6 @@
 """The fund's movements onto the ledger: each scheme's appropriation, each call's budget, and
-each award's commitment (when grants' `award_approved` fires, and for awards already present).
+each award's commitment (on grants' `award_approved` event, subscribed in BillingConfig.ready(),
+and for awards already present).
 
 Keys name the fact and its amount, so posting again is a no-op and a changed amount posts only the
 difference: e.g. `commitment:p2026a-003` then `commitment:p2026a-003:+1500.00`.
@@ -16,6 +17,7 @@ from django.utils import timezone
 from aisc.core.ledger import accounts, flows
 from aisc.core.ledger.entries import Entry, make_entry, posting
 from aisc.web.billing.ledger import book
+from aisc.web.grants.events import AwardApproved
 from aisc.web.grants.models import Award, Call, Scheme
 
 LIVE_AWARDS = ("approved", "active", "completed")
@@ -88,3 +90,16 @@ def fund_entries(at: dt.datetime | None = None) -> list[Entry]:
     for award in Award.objects.select_related("application__call__scheme"):
         entries += award_entries(award, when)
     return entries
+
+
+def on_award_approved(event: AwardApproved) -> None:
+    """Inside the deciding transaction: the award's commitment moves onto the ledger with it.
+
+    The scheme's appropriation and the call's budget are brought up to date first, so the
+    commitment always has a budget to come from.
+    """
+    now = timezone.now()
+    call = event.award.application.call
+    book.post(scheme_entries(call.scheme, now))
+    book.post(call_entries(call, now))
+    book.post(award_entries(event.award, now))

@@ -26,10 +26,9 @@ from aisc.core.grants.workflow import (
 from aisc.core.units import Money
 from aisc.web.accounts.models import Role, User
 from aisc.web.audit.record import record
-from aisc.web.grants import notifications, pricing
+from aisc.web.grants import events, notifications, pricing
 from aisc.web.grants.actions.lifecycle import move
 from aisc.web.grants.models import Application, Award, AwardTranche, Call, Decision
-from aisc.web.grants.signals import award_approved, tranche_released
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,7 @@ def release_tranche(acting_user: User, tranche: AwardTranche, at: dt.datetime) -
         tranche,
         after={"seq": tranche.seq, "gpu_hours": tranche.gpu_hours},
     )
-    tranche_released.send(sender=AwardTranche, tranche=tranche, acting_user=acting_user)
+    events.tranche_released.publish(events.TrancheReleased(tranche, acting_user))
 
 
 @transaction.atomic
@@ -207,7 +206,7 @@ def do_decide(*, acting_user: User, application: Application, decision: Decision
             award,
             after={"gpu_hours": award.gpu_hours, "committed_amount": award.committed_amount},
         )
-        award_approved.send(sender=Award, award=award, acting_user=acting_user)
+        events.award_approved.publish(events.AwardApproved(award, acting_user))
         release_tranche(acting_user, award.tranches.order_by("seq")[0], timezone.now())
     else:
         record(
