@@ -6,13 +6,12 @@ from __future__ import annotations
 from ninja import Router
 
 from aisc.web.accounts import api as accounts_api
-from aisc.web.accounts import org_api
+from aisc.web.accounts import audit_api, org_api
 from aisc.web.accounts.throttling import ApiThrottle
 from aisc.web.allocations import api as allocations_api
 from aisc.web.api import errors
 from aisc.web.api.auth import AUTH
 from aisc.web.api.openapi import AiscAPI
-from aisc.web.audit import api as audit_api
 from aisc.web.billing import api as billing_api
 from aisc.web.catalogue import api as catalogue_api
 from aisc.web.catalogue import estimate_api

@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("aisc.web.portal.urls")),
     path("", include("aisc.web.ops.urls")),
     path("accounts/", include("aisc.web.accounts.urls")),
-    path("audit/", include("aisc.web.audit.urls")),
+    path("audit/", include("aisc.web.accounts.audit_urls")),
     path("allocations/", include("aisc.web.allocations.urls")),
     path("billing/", include("aisc.web.billing.urls")),
     path("catalogue/", include("aisc.web.catalogue.urls")),

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from aisc.adapters.mail import Mail, Mailer, MailError, default_mailer
-from aisc.web.accounts.models import User
 from aisc.web.notify.models import DigestItem
 from aisc.web.outbox import dispatch
 from aisc.web.outbox.models import OutboxMessage
+
+if TYPE_CHECKING:  # notify sits below accounts: the user model is asked of Django at run time
+    from aisc.web.accounts.models import User
 
 KIND = "notify.mail"
 DIGEST_TASK = "notify.digest"
@@ -41,7 +44,7 @@ def queue(
 
 @dispatch.handler(KIND)
 def deliver(payload: dict[str, Any], mailer: Mailer | None = None) -> None:
-    user = User.objects.filter(pk=payload["user_id"], is_active=True).first()
+    user = get_user_model().objects.filter(pk=payload["user_id"], is_active=True).first()
     if user is None:
         return  # deactivated or deleted since: nobody to tell
     if user.digest_mail:

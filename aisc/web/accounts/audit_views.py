@@ -1,4 +1,5 @@
-"""Auditors and admins browse the audit log with filters."""
+"""Auditors and admins browse the audit log with filters. The log itself is the audit app's
+(aisc.web.audit), which sits below accounts; its pages are here, where authorisation is."""
 
 from __future__ import annotations
 
