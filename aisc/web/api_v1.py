@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import Router
 
 from aisc.web.accounts import api as accounts_api
-from aisc.web.accounts import audit_api, org_api
+from aisc.web.accounts import org_api
 from aisc.web.accounts.throttling import ApiThrottle
 from aisc.web.allocations import api as allocations_api
 from aisc.web.api import errors
@@ -16,7 +16,7 @@ from aisc.web.billing import api as billing_api
 from aisc.web.catalogue import api as catalogue_api
 from aisc.web.catalogue import estimate_api
 from aisc.web.grants import api as grants_api
-from aisc.web.outbox import api as outbox_api
+from aisc.web.operations import audit_api, outbox_api
 
 api = AiscAPI(
     title="aisc API",

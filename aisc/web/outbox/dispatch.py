@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import socket
+import platform
 from collections.abc import Callable
 from typing import Any
 
@@ -55,7 +55,7 @@ def enqueue(kind: str, payload: dict[str, Any]) -> OutboxMessage:
 
 def this_worker() -> str:
     """The claim mark of a process that drains without a heartbeat (`drain()` from a command)."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{platform.node()}:{os.getpid()}"
 
 
 def claimable(now: dt.datetime) -> QuerySet[OutboxMessage]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import platform
 import secrets
-import socket
 
 from django.db.models import F
 from django.utils import timezone
@@ -30,7 +30,7 @@ def start(now: dt.datetime | None = None) -> WorkerHeartbeat:
     WorkerHeartbeat.objects.filter(stopped_at__isnull=True, beat_at__lt=now - SILENT).update(
         stopped_at=F("beat_at")
     )
-    host, pid = socket.gethostname(), os.getpid()
+    host, pid = platform.node(), os.getpid()
     return WorkerHeartbeat.objects.create(
         name=f"{host}:{pid}:{secrets.token_hex(3)}", host=host, pid=pid, started_at=now, beat_at=now
     )

@@ -1,5 +1,4 @@
-"""API: browse the audit log (auditors and admins); the pages of aisc.web.audit, kept in accounts
-because they need authorisation (aisc.web.accounts.authz) and the audit app sits below accounts."""
+"""API: browse the audit log (auditors and admins)."""
 
 # No `from __future__ import annotations` here: django-ninja resolves Query[...] and schema
 # annotations at import time.

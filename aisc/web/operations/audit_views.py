@@ -1,5 +1,4 @@
-"""Auditors and admins browse the audit log with filters. The log itself is the audit app's
-(aisc.web.audit), which sits below accounts; its pages are here, where authorisation is."""
+"""Auditors and admins browse the audit log (aisc.web.audit) with filters."""
 
 from __future__ import annotations
 

@@ -11,7 +11,8 @@ from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from aisc.web.accounts import authz
-from aisc.web.outbox import actions, health
+from aisc.web.operations import outbox_actions as actions
+from aisc.web.outbox import health
 from aisc.web.outbox.models import OutboxMessage, State
 
 router = Router(tags=["outbox"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aisc.web.outbox import views
+from aisc.web.operations import outbox_views as views
 
 app_name = "outbox"
 urlpatterns = [
