@@ -1,5 +1,6 @@
 """The centre as configured, as a capacity scenario (aisc.core.capacity): `aisc capacity plan`
-without a file plans this.
+without a file plans this. It reads the catalogue, grants, allocations and billing's metering,
+so it stands above them all.
 
 - inventory: the nodes in service, by chip, GPUs per node and partition; nodes dedicated to an
   active allocation as their own rows, reserved for its project;
