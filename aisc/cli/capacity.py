@@ -1,7 +1,7 @@
 """`aisc capacity plan|compare|sweep`: will the centre's capacity serve its pipeline?
 
 A scenario file (TOML, docs/capacity.md) needs no database; without `--scenario`, `plan` reads
-the centre as configured (aisc.web.planning). numpy and matplotlib are imported
+the centre as configured (aisc.web.allocations.planning). numpy and matplotlib are imported
 inside the commands so `aisc --help` stays fast.
 """
 
@@ -61,7 +61,7 @@ def _centre(months: int | None, history: int) -> Scenario:
     from django.utils import timezone
 
     from aisc.core.capacity.scenario import scenario_from_dict
-    from aisc.web.planning import centre_scenario
+    from aisc.web.allocations.planning import centre_scenario
 
     return scenario_from_dict(centre_scenario(timezone.localdate(), months or 12, history))
 

@@ -56,7 +56,7 @@ def dead_letters(as_json: bool = JSON) -> None:
     """List the messages that failed AISC_OUTBOX_MAX_ATTEMPTS times."""
     boot.django()
     boot.check_database()
-    from aisc.web.operations.outbox_actions import dead_letters as listed
+    from aisc.web.backoffice.outbox_actions import dead_letters as listed
 
     rows = [_row(m) for m in listed()]
     if as_json:
@@ -73,7 +73,7 @@ def _act(verb: str, message_id: int, as_json: bool) -> None:
     boot.django()
     boot.check_database()
     from aisc.core.errors import AiscError
-    from aisc.web.operations import outbox_actions as actions
+    from aisc.web.backoffice import outbox_actions as actions
 
     act = actions.do_retry_dead_letter if verb == "retry" else actions.do_discard_dead_letter
     try:

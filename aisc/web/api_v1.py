@@ -12,11 +12,11 @@ from aisc.web.allocations import api as allocations_api
 from aisc.web.api import errors
 from aisc.web.api.auth import AUTH
 from aisc.web.api.openapi import AiscAPI
+from aisc.web.backoffice import audit_api, outbox_api
 from aisc.web.billing import api as billing_api
 from aisc.web.catalogue import api as catalogue_api
 from aisc.web.catalogue import estimate_api
 from aisc.web.grants import api as grants_api
-from aisc.web.operations import audit_api, outbox_api
 
 api = AiscAPI(
     title="aisc API",

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, ParamSpec, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+P = ParamSpec("P")
 
 
 class Unsubscribed(RuntimeError):
@@ -60,17 +61,17 @@ class Event(Generic[T]):
 
 
 @dataclass
-class Port(Generic[T, R]):
+class Port(Generic[P, R]):
     name: str
     provider: str  # label of the app that must provide the answer
-    answer: Callable[[T], R] | None = None
+    answer: Callable[P, R] | None = None
 
-    def provide(self, app: str, answer: Callable[[T], R]) -> None:
+    def provide(self, app: str, answer: Callable[P, R]) -> None:
         if app != self.provider:
             raise ValueError(f"{self.name}: provided by {self.provider}, not {app}")
         self.answer = answer
 
-    def __call__(self, question: T) -> R:
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         if self.answer is None:
             raise Unsubscribed(f"{self.name}: not provided (by {self.provider}) yet")
-        return self.answer(question)
+        return self.answer(*args, **kwargs)

@@ -32,7 +32,7 @@ AISC_APPS = [
     "aisc.web.outbox",
     "aisc.web.notify",
     "aisc.web.portal",
-    "aisc.web.operations",
+    "aisc.web.backoffice",
     "aisc.web.billing",
     "aisc.web.catalogue",
     "aisc.web.grants",

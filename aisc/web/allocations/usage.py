@@ -12,4 +12,4 @@ from decimal import Decimal
 from aisc.web.events import Port
 
 # project code -> GPU-hours metered so far per chip
-used_gpu_hours: Port[str, dict[str, Decimal]] = Port("allocations.used_gpu_hours", "billing")
+used_gpu_hours: Port[[str], dict[str, Decimal]] = Port("allocations.used_gpu_hours", "billing")

@@ -3,13 +3,13 @@ one message with an id (aisc.E00n) and a hint saying what to change."""
 
 from __future__ import annotations
 
-import socket
 import stat
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
+from aisc.adapters.mail.host import unresolvable
 from aisc.web.ops import probes
 
 TAG = "aisc"
@@ -77,12 +77,11 @@ def mail(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 id="aisc.E006",
             )
         ]
-    try:
-        socket.getaddrinfo(email.host, email.port, type=socket.SOCK_STREAM)
-    except OSError as exc:
+    why = unresolvable(email.host, email.port)
+    if why is not None:
         return [
             Error(
-                f"AISC_EMAIL_URL: the mail host {email.host!r} cannot be resolved ({exc})",
+                f"AISC_EMAIL_URL: the mail host {email.host!r} cannot be resolved ({why})",
                 hint="check the host name in AISC_EMAIL_URL",
                 id="aisc.E007",
             )

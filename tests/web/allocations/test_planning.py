@@ -15,10 +15,10 @@ from aisc.cli.main import app
 from aisc.core.capacity.fields import add_months, month_label
 from aisc.core.capacity.plan import run_seed
 from aisc.core.capacity.scenario import scenario_from_dict
+from aisc.web.allocations.planning import centre_scenario
 from aisc.web.billing.models import UsageCharge
 from aisc.web.catalogue.models import IN_SERVICE, Node
 from aisc.web.demo_load import load_all
-from aisc.web.planning import centre_scenario
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -1,6 +1,5 @@
 """The centre as configured, as a capacity scenario (aisc.core.capacity): `aisc capacity plan`
-without a file plans this. It reads the catalogue, grants, allocations and billing's metering,
-so it stands above them all.
+without a file plans this.
 
 - inventory: the nodes in service, by chip, GPUs per node and partition; nodes dedicated to an
   active allocation as their own rows, reserved for its project;

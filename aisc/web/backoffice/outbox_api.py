@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from aisc.web.accounts import authz
-from aisc.web.operations import outbox_actions as actions
+from aisc.web.backoffice import outbox_actions as actions
 from aisc.web.outbox import health
 from aisc.web.outbox.models import OutboxMessage, State
 

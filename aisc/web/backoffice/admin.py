@@ -1,3 +1,6 @@
+"""The outbox in Django's admin, read-only like every model admin (aisc.web.audit.admin); here
+rather than in the outbox app, which sits below audit."""
+
 from django.contrib import admin
 
 from aisc.web.audit.admin import ReadOnlyAdmin

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aisc.web.operations import outbox_views as views
+from aisc.web.backoffice import outbox_views as views
 
 app_name = "outbox"
 urlpatterns = [

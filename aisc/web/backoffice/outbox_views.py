@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from aisc.core.errors import AiscError
 from aisc.web.accounts import authz
-from aisc.web.operations import outbox_actions as actions
+from aisc.web.backoffice import outbox_actions as actions
 from aisc.web.outbox import health
 
 
