@@ -91,3 +91,17 @@ def test_an_unpublished_precision_is_reported_not_crashed(client: Client, db: An
         "&workload=pretrain&partial=1"
     ).content.decode()
     assert "no published dense fp8 peak for br104" in body
+
+
+def test_the_api_takes_moe_weight_bits_and_goodput_and_names_a_missing_active_count(
+    client: Client, db: Any
+) -> None:
+    moe = {"params": 671e9, "tokens": 14.8e12, "chip": "h800", "moe": True}
+    refused = post(client, moe)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["field"] == "active_params"
+    qlora = {"params": 65e9, "tokens": 1e8, "chip": "h800", "workload": "peft"}
+    qlora |= {"weight_bits": 4, "goodput": 0.9, "request_gpus": 1, "request_months": 0.5}
+    body = post(client, qlora).json()
+    assert (body["weight_bits"], body["goodput"]) == (4, 0.9)
+    assert "memory_does_not_fit" not in [flag["code"] for flag in body["flags"]]
