@@ -76,7 +76,12 @@ def test_it_loads_the_demo_twice_and_verifies_then_detects_a_forged_audit_row(
     row_id = db.execute("SELECT id FROM audit_auditevent ORDER BY id LIMIT 1 OFFSET 3").fetchone()[
         0
     ]
-    db.execute("UPDATE audit_auditevent SET object_id = 'forged' WHERE id = ?", (row_id,))
+    forge = "UPDATE audit_auditevent SET object_id = 'forged' WHERE id = ?"
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute(forge, (row_id,))
+    # Someone who owns the database file can drop the trigger; the chain still shows the forgery.
+    db.execute("DROP TRIGGER audit_auditevent_no_update")
+    db.execute(forge, (row_id,))
     db.commit()
     broken = aisc("audit", "verify", env=env)
     assert broken.returncode == 1
