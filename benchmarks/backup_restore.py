@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -144,6 +145,7 @@ def main() -> None:
         restore_s, restore_out = timed([*AISC, "restore", str(archive), "--json"], restored_env)
     finally:
         drop_target(target)
+        shutil.rmtree(folder, ignore_errors=True)
     taken, restored = json.loads(backup_out), json.loads(restore_out)
     print(
         json.dumps(
