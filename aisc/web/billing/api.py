@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from aisc.web.accounts import authz
+from aisc.web.billing import analytics
 from aisc.web.billing.closing.figures import period_figures, periods_list, statement_figures
 from aisc.web.billing.ingest.metered import used_gpu_hours
 from aisc.web.billing.ledger import reports
@@ -35,6 +36,15 @@ def get_statement(request: HttpRequest, statement_id: int) -> dict[str, Any]:
     statement = get_object_or_404(Statement.objects.select_related("period"), pk=statement_id)
     authz.require(request.user, "billing.statement.view", statement)
     return {"period": statement.period.month, **statement_figures(statement)}
+
+
+@router.get("/analytics")
+def get_analytics(
+    request: HttpRequest, start: str = "", end: str = "", chip: str = "", by: str = "organisation"
+) -> dict[str, Any]:
+    """Centre analytics (docs/capacity.md, "Centre analytics"); months YYYY-MM, inclusive."""
+    authz.require(request.user, "billing.analytics.view")
+    return analytics.report(analytics.Filters(start, end, chip, by))
 
 
 @router.get("/fund")

@@ -26,3 +26,6 @@ authz.rule("billing.receivables.view")(_finance)
 authz.rule("billing.export.view")(_finance)
 authz.rule("billing.ledger.reverse")(_finance)
 authz.rule("billing.usage.ingest")(authz.has_roles(Role.OPERATOR))
+authz.rule("billing.analytics.view")(
+    authz.has_roles(Role.OPERATOR, Role.FINANCE, Role.SECRETARIAT, Role.COMMITTEE)
+)

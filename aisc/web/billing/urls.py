@@ -15,4 +15,5 @@ urlpatterns = [
     path("fund/", views.fund, name="fund"),
     path("receivables/", views.receivables, name="receivables"),
     path("history/", views.history, name="history"),
+    path("analytics/", views.analytics, name="analytics"),
 ]

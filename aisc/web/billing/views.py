@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from aisc.core.errors import AiscError
 from aisc.core.metering.split import Month
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import Role, User
+from aisc.web.billing import analytics as centre
 from aisc.web.billing import render as renders
 from aisc.web.billing.actions import do_close_period
 from aisc.web.billing.charts import burn_down_svg
@@ -161,3 +162,43 @@ def receivables(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "billing.fund.view")
     return render(request, "billing/history.html", {"orgs": reports.subsidy_history()})
+
+
+@login_required
+def analytics(request: HttpRequest) -> HttpResponse:
+    """Centre analytics; `?format=csv` (GPU-hours table) or `?format=json` (everything)."""
+    authz.require(request.user, "billing.analytics.view")
+    given = {k: request.GET.get(k, "").strip() for k in ("start", "end", "chip", "by")}
+    try:
+        filters = centre.Filters(**{**given, "by": given["by"] or "organisation"})
+    except AiscError as exc:
+        filters, error = centre.Filters(), exc.message
+    else:
+        error = ""
+    fmt = request.GET.get("format", "")
+    if fmt == "csv" and not error:
+        response = HttpResponse(centre.gpu_hours_csv(filters), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="gpu-hours-by-{filters.by}.csv"'
+        return response
+    data = centre.report(filters)
+    if fmt == "json" and not error:
+        return JsonResponse(data)
+    months: dict[str, float] = {}
+    for row in data["gpu_hours"]:
+        months[row["month"]] = months.get(row["month"], 0.0) + row["gpu_hours"]
+    tallest = max(months.values(), default=0.0) or 1.0
+    bars = [
+        {"month": m, "hours": h, "x": 20 + 44 * i, "height": round(120 * h / tallest, 1)}
+        for i, (m, h) in enumerate(sorted(months.items()))
+    ]
+    return render(
+        request,
+        "billing/analytics.html",
+        {
+            "report": data,
+            "given": given,
+            "error": error,
+            "dimensions": centre.DIMENSIONS,
+            "bars": bars,
+        },
+    )

@@ -21,6 +21,7 @@ NAV: list[NavItem] = [
     NavItem(_("Audit log"), "audit:list", "audit.view"),
     NavItem(_("Statements"), "billing:statements", "billing.statements.list"),
     NavItem(_("Fund"), "billing:fund", "billing.fund.view"),
+    NavItem(_("Centre analytics"), "billing:analytics", "billing.analytics.view"),
     NavItem(_("Catalogue"), "catalogue:overview", "catalogue.view"),
     NavItem(_("Compute-need estimator"), "catalogue:estimate", "catalogue.estimator.view"),
     NavItem(_("List prices"), "catalogue:prices", "catalogue.prices.view"),
