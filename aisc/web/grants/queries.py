@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from aisc.core.errors import AiscError
 from aisc.core.estimate import EstimateInput, Workload, estimate
@@ -15,7 +16,7 @@ from aisc.core.grants import rubric
 from aisc.core.grants.ranking import Candidate, rank
 from aisc.core.grants.workflow import AwardStatus, CallStatus, ReviewStatus
 from aisc.core.units import Money
-from aisc.web.accounts.models import Role, User
+from aisc.web.accounts.models import Membership, Role, User
 from aisc.web.grants.actions.applications import request_cost
 from aisc.web.grants.actions.decisions import committed
 from aisc.web.grants.models import Application, Award, Call, Review
@@ -93,14 +94,38 @@ def _cost(application: Application) -> Money:
     return request_cost(application)
 
 
+APPLICATION_READERS = (Role.ADMIN, Role.AUDITOR, Role.SECRETARIAT, Role.COMMITTEE)
+
+
 def visible_applications(user: User) -> QuerySet[Application]:
+    """THE rule for who sees an application; every list, detail, count and export asks it.
+
+    - members of the applicant organisation: its applications in every state;
+    - admins, auditors, the secretariat and the committee: every application but others' drafts;
+    - a reviewer: the applications assigned to them whose review is not conflicted and where
+      no conflict of interest stands (grants.conflicts: accepted memberships, declared ties).
+    Anyone else sees nothing. Detail pages are membership in this queryset (`visible_application`).
+    """
+    from aisc.web.grants.conflicts import conflict_of
+
     qs = Application.objects.select_related("call", "organisation")
-    mine = Q(organisation__memberships__user=user)
-    if user.has_role(Role.ADMIN, Role.AUDITOR, Role.SECRETARIAT, Role.COMMITTEE):
-        # The join through memberships yields one row per member of the organisation: distinct.
-        return qs.filter(~Q(status="draft") | mine).distinct()
-    assigned = Q(reviews__reviewer=user) & ~Q(reviews__status=ReviewStatus.CONFLICTED)
-    return qs.filter(mine | assigned).distinct()
+    mine = Exists(Membership.objects.filter(organisation=OuterRef("organisation"), user=user))
+    if user.has_role(*APPLICATION_READERS):
+        return qs.filter(~Q(status="draft") | mine)
+    open_review = Review.objects.filter(application=OuterRef("pk"), reviewer=user).exclude(
+        status=ReviewStatus.CONFLICTED
+    )
+    assigned = qs.filter(Exists(open_review)).exclude(status="draft")
+    free = [a.pk for a in assigned if conflict_of(user, a) is None]
+    return qs.filter(mine | Q(pk__in=free))
+
+
+def visible_application(user: User, pk: int) -> Application:
+    """The application if `user` may see it, else 404: never a 403 that says it exists."""
+    found = visible_applications(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such application")
+    return found
 
 
 def reviews_visible_to(user: User, application: Application) -> list[Review]:

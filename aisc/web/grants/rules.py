@@ -38,11 +38,12 @@ def _org_of(obj: Any) -> int | None:
 
 
 def can_view_application(user: User, obj: Any) -> bool:
+    """Membership in queries.visible_applications, the one rule (lists filter by it)."""
+    from aisc.web.grants.queries import visible_applications
+
     if obj is None:
-        return True  # the list: each list filters to what the user may see
-    if user.has_role(*STAFF) or member_of(user, _org_of(obj)):
         return True
-    return user.has_role(Role.REVIEWER) and reviewer_blocked(user, obj) is None
+    return visible_applications(user).filter(pk=obj.pk).exists()
 
 
 def can_create_application(user: User, obj: Any) -> bool:

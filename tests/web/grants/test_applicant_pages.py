@@ -114,11 +114,12 @@ def test_someone_of_another_organisation_may_not_edit_upload_or_submit(
 ) -> None:
     stranger = as_client(make_user(org=make_org(), membership="admin"))
     base = f"/grants/applications/{draft.pk}"
-    assert stranger.get(f"{base}/edit").status_code == 403
-    assert stranger.post(f"{base}/edit", {"title": "Mine now"}).status_code == 403
+    # 404, as for an id that does not exist: a draft of another organisation is not theirs to see
+    assert stranger.get(f"{base}/edit").status_code == 404
+    assert stranger.post(f"{base}/edit", {"title": "Mine now"}).status_code == 404
     upload = stranger.post(f"{base}/upload", {"kind": "financial_proof", "file": pdf()})
-    assert upload.status_code == 403
-    assert stranger.post(f"{base}/submit").status_code == 403
+    assert upload.status_code == 404
+    assert stranger.post(f"{base}/submit").status_code == 404
     draft.refresh_from_db()
     assert (draft.title, draft.status) == ("Cantonese LLM", "draft")
     assert not draft.documents.exists()

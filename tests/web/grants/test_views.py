@@ -83,16 +83,16 @@ def test_a_forbidden_upload_on_the_page_keeps_the_draft(
     assert draft.title == "Cantonese LLM"
 
 
-def test_a_conflicted_reviewer_gets_a_refusal_page_with_the_reason(
+def test_a_conflicted_reviewer_finds_the_application_neither_by_id_nor_in_the_list(
     reviewed: Application, reviewers: list[User]
 ) -> None:
     reviewers[1].declared_relationships = "HU-1"
     reviewers[1].save()
-    response = as_client(reviewers[1]).get(f"/grants/applications/{reviewed.pk}/")
-    assert response.status_code == 403
-    body = response.content.decode()
-    assert "conflict of interest" in body
-    assert "Continued pre-training" not in body
+    client = as_client(reviewers[1])
+    response = client.get(f"/grants/applications/{reviewed.pk}/")
+    assert response.status_code == 404
+    assert "Continued pre-training" not in response.content.decode()
+    assert reviewed.title not in client.get("/grants/").content.decode()
 
 
 def test_a_reviewer_sees_others_scores_only_after_submitting(

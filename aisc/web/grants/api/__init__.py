@@ -15,23 +15,19 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts import authz
-from aisc.web.accounts.models import Organisation, Role, User
+from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions, queries
 from aisc.web.grants.actions.applications import missing
 from aisc.web.grants.api import schemas as s
 from aisc.web.grants.models import Application, Award, Call, Report, Review
-from aisc.web.grants.rules import reviewer_blocked
 
 router = Router(tags=["grants"])
 
 
 def open_application(user: User, pk: int, action: str = "grants.application.view") -> Application:
-    application = get_object_or_404(Application, pk=pk)
-    if not authz.can(user, action, application):
-        blocked = reviewer_blocked(user, application) if user.has_role(Role.REVIEWER) else None
-        if blocked and action.endswith(".view") and blocked.startswith("conflict"):
-            raise authz.Refused(f"reviewer: {blocked}; a conflict blocks access", field="reviewer")
-        authz.require(user, action, application)
+    """404 unless the user may see it (queries.visible_applications); then the action's rule."""
+    application = queries.visible_application(user, pk)
+    authz.require(user, action, application)
     return application
 
 

@@ -77,7 +77,7 @@ def edit(request: HttpRequest, application_id: int) -> HttpResponse:
     """GET shows the form; POST saves what is filled in. With partial=1 (the page's script, on
     every change) it answers only the estimate and the list of what is still missing."""
     user = user_of(request)
-    application = get_object_or_404(Application, pk=application_id)
+    application = queries.visible_application(user, application_id)
     authz.require(user, "grants.application.edit", application)
     form = ApplicationForm(
         request.POST or None, instance=Application.objects.get(pk=application.pk)
@@ -105,7 +105,7 @@ def edit(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_POST
 def upload(request: HttpRequest, application_id: int) -> HttpResponse:
     user = user_of(request)
-    application = get_object_or_404(Application, pk=application_id)
+    application = queries.visible_application(user, application_id)
     authz.require(user, "grants.application.edit", application)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -131,7 +131,7 @@ def upload(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, application_id: int) -> HttpResponse:
     user = user_of(request)
-    application = get_object_or_404(Application, pk=application_id)
+    application = queries.visible_application(user, application_id)
     authz.require(user, "grants.application.edit", application)
     try:
         actions.do_submit_application(acting_user=user, application=application)

@@ -25,20 +25,7 @@ from aisc.web.grants.forms import (
     ScreeningForm,
 )
 from aisc.web.grants.models import Application, Report, Review
-from aisc.web.grants.rules import reviewer_blocked
 from aisc.web.grants.views.page import attempt, estimate_context, is_zh, refuse_form, user_of
-
-
-def open_or_explain(
-    request: HttpRequest, user: User, application: Application
-) -> HttpResponse | None:
-    """A reviewer with a conflict gets a page saying so (403), never the application."""
-    if authz.can(user, "grants.application.view", application):
-        return None
-    blocked = reviewer_blocked(user, application) if user.has_role(Role.REVIEWER) else None
-    if blocked is None:
-        authz.require(user, "grants.application.view", application)
-    return render(request, "grants/blocked.html", {"reason": blocked}, status=403)
 
 
 def _forms(request: HttpRequest, user: User, application: Application) -> dict[str, Any]:
@@ -62,10 +49,7 @@ def _forms(request: HttpRequest, user: User, application: Application) -> dict[s
 @login_required
 def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
     user = user_of(request)
-    application = get_object_or_404(Application, pk=application_id)
-    blocked = open_or_explain(request, user, application)
-    if blocked is not None:
-        return blocked
+    application = queries.visible_application(user, application_id)
     context = {
         "application": application,
         "reviews": queries.reviews_visible_to(user, application),
@@ -84,7 +68,7 @@ def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_POST
 def screen(request: HttpRequest, application_id: int) -> HttpResponse:
     user = user_of(request)
-    application = get_object_or_404(Application, pk=application_id)
+    application = queries.visible_application(user, application_id)
     authz.require(user, "grants.application.screen", application)
     form = ScreeningForm(request.POST, checklist=application.call.checklist, zh=is_zh(request))
     if form.is_valid():
@@ -108,7 +92,7 @@ def screen(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, application_id: int) -> HttpResponse:
     user = user_of(request)
-    application = get_object_or_404(Application, pk=application_id)
+    application = queries.visible_application(user, application_id)
     authz.require(user, "grants.review.assign", application)
     form = AssignForm(request.POST)
     if form.is_valid():
@@ -174,7 +158,7 @@ def _tranche_plan(first: Any) -> list[dict[str, Any]]:
 @require_POST
 def decide(request: HttpRequest, application_id: int) -> HttpResponse:
     user = user_of(request)
-    application = get_object_or_404(Application, pk=application_id)
+    application = queries.visible_application(user, application_id)
     authz.require(user, "grants.application.decide", application)
     form = DecisionForm(request.POST)
     if not form.is_valid():
