@@ -226,6 +226,10 @@ CSRF_COOKIE_HTTPONLY = False  # htmx and the portal's scripts read it for the X-
 AISC_MAX_REQUEST_BODY = 11 * 1024 * 1024
 # Form fields and JSON are read into memory up to 2 MiB; an uploaded file above 1 MiB streams to
 # a temporary file on disk instead of memory.
+# Every paginated API list (@paginate) uses this page-number class, which caps the page number.
+NINJA_PAGINATION_CLASS = "aisc.web.api.pagination.Pages"
+# Statement PDFs rendered at once per server process (aisc.web.billing.pdfs).
+AISC_PDF_RENDERS = 2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 

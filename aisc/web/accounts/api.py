@@ -8,7 +8,7 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from aisc.web.accounts import actions, authz
 from aisc.web.accounts.models import ApiToken
@@ -59,7 +59,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/tokens", response=list[TokenOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(page_size=50)
 def list_tokens(request: HttpRequest) -> list[ApiToken]:
     user = authz.acting_user(request)
     authz.require(user, "accounts.token.manage")

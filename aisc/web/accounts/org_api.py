@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from aisc.web.accounts import actions, authz
 from aisc.web.accounts.models import Membership, MembershipRole, Organisation
@@ -97,7 +97,7 @@ def _members(org: Organisation) -> QuerySet[Membership]:
 
 
 @router.get("", response=list[OrganisationOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(page_size=50)
 def list_organisations(request: HttpRequest) -> Any:
     user = authz.acting_user(request)
     authz.require(user, "accounts.organisation.view")

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from aisc.web.accounts import authz
 from aisc.web.allocations import actions, cluster, pages, sync
@@ -99,7 +99,7 @@ def _out(allocation: Allocation) -> AllocationOut:
 
 
 @router.get("", response=list[AllocationOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(page_size=50)
 def list_allocations(request: HttpRequest) -> list[AllocationOut]:
     user = authz.acting_user(request)
     if not authz.can(user, "allocations.list.view"):

@@ -13,6 +13,15 @@ from aisc.core.errors import AiscError, InsufficientBalance, InvalidTransition, 
 from aisc.web.accounts.authz import Refused
 
 
+class BadParameter(Exception):
+    """A request parameter that cannot be served (not a rule of the domain): 400."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 def error_response(
     api: NinjaAPI,
     request: HttpRequest,
@@ -38,6 +47,10 @@ def install(api: NinjaAPI) -> None:
         field = _field_of(first)
         message = str(first.get("msg", "invalid input"))
         return error_response(api, request, 422, "invalid", message, field)
+
+    @api.exception_handler(BadParameter)
+    def on_bad_parameter(request: HttpRequest, exc: BadParameter) -> HttpResponse:
+        return error_response(api, request, 400, "bad_request", exc.message, exc.field)
 
     @api.exception_handler(AiscError)
     def on_domain(request: HttpRequest, exc: AiscError) -> HttpResponse:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from aisc.web.accounts import authz
 from aisc.web.audit.filters import AuditFilter, apply_filter
@@ -42,7 +42,7 @@ class AuditQuery(Schema):
 
 
 @router.get("/events", response=list[AuditOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(page_size=100)
 def list_events(request: HttpRequest, q: Query[AuditQuery]) -> QuerySet[AuditEvent]:
     authz.require(request.user, "audit.view")
     return apply_filter(AuditEvent.objects.all(), AuditFilter(**q.dict()))

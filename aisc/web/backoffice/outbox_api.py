@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from aisc.web.accounts import authz
 from aisc.web.backoffice import outbox_actions as actions
@@ -58,7 +58,7 @@ def status(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/dead-letters", response=list[MessageOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(page_size=100)
 def dead_letters(request: HttpRequest) -> QuerySet[OutboxMessage]:
     authz.require(request.user, "outbox.view")
     return OutboxMessage.objects.filter(state=State.DEAD).order_by("dead_at", "id")

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from aisc.core.metering.split import Month
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import Role, User
 from aisc.web.billing import analytics as centre
+from aisc.web.billing import pdfs
 from aisc.web.billing import render as renders
 from aisc.web.billing.actions import do_close_period
 from aisc.web.billing.charts import burn_down_svg
@@ -80,7 +82,19 @@ def statement_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     statement = _statement(request, pk)
-    pdf = renders.statement_pdf(statement, _statement_context(statement))
+    pdf = pdfs.statement_pdf(
+        statement,
+        translation.get_language() or settings.LANGUAGE_CODE,
+        lambda: renders.statement_pdf(statement, _statement_context(statement)),
+    )
+    if pdf is None:
+        busy = HttpResponse(
+            _("Statements are being prepared for others; try again in a few seconds."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        busy["Retry-After"] = "5"
+        return busy
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"statement-{statement.project_code}-{statement.period.month}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

@@ -124,6 +124,8 @@ def do_update_application(
         )
     _unknown(fields)
     changed = {k: v for k, v in fields.items() if getattr(application, k) != v}
+    if not changed:
+        return application  # nothing to save, so nothing to audit
     if "title" in changed and not (changed["title"] or "").strip():
         raise RuleViolation("a project title is required", field="title")
     before = snapshot(application, changed)
@@ -132,8 +134,7 @@ def do_update_application(
     _check_fields(application)
     application.updated_at = timezone.now()
     application.save()
-    if changed:
-        record(acting_user, "grants.application.update", application, before=before, after=changed)
+    record(acting_user, "grants.application.update", application, before=before, after=changed)
     return application
 
 

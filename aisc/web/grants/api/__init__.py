@@ -11,7 +11,7 @@ from typing import Any, BinaryIO, cast
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts import authz
@@ -43,7 +43,7 @@ def detail(application: Application) -> dict[str, Any]:
 
 
 @router.get("/calls", response=list[s.CallOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(page_size=50)
 def list_calls(request: HttpRequest) -> Any:
     authz.require(authz.acting_user(request), "grants.call.view")
     return Call.objects.exclude(status="draft")
@@ -92,7 +92,7 @@ def call_ranking(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/applications", response=list[s.ApplicationOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(page_size=50)
 def list_applications(request: HttpRequest) -> Any:
     user = authz.acting_user(request)
     authz.require(user, "grants.application.view")
