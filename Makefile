@@ -49,7 +49,7 @@ demo: install
 check: install-dev
 	$(BIN)/ruff format --check aisc tests benchmarks
 	$(BIN)/ruff check aisc tests benchmarks
-	$(BIN)/mypy aisc
+	$(BIN)/mypy aisc tests benchmarks
 	$(BIN)/lint-imports
 
 fmt: install-dev

@@ -2,6 +2,7 @@
 of a saved 6-job export from the real test cluster (data/fidelity-6, seed 1) with the simulator."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,7 +139,7 @@ class Recorder:
         return answer
 
 
-def slurm_run(*answers: str | Exception) -> tuple[object, Recorder]:
+def slurm_run(*answers: str | Exception) -> tuple[Any, Recorder]:  # a script, loaded by path
     run = fidelity.SlurmRun(["fidxa", "fidxb"])
     recorder = Recorder(*answers)
     run.slurm = fidelity.CliSlurm(runner=recorder)

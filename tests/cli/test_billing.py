@@ -61,7 +61,7 @@ def test_periods_lists_a_closed_month_in_text_and_in_json() -> None:
     assert row == {
         "period": "2026-01",
         "state": "closed",
-        "closed_at": period.closed_at.isoformat(),
+        "closed_at": period.closed_at and period.closed_at.isoformat(),
         "statements": 0,
     }
     text = runner.invoke(app, ["billing", "periods"]).stdout

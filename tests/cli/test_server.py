@@ -183,6 +183,13 @@ def test_the_wsgi_entry_point_serves_the_portal_under_the_projects_settings() ->
     environ: dict[str, object] = {"PATH_INFO": "/jsi18n/", "REQUEST_METHOD": "GET"}
     setup_testing_defaults(environ)
     started: list[str] = []
-    body = b"".join(application(environ, lambda status, headers: started.append(status)))
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: object = None
+    ) -> Callable[[bytes], object]:
+        started.append(status)
+        return lambda data: None
+
+    body = b"".join(application(environ, start_response))
     assert started == ["200 OK"]
     assert b"django.gettext" in body

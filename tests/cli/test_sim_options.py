@@ -54,7 +54,15 @@ def test_hetero_min_jct_can_be_chosen_and_a_bad_objective_is_refused() -> None:
 
 
 def test_a_restart_cost_slows_a_preemptive_policy_and_is_bounded_as_its_help_says() -> None:
-    common = ("run", "--synthetic", "300", "--load", "1.2", "--cluster", "h800=2x8")
+    common: tuple[str, ...] = (
+        "run",
+        "--synthetic",
+        "300",
+        "--load",
+        "1.2",
+        "--cluster",
+        "h800=2x8",
+    )
     common += ("--policy", "las", "--seed", "3", "--json")
     _, free, _ = sim(*common)
     code, costly, err = sim(*common, "--restart-s", "120")

@@ -30,8 +30,8 @@ def test_grantee_share_plus_fund_share_is_the_list_amount_to_the_cent(amount, t,
 
 @given(amount=positive_cents, t=terms, used=positive_cents)
 def test_the_fund_share_never_exceeds_rate_times_amount_nor_the_remaining_cap(
-    amount, t, used
-) -> None:  # type: ignore[no-untyped-def]
+    amount: Decimal, t: Terms, used: Decimal
+) -> None:
     s = split_line(amount, t, used)
     assert 0 <= s.fund_share <= round_money(t.rate * amount)
     assert s.fund_share <= max(t.cap - used, Decimal(0))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from aisc.adapters.slurm import parse
 from aisc.adapters.slurm.errors import SlurmCommandFailed
 from aisc.adapters.slurm.protocol import Node
-from aisc.adapters.slurm.runner import Runner
+from aisc.adapters.slurm.runner import CommandRunner, Runner
 from aisc.core.allocations.slurmstate import (
     PREFIX,
     ROOT_ACCOUNT,
@@ -44,7 +44,7 @@ ASSOC_COLUMNS = [
 class CliSlurm:
     def __init__(
         self,
-        runner: Runner | None = None,
+        runner: CommandRunner | None = None,
         *,
         cancel_wait: float = 30.0,
         clock: Callable[[], float] = time.monotonic,

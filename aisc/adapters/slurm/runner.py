@@ -7,6 +7,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from aisc.adapters.slurm.errors import SlurmCommandFailed, SlurmUnreachable
 
@@ -22,6 +23,12 @@ UNREACHABLE_MARKS = (
     "Communication connection failure",
     "Unable to establish a connection",
 )
+
+
+class CommandRunner(Protocol):
+    """What CliSlurm needs of a runner: Slurm's output for a command line (tests pass fakes)."""
+
+    def run(self, argv: Sequence[str]) -> str: ...
 
 
 class Runner:

@@ -1,5 +1,6 @@
 """Statements: totals are sums of rounded lines, line order is canonical, the cap carries over."""
 
+import random
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -35,8 +36,11 @@ def lines_of(rows: list[tuple[str, Decimal, Decimal, bool, int]]) -> list[Charge
 @settings(max_examples=150)
 @given(rows=charge_rows, rate=rates, cap=caps, shuffle=st.randoms(use_true_random=False))
 def test_a_statement_does_not_depend_on_the_order_its_charges_come_in(
-    rows: list[tuple[str, Decimal, Decimal, bool, int]], rate: Decimal, cap: Decimal, shuffle
-) -> None:  # type: ignore[no-untyped-def]
+    rows: list[tuple[str, Decimal, Decimal, bool, int]],
+    rate: Decimal,
+    cap: Decimal,
+    shuffle: random.Random,
+) -> None:
     charges = lines_of(rows)
     shuffled = list(charges)
     shuffle.shuffle(shuffled)

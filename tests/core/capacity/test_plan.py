@@ -27,7 +27,8 @@ def steady(nodes: int, projects: int, months: int, **extra: Any) -> Scenario:
 def conserved(run: Any) -> np.ndarray:
     """demand - delivered - expired - backlog, per month prefix and chip: zero if conserved."""
     flow = np.cumsum(run.demand_h - run.delivered_h - run.expired_h, axis=0)
-    return flow - run.backlog_h
+    left: np.ndarray = flow - run.backlog_h
+    return left
 
 
 def test_at_half_load_the_centre_is_half_used_and_nobody_waits_a_day() -> None:

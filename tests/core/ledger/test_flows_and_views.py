@@ -23,7 +23,9 @@ def funded_book() -> Book:
     return book
 
 
-def line(award: flows.AwardRef | None, list_amount: str, fund: str, late: bool = False):
+def line(
+    award: flows.AwardRef | None, list_amount: str, fund: str, late: bool = False
+) -> flows.BilledLine:
     return flows.BilledLine(
         organisation="org-1",
         award=award,

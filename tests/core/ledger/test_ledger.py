@@ -6,14 +6,14 @@ import pytest
 from aisc.core.errors import RuleViolation
 from aisc.core.ledger import accounts
 from aisc.core.ledger.book import Book
-from aisc.core.ledger.entries import Posting, make_entry, posting, reversal
+from aisc.core.ledger.entries import Entry, Posting, make_entry, posting, reversal
 
 AT = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 FUND = accounts.fund("aiss")
 SOURCE = accounts.appropriation("aiss")
 
 
-def entry(key: str, amount: str = "100.00"):
+def entry(key: str, amount: str = "100.00") -> Entry:
     return make_entry(key, "test", AT, [posting(FUND, amount), posting(SOURCE, f"-{amount}")])
 
 

@@ -13,7 +13,7 @@ from aisc.core.scheduling.placement import ClusterState, GroupState
 ops = st.lists(
     st.one_of(
         st.tuples(st.just("take"), st.integers(1, 40), st.sets(st.integers(0, 5), max_size=3)),
-        st.tuples(st.just("give"), st.integers(0, 100), st.just(frozenset())),
+        st.tuples(st.just("give"), st.integers(0, 100), st.just(frozenset[int]())),
     ),
     max_size=40,
 )

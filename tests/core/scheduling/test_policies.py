@@ -18,7 +18,8 @@ def run(
 
 
 def starts(result: SimulationResult) -> list[float]:
-    return result.record.columns()["start"].tolist()
+    starts: list[float] = result.record.columns()["start"].tolist()
+    return starts
 
 
 def test_fair_share_serves_the_project_furthest_below_its_share_first() -> None:

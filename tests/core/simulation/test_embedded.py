@@ -1,5 +1,6 @@
 import datetime as dt
 import pickle
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pytest
@@ -78,7 +79,7 @@ def test_time_only_moves_forward_and_the_epoch_must_be_aware() -> None:
         EmbeddedCluster(parse_cluster("h800=1x8"), dt.datetime(2026, 3, 1))
 
 
-def seeded_jobs(seed: int, count: int) -> list[tuple[dt.datetime, dict[str, object]]]:
+def seeded_jobs(seed: int, count: int) -> list[tuple[dt.datetime, dict[str, float | int | str]]]:
     """Jobs of two projects on two chips, arriving about every 40 minutes."""
     rng = np.random.default_rng(seed)
     at, jobs = EPOCH, []
@@ -111,7 +112,7 @@ def gated_cluster() -> EmbeddedCluster:
 
 
 def drive(
-    jobs: list[tuple[dt.datetime, dict[str, object]]], stops: list[dt.datetime]
+    jobs: Sequence[tuple[dt.datetime, Mapping[str, object]]], stops: list[dt.datetime]
 ) -> tuple[list[FinishedJob], list[list[QueuedJob]]]:
     """Submit `jobs` as the clock reaches them; at each stop, snapshot and carry on from the
     restored copy (no stops: one cluster throughout). What ended, and the queue at each stop."""

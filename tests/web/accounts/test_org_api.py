@@ -11,15 +11,10 @@ from django.test import Client
 
 from aisc.web.accounts.models import Membership, Organisation, User
 from aisc.web.audit.models import AuditEvent
+from tests.fixtures.pages import as_client
 
 pytestmark = pytest.mark.django_db
 PREFIX = "/api/v1/organisations"
-
-
-def as_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def send(client: Client, method: str, url: str, body: dict[str, Any] | None = None) -> Any:
@@ -53,6 +48,7 @@ def test_an_org_admin_edits_the_organisation_and_it_is_audited(
     response = send(as_client(applicant), "patch", f"/{org.pk}", {"contact_phone": "+852 1234"})
     assert (response.status_code, response.json()["contact_phone"]) == (200, "+852 1234")
     event = AuditEvent.objects.get(verb="organisation.update")
+    assert event.after is not None
     assert event.after["contact_phone"] == "+852 1234"
 
 

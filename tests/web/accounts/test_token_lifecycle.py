@@ -37,6 +37,7 @@ def test_a_password_reset_revokes_every_token_of_the_account(
     client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert not any(works(s) for s in secrets)
     event = AuditEvent.objects.get(verb="api_token.revoke_all")
+    assert event.after is not None
     assert event.after["reason"] == "password_changed"
     assert len(event.after["tokens"]) == 2
 
@@ -76,6 +77,7 @@ def test_taking_a_staff_role_away_revokes_the_tokens_and_giving_one_does_not(
     actions.do_set_staff_roles(acting_user=admin, user=finance, roles=(Role.REVIEWER,))
     assert not works(secret)
     event = AuditEvent.objects.get(verb="api_token.revoke_all")
+    assert event.after is not None
     assert event.after["reason"] == "role_removed"
 
 

@@ -52,10 +52,10 @@ def test_a_bad_scenario_is_refused_naming_the_field_and_the_rule(committee_clien
     bad = SCENARIO.replace('chip = "h800"\nnodes = 2', 'chip = "h900"\nnodes = 2')
     page = committee_client.post(URL, {"scenario": bad, "months": 2, "seeds": 1}).content.decode()
     assert "inventory[0].chip: unknown chip &#x27;h900&#x27;" in page
-    page = committee_client.post(URL, {"scenario": "start =", "months": 2, "seeds": 1})
-    assert "scenario: " in page.content.decode()
-    page = committee_client.post(URL, {"scenario": "", "months": 99, "seeds": 1})
-    assert "Ensure this value is less than or equal to 36" in page.content.decode()
+    response = committee_client.post(URL, {"scenario": "start =", "months": 2, "seeds": 1})
+    assert "scenario: " in response.content.decode()
+    response = committee_client.post(URL, {"scenario": "", "months": 99, "seeds": 1})
+    assert "Ensure this value is less than or equal to 36" in response.content.decode()
 
 
 def test_an_empty_scenario_plans_the_centre_as_configured(

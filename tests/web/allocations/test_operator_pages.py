@@ -9,21 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.messages import get_messages
-from django.http import HttpResponse
 from django.test import Client
 
 from aisc.web.accounts.models import Role, User
 from aisc.web.allocations import actions
 from aisc.web.allocations.models import Allocation, ChangeRequest
 from aisc.web.audit.models import AuditEvent
+from tests.fixtures.pages import flashed
 from tests.web.allocations.conftest import START
 
 pytestmark = pytest.mark.django_db
-
-
-def flashed(response: HttpResponse) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
 
 
 @pytest.fixture

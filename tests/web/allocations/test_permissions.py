@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -45,7 +46,7 @@ ENDPOINTS: dict[tuple[str, str], frozenset[str]] = {
 
 @pytest.fixture
 def theirs(
-    new_allocation: Callable[..., object],
+    new_allocation: Callable[..., actions.NewAllocation],
     make_org: Callable[..., Organisation],
     make_user: Callable[..., User],
 ) -> tuple[Allocation, ChangeRequest]:
@@ -56,7 +57,7 @@ def theirs(
     )
     change = actions.do_request_change(
         allocation,
-        actions.ChangeInput(kind="top_up", reason="more", chip="h800", gpu_hours=10),
+        actions.ChangeInput(kind="top_up", reason="more", chip="h800", gpu_hours=Decimal(10)),
         acting_user=owner,
     )
     return allocation, change

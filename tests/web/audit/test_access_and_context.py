@@ -138,7 +138,7 @@ def test_the_page_shows_fifty_rows_newest_first_and_pages_keep_the_filters(
     assert "other.write" not in page
     assert page.count("<code>bulk.write</code>") == 50
     assert 'href="?verb=bulk&amp;page=2"' in page
-    second = client.get("/audit/", {"verb": "bulk", "page": 2}).content.decode()
+    second = client.get("/audit/", {"verb": "bulk", "page": "2"}).content.decode()
     assert second.count("<code>bulk.write</code>") == 10
     assert 'href="?verb=bulk&amp;page=1"' in second
     ids = [e.pk for e in AuditEvent.objects.filter(verb="bulk.write")]

@@ -44,6 +44,7 @@ def test_it_stores_one_record_and_its_charge_per_job(ingest_text: Ingest) -> Non
         ("2", "2026-03", "h800", 8 * 1800, None),
     ]
     event = AuditEvent.objects.get(verb="billing.usage.ingest")
+    assert event.after is not None
     assert event.after["inserted"] == 2
 
 

@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection, transaction
 
 from aisc.core.errors import RuleViolation
 from aisc.core.ledger import flows
+from aisc.core.ledger.entries import Entry
 from aisc.web.audit.models import AuditEvent
 from aisc.web.billing import actions
 from aisc.web.billing.ledger import book
@@ -16,7 +17,7 @@ AT = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 D = Decimal
 
 
-def appropriation(amount: str = "3000000000.00", key: str = "approp:aiss") -> flows.Entry:
+def appropriation(amount: str = "3000000000.00", key: str = "approp:aiss") -> Entry:
     return flows.appropriate("aiss", D(amount), AT, key)
 
 
@@ -81,7 +82,9 @@ def test_a_correction_is_a_reversing_entry_and_the_original_stays() -> None:
     assert correction.key == "reversal:approp:aiss"
     assert book.balances()["fund:aiss"] == 0
     assert LedgerEntry.objects.count() == 2
-    assert AuditEvent.objects.get(verb="billing.entry.reverse").after["reason"] == "typed twice"
+    reversed_event = AuditEvent.objects.get(verb="billing.entry.reverse").after
+    assert reversed_event is not None
+    assert reversed_event["reason"] == "typed twice"
     with pytest.raises(RuleViolation, match="already reversed"):
         book.reverse("approp:aiss", "another", AT, "again")
 

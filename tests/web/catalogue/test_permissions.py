@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import get_resolver
+from django.urls import URLResolver, get_resolver
 
 from aisc.web.accounts.models import Role, User
 from aisc.web.catalogue.models import Node, RateCard
@@ -17,9 +17,15 @@ from aisc.web.demo import DemoReport
 
 ROLES = [None, "applicant", *Role.ALL]
 EVERYONE = set(ROLES)
-OPS_VIEW = {Role.OPERATOR, Role.FINANCE, Role.SECRETARIAT, Role.AUDITOR, Role.ADMIN}
-RATE_EDIT = {Role.FINANCE, Role.OPERATOR, Role.ADMIN}
-OPS_EDIT = {Role.OPERATOR, Role.ADMIN}
+OPS_VIEW: set[str | None] = {
+    Role.OPERATOR,
+    Role.FINANCE,
+    Role.SECRETARIAT,
+    Role.AUDITOR,
+    Role.ADMIN,
+}
+RATE_EDIT: set[str | None] = {Role.FINANCE, Role.OPERATOR, Role.ADMIN}
+OPS_EDIT: set[str | None] = {Role.OPERATOR, Role.ADMIN}
 
 # (method, path, body, roles allowed); NODE is replaced by a real node id.
 API: list[tuple[str, str, dict[str, Any] | None, set[str | None]]] = [
@@ -138,5 +144,6 @@ def test_the_tables_cover_every_catalogue_route(client: Client, db: Any) -> None
     assert api_paths == listed
     resolver = get_resolver()
     catalogue = next(p for p in resolver.url_patterns if str(p.pattern) == "catalogue/")
-    routes = {"/catalogue/" + str(p.pattern) for p in catalogue.url_patterns}  # type: ignore[attr-defined]
+    assert isinstance(catalogue, URLResolver)
+    routes = {"/catalogue/" + str(p.pattern) for p in catalogue.url_patterns}
     assert routes == {p.replace("NODE", "<int:node_id>") for _, p, _ in PAGES}

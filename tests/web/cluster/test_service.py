@@ -28,6 +28,11 @@ def utc(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).isoformat()
 
 
+def started(job: EmbeddedJob) -> dt.datetime:
+    assert job.start_at is not None, f"job {job.pk} has not started"
+    return job.start_at
+
+
 def fresh(job: EmbeddedJob) -> EmbeddedJob:
     job.refresh_from_db()
     return job
@@ -81,7 +86,7 @@ def test_advancing_again_to_the_same_instant_replays_the_same_history_and_change
     assert again.ended == []
     assert list(EmbeddedJob.objects.values_list("state", "start_at", "end_at")) == before
     # Two 8-GPU nodes: j1 00:20-01:20, j2 00:40-02:40, j3 waits for j1 (from 01:20), j4 for j2.
-    starts = [(fresh(j).state, fresh(j).start_at - EPOCH) for j in jobs]
+    starts = [(fresh(j).state, started(fresh(j)) - EPOCH) for j in jobs]
     minutes = dt.timedelta(minutes=1)
     assert starts == [
         ("COMPLETED", 20 * minutes),

@@ -11,12 +11,7 @@ from django.test import Client
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants.models import Application, Call
 from tests.fixtures.grants import SCORES, complete_fields
-
-
-def as_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.fixtures.pages import as_client
 
 
 def post(client: Client, url: str, body: dict[str, Any]) -> Any:

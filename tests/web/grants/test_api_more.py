@@ -9,14 +9,9 @@ from django.test import Client
 
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants.models import Application, Call
+from tests.fixtures.pages import as_client
 
 from .scenario import funded_story
-
-
-def as_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:

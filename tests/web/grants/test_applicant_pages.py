@@ -7,27 +7,15 @@ import io
 from collections.abc import Callable
 
 import pytest
-from django.contrib.messages import get_messages
-from django.http import HttpResponse
-from django.test import Client
 
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions
 from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.forms import ApplicationForm
 from aisc.web.grants.models import Application, Award, Report
+from tests.fixtures.pages import as_client, flashed
 
 pytestmark = pytest.mark.django_db
-
-
-def as_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def flashed(response: HttpResponse) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
 
 
 def pdf(name: str = "statements.pdf") -> io.BytesIO:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts.models import User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
 from aisc.web.grants.models import Application, Call, Scheme, default_checklist, default_rubric
+from tests.fixtures.pages import as_client
 
 FORM = {
     "code": "c2027a",
@@ -28,12 +28,6 @@ TWO_CRITERIA = [
     {"code": "plan", "name_en": "Plan", "name_zh": "", "weight": 40, "guidance": ""},
 ]
 ONE_ITEM = [{"code": "hk_registered", "label_en": "Registered in HK", "label_zh": "在香港註冊"}]
-
-
-def as_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def formset(
@@ -145,6 +139,8 @@ def test_the_secretariat_edits_a_calls_rubric_before_any_review_and_it_is_audite
     call.refresh_from_db()
     assert [c.code for c in call.criteria()] == ["impact", "plan"]
     event = AuditEvent.objects.get(verb="grants.call.criteria")
+    assert event.before is not None
+    assert event.after is not None
     assert event.before["rubric"] == default_rubric()
     assert event.after["checklist"] == ONE_ITEM
 

@@ -17,7 +17,7 @@ from aisc.web.accounts.models import User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
 from aisc.web.grants.actions import DecisionInput
-from aisc.web.grants.models import Application, Award, Call, Report, Review
+from aisc.web.grants.models import Application, Award, Call, Decision, Report, Review
 from aisc.web.outbox.models import OutboxMessage
 from tests.fixtures.grants import SCORES, attach
 
@@ -36,7 +36,7 @@ def reloaded(application: Application) -> str:
     return Application.objects.get(pk=application.pk).status
 
 
-def decide(committee: User, application: Application, outcome: str) -> Application:
+def decide(committee: User, application: Application, outcome: str) -> Decision:
     return actions.do_decide(
         acting_user=committee,
         application=application,

@@ -1,20 +1,13 @@
 from typing import Any
 
-from django.test import Client
-
 from aisc.web.accounts.models import User
 from aisc.web.grants.models import Call, Scheme, default_checklist, default_rubric
+from tests.fixtures.pages import as_client
 
 from .test_call_criteria import FORM, criteria
 
 # The page sends the rubric and checklist it offers: the defaults, untouched.
 DEFAULTS = criteria(default_rubric(), default_checklist())
-
-
-def as_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_secretariat_opens_a_call_with_the_default_rubric(

@@ -7,13 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts.models import User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
 from aisc.web.grants.models import Call, Scheme
+from tests.fixtures.pages import as_client
 
 NEW = {
     "code": "aiss2",
@@ -25,12 +25,6 @@ NEW = {
     "exceptional_max_rate": "0.90",
     "eligible_kinds": ["university", "startup"],
 }
-
-
-def as_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def edit_form(scheme: Scheme, **changes: Any) -> dict[str, Any]:
@@ -101,6 +95,8 @@ def test_the_secretariat_edits_a_scheme_and_only_the_changes_are_audited(
     scheme.refresh_from_db()
     assert (scheme.name_zh, scheme.max_rate) == ("人工智能資助計劃", Decimal("0.75"))
     event = AuditEvent.objects.get(verb="grants.scheme.update")
+    assert event.before is not None
+    assert event.after is not None
     assert set(event.after) == {"name_zh", "max_rate"}
     assert event.before["max_rate"] == "0.70"
 

@@ -5,28 +5,21 @@ names the field and the rule, and the application stays as it was."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
-from django.contrib.messages import get_messages
-from django.http import HttpResponse
 from django.test import Client
 
 from aisc.web.accounts.models import User
 from aisc.web.grants import actions
 from aisc.web.grants.models import Application, Review
 from tests.fixtures.grants import STATUS_MAIL, Mails
+from tests.fixtures.pages import as_client, flashed
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 pytestmark = pytest.mark.django_db
-
-
-def as_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def flashed(response: HttpResponse) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
 
 
 def ticked(application: Application, *, leave_out: str = "") -> dict[str, str]:
@@ -35,19 +28,16 @@ def ticked(application: Application, *, leave_out: str = "") -> dict[str, str]:
 
 
 def screen(
-    client: Client, application: Application, follow: bool = False, **posted: str
-) -> HttpResponse:
+    client: Client, application: Application, posted: dict[str, str], follow: bool = False
+) -> TestResponse:
     """Without `follow`, the messages stay pending for the page the redirect leads to."""
-    response: HttpResponse = client.post(
-        f"/grants/applications/{application.pk}/screen", posted, follow=follow
-    )
-    return response
+    return client.post(f"/grants/applications/{application.pk}/screen", posted, follow=follow)
 
 
 def test_the_secretariat_passes_an_application_to_review_with_every_item_ticked(
     submitted: Application, secretariat: User
 ) -> None:
-    response = screen(as_client(secretariat), submitted, outcome="pass", **ticked(submitted))
+    response = screen(as_client(secretariat), submitted, {"outcome": "pass", **ticked(submitted)})
     assert response["Location"] == f"/grants/applications/{submitted.pk}/"
     assert flashed(response) == ["Screening recorded."]
     submitted.refresh_from_db()
@@ -60,7 +50,7 @@ def test_a_pass_with_an_item_unticked_is_refused_naming_that_item(
 ) -> None:
     first = submitted.call.checklist_codes()[0]
     posted = ticked(submitted, leave_out=first)
-    response = screen(as_client(secretariat), submitted, outcome="pass", **posted)
+    response = screen(as_client(secretariat), submitted, {"outcome": "pass", **posted})
     [refusal] = flashed(response)
     assert refusal.startswith(f"{first}: every checklist item must be met to pass screening")
     submitted.refresh_from_db()
@@ -72,11 +62,11 @@ def test_returning_without_a_message_is_refused_and_with_one_tells_the_applicant
     submitted: Application, secretariat: User, sent: Mails
 ) -> None:
     me = as_client(secretariat)
-    refused = screen(me, submitted, follow=True, outcome="return", message="  ")
+    refused = screen(me, submitted, {"outcome": "return", "message": "  "}, follow=True)
     assert flashed(refused) == ["message: tell the applicant why, in a message"]
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
-    returned = screen(me, submitted, outcome="return", message="Add the audited accounts.")
+    returned = screen(me, submitted, {"outcome": "return", "message": "Add the audited accounts."})
     assert flashed(returned) == ["Screening recorded."]
     submitted.refresh_from_db()
     assert (submitted.status, submitted.screening_message) == (
@@ -89,7 +79,7 @@ def test_returning_without_a_message_is_refused_and_with_one_tells_the_applicant
 def test_a_screening_without_an_outcome_says_which_field_is_missing(
     submitted: Application, secretariat: User
 ) -> None:
-    response = screen(as_client(secretariat), submitted, **ticked(submitted))
+    response = screen(as_client(secretariat), submitted, ticked(submitted))
     assert flashed(response) == ["outcome: This field is required."]
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
@@ -103,7 +93,9 @@ def test_only_the_secretariat_may_screen(
     submitted: Application, make_user: Callable[..., User], role: str, status: int
 ) -> None:
     """403 for staff who see the application; 404 for those who may not even see it."""
-    response = screen(as_client(make_user(role)), submitted, outcome="pass", **ticked(submitted))
+    response = screen(
+        as_client(make_user(role)), submitted, {"outcome": "pass", **ticked(submitted)}
+    )
     assert response.status_code == status
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
@@ -112,7 +104,7 @@ def test_only_the_secretariat_may_screen(
 def test_the_applicant_may_not_screen_their_own_application(
     submitted: Application, applicant: User
 ) -> None:
-    response = screen(as_client(applicant), submitted, outcome="pass", **ticked(submitted))
+    response = screen(as_client(applicant), submitted, {"outcome": "pass", **ticked(submitted)})
     assert response.status_code == 403
     submitted.refresh_from_db()
     assert submitted.status == "submitted"

@@ -13,14 +13,9 @@ from django.test import Client
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants.models import Application, Award, Call
 from tests.fixtures.grants import SCORES
+from tests.fixtures.pages import as_client
 
 from .scenario import funded_story
-
-
-def as_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_an_applicant_starts_a_draft_and_the_live_save_returns_the_estimate(

@@ -97,7 +97,7 @@ def test_readyz_checks_slurm_when_the_cluster_is_slurm(
     assert "sinfo is not installed" in slurm["detail"]
 
 
-def scrape(client: Client, **headers: str) -> dict[str, Any]:
+def scrape(client: Client, **headers: Any) -> dict[str, Any]:
     response = client.get("/metrics", **headers)
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("text/plain; version=")

@@ -106,6 +106,8 @@ def test_an_operator_retries_a_dead_letter_through_the_api_and_it_is_delivered(
         dispatch._handlers.pop("test.unhandled")
     assert delivered == [{"to": "ada@example.hk"}]
     event = AuditEvent.objects.get(verb="outbox.message.retry")
+    assert event.before is not None
+    assert event.after is not None
     assert (event.actor, event.object_id) == (operator, str(dead.pk))
     assert (event.before["state"], event.after["state"]) == ("dead", "pending")
     assert verify() is None

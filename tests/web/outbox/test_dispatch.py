@@ -10,6 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from aisc.core.outbox import lifecycle
 from aisc.web.outbox import dispatch
 from aisc.web.outbox.models import OutboxMessage, State
 
@@ -106,7 +107,7 @@ def test_drain_stops_at_its_limit() -> None:
 
 @pytest.mark.parametrize(("attempts", "seconds"), [(0, 30), (1, 30), (2, 60), (3, 120), (20, 3600)])
 def test_backoff_doubles_from_thirty_seconds_up_to_an_hour(attempts: int, seconds: int) -> None:
-    assert dispatch.backoff(attempts) == dt.timedelta(seconds=seconds)
+    assert lifecycle.backoff(attempts) == dt.timedelta(seconds=seconds)
 
 
 def test_a_delivered_message_is_marked_sent_by_the_worker_that_delivered_it() -> None:

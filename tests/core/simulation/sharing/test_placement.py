@@ -2,6 +2,8 @@
 milli-GPU; first-fit takes the first node, best-fit the fullest, and FGD the node where the
 workload's fragmentation grows least (Weng et al., ATC'23)."""
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -71,13 +73,18 @@ def test_a_search_within_given_nodes_looks_nowhere_else() -> None:
 
 def test_giving_back_restores_the_resources_and_the_fragmentation() -> None:
     state = cluster(1)
-    before = (state.free.copy(), state.cpu.copy(), state.frag.copy(), state.free_milli)
+    before: tuple[Any, ...] = (
+        state.free.copy(),
+        state.cpu.copy(),
+        state.frag.copy(),
+        state.free_milli,
+    )
     choice = (0, (0,))
     state.take(pod(1, 1, 700), choice)
     assert state.free_milli == 300
     assert state.frag[0] == 300
     state.give_back(pod(1, 1, 700), choice)
-    after = (state.free, state.cpu, state.frag, state.free_milli)
+    after: tuple[Any, ...] = (state.free, state.cpu, state.frag, state.free_milli)
     assert all(np.array_equal(x, y) for x, y in zip(before, after, strict=True))
 
 
