@@ -13,7 +13,7 @@ from django.test import Client
 
 from aisc.web.accounts.models import Role, User
 from aisc.web.billing.models import UsageCharge, UsageRecord
-from aisc.web.demo import load_all
+from aisc.web.demo_load import load_all
 
 pytestmark = pytest.mark.django_db
 URL = "/billing/analytics/"
