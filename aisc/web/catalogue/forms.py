@@ -14,6 +14,8 @@ from aisc.web.catalogue.models import NodeState
 
 CHIP_CHOICES = [(code, spec.name) for code, spec in CHIPS.items()]
 PRECISION_CHOICES = [(p, p.upper()) for p in PRECISIONS]
+MOE_CHOICES = [("", _("Not stated")), ("dense", _("Dense")), ("moe", _("Mixture of experts"))]
+WEIGHT_BITS_CHOICES = [("16", _("16-bit")), ("8", _("8-bit")), ("4", _("4-bit (QLoRA)"))]
 WORKLOAD_CHOICES = [
     (Workload.PRETRAIN.value, _("Pre-training")),
     (Workload.FINETUNE.value, _("Full fine-tuning")),
@@ -49,6 +51,9 @@ class EstimateForm(forms.Form):
     active_params = forms.FloatField(
         label=_("Active parameters (MoE)"), required=False, help_text=_("per token; MoE only")
     )
+    architecture = forms.ChoiceField(
+        label=_("Architecture"), choices=MOE_CHOICES, required=False, initial=""
+    )
     tokens = forms.FloatField(label=_("Training tokens (or tokens served)"))
     epochs = forms.FloatField(label=_("Epochs"), initial=1, required=False)
     seq_len = forms.IntegerField(label=_("Sequence length"), required=False)
@@ -57,6 +62,18 @@ class EstimateForm(forms.Form):
     workload = forms.ChoiceField(label=_("Workload"), choices=WORKLOAD_CHOICES)
     mfu = forms.FloatField(
         label=_("Assumed MFU"), required=False, help_text=_("empty = the workload's default")
+    )
+    weight_bits = forms.ChoiceField(
+        label=_("Frozen weights"),
+        choices=WEIGHT_BITS_CHOICES,
+        required=False,
+        initial="16",
+        help_text=_("parameter-efficient fine-tuning and inference only"),
+    )
+    goodput = forms.FloatField(
+        label=_("Goodput"),
+        required=False,
+        help_text=_("share of wall time that trains; empty = 1.0"),
     )
     request_gpus = forms.IntegerField(label=_("GPUs requested"), required=False)
     request_months = forms.FloatField(label=_("Months requested"), required=False)
@@ -76,6 +93,9 @@ class EstimateForm(forms.Form):
             mfu=data.get("mfu"),
             request_gpus=data.get("request_gpus"),
             request_months=data.get("request_months"),
+            moe={"dense": False, "moe": True}.get(data.get("architecture") or ""),
+            weight_bits=int(data.get("weight_bits") or 16),
+            goodput=data.get("goodput"),
         )
 
 

@@ -30,6 +30,17 @@ FLAG_LABELS = {
     "beyond_yardstick": _("Beyond the largest local models' 10 nodes x 1 year."),
     "mfu_outside_band": _("The assumed MFU is outside the workload's band."),
     "memory_does_not_fit": _("The model does not fit in the requested GPUs' memory."),
+    "moe_total_only": _(
+        "Check: a model this large may be a mixture of experts; give its active parameters "
+        "per token, or state that it is dense."
+    ),
+    "beyond_compute_optimal": _(
+        "Far more tokens per parameter than compute-optimal: such runs used far more "
+        "GPU-hours than this estimate; see the band."
+    ),
+    "long_run": _(
+        "A long run: restarts and checkpoints will cost wall time; state the expected goodput."
+    ),
 }
 
 

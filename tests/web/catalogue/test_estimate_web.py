@@ -79,7 +79,7 @@ def test_the_page_form_posts_without_javascript(client: Client, db: Any) -> None
 
 def test_a_bound_broken_on_the_form_is_shown_on_its_field(client: Client, db: Any) -> None:
     body = client.get(
-        "/catalogue/estimate/?params=-1&tokens=1e12&chip=h800&precision=bf16"
+        "/catalogue/estimate/?precision=bf16&params=-1&tokens=1e12&chip=h800&precision=bf16"
         "&workload=pretrain&partial=1"
     ).content.decode()
     assert "params: params must be between" in body
@@ -87,7 +87,7 @@ def test_a_bound_broken_on_the_form_is_shown_on_its_field(client: Client, db: An
 
 def test_an_unpublished_precision_is_reported_not_crashed(client: Client, db: Any) -> None:
     body = client.get(
-        "/catalogue/estimate/?params=7e9&tokens=1e12&chip=br104&precision=fp8"
+        "/catalogue/estimate/?precision=bf16&params=7e9&tokens=1e12&chip=br104&precision=fp8"
         "&workload=pretrain&partial=1"
     ).content.decode()
     assert "no published dense fp8 peak for br104" in body
@@ -105,3 +105,35 @@ def test_the_api_takes_moe_weight_bits_and_goodput_and_names_a_missing_active_co
     body = post(client, qlora).json()
     assert (body["weight_bits"], body["goodput"]) == (4, 0.9)
     assert "memory_does_not_fit" not in [flag["code"] for flag in body["flags"]]
+
+
+def test_the_page_labels_the_realism_flags_and_shows_the_band(client: Client, db: Any) -> None:
+    html = client.get(
+        "/catalogue/estimate/?precision=bf16&params=405e9&tokens=15.6e12&chip=h100&workload=pretrain&partial=1"
+    ).content.decode()
+    assert 'data-flag="moe_total_only"' in html
+    assert 'data-flag="long_run"' in html
+    assert 'data-key="gpu_hours_band"' in html
+    small = client.get(
+        "/catalogue/estimate/?precision=bf16&params=8e9&tokens=15e12&chip=h100&workload=pretrain"
+        "&architecture=dense&goodput=0.9&partial=1"
+    ).content.decode()
+    assert 'data-flag="beyond_compute_optimal"' in small
+    assert 'data-flag="moe_total_only"' not in small
+
+
+def test_the_form_refuses_a_declared_moe_without_active_parameters(client: Client, db: Any) -> None:
+    html = client.get(
+        "/catalogue/estimate/?precision=bf16&params=671e9&tokens=14.8e12&chip=h800&workload=pretrain"
+        "&architecture=moe&partial=1"
+    ).content.decode()
+    assert "active_params: a mixture-of-experts model needs its active parameters" in html
+
+
+def test_the_form_takes_4_bit_frozen_weights_for_qlora(client: Client, db: Any) -> None:
+    html = client.get(
+        "/catalogue/estimate/?precision=bf16&params=65e9&tokens=1e8&chip=h800&workload=peft&weight_bits=4"
+        "&request_gpus=1&request_months=0.5&partial=1"
+    ).content.decode()
+    assert 'data-key="gpu_hours"' in html
+    assert "memory_does_not_fit" not in html
