@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from aisc.core import csvcells
 
 COLUMNS = (
     "month",
@@ -111,9 +112,9 @@ def write_plan(doc: dict[str, Any], out: Path) -> list[Path]:
     paths = [out / "plan.json", out / "months.csv"]
     paths[0].write_text(json.dumps(doc, indent=2), encoding="utf-8")
     with paths[1].open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(doc["months"])
+        writer = csvcells.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows([month.get(c, "") for c in COLUMNS] for month in doc["months"])
     paths.append(_chart([doc], out / "plan.png"))
     return paths
 

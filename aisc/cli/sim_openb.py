@@ -8,7 +8,6 @@ allocated_gpu_share], at most 100 points), and with `--out DIR` the whole timeli
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import typer
 
+from aisc.core import csvcells
 from aisc.core.errors import RuleViolation
 
 
@@ -72,6 +72,6 @@ def _write(out: Path, policy: str, summary: dict[str, Any], timeline: list[Any])
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{policy}-summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     with (out / f"{policy}-timeline.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csvcells.writer(handle)
         writer.writerow(["time_s", "fragmentation", "allocated_gpu_share"])
         writer.writerows(timeline)

@@ -14,7 +14,6 @@ full its partitions were, how long jobs waited by gang size, and how long decisi
 from __future__ import annotations
 
 import calendar
-import csv
 import io
 import re
 from collections import defaultdict
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Sum
 
+from aisc.core import csvcells
 from aisc.core.errors import RuleViolation
 from aisc.web.allocations.models import Allocation
 from aisc.web.billing.ingest.corrections import decode_gpus
@@ -190,7 +190,8 @@ def report(filters: Filters) -> dict[str, Any]:
 
 def gpu_hours_csv(filters: Filters) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["month", filters.by, "gpu_hours"])
-    writer.writeheader()
-    writer.writerows(gpu_hours(filters))
+    columns = ["month", filters.by, "gpu_hours"]
+    writer = csvcells.writer(out)  # an organisation's name may begin with "="
+    writer.writerow(columns)
+    writer.writerows([row.get(c, "") for c in columns] for row in gpu_hours(filters))
     return out.getvalue()
