@@ -6,7 +6,8 @@ Setting, as Gavel's artifact runs it (EXPERIMENTS.md, "Figure 9": run_sweep_cont
 GPUs of one type); Poisson arrivals at R jobs/hour; each job drawn by Gavel's `generate_job`
 (`synthetic.gavel_continuous`: gang 1/2/4/8 at 70/10/15/5 %, V100 run time 60*10^U(1.5,3) s or,
 with probability 0.2, 60*10^U(3,4) s, job type uniform among those measured at that gang size,
-speeds = isolated throughputs of ../shared/traces/gavel/simulation_throughputs.json); the
+speeds = isolated throughputs of $AISC_TRACE_DIR/gavel/simulation_throughputs.json, public
+data: docs/traces.md); the
 average JCT of jobs 4000-4999 (by arrival) in hours, averaged over seeds 0, 1, 2. Arrivals go on
 while the window drains; the run stops once every window job has ended.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -30,7 +32,21 @@ from aisc.core.simulation.engine import Simulator
 from aisc.core.simulation.synthetic import gavel_continuous
 from aisc.core.simulation.traces.gavel import read_throughputs
 
-GAVEL = Path(__file__).resolve().parents[1].parent / "shared/traces/gavel"
+TRACE_ENV = "AISC_TRACE_DIR"  # where the public traces are (docs/traces.md)
+
+
+def trace_path(relative: str) -> Path:
+    """A file or folder of the public traces; stops with a message saying how to get them."""
+    root = os.environ.get(TRACE_ENV, "")
+    path = Path(root) / relative
+    if not root or not path.exists():
+        sys.exit(
+            f"{TRACE_ENV} must name the public trace data holding {relative} "
+            f"(see docs/traces.md); skipped"
+        )
+    return path
+
+
 CLUSTER = "v100=36x1,p100=36x1,k80=36x1"
 WINDOW = (4000, 5000)
 JOBS = 20_000  # arrivals go on past the window so it drains under load; runs stop before them
@@ -40,7 +56,7 @@ STEP_S = 50 * 3600.0
 # scheduler/notebooks/figures/evaluation/continuous_jobs_multigpu.ipynb as stored at commit
 # 2d8e076 (the search index's copy): FIFO, FIFO_Perf ("Gavel"), LAS (max_min_fairness),
 # LAS_Perf ("Gavel"), LAS_Packed ("Gavel w/ SS"). The anchors
-# (../shared/facts/scheduling-anchors.md row 2, from c4fa400) give for 2.6 jobs/h: FIFO 304.8,
+# (docs/facts/scheduling-anchors.md row 2, from c4fa400) give for 2.6 jobs/h: FIFO 304.8,
 # FIFO_Perf 93.6, LAS 70.5, LAS_Perf 36.4, LAS_Packed 30.5.
 PUBLISHED = {
     1.0: {"fifo": 18.36, "fifo_perf": 15.83, "las": 24.14, "las_perf": 17.22, "las_ss": 17.83},
@@ -60,7 +76,9 @@ POLICIES = {  # ours -> (policy, options)
 
 def window_jct_hours(rate: float, seed: int, label: str) -> tuple[float, float, bool]:
     """Average JCT of the window (hours), CPU seconds, and whether arrivals outlasted it."""
-    matrix = read_throughputs((GAVEL / "simulation_throughputs.json").read_text("utf-8"))
+    matrix = read_throughputs(
+        (trace_path("gavel") / "simulation_throughputs.json").read_text("utf-8")
+    )
     trace = gavel_continuous(JOBS, jobs_per_hour=rate, matrix=matrix, seed=seed)
     cluster = parse_cluster(CLUSTER)
     name, options = POLICIES[label]

@@ -1,7 +1,8 @@
 """Replay the full Philly digest (82,247 jobs) on 64 nodes x 8 H800 (heavily loaded).
 
 Targets (issue 6): FIFO < 2 s, multifactor + EASY backfill < 30 s, memory < 1 GiB, on one core.
-The trace is read from ../shared at run time (never copied into the repository).
+The trace is read from $AISC_TRACE_DIR/sia/traces/philly.csv (public data, not in the
+repository: docs/traces.md); without it the benchmark says so and stops.
 
 Usage: .venv/bin/python benchmarks/sim_philly.py [POLICY ...]    (default: fifo backfill)
 Prints per policy: wall and CPU seconds of the simulation alone (the load is timed apart), peak
@@ -22,7 +23,21 @@ from aisc.core.scheduling.model import parse_cluster
 from aisc.core.simulation.run import simulate
 from aisc.core.simulation.traces import load_file
 
-PHILLY = Path(__file__).resolve().parents[1].parent / "shared/traces/sia/traces/philly.csv"
+TRACE_ENV = "AISC_TRACE_DIR"  # where the public traces are (docs/traces.md)
+
+
+def trace_path(relative: str) -> Path:
+    """A file or folder of the public traces; stops with a message saying how to get them."""
+    root = os.environ.get(TRACE_ENV, "")
+    path = Path(root) / relative
+    if not root or not path.exists():
+        sys.exit(
+            f"{TRACE_ENV} must name the public trace data holding {relative} "
+            f"(see docs/traces.md); skipped"
+        )
+    return path
+
+
 TARGET_S = {"fifo": 2.0, "backfill": 30.0}
 MEMORY_TARGET_MIB = 1024
 
@@ -37,7 +52,7 @@ def main() -> None:
     policies = sys.argv[1:] or ["fifo", "backfill"]
     core = pin_to_one_core()
     began = time.perf_counter()
-    trace = load_file(PHILLY, "philly")
+    trace = load_file(trace_path("sia/traces/philly.csv"), "philly")
     loaded = time.perf_counter() - began
     print(f"philly digest: {len(trace):,} jobs loaded in {loaded:.2f} s (pinned to core {core})")
     cluster = parse_cluster("h800=64x8")

@@ -1,6 +1,6 @@
 """SlurmAdapter over Slurm's own commands: `sacctmgr -i`, `scontrol`, `squeue`, `sinfo`, `sacct`.
 
-Never `sacctmgr dump`/`load`: those files do not round-trip typed GRES (../shared/slurm/REPORT.md).
+Never `sacctmgr dump`/`load`: those files do not round-trip typed GRES (docs/slurm-test-cluster.md).
 Every write is one command with an argument list; every read asks for explicit columns.
 """
 

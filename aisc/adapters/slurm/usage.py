@@ -2,7 +2,7 @@
 
 Jobs, not steps: the arguments ask for allocations only (`-X`) and the parser skips any step line
 (`123.batch`, `123.0`) it still meets. GPUs come from typed TRES, `gres/gpu:h800=2` (Slurm 22.05
-prints both `gres/gpu=2` and `gres/gpu:h800=2`; see ../shared/slurm/REPORT.md §8). A malformed line
+prints both `gres/gpu=2` and `gres/gpu:h800=2`; see docs/slurm-test-cluster.md §8). A malformed line
 never stops the rest: it goes to the rejects report with its line number and the rule it broke.
 """
 

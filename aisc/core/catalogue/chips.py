@@ -1,7 +1,7 @@
 """The eight accelerator models the centre runs or evaluates, with dense peak TFLOPS per precision.
 
-Every figure carries its source. Figures come from ../shared/facts/domain-facts.md §3.2 and
-../shared/facts/scheduling-anchors.md §4. A precision whose figure is not in those sources (or
+Every figure carries its source. Figures come from docs/facts/domain-facts.md §3.2 and
+docs/facts/scheduling-anchors.md §4. A precision whose figure is not in those sources (or
 that the chip does not support) is left out rather than guessed: `peak_tflops` then raises
 `NotFound` naming the chip and precision. All peaks are *dense*: vendor "with sparsity" figures are
 2x and are never used to justify or bill compute (domain-facts §3.2).

@@ -4,8 +4,8 @@ GPU-hours: 100 H800-hours become ~193 BR104-hours when a BR104 does ~0.52 of an 
 
 Factors are relative to one reference chip (H800 = 1). The defaults are the dense peak ratios
 (BF16, or FP16 where only that is published), which is what the Slurm test cluster's
-TRESBillingWeights approximate (h800 1.0, br104 0.5; ../shared/slurm/slurm.conf). Operators
-replace them with measured throughput as rows that take effect on a date.
+TRESBillingWeights approximate (h800 1.0, br104 0.5; scripts/slurm-test-cluster.d/slurm.conf).
+Operators replace them with measured throughput as rows that take effect on a date.
 """
 
 from __future__ import annotations

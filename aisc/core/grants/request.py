@@ -1,7 +1,7 @@
 """The compute request and model details an application gives: bounds, dates, budget checks.
 
 Requested GPU-hours = GPUs × months × 730 (the AISS form asks for "n GPU card(s)" × "m
-month(s)"; shared/facts/domain-facts.md §1.4). The absurdity bounds sit well beyond anything
+month(s)"; docs/facts/domain-facts.md §1.4). The absurdity bounds sit well beyond anything
 published (§3.4: the largest runs are ~671 B parameters, 36 T tokens), so a typo is caught and a
 real request never is.
 """

@@ -1,6 +1,6 @@
 """The review rubric held as data, weighted totals per review, and aggregates across reviewers.
 
-The default rubric follows the published AISS criteria (shared/facts/domain-facts.md §1.5):
+The default rubric follows the published AISS criteria (docs/facts/domain-facts.md §1.5):
 alignment with Hong Kong I&T/AI needs 25 %, reasonableness of the compute request 20 %. The rest
 (55 %) was not recovered [U]; we split it between technical and team capability (30 %) and
 financial capability and project management (25 %), as the form's attachments suggest.

@@ -1,7 +1,7 @@
 """Subsidy rules and the cost of an award to the fund.
 
 AISS: "normally up to 70 % of the AISC list price"; in special and exceptional cases the
-Committee may go up to 90 % (shared/facts/domain-facts.md §1.2). Above the normal maximum the
+Committee may go up to 90 % (docs/facts/domain-facts.md §1.2). Above the normal maximum the
 decision must record why. The cost of an award is GPU-hours × list price × subsidy rate, with the
 list price in force at approval (§4.2: "computed against the list version in force at approval").
 """

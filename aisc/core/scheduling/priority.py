@@ -9,7 +9,7 @@ each factor in [0, 1] (partition, association, TRES and nice terms are zero here
   a project with no share gets 0;
 - jobsize = GPUs asked / GPUs in the cluster (PriorityFavorSmall=NO, Slurm's default);
 - qos = the QOS's priority / the largest QOS priority.
-Source of the defaults: ../shared/facts/scheduling-anchors.md §1.10.
+Source of the defaults: docs/facts/scheduling-anchors.md §1.10.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Seeded synthetic workloads: Poisson arrivals, Philly-like gang sizes and run times.
 
-Philly-like means the marginals of the Philly digest (../shared/traces/sia/README.md, 82,247
+Philly-like means the marginals of the Philly digest (docs/traces.md, 82,247
 jobs): gang sizes 1: 76,627, 2: 1,818, 4: 1,870, 8: 1,643, 16: 199, 32: 67, 64: 6, 128: 3 jobs;
 run time log-normal with the digest's median 1,144 s and mean 13,136 s, so mu = ln 1144 and
 sigma^2 = 2 ln(13136 / 1144), cut at a maximum wall time, 7 days by default (a common Slurm

@@ -1,6 +1,7 @@
 """Demo catalogue: cluster `aisc-hk` with the Slurm test cluster's partitions and node names
-(../shared/slurm/slurm.conf: h800-[01-02], br104-[01-02]), rate cards at the reference prices
-and exchange rates from the dense peak ratios, both in force from the AISS opening day."""
+(scripts/slurm-test-cluster.d/slurm.conf: h800-[01-02], br104-[01-02]), rate cards at the
+reference prices and exchange rates from the dense peak ratios, both in force from the AISS
+opening day."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Where the last advance left the embedded cluster, so the next one carries on from there.
 
-An advance used to replay every stored job from the epoch, so its cost grew with history. Now
-each advance stores the simulator as it left it (`EmbeddedCluster.snapshot`), with the rows of
+Replaying every stored job from the epoch costs more as history grows, so each advance stores
+the simulator as it left it (`EmbeddedCluster.snapshot`), with the rows of
 the jobs still live; the next advance restores it and submits only the jobs stored since. The
 result is the same as a full replay (the replay is deterministic and a snapshot holds all of
 its state; tests/web/cluster/test_checkpoint.py compares the two), provided the inputs are the

@@ -1,8 +1,8 @@
 """One advance of the embedded cluster at a time, across threads and processes.
 
-Two advances at once used to meet in one long write transaction: on SQLite the second waited
-for the whole replay and gave up after the connection's 30 s timeout ("database is locked").
-Now an advance first claims a lease on the clock row with one short UPDATE (atomic on SQLite and
+Two advances in one long write transaction would make the second wait for the whole replay and,
+on SQLite, give up after the connection's 30 s timeout ("database is locked"). So an advance
+first claims a lease on the clock row with one short UPDATE (atomic on SQLite and
 on PostgreSQL, where the row lock makes the loser re-check the condition and find it taken), runs
 its replay without holding the database's write lock, writes back in a short transaction, and
 gives the lease back. A second advance polls until the lease is free. A lease ends by itself

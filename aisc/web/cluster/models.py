@@ -1,8 +1,9 @@
-"""The embedded cluster's persisted state: its clock and every job submitted to it.
-
-The simulator itself is not stored: each advance replays these jobs from the epoch under the
-same layout, limits and policy (deterministic), and writes back what it found. A job that has
-ended (COMPLETED/TIMEOUT) is final: its row is never rewritten, because metering has read it.
+"""The embedded cluster's persisted state: its clock, every job submitted to it, and the
+simulator as the last advance left it (`ClusterCheckpoint`, so the next advance carries on from
+there; aisc.web.cluster.checkpoint says when a checkpoint may be used and when an advance
+replays every job from the epoch instead, which gives the same result: the replay is
+deterministic). A job that has ended (COMPLETED/TIMEOUT) is final: its row is never rewritten,
+because metering has read it.
 """
 
 from __future__ import annotations

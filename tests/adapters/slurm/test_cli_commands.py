@@ -1,8 +1,8 @@
 """CliSlurm without a cluster: what it reads out of Slurm's own output and which argument lists it
 runs for each change. The answers below were printed by the Slurm 22.05 test cluster
-(scripts/slurm-test-cluster, /work/shared/slurm); the contract suite runs the same adapter against
-that cluster under the `slurm` marker. Here the boundary is the Runner, one `run(argv) -> stdout`,
-so the default stage checks the parsing and the commands on any machine."""
+(scripts/slurm-test-cluster, docs/slurm-test-cluster.md); the contract suite runs the same
+adapter against that cluster under the `slurm` marker. Here the boundary is the Runner, one
+`run(argv) -> stdout`, so the default stage checks the parsing and the commands on any machine."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Shortest job first, a reference: the job expected to finish soonest goes first.
 
 "Expected" is the scheduler's estimate (the time limit, or the true run time when the trace has
-none: the oracle SJF of Alibaba's PAI simulator, ../shared/facts/scheduling-anchors.md row 10).
+none: the oracle SJF of Alibaba's PAI simulator, docs/facts/scheduling-anchors.md row 10).
 Jobs that do not fit are skipped over (no reservation), so wide jobs can starve: a reference
 point for average JCT, not a policy to run a centre with.
 """

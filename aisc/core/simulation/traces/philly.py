@@ -1,6 +1,6 @@
 """`philly`: the Philly job digest of Pollux/Sia (`timestamp,duration,num_gpus,gpu_time,cluster`).
 
-Source: ../shared/traces/sia/traces/philly.csv (82,247 jobs, Philly data CC-BY-4.0, via
+Source: $AISC_TRACE_DIR/sia/traces/philly.csv (82,247 jobs, Philly data CC-BY-4.0, via
 siasosp23/artifacts @ aaf7a0d). Time 0 is the first submission; the virtual cluster (VC) becomes
 the project. The Sia workload files (`name,time,application,num_replicas,batch_size`) load too:
 their `time` is already seconds from the start, and the application becomes the project.
