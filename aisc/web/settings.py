@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from whitenoise.compress import Compressor
 
 from aisc import config as aisc_config
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     # Listed so /api/v1/docs renders Swagger UI from ninja's own static files rather than a CDN
     # (an air-gapped centre has no CDN).
     "ninja",
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "aisc.web.ops.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "aisc.web.portal.headers.PermissionsPolicyMiddleware",
     "aisc.web.api.middleware.JsonErrorsMiddleware",
     "aisc.web.api.middleware.BodySizeLimitMiddleware",
     # Serves the collected static files (hashed names, far-future caching, gzip/brotli) from
@@ -74,6 +78,30 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "aisc.web.ops.middleware.RequestLogMiddleware",
 ]
+
+# Scripts, styles, images and fetches from this site only, never inline (the portal's scripts are
+# static files); no plugins; no framing by anyone; forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Browser features no page of the portal uses, turned off for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 ROOT_URLCONF = "aisc.web.urls"
 WSGI_APPLICATION = "aisc.web.wsgi.application"

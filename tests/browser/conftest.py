@@ -60,20 +60,33 @@ def new_context(browser: Browser, **options: Any) -> BrowserContext:
     return context
 
 
+def watched(context: BrowserContext) -> Iterator[Page]:
+    """A page whose Content-Security-Policy violations fail the test: Chromium reports each one
+    on the console ("Refused to execute inline script ..."), and every browser test then proves
+    that what it used still works under the policy."""
+    page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    context.close()
+    assert refused == [], f"CSP violations: {refused}"
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A desktop-sized page in a context of its own (no cookies shared between tests)."""
-    context = new_context(browser, viewport={"width": 1280, "height": 800})
-    yield context.new_page()
-    context.close()
+    yield from watched(new_context(browser, viewport={"width": 1280, "height": 800}))
 
 
 @pytest.fixture
 def phone_page(browser: Browser) -> Iterator[Page]:
     """A phone-sized page with touch, as a visitor on a mobile browser sees the portal."""
-    context = new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
+    yield from watched(new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True))
 
 
 @pytest.fixture
