@@ -123,9 +123,12 @@ def run(
 
 @app.command()
 def compare(
-    policies: str = typer.Option("fifo,backfill,fairshare,hetero", "--policies"),
+    policies: str = typer.Option(
+        "fifo,backfill,fairshare,hetero", "--policies", help="openb: e.g. fgd,best-fit,first-fit."
+    ),
     trace: Path | None = TRACE,
     trace_format: str = FORMAT,
+    nodes: Path | None = NODES,
     cluster: str = CLUSTER,
     shares: str = SHARES,
     strict: bool = STRICT,
@@ -144,6 +147,14 @@ def compare(
     from aisc.core.errors import AiscError
 
     names = [p.strip() for p in policies.split(",") if p.strip()]
+    if trace_format == "openb":
+        from aisc.cli.sim_openb import compare_openb
+
+        try:
+            compare_openb(nodes, trace, names, as_json)
+        except AiscError as exc:
+            boot.fail(exc.message)
+        return
     try:
         spec = _cluster(cluster, shares)
         for name in names:

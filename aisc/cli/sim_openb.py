@@ -30,17 +30,43 @@ def _lines(path: Path | None, what: str) -> list[str]:
         raise RuleViolation(f"{what} {path} is not UTF-8 text: {exc.reason}", field=what) from exc
 
 
+def _load(nodes: Path | None, trace: Path | None) -> tuple[list[Any], list[Any]]:
+    from aisc.core.simulation.sharing.openb import load_nodes, load_pods
+
+    node_list = load_nodes(_lines(nodes, "nodes"), str(nodes))
+    return node_list, load_pods(_lines(trace, "trace"), str(trace))
+
+
+def compare_openb(
+    nodes: Path | None, trace: Path | None, policies: list[str], as_json: bool
+) -> None:
+    """Every placement policy on the same pods: a table, or JSON keyed by policy."""
+    from aisc.core.simulation.sharing.engine import simulate_sharing
+    from aisc.core.simulation.sharing.placement import check_policy
+
+    for policy in policies:
+        check_policy(policy)
+    node_list, pods = _load(nodes, trace)
+    results = {p: simulate_sharing(node_list, pods, p).summary for p in policies}
+    if as_json:
+        typer.echo(json.dumps(results, indent=2))
+        return
+    keys = ("placed", "waiting_at_end", "allocated_gpu_share", "fragmentation", "avg_wait_s")
+    typer.echo(f"{'':22}" + "".join(f"{p:>12}" for p in policies))
+    for key in keys:
+        cells = "".join(f"{results[p][key]:>12.4g}" for p in policies)
+        typer.echo(f"{key:22}{cells}")
+
+
 def run_openb(
     nodes: Path | None, trace: Path | None, policy: str, as_json: bool, out: Path | None
 ) -> None:
     """Raises AiscError on bad input; the caller turns it into the usual message and exit."""
     from aisc.core.simulation.sharing.engine import simulate_sharing
-    from aisc.core.simulation.sharing.openb import load_nodes, load_pods
     from aisc.core.simulation.sharing.placement import check_policy
 
     check_policy(policy)
-    node_list = load_nodes(_lines(nodes, "nodes"), str(nodes))
-    pods = load_pods(_lines(trace, "trace"), str(trace))
+    node_list, pods = _load(nodes, trace)
     began = time.perf_counter()
     result = simulate_sharing(node_list, pods, policy)
     summary: dict[str, Any] = {

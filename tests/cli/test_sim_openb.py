@@ -75,3 +75,20 @@ def test_openb_without_a_node_list_or_with_a_gang_policy_is_refused(tmp_path: Pa
     (tmp_path / "bad.csv").write_bytes(b"\xff\xfe")
     code, _, err = run("--nodes", str(tmp_path / "bad.csv"), "--trace", pods, "--policy", "fgd")
     assert "is not UTF-8 text" in err
+
+
+def test_compare_runs_every_placement_policy_on_the_same_pods(tmp_path: Path) -> None:
+    nodes, pods = files(tmp_path)
+    args = ["sim", "compare", "--trace-format", "openb", "--nodes", nodes, "--trace", pods]
+    args += ["--policies", "fgd,best-fit,first-fit"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert sorted(body) == ["best-fit", "fgd", "first-fit"]
+    assert body["fgd"]["fragmentation"] <= body["best-fit"]["fragmentation"]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0
+    assert "fragmentation" in table.stdout
+    refused = runner.invoke(app, [*args[:-1], "fgd,fifo"])
+    assert refused.exit_code == 2
+    assert "unknown placement policy 'fifo'" in refused.stderr
