@@ -16,6 +16,7 @@ from django.test import Client
 from aisc.web.accounts.models import Organisation, Role, User
 from aisc.web.allocations import actions, urls
 from aisc.web.allocations.models import Allocation, ChangeRequest
+from aisc.web.grants.models import Application
 from tests.fixtures.grants import ROLES
 from tests.web.api_matrix import endpoints_under, url_with
 
@@ -29,6 +30,8 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "list": ("get", LIST),
     "apply": ("post", OPERATOR),
     "capacity": ("get", CAPACITY),
+    "capacity_plan": ("get", CAPACITY),
+    "capacity_fit": ("get", CAPACITY),
     "reservations": ("get", OPERATOR | {Role.AUDITOR}),
     "decide": ("post", OPERATOR),
     "detail": ("get", READERS),
@@ -67,8 +70,9 @@ def page_urls() -> list[tuple[str, str]]:
     return sorted((p.name or "", str(p.pattern)) for p in urls.urlpatterns)
 
 
-def page_url(pattern: str, change: ChangeRequest) -> str:
+def page_url(pattern: str, change: ChangeRequest, application: Application | None = None) -> str:
     ids = {"request_id": str(change.pk), "code": "secret-001"}
+    ids["application_id"] = str(application.pk if application else 0)
     return "/allocations/" + re.sub(r"<(?:int:|slug:)?(\w+)>", lambda m: ids[m.group(1)], pattern)
 
 
@@ -91,12 +95,13 @@ def test_no_role_reaches_another_organisations_allocation_page_without_a_rule(
     pattern: str,
     theirs: tuple[Allocation, ChangeRequest],
     clients: dict[str, Client],
+    in_review: Application,
 ) -> None:
     _, change = theirs
     method, allowed = PAGES[name]
     for role, client in clients.items():
         sid = transaction.savepoint()
-        response = getattr(client, method)(page_url(pattern, change), {"note": "x"})
+        response = getattr(client, method)(page_url(pattern, change, in_review), {"note": "x"})
         transaction.savepoint_rollback(sid)
         if role in allowed:
             assert response.status_code not in {401, 403, 404}, (role, response.status_code)
