@@ -28,7 +28,7 @@ from aisc.core.allocations.lifecycle import Status
 from aisc.core.capacity.fields import add_months, month_label
 from aisc.core.grants.workflow import ApplicationStatus
 from aisc.web.allocations.models import Allocation, CapacityPolicy
-from aisc.web.billing.ingest.corrections import decode_gpus
+from aisc.web.billing.ingest.stored import decode_gpus
 from aisc.web.billing.models import UsageCharge, UsageRecord, UsageTotal
 from aisc.web.catalogue.models import IN_SERVICE, Node
 from aisc.web.grants.models import Application

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from aisc.web.billing.ingest import writer
+from aisc.web.billing.ingest import stored
 from aisc.web.billing.models import UsageCharge, UsageRecord
 from tests.web.billing.conftest import sacct_line
 
@@ -17,9 +17,9 @@ Ingest = Callable[..., Any]
 
 def test_a_stored_time_is_read_back_as_an_aware_utc_time() -> None:
     want = dt.datetime(2026, 3, 1, 1, 30, tzinfo=dt.UTC)
-    assert writer.aware("2026-03-01 01:30:00") == want
-    assert writer.aware(dt.datetime(2026, 3, 1, 1, 30)) == want
-    assert writer.aware(want.astimezone(HK)) == want
+    assert stored.aware("2026-03-01 01:30:00") == want
+    assert stored.aware(dt.datetime(2026, 3, 1, 1, 30)) == want
+    assert stored.aware(want.astimezone(HK)) == want
 
 
 @pytest.mark.django_db
@@ -78,26 +78,26 @@ def test_stored_keys_finds_only_the_clusters_records() -> None:
         elapsed_seconds=60, account="p", user="u", partition="h800", state="COMPLETED",
         gpus="h800=1", source="test",
     )  # fmt: skip
-    [(row_id, job_id, submit)] = writer.stored_keys("aisc", ["7", "8"])
+    [(row_id, job_id, submit)] = stored.stored_keys("aisc", ["7", "8"])
     assert (job_id, submit) == ("7", dt.datetime(2026, 3, 1, 1, tzinfo=dt.UTC))
     assert row_id == UsageRecord.objects.get().pk
-    assert writer.stored_keys("other", ["7"]) == []
-    assert writer.stored_keys("aisc", []) == []
+    assert stored.stored_keys("other", ["7"]) == []
+    assert stored.stored_keys("aisc", []) == []
 
 
 def test_dense_numeric_ids_are_read_as_ranges_per_length_and_the_rest_one_by_one() -> None:
-    ranges, others = writer.dense_ranges(["100", "101", "105", "99", "98", "12_3", "007", "0"])
+    ranges, others = stored.dense_ranges(["100", "101", "105", "99", "98", "12_3", "007", "0"])
     assert sorted(ranges) == [("0", "0"), ("100", "105"), ("98", "99")]
     assert sorted(others) == ["007", "12_3"]  # an array task and a zero-padded id: not numbers
     # ids of one length far apart would make a range read what lies between: probed one by one
-    assert writer.dense_ranges(["1000", "9000"]) == ([], ["1000", "9000"])
+    assert stored.dense_ranges(["1000", "9000"]) == ([], ["1000", "9000"])
 
 
 @pytest.mark.django_db
 def test_stored_keys_finds_every_stored_id_whatever_its_shape(ingest_text: Ingest) -> None:
     ids = ["100", "101", "1000", "12_3", "007", "99"]
     ingest_text(*(sacct_line(job) for job in ids))
-    found = {job_id for _, job_id, _ in writer.stored_keys("aisc", ["100", "12_3", "007", "99"])}
+    found = {job_id for _, job_id, _ in stored.stored_keys("aisc", ["100", "12_3", "007", "99"])}
     # "1000" sorts between "100" and "101" as text: the range returns it too, the caller's key
     # set leaves it out; nothing asked for is missed
     assert {"100", "12_3", "007", "99"} <= found <= set(ids)

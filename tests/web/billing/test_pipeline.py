@@ -1,4 +1,4 @@
-"""The ingest's writer thread on PostgreSQL (billing.ingest.pipeline): batches of new records
+"""The ingest's writer thread on PostgreSQL (billing.ingest.writer): batches of new records
 planned in the calling thread and committed by a second one must store exactly what the inline way
 stores, keep a batch and its checkpoint together, and give way to the inline way whenever the
 plan's assumptions do not hold.
@@ -19,8 +19,9 @@ from django.db import connection, transaction
 
 from aisc.adapters.slurm.usage import parse_sacct
 from aisc.web.billing import actions
-from aisc.web.billing.ingest import pipeline, writer
+from aisc.web.billing.ingest import writer
 from aisc.web.billing.ingest.batches import IngestReport, source_key
+from aisc.web.billing.ingest.rows import CHARGE
 from aisc.web.billing.models import (
     IngestCursor,
     RejectedLine,
@@ -69,13 +70,13 @@ def ingest(directory: StaticDirectory, prices: SpanPrices) -> Ingest:
 def writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The name of the thread of each batch the writer was given (the real write runs)."""
     threads: list[str] = []
-    real = pipeline.write
+    real = writer.commit
 
-    def counted(plan: pipeline.Plan) -> None:
+    def counted(plan: writer.Write) -> None:
         threads.append(threading.current_thread().name)
         real(plan)
 
-    monkeypatch.setattr(pipeline, "write", counted)
+    monkeypatch.setattr(writer, "commit", counted)
     return threads
 
 
@@ -203,15 +204,15 @@ def test_a_batch_another_writer_got_to_first_is_refused_and_written_inline(
 ) -> None:
     """Another ingest commits between the plan of the second batch and its write: the writer
     finds the ids it planned taken and writes nothing; the rest goes the inline way."""
-    real, calls = pipeline.write, []
+    real, calls = writer.commit, []
 
-    def after_a_rival(plan: pipeline.Plan) -> None:
+    def after_a_rival(plan: writer.Write) -> None:
         calls.append(plan.position)
         if len(calls) == 2:
             ingest([sacct_line("900")], cluster="rival", inline=True)
         real(plan)
 
-    monkeypatch.setattr(pipeline, "write", after_a_rival)
+    monkeypatch.setattr(writer, "commit", after_a_rival)
     report = ingest([sacct_line(str(job)) for job in range(1, 13)], batch_size=3)
     assert calls == [3, 6]  # the third and fourth batches were not given to the writer
     assert report.inserted == 12
@@ -229,18 +230,19 @@ def test_the_writer_refuses_a_plan_whose_records_are_stored_and_writes_nothing(
     postgres_only: None, ingest: Ingest
 ) -> None:
     ingest([sacct_line("5")], inline=True)
-    plan = pipeline.Plan(
+    plan = writer.Write(
         source="planned#1",
         position=1,
         first_id=writer.next_record_id(),  # free ids, but the record itself is stored
-        count=1,
-        keys={("aisc", "5", UsageRecord.objects.get().submit)},
+        inserted=1,
+        assumes={("aisc", "5", UsageRecord.objects.get().submit)},
         records=b"",
         charges=b"",
+        rewritten=[],
         totals={("p2026a-001", "h800"): 1},
     )
-    with pytest.raises(pipeline.Conflict, match="another writer came first"):
-        pipeline.write(plan)
+    with pytest.raises(writer.Conflict, match="another writer came first"):
+        writer.commit(plan)
     assert not IngestCursor.objects.filter(source="planned#1").exists()
     assert UsageTotal.objects.get().gpu_seconds == 8 * 3600
 
@@ -250,11 +252,11 @@ def test_encode_gives_a_binary_copy_stream_that_postgresql_reads_back(
     postgres_only: None,
 ) -> None:
     rows = [(1, "p1", "h800", "h800", "2026-03", dt.date(2026, 3, 1), 60)]
-    data = writer.encode(rows, writer.CHARGE_TYPES)
+    data = writer.encode(rows, CHARGE)
     assert data.startswith(b"PGCOPY\n\xff\r\n\0")
     assert data.endswith(b"\xff\xff")
     with transaction.atomic():
-        writer.copy_stream(writer.CHARGE_TABLE, writer.CHARGE_COLUMNS, data)
+        writer.copy_stream(CHARGE, data)
     assert (
         list(
             UsageCharge.objects.values_list(
@@ -268,7 +270,7 @@ def test_encode_gives_a_binary_copy_stream_that_postgresql_reads_back(
 @pytest.mark.django_db
 def test_inside_a_transaction_the_ingest_writes_inline(ingest: Ingest, writes: list[str]) -> None:
     with transaction.atomic():
-        assert not pipeline.usable()
+        assert not writer.thread_usable()
         report = ingest([sacct_line(str(job)) for job in range(1, 5)], batch_size=2)
     assert report.inserted == 4
     assert writes == []
@@ -278,6 +280,6 @@ def test_inside_a_transaction_the_ingest_writes_inline(ingest: Ingest, writes: l
 def test_on_sqlite_the_ingest_writes_inline(ingest: Ingest, writes: list[str]) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's own check")
-    assert not pipeline.usable()
+    assert not writer.thread_usable()
     assert ingest([sacct_line("1"), sacct_line("2")], batch_size=1).inserted == 2
     assert writes == []

@@ -1,9 +1,13 @@
-"""Ingest parsed usage in batches: one transaction per batch, with its checkpoint.
+"""A reading ingested batch by batch: each batch looked up, planned, made into rows and written.
+
+The path of a batch, each step in its own module and none visited twice: `stored.records` (what
+is stored of its keys) → `aisc.core.metering.plan` (which readings are new, corrected, unchanged
+or refused) → `rows.RowMaker` (the rows) → `writer` (one transaction with the checkpoint).
 
 Idempotent (records are keyed by cluster + job id + submit time; reading a record again changes
 nothing unless the job was still running) and crash-safe (a batch and the cursor that says it was
-read commit together, so a kill -9 at any point loses at most the batch in flight, which the rerun
-reads again).
+read commit together, so a kill -9 at any point loses at most the batches not committed, which
+the rerun reads again).
 """
 
 from __future__ import annotations
@@ -11,25 +15,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zoneinfo
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from aisc.adapters.slurm.usage import Parsed, Reject, collector_paused
 from aisc.core.billing.rating import PriceBook
 from aisc.core.errors import AiscError
+from aisc.core.metering.plan import plan
 from aisc.core.metering.records import UsageRecord
 from aisc.web.billing import lock
-from aisc.web.billing.ingest import charges, corrections, pipeline, rows, writer
+from aisc.web.billing.ingest import rows, stored, writer
 from aisc.web.billing.models import IngestCursor
 from aisc.web.billing.projects import Directory
 
 # Records per transaction. Each batch adds one row per project and chip to the usage totals and
-# costs the pipeline's writer a dozen round trips: a million records of 1,000 projects took 29.6 s
+# costs the writer a dozen round trips: a million records of 1,000 projects took 29.6 s
 # to ingest on PostgreSQL in batches of 20,000, 37.3 s in batches of 5,000 (docs/benchmarks.md).
 BATCH = 20_000
 Charges = dict[tuple[str, str], tuple[dt.date, int]]
@@ -137,18 +141,22 @@ def ingest_chunks(
     cursor = IngestCursor.objects.filter(source=source).first()
     report.resumed_at = int(cursor.position) if cursor else 0
     checker = Checker(directory, prices, tz)
-    maker = rows.RowMaker(tz, checker.problem, source=source, postgres=not writer.on_sqlite())
+    maker = rows.RowMaker(tz, checker.problem, source=source, postgres=not _on_sqlite())
     batches = _batches(chunks, report)
     # As in the parse (usage.collector_paused): a chunk's records, rows and their tuples hold no
     # reference cycles, and full collections walked every live object for nothing, over and over
     # as chunks came and went (11 s of a million-record ingest).
     with collector_paused():
-        if pipeline.usable():
-            _pipelined(batches, checker, maker, report)
+        if writer.thread_usable():
+            _with_thread(batches, maker, report)
         else:
             for batch in batches:
-                _commit_inline(batch, checker, maker, report)
+                _commit_inline(batch, maker, report)
     return report
+
+
+def _on_sqlite() -> bool:
+    return connection.vendor == "sqlite"
 
 
 def _batches(chunks: Iterable[Parsed], report: IngestReport) -> Iterator[Batch]:
@@ -165,162 +173,123 @@ def _batches(chunks: Iterable[Parsed], report: IngestReport) -> Iterator[Batch]:
         offset += count
 
 
-def _commit_inline(
-    batch: Batch, checker: Checker, maker: rows.RowMaker, report: IngestReport
-) -> None:
-    """The batch and the checkpoint after it, in one transaction, in this thread."""
-    with transaction.atomic():
-        lock.take()
-        bad = _ingest_batch(batch.parsed, batch.lines, checker, maker, report)
-        writer.store_rejects(report.source, bad)
-        IngestCursor.objects.update_or_create(
-            source=report.source,
-            defaults={"position": str(batch.position), "updated_at": timezone.now()},
-        )
-    report.rejects.extend(bad)
+@dataclass
+class Planned:
+    """A batch ready for the writer, and what the report counts of it once written."""
+
+    write: writer.Write
+    corrected: int
+    unchanged: int
+    accounts: set[str]
 
 
-InFlight = tuple[pipeline.Plan, Batch, Future[None]]
-
-
-def _pipelined(
-    batches: Iterable[Batch], checker: Checker, maker: rows.RowMaker, report: IngestReport
-) -> None:
-    """Batches of new records are planned here and written by pipeline's writer thread, one
-    behind (the next chunk is read and planned while the writer writes); any other batch
-    (records stored already, a key twice) waits for the writer, then goes inline. After a
-    conflict (another writer came first) the rest goes inline too."""
-    in_flight: InFlight | None = None
-    next_id: int | None = None
-    inline = False
-    with pipeline.thread() as thread:
-        for batch in batches:
-            plan = None if inline else _plan(batch, maker, report.source, in_flight, next_id)
-            if in_flight is not None and not _settle(in_flight, report):
-                inline = True
-                _commit_inline(in_flight[1], checker, maker, report)
-            in_flight = None
-            if plan is None or inline:
-                _commit_inline(batch, checker, maker, report)
-                next_id = None
-            else:
-                in_flight, next_id = (plan, batch, thread.submit(plan)), plan.next_id
-        if in_flight is not None and not _settle(in_flight, report):
-            _commit_inline(in_flight[1], checker, maker, report)
-
-
-def _plan(
-    batch: Batch,
-    maker: rows.RowMaker,
-    source: str,
-    in_flight: InFlight | None,
-    next_id: int | None,
-) -> pipeline.Plan | None:
-    """The batch as a plan for the writer, or None where it is not a batch of new records: a key
-    read twice in it, a key of the batch in flight, or a record stored already."""
+def _prepare(
+    batch: Batch, maker: rows.RowMaker, source: str, *, first_id: int | None, ahead: bool
+) -> Planned | None:
+    """The batch planned and made into rows. `ahead`: planned outside the lock for the writer
+    thread, and only if every record is new (None otherwise: the batch goes inline)."""
     parsed, lines = batch.parsed, batch.lines
     records = parsed.records[lines.start : lines.stop]
-    keys = [(r.cluster, r.job_id, r.submit) for r in records]
-    distinct = set(keys)
-    if len(distinct) < len(keys) or (in_flight is not None and distinct & in_flight[0].keys):
+    keys = {(r.cluster, r.job_id, r.submit) for r in records}
+    if ahead and len(keys) < len(records):
+        return None  # a key read twice: the inline way sorts it out
+    found = stored.records(keys)
+    if ahead and found:
         return None
-    if corrections.stored_ids(distinct):
-        return None
-    first_id = writer.next_record_id() if next_id is None else next_id
-    built = maker.rows(records, first_id, maker.db_time(timezone.now()))
-    return pipeline.Plan(
+    wanted: list[rows.Wanted] = []
+    accounts: set[str] = set()
+
+    def problem(index: int) -> str | None:
+        record = records[index]
+        charged = maker.wanted(record)
+        wanted.append(charged)
+        why = maker.problem(record, charged)
+        if why is None:
+            accounts.add(record.account)
+        return why
+
+    decided = plan(records, found, problem)
+    stamp = maker.db_time(timezone.now())
+    first = writer.next_record_id() if first_id is None else first_id
+    made = maker.rows(records, wanted, decided.new, first, stamp)
+    if decided.corrected:
+        rewrite = [(row_id, records[index]) for row_id, index in decided.corrected]
+        maker.corrections(made, rewrite, stored.charges([i for i, _ in rewrite]), stamp)
+    at = lines.start
+    write = writer.prepare(
+        made,
         source=source,
         position=batch.position,
-        first_id=first_id,
-        count=len(built.records),
-        keys=distinct,
-        records=writer.encode(built.records, writer.RECORD_TYPES),
-        charges=writer.encode(built.charges, writer.CHARGE_TYPES),
-        totals=built.totals,
+        first_id=first,
         rejects=[
-            Reject(parsed.line_nos[lines.start + k], parsed.lines[lines.start + k], message)
-            for k, message in built.rejected
+            Reject(parsed.line_nos[at + k], parsed.lines[at + k], why)
+            for k, why in decided.rejected
         ],
-        accounts=built.accounts,
+        assumes=keys if ahead else None,
     )
+    return Planned(write, len(decided.corrected), decided.unchanged, accounts)
 
 
-def _settle(in_flight: InFlight, report: IngestReport) -> bool:
-    """Waits for the batch; counts it in the report if it was written, False on a conflict."""
-    plan, _, written = in_flight
-    try:
-        written.result()
-    except pipeline.Conflict:
+def _count(planned: Planned, report: IngestReport) -> None:
+    report.inserted += planned.write.inserted
+    report.corrected += planned.corrected
+    report.unchanged += planned.unchanged
+    report.projects.update(planned.accounts)
+    report.rejects.extend(planned.write.rejects)
+
+
+def _commit_inline(batch: Batch, maker: rows.RowMaker, report: IngestReport) -> None:
+    """The batch planned and written in one transaction, under the lock, in this thread."""
+    with transaction.atomic():
+        lock.take()
+        planned = _prepare(batch, maker, report.source, first_id=None, ahead=False)
+        assert planned is not None  # only a batch planned ahead can be refused
+        writer.write(planned.write)
+    _count(planned, report)
+
+
+InFlight = tuple[Planned, Batch, Future[None]]
+
+
+def _with_thread(batches: Iterable[Batch], maker: rows.RowMaker, report: IngestReport) -> None:
+    """Batches of new records are planned here and committed by the writer's thread, one
+    behind (the next chunk is read and planned while the thread writes); any other batch
+    (records stored already, a key twice, a key of the batch in flight) waits for the thread,
+    then goes inline. After a conflict (another writer came first) the rest goes inline too."""
+    in_flight: InFlight | None = None
+    inline = False
+    with writer.thread() as thread:
+        for batch in batches:
+            planned = None
+            if not inline and not _shares_keys(batch, in_flight):
+                next_id = in_flight[0].write.next_id if in_flight else None
+                planned = _prepare(batch, maker, report.source, first_id=next_id, ahead=True)
+            if in_flight is not None and not _written(in_flight, report):
+                inline = True
+                _commit_inline(in_flight[1], maker, report)
+            in_flight = None
+            if planned is None or inline:
+                _commit_inline(batch, maker, report)
+            else:
+                in_flight = (planned, batch, thread.submit(planned.write))
+        if in_flight is not None and not _written(in_flight, report):
+            _commit_inline(in_flight[1], maker, report)
+
+
+def _shares_keys(batch: Batch, in_flight: InFlight | None) -> bool:
+    if in_flight is None or in_flight[0].write.assumes is None:
         return False
-    report.inserted += plan.count
-    report.projects.update(plan.accounts)
-    report.rejects.extend(plan.rejects)
+    lines = batch.lines
+    records = batch.parsed.records[lines.start : lines.stop]
+    return any(r.key in in_flight[0].write.assumes for r in records)
+
+
+def _written(in_flight: InFlight, report: IngestReport) -> bool:
+    """Waits for the batch; counts it in the report if it was written, False on a conflict."""
+    planned, _, done = in_flight
+    try:
+        done.result()
+    except writer.Conflict:
+        return False
+    _count(planned, report)
     return True
-
-
-def _ingest_batch(
-    parsed: Parsed, lines: range, checker: Checker, maker: rows.RowMaker, report: IngestReport
-) -> list[Reject]:
-    """New records (the bulk of a first reading) go the fast way, rows.RowMaker; records already
-    stored, or read twice in the batch, are compared with what is stored and corrected."""
-    keys = [(r.cluster, r.job_id, r.submit) for r in parsed.records[lines.start : lines.stop]]
-    distinct = set(keys)
-    stored = corrections.stored(distinct)
-    if not stored and len(distinct) == len(keys):
-        new = list(lines)  # a first reading: every record is new, none twice
-    else:
-        times = Counter(keys)
-        new = [
-            i for i, key in zip(lines, keys, strict=True) if key not in stored and times[key] == 1
-        ]
-    bad = _insert_new(parsed, new, maker, report)
-    if len(new) < len(lines):
-        chosen = set(new)
-        good, refused = _sort_out(parsed, [i for i in lines if i not in chosen], checker)
-        fresh, changed, unchanged = corrections.sort_readings(good, stored)
-        report.unchanged += unchanged
-        report.projects.update(record.account for record in good)
-        _insert(fresh, maker, report)
-        report.corrected += corrections.correct(changed, maker.tz, report.source)
-        bad += refused
-    return sorted(bad, key=lambda reject: reject.line_no)
-
-
-def _insert_new(
-    parsed: Parsed, indices: list[int], maker: rows.RowMaker, report: IngestReport
-) -> list[Reject]:
-    refused = _insert([parsed.records[i] for i in indices], maker, report)
-    return [
-        Reject(parsed.line_nos[indices[k]], parsed.lines[indices[k]], message)
-        for k, message in refused
-    ]
-
-
-def _insert(
-    records: list[UsageRecord], maker: rows.RowMaker, report: IngestReport
-) -> list[tuple[int, str]]:
-    """Write new records and their charges; returns (index, reason) of those refused."""
-    if not records:
-        return []
-    stamp = maker.db_time(timezone.now())
-    built = maker.rows(records, writer.next_record_id(), stamp)
-    writer.insert(built.records, built.charges, built.totals)
-    report.inserted += len(built.records)
-    report.projects.update(built.accounts)
-    return built.rejected
-
-
-def _sort_out(
-    parsed: Parsed, indices: Sequence[int], checker: Checker
-) -> tuple[list[UsageRecord], list[Reject]]:
-    good: list[UsageRecord] = []
-    bad: list[Reject] = []
-    for i in indices:
-        record = parsed.records[i]
-        wanted = charges.desired(record, checker.tz)
-        problem = checker.problem(record, wanted)
-        if problem is None:
-            good.append(record)
-        else:
-            bad.append(Reject(parsed.line_nos[i], parsed.lines[i], problem))
-    return good, bad

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from aisc.core.metering.records import UsageRecord
 from aisc.core.metering.split import Month, seconds_by_month
-from aisc.web.billing.models import UsageCharge
 
 Slot = tuple[str, str]  # (month, chip)
 
@@ -79,42 +78,27 @@ def desired(record: UsageRecord, tz: zoneinfo.ZoneInfo) -> dict[Slot, tuple[dt.d
 
 
 FullSlot = tuple[str, str, str, str, dt.date]  # (project, partition, month, chip, day)
+Delta = tuple[str, str, str, str, dt.date, int]  # a FullSlot and its GPU-seconds
 
 
 def correction_rows(
-    record_id: int,
-    record: UsageRecord,
-    existing: Iterable[UsageCharge],
-    tz: zoneinfo.ZoneInfo,
-) -> list[UsageCharge]:
-    """Delta rows that bring the record's charges, summed per project, partition, month, chip
-    and day, to what it should be charged now.
+    record: UsageRecord, existing: Iterable[Delta], tz: zoneinfo.ZoneInfo
+) -> list[Delta]:
+    """Deltas that bring the record's charges, summed per project, partition, month, chip and
+    day, to what it should be charged now; `existing` holds its charges written so far.
 
     Charges are append-only: rows already written stay, billed or not. A delta may be negative
     (a job read as longer than it finally ran, or usage that moved to another day or account).
     """
     have: dict[FullSlot, int] = {}
-    for row in existing:
-        slot = (row.project_code, row.partition, row.month, row.chip, row.day)
-        have[slot] = have.get(slot, 0) + row.gpu_seconds
+    for *slot, seconds in existing:
+        key: FullSlot = tuple(slot)  # type: ignore[assignment]
+        have[key] = have.get(key, 0) + seconds
     want: dict[FullSlot, int] = {
         (record.account, record.partition, month, chip, day): seconds
         for (month, chip), (day, seconds) in desired(record, tz).items()
     }
-    rows: list[UsageCharge] = []
-    for slot in sorted(set(want) | set(have)):
-        delta = want.get(slot, 0) - have.get(slot, 0)
-        if delta:
-            project, partition, month, chip, day = slot
-            rows.append(
-                UsageCharge(
-                    record_id=record_id,
-                    project_code=project,
-                    chip=chip,
-                    partition=partition,
-                    month=month,
-                    day=day,
-                    gpu_seconds=delta,
-                )
-            )
-    return rows
+    deltas = (
+        (slot, want.get(slot, 0) - have.get(slot, 0)) for slot in sorted(set(want) | set(have))
+    )
+    return [(*slot, delta) for slot, delta in deltas if delta]

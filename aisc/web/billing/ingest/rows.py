@@ -1,12 +1,13 @@
-"""New usage records turned into database rows in one pass: the ingest's hot path.
+"""Usage rows as the writer stores them: one definition, the models', and the loop that fills it.
 
-A million-record ingest spent most of its time in per-record Python: a dict of wanted charges,
-a key built three times, each time formatted by `datetime.isoformat`. Here one loop goes from the
-parsed record to the record's row and its charge rows, with caches for what repeats: per UTC hour,
-its text and the local month and day it falls in; per GPU list, its text; per account and per
-(chip, partition, day), whether it can be billed. A record the fast path cannot handle (its run
-crosses a month end, or starts in an hour holding a local midnight or an offset change) takes the
-general rules of `charges.desired`, which also define what the fast path must give.
+The columns of `UsageRecord` and `UsageCharge`, their order and their COPY types are read from
+the Django models (`RECORD`, `CHARGE`); the record row is checked against them when this module is
+loaded. A million-record ingest spent most of its time in per-record Python, so one loop goes from
+the parsed record to the record's row and its charge rows, with caches for what repeats: per UTC
+hour, its text and the local month and day it falls in; per GPU list, its text. A record the fast
+path cannot handle (its run crosses a month end, or starts in an hour holding a local midnight or
+an offset change) takes the general rules of `charges.desired`, which also define what the fast
+path must give.
 
 SQLite gets times as UTC text, as Django writes them, and days as ISO text; PostgreSQL's binary
 COPY takes the datetimes and dates themselves (psycopg encodes them in C).
@@ -14,14 +15,66 @@ COPY takes the datetimes and dates themselves (psycopg encodes them in C).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
+
 from aisc.core.metering.records import FINAL_STATES, UsageRecord
-from aisc.web.billing.ingest import charges, corrections
+from aisc.web.billing.ingest import charges
+from aisc.web.billing.ingest.charges import Delta
+from aisc.web.billing.models import UsageCharge
+from aisc.web.billing.models import UsageRecord as RecordModel
+
+# PostgreSQL's type for binary COPY, per kind of model field (varchar is sent as text: the same
+# encoding; a foreign key holds its target's id).
+_COPY_TYPES = {
+    "BigAutoField": "int8",
+    "BigIntegerField": "int8",
+    "ForeignKey": "int8",
+    "CharField": "text",
+    "BooleanField": "bool",
+    "DateField": "date",
+    "DateTimeField": "timestamptz",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A model's table as the writer fills it: columns in the model's order, and their types."""
+
+    name: str
+    columns: tuple[str, ...]
+    copy_types: tuple[str, ...]
+
+    @property
+    def quoted(self) -> str:
+        """The column list for SQL, each name quoted (`user` is a reserved word)."""
+        return ", ".join(f'"{column}"' for column in self.columns)
+
+    @classmethod
+    def of(cls, model: type[models.Model], *, with_id: bool) -> Table:
+        fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+        return cls(
+            model._meta.db_table,
+            tuple(str(f.column) for f in fields),
+            tuple(_COPY_TYPES[f.get_internal_type()] for f in fields),
+        )
+
+
+RECORD = Table.of(RecordModel, with_id=True)  # ids are given by the writer, under its lock
+CHARGE = Table.of(UsageCharge, with_id=False)
+# What a correction rewrites: every column but the id and the record's key.
+_KEY = next(c for c in RecordModel._meta.constraints if isinstance(c, models.UniqueConstraint))
+REWRITTEN = tuple(c for c in RECORD.columns[1:] if c not in _KEY.fields)
+# The record row below: the id, the core record's fields in their order, then the ingest's own.
+_ROW = ("id", *(f.name for f in dataclasses.fields(UsageRecord)), "final", "source", "updated_at")
+if RECORD.columns != _ROW:  # pragma: no cover - fails at start-up when the model changes
+    raise ImportError(f"billing rows: the record row {_ROW} is not the model's {RECORD.columns}")
 
 _WITHIN_HOUR = tuple(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
 LocalHour = tuple[str, dt.date, str, float]  # month label, local day, its text, month end (POSIX)
@@ -32,15 +85,18 @@ Wanted = dict[tuple[str, str], tuple[Any, int]]
 Problem = Callable[[UsageRecord, Wanted], str | None]
 
 
+Totals = dict[tuple[str, str], int]  # GPU-seconds per (project, chip)
+
+
 @dataclass
 class Rows:
-    """Rows of new records and their charges, in bulk.RECORD_COLUMNS / CHARGE_COLUMNS order."""
+    """A batch's rows: new records and their charges, records rewritten and the charges that
+    correct them (in RECORD and CHARGE order), and the charges' GPU-seconds per project and chip."""
 
     records: list[tuple[Any, ...]] = field(default_factory=list)
     charges: list[tuple[Any, ...]] = field(default_factory=list)
-    rejected: list[tuple[int, str]] = field(default_factory=list)  # (index in batch, message)
-    accounts: set[str] = field(default_factory=set)  # of the records kept
-    totals: dict[tuple[str, str], int] = field(default_factory=dict)  # GPU-s per (project, chip)
+    rewritten: list[tuple[Any, ...]] = field(default_factory=list)
+    totals: Totals = field(default_factory=dict)
 
 
 class RowMaker:
@@ -55,31 +111,53 @@ class RowMaker:
         self._local: dict[int, LocalHour | None] = {}
         self._gpus: dict[Gpus, str] = {}
 
-    def rows(self, records: Sequence[UsageRecord], first_id: int, stamp: object) -> Rows:
-        """Rows for records known to be new (none stored, no key twice), numbered from first_id."""
+    def rows(
+        self,
+        records: Sequence[UsageRecord],
+        wanted: Sequence[Wanted],
+        new: Sequence[int],
+        first_id: int,
+        stamp: object,
+    ) -> Rows:
+        """Rows for the records at indices `new` (none stored, no key twice), numbered from
+        first_id; `wanted[i]` is what record i is charged (`wanted`)."""
         out = Rows()
-        totals = out.totals
+        charge_rows, totals = out.charges, out.totals
         record_id = first_id
-        for index, record in enumerate(records):
-            wanted = self._charges(record)
-            problem = self.problem(record, wanted)
-            if problem is not None:
-                out.rejected.append((index, problem))
-                continue
+        for index in new:
+            record = records[index]
             out.records.append(self._record_row(record_id, record, stamp))
             account, partition = record.account, record.partition
-            out.accounts.add(account)
-            for (month, chip), (day, seconds) in wanted.items():
+            for (month, chip), (day, seconds) in wanted[index].items():
                 if seconds:
-                    out.charges.append((record_id, account, chip, partition, month, day, seconds))
+                    charge_rows.append((record_id, account, chip, partition, month, day, seconds))
                     totals[account, chip] = totals.get((account, chip), 0) + seconds
             record_id += 1
         return out
 
+    def corrections(
+        self,
+        out: Rows,
+        rewrite: Sequence[tuple[int, UsageRecord]],
+        existing: dict[int, list[Delta]],
+        stamp: object,
+    ) -> None:
+        """Adds to `out` the stored records (id, new reading) rewritten and the delta charges
+        that bring each record's charges (`existing`, by id) to what it should be charged now."""
+        for record_id, record in rewrite:
+            out.rewritten.append(self._record_row(record_id, record, stamp))
+            for project, partition, month, chip, day, delta in charges.correction_rows(
+                record, existing.get(record_id, []), self.tz
+            ):
+                on = day if self.postgres else day.isoformat()
+                out.charges.append((record_id, project, chip, partition, month, on, delta))
+                out.totals[project, chip] = out.totals.get((project, chip), 0) + delta
+
     def _record_row(self, record_id: int, r: UsageRecord, stamp: object) -> tuple[Any, ...]:
+        """In `_ROW` order, which is the model's."""
         gpus = self._gpus.get(r.gpus)
         if gpus is None:
-            gpus = self._gpus[r.gpus] = corrections.encode_gpus(r.gpus)
+            gpus = self._gpus[r.gpus] = encode_gpus(r.gpus)
         submit: object = r.submit
         start: object = r.start
         if not self.postgres:
@@ -119,8 +197,9 @@ class RowMaker:
             prefix = self._utc_text[hour] = start.strftime("%Y-%m-%d %H")
         return f"{prefix}{_WITHIN_HOUR[seconds % 3600]}"
 
-    def _charges(self, record: UsageRecord) -> Wanted:
-        """What the record should be charged, as `charges.desired` (with the day as text)."""
+    def wanted(self, record: UsageRecord) -> Wanted:
+        """What the record should be charged, as `charges.desired` (with the day as text on
+        SQLite)."""
         start, seconds = record.start, record.elapsed_seconds
         if start is None or not seconds or not record.gpus:
             return {}
@@ -142,3 +221,8 @@ class RowMaker:
         """charges.hour_facts of the hour, with the day also as text (for SQLite)."""
         facts = charges.hour_facts(dt.datetime.fromtimestamp(hour * 3600, dt.UTC), self.tz)
         return None if facts is None else (facts[0], facts[1], facts[1].isoformat(), facts[2])
+
+
+def encode_gpus(gpus: Gpus) -> str:
+    """'chip=count,…', as the `gpus` column holds them; stored.decode_gpus reads them back."""
+    return ",".join(f"{chip}={count}" for chip, count in gpus)
