@@ -1,0 +1,365 @@
+"""Web load benchmark: N concurrent clients for S seconds against `aisc serve` (gunicorn) on
+PostgreSQL, then the same against the development server (`aisc serve --dev`), in one run.
+
+    python benchmarks/web_load.py [--clients 50] [--seconds 60] [--workers N] [--no-dev]
+
+Each client is a closed loop (the next request leaves when the last answer is read, no think
+time) over a fixed mix: the read API (applications, allocations, a billing month's statements,
+a statement, a project's usage), the public grantee list (page and API) and the heaviest portal
+pages of a signed-in administrator. The demo centre (`aisc demo load`) is the data. PostgreSQL:
+scripts/pg-test-server (AISC_PG_PORT, AISC_PG_DIR), started here when it is not running. Prints
+one JSON object: per server, requests/s, errors, and p50/p95/p99 latency per kind of request.
+The load generator (httpx + asyncio, one process) runs on the same machine as the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+AISC = [sys.executable, "-m", "aisc.cli.main"]
+
+# Run inside the demo's database: an administrator's API token and session, and the names of
+# the objects the mix reads.
+PREPARE = """
+import json
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from aisc.web.accounts.actions import do_create_api_token
+from aisc.web.accounts.models import User
+from aisc.web.billing.models import BillingPeriod, Statement
+from aisc.web.allocations.models import Allocation
+admin = User.objects.filter(is_superuser=True).order_by("id").first()
+# One token per client, as many scripts would hold: the API's rate limit is per token.
+issued = [do_create_api_token(acting_user=admin, name=f"load {i}", days=2) for i in range(CLIENTS)]
+session = SessionStore()
+session[SESSION_KEY] = str(admin.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
+session.create()
+statement = Statement.objects.order_by("-gpu_seconds").first()
+print(json.dumps({
+    "tokens": [t.secret for t in issued],
+    "session": session.session_key,
+    "month": statement.period.month,
+    "statement": statement.pk,
+    "project": statement.project_code,
+    "allocation": Allocation.objects.order_by("id").first().project_code,
+}))
+"""
+
+
+def mix(facts: dict[str, Any]) -> list[tuple[str, str]]:
+    """(kind, path): kind "api" (bearer token), "public" (anonymous) or "portal" (session)."""
+    return [
+        ("api", "/api/v1/grants/applications"),
+        ("api", "/api/v1/allocations"),
+        ("api", f"/api/v1/billing/periods/{facts['month']}"),
+        ("api", f"/api/v1/billing/statements/{facts['statement']}"),
+        ("api", f"/api/v1/billing/usage/{facts['project']}"),
+        ("api", "/api/v1/grants/applications"),
+        ("api", "/api/v1/allocations"),
+        ("api", f"/api/v1/billing/usage/{facts['project']}"),
+        # The grantee list's API is left out: anonymous callers get 60 a minute per address
+        # (AISC_RATES), which one load generator would spend in seconds.
+        ("public", "/grantees/"),
+        ("public", "/grantees/"),
+        ("portal", "/dashboard/"),
+        ("portal", "/billing/statements/"),
+        ("portal", f"/billing/statements/{facts['statement']}/"),
+        ("portal", f"/allocations/{facts['allocation']}/"),
+        ("portal", "/cluster/"),
+    ]
+
+
+def run(argv: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+@contextmanager
+def postgres() -> Iterator[str]:
+    """A database of its own on the test PostgreSQL server, dropped afterwards."""
+    env = {**os.environ}
+    running = subprocess.run(
+        ["bash", "scripts/pg-test-server", "status"], cwd=ROOT, capture_output=True, env=env
+    )
+    server = run(["bash", "scripts/pg-test-server", "up"], env).strip()
+    base = server.rsplit("/", 1)[0]
+    name = f"aisc_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if running.returncode != 0:
+            run(["bash", "scripts/pg-test-server", "down"], env)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server(argv: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[tuple[str, int]]:
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{' '.join(argv)} never answered:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield url, process.pid
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=60)
+
+
+async def load(
+    url: str, facts: dict[str, Any], clients: int, seconds: float, first: int = 0
+) -> list[tuple[str, str, int, float]]:
+    """(kind, path, status or 0 for a transport error, seconds) per request."""
+    requests = mix(facts)
+    public: dict[str, str] = {}
+    portal = {"Cookie": f"sessionid={facts['session']}"}
+    results: list[tuple[str, str, int, float]] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+        end = time.perf_counter() + seconds
+
+        async def one_client(seed: int) -> None:
+            order = random.Random(seed)
+            api = {"Authorization": f"Bearer {facts['tokens'][seed % len(facts['tokens'])]}"}
+            headers = {"api": api, "public": public, "portal": portal}
+            while time.perf_counter() < end:
+                kind, path = order.choice(requests)
+                started = time.perf_counter()
+                try:
+                    response = await client.get(path, headers=headers[kind])
+                    await response.aread()
+                    status = response.status_code
+                except httpx.HTTPError:
+                    status = 0
+                results.append((kind, path, status, time.perf_counter() - started))
+
+        await asyncio.gather(*(one_client(seed) for seed in range(first, first + clients)))
+    return results
+
+
+def load_process(
+    url: str, facts: dict[str, Any], clients: int, seconds: float, first: int
+) -> tuple[list[tuple[str, str, int, float]], float]:
+    """One load-generating process: its results and the CPU it used."""
+    started = time.process_time()
+    results = asyncio.run(load(url, facts, clients, seconds, first))
+    return results, time.process_time() - started
+
+
+def load_in_processes(
+    url: str, facts: dict[str, Any], clients: int, seconds: float, processes: int
+) -> tuple[list[tuple[str, str, int, float]], float]:
+    """The clients spread over several processes: on a machine shared by many processes, one
+    Python process gets one share of a core, and would measure itself rather than the server."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [clients // processes + (i < clients % processes) for i in range(processes)]
+    firsts = [sum(shares[:i]) for i in range(processes)]
+    with ProcessPoolExecutor(processes) as pool:
+        futures = [
+            pool.submit(load_process, url, facts, n, seconds, f)
+            for n, f in zip(shares, firsts, strict=True)
+        ]
+        done = [future.result() for future in futures]
+    return [r for results, _ in done for r in results], sum(cpu for _, cpu in done)
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if len(values) < 2:
+        return {}
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p95_ms": round(cuts[94] * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+    }
+
+
+def summary(results: list[tuple[str, str, int, float]], seconds: float) -> dict[str, Any]:
+    errors = [(k, p, s) for k, p, s, _ in results if not 200 <= s < 400]
+    out: dict[str, Any] = {
+        "requests": len(results),
+        "requests_per_s": round(len(results) / seconds, 1),
+        "errors": len(errors),
+        "error_examples": sorted({f"{s} {p}" for _, p, s in errors})[:5],
+    }
+    for kind in ("api", "public", "portal"):
+        out[kind] = {
+            "requests": sum(1 for k, *_ in results if k == kind),
+            **percentiles([t for k, _, _, t in results if k == kind]),
+        }
+    out["all"] = percentiles([t for *_, t in results])
+    slowest: dict[str, list[float]] = {}
+    for _, path, _, t in results:
+        slowest.setdefault(path, []).append(t)
+    out["median_ms_by_path"] = {
+        p: round(statistics.median(ts) * 1000, 1)
+        for p, ts in sorted(slowest.items(), key=lambda x: -statistics.median(x[1]))
+    }
+    return out
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of the live processes of a process group (the server and its workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU of the test PostgreSQL: the postmaster, its live backends, and the backends it has
+    reaped (a closed connection's CPU lands in the postmaster's children's times)."""
+    folder = os.environ.get("AISC_PG_DIR", "/tmp/aisc-pg-test")  # noqa: S108 - the script's default
+    data = Path(folder) / "data/postmaster.pid"
+    postmaster = int(data.read_text().split()[0])
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid = int(stat.parent.name)
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError):
+            continue
+        if pid == postmaster:
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        elif int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    name: str, argv: list[str], env: dict[str, str], facts: dict[str, Any], args: Any, work: Path
+) -> dict[str, Any]:
+    port = int(argv[argv.index("--port") + 1])
+    with server(argv, env, port, work / f"{name}.log") as (url, pgid):
+        # A few seconds first: imports, template compilation, connections in every worker.
+        asyncio.run(load(url, facts, 4, 5.0))
+        load_before = os.getloadavg()[0]
+        server_cpu = group_cpu_seconds(pgid)
+        database_cpu = postgres_cpu_seconds()
+        results, client_cpu = load_in_processes(
+            url, facts, args.clients, args.seconds, args.client_processes
+        )
+        server_cpu = group_cpu_seconds(pgid) - server_cpu
+        database_cpu = postgres_cpu_seconds() - database_cpu
+    return {
+        **summary(results, args.seconds),
+        # What each request cost the server's processes and the load generator, in CPU time:
+        # the figure that does not depend on how busy the machine's other tenants are.
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / max(len(results), 1), 1),
+        "postgres_cpu_ms_per_request": round(database_cpu * 1000 / max(len(results), 1), 1),
+        "client_cpu_ms_per_request": round(client_cpu * 1000 / max(len(results), 1), 1),
+        "load_average_before": round(load_before, 1),
+        "load_average_after": round(os.getloadavg()[0], 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (0: default)")
+    parser.add_argument("--no-dev", action="store_true", help="skip the development server")
+    parser.add_argument("--client-processes", type=int, default=4)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="aisc-bench-web-"))
+    with postgres() as database:
+        env = {
+            **os.environ,
+            "AISC_DATABASE_URL": database,
+            "AISC_DATA_DIR": str(work / "data"),
+            "AISC_SECRET_KEY": "b" * 50,
+            "AISC_AUDIT_ANCHOR_KEY": "c" * 50,
+            "AISC_EMAIL_URL": "memory://",
+            # As deploy/aisc-web.service runs it.
+            "AISC_LOG_FORMAT": "json",
+            "AISC_DB_CONN_MAX_AGE": "60",
+        }
+        for step in (["migrate"], ["demo", "load"], ["collectstatic"]):
+            run([*AISC, *step], env)
+        script = f"import django\ndjango.setup()\nCLIENTS = {args.clients}\n{PREPARE}"
+        prepared = run(
+            [sys.executable, "-c", script], {**env, "DJANGO_SETTINGS_MODULE": "aisc.web.settings"}
+        )
+        facts = json.loads(prepared.strip().splitlines()[-1])
+        workers = ["--workers", str(args.workers)] if args.workers else []
+        report: dict[str, Any] = {
+            "clients": args.clients,
+            "client_processes": args.client_processes,
+            "seconds": args.seconds,
+            "gunicorn": measure(
+                "gunicorn",
+                [*AISC, "serve", "--port", str(free_port()), *workers],
+                env,
+                facts,
+                args,
+                work,
+            ),
+        }
+        if not args.no_dev:
+            report["dev_server"] = measure(
+                "dev", [*AISC, "serve", "--dev", "--port", str(free_port())], env, facts, args, work
+            )
+            report["requests_per_s_ratio"] = round(
+                report["gunicorn"]["requests_per_s"]
+                / max(report["dev_server"]["requests_per_s"], 0.1),
+                2,
+            )
+    report["machine"] = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
