@@ -26,7 +26,7 @@ from django.db.models import Sum
 from aisc.core import csvcells
 from aisc.core.errors import RuleViolation
 from aisc.web.allocations.models import Allocation
-from aisc.web.billing.ingest.corrections import decode_gpus
+from aisc.web.billing.ingest.stored import decode_gpus
 from aisc.web.billing.models import UsageCharge, UsageRecord
 from aisc.web.catalogue.models import IN_SERVICE, Node
 from aisc.web.grants.models import Award
