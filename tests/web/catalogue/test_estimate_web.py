@@ -1,3 +1,4 @@
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -5,7 +6,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from aisc.core.estimate import EstimateInput
 from aisc.web.accounts.models import User
+from aisc.web.api_v1 import api
 
 ACCEPTANCE = {"params": 7e9, "tokens": 1e12, "chip": "h800", "precision": "bf16", "mfu": 0.4}
 QUERY = "params=7e9&tokens=1e12&chip=h800&precision=bf16&workload=pretrain"
@@ -137,3 +140,21 @@ def test_the_form_takes_4_bit_frozen_weights_for_qlora(client: Client, db: Any) 
     ).content.decode()
     assert 'data-key="gpu_hours"' in html
     assert "memory_does_not_fit" not in html
+
+
+def test_the_api_takes_every_field_of_the_estimators_input_including_gpus_per_node(
+    client: Client, db: Any
+) -> None:
+    schema = api.get_openapi_schema()["components"]["schemas"]["EstimateIn"]
+    assert set(schema["properties"]) == {f.name for f in dataclasses.fields(EstimateInput)}
+    eight = post(client, ACCEPTANCE).json()
+    four = post(client, {**ACCEPTANCE, "gpus_per_node": 4}).json()
+    assert four["gpu_hours"] == eight["gpu_hours"]
+    assert eight["node_days"] == pytest.approx(eight["gpu_hours"] / (8 * 24), abs=0.05)
+    assert four["node_days"] == pytest.approx(four["gpu_hours"] / (4 * 24), abs=0.05)
+
+
+def test_a_node_size_out_of_bounds_is_refused_naming_the_field(client: Client, db: Any) -> None:
+    response = post(client, {**ACCEPTANCE, "gpus_per_node": 0})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "gpus_per_node"
