@@ -1,7 +1,8 @@
-"""A backup taken while the worker delivers mail and an ingest writes usage restores into an empty
-installation whole: the restore's own checks hold (audit chain, ledger and usage totals equal the
-manifest's), the usage holds whole ingest batches only (a prefix of the jobs, no half batch), no
-message is lost, every document is back. On SQLite and on PostgreSQL (each stage runs its own)."""
+"""A backup taken while the worker delivers mail, an ingest writes usage and ledger entries are
+posted restores into an empty installation whole: the restore's own checks hold (audit chain,
+ledger and usage totals equal the manifest's), the usage holds whole ingest batches only (a prefix
+of the jobs, no half batch), every ledger entry is balanced and has its audit row, no message is
+lost, every document is back. On SQLite and on PostgreSQL (each stage runs its own)."""
 
 from __future__ import annotations
 
@@ -36,20 +37,24 @@ def test_a_backup_taken_under_load_restores_whole_into_an_empty_installation(
         sacct = sacct_file(tmp_path / "sacct.txt", jobs)
         worker = start_worker(live, tmp_path / "mail")
         ingest = live.start([*INGEST, str(sacct), "10"])
+        ledger = live.start([AISC[0], "-m", "tests.integration.driver", "ledger", "100000"])
         out = tmp_path / "backup.tar"
         try:
             position = "SELECT count(*) FROM billing_ingestcursor"
             sent = "SELECT count(*) FROM outbox_outboxmessage WHERE state = 'sent'"
+            posted = "SELECT count(*) FROM billing_ledgerentry"
             wait_for("the ingest's first batch", lambda: live.one(position) > 0)
             wait_for("the worker's first delivery", lambda: live.one(sent) > 0)
+            wait_for("the first ledger entry", lambda: live.one(posted) > 0)
             # Frozen wherever it is, most likely inside a batch's open transaction: the backup
             # must hold the batches committed before it and nothing of the open one.
             ingest.send_signal(signal.SIGSTOP)
             backup = live.aisc("backup", "--out", str(out), "--json")
         finally:
             ingest.send_signal(signal.SIGCONT)
-            ingest.kill()
-            ingest.communicate()
+            for writer in (ingest, ledger):
+                writer.kill()
+                writer.communicate()
             rc, worker_out = stop(worker)
         assert backup.returncode == 0, backup.stdout + backup.stderr
         assert rc == 0, worker_out
@@ -68,12 +73,27 @@ def test_a_backup_taken_under_load_restores_whole_into_an_empty_installation(
         messages = dict(
             restored.rows("SELECT state, count(*) FROM outbox_outboxmessage GROUP BY 1")
         )
+        unbalanced = restored.rows(
+            "SELECT entry_id FROM billing_ledgerposting GROUP BY entry_id "
+            "HAVING sum(amount_cents) <> 0"
+        )
+        entries = restored.one("SELECT count(*) FROM billing_ledgerentry")
+        audited = restored.one(
+            "SELECT count(*) FROM audit_auditevent WHERE verb = 'test.ledger.post'"
+        )
+        bare = restored.one(
+            "SELECT count(*) FROM billing_ledgerentry e WHERE NOT EXISTS "
+            "(SELECT 1 FROM billing_ledgerposting p WHERE p.entry_id = e.id)"
+        )
         verify = restored.aisc("audit", "verify")
         copied = restored.data_dir / "files" / ("ab" * 16) / "proposal.pdf"
     # Whole batches only: the jobs the ingest had committed, from the first, none half-written.
     assert 0 < len(job_ids) < jobs
     assert job_ids == list(range(1, len(job_ids) + 1))
     assert charged == totals > 0
+    # Each ledger entry whole, balanced, and with its audit row: one transaction, all or none.
+    assert (unbalanced, bare) == ([], 0)
+    assert entries == audited > 0
     assert sum(messages.values()) == mails
     assert set(messages) <= {"pending", "sent"}
     assert verify.returncode == 0, verify.stderr
