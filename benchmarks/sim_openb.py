@@ -68,7 +68,9 @@ def report(label: str, nodes: Path, pods: Path, policies: list[str]) -> None:
         frag[policy] = float(s["fragmentation"])  # type: ignore[arg-type]
         print(
             f"{policy:<10} fragmentation {s['fragmentation']:.4f}  allocated_gpu_share "
-            f"{s['allocated_gpu_share']:.4f}  placed {s['placed']:,}/{s['pods']:,}  "
+            f"{s['allocated_gpu_share']:.4f} (at last arrival "
+            f"{s['allocated_gpu_share_at_last_arrival']:.4f})  "
+            f"placed {s['placed']:,}/{s['pods']:,}  "
             f"waiting at end {s['waiting_at_end']:,}  avg wait {s['avg_wait_s']:,.0f} s  "
             f"sim {s['sim_wall_s']:.1f} s  command {s['command_wall_s']:.1f} s"
         )

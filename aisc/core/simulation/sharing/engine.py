@@ -12,7 +12,8 @@ milli-GPU, models) fails at an instant, every later pod of that shape fails too.
 
 Measured over the arrival window (first to last arrival, so neither the start nor the drain
 counts), each instant weighted by the time to the next:
-- `allocated_gpu_share`: allocated milli-GPU / the cluster's;
+- `allocated_gpu_share`: allocated milli-GPU / the cluster's (and `..._at_last_arrival`: the
+  share once the last pod has arrived and been placed or queued, how full inflation got it);
 - `fragmentation`: F(M) / free milli-GPU, where F is Weng et al.'s fragmentation for the trace's
   own task mix (fragmentation.py): the share of free GPU capacity that the jobs of the workload
   cannot use. (Measured against the waiting pods alone it would say nothing: a pod waits only
@@ -147,6 +148,7 @@ class SharingSimulator:
         span = window[1] - window[0]
         capacity = cluster.total_gpu_milli * span
         waits = [result.starts[p.id] - p.arrival for p in self.pods if p.id in result.starts]
+        last = next((p for p in reversed(self._points) if p[0] <= window[1]), (0.0, 0.0, 0.0))
         step = max(1, math.ceil(len(self._points) / TIMELINE_POINTS))
         result.timeline = self._points[::step]
         result.summary = {
@@ -164,6 +166,9 @@ class SharingSimulator:
             if self._free_integral
             else 0.0,
             "task_types": len(cluster.workload.types),
+            # the cluster as the last pod arrived: with workload inflation, how full it got
+            "allocated_gpu_share_at_last_arrival": last[2],
+            "fragmentation_at_last_arrival": last[1],
         }
 
 

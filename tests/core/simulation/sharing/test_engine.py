@@ -20,6 +20,7 @@ def test_a_waiting_pod_starts_when_a_departure_frees_its_room() -> None:
     result = simulate_sharing(ONE_GPU, pods, "fgd")
     assert result.starts == {0: 0, 1: 10, 3: 10}  # pod 2, the same shape, still waits
     assert result.summary["waiting_at_end"] == 1
+    assert result.summary["allocated_gpu_share_at_last_arrival"] == 1.0  # at 3: pod 0 holds it
     assert result.summary["avg_wait_s"] == pytest.approx((0 + 9 + 7) / 3)
 
 
@@ -31,6 +32,8 @@ def test_allocated_share_and_fragmentation_over_the_arrival_window_by_hand() -> 
     assert summary["window_s"] == 2
     assert summary["allocated_gpu_share"] == pytest.approx(0.6)
     assert summary["fragmentation"] == pytest.approx(1.0)
+    assert summary["allocated_gpu_share_at_last_arrival"] == pytest.approx(0.6)
+    assert summary["fragmentation_at_last_arrival"] == pytest.approx(1.0)
     assert (summary["placed"], summary["waiting_at_end"]) == (1, 2)
 
 
@@ -49,7 +52,8 @@ def test_a_pod_no_node_could_ever_hold_is_unschedulable_and_not_queued() -> None
 
 
 def test_no_pods_give_an_empty_run() -> None:
-    assert simulate_sharing(ONE_GPU, [], "fgd").summary["pods"] == 0
+    empty = simulate_sharing(ONE_GPU, [], "fgd").summary
+    assert (empty["pods"], empty["allocated_gpu_share_at_last_arrival"]) == (0, 0.0)
 
 
 def test_the_timeline_keeps_at_most_a_hundred_points() -> None:
