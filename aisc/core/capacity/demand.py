@@ -131,9 +131,9 @@ def _add_stream(builder: _Builder, rng: np.random.Generator, stream: Stream) -> 
     project = Project(
         stream.project, stream.chip, stream.nodes, scenario.size_of(stream.nodes), begin, end
     )
-    shape = scenario.shape
-    if stream.history:
-        shape = stream.shape or Shape(shape.median_h, shape.sigma, shape.max_h, 0)
+    shape = stream.shape or scenario.shape
+    if stream.history:  # a past month's jobs are replayed in their own gangs, not whole nodes
+        shape = Shape(shape.median_h, shape.sigma, shape.max_h, 0)
     clipped = Project(project.name, project.chip, project.nodes, project.size, begin, stop)
     builder.add(rng, clipped, stream.gpu_hours * share, shape, stream.gang_gpus)
     builder.projects[-1] = project

@@ -76,7 +76,7 @@ class Stream:
     probability: float = 1.0
     history: bool = False
     gang_gpus: int = 0  # a gang of this many GPUs instead of `nodes` whole nodes
-    shape: Shape | None = None  # its own job shape (a history month: its metered jobs')
+    shape: Shape | None = None  # its own job shape (e.g. its metered jobs'), else [shape]
 
 
 @dataclass(frozen=True)
@@ -301,6 +301,9 @@ def _stream(
         end=end,
         probability=f.number(row, "probability", where, probability, high=1.0),
         gang_gpus=f.whole(row, "gpus", where, 0),
+        shape=_shape(shape, f"{where}.shape")
+        if (shape := f.table(row, "shape", f"{where}.shape"))
+        else None,
     )
 
 

@@ -6,7 +6,8 @@ without a file plans this.
 - history: the metered GPU-hours of each past month in the horizon, per project and chip
   (billing's usage charges, the figures statements are made of), replayed;
 - pipeline: every active or suspended allocation's GPU-hours left per chip (its lines less its
-  metered use) from this month to its end, in gangs of the award's GPUs; applications in review
+  metered use) from this month to its end, in gangs of the award's GPUs, with run times shaped
+  as its own metered jobs when it has some; applications in review
   by the GPUs and months they ask for, weighted by the share of decided applications that were
   approved (0.5 when none has been decided); a gang never wider than the chip's GPUs in service;
 - history jobs shaped as the project's metered jobs on that chip: their median gang, and run
@@ -54,13 +55,14 @@ def centre_scenario(today: dt.date, months: int, history_months: int = 3) -> dic
     inventory = _inventory(start, allocations)
     chips = gpus_in_service({"inventory": inventory})  # per chip: the widest gang
     policy = CapacityPolicy.objects.filter(valid_from__lte=today).first()
+    metered = _metered_jobs()
     return {
         "name": "centre",
         "start": month_label(start),
         "months": history_months + months,
         "inventory": inventory,
-        "history": _history(start, this_month, chips),
-        "awards": _awards(this_month, start, history_months + months, allocations, chips),
+        "history": _history(start, this_month, chips, metered),
+        "awards": _awards(this_month, start, history_months + months, allocations, chips, metered),
         "applications": _applications(
             this_month, add_months(start, history_months + months), chips
         ),
@@ -115,9 +117,11 @@ def _metered_jobs() -> dict[tuple[str, str], _Jobs]:
 
 
 def _history(
-    start: dt.datetime, this_month: dt.datetime, chips: dict[str, int]
+    start: dt.datetime,
+    this_month: dt.datetime,
+    chips: dict[str, int],
+    metered: dict[tuple[str, str], _Jobs],
 ) -> list[dict[str, Any]]:
-    metered = _metered_jobs()
     rows = (
         UsageCharge.objects.filter(month__gte=month_label(start), month__lt=month_label(this_month))
         .values("month", "project_code", "chip")
@@ -149,6 +153,7 @@ def _awards(
     months: int,
     allocations: list[Allocation],
     chips: dict[str, int],
+    metered: dict[tuple[str, str], _Jobs],
 ) -> list[dict[str, Any]]:
     used = {
         (row["project_code"], row["chip"]): row["gpu_seconds"] / 3600.0
@@ -169,17 +174,19 @@ def _awards(
             left = float(hours) - used.get((allocation.project_code, chip), 0.0)
             if chip not in chips or left <= 0:
                 continue
-            result.append(
-                {
-                    "project": allocation.project_code,
-                    "chip": chip,
-                    "gpu_hours": left,
-                    "nodes": max(1, gang // 8),
-                    "gpus": min(gang, chips[chip]),
-                    "start": begin.date(),
-                    "end": end.date(),
-                }
-            )
+            row: dict[str, Any] = {
+                "project": allocation.project_code,
+                "chip": chip,
+                "gpu_hours": left,
+                "nodes": max(1, gang // 8),
+                "gpus": min(gang, chips[chip]),
+                "start": begin.date(),
+                "end": end.date(),
+            }
+            jobs = metered.get((allocation.project_code, chip))
+            if jobs is not None:  # its run times from its own history
+                row["shape"] = {"median_h": jobs.median_h, "max_h": jobs.max_h}
+            result.append(row)
     return result
 
 

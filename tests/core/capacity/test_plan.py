@@ -191,7 +191,7 @@ def test_applications_join_by_their_probability_and_the_draw_is_the_seeds_alone(
             ],
             "awards": [
                 {"project": "old", "chip": "h800", "gpu_hours": 300, "start": "2025-11",
-                 "end": "2026-05"},
+                 "end": "2026-05", "shape": {"median_h": 2, "max_h": 3}},
             ],
             "mix": [{"chip": "h800", "nodes": [1, 2], "months": 1, "per_month": 2, "count": 3}],
         }
@@ -209,6 +209,8 @@ def test_applications_join_by_their_probability_and_the_draw_is_the_seeds_alone(
         if first.projects[first.project[i]].name == "old"
     )
     assert old_hours == pytest.approx(300 * 2 / 4, rel=0.05)  # two of its four months inside
+    old_jobs = [i for i in range(len(first)) if first.projects[first.project[i]].name == "old"]
+    assert max(first.work[i] for i in old_jobs) <= 3 * 3600  # its own shape: cut at 3 h
     assert len([p for p in first.projects if p.name.startswith("mix0")]) <= 3
 
 

@@ -63,6 +63,7 @@ project = "p-big"
 chip = "h800"
 gpu_hours = 500000
 nodes = 4
+shape = { median_h = 48, max_h = 200 }
 start = "2025-10"
 end = "2026-10"
 
@@ -144,6 +145,8 @@ def test_a_full_toml_scenario_reads_every_table() -> None:
     assert s.mixes[1].nodes == (2, 3)
     assert s.mixes[1].shape == Shape(6.0, 1.0, 168.0, 0)
     assert s.mixes[0].shape is None
+    assert s.streams[0].shape == Shape(48.0, 1.0, 200.0, 0)
+    assert s.streams[1].shape is None
     assert s.mixes[0].start == s.start
     assert s.maintenance[0].nodes == 10
     assert s.size_of(1) == "small"
