@@ -12,6 +12,8 @@ A TextField has no length in the database; a user's text is held to TEXT_LIMIT c
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -42,6 +44,7 @@ SYSTEM_TEXT = frozenset(
 
 
 BOUNDED = (models.DecimalField, models.CharField, models.TextField, models.IntegerField)
+Check = Callable[[Any], None]
 
 
 def as_decimal(value: Any) -> Decimal:
@@ -53,46 +56,86 @@ def as_decimal(value: Any) -> Decimal:
         raise ValidationError("Enter a number.", code="invalid") from exc
 
 
-def check_field(model: type[models.Model], field: models.Field[Any, Any], value: Any) -> None:
-    """Raises ValidationError when `value` does not fit `field`'s column."""
-    if value is None:
-        # Django's full_clean lets None through a blank field; the column would refuse it.
-        if not field.null and isinstance(field, BOUNDED) and not field.primary_key:
-            raise ValidationError("This field cannot be null.", code="null")
-        return
+def unbounded(value: Any) -> None:
+    """Any value fits (a TextField the system writes)."""
+
+
+def checker(model: type[models.Model], field: models.Field[Any, Any]) -> Check | None:
+    """What `field` of `model` asks of a value (None: nothing), built once per field: a save
+    then costs a few comparisons per field, not new validators."""
+    if not isinstance(field, BOUNDED) or field.primary_key:
+        return None
+    not_null = not field.null
+    fits: Check = unbounded  # replaced below for the kinds that have a bound
     if isinstance(field, models.DecimalField):
-        number = as_decimal(value)
-        if not number.is_finite():
-            raise ValidationError("Enter a number.", code="invalid")
-        DecimalValidator(field.max_digits, field.decimal_places)(number)
-    elif isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+        digits = DecimalValidator(field.max_digits, field.decimal_places)
+
+        def fits(value: Any) -> None:
+            number = as_decimal(value)
+            if not number.is_finite():
+                raise ValidationError("Enter a number.", code="invalid")
+            digits(number)
+
+    elif isinstance(field, models.CharField | models.TextField):
         limit = field.max_length
         name = f"{model._meta.app_label}.{model.__name__}.{field.name}"
         if limit is None and isinstance(field, models.TextField) and name not in SYSTEM_TEXT:
             limit = TEXT_LIMIT
         if limit is not None:
-            MaxLengthValidator(limit)(value)
-    elif isinstance(field, models.IntegerField) and isinstance(value, int):
+            longest = MaxLengthValidator(limit)
+
+            def fits(value: Any) -> None:
+                if isinstance(value, str) and len(value) > limit:
+                    longest(value)
+
+    else:
         low, high = connection.ops.integer_field_range(field.get_internal_type())
-        if low is not None:
-            MinValueValidator(low)(value)
-        if high is not None:
-            MaxValueValidator(high)(value)
+
+        def fits(value: Any) -> None:
+            if not isinstance(value, int):
+                return
+            if low is not None and value < low:
+                MinValueValidator(low)(value)
+            if high is not None and value > high:
+                MaxValueValidator(high)(value)
+
+    def check(value: Any) -> None:
+        if value is None:
+            # Django's full_clean lets None through a blank field; the column would refuse it.
+            if not_null:
+                raise ValidationError("This field cannot be null.", code="null")
+            return
+        fits(value)
+
+    return check
+
+
+@functools.cache
+def checks_of(model: type[models.Model]) -> tuple[tuple[str, str, Check], ...]:
+    found = ((f.name, f.attname, checker(model, f)) for f in model._meta.concrete_fields)
+    return tuple((name, attname, check) for name, attname, check in found if check is not None)
+
+
+def check_field(model: type[models.Model], field: models.Field[Any, Any], value: Any) -> None:
+    """Raises ValidationError when `value` does not fit `field`'s column."""
+    check = checker(model, field)
+    if check is not None:
+        check(value)
 
 
 def check_bounds(instance: models.Model, update_fields: Any = None) -> None:
     """The first field of `instance` (of those being saved) that does not fit, as a
     RuleViolation naming it."""
-    model = type(instance)
-    for field in model._meta.concrete_fields:
-        if update_fields is not None and field.name not in update_fields:
+    values = instance.__dict__
+    for name, attname, check in checks_of(type(instance)):
+        if update_fields is not None and name not in update_fields:
             continue
-        if field.attname not in instance.__dict__:
+        if attname not in values:
             continue  # deferred: not loaded, so not changed
         try:
-            check_field(model, field, instance.__dict__[field.attname])
+            check(values[attname])
         except ValidationError as exc:
-            raise RuleViolation(" ".join(exc.messages), field=field.name) from exc
+            raise RuleViolation(" ".join(exc.messages), field=name) from exc
 
 
 def guard(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
