@@ -13,13 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext_lazy as _
 
 from aisc.core.errors import RuleViolation
-from aisc.web import notify
 from aisc.web.accounts import tokens
 from aisc.web.accounts.models import (
     ApiToken,
@@ -272,59 +270,6 @@ def set_password_link(user: User, base_url: str) -> str:
         },
     )
     return base_url.rstrip("/") + path
-
-
-@transaction.atomic
-def do_invite_member(
-    *,
-    acting_user: User,
-    organisation: Organisation,
-    email: str,
-    base_url: str,
-    full_name: str = "",
-    role: str = MembershipRole.MEMBER,
-) -> Membership:
-    """Add a person to the organisation. Someone new gets an account without a password and a
-    mail with a link to set one; someone known gets a mail saying they were added."""
-    email = email.strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        raise RuleViolation("must be a valid e-mail address", field="email") from exc
-    check_membership_role(role)
-    user = User.objects.filter(email=email).first()
-    is_new = user is None
-    if user is None:
-        language = translation.get_language()
-        user = User.objects.create_user(
-            email=email,
-            password=None,
-            full_name=full_name.strip(),
-            language=language if language in dict(settings.LANGUAGES) else "en",
-        )
-    elif Membership.objects.filter(user=user, organisation=organisation).exists():
-        raise RuleViolation("this person is already a member", field="email")
-    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-    record(
-        acting_user,
-        "membership.invite",
-        membership,
-        after={**snapshot_membership(membership), "new_user": is_new},
-    )
-    context = {"organisation": organisation, "inviter": acting_user, "role": role}
-    if is_new:
-        link = set_password_link(user, base_url)
-        notify.send(
-            user,
-            _("You are invited to AISC"),
-            "accounts/mail/invite.txt",
-            {**context, "link": link},
-        )
-    else:
-        notify.send(
-            user, _("You were added to an organisation on AISC"), "accounts/mail/added.txt", context
-        )
-    return membership
 
 
 @transaction.atomic

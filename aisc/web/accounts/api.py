@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from aisc.web.accounts import actions, authz
-from aisc.web.accounts.models import ApiToken
+from aisc.web.accounts import actions, authz, invitations
+from aisc.web.accounts.models import ApiToken, Invitation
 from aisc.web.accounts.throttling import ApiThrottle, TokenCreationThrottle
 
 router = Router(tags=["accounts"])
@@ -86,3 +86,46 @@ def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
     token = get_object_or_404(ApiToken, pk=token_id, user=user)
     authz.require(user, "accounts.token.manage", token)
     return actions.do_revoke_api_token(acting_user=user, token=token)
+
+
+class MyInvitationOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str
+    role: str
+
+
+class AnswerIn(Schema):
+    accept: bool
+
+
+def my_invitation_out(invitation: Invitation) -> MyInvitationOut:
+    return MyInvitationOut(
+        id=invitation.pk,
+        organisation_id=invitation.organisation_id,
+        organisation=invitation.organisation.name_en,
+        role=invitation.role,
+    )
+
+
+@router.get("/invitations", response=list[MyInvitationOut])
+def list_my_invitations(request: HttpRequest) -> list[MyInvitationOut]:
+    """Organisations that invited me and await my answer."""
+    user = authz.acting_user(request)
+    return [my_invitation_out(i) for i in invitations.open_invitations(user)]
+
+
+@router.post("/invitations/{invitation_id}", response=MyInvitationOut)
+def answer_invitation(request: HttpRequest, invitation_id: int, body: AnswerIn) -> MyInvitationOut:
+    """Accept (become a member) or decline; only the invited person, once."""
+    user = authz.acting_user(request)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation"),
+        pk=invitation_id,
+        user=user,
+        answered_at__isnull=True,
+    )
+    answered = invitations.do_answer_invitation(
+        acting_user=user, invitation=invitation, accept=body.accept
+    )
+    return my_invitation_out(answered)

@@ -151,6 +151,38 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation} ({self.role})"
 
 
+class Invitation(models.Model):
+    """An organisation's offer of membership, which the invited person accepts or declines.
+
+    Nobody becomes a member without consenting: a membership is what a person's conflicts of
+    interest and access are computed from, so it is created only when they accept."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()  # as the inviter typed it; all the inviter ever sees
+    role = models.CharField(max_length=10, choices=MembershipRole.choices)
+    invited_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True)  # None while pending
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(answered_at__isnull=True),
+                name="one_pending_invitation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.organisation} ({self.role})"
+
+
 class ApiToken(models.Model):
     """A bearer token: shown once, stored as a SHA-256 digest, with expiry and revocation."""
 

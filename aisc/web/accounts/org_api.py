@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from aisc.web.accounts import actions, authz
-from aisc.web.accounts.models import Membership, MembershipRole, Organisation
+from aisc.web.accounts import actions, authz, invitations
+from aisc.web.accounts.models import Invitation, Membership, MembershipRole, Organisation
 
 router = Router(tags=["organisations"])
 
@@ -59,6 +59,22 @@ class InviteIn(Schema):
     email: str
     full_name: str = ""
     role: str = MembershipRole.MEMBER
+
+
+class InvitationOut(Schema):
+    """All the inviter learns: the address as typed, the role, and the answer once given."""
+
+    id: int
+    email: str
+    role: str
+    status: str  # "invited", "accepted" or "declined"
+
+
+def invitation_out(invitation: Invitation) -> InvitationOut:
+    status = {None: "invited", True: "accepted", False: "declined"}[invitation.accepted]
+    return InvitationOut(
+        id=invitation.pk, email=invitation.email, role=invitation.role, status=status
+    )
 
 
 class RoleIn(Schema):
@@ -126,22 +142,25 @@ def list_members(request: HttpRequest, org_id: int) -> list[MemberOut]:
     return [member_out(m) for m in _members(org)]
 
 
-@router.get("/{org_id}/invitations", response=list[MemberOut])
-def list_invitations(request: HttpRequest, org_id: int) -> list[MemberOut]:
+@router.get("/{org_id}/invitations", response=list[InvitationOut])
+def list_invitations(request: HttpRequest, org_id: int) -> list[InvitationOut]:
+    """The invitations not yet answered."""
     org = _organisation(request, org_id, "accounts.organisation.view")
-    return [out for out in (member_out(m) for m in _members(org)) if out.pending]
+    pending = org.invitations.filter(answered_at__isnull=True).order_by("email")
+    return [invitation_out(i) for i in pending]
 
 
-@router.post("/{org_id}/members", response={201: MemberOut})
-def invite_member(request: HttpRequest, org_id: int, body: InviteIn) -> Status[MemberOut]:
+@router.post("/{org_id}/members", response={201: InvitationOut})
+def invite_member(request: HttpRequest, org_id: int, body: InviteIn) -> Status[InvitationOut]:
+    """An invitation the person accepts (GET/POST /me/invitations); until then, no membership."""
     org = _organisation(request, org_id, "accounts.member.manage")
-    membership = actions.do_invite_member(
+    invitation = invitations.do_invite_member(
         acting_user=authz.acting_user(request),
         organisation=org,
         base_url=request.build_absolute_uri("/"),
         **body.model_dump(),
     )
-    return Status(201, member_out(membership))
+    return Status(201, invitation_out(invitation))
 
 
 @router.patch("/{org_id}/members/{membership_id}", response=MemberOut)

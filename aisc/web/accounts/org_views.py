@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aisc.core.errors import AiscError
-from aisc.web.accounts import actions, authz
+from aisc.web.accounts import actions, authz, invitations
 from aisc.web.accounts.forms import (
     InviteForm,
     MemberRoleForm,
@@ -89,7 +89,7 @@ def invite_member(request: HttpRequest, org_id: int) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            actions.do_invite_member(
+            invitations.do_invite_member(
                 acting_user=user,
                 organisation=org,
                 base_url=request.build_absolute_uri("/"),

@@ -47,6 +47,7 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("profile/", views.profile, name="profile"),
+    path("invitations/", views.my_invitations, name="invitations"),
     path("organisations/", org_views.my_organisations, name="organisations"),
     path("organisations/<int:org_id>/", org_views.organisation_detail, name="organisation"),
     path("organisations/<int:org_id>/edit/", org_views.organisation_edit, name="organisation_edit"),

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aisc.core.errors import AiscError
-from aisc.web.accounts import actions, authz
+from aisc.web.accounts import actions, authz, invitations
 from aisc.web.accounts.forms import ProfileForm, TokenForm, add_domain_error
-from aisc.web.accounts.models import ApiToken, Role, User
+from aisc.web.accounts.models import ApiToken, Invitation, Role, User
 from aisc.web.accounts.throttling import TokenCreationThrottle, throttle_view
 
 
@@ -71,3 +71,26 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def my_invitations(request: HttpRequest) -> HttpResponse:
+    """Organisations that invited the signed-in person; accepting makes them a member."""
+    user = authz.acting_user(request)
+    if request.method == "POST":
+        chosen = request.POST.get("invitation", "")
+        invitation = get_object_or_404(
+            Invitation, pk=int(chosen) if chosen.isdigit() else 0, user=user
+        )
+        accept = request.POST.get("answer") == "accept"
+        try:
+            invitations.do_answer_invitation(acting_user=user, invitation=invitation, accept=accept)
+        except AiscError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("You joined the organisation.") if accept else _("Declined.")
+            )
+        return redirect("accounts:invitations")
+    pending = invitations.open_invitations(user)
+    return render(request, "accounts/invitations.html", {"invitations": pending})

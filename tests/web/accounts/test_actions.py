@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from aisc.core.errors import RuleViolation
-from aisc.web.accounts import actions
+from aisc.web.accounts import actions, invitations
 from aisc.web.accounts.models import Membership, Organisation, Role, User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.audit.record import verify
@@ -202,14 +202,14 @@ def test_inviting_someone_new_gives_them_the_language_the_inviter_uses(
     org: Organisation, applicant: User
 ) -> None:
     with translation.override("zh-hant"):
-        membership = actions.do_invite_member(
+        invitation = invitations.do_invite_member(
             acting_user=applicant,
             organisation=org,
             email="Chan@Example.HK",
             base_url="https://aisc.example/",
             full_name=" Chan Tai Man ",
         )
-    invited = membership.user
+    invited = invitation.user
     assert (invited.email, invited.full_name, invited.language) == (
         "chan@example.hk",
         "Chan Tai Man",
@@ -217,12 +217,12 @@ def test_inviting_someone_new_gives_them_the_language_the_inviter_uses(
     )
     assert not invited.has_usable_password()
     row = last_row()
-    assert (row.verb, row.object_type) == ("membership.invite", "Membership")
+    assert (row.verb, row.object_type) == ("membership.invite", "Invitation")
     assert row.after == {
-        "user": "chan@example.hk",
+        "email": "chan@example.hk",
         "organisation": org.pk,
         "role": "member",
-        "new_user": True,
+        "accepted": None,
     }
 
 
@@ -240,7 +240,7 @@ def test_a_bad_invitation_is_refused_and_creates_nobody(
     fields = {"email": "new@example.hk", "base_url": "https://aisc.example/", **given}
     users = User.objects.count()
     error = refused(
-        lambda: actions.do_invite_member(acting_user=applicant, organisation=org, **fields)
+        lambda: invitations.do_invite_member(acting_user=applicant, organisation=org, **fields)
     )
     assert (error.field, error.message) == (field, message)
     assert User.objects.count() == users

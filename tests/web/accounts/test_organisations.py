@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from aisc.core.errors import RuleViolation
-from aisc.web.accounts import actions
+from aisc.web.accounts import actions, invitations
 from aisc.web.accounts.models import Membership, Organisation, Role, User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.audit.record import verify
@@ -105,28 +105,30 @@ def test_bad_organisation_fields_are_refused_naming_the_field(
 def test_inviting_someone_new_creates_the_user_and_mails_a_set_password_link(
     applicant: User, org: Organisation, client: Client
 ) -> None:
-    membership = actions.do_invite_member(
+    invitation = invitations.do_invite_member(
         acting_user=applicant,
         organisation=org,
         email=" New.Person@Example.HK ",
         full_name="New Person",
         base_url=BASE,
     )
-    user = membership.user
+    user = invitation.user
     assert user.email == "new.person@example.hk"
     assert not user.has_usable_password()
-    assert membership.role == "member"
+    assert invitation.role == "member"
+    assert not Membership.objects.filter(user=user).exists()  # not until they accept
     assert last_audit("membership.invite").after == {
-        "user": "new.person@example.hk",
+        "email": "new.person@example.hk",
         "organisation": org.pk,
         "role": "member",
-        "new_user": True,
+        "accepted": None,
     }
     drain()
-    [invitation] = mail.outbox
-    assert invitation.to == ["new.person@example.hk"]
-    assert invitation.subject == "You are invited to AISC"
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", str(invitation.body))
+    [sent] = mail.outbox
+    assert sent.to == ["new.person@example.hk"]
+    assert sent.subject == "You are invited to AISC"
+    assert "http://testserver/accounts/invitations/" in sent.body
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", str(sent.body))
     assert link is not None
     # The link works: following it lets the new person choose a password and log in.
     landing = client.get(link.group(1), follow=True)
@@ -140,22 +142,69 @@ def test_inviting_someone_new_creates_the_user_and_mails_a_set_password_link(
     assert user.check_password("a-long-new-pass-99")
 
 
-def test_inviting_someone_known_adds_them_and_tells_them_without_a_link(
-    applicant: User, org: Organisation, make_user: Callable[..., User]
+def test_inviting_someone_known_asks_them_to_accept_and_adds_them_only_when_they_do(
+    applicant: User,
+    org: Organisation,
+    make_user: Callable[..., User],
+    logged_in: Callable[[User], Client],
 ) -> None:
     known = make_user(email="known@example.hk")
-    actions.do_invite_member(
+    invitations.do_invite_member(
         acting_user=applicant,
         organisation=org,
         email="known@example.hk",
         role="admin",
         base_url=BASE,
     )
-    assert Membership.objects.get(user=known, organisation=org).role == "admin"
+    assert not Membership.objects.filter(user=known, organisation=org).exists()
     drain()
-    [added] = mail.outbox
-    assert added.subject == "You were added to an organisation on AISC"
-    assert "/accounts/reset/" not in added.body
+    [asked] = mail.outbox
+    assert asked.subject == "You are invited to an organisation on AISC"
+    assert "/accounts/reset/" not in asked.body
+    assert "http://testserver/accounts/invitations/" in asked.body
+    client = logged_in(known)
+    page = client.get("/accounts/invitations/").content.decode()
+    assert org.name_en in page
+    invitation = known.invitations.get()
+    answered = client.post(
+        "/accounts/invitations/", {"invitation": invitation.pk, "answer": "accept"}
+    )
+    assert answered.status_code == 302
+    assert Membership.objects.get(user=known, organisation=org).role == "admin"
+    assert last_audit("membership.accept").actor == known
+    assert verify() is None
+
+
+def test_a_declined_invitation_makes_no_member(
+    applicant: User,
+    org: Organisation,
+    make_user: Callable[..., User],
+    logged_in: Callable[[User], Client],
+) -> None:
+    known = make_user(email="known@example.hk")
+    invitation = invitations.do_invite_member(
+        acting_user=applicant, organisation=org, email="known@example.hk", base_url=BASE
+    )
+    client = logged_in(known)
+    client.post("/accounts/invitations/", {"invitation": invitation.pk, "answer": "decline"})
+    assert not Membership.objects.filter(user=known, organisation=org).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted is False
+    # nobody else answers it, and it is answered only once
+    with pytest.raises(RuleViolation, match="not open to you"):
+        invitations.do_answer_invitation(acting_user=known, invitation=invitation, accept=True)
+    stranger = make_user()
+    other = invitations.do_invite_member(
+        acting_user=applicant, organisation=org, email="third@example.hk", base_url=BASE
+    )
+    with pytest.raises(RuleViolation, match="not open to you"):
+        invitations.do_answer_invitation(acting_user=stranger, invitation=other, accept=True)
+    assert (
+        logged_in(stranger)
+        .post("/accounts/invitations/", {"invitation": other.pk, "answer": "accept"})
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -166,7 +215,7 @@ def test_a_bad_invitation_is_refused_naming_the_field(
     applicant: User, org: Organisation, email: str, role: str, field: str
 ) -> None:
     with pytest.raises(RuleViolation) as caught:
-        actions.do_invite_member(
+        invitations.do_invite_member(
             acting_user=applicant, organisation=org, email=email, role=role, base_url=BASE
         )
     assert caught.value.field == field
@@ -175,7 +224,7 @@ def test_a_bad_invitation_is_refused_naming_the_field(
 
 def test_inviting_an_existing_member_again_is_refused(applicant: User, org: Organisation) -> None:
     with pytest.raises(RuleViolation, match="already a member"):
-        actions.do_invite_member(
+        invitations.do_invite_member(
             acting_user=applicant, organisation=org, email=applicant.email, base_url=BASE
         )
 
@@ -197,7 +246,8 @@ def test_the_invite_form_invites_and_redirects(
         f"/accounts/organisations/{org.pk}/invite/", {"email": "x@example.hk", "role": "member"}
     )
     assert response.status_code == 302
-    assert Membership.objects.filter(organisation=org, user__email="x@example.hk").exists()
+    assert org.invitations.filter(email="x@example.hk", answered_at__isnull=True).exists()
+    assert not Membership.objects.filter(organisation=org, user__email="x@example.hk").exists()
 
 
 def test_an_admin_changes_a_members_role_and_removes_a_member(

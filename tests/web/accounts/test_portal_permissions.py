@@ -35,6 +35,7 @@ PAGES: dict[str, tuple[str, frozenset[str] | str]] = {
     "tokens": ("get", EVERYONE),
     "revoke_token": ("post", NOBODY),  # another user's token: nobody, not even an admin
     "profile": ("get", EVERYONE),
+    "invitations": ("get", EVERYONE),  # one's own invitations only
     # "My organisations" lists one's own memberships, none for most staff: open to everyone
     # signed in; it shows only the user's own memberships.
     "organisations": ("get", EVERYONE),
