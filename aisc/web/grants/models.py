@@ -12,8 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aisc.core.grants import obligations, workflow
 from aisc.core.grants import rubric as rubric_rules
-from aisc.core.grants import workflow
 from aisc.core.grants.subsidy import SubsidyRules
 from aisc.web.accounts.models import Organisation
 from aisc.web.grants import choices as ch
@@ -73,6 +73,10 @@ class Scheme(models.Model):
     max_rate = rate(_("maximum subsidy rate"), default=Decimal("0.70"))
     exceptional_max_rate = rate(_("exceptional maximum subsidy rate"), default=Decimal("0.90"))
     eligible_kinds = models.JSONField(_("eligible applicant types"), default=default_eligible_kinds)
+    final_report_days = models.PositiveIntegerField(
+        _("final report due (days after an award ends)"),
+        default=obligations.DEFAULT_FINAL_REPORT_DAYS,
+    )
 
     def __str__(self) -> str:
         return self.name_en
@@ -100,6 +104,12 @@ class Call(models.Model):
     checklist = models.JSONField(default=default_checklist)
     required_documents = models.JSONField(default=list)
     published_at = models.DateTimeField(null=True, blank=True)
+    final_report_days = models.PositiveIntegerField(
+        _("final report due (days after an award ends)"),
+        null=True,
+        blank=True,
+        help_text=_("empty: the scheme's delay"),
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-opens_on"]
@@ -112,6 +122,11 @@ class Call(models.Model):
 
     def checklist_codes(self) -> list[str]:
         return [str(item["code"]) for item in self.checklist]
+
+    def report_days(self) -> int:
+        """The call's own delay for final reports, else its scheme's."""
+        days = self.final_report_days
+        return self.scheme.final_report_days if days is None else days
 
 
 class Application(models.Model):
@@ -252,6 +267,12 @@ class Award(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The secretariat's waiver of the final report (set only by do_waive_final_report).
+    final_report_waived_reason = models.TextField(blank=True)
+    final_report_waived_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    final_report_waived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["project_code"]

@@ -16,6 +16,7 @@ from aisc.web.grants.actions.calls import (
 )
 from aisc.web.grants.actions.decisions import DecisionInput, do_decide
 from aisc.web.grants.actions.documents import do_delete_document, do_upload_document
+from aisc.web.grants.actions.obligations import do_waive_final_report
 from aisc.web.grants.actions.reports import do_accept_report, do_return_report, do_submit_report
 from aisc.web.grants.actions.review import (
     do_assign_reviewer,
@@ -47,5 +48,6 @@ __all__ = [
     "do_update_application",
     "do_update_scheme",
     "do_upload_document",
+    "do_waive_final_report",
     "do_withdraw_application",
 ]

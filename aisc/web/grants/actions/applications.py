@@ -23,6 +23,7 @@ from aisc.core.units import Money
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications, pricing
+from aisc.web.grants.actions import obligations
 from aisc.web.grants.actions.lifecycle import move, snapshot
 from aisc.web.grants.choices import DocumentKind, ModelType, Workload
 from aisc.web.grants.models import Application, Award, Call
@@ -163,6 +164,7 @@ def do_submit_application(*, acting_user: User, application: Application) -> App
     _check_fields(application)
     if application.call.status != CallStatus.OPEN:
         raise RuleViolation("this call is no longer open for submissions", field="call")
+    obligations.check_may_submit(application.organisation, timezone.localdate())
     before, after = move(
         application,
         APPLICATION_TRANSITIONS,
