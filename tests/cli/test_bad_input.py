@@ -48,6 +48,9 @@ CASES = [
     Case("CSV with a NUL byte", ["usage", "ingest", "--csv", "FILE"],
          f"{CSV_HEADER}\n1,tenant-kc\x00,a,h800,COMPLETED,x,x,1:00,g\n".encode(), 1,
          "every one of the 1 job lines was rejected"),
+    Case("sacct with a NUL byte", ["usage", "ingest", "--sacct-file", "FILE"],
+         (HEADER + "\n" + job("6").replace("alice", "al\x00ice") + "\n").encode(), 1,
+         "every one of the 1 job lines was rejected"),
     Case("CSV with a field over the csv module's limit", ["usage", "ingest", "--csv", "FILE"],
          f"{CSV_HEADER}\n1,{'x' * 200_000},a,h800,COMPLETED,x,x,1:00,g\n".encode(), 1,
          "line 2: not CSV (field larger than field limit (131072))"),
@@ -127,3 +130,22 @@ def test_a_trace_line_with_1e20_gpus_is_skipped_and_the_rest_simulated(tmp_path:
     result = runner.invoke(app, ["sim", "run", "--trace", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert "gpus 100000000000000000000 must be at most 1,000,000" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--sacct-file", "--csv"])
+def test_a_line_with_a_nul_byte_is_rejected_and_stored_with_the_byte_written_out(
+    option: str, tmp_path: Path
+) -> None:
+    from aisc.web.billing.models import RejectedLine
+
+    path = tmp_path / "usage"
+    if option == "--csv":
+        path.write_text(f"{CSV_HEADER}\n1,tenant-kc\x00,a,h800,COMPLETED,x,x,1:00,g\n")
+    else:
+        path.write_text(HEADER + "\n" + job("6").replace("alice", "al\x00ice") + "\n")
+    result = runner.invoke(app, ["usage", "ingest", option, str(path)])
+    assert result.exit_code == 1
+    assert "line 2: line: holds a NUL byte, which no sacct field contains" in result.stderr
+    (stored,) = RejectedLine.objects.all()
+    assert "\x00" not in stored.line
+    assert "\\x00" in stored.line

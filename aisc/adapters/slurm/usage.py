@@ -48,6 +48,10 @@ _ELAPSED = re.compile(r"^(?:(\d+)-)?(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.\d+)?$")
 _JOB_ID = re.compile(r"^\d+(?:_\d+|_\[[^\]]*\]|\+\d+)?$")
 _STEP = re.compile(r"^\d+(?:_\d+|\+\d+)?\.[\w-]+$")
 _NO_TIME = {"", "Unknown", "None", "N/A"}
+# No field of sacct or its CSV holds a NUL byte; PostgreSQL's text columns refuse one, so a line
+# with one is rejected (and stored with the byte written out as \x00).
+NUL = "\x00"
+NUL_REFUSED = "line: holds a NUL byte, which no sacct field contains"
 # More GPUs than any cluster has: a corrupt line, refused before it reaches the arithmetic.
 MAX_JOB_GPUS = 1_000_000
 
@@ -257,6 +261,9 @@ def _sacct_rows(text: str, fast: FastLines | None) -> Iterator[tuple[int, str, R
     header: tuple[str, ...] = FIELDS
     in_order = fast is not None
     for line_no, line in enumerate(text.splitlines(), start=1):
+        if NUL in line:
+            yield line_no, line.replace(NUL, "\\x00"), NUL_REFUSED
+            continue
         record = fast.record(line) if fast is not None and in_order else None
         if record is not None:
             yield line_no, line, record
@@ -308,7 +315,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, str, Row]]:
     reader = csv.DictReader(io.StringIO(text))
     try:
         yield from _csv_reader_rows(reader)
-    except csv.Error as exc:  # a NUL byte, a quote never closed: the file is not CSV
+    except csv.Error as exc:  # a field over the csv module's limit: the file is not CSV
         raise RuleViolation(f"line {reader.line_num + 1}: not CSV ({exc})", field="line") from exc
 
 
@@ -318,6 +325,10 @@ def _csv_reader_rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, str, Ro
         raise RuleViolation(f"header: the CSV lacks {', '.join(sorted(missing))}", field="header")
     for row in reader:
         line_no = reader.line_num
+        if any(NUL in v for v in row.values() if isinstance(v, str)):
+            text = ",".join(str(v) for v in row.values()).replace(NUL, "\\x00")
+            yield line_no, text, NUL_REFUSED
+            continue
         if None in row or any(v is None for v in row.values()):
             yield line_no, ",".join(str(v) for v in row.values()), "line: wrong number of fields"
             continue
