@@ -70,7 +70,11 @@ def run(cfg: Config, host: str, port: int, workers: int) -> None:
     # /metrics adds them up. A fresh folder per start, so a restart does not add old counts.
     metrics_dir = tempfile.mkdtemp(prefix="aisc-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    master = os.getpid()
     try:
         Gunicorn(options(cfg, host, port, workers)).run()
     finally:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
+        # A worker leaves by SystemExit through this same frame (it was forked inside run());
+        # only the master, on its way out, removes the folder the new workers still write to.
+        if os.getpid() == master:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
