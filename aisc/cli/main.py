@@ -14,6 +14,7 @@ from aisc.cli import (
     estimate,
     notify,
     outbox,
+    report,
     server,
     sim,
     slurm,
@@ -43,6 +44,7 @@ GROUPS: list[tuple[str, typer.Typer]] = [
     ("cluster", cluster.app),
     ("outbox", outbox.app),
     ("capacity", capacity.app),
+    ("report", report.app),
 ]
 
 for _name, _group in GROUPS:

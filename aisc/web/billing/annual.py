@@ -1,0 +1,106 @@
+"""The committee's annual report to the funder, first cut: applications per call, awards, subsidy
+committed and disbursed, GPU-hours used per chip. Money comes from the frozen statements, so it
+equals the ledger's `bill:` entries of the same periods to the cent (tests/web/billing/
+test_annual.py holds it to that).
+
+Definitions (also in docs/grants.md):
+- applications: those submitted in the year (local time), counted per call by current status;
+- awards and subsidy_committed: awards made in the year and not cancelled, at their commitment;
+- subsidy_disbursed: the subsidy on the statements of the year's twelve billing periods (by month
+  of use), before any recovery;
+- subsidy_recovered: recoveries are not recorded yet, so 0.00 (reported apart from disbursed);
+- gpu_hours_used: GPU-hours on those statements of subsidised (awarded) projects, per chip;
+- outputs: not recorded yet, so empty.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+
+from aisc.core.grants import annual
+from aisc.web.billing.models import Statement, StatementLine
+from aisc.web.billing.money import from_cents, gpu_hours
+from aisc.web.grants.models import Application, Award
+
+LIVE_AWARDS = ("approved", "active", "completed")
+NOTES = [
+    "subsidy_disbursed is the subsidy on the statements of the year's billing periods, by month "
+    "of use, before recoveries",
+    "subsidy_recovered is 0.00: recoveries are not recorded by this version",
+    "outputs is empty: outputs are not recorded by this version",
+]
+
+
+def _applications(year: int) -> dict[str, dict[str, int]]:
+    rows = Application.objects.filter(submitted_at__year=year).values_list("call__code", "status")
+    return annual.application_counts(rows)
+
+
+def _awards(year: int) -> tuple[dict[str, Any], Decimal]:
+    awards = Award.objects.filter(created_at__year=year, status__in=LIVE_AWARDS).select_related(
+        "organisation", "application"
+    )
+    committed, hours = Decimal(0), Decimal(0)
+    kinds: Counter[str] = Counter()
+    fields: Counter[str] = Counter()
+    for award in awards:
+        committed += award.committed_amount
+        hours += award.gpu_hours
+        kinds[award.organisation.kind] += 1
+        fields[award.application.category or "unstated"] += 1
+    summary = {
+        "count": sum(kinds.values()),
+        "gpu_hours_awarded": str(hours),
+        "by_organisation_type": dict(sorted(kinds.items())),
+        "by_field": dict(sorted(fields.items())),
+    }
+    return summary, committed
+
+
+def _disbursed(year: int) -> dict[str, Any]:
+    rows = (
+        Statement.objects.filter(period__month__startswith=f"{year:04d}-")
+        .values("period__month")
+        .annotate(cents=Sum("subsidy_cents"))
+        .order_by("period__month")
+    )
+    by_month = {row["period__month"]: int(row["cents"]) for row in rows}
+    return {
+        "total": str(from_cents(sum(by_month.values()))),
+        "by_month": {month: str(from_cents(c)) for month, c in by_month.items()},
+    }
+
+
+def _gpu_hours_used(year: int) -> dict[str, str]:
+    seconds: dict[str, int] = defaultdict(int)
+    rows = (
+        StatementLine.objects.filter(
+            statement__period__month__startswith=f"{year:04d}-", statement__subsidised=True
+        )
+        .values("chip")
+        .annotate(total=Sum("gpu_seconds"))
+    )
+    for row in rows:
+        seconds[row["chip"]] += int(row["total"])
+    return {chip: str(gpu_hours(s)) for chip, s in sorted(seconds.items())}
+
+
+def annual_report(year: int) -> dict[str, Any]:
+    """The report's figures, amounts as exact decimal strings (HK$ to the cent)."""
+    annual.check_year(year)
+    awards, committed = _awards(year)
+    return {
+        "year": year,
+        "applications": _applications(year),
+        "awards": awards,
+        "subsidy_committed": str(committed.quantize(Decimal("0.01"))),
+        "subsidy_disbursed": _disbursed(year),
+        "subsidy_recovered": "0.00",
+        "gpu_hours_used": _gpu_hours_used(year),
+        "outputs": {},
+        "notes": NOTES,
+    }
