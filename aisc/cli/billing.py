@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from aisc.cli import boot
+from aisc.web.billing import verbs
 
 app = typer.Typer(help="Billing periods and statements.", no_args_is_help=True)
 
@@ -113,5 +114,5 @@ def sync_fund() -> None:
     from aisc.web.billing.actions import do_post_entries
     from aisc.web.billing.ledger.fund import fund_entries
 
-    added = do_post_entries(fund_entries(), acting_user=None, verb="billing.fund.sync")
+    added = do_post_entries(fund_entries(), acting_user=None, verb=verbs.FUND_SYNC)
     typer.echo(f"{added} ledger entries posted")

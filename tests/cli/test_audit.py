@@ -29,7 +29,7 @@ def three_organisations() -> list[AuditEvent]:
 
 def test_verify_counts_the_rows_of_an_intact_chain_and_exits_zero() -> None:
     events = three_organisations()
-    assert [e.verb for e in events] == ["organisation.create"] * 3
+    assert [e.verb for e in events] == ["accounts.organisation.create"] * 3
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 0
     assert result.stdout.strip() == "audit chain intact: 3 rows"

@@ -40,7 +40,7 @@ def test_createadmin_makes_an_administrator_who_signs_in_with_the_given_password
     assert admin.is_staff
     assert admin.is_superuser
     assert list(admin.roles.values_list("code", flat=True)) == [Role.ADMIN]
-    event = AuditEvent.objects.get(verb="user.create")
+    event = AuditEvent.objects.get(verb="accounts.user.create")
     assert event.actor_label == "system"
     assert event.after == {"email": "boss@example.hk", "roles": ["admin"], "organisation": None}
 

@@ -76,5 +76,5 @@ def test_do_actions_from_many_threads_each_leave_one_chained_row() -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert AuditEvent.objects.filter(verb="organisation.create").count() == 4
+    assert AuditEvent.objects.filter(verb="accounts.organisation.create").count() == 4
     assert verify() is None

@@ -18,7 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from aisc.core.errors import RuleViolation
-from aisc.web.accounts import tokens
+from aisc.web.accounts import tokens, verbs
 from aisc.web.accounts.models import (
     ApiToken,
     Membership,
@@ -69,7 +69,7 @@ def do_create_organisation(
     org = Organisation(name_en=name_en, kind=kind, registration_code=registration_code, **fields)
     check_model(org)
     org.save()
-    record(acting_user, "organisation.create", org, after=snapshot_org(org))
+    record(acting_user, verbs.ORGANISATION_CREATE, org, after=snapshot_org(org))
     return org
 
 
@@ -93,7 +93,7 @@ def do_update_organisation(
     organisation.save()
     record(
         acting_user,
-        "organisation.update",
+        verbs.ORGANISATION_UPDATE,
         organisation,
         before=before,
         after=snapshot_org(organisation),
@@ -145,7 +145,7 @@ def do_create_user(
         Membership.objects.create(user=user, organisation=organisation, role=membership_role)
     record(
         acting_user,
-        "user.create",
+        verbs.USER_CREATE,
         user,
         after={
             "email": email,
@@ -188,7 +188,7 @@ def do_create_api_token(*, acting_user: User, name: str, days: int | None) -> Is
     )
     record(
         acting_user,
-        "api_token.create",
+        verbs.API_TOKEN_CREATE,
         token,
         after={"name": token.name, "expires_at": token.expires_at.isoformat()},
     )
@@ -201,7 +201,7 @@ def do_revoke_api_token(*, acting_user: User, token: ApiToken) -> ApiToken:
         raise RuleViolation("this token is already revoked", field="token")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record(acting_user, "api_token.revoke", token, after={"revoked_at": token.revoked_at})
+    record(acting_user, verbs.API_TOKEN_REVOKE, token, after={"revoked_at": token.revoked_at})
     return token
 
 
@@ -220,7 +220,7 @@ def do_revoke_tokens_of(*, acting_user: User | None, user: User, reason: str) ->
     ApiToken.objects.filter(pk__in=live).update(revoked_at=now)
     record(
         acting_user,
-        "api_token.revoke_all",
+        verbs.API_TOKEN_REVOKE_ALL,
         user,
         after={"reason": reason, "tokens": live, "revoked_at": now},
     )
@@ -281,7 +281,7 @@ def do_change_member_role(*, acting_user: User, membership: Membership, role: st
     membership.save(update_fields=["role"])
     record(
         acting_user,
-        "membership.change_role",
+        verbs.MEMBERSHIP_CHANGE_ROLE,
         membership,
         before=before,
         after=snapshot_membership(membership),
@@ -292,7 +292,7 @@ def do_change_member_role(*, acting_user: User, membership: Membership, role: st
 @transaction.atomic
 def do_remove_member(*, acting_user: User, membership: Membership) -> None:
     keep_one_admin(membership, None)
-    record(acting_user, "membership.remove", membership, before=snapshot_membership(membership))
+    record(acting_user, verbs.MEMBERSHIP_REMOVE, membership, before=snapshot_membership(membership))
     membership.delete()
 
 
@@ -315,7 +315,7 @@ def do_update_profile(*, acting_user: User, **changes: Any) -> User:
     acting_user.save(update_fields=list(changes))
     record(
         acting_user,
-        "user.update_profile",
+        verbs.USER_UPDATE_PROFILE,
         acting_user,
         before=before,
         after=snapshot_profile(acting_user),
@@ -339,7 +339,7 @@ def do_set_staff_roles(*, acting_user: User, user: User, roles: tuple[str, ...])
     user.__dict__.pop("_role_codes", None)
     record(
         acting_user,
-        "user.set_roles",
+        verbs.USER_SET_ROLES,
         user,
         before={"roles": before},
         after={"roles": sorted(roles)},

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aisc.core.errors import RuleViolation
 from aisc.web import notify
+from aisc.web.accounts import verbs
 from aisc.web.accounts.actions import check_membership_role, set_password_link
 from aisc.web.accounts.models import Invitation, Membership, MembershipRole, Organisation, User
 from aisc.web.audit.record import record
@@ -71,7 +72,7 @@ def do_invite_member(
     invitation = Invitation.objects.create(
         organisation=organisation, user=user, email=email, role=role, invited_by=acting_user
     )
-    record(acting_user, "membership.invite", invitation, after=_facts(invitation))
+    record(acting_user, verbs.MEMBERSHIP_INVITE, invitation, after=_facts(invitation))
     base = base_url.rstrip("/")
     context = {
         "organisation": organisation,
@@ -108,7 +109,7 @@ def do_answer_invitation(*, acting_user: User, invitation: Invitation, accept: b
         Membership.objects.create(
             user=acting_user, organisation=invitation.organisation, role=invitation.role
         )
-    verb = "membership.accept" if accept else "membership.decline"
+    verb = verbs.MEMBERSHIP_ACCEPT if accept else verbs.MEMBERSHIP_DECLINE
     record(acting_user, verb, invitation, after=_facts(invitation))
     return invitation
 

@@ -16,7 +16,7 @@ from aisc.core.allocations.capacity import Commitment
 from aisc.core.allocations.lifecycle import Status
 from aisc.core.catalogue.exchange import ThroughputRate, default_rates
 from aisc.core.errors import RuleViolation
-from aisc.web.allocations import cluster, guard
+from aisc.web.allocations import cluster, guard, verbs
 from aisc.web.allocations.models import (
     Allocation,
     AllocationLine,
@@ -130,7 +130,7 @@ def do_create_allocation(new: NewAllocation, *, acting_user: User | None) -> All
         )  # fmt: skip
     for username in sorted(set(new.members)):
         AllocationMember.objects.create(allocation=allocation, username=username)
-    record(acting_user, "allocation.create", allocation, after=facts(allocation))
+    record(acting_user, verbs.ALLOCATION_CREATE, allocation, after=facts(allocation))
     dispatch.enqueue(SYNC, {"project_code": allocation.project_code})
     return allocation
 
@@ -147,7 +147,7 @@ def do_transition(allocation: Allocation, event: str, *, acting_user: User | Non
     before = facts(allocation)
     allocation.status = lifecycle.transition(allocation.status, event).value
     allocation.save(update_fields=["status"])
-    record(acting_user, f"allocation.{event}", allocation, before=before, after=facts(allocation))
+    record(acting_user, verbs.lifecycle(event), allocation, before=before, after=facts(allocation))
     dispatch.enqueue(SYNC, {"project_code": allocation.project_code})
     return allocation
 
@@ -164,7 +164,9 @@ def do_release_tranche(
         raise RuleViolation(f"{allocation} has no tranche {seq}", field="seq")
     line.released, line.gpu_hours = True, gpu_hours
     line.save(update_fields=["released", "gpu_hours"])
-    record(acting_user, "allocation.release", allocation, before=before, after=facts(allocation))
+    record(
+        acting_user, verbs.ALLOCATION_RELEASE, allocation, before=before, after=facts(allocation)
+    )
     dispatch.enqueue(SYNC, {"project_code": allocation.project_code})
     do_advance_one(allocation, timezone.localdate(), acting_user=acting_user)
     return line
@@ -180,7 +182,9 @@ def do_set_members(
     allocation.members.exclude(username__in=usernames).delete()
     for username in sorted(set(usernames)):
         AllocationMember.objects.get_or_create(allocation=allocation, username=username)
-    record(acting_user, "allocation.members", allocation, before=before, after=facts(allocation))
+    record(
+        acting_user, verbs.ALLOCATION_MEMBERS, allocation, before=before, after=facts(allocation)
+    )
     dispatch.enqueue(SYNC, {"project_code": allocation.project_code})
     return allocation
 
@@ -263,7 +267,7 @@ def do_request_change(
         gpu_hours=change.gpu_hours, new_end_date=change.new_end_date, reason=change.reason,
         requested_by=acting_user,
     )  # fmt: skip
-    record(acting_user, "allocation.change.request", request, after=_request_facts(request))
+    record(acting_user, verbs.CHANGE_REQUEST, request, after=_request_facts(request))
     return request
 
 
@@ -296,7 +300,7 @@ def do_decide_change(
     request.decision_note = note
     request.save()
     record(
-        acting_user, "allocation.change.decide", request, before=before,
+        acting_user, verbs.CHANGE_DECIDE, request, before=before,
         after=_request_facts(request),
     )  # fmt: skip
     dispatch.enqueue(SYNC, {"project_code": request.allocation.project_code})

@@ -21,7 +21,7 @@ from aisc.core.allocations.budget import released_by_chip
 from aisc.core.allocations.provisioning import AllocationSpec, Plan, desired_state
 from aisc.core.allocations.slurmstate import Account, Change, Reservation, UserAssoc
 from aisc.web import worker_tasks
-from aisc.web.allocations import cluster
+from aisc.web.allocations import cluster, verbs
 from aisc.web.allocations.models import Allocation, SyncStatus
 from aisc.web.audit.record import record
 from aisc.web.outbox import dispatch
@@ -113,7 +113,7 @@ def apply(*, force: bool = False, acting_user: User | None = None) -> tuple[Outc
     with transaction.atomic():
         record_sync_state(remaining, outcome)
         record(
-            acting_user, "slurm.apply", None, object_type="Slurm", object_id="cluster",
+            acting_user, verbs.SLURM_APPLY, None, object_type="Slurm", object_id="cluster",
             after=_outcome_facts(outcome, remaining, force),
         )  # fmt: skip
     return outcome, remaining

@@ -10,6 +10,7 @@ from django.utils import timezone
 from aisc.core.errors import NotFound
 from aisc.core.outbox.lifecycle import MessageState, transition
 from aisc.web.audit.record import record
+from aisc.web.backoffice import verbs
 from aisc.web.outbox.models import OutboxMessage, State
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def do_retry_dead_letter(message_id: int, *, acting_user: User | None) -> Outbox
     message.attempts, message.next_attempt_at, message.dead_at = 0, timezone.now(), None
     message.claimed_by, message.claimed_until = "", None
     message.save()
-    record(acting_user, "outbox.message.retry", message, before=before, after=facts(message))
+    record(acting_user, verbs.MESSAGE_RETRY, message, before=before, after=facts(message))
     return message
 
 
@@ -47,7 +48,7 @@ def do_discard_dead_letter(message_id: int, *, acting_user: User | None) -> Outb
     before = facts(message)
     message.state = transition(MessageState(message.state), MessageState.DISCARDED)
     message.save(update_fields=["state"])
-    record(acting_user, "outbox.message.discard", message, before=before, after=facts(message))
+    record(acting_user, verbs.MESSAGE_DISCARD, message, before=before, after=facts(message))
     return message
 
 

@@ -15,7 +15,7 @@ from aisc.core.clock import Clock, SystemClock
 from aisc.core.ledger.entries import Entry
 from aisc.core.metering.split import Month
 from aisc.web.audit.record import record
-from aisc.web.billing import alerting, lock
+from aisc.web.billing import alerting, lock, verbs
 from aisc.web.billing.closing import close
 from aisc.web.billing.closing.figures import period_figures
 from aisc.web.billing.ingest import batches
@@ -47,7 +47,7 @@ def do_ingest(
         alerting.check_usage(sorted(report.projects), directory)
         record(
             acting_user,
-            "billing.usage.ingest",
+            verbs.USAGE_INGEST,
             None,
             object_type="UsageSource",
             object_id=source[:64],
@@ -85,7 +85,7 @@ def do_close_period(
     figures = period_figures(period)
     record(
         acting_user,
-        "billing.period.close",
+        verbs.PERIOD_CLOSE,
         period,
         before={"state": PeriodState.OPEN},
         after={"state": PeriodState.CLOSED, "statements": len(built), "total": figures["total"]},
@@ -115,7 +115,7 @@ def do_reverse_entry(key: str, *, reason: str, acting_user: User | None, at: dt.
     correction = book.reverse(key, f"reversal:{key}", at, f"reversal of {key}: {reason}"[:300])
     record(
         acting_user,
-        "billing.entry.reverse",
+        verbs.ENTRY_REVERSE,
         None,
         object_type="LedgerEntry",
         object_id=key[:64],

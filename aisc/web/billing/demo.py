@@ -12,7 +12,7 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
-from aisc.web.billing import actions
+from aisc.web.billing import actions, verbs
 from aisc.web.billing.ingest import sources
 from aisc.web.billing.ledger import fund
 from aisc.web.billing.models import BillingPeriod, PeriodState
@@ -24,7 +24,7 @@ from aisc.web.demo import DemoReport
 
 
 def load(report: DemoReport) -> None:
-    actions.do_post_entries(fund.fund_entries(), acting_user=None, verb="billing.fund.sync")
+    actions.do_post_entries(fund.fund_entries(), acting_user=None, verb=verbs.FUND_SYNC)
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     now = timezone.now()
     reading = sources.read_embedded(service.clock().epoch, now, tz)

@@ -13,6 +13,7 @@ from aisc.core.catalogue.exchange import ThroughputRate, check_rates
 from aisc.core.catalogue.rates import RateSpan, check_rate_cards, supersede
 from aisc.core.errors import RuleViolation
 from aisc.web.audit.record import record
+from aisc.web.catalogue import verbs
 from aisc.web.catalogue.models import ExchangeRate, Node, NodeState, PartitionPremium, RateCard
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def _end_superseded(cards: list[RateCard], ended: list[RateSpan], acting_user: U
             row.save(update_fields=["valid_to"])
             record(
                 acting_user,
-                "catalogue.ratecard.supersede",
+                verbs.RATECARD_SUPERSEDE,
                 row,
                 before=before,
                 after=_card_facts(row),
@@ -87,7 +88,7 @@ def _write_card(card: RateCard | None, given: RateCardInput, acting_user: User |
         given.basis,
     )
     card.save()
-    verb = "catalogue.ratecard.create" if before is None else "catalogue.ratecard.change"
+    verb = verbs.RATECARD_CREATE if before is None else verbs.RATECARD_CHANGE
     record(acting_user, verb, card, before=before, after=_card_facts(card))
     return card
 
@@ -109,7 +110,7 @@ def do_set_partition_premiums(
         )
     record(
         acting_user,
-        "catalogue.ratecard.premiums",
+        verbs.RATECARD_PREMIUMS,
         card,
         before={str(k): v for k, v in current.items()},
         after={str(k): v for k, v in premiums.items()},
@@ -128,7 +129,7 @@ def do_save_exchange_rate(
     row.factor, row.basis = rate.factor, basis
     row.save()
     after = {"chip": rate.chip, "valid_from": rate.valid_from, "factor": rate.factor}
-    record(acting_user, "catalogue.exchange.save", row, before=before, after=after)
+    record(acting_user, verbs.EXCHANGE_SAVE, row, before=before, after=after)
     return row
 
 
@@ -143,5 +144,5 @@ def do_set_node_state(
     before = {"state": node.state, "reason": node.state_reason}
     node.state, node.state_reason = state, reason.strip()
     node.save(update_fields=["state", "state_reason"])
-    record(acting_user, "catalogue.node.state", node, before=before, after={"state": state})
+    record(acting_user, verbs.NODE_STATE, node, before=before, after={"state": state})
     return node

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from aisc.web.audit.record import record
-from aisc.web.cluster import service
+from aisc.web.cluster import service, verbs
 from aisc.web.cluster.models import EmbeddedJob
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def do_submit_job(
     )
     record(
         acting_user,
-        "cluster.job.submit",
+        verbs.JOB_SUBMIT,
         job,
         after={
             "account": account,

@@ -46,7 +46,7 @@ def test_creating_an_organisation_audits_every_field(applicant: User) -> None:
     )
     row = last_row()
     assert (row.verb, row.object_type, row.object_id) == (
-        "organisation.create",
+        "accounts.organisation.create",
         "Organisation",
         str(org.pk),
     )
@@ -90,7 +90,7 @@ def test_updating_an_organisation_audits_before_and_after(
         acting_user=applicant, organisation=org, contact_phone="+852 1234"
     )
     row = last_row()
-    assert row.verb == "organisation.update"
+    assert row.verb == "accounts.organisation.update"
     assert row.actor_label == "applicant@example.hk"
     assert row.before is not None
     assert row.after is not None
@@ -149,7 +149,7 @@ def test_creating_a_user_audits_the_roles_and_organisation_but_never_the_passwor
     assert user.check_password(GOOD_PASSWORD)
     assert Membership.objects.get(user=user).role == "admin"
     row = last_row()
-    assert (row.verb, row.actor_label) == ("user.create", "system")
+    assert (row.verb, row.actor_label) == ("accounts.user.create", "system")
     assert row.after == {
         "email": "new.person@example.hk",
         "roles": ["auditor", "finance"],
@@ -217,7 +217,7 @@ def test_inviting_someone_new_gives_them_the_language_the_inviter_uses(
     )
     assert not invited.has_usable_password()
     row = last_row()
-    assert (row.verb, row.object_type) == ("membership.invite", "Invitation")
+    assert (row.verb, row.object_type) == ("accounts.membership.invite", "Invitation")
     assert row.after == {
         "email": "chan@example.hk",
         "organisation": org.pk,
@@ -257,7 +257,7 @@ def test_changing_a_role_audits_before_and_after(
 ) -> None:
     actions.do_change_member_role(acting_user=applicant, membership=colleague, role="admin")
     row = last_row()
-    assert row.verb == "membership.change_role"
+    assert row.verb == "accounts.membership.change_role"
     assert row.before == {"user": "colleague@example.hk", "organisation": org.pk, "role": "member"}
     assert row.after == {"user": "colleague@example.hk", "organisation": org.pk, "role": "admin"}
 
@@ -277,7 +277,7 @@ def test_removing_a_member_audits_who_left_and_deletes_only_that_membership(
     pk = colleague.pk
     actions.do_remove_member(acting_user=applicant, membership=colleague)
     row = last_row()
-    assert (row.verb, row.object_id) == ("membership.remove", str(pk))
+    assert (row.verb, row.object_id) == ("accounts.membership.remove", str(pk))
     assert row.before == {"user": "colleague@example.hk", "organisation": org.pk, "role": "member"}
     assert row.after is None
     assert not Membership.objects.filter(pk=pk).exists()
@@ -300,7 +300,7 @@ def test_a_bad_role_for_a_member_is_refused_naming_the_field(
 def test_a_profile_change_audits_only_profile_fields(applicant: User) -> None:
     actions.do_update_profile(acting_user=applicant, full_name="Alex", digest_mail=True)
     row = last_row()
-    assert row.verb == "user.update_profile"
+    assert row.verb == "accounts.user.update_profile"
     assert row.before == {
         "full_name": "",
         "language": "en",
@@ -328,7 +328,7 @@ def test_setting_staff_roles_audits_the_old_and_new_roles(
     )
     row = last_row()
     assert (row.verb, row.before, row.after) == (
-        "user.set_roles",
+        "accounts.user.set_roles",
         {"roles": ["reviewer"]},
         {"roles": ["committee", "reviewer"]},
     )

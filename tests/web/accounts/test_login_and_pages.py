@@ -167,7 +167,7 @@ def test_a_bad_token_request_is_shown_on_its_field_and_issues_nothing(
     page = logged_in(applicant).post("/accounts/tokens/", posted).content.decode()
     assert message in page
     assert not ApiToken.objects.exists()
-    assert not AuditEvent.objects.filter(verb="api_token.create").exists()
+    assert not AuditEvent.objects.filter(verb="accounts.api_token.create").exists()
 
 
 def test_the_token_page_lists_a_users_tokens_by_prefix_never_by_secret(

@@ -47,7 +47,7 @@ def test_an_org_admin_edits_the_organisation_and_it_is_audited(
 ) -> None:
     response = send(as_client(applicant), "patch", f"/{org.pk}", {"contact_phone": "+852 1234"})
     assert (response.status_code, response.json()["contact_phone"]) == (200, "+852 1234")
-    event = AuditEvent.objects.get(verb="organisation.update")
+    event = AuditEvent.objects.get(verb="accounts.organisation.update")
     assert event.after is not None
     assert event.after["contact_phone"] == "+852 1234"
 
@@ -78,7 +78,7 @@ def test_an_org_admin_invites_a_new_person_who_shows_as_an_invitation(
     assert [i["email"] for i in invitations] == ["new@example.hk"]
     members = me.get(f"{PREFIX}/{org.pk}/members").json()
     assert [m["email"] for m in members] == ["applicant@example.hk"]  # not before accepting
-    assert AuditEvent.objects.filter(verb="membership.invite", actor=applicant).exists()
+    assert AuditEvent.objects.filter(verb="accounts.membership.invite", actor=applicant).exists()
 
 
 def test_a_bad_invitation_is_refused_naming_the_field(applicant: User, org: Organisation) -> None:

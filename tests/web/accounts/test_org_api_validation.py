@@ -55,7 +55,7 @@ def test_a_bad_organisation_patch_is_refused_naming_the_field(
     error = response.json()["error"]
     assert error["field"] == field
     assert message in error["message"]
-    assert not AuditEvent.objects.filter(verb="organisation.update").exists()
+    assert not AuditEvent.objects.filter(verb="accounts.organisation.update").exists()
 
 
 @pytest.mark.parametrize(

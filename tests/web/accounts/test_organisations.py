@@ -45,7 +45,7 @@ def test_an_org_admin_edits_the_organisation_and_the_change_is_audited(
     assert response.status_code == 302
     org.refresh_from_db()
     assert org.name_zh == "海港科技大學"
-    event = last_audit("organisation.update")
+    event = last_audit("accounts.organisation.update")
     assert event.actor == applicant
     assert event.before is not None
     assert event.after is not None
@@ -99,7 +99,7 @@ def test_bad_organisation_fields_are_refused_naming_the_field(
     with pytest.raises(RuleViolation) as caught:
         actions.do_update_organisation(acting_user=applicant, organisation=org, **changes)
     assert caught.value.field == field
-    assert not AuditEvent.objects.filter(verb="organisation.update").exists()
+    assert not AuditEvent.objects.filter(verb="accounts.organisation.update").exists()
 
 
 def test_inviting_someone_new_creates_the_user_and_mails_a_set_password_link(
@@ -117,7 +117,7 @@ def test_inviting_someone_new_creates_the_user_and_mails_a_set_password_link(
     assert not user.has_usable_password()
     assert invitation.role == "member"
     assert not Membership.objects.filter(user=user).exists()  # not until they accept
-    assert last_audit("membership.invite").after == {
+    assert last_audit("accounts.membership.invite").after == {
         "email": "new.person@example.hk",
         "organisation": org.pk,
         "role": "member",
@@ -171,7 +171,7 @@ def test_inviting_someone_known_asks_them_to_accept_and_adds_them_only_when_they
     )
     assert answered.status_code == 302
     assert Membership.objects.get(user=known, organisation=org).role == "admin"
-    assert last_audit("membership.accept").actor == known
+    assert last_audit("accounts.membership.accept").actor == known
     assert verify() is None
 
 
@@ -263,14 +263,14 @@ def test_an_admin_changes_a_members_role_and_removes_a_member(
     assert client.post(f"{base}/role/", {"role": "admin"}).status_code == 302
     membership.refresh_from_db()
     assert membership.role == "admin"
-    assert last_audit("membership.change_role").before == {
+    assert last_audit("accounts.membership.change_role").before == {
         "user": member.email,
         "organisation": org.pk,
         "role": "member",
     }
     assert client.post(f"{base}/remove/").status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    assert last_audit("membership.remove").object_id == str(membership.pk)
+    assert last_audit("accounts.membership.remove").object_id == str(membership.pk)
 
 
 def test_the_last_admin_can_be_neither_demoted_nor_removed(

@@ -28,7 +28,7 @@ def test_a_user_updates_name_language_and_digest_choice(
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.full_name, user.language, user.digest_mail) == ("New", "zh-hant", True)
-    event = AuditEvent.objects.get(verb="user.update_profile")
+    event = AuditEvent.objects.get(verb="accounts.user.update_profile")
     assert event.before is not None
     assert event.before["full_name"] == "Old"
     assert event.after is not None
@@ -81,7 +81,7 @@ def test_an_admin_grants_and_withdraws_staff_roles(
     person = User.objects.get(pk=person.pk)
     assert person.role_codes() == {"admin"}
     assert person.is_superuser
-    events = list(AuditEvent.objects.filter(verb="user.set_roles").order_by("id"))
+    events = list(AuditEvent.objects.filter(verb="accounts.user.set_roles").order_by("id"))
     assert [e.after for e in events] == [
         {"roles": ["finance", "reviewer"]},
         {"roles": ["admin"]},

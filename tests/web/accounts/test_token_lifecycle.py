@@ -36,7 +36,7 @@ def test_a_password_reset_revokes_every_token_of_the_account(
     form_url = client.get(reset_link(mailoutbox[0].body))["Location"]
     client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert not any(works(s) for s in secrets)
-    event = AuditEvent.objects.get(verb="api_token.revoke_all")
+    event = AuditEvent.objects.get(verb="accounts.api_token.revoke_all")
     assert event.after is not None
     assert event.after["reason"] == "password_changed"
     assert len(event.after["tokens"]) == 2
@@ -61,7 +61,7 @@ def test_a_rehash_at_log_in_is_not_a_new_password_and_keeps_the_tokens(
     client.post("/accounts/login/", {"username": applicant.email, "password": PASSWORD})
     assert User.objects.get(pk=applicant.pk).password != old_hash  # upgraded to PBKDF2
     assert works(secret)
-    assert not AuditEvent.objects.filter(verb="api_token.revoke_all").exists()
+    assert not AuditEvent.objects.filter(verb="accounts.api_token.revoke_all").exists()
 
 
 def test_taking_a_staff_role_away_revokes_the_tokens_and_giving_one_does_not(
@@ -76,7 +76,7 @@ def test_taking_a_staff_role_away_revokes_the_tokens_and_giving_one_does_not(
     assert works(secret)
     actions.do_set_staff_roles(acting_user=admin, user=finance, roles=(Role.REVIEWER,))
     assert not works(secret)
-    event = AuditEvent.objects.get(verb="api_token.revoke_all")
+    event = AuditEvent.objects.get(verb="accounts.api_token.revoke_all")
     assert event.after is not None
     assert event.after["reason"] == "role_removed"
 

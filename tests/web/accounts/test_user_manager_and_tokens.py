@@ -46,7 +46,7 @@ def test_revoking_a_revoked_token_from_the_portal_changes_nothing(
     assert (first.status_code, second.status_code) == (302, 302)
     token.refresh_from_db()
     assert token.revoked_at == revoked_at is not None
-    assert AuditEvent.objects.filter(verb="api_token.revoke").count() == 1
+    assert AuditEvent.objects.filter(verb="accounts.api_token.revoke").count() == 1
 
 
 def test_nobody_revokes_another_users_token(

@@ -31,7 +31,7 @@ def test_creating_an_allocation_saves_lines_members_audit_and_a_slurm_sync(
         (2, False),
     ]
     assert list(allocation.members.values_list("username", flat=True)) == ["alice"]
-    assert AuditEvent.objects.filter(verb="allocation.create").count() == 1
+    assert AuditEvent.objects.filter(verb="allocations.allocation.create").count() == 1
     assert OutboxMessage.objects.filter(kind="slurm.sync").count() == 1
 
 

@@ -70,7 +70,7 @@ def test_a_bad_change_request_is_refused_naming_the_field(
     assert error["field"] == field, error
     assert message in error["message"]
     assert not ChangeRequest.objects.exists()
-    assert not AuditEvent.objects.filter(verb="allocation.change.request").exists()
+    assert not AuditEvent.objects.filter(verb="allocations.change.request").exists()
 
 
 def test_a_request_is_audited_with_what_was_asked(
@@ -83,7 +83,7 @@ def test_a_request_is_audited_with_what_was_asked(
     )  # fmt: skip
     assert response.status_code == 201
     assert response.json()["status"] == "pending"
-    row = AuditEvent.objects.get(verb="allocation.change.request")
+    row = AuditEvent.objects.get(verb="allocations.change.request")
     assert row.actor_label == "applicant@example.hk"
     assert row.after == {
         "allocation": allocation.project_code,
@@ -108,7 +108,7 @@ def test_a_decision_is_audited_before_and_after(
     )
     operator = make_user(Role.OPERATOR)
     actions.do_decide_change(change, approve=True, note="fine", acting_user=operator)
-    row = AuditEvent.objects.get(verb="allocation.change.decide")
+    row = AuditEvent.objects.get(verb="allocations.change.decide")
     assert row.before is not None
     assert row.after is not None
     assert (row.before["status"], row.after["status"]) == ("pending", "approved")
@@ -196,11 +196,11 @@ def test_each_allowed_move_is_made_and_audited(
     assert Allocation.objects.get(pk=allocation.pk).status == status
     verbs = list(
         AuditEvent.objects.filter(object_type="Allocation")
-        .exclude(verb="allocation.create")
+        .exclude(verb="allocations.allocation.create")
         .order_by("id")
         .values_list("verb", flat=True)
     )
-    assert verbs == [f"allocation.{e}" for e in events]
+    assert verbs == [f"allocations.allocation.{e}" for e in events]
     last = AuditEvent.objects.order_by("-id").first()
     assert last is not None
     assert last.after is not None

@@ -107,7 +107,7 @@ def test_members_are_replaced_as_a_whole_and_the_change_is_audited_and_synced(
     syncs = OutboxMessage.objects.filter(kind=actions.SYNC).count()
     actions.do_set_members(allocation, ["bob", "carol", "bob"], acting_user=None)
     assert sorted(allocation.members.values_list("username", flat=True)) == ["bob", "carol"]
-    row = AuditEvent.objects.filter(verb="allocation.members").get()
+    row = AuditEvent.objects.filter(verb="allocations.allocation.members").get()
     assert row.before is not None
     assert row.after is not None
     assert (row.before["members"], row.after["members"]) == (["alice"], ["bob", "carol"])
@@ -128,13 +128,13 @@ def test_a_member_name_slurm_would_refuse_changes_nothing(allocation: Allocation
 def test_an_empty_member_list_removes_everyone(allocation: Allocation) -> None:
     actions.do_set_members(allocation, [], acting_user=None)
     assert not allocation.members.exists()
-    row = AuditEvent.objects.filter(verb="allocation.members").get()
+    row = AuditEvent.objects.filter(verb="allocations.allocation.members").get()
     assert row.after is not None
     assert row.after["members"] == []
 
 
 def test_creating_an_allocation_audits_its_facts(allocation: Allocation) -> None:
-    row = AuditEvent.objects.get(verb="allocation.create")
+    row = AuditEvent.objects.get(verb="allocations.allocation.create")
     assert row.before is None
     assert row.after == {
         "project_code": "p2026a-001",

@@ -57,7 +57,7 @@ def test_apply_now_with_slurm_unreachable_says_why_and_records_no_apply(
     assert response["Location"] == "/allocations/"
     [refusal] = flashed(response)
     assert refusal.startswith("Slurm is unreachable: ")
-    assert not AuditEvent.objects.filter(verb="slurm.apply").exists()
+    assert not AuditEvent.objects.filter(verb="allocations.slurm.apply").exists()
     assert Allocation.objects.get(pk=allocation.pk).sync_status == before
 
 
@@ -111,7 +111,7 @@ def test_only_operators_decide_requests_apply_to_slurm_or_see_reservations(
     assert reservations == (200 if role == Role.AUDITOR else 403)
     top_up.refresh_from_db()
     assert top_up.status == "pending"
-    assert not AuditEvent.objects.filter(verb="slurm.apply").exists()
+    assert not AuditEvent.objects.filter(verb="allocations.slurm.apply").exists()
 
 
 def test_the_grantee_may_ask_but_not_decide_their_own_request(

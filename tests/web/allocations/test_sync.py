@@ -44,7 +44,7 @@ def test_apply_provisions_records_sync_state_and_audits_then_finds_nothing_to_do
     assert remaining.changes == []
     allocation.refresh_from_db()
     assert allocation.sync_status == SyncStatus.IN_SYNC
-    assert AuditEvent.objects.filter(verb="slurm.apply").count() == 1
+    assert AuditEvent.objects.filter(verb="allocations.slurm.apply").count() == 1
     assert sync.make_plan(cluster.adapter()).changes == []
 
 

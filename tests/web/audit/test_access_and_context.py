@@ -81,7 +81,7 @@ def test_a_row_carries_the_servers_request_id_and_keeps_the_clients_apart(
     server_id = response["X-Request-ID"]
     assert server_id != "req-42"
     assert len(server_id) == 32
-    row = AuditEvent.objects.get(verb="api_token.create")
+    row = AuditEvent.objects.get(verb="accounts.api_token.create")
     assert (row.request_id, row.client_request_id, row.client_ip, row.actor_label) == (
         server_id,
         "req-42",

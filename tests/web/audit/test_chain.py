@@ -161,7 +161,11 @@ def test_every_do_action_of_accounts_writes_an_audit_row(
     issued = do_create_api_token(acting_user=user, name="ci", days=10)
     do_revoke_api_token(acting_user=user, token=issued.token)
     verbs = list(AuditEvent.objects.order_by("id").values_list("verb", flat=True))
-    assert verbs == ["organisation.create", "api_token.create", "api_token.revoke"]
+    assert verbs == [
+        "accounts.organisation.create",
+        "accounts.api_token.create",
+        "accounts.api_token.revoke",
+    ]
     assert AuditEvent.objects.filter(object_type="Organisation", object_id=str(org.pk)).exists()
     assert issued.secret not in str(list(AuditEvent.objects.values_list("after", flat=True)))
     assert isinstance(org, Organisation)

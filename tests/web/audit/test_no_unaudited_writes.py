@@ -100,7 +100,7 @@ def test_the_guard_accepts_a_write_with_its_audit_row_and_ignores_refused_reques
     def audited(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             Organisation.objects.filter(pk=org.pk).update(name_en="renamed")
-            record(None, "organisation.update", org)
+            record(None, "accounts.organisation.update", org)
         return HttpResponse(status=200)
 
     def refused(request: HttpRequest) -> HttpResponse:

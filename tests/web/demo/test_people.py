@@ -116,9 +116,9 @@ def test_loading_keeps_a_password_someone_changed(report: DemoReport) -> None:
 
 
 def test_creating_the_people_is_audited_as_the_system(report: DemoReport) -> None:
-    created = AuditEvent.objects.filter(verb="user.create")
+    created = AuditEvent.objects.filter(verb="accounts.user.create")
     assert created.count() == len(people.STAFF) + len(people.APPLICANTS)
     assert set(created.values_list("actor_label", flat=True)) == {"system"}
-    assert AuditEvent.objects.filter(verb="organisation.create").count() == len(
+    assert AuditEvent.objects.filter(verb="accounts.organisation.create").count() == len(
         people.ORGANISATIONS
     )

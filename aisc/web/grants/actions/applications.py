@@ -22,7 +22,7 @@ from aisc.core.grants.workflow import (
 from aisc.core.units import Money
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.record import record
-from aisc.web.grants import notifications, pricing
+from aisc.web.grants import notifications, pricing, verbs
 from aisc.web.grants.actions import obligations
 from aisc.web.grants.actions.lifecycle import move, snapshot
 from aisc.web.grants.choices import DocumentKind, ModelType, Workload
@@ -108,9 +108,7 @@ def do_create_application(
     )
     _check_fields(application)
     application.save()
-    record(
-        acting_user, "grants.application.create", application, after={"title": application.title}
-    )
+    record(acting_user, verbs.APPLICATION_CREATE, application, after={"title": application.title})
     return application
 
 
@@ -135,7 +133,7 @@ def do_update_application(
     _check_fields(application)
     application.updated_at = timezone.now()
     application.save()
-    record(acting_user, "grants.application.update", application, before=before, after=changed)
+    record(acting_user, verbs.APPLICATION_UPDATE, application, before=before, after=changed)
     return application
 
 
@@ -176,7 +174,7 @@ def do_submit_application(*, acting_user: User, application: Application) -> App
     application.save(update_fields=["status", "submitted_at"])
     record(
         acting_user,
-        "grants.application.submit",
+        verbs.APPLICATION_SUBMIT,
         application,
         before={"status": before},
         after={"status": after},
@@ -197,7 +195,7 @@ def do_withdraw_application(*, acting_user: User, application: Application) -> A
     application.save(update_fields=["status"])
     record(
         acting_user,
-        "grants.application.withdraw",
+        verbs.APPLICATION_WITHDRAW,
         application,
         before={"status": before},
         after={"status": after},
@@ -206,6 +204,6 @@ def do_withdraw_application(*, acting_user: User, application: Application) -> A
     if award is not None:
         move(award, AWARD_TRANSITIONS, AwardStatus, AwardStatus.CANCELLED, what="the award")
         award.save(update_fields=["status"])
-        record(acting_user, "grants.award.cancel", award, after={"status": award.status})
+        record(acting_user, verbs.AWARD_CANCEL, award, after={"status": award.status})
     notifications.status_changed(application)
     return application

@@ -23,7 +23,7 @@ from aisc.core.grants.workflow import (
 from aisc.core.units import Money
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
-from aisc.web.grants import notifications
+from aisc.web.grants import notifications, verbs
 from aisc.web.grants.actions.lifecycle import move, snapshot
 from aisc.web.grants.models import Application, Award, Call, Review, Scheme
 
@@ -76,7 +76,7 @@ def do_create_call(
     call.rubric = [c.as_dict() for c in rubric.parse_rubric(call.rubric)]
     call.checklist = parse_checklist(call.checklist)
     call.save()
-    record(acting_user, "grants.call.create", call, after=snapshot(call, CALL_FIELDS))
+    record(acting_user, verbs.CALL_CREATE, call, after=snapshot(call, CALL_FIELDS))
     return call
 
 
@@ -109,7 +109,7 @@ def do_set_call_criteria(
     call.save(update_fields=["rubric", "checklist"])
     record(
         acting_user,
-        "grants.call.criteria",
+        verbs.CALL_CRITERIA,
         call,
         before=before,
         after={"rubric": rows, "checklist": items},
@@ -126,12 +126,12 @@ def _move_call(acting_user: User | None, call: Call, target: CallStatus, verb: s
 
 @transaction.atomic
 def do_open_call(*, acting_user: User | None, call: Call) -> Call:
-    return _move_call(acting_user, call, CallStatus.OPEN, "grants.call.open")
+    return _move_call(acting_user, call, CallStatus.OPEN, verbs.CALL_OPEN)
 
 
 @transaction.atomic
 def do_close_call(*, acting_user: User | None, call: Call) -> Call:
-    return _move_call(acting_user, call, CallStatus.CLOSED, "grants.call.close")
+    return _move_call(acting_user, call, CallStatus.CLOSED, verbs.CALL_CLOSE)
 
 
 @transaction.atomic
@@ -139,7 +139,7 @@ def do_publish_results(*, acting_user: User | None, call: Call) -> Call:
     """Publish the call's decided awards: they join the public grantee list and become active."""
     now = timezone.now()
     call.published_at = now
-    _move_call(acting_user, call, CallStatus.PUBLISHED, "grants.call.publish")
+    _move_call(acting_user, call, CallStatus.PUBLISHED, verbs.CALL_PUBLISH)
     for award in Award.objects.filter(application__call=call, status=AwardStatus.APPROVED):
         before, after = move(
             award, AWARD_TRANSITIONS, AwardStatus, AwardStatus.ACTIVE, what="the award"
@@ -148,7 +148,7 @@ def do_publish_results(*, acting_user: User | None, call: Call) -> Call:
         award.save(update_fields=["status", "published_at"])
         record(
             acting_user,
-            "grants.award.publish",
+            verbs.AWARD_PUBLISH,
             award,
             before={"status": before},
             after={"status": after},

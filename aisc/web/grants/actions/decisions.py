@@ -26,7 +26,7 @@ from aisc.core.grants.workflow import (
 from aisc.core.units import Money
 from aisc.web.accounts.models import Role, User
 from aisc.web.audit.record import record
-from aisc.web.grants import events, notifications, pricing
+from aisc.web.grants import events, notifications, pricing, verbs
 from aisc.web.grants.actions.lifecycle import move
 from aisc.web.grants.models import Application, Award, AwardTranche, Call, Decision
 
@@ -148,7 +148,7 @@ def release_tranche(acting_user: User, tranche: AwardTranche, at: dt.datetime) -
     tranche.save(update_fields=["released_at"])
     record(
         acting_user,
-        "grants.tranche.release",
+        verbs.TRANCHE_RELEASE,
         tranche,
         after={"seq": tranche.seq, "gpu_hours": tranche.gpu_hours},
     )
@@ -195,14 +195,14 @@ def do_decide(*, acting_user: User, application: Application, decision: Decision
         }
         record(
             acting_user,
-            "grants.application.decide",
+            verbs.APPLICATION_DECIDE,
             application,
             before={"status": before},
             after=audit_after,
         )
         record(
             acting_user,
-            "grants.award.approve",
+            verbs.AWARD_APPROVE,
             award,
             after={"gpu_hours": award.gpu_hours, "committed_amount": award.committed_amount},
         )
@@ -211,7 +211,7 @@ def do_decide(*, acting_user: User, application: Application, decision: Decision
     else:
         record(
             acting_user,
-            "grants.application.decide",
+            verbs.APPLICATION_DECIDE,
             application,
             before={"status": before},
             after=audit_after,

@@ -18,6 +18,7 @@ from aisc.core.errors import RuleViolation
 from aisc.core.grants.workflow import EDITABLE
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
+from aisc.web.grants import verbs
 from aisc.web.grants.choices import DocumentKind
 from aisc.web.grants.models import Application, Document
 
@@ -91,7 +92,7 @@ def do_upload_document(
     )
     record(
         acting_user,
-        "grants.document.upload",
+        verbs.DOCUMENT_UPLOAD,
         document,
         after={"name": document.name, "kind": kind, "size": size},
     )
@@ -106,7 +107,7 @@ def do_delete_document(*, acting_user: User, document: Document) -> None:
         )
     record(
         acting_user,
-        "grants.document.delete",
+        verbs.DOCUMENT_DELETE,
         document,
         before={"name": document.name, "kind": document.kind},
     )

@@ -14,6 +14,7 @@ from aisc.core.grants import obligations
 from aisc.core.grants.workflow import AwardStatus, ReportStatus
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.record import record
+from aisc.web.grants import verbs
 from aisc.web.grants.choices import ReportKind
 from aisc.web.grants.models import Award
 
@@ -86,7 +87,7 @@ def do_waive_final_report(*, acting_user: User, award: Award, reason: str) -> Aw
     )
     record(
         acting_user,
-        "grants.award.waive_final_report",
+        verbs.AWARD_WAIVE_FINAL_REPORT,
         award,
         after={"reason": award.final_report_waived_reason},
     )

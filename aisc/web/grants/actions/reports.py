@@ -15,7 +15,7 @@ from aisc.core.grants.workflow import (
 )
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
-from aisc.web.grants import notifications
+from aisc.web.grants import notifications, verbs
 from aisc.web.grants.actions.decisions import release_tranche
 from aisc.web.grants.actions.lifecycle import move
 from aisc.web.grants.choices import ReportKind
@@ -48,7 +48,7 @@ def do_submit_report(*, acting_user: User, award: Award, kind: str, text: str) -
     report.save()
     record(
         acting_user,
-        "grants.report.submit",
+        verbs.REPORT_SUBMIT,
         report,
         before=before,
         after={"status": report.status, "kind": kind},
@@ -66,7 +66,7 @@ def do_accept_report(*, acting_user: User, report: Report) -> Report:
     report.save(update_fields=["status", "decided_by", "decided_at"])
     record(
         acting_user,
-        "grants.report.accept",
+        verbs.REPORT_ACCEPT,
         report,
         before={"status": before},
         after={"status": after},
@@ -82,7 +82,7 @@ def do_accept_report(*, acting_user: User, report: Report) -> Report:
         award.save(update_fields=["status"])
         record(
             acting_user,
-            "grants.award.complete",
+            verbs.AWARD_COMPLETE,
             award,
             before={"status": prior},
             after={"status": done},
@@ -103,7 +103,7 @@ def do_return_report(*, acting_user: User, report: Report, message: str) -> Repo
     report.save(update_fields=["status", "message", "decided_by", "decided_at"])
     record(
         acting_user,
-        "grants.report.return",
+        verbs.REPORT_RETURN,
         report,
         before={"status": before},
         after={"status": after, "message": report.message},

@@ -15,7 +15,7 @@ from aisc.core.grants.workflow import (
 )
 from aisc.web.accounts.models import Role, User
 from aisc.web.audit.record import record
-from aisc.web.grants import notifications
+from aisc.web.grants import notifications, verbs
 from aisc.web.grants.actions.lifecycle import move
 from aisc.web.grants.conflicts import conflict_of
 from aisc.web.grants.models import Application, Review
@@ -59,7 +59,7 @@ def do_screen(
     application.save(update_fields=["status", "screening", "screening_message"])
     record(
         acting_user,
-        "grants.application.screen",
+        verbs.APPLICATION_SCREEN,
         application,
         before={"status": before},
         after={"status": after, "screening": application.screening, "message": message},
@@ -82,7 +82,7 @@ def do_assign_reviewer(*, acting_user: User, application: Application, reviewer:
     review = Review.objects.create(
         application=application, reviewer=reviewer, assigned_by=acting_user
     )
-    record(acting_user, "grants.review.assign", review, after={"reviewer": reviewer.email})
+    record(acting_user, verbs.REVIEW_ASSIGN, review, after={"reviewer": reviewer.email})
     notifications.reviewer_assigned(review)
     return review
 
@@ -98,7 +98,7 @@ def do_declare_conflict(*, acting_user: User, review: Review, reason: str) -> Re
     review.save(update_fields=["status", "conflict_reason"])
     record(
         acting_user,
-        "grants.review.declare_conflict",
+        verbs.REVIEW_DECLARE_CONFLICT,
         review,
         before={"status": before},
         after={"status": after, "reason": reason},
@@ -131,7 +131,7 @@ def do_submit_review(
     review.save(update_fields=["status", "scores", "comments", "total", "submitted_at"])
     record(
         acting_user,
-        "grants.review.submit",
+        verbs.REVIEW_SUBMIT,
         review,
         before={"status": before},
         after={"status": after, "total": total, "scores": review.scores},

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts.models import OrgKind, User
 from aisc.web.audit.record import record
+from aisc.web.grants import verbs
 from aisc.web.grants.actions.lifecycle import snapshot
 from aisc.web.grants.models import Scheme
 
@@ -47,7 +48,7 @@ def do_create_scheme(
     scheme = Scheme(code=code, name_en=name_en, fund=fund, **fields)
     _check(scheme)
     scheme.save()
-    record(acting_user, "grants.scheme.create", scheme, after=snapshot(scheme, ("code", "fund")))
+    record(acting_user, verbs.SCHEME_CREATE, scheme, after=snapshot(scheme, ("code", "fund")))
     return scheme
 
 
@@ -76,7 +77,7 @@ def do_update_scheme(*, acting_user: User | None, scheme: Scheme, **changes: Any
     changed = {k for k in SCHEME_FIELDS if before[k] != after[k]}
     record(
         acting_user,
-        "grants.scheme.update",
+        verbs.SCHEME_UPDATE,
         scheme,
         before={k: before[k] for k in sorted(changed)},
         after={k: after[k] for k in sorted(changed)},

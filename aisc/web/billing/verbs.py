@@ -1,0 +1,11 @@
+"""The audit verbs of usage ingests, period closes, ledger postings and reversals: one constant per
+verb, named `app.noun.verb`.
+
+Stored audit rows are hash-chained (`aisc audit verify`), so a verb once written is never
+rewritten; a new name applies to rows written from then on.
+"""
+
+ENTRY_REVERSE = "billing.entry.reverse"
+FUND_SYNC = "billing.fund.sync"
+PERIOD_CLOSE = "billing.period.close"
+USAGE_INGEST = "billing.usage.ingest"
