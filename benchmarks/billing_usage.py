@@ -7,7 +7,20 @@ serve a statement page. Usage (the issue's targets are for 1,000,000 records, 1,
 
 Without AISC_DATABASE_URL it creates and migrates a fresh SQLite database in a temporary folder;
 with one, it migrates that database, which must hold no usage yet (scripts/pg-test-server up
-gives an empty PostgreSQL). Prints one JSON object: wall and CPU seconds of each phase: parse and
+gives an empty PostgreSQL).
+
+Side by side with other code (the code before a change), on the same database server:
+
+    git worktree add /tmp/billing-base BASE_COMMIT
+    python benchmarks/billing_usage.py --records 1000000 --compare /tmp/billing-base --rounds 2
+
+runs the base tree's own benchmarks/billing_usage.py (its code first on PYTHONPATH) and this
+tree's, alternately (base, this, base, this, ...), each in a process of its own on a fresh
+database: a new SQLite file, or with AISC_DATABASE_URL a new database created on that PostgreSQL
+server for each run (the ledger's tables refuse to be emptied, so a database is not reused).
+Prints one JSON line per run (with the load average before it) and the medians of both sides.
+
+A single run prints one JSON object: wall and CPU seconds of each phase: parse and
 ingest (one phase: the text is parsed chunk by chunk as the ingest writes, as `aisc usage ingest`
 reads a file), then close. CPU of this process, and on PostgreSQL also the server's own CPU.
 """
@@ -21,6 +34,9 @@ import json
 import os
 import platform
 import random
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import zoneinfo
@@ -130,8 +146,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--projects", type=int, default=1000)
-    parser.add_argument("--batch", type=int, default=20_000)  # ingest.BATCH
+    parser.add_argument("--batch", type=int, default=20_000)  # ingest.batches.BATCH
+    parser.add_argument("--compare", type=Path, help="a checkout of other code to run alongside")
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    if args.compare:
+        compare(args.compare, args.rounds, ["--records", str(args.records),
+                "--projects", str(args.projects), "--batch", str(args.batch)])  # fmt: skip
+        return
 
     if not os.environ.get("AISC_DATABASE_URL"):
         folder = tempfile.mkdtemp(prefix="aisc-bench-billing-")
@@ -220,6 +242,57 @@ def main() -> None:
             indent=2,
         )
     )
+
+
+HERE = Path(__file__).resolve().parent.parent
+
+
+def compare(base: Path, rounds: int, options: list[str]) -> None:
+    """Base and this tree alternately, `rounds` times each, each run on a fresh database."""
+    sides = {"base": base.resolve(), "this": HERE}
+    results: dict[str, list[dict[str, object]]] = {"base": [], "this": []}
+    for round_no in range(1, rounds + 1):
+        for side, tree in sides.items():
+            env = {**os.environ, "PYTHONPATH": str(tree), "AISC_DATABASE_URL": _fresh_database()}
+            load = [round(x, 1) for x in os.getloadavg()]
+            run = subprocess.run(
+                [sys.executable, str(tree / "benchmarks" / "billing_usage.py"), *options],
+                env=env, cwd=tree, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            figures = json.loads(run.stdout)
+            figures.update(side=side, round=round_no, load_before=load, tree=str(tree))
+            results[side].append(figures)
+            print(json.dumps(figures), flush=True)
+    keys = [
+        "parse_and_ingest_s",
+        "close_s",
+        "ingest_rate_post_s",
+        "ingest_rate_post_cpu_s",
+        "ingest_rate_post_cpu_with_server_s",
+    ]
+    medians = {
+        side: {key: statistics.median(float(str(r[key])) for r in runs) for key in keys}
+        for side, runs in results.items()
+    }
+    ratios = {
+        f"this_over_base_{key}": round(medians["this"][key] / medians["base"][key], 3)
+        for key in ("ingest_rate_post_s", "ingest_rate_post_cpu_with_server_s")
+    }
+    print(json.dumps({"medians": medians, **ratios}))
+
+
+def _fresh_database() -> str:
+    """A new empty database: a SQLite file, or one created on AISC_DATABASE_URL's server."""
+    url = os.environ.get("AISC_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{tempfile.mkdtemp(prefix='aisc-bench-billing-')}/bench.sqlite3"
+    import psycopg
+
+    server, _, _ = url.rpartition("/")
+    name = f"bench_{os.getpid()}_{time.monotonic_ns()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{server}/{name}"
 
 
 if __name__ == "__main__":

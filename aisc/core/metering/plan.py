@@ -46,9 +46,9 @@ def plan(records: Sequence[UsageRecord], stored: Stored, problem: Problem) -> Ba
             kept = fresh.get(key)
             before = None if kept is None else records[kept]
             into = fresh
-        if corrected(before, record) is None:
+        if before is not None and corrected(before, record) is None:
             out.unchanged += 1
-        else:
+        else:  # a key not seen before is new: corrected(None, record) is the record
             into[key] = index
     out.new = list(fresh.values())
     out.corrected = [(stored[key][0], index) for key, index in changed.items()]

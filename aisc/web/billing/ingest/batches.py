@@ -18,6 +18,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ from aisc.adapters.slurm.usage import Parsed, Reject, collector_paused
 from aisc.core.billing.rating import PriceBook
 from aisc.core.errors import AiscError
 from aisc.core.metering.plan import plan
-from aisc.core.metering.records import UsageRecord
+from aisc.core.metering.records import RecordKey, UsageRecord
 from aisc.web.billing import lock
 from aisc.web.billing.ingest import rows, stored, writer
 from aisc.web.billing.models import IngestCursor
@@ -113,6 +114,14 @@ class Batch:
         """The checkpoint once the batch is written: records of the reading read so far."""
         return self.offset + self.lines.stop
 
+    @property
+    def records(self) -> list[UsageRecord]:
+        return self.parsed.records[self.lines.start : self.lines.stop]
+
+    @cached_property
+    def keys(self) -> set[RecordKey]:
+        return {(r.cluster, r.job_id, r.submit) for r in self.records}
+
 
 def split(parsed: Parsed, size: int) -> Iterator[Parsed]:
     """A whole reading as chunks of up to `size` records (the parse's rejects with the first)."""
@@ -188,9 +197,7 @@ def _prepare(
 ) -> Planned | None:
     """The batch planned and made into rows. `ahead`: planned outside the lock for the writer
     thread, and only if every record is new (None otherwise: the batch goes inline)."""
-    parsed, lines = batch.parsed, batch.lines
-    records = parsed.records[lines.start : lines.stop]
-    keys = {(r.cluster, r.job_id, r.submit) for r in records}
+    parsed, lines, records, keys = batch.parsed, batch.lines, batch.records, batch.keys
     if ahead and len(keys) < len(records):
         return None  # a key read twice: the inline way sorts it out
     found = stored.records(keys)
@@ -277,11 +284,7 @@ def _with_thread(batches: Iterable[Batch], maker: rows.RowMaker, report: IngestR
 
 
 def _shares_keys(batch: Batch, in_flight: InFlight | None) -> bool:
-    if in_flight is None or in_flight[0].write.assumes is None:
-        return False
-    lines = batch.lines
-    records = batch.parsed.records[lines.start : lines.stop]
-    return any(r.key in in_flight[0].write.assumes for r in records)
+    return in_flight is not None and not batch.keys.isdisjoint(in_flight[1].keys)
 
 
 def _written(in_flight: InFlight, report: IngestReport) -> bool:
