@@ -149,6 +149,11 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=20_000)  # ingest.batches.BATCH
     parser.add_argument("--compare", type=Path, help="a checkout of other code to run alongside")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--no-writer-thread",
+        action="store_true",
+        help="PostgreSQL: every batch written inline, as inside a caller's transaction",
+    )
     args = parser.parse_args()
     if args.compare:
         compare(args.compare, args.rounds, ["--records", str(args.records),
@@ -167,6 +172,10 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
+    if args.no_writer_thread:
+        from aisc.web.billing.ingest import writer
+
+        vars(writer)["thread_usable"] = lambda: False
 
     from aisc.adapters.slurm.usage import parse_sacct_chunks
     from aisc.core.billing.split import Terms
@@ -223,6 +232,7 @@ def main() -> None:
             {
                 "database": connection.vendor,
                 "records": args.records,
+                "writer_thread": not args.no_writer_thread,
                 "inserted": report.inserted,
                 "projects": args.projects,
                 "statements": period.statements.count(),
