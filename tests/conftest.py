@@ -17,7 +17,7 @@ PASSWORD = "correct-horse-battery-staple"
 
 # Domain fixtures that several directories use (grants' calls and applications at each step, the
 # embedded cluster of allocations): visible everywhere, turned on only where asked for.
-pytest_plugins = ["tests.fixtures.grants", "tests.fixtures.allocations"]
+pytest_plugins = ["tests.fixtures.grants", "tests.fixtures.allocations", "tests.fixtures.demo"]
 
 # Hypothesis times its own input generation and each example; on a shared 2-core CI machine those
 # clocks measure the neighbours, not the code, so the timing checks only produce flaky failures.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -18,17 +17,8 @@ from aisc.core.capacity.scenario import scenario_from_dict
 from aisc.web.allocations.planning import centre_scenario
 from aisc.web.billing.models import UsageCharge
 from aisc.web.catalogue.models import IN_SERVICE, Node
-from aisc.web.demo_load import load_all
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-
-@pytest.fixture
-def demo(settings: Any, tmp_path: Any) -> None:
-    settings.AISC_EMBEDDED_SLURM_STATE = str(tmp_path / "embedded-slurm.json")
-    settings.AISC_FILES_DIR = tmp_path
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_all()
 
 
 def metered_by_month() -> dict[tuple[str, str], float]:

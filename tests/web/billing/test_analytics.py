@@ -6,25 +6,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
 
 from aisc.web.accounts.models import Role, User
 from aisc.web.billing.models import UsageCharge, UsageRecord
-from aisc.web.demo_load import load_all
 
 pytestmark = pytest.mark.django_db
 URL = "/billing/analytics/"
-
-
-@pytest.fixture
-def demo(settings: Any, tmp_path: Any) -> None:
-    settings.AISC_EMBEDDED_SLURM_STATE = str(tmp_path / "embedded-slurm.json")
-    settings.AISC_FILES_DIR = tmp_path
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_all()
 
 
 @pytest.mark.slow

@@ -17,16 +17,7 @@ from typer.testing import CliRunner
 from aisc.cli.main import app
 from aisc.web.billing.models import BillingPeriod, LedgerPosting
 from aisc.web.billing.money import from_cents
-from aisc.web.demo_load import load_all
 from aisc.web.grants.models import Award
-
-
-@pytest.fixture
-def demo(settings: Any, tmp_path: Path) -> None:
-    settings.AISC_EMBEDDED_SLURM_STATE = str(tmp_path / "embedded-slurm.json")
-    settings.AISC_FILES_DIR = tmp_path
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_all()
 
 
 def ledger_disbursed(year: int) -> dict[str, Decimal]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,14 +18,6 @@ from aisc.web.billing.models import BillingPeriod, Statement, StatementLine, Usa
 from aisc.web.demo_load import load_all
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-
-@pytest.fixture
-def demo(settings: Any, tmp_path: Any) -> None:
-    settings.AISC_EMBEDDED_SLURM_STATE = str(tmp_path / "embedded-slurm.json")
-    settings.AISC_FILES_DIR = tmp_path
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_all()
 
 
 @pytest.mark.usefixtures("demo")

@@ -9,8 +9,6 @@ from collections.abc import Callable
 import pytest
 
 from aisc.web.accounts.models import Organisation, User
-from aisc.web.grants import actions
-from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.forms import ApplicationForm
 from aisc.web.grants.models import Application, Award, Report
 from tests.fixtures.pages import as_client, flashed
@@ -111,24 +109,6 @@ def test_someone_of_another_organisation_may_not_edit_upload_or_submit(
     draft.refresh_from_db()
     assert (draft.title, draft.status) == ("Cantonese LLM", "draft")
     assert not draft.documents.exists()
-
-
-@pytest.fixture
-def award(reviewed: Application, committee: User) -> Award:
-    actions.do_decide(
-        acting_user=committee,
-        application=reviewed,
-        decision=DecisionInput(outcome="approve", members_present=[committee]),
-    )
-    return Award.objects.get(application=reviewed)
-
-
-@pytest.fixture
-def active(award: Award, committee: User) -> Award:
-    actions.do_close_call(acting_user=None, call=award.application.call)
-    actions.do_publish_results(acting_user=committee, call=award.application.call)
-    award.refresh_from_db()
-    return award
 
 
 def test_the_grantee_reports_on_a_published_award_from_its_page(

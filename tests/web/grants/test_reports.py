@@ -5,27 +5,8 @@ import pytest
 from aisc.core.errors import InvalidTransition, RuleViolation
 from aisc.web.accounts.models import User
 from aisc.web.grants import actions
-from aisc.web.grants.actions import DecisionInput
-from aisc.web.grants.models import Application, Award
+from aisc.web.grants.models import Award
 from tests.fixtures.grants import Mails
-
-
-@pytest.fixture
-def award(reviewed: Application, committee: User) -> Award:
-    actions.do_decide(
-        acting_user=committee,
-        application=reviewed,
-        decision=DecisionInput(outcome="approve", members_present=[committee]),
-    )
-    return Award.objects.get(application=reviewed)
-
-
-@pytest.fixture
-def active(award: Award, committee: User) -> Award:
-    actions.do_close_call(acting_user=None, call=award.application.call)
-    actions.do_publish_results(acting_user=committee, call=award.application.call)
-    award.refresh_from_db()
-    return award
 
 
 def test_publication_makes_the_award_active_and_tells_the_grantee(
