@@ -135,9 +135,10 @@ def test_above_70_percent_without_a_reason_the_page_says_which_field(
     response = as_client(committee).post(
         f"/grants/applications/{reviewed.pk}/decide",
         {"outcome": "approve", "subsidy_rate": "0.80", "members_present": [committee.pk]},
-        follow=True,
     )
-    assert "exceptional_reason: a subsidy above 70% needs" in response.content.decode()
+    assert response.status_code == 422
+    [refusal] = response.context["decision_form"].errors["exceptional_reason"]
+    assert refusal.startswith("a subsidy above 70% needs")
     assert not Award.objects.exists()
 
 

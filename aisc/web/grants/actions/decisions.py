@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from aisc.core.errors import RuleViolation
 from aisc.core.grants import request, subsidy, tranches
@@ -58,7 +59,9 @@ def committed(call: Call) -> Money:
 
 def _check_members(members: list[User]) -> None:
     if not members:
-        raise RuleViolation("record the committee members present", field="members_present")
+        raise RuleViolation(
+            gettext_noop("record the committee members present"), field="members_present"
+        )
     outsiders = [m.email for m in members if not m.has_role(Role.COMMITTEE)]
     if outsiders:
         raise RuleViolation(f"not a committee member: {outsiders[0]}", field="members_present")
@@ -72,9 +75,13 @@ def _awarded_size(application: Application, decision: DecisionInput) -> tuple[in
     months = decision.months if decision.months is not None else asked[1]
     request.check_bounds({"gpus": gpus, "months": months})
     if gpus > asked[0] or months > asked[1]:
-        raise RuleViolation("an approval in part cannot give more than was asked", field="gpus")
+        raise RuleViolation(
+            gettext_noop("an approval in part cannot give more than was asked"), field="gpus"
+        )
     if (gpus, months) == asked:
-        raise RuleViolation("an approval in part gives fewer GPUs or fewer months", field="gpus")
+        raise RuleViolation(
+            gettext_noop("an approval in part gives fewer GPUs or fewer months"), field="gpus"
+        )
     return gpus, months
 
 
@@ -159,13 +166,15 @@ def release_tranche(acting_user: User, tranche: AwardTranche, at: dt.datetime) -
 def do_decide(*, acting_user: User, application: Application, decision: DecisionInput) -> Decision:
     if decision.outcome not in DECISION_OUTCOMES:
         raise RuleViolation(
-            "the outcome must be approve, approve_in_part, reject or defer", field="outcome"
+            gettext_noop("the outcome must be approve, approve_in_part, reject or defer"),
+            field="outcome",
         )
     _check_members(decision.members_present)
     target = DECISION_OUTCOMES[decision.outcome]
     if target in FUNDED and not application.reviews.filter(status=ReviewStatus.SUBMITTED).exists():
         raise RuleViolation(
-            "an application needs at least one submitted review to be approved", field="outcome"
+            gettext_noop("an application needs at least one submitted review to be approved"),
+            field="outcome",
         )
     # Every rule is checked before anything changes, so a refusal leaves the object as it was.
     transition(APPLICATION_TRANSITIONS, application.state, target, what="the application")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from aisc.core.errors import RuleViolation
 from aisc.core.grants import eligibility, rubric
@@ -40,11 +41,13 @@ def do_screen(
     """Pass (every checklist item met), return for completion, or reject as ineligible; the
     last two carry a message to the applicant."""
     if outcome not in SCREENING_OUTCOMES:
-        raise RuleViolation("the outcome must be pass, return or reject", field="outcome")
+        raise RuleViolation(
+            gettext_noop("the outcome must be pass, return or reject"), field="outcome"
+        )
     if outcome == "pass":
         eligibility.check_checklist(application.call.checklist_codes(), answers)
     elif not message.strip():
-        raise RuleViolation("tell the applicant why, in a message", field="message")
+        raise RuleViolation(gettext_noop("tell the applicant why, in a message"), field="message")
     before, after = move(
         application,
         APPLICATION_TRANSITIONS,
@@ -71,7 +74,9 @@ def do_screen(
 @transaction.atomic
 def do_assign_reviewer(*, acting_user: User, application: Application, reviewer: User) -> Review:
     if application.state not in REVIEWABLE:
-        raise RuleViolation("only an application in review can get reviewers", field="status")
+        raise RuleViolation(
+            gettext_noop("only an application in review can get reviewers"), field="status"
+        )
     if not reviewer.has_role(Role.REVIEWER):
         raise RuleViolation(f"{reviewer.email} is not a reviewer", field="reviewer")
     conflict = conflict_of(reviewer, application)
@@ -90,7 +95,7 @@ def do_assign_reviewer(*, acting_user: User, application: Application, reviewer:
 @transaction.atomic
 def do_declare_conflict(*, acting_user: User, review: Review, reason: str) -> Review:
     if not reason.strip():
-        raise RuleViolation("say what the conflict is", field="reason")
+        raise RuleViolation(gettext_noop("say what the conflict is"), field="reason")
     before, after = move(
         review, REVIEW_TRANSITIONS, ReviewStatus, ReviewStatus.CONFLICTED, what="the review"
     )
@@ -112,7 +117,7 @@ def do_submit_review(
 ) -> Review:
     application = review.application
     if application.state not in REVIEWABLE:
-        raise RuleViolation("this application is no longer in review", field="status")
+        raise RuleViolation(gettext_noop("this application is no longer in review"), field="status")
     conflict = conflict_of(review.reviewer, application)
     if conflict is not None:
         raise RuleViolation(f"conflict of interest: {conflict}", field="reviewer")

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from aisc.core.errors import AiscError
 from aisc.web.accounts.models import User
@@ -26,29 +26,58 @@ def is_zh(request: HttpRequest) -> bool:
     return (get_language() or "").startswith("zh")
 
 
+# A rule names what it checks (the decision's tranche plan); a form may ask for it through a
+# field of another name (the share released at start), or per item (check_<code>, score_<code>).
+ALIASES = {"tranche_plan": "first_tranche", "rate": "subsidy_rate", "gpu_hours": "gpus"}
+PREFIXES = ("", "check_", "score_", "comment_")
+
+
+def form_field(form: forms.BaseForm, name: str | None) -> str | None:
+    """The form field a refusal about `name` belongs beside, if the form has one."""
+    if name is None:
+        return None
+    for candidate in (ALIASES.get(name, name), *(p + name for p in PREFIXES)):
+        if candidate in form.fields:
+            return candidate
+    return None
+
+
+def label_of(form: forms.BaseForm | None, name: str | None) -> str:
+    """What the user sees for field `name`: its visible label, else the name itself."""
+    if form is not None and name in form.fields:
+        return str(form.fields[name].label or name)
+    return name or ""
+
+
 def refuse(
     request: HttpRequest,
     exc: AiscError,
     form: forms.BaseForm | None = None,
     formsets: Mapping[str, forms.BaseFormSet[Any]] | None = None,
 ) -> None:
-    """Show a refusal next to its field (or at the top), naming the field and the rule; a formset
-    stands for the field it edits as a whole (a call's rubric, its checklist)."""
-    if form is not None and exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
+    """Show a refusal next to its field (or at the top), naming the field by its visible label and
+    the rule in the user's language; a formset stands for the field it edits as a whole (a
+    call's rubric, its checklist)."""
+    message = gettext(exc.message)
+    field = form_field(form, exc.field) if form is not None else None
+    if form is not None and field is not None:
+        form.add_error(field, message)
         return
     if formsets and exc.field is not None and exc.field in formsets:
-        formsets[exc.field].non_form_errors().append(exc.message)
+        formsets[exc.field].non_form_errors().append(message)
         return
     prefix = f"{exc.field}: " if exc.field else ""
-    messages.error(request, prefix + exc.message)
+    messages.error(request, prefix + message)
 
 
 def refuse_form(request: HttpRequest, form: forms.BaseForm) -> None:
     """A form posted from a page that redirects afterwards: each error becomes a message naming
-    its field, so nothing is refused without saying why."""
+    its field by its visible label, so nothing is refused without saying why."""
     for field, errors in form.errors.items():
-        messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+        joined = " ".join(str(e) for e in errors)
+        messages.error(
+            request, joined if field == "__all__" else f"{label_of(form, field)}: {joined}"
+        )
 
 
 def attempt(

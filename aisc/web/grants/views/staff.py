@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +24,7 @@ from aisc.web.grants.forms import (
     ScreeningForm,
 )
 from aisc.web.grants.models import Application, Report, Review
-from aisc.web.grants.views.page import attempt, estimate_context, is_zh, refuse_form, user_of
+from aisc.web.grants.views.page import attempt, estimate_context, is_zh, user_of
 
 
 def _forms(request: HttpRequest, user: User, application: Application) -> dict[str, Any]:
@@ -46,9 +45,12 @@ def _forms(request: HttpRequest, user: User, application: Application) -> dict[s
     return forms
 
 
-@login_required
-def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
-    user = user_of(request)
+def _page(
+    request: HttpRequest, user: User, application_id: int, posted: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The application page; `posted` holds forms refused on this request, bound to what was
+    typed, so they come back with every value and their errors beside the fields (422)."""
+    # Fetched afresh: a refused action rolled its transaction back, not the object in memory.
     application = queries.visible_application(user, application_id)
     context = {
         "application": application,
@@ -60,8 +62,14 @@ def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
         "criteria": application.call.criteria(),
         **estimate_context(queries.estimate_for(application)),
         **_forms(request, user, application),
+        **(posted or {}),
     }
-    return render(request, "grants/application.html", context)
+    return render(request, "grants/application.html", context, status=422 if posted else 200)
+
+
+@login_required
+def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
+    return _page(request, user_of(request), application_id)
 
 
 @login_required
@@ -72,7 +80,7 @@ def screen(request: HttpRequest, application_id: int) -> HttpResponse:
     authz.require(user, "grants.application.screen", application)
     form = ScreeningForm(request.POST, checklist=application.call.checklist, zh=is_zh(request))
     if form.is_valid():
-        attempt(
+        done = attempt(
             request,
             lambda: actions.do_screen(
                 acting_user=user,
@@ -82,10 +90,11 @@ def screen(request: HttpRequest, application_id: int) -> HttpResponse:
                 message=form.cleaned_data["message"],
             ),
             _("Screening recorded."),
+            form,
         )
-    else:
-        refuse_form(request, form)
-    return redirect("grants:application", application.pk)
+        if done is not None:
+            return redirect("grants:application", application.pk)
+    return _page(request, user, application.pk, {"screening_form": form})
 
 
 @login_required
@@ -97,16 +106,17 @@ def assign(request: HttpRequest, application_id: int) -> HttpResponse:
     form = AssignForm(request.POST)
     if form.is_valid():
         reviewer = form.cleaned_data["reviewer"]
-        attempt(
+        done = attempt(
             request,
             lambda: actions.do_assign_reviewer(
                 acting_user=user, application=application, reviewer=reviewer
             ),
             _("Reviewer assigned."),
+            form,
         )
-    else:
-        refuse_form(request, form)
-    return redirect("grants:application", application.pk)
+        if done is not None:
+            return redirect("grants:application", application.pk)
+    return _page(request, user, application.pk, {"assign_form": form})
 
 
 @login_required
@@ -117,32 +127,37 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
     authz.require(user, "grants.review.submit", found)
     if "reason" in request.POST:
         conflict = ConflictForm(request.POST)
-        if not conflict.is_valid():
-            refuse_form(request, conflict)
-            return redirect("grants:application", found.application_id)
-        declared = attempt(
-            request,
-            lambda: actions.do_declare_conflict(
-                acting_user=user, review=found, reason=conflict.cleaned_data["reason"]
-            ),
-            _("Conflict declared; the application is closed to you."),
-        )
-        if declared is not None:
-            return redirect("grants:home")
-        return redirect("grants:application", found.application_id)
+        if conflict.is_valid():
+            declared = attempt(
+                request,
+                lambda: actions.do_declare_conflict(
+                    acting_user=user, review=found, reason=conflict.cleaned_data["reason"]
+                ),
+                _("Conflict declared; the application is closed to you."),
+                conflict,
+            )
+            if declared is not None:
+                return redirect("grants:home")
+            if not conflict.errors:  # refused by the review's lifecycle: it may be closed to them
+                return redirect("grants:application", found.application_id)
+        blank = ReviewForm(criteria=found.application.call.criteria(), zh=is_zh(request))
+        posted = {"own_review": found, "review_form": blank, "conflict_form": conflict}
+        return _page(request, user, found.application_id, posted)
     call = found.application.call
     form = ReviewForm(request.POST, criteria=call.criteria(), zh=is_zh(request))
     if form.is_valid():
-        attempt(
+        done = attempt(
             request,
             lambda: actions.do_submit_review(
                 acting_user=user, review=found, scores=form.scores(), comments=form.comments()
             ),
             _("Review submitted."),
+            form,
         )
-    else:
-        messages.error(request, _("Score every criterion from 0 to 10."))
-    return redirect("grants:application", found.application_id)
+        if done is not None:
+            return redirect("grants:application", found.application_id)
+    posted = {"own_review": found, "review_form": form, "conflict_form": ConflictForm()}
+    return _page(request, user, found.application_id, posted)
 
 
 def _tranche_plan(first: Any) -> list[dict[str, Any]]:
@@ -161,11 +176,21 @@ def decide(request: HttpRequest, application_id: int) -> HttpResponse:
     application = queries.visible_application(user, application_id)
     authz.require(user, "grants.application.decide", application)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        refuse_form(request, form)
-        return redirect("grants:application", application.pk)
-    data = form.cleaned_data
-    decision = actions.DecisionInput(
+    if form.is_valid():
+        decision = _decision_of(form.cleaned_data)
+        done = attempt(
+            request,
+            lambda: actions.do_decide(acting_user=user, application=application, decision=decision),
+            _("Decision recorded."),
+            form,
+        )
+        if done is not None:
+            return redirect("grants:application", application.pk)
+    return _page(request, user, application.pk, {"decision_form": form})
+
+
+def _decision_of(data: dict[str, Any]) -> actions.DecisionInput:
+    return actions.DecisionInput(
         outcome=data["outcome"],
         members_present=list(data["members_present"]),
         conflicts_declared=data["conflicts_declared"],
@@ -177,12 +202,6 @@ def decide(request: HttpRequest, application_id: int) -> HttpResponse:
         conditions=data["conditions"],
         tranche_plan=_tranche_plan(data["first_tranche"]),
     )
-    attempt(
-        request,
-        lambda: actions.do_decide(acting_user=user, application=application, decision=decision),
-        _("Decision recorded."),
-    )
-    return redirect("grants:application", application.pk)
 
 
 @login_required
