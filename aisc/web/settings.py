@@ -212,7 +212,7 @@ AISC_RATES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGIN_REDIRECT_URL = "queues:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 LANGUAGE_CODE = "en"
@@ -287,6 +287,8 @@ AISC_SLURM_RECONCILE_MINUTES = CONFIG.slurm_reconcile_minutes
 AISC_EMBEDDED_POLICY = CONFIG.embedded_policy
 AISC_OUTBOX_MAX_ATTEMPTS = CONFIG.outbox_max_attempts
 AISC_TOKEN_MAX_DAYS = CONFIG.token_max_days
+# A review is due this many days after its assignment (the reviewer's dashboard shows the date).
+AISC_REVIEW_DAYS = 21
 AISC_FILES_DIR = CONFIG.files_dir
 AISC_AUDIT_ANCHOR_KEY = CONFIG.audit_anchor_key
 AISC_AUDIT_ANCHOR_DIR = CONFIG.audit_anchor_dir

@@ -9,6 +9,7 @@ from aisc.web.api_v1 import api
 urlpatterns = [
     path("", include("aisc.web.portal.urls")),
     path("", include("aisc.web.ops.urls")),
+    path("", include("aisc.web.queues.urls")),
     path("accounts/", include("aisc.web.accounts.urls")),
     path("audit/", include("aisc.web.backoffice.audit_urls")),
     path("allocations/", include("aisc.web.allocations.urls")),

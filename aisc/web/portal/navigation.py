@@ -17,7 +17,7 @@ class NavItem:
 
 # A new app adds its entries here; the order is the order on screen.
 NAV: list[NavItem] = [
-    NavItem(_("Dashboard"), "portal:dashboard", "portal.dashboard.view"),
+    NavItem(_("Dashboard"), "queues:dashboard", "portal.dashboard.view"),
     NavItem(_("Audit log"), "audit:list", "audit.view"),
     NavItem(_("Statements"), "billing:statements", "billing.statements.list"),
     NavItem(_("Fund"), "billing:fund", "billing.fund.view"),

@@ -5,5 +5,4 @@ from aisc.web.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
 ]

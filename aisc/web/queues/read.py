@@ -1,0 +1,277 @@
+"""Work queues per role: what waits for the user, each item linking to the page where it is done.
+
+Every count and list starts from the queryset that decides what the user may open
+(`visible_applications`, `visible_statements`, `allocations.pages.visible_to`), so a queue never
+offers what its page would refuse. A section shows when the role or membership gives it; a
+section without work says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from aisc.core.grants.workflow import (
+    ApplicationStatus,
+    AwardStatus,
+    CallStatus,
+    ReportStatus,
+    ReviewStatus,
+)
+from aisc.web.accounts.models import Role, User
+from aisc.web.allocations.models import SyncStatus
+from aisc.web.allocations.pages import visible_to as visible_allocations
+from aisc.web.billing.ledger import reports as ledger_reports
+from aisc.web.billing.models import BillingPeriod, PeriodState
+from aisc.web.billing.views import visible_statements
+from aisc.web.cluster.models import EmbeddedJob, JobState
+from aisc.web.grants.choices import ReportKind
+from aisc.web.grants.models import Award, Call, Report, Review
+from aisc.web.grants.queries import ranking, visible_applications
+from aisc.web.outbox.health import dead_letter_count
+
+SHOWN = 10  # items per section; the rest is counted and reached through the section's page
+FINAL_REPORT_NOTICE = dt.timedelta(days=30)  # the final report shows as due this long before end
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    url: str
+    detail: str = ""
+
+
+@dataclass
+class Queue:
+    key: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+    total: int = 0  # items waiting, of which at most SHOWN are listed
+
+    def add(self, item: Item) -> None:
+        self.total += 1
+        if len(self.items) < SHOWN:
+            self.items.append(item)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def _date(day: dt.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _member_awards(user: User) -> QuerySet[Award]:
+    """Awards of the user's organisations whose application the user may open."""
+    mine = visible_applications(user).filter(organisation__memberships__user=user)
+    return Award.objects.filter(application__in=mine).select_related("application")
+
+
+def applicant_queue(user: User, today: dt.date) -> Queue:
+    queue = Queue("applicant", _("Your organisations' applications and awards"))
+    mine = visible_applications(user).filter(organisation__memberships__user=user)
+    for app in mine.filter(status=ApplicationStatus.DRAFT).order_by("-updated_at"):
+        url = reverse("grants:edit", args=[app.pk])
+        queue.add(Item(_("Draft to finish: %(title)s") % {"title": app.title}, url))
+    for app in mine.filter(status=ApplicationStatus.RETURNED).order_by("-updated_at"):
+        url = reverse("grants:edit", args=[app.pk])
+        queue.add(Item(_("Returned for changes: %(title)s") % {"title": app.title}, url))
+    awards = _member_awards(user).filter(status__in=[AwardStatus.APPROVED, AwardStatus.ACTIVE])
+    for award in awards.order_by("start_date"):
+        url = reverse("grants:award", args=[award.pk])
+        text = _("Award %(code)s: runs %(start)s to %(end)s") % {
+            "code": award.project_code,
+            "start": _date(award.start_date),
+            "end": _date(award.end_date),
+        }
+        queue.add(Item(text, url))
+        for due in reports_due(award, today):
+            queue.add(Item(due, url))
+    statements = (
+        visible_statements(user)
+        .filter(organisation__memberships__user=user, due_cents__gt=0)
+        .order_by("-period__month", "project_code")
+    )
+    for st in statements[:SHOWN]:
+        text = _("Statement %(month)s, %(code)s: HK$%(due)s to pay") % {
+            "month": st.period.month,
+            "code": st.project_code,
+            "due": number_format(st.due, 2, force_grouping=True),
+        }
+        queue.add(Item(text, reverse("billing:statement", args=[st.pk])))
+    return queue
+
+
+def reports_due(award: Award, today: dt.date) -> list[str]:
+    """What the grantee owes on an active award: a returned report to revise, a progress report
+    while a tranche waits on one, the final report from a month before the end."""
+    if award.status != AwardStatus.ACTIVE:
+        return []
+    reports = list(award.reports.all())
+    due = []
+    for kind, label in ReportKind.choices:
+        states = {r.status for r in reports if r.kind == kind}
+        if ReportStatus.RETURNED in states:
+            due.append(_("%(report)s returned for changes") % {"report": label})
+        elif states & {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED}:
+            continue
+        elif kind == ReportKind.PROGRESS and award.tranches.filter(released_at=None).exists():
+            due.append(_("%(report)s due to release the next tranche") % {"report": label})
+        elif kind == ReportKind.FINAL and award.end_date - FINAL_REPORT_NOTICE <= today:
+            due.append(
+                _("%(report)s due by %(date)s") % {"report": label, "date": _date(award.end_date)}
+            )
+    return due
+
+
+def review_due(review: Review) -> dt.date:
+    return review.assigned_at.date() + dt.timedelta(days=settings.AISC_REVIEW_DAYS)
+
+
+def reviewer_queue(user: User, today: dt.date) -> Queue:
+    queue = Queue("reviewer", _("Reviews assigned to you"))
+    reviews = (
+        Review.objects.filter(
+            reviewer=user,
+            status=ReviewStatus.ASSIGNED,
+            application__in=visible_applications(user),
+        )
+        .select_related("application")
+        .order_by("assigned_at")
+    )
+    for review in reviews:
+        due = review_due(review)
+        detail = (_("overdue since %(date)s") if due < today else _("due by %(date)s")) % {
+            "date": _date(due)
+        }
+        url = reverse("grants:application", args=[review.application_id])
+        queue.add(Item(_("Review: %(title)s") % {"title": review.application.title}, url, detail))
+    return queue
+
+
+UNDECIDED = (ApplicationStatus.IN_REVIEW, ApplicationStatus.DEFERRED)
+
+
+def committee_queue(user: User, today: dt.date) -> Queue:
+    """Per call with undecided applications: the call's ranking, each row to its decision."""
+    queue = Queue("committee", _("Applications to decide"))
+    undecided = visible_applications(user).filter(status__in=UNDECIDED)
+    calls = Call.objects.filter(
+        status__in=[CallStatus.OPEN, CallStatus.CLOSED], applications__in=undecided
+    ).distinct()
+    for call in calls.order_by("closes_on"):
+        rows, _left = ranking(call)
+        queue.add(
+            Item(
+                _("Ranking of %(call)s") % {"call": call.code},
+                reverse("grants:ranking", args=[call.pk]),
+                _("%(n)s to decide") % {"n": len(rows)},
+            )
+        )
+        for row in rows:
+            score = number_format(row.aggregate.mean, 2) if row.aggregate else _("no reviews yet")
+            text = _("#%(rank)s %(title)s") % {"rank": row.rank, "title": row.application.title}
+            detail = _("score %(score)s, %(fit)s") % {
+                "score": score,
+                "fit": _("within the budget") if row.within_budget else _("over the budget"),
+            }
+            queue.add(Item(text, reverse("grants:application", args=[row.application.pk]), detail))
+    return queue
+
+
+def secretariat_queue(user: User, today: dt.date) -> Queue:
+    queue = Queue("secretariat", _("Screening, reviewers and reports"))
+    apps = visible_applications(user)
+    for app in apps.filter(status=ApplicationStatus.SUBMITTED).order_by("submitted_at"):
+        url = reverse("grants:application", args=[app.pk])
+        queue.add(Item(_("To screen: %(title)s") % {"title": app.title}, url))
+    unassigned = (
+        apps.filter(status=ApplicationStatus.IN_REVIEW)
+        .annotate(n=Count("reviews", filter=~Q(reviews__status=ReviewStatus.CONFLICTED)))
+        .filter(n=0)
+        .order_by("submitted_at")
+    )
+    for app in unassigned:
+        url = reverse("grants:application", args=[app.pk])
+        queue.add(Item(_("Reviewers to assign: %(title)s") % {"title": app.title}, url))
+    waiting = Report.objects.filter(
+        status=ReportStatus.SUBMITTED, award__application__in=apps
+    ).select_related("award")
+    for report in waiting.order_by("submitted_at"):
+        url = reverse("grants:award", args=[report.award_id])
+        text = _("Report to decide: %(code)s, %(report)s") % {
+            "code": report.award.project_code,
+            "report": report.get_kind_display(),
+        }
+        queue.add(Item(text, url))
+    overdue = (
+        Award.objects.filter(status=AwardStatus.ACTIVE, end_date__lt=today, application__in=apps)
+        .exclude(
+            reports__kind=ReportKind.FINAL,
+            reports__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+        )
+        .order_by("end_date")
+    )
+    for award in overdue:
+        text = _("Final report overdue: %(code)s") % {"code": award.project_code}
+        detail = _("ended %(date)s") % {"date": _date(award.end_date)}
+        queue.add(Item(text, reverse("grants:award", args=[award.pk]), detail))
+    return queue
+
+
+def operator_queue(user: User, today: dt.date) -> Queue:
+    queue = Queue("operator", _("Slurm, outbox and cluster"))
+    drift = visible_allocations(user).filter(sync_status=SyncStatus.DRIFT)
+    for allocation in drift:
+        url = reverse("allocations:detail", args=[allocation.project_code])
+        text = _("Differs from Slurm: %(code)s") % {"code": allocation.project_code}
+        queue.add(Item(text, url, allocation.sync_message))
+    dead = dead_letter_count()
+    if dead:
+        text = _("Messages that failed and wait for you: %(n)s") % {"n": dead}
+        queue.add(Item(text, reverse("outbox:overview")))
+    pending = EmbeddedJob.objects.filter(state=JobState.PENDING).count()
+    if pending:
+        text = _("Jobs waiting on the embedded cluster: %(n)s") % {"n": pending}
+        queue.add(Item(text, reverse("cluster:overview")))
+    return queue
+
+
+def finance_queue(user: User, today: dt.date) -> Queue:
+    queue = Queue("finance", _("Billing periods and receivables"))
+    this_month = today.strftime("%Y-%m")
+    periods = BillingPeriod.objects.filter(state=PeriodState.OPEN, month__lt=this_month)
+    for period in periods.order_by("month"):
+        text = _("Billing period to close: %(month)s") % {"month": period.month}
+        queue.add(Item(text, reverse("billing:periods")))
+    owing = [r for r in ledger_reports.receivables() if r.amount > 0]
+    if owing:
+        text = _("Receivables outstanding: %(n)s") % {"n": len(owing)}
+        total = number_format(sum(r.amount for r in owing), 2, force_grouping=True)
+        queue.add(Item(text, reverse("billing:receivables"), f"HK${total}"))
+    return queue
+
+
+def queues_for(user: User, today: dt.date) -> list[Queue]:
+    """The sections the user's memberships and roles give, in the order of the grant's life."""
+    queues = []
+    if user.memberships.exists():
+        queues.append(applicant_queue(user, today))
+    by_role = [
+        (Role.REVIEWER, reviewer_queue),
+        (Role.COMMITTEE, committee_queue),
+        (Role.SECRETARIAT, secretariat_queue),
+        (Role.OPERATOR, operator_queue),
+        (Role.FINANCE, finance_queue),
+    ]
+    for role, read in by_role:
+        if user.has_role(role):
+            queues.append(read(user, today))
+    return queues

@@ -1,0 +1,20 @@
+"""The dashboard: the sections of work the user's roles and memberships give them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from aisc.web.accounts import authz
+from aisc.web.accounts.models import User
+from aisc.web.queues.read import queues_for
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    authz.require(request.user, "portal.dashboard.view")
+    assert isinstance(request.user, User)
+    queues = queues_for(request.user, timezone.localdate())
+    return render(request, "portal/dashboard.html", {"queues": queues})
