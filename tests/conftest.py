@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import hypothesis
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from aisc.web.accounts.actions import do_create_api_token
 from aisc.web.accounts.models import Membership, Organisation, Role, User
@@ -33,6 +34,15 @@ def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None
     `argon2` keep the real hashers (settings.PASSWORD_HASHERS) to prove passwords use them."""
     if request.node.get_closest_marker("argon2") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_again_after_each_test() -> Iterator[None]:
+    """A request in Chinese leaves Chinese active in the test's thread (the LocaleMiddleware
+    sets the language of each request and never puts it back); the next test's direct calls
+    (an action that mails, a CLI command) must not inherit it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
