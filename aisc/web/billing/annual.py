@@ -10,7 +10,7 @@ Definitions (also in docs/grants.md):
   of use), before any recovery;
 - subsidy_recovered: recoveries are not recorded yet, so 0.00 (reported apart from disbursed);
 - gpu_hours_used: GPU-hours on those statements of subsidised (awarded) projects, per chip;
-- outputs: not recorded yet, so empty.
+- outputs: outputs declared in the year, counted per kind (publication, model, dataset).
 """
 
 from __future__ import annotations
@@ -19,19 +19,19 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from aisc.core.grants import annual
 from aisc.web.billing.models import Statement, StatementLine
 from aisc.web.billing.money import from_cents, gpu_hours
-from aisc.web.grants.models import Application, Award
+from aisc.web.grants.models import Application, Award, Output
 
 LIVE_AWARDS = ("approved", "active", "completed")
 NOTES = [
     "subsidy_disbursed is the subsidy on the statements of the year's billing periods, by month "
     "of use, before recoveries",
     "subsidy_recovered is 0.00: recoveries are not recorded by this version",
-    "outputs is empty: outputs are not recorded by this version",
+    "outputs counts the publications, models and datasets declared in the year, per kind",
 ]
 
 
@@ -89,6 +89,16 @@ def _gpu_hours_used(year: int) -> dict[str, str]:
     return {chip: str(gpu_hours(s)) for chip, s in sorted(seconds.items())}
 
 
+def _outputs(year: int) -> dict[str, int]:
+    rows = (
+        Output.objects.filter(created_at__year=year)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("kind")
+    )
+    return {row["kind"]: int(row["n"]) for row in rows}
+
+
 def annual_report(year: int) -> dict[str, Any]:
     """The report's figures, amounts as exact decimal strings (HK$ to the cent)."""
     annual.check_year(year)
@@ -101,6 +111,6 @@ def annual_report(year: int) -> dict[str, Any]:
         "subsidy_disbursed": _disbursed(year),
         "subsidy_recovered": "0.00",
         "gpu_hours_used": _gpu_hours_used(year),
-        "outputs": {},
+        "outputs": _outputs(year),
         "notes": NOTES,
     }

@@ -89,3 +89,9 @@ class DocumentKind(models.TextChoices):
 class ReportKind(models.TextChoices):
     PROGRESS = "progress", _("Progress report")
     FINAL = "final", _("Final report")
+
+
+class OutputKind(models.TextChoices):
+    PUBLICATION = "publication", _("Publication")
+    MODEL = "model", _("Model released")
+    DATASET = "dataset", _("Dataset released")

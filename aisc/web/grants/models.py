@@ -316,3 +316,26 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.award}"
+
+
+class Output(models.Model):
+    """What an award produced (a publication, a released model or dataset); written only by
+    do_add_output, which checks it with aisc.core.grants.outputs."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="outputs")
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="outputs", null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ch.OutputKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+    licence = models.CharField(_("licence"), max_length=100, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["award", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from aisc.cli.main import app
 from aisc.web.billing.models import BillingPeriod, LedgerPosting
 from aisc.web.billing.money import from_cents
-from aisc.web.grants.models import Award
+from aisc.web.grants.models import Award, Output
 
 
 def ledger_disbursed(year: int) -> dict[str, Decimal]:
@@ -74,7 +74,8 @@ def test_the_demo_centres_annual_report_equals_the_ledger_to_the_cent(tmp_path: 
     assert figures["awards"]["count"] == awards.count() > 0
 
     assert figures["subsidy_recovered"] == "0.00"
-    assert figures["outputs"] == {}
+    declared = Output.objects.filter(created_at__year=year).values_list("kind", flat=True)
+    assert figures["outputs"] == {k: list(declared).count(k) for k in sorted(set(declared))}
     received = sum(c["received"] for c in figures["applications"].values())
     approved = sum(c["approved"] for c in figures["applications"].values())
     assert received >= approved > 0
@@ -107,6 +108,7 @@ def test_a_year_without_activity_reports_zeros_and_empty_tables() -> None:
     assert figures["subsidy_committed"] == "0.00"
     assert figures["subsidy_disbursed"] == {"total": "0.00", "by_month": {}}
     assert figures["gpu_hours_used"] == {}
+    assert figures["outputs"] == {}
 
 
 @pytest.mark.parametrize("year", ["1969", "2101"])

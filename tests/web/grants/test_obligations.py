@@ -13,7 +13,6 @@ from aisc.core.errors import RuleViolation
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
-from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.models import Application, Award, Call
 from tests.fixtures.grants import attach, complete_fields
 from tests.fixtures.pages import as_client, flashed
@@ -24,17 +23,11 @@ ENDED = dt.date(2020, 1, 31)  # with the default 90 days, due on 2020-04-30
 
 
 @pytest.fixture
-def ended(reviewed: Application, committee: User) -> Award:
+def ended(active: Award) -> Award:
     """A published award that ended long ago and has no final report."""
-    actions.do_decide(
-        acting_user=committee,
-        application=reviewed,
-        decision=DecisionInput(outcome="approve", members_present=[committee]),
-    )
-    actions.do_close_call(acting_user=None, call=reviewed.call)
-    actions.do_publish_results(acting_user=committee, call=reviewed.call)
-    Award.objects.filter(application=reviewed).update(end_date=ENDED)
-    return Award.objects.get(application=reviewed)
+    Award.objects.filter(pk=active.pk).update(end_date=ENDED)
+    active.refresh_from_db()
+    return active
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from aisc.web.grants.actions.calls import (
 from aisc.web.grants.actions.decisions import DecisionInput, do_decide
 from aisc.web.grants.actions.documents import do_delete_document, do_upload_document
 from aisc.web.grants.actions.obligations import do_waive_final_report
+from aisc.web.grants.actions.outputs import do_add_output
 from aisc.web.grants.actions.reports import do_accept_report, do_return_report, do_submit_report
 from aisc.web.grants.actions.review import (
     do_assign_reviewer,
@@ -29,6 +30,7 @@ from aisc.web.grants.actions.schemes import do_create_scheme, do_update_scheme
 __all__ = [
     "DecisionInput",
     "do_accept_report",
+    "do_add_output",
     "do_assign_reviewer",
     "do_close_call",
     "do_create_application",
