@@ -221,3 +221,21 @@ def _progress_report(staff: dict[str, User]) -> None:
         text="Data pipeline done; first 13B checkpoint trained on 120B tokens.",
     )
     actions.do_accept_report(acting_user=staff["secretariat"], report=report)
+    grantee = award.application.created_by
+    actions.do_add_output(
+        acting_user=grantee,
+        award=award,
+        kind="model",
+        title="Canto-13B (first checkpoint)",
+        url="https://huggingface.co/example-hk-lab/canto-13b",
+        licence="Apache-2.0",
+        report=report,
+    )
+    actions.do_add_output(
+        acting_user=grantee,
+        award=award,
+        kind="publication",
+        title="A Cantonese pre-training corpus and its evaluation",
+        doi="10.48550/arXiv.2401.00001",
+        report=report,
+    )

@@ -60,3 +60,11 @@ def test_the_public_list_shows_only_the_published_funded_projects(loaded: DemoRe
     assert exceptional.exceptional_reason
     first = Award.objects.get(project_code="p2026a-001")
     assert first.tranches.filter(released_at__isnull=True).count() == 0
+
+
+def test_the_demo_award_declares_a_model_and_a_publication_with_its_progress_report(
+    loaded: DemoReport,
+) -> None:
+    award = Award.objects.get(project_code="p2026a-001")
+    declared = {(o.kind, o.report.kind if o.report else None) for o in award.outputs.all()}
+    assert declared == {("model", "progress"), ("publication", "progress")}  # loaded twice
