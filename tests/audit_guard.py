@@ -14,9 +14,10 @@ from django.http import HttpRequest, HttpResponse
 SAFE = {"GET", "HEAD", "OPTIONS"}
 WATCHED = ("/api/", "/admin/")
 _WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
-# Bookkeeping that is not business state: sessions, log-in attempts and stamps, token use.
+# Bookkeeping that is not business state: sessions, log-in attempts and stamps, token use, the
+# throttles' counts (the cache table).
 EXEMPT = re.compile(
-    r'^(django_session|axes_\w+)$|^UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\b'
+    r'^(django_session|axes_\w+|aisc_cache)$|^UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\b'
     r'|^UPDATE\s+"?accounts_apitoken"?\s+SET\s+"?last_used_at"?\b',
     re.IGNORECASE,
 )

@@ -46,8 +46,14 @@ def english_again_after_each_test() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def no_requests_counted_yet() -> None:
-    """The rate limits count in the process's cache: each test starts with nothing counted."""
+def no_requests_counted_yet(request: pytest.FixtureRequest) -> None:
+    """The rate limits count in the database's cache table: each test with a database starts
+    with nothing counted (a transactional test's flush does not empty that table)."""
+    uses = set(request.fixturenames)
+    marked = request.node.get_closest_marker("django_db") is not None
+    if not (marked or uses & {"db", "transactional_db", "live_server"}):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in uses else "db")
     cache.clear()
 
 

@@ -207,9 +207,15 @@ AISC_RATES = {
     "password_reset_address": "3/hour",
     "password_reset_client": "20/hour",
 }
-# The throttles' counts live in each server process's memory: no cache service to run, and a
-# restart forgets them (the log-in lock-out is in the database and survives it).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The throttles' counts live in the database (a table made by accounts' migration 0005): every
+# gunicorn worker and every host behind the proxy counts against the same limit, with no cache
+# service to run. In one process's memory, N workers would each allow the whole rate.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "aisc_cache",
+    }
+}
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "queues:dashboard"

@@ -176,7 +176,9 @@ def test_api_calls_are_limited_per_token(
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
 
 
-def test_the_anonymous_estimator_is_limited_per_address(client: Client, settings: Any) -> None:
+def test_the_anonymous_estimator_is_limited_per_address(
+    db: None, client: Client, settings: Any
+) -> None:
     settings.AISC_RATES = {**settings.AISC_RATES, "anonymous": "2/min"}
     body = {"params": 7e9, "tokens": 1e11, "chip": "h800"}
 
@@ -190,6 +192,28 @@ def test_the_anonymous_estimator_is_limited_per_address(client: Client, settings
     assert refused.json()["error"]["code"] == "throttled"
     assert 0 < int(refused["Retry-After"]) <= 60
     assert post("10.2.0.2").status_code == 200
+
+
+def test_the_counts_are_kept_in_the_database_so_every_server_process_shares_them(
+    db: None, client: Client, settings: Any
+) -> None:
+    from django.db import connection
+
+    settings.AISC_RATES = {**settings.AISC_RATES, "anonymous": "2/min"}
+    body = {"params": 7e9, "tokens": 1e11, "chip": "h800"}
+    post = {"content_type": "application/json", "REMOTE_ADDR": "10.2.1.1"}
+    assert client.post("/api/v1/estimate", body, **post).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM aisc_cache")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert any("aisc-throttle:anonymous:10.2.1.1" in key for key in keys)
+    # What another process would see: the count read back from the table, not from this one.
+    from django.core.cache.backends.db import DatabaseCache
+
+    fresh = DatabaseCache("aisc_cache", {})
+    assert fresh.get("aisc-throttle:anonymous:10.2.1.1") is not None
+    assert client.post("/api/v1/estimate", body, **post).status_code == 200
+    assert client.post("/api/v1/estimate", body, **post).status_code == 429
 
 
 @pytest.fixture
