@@ -37,8 +37,12 @@ class VisibleText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"script", "style", "code", "pre"}:
             self.skip += 1
+        # A value is shown only as the label of an input button; elsewhere (a button's or an
+        # option's value, a text input's content) it is data the form sends.
+        kind = dict(attrs).get("type") or ""
+        shown_value = tag == "input" and kind in {"submit", "button", "reset"}
         for name, value in attrs:
-            visible = name in TEXT_ATTRS and not (tag == "input" and name == "value")
+            visible = name in TEXT_ATTRS and (name != "value" or shown_value)
             if visible and value and LETTERS.search(value):
                 self.found.append(f"<{tag} {name}={value!r}>")
 
@@ -69,8 +73,11 @@ def test_every_template_marks_its_visible_text_for_translation(template: Path) -
 
 def test_the_scanner_catches_bare_text(tmp_path: Path) -> None:
     bad = tmp_path / "bad.html"
-    bad.write_text('{% load i18n %}<h1>Hello there</h1><a title="Go home">{% translate "x" %}</a>')
-    assert untranslated(bad) == ["Hello there", "<a title='Go home'>"]
+    bad.write_text(
+        '{% load i18n %}<h1>Hello there</h1><a title="Go home">{% translate "x" %}</a>'
+        '<input type="submit" value="Send"><button value="accept">{% translate "y" %}</button>'
+    )
+    assert untranslated(bad) == ["Hello there", "<a title='Go home'>", "<input value='Send'>"]
 
 
 def parse_po(path: Path) -> list[tuple[str, str, bool]]:
