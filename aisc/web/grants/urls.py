@@ -25,6 +25,11 @@ urlpatterns = [
     path("grants/applications/<int:application_id>/decide", staff.decide, name="decide"),
     path("grants/reviews/<int:review_id>", staff.review, name="review"),
     path("grants/awards/<int:award_id>/", applicant.award, name="award"),
+    path(
+        "grants/awards/<int:award_id>/waive-final-report",
+        staff.waive_final_report,
+        name="waive_final_report",
+    ),
     path("grants/reports/<int:report_id>/decide", staff.decide_report, name="decide_report"),
     path("grantees/", public.grantees, name="grantees"),
     path("grantees.csv", public.grantees_csv, name="grantees_csv"),

@@ -133,3 +133,36 @@ def test_a_waiver_needs_a_reason_and_is_given_once_on_an_active_award(
         actions.do_waive_final_report(acting_user=secretariat, award=ended, reason="Late.")
     assert err.value.field == "award"
     assert AuditEvent.objects.filter(verb="grants.award.waive_final_report").count() == 1
+
+
+def test_the_secretariat_waives_from_the_award_page_and_the_page_says_so(
+    ended: Award, secretariat: User
+) -> None:
+    me = as_client(secretariat)
+    page = me.get(f"/grants/awards/{ended.pk}/").content.decode()
+    assert "2020-04-30" in page
+    assert "waive-final-report" in page
+    response = me.post(
+        f"/grants/awards/{ended.pk}/waive-final-report", {"reason": "Ended early by agreement."}
+    )
+    assert flashed(response) == ["Final report waived."]
+    assert AuditEvent.objects.filter(verb="grants.award.waive_final_report").count() == 1
+    page = me.get(f"/grants/awards/{ended.pk}/").content.decode()
+    assert "Ended early by agreement." in page
+    assert "waive-final-report" not in page
+
+
+def test_a_waiver_without_reason_is_refused_on_the_page_and_the_grantee_may_not_waive(
+    ended: Award, secretariat: User, applicant: User
+) -> None:
+    response = as_client(secretariat).post(
+        f"/grants/awards/{ended.pk}/waive-final-report", {"reason": " "}
+    )
+    [refusal] = flashed(response)
+    assert refusal.startswith("reason: ")
+    grantee = as_client(applicant)
+    assert "waive-final-report" not in grantee.get(f"/grants/awards/{ended.pk}/").content.decode()
+    denied = grantee.post(f"/grants/awards/{ended.pk}/waive-final-report", {"reason": "Mine."})
+    assert denied.status_code == 403
+    ended.refresh_from_db()
+    assert ended.final_report_waived_at is None

@@ -43,6 +43,7 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "review": ("post", ADMIN),
     "award": ("get", STAFF_VIEW | {Role.FINANCE, Role.OPERATOR}),
     "decide_report": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "waive_final_report": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "grantees": ("get", EVERYONE),
     "grantees_csv": ("get", EVERYONE),
     "grantees_json": ("get", EVERYONE),

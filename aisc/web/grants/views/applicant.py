@@ -15,6 +15,7 @@ from aisc.web.accounts import authz
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions, queries
 from aisc.web.grants.actions.applications import missing
+from aisc.web.grants.actions.obligations import obligation_of
 from aisc.web.grants.forms import ApplicationForm, ReportForm, UploadForm
 from aisc.web.grants.models import Application, Award, Call
 from aisc.web.grants.views.page import estimate_context, refuse, user_of
@@ -163,5 +164,7 @@ def award(request: HttpRequest, award_id: int) -> HttpResponse:
         "reports": found.reports.order_by("-submitted_at"),
         "can_decide": authz.can(user, "grants.report.decide", found),
         "can_report": authz.can(user, "grants.report.submit", found),
+        "can_waive": authz.can(user, "grants.award.waive", found),
+        "final_report": obligation_of(found),
     }
     return render(request, "grants/award.html", context)

@@ -23,7 +23,7 @@ from aisc.web.grants.forms import (
     ReviewForm,
     ScreeningForm,
 )
-from aisc.web.grants.models import Application, Report, Review
+from aisc.web.grants.models import Application, Award, Report, Review
 from aisc.web.grants.views.page import attempt, estimate_context, is_zh, user_of
 
 
@@ -221,3 +221,18 @@ def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
         _("Report decided."),
     )
     return redirect("grants:award", report.award_id)
+
+
+@login_required
+@require_POST
+def waive_final_report(request: HttpRequest, award_id: int) -> HttpResponse:
+    user = user_of(request)
+    award = get_object_or_404(Award, pk=award_id)
+    authz.require(user, "grants.award.waive", award)
+    reason = str(request.POST.get("reason", ""))
+    attempt(
+        request,
+        lambda: actions.do_waive_final_report(acting_user=user, award=award, reason=reason),
+        _("Final report waived."),
+    )
+    return redirect("grants:award", award.pk)
