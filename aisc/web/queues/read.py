@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from aisc.core.grants import obligations
 from aisc.core.grants.workflow import (
     ApplicationStatus,
     AwardStatus,
@@ -31,6 +32,7 @@ from aisc.web.billing.ledger import reports as ledger_reports
 from aisc.web.billing.models import BillingPeriod, PeriodState
 from aisc.web.billing.views import visible_statements
 from aisc.web.cluster.models import EmbeddedJob, JobState
+from aisc.web.grants.actions.obligations import obligation_of
 from aisc.web.grants.choices import ReportKind
 from aisc.web.grants.models import Award, Call, Report, Review
 from aisc.web.grants.queries import ranking, visible_applications
@@ -125,9 +127,8 @@ def reports_due(award: Award, today: dt.date) -> list[str]:
         elif kind == ReportKind.PROGRESS and award.tranches.filter(released_at=None).exists():
             due.append(_("%(report)s due to release the next tranche") % {"report": label})
         elif kind == ReportKind.FINAL and award.end_date - FINAL_REPORT_NOTICE <= today:
-            due.append(
-                _("%(report)s due by %(date)s") % {"report": label, "date": _date(award.end_date)}
-            )
+            by = obligation_of(award).due
+            due.append(_("%(report)s due by %(date)s") % {"report": label, "date": _date(by)})
     return due
 
 
@@ -211,17 +212,18 @@ def secretariat_queue(user: User, today: dt.date) -> Queue:
             "report": report.get_kind_display(),
         }
         queue.add(Item(text, url))
-    overdue = (
-        Award.objects.filter(status=AwardStatus.ACTIVE, end_date__lt=today, application__in=apps)
-        .exclude(
-            reports__kind=ReportKind.FINAL,
-            reports__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
-        )
-        .order_by("end_date")
-    )
-    for award in overdue:
+    # Overdue by the obligations rule: past the scheme's (or call's) delay after the end, with
+    # no final report handed in and no waiver.
+    ended = Award.objects.filter(
+        status=AwardStatus.ACTIVE, end_date__lt=today, application__in=apps
+    ).prefetch_related("reports")
+    owed = {
+        award.project_code: award for award in ended.select_related("application__call__scheme")
+    }
+    for late in obligations.overdue([obligation_of(a) for a in owed.values()], today):
+        award = owed[late.project_code]
         text = _("Final report overdue: %(code)s") % {"code": award.project_code}
-        detail = _("ended %(date)s") % {"date": _date(award.end_date)}
+        detail = _("overdue since %(date)s") % {"date": _date(late.due)}
         queue.add(Item(text, reverse("grants:award", args=[award.pk]), detail))
     return queue
 

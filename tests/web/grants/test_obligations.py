@@ -166,3 +166,20 @@ def test_a_waiver_without_reason_is_refused_on_the_page_and_the_grantee_may_not_
     assert denied.status_code == 403
     ended.refresh_from_db()
     assert ended.final_report_waived_at is None
+
+
+def test_the_secretariats_queue_lists_the_overdue_final_report_until_it_is_waived(
+    ended: Award, secretariat: User
+) -> None:
+    from aisc.web.queues.read import secretariat_queue
+
+    def listed(today: dt.date) -> list[tuple[str, str]]:
+        queue = secretariat_queue(secretariat, today)
+        return [(i.text, i.detail) for i in queue.items if "Final report" in i.text]
+
+    assert listed(dt.date(2020, 4, 30)) == []  # ended, but still within the 90 days
+    [(text, detail)] = listed(dt.date(2020, 5, 1))
+    assert ended.project_code in text
+    assert detail.startswith("overdue since")
+    actions.do_waive_final_report(acting_user=secretariat, award=ended, reason="Agreed.")
+    assert listed(dt.date(2020, 5, 1)) == []
