@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aisc.core.grants.obligations import DEFAULT_FINAL_REPORT_DAYS, MAX_FINAL_REPORT_DAYS
 from aisc.web.accounts.models import OrgKind
 from aisc.web.grants.models import Call, default_checklist, default_rubric
 
@@ -31,6 +32,17 @@ class SchemeForm(forms.Form):
         choices=OrgKind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Range and default are the core's (aisc.core.grants.obligations), checked again there.
+    final_report_days = forms.IntegerField(
+        label=_("Final report due (days after an award ends; empty: 90)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_FINAL_REPORT_DAYS,
+    )
+
+    def clean_final_report_days(self) -> int:
+        days = self.cleaned_data.get("final_report_days")
+        return DEFAULT_FINAL_REPORT_DAYS if days is None else int(days)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

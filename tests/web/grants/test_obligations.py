@@ -183,3 +183,22 @@ def test_the_secretariats_queue_lists_the_overdue_final_report_until_it_is_waive
     assert detail.startswith("overdue since")
     actions.do_waive_final_report(acting_user=secretariat, award=ended, reason="Agreed.")
     assert listed(dt.date(2020, 5, 1)) == []
+
+
+def test_the_scheme_sets_the_delay_and_refuses_one_over_two_years(secretariat: User) -> None:
+    scheme = actions.do_create_scheme(
+        acting_user=secretariat,
+        code="short",
+        name_en="Short scheme",
+        fund=Decimal("1000000"),
+        final_report_days=30,
+    )
+    assert scheme.final_report_days == 30
+    with pytest.raises(RuleViolation) as err:
+        actions.do_update_scheme(acting_user=secretariat, scheme=scheme, final_report_days=731)
+    assert err.value.field == "final_report_days"
+    scheme.refresh_from_db()
+    assert scheme.final_report_days == 30
+    actions.do_update_scheme(acting_user=secretariat, scheme=scheme, final_report_days=60)
+    event = AuditEvent.objects.filter(verb="grants.scheme.update").get()
+    assert event.after == {"final_report_days": 60}

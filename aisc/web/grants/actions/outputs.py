@@ -10,6 +10,7 @@ from aisc.core.grants import outputs
 from aisc.core.grants.workflow import AwardStatus
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
+from aisc.web.grants import verbs
 from aisc.web.grants.models import Award, Output, Report
 
 OPEN_TO_OUTPUTS = (AwardStatus.ACTIVE, AwardStatus.COMPLETED)
@@ -46,7 +47,7 @@ def do_add_output(
     )
     record(
         acting_user,
-        "grants.output.add",
+        verbs.OUTPUT_ADD,
         output,
         after={
             "award": award.project_code,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from aisc.core.errors import RuleViolation
+from aisc.core.grants import obligations
 from aisc.web.accounts.models import OrgKind, User
 from aisc.web.audit.record import record
 from aisc.web.grants import verbs
@@ -24,11 +25,13 @@ SCHEME_FIELDS = (
     "max_rate",
     "exceptional_max_rate",
     "eligible_kinds",
+    "final_report_days",
 )
 EDITABLE = frozenset(SCHEME_FIELDS) - {"code"}
 
 
 def _check(scheme: Scheme) -> None:
+    obligations.check_days(scheme.final_report_days)
     if scheme.fund <= 0:
         raise RuleViolation("the fund must be positive", field="fund")
     scheme.rules()  # validates the rates, naming the one at fault
