@@ -219,7 +219,7 @@ CACHES = {
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "queues:dashboard"
-LOGOUT_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "grants:front"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]

@@ -7,7 +7,6 @@ from django.views.i18n import JavaScriptCatalog
 from aisc.web.api_v1 import api
 
 urlpatterns = [
-    path("", include("aisc.web.portal.urls")),
     path("", include("aisc.web.ops.urls")),
     path("", include("aisc.web.queues.urls")),
     path("accounts/", include("aisc.web.accounts.urls")),

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("nodes/<int:node_id>/state", views.node_state, name="node_state"),
     path("prices/", views.prices, name="prices"),
+    path("chips/", views.chips, name="chips"),
     path("exchange/", views.exchange, name="exchange"),
     path("estimate/", views.estimate, name="estimate"),
 ]

@@ -153,3 +153,11 @@ def estimate(request: HttpRequest) -> HttpResponse:
     if data.get("partial") or request.headers.get("HX-Request"):
         return render(request, "catalogue/_estimate_result.html", context)
     return render(request, "catalogue/estimate.html", context)
+
+
+def chips(request: HttpRequest) -> HttpResponse:
+    """Public: the chips the centre runs, their memory and peaks, and the GPUs of each on record."""
+    capacity = {row.chip: row for row in capacity_by_chip("bf16")}
+    rows = [(chip, capacity.get(chip.code)) for chip in ChipModel.objects.order_by("code")]
+    context = {"rows": rows, "basis": "BF16 dense"}
+    return render(request, "catalogue/chips.html", context)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aisc.web.grants.views import applicant, calls, new_call, public, schemes, staff
+from aisc.web.grants.views import applicant, calls, new_call, public, public_calls, schemes, staff
 
 app_name = "grants"
 urlpatterns = [
@@ -31,6 +31,9 @@ urlpatterns = [
         name="waive_final_report",
     ),
     path("grants/reports/<int:report_id>/decide", staff.decide_report, name="decide_report"),
+    path("", public_calls.home, name="front"),
+    path("calls/", public_calls.calls, name="calls"),
+    path("calls/<slug:code>/", public_calls.call_page, name="call"),
     path("grantees/", public.grantees, name="grantees"),
     path("grantees.csv", public.grantees_csv, name="grantees_csv"),
     path("grantees.json", public.grantees_json, name="grantees_json"),

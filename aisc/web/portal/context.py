@@ -15,11 +15,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     items = []
     for item in NAV:
-        if not authz.can(user, item.action):
+        if not item.public and not authz.can(user, item.action):
             continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
     return {"nav_items": items}

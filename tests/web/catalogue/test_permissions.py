@@ -61,6 +61,7 @@ PAGES: list[tuple[str, str, set[str | None]]] = [
     ("get", "/catalogue/prices/", EVERYONE),
     ("get", "/catalogue/exchange/", EVERYONE),
     ("get", "/catalogue/estimate/", EVERYONE),
+    ("get", "/catalogue/chips/", EVERYONE),
 ]
 
 
