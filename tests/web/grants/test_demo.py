@@ -68,3 +68,21 @@ def test_the_demo_award_declares_a_model_and_a_publication_with_its_progress_rep
     award = Award.objects.get(project_code="p2026a-001")
     declared = {(o.kind, o.report.kind if o.report else None) for o in award.outputs.all()}
     assert declared == {("model", "progress"), ("publication", "progress")}  # loaded twice
+
+
+def test_the_demo_grantee_with_a_short_award_is_blocked_once_its_final_report_falls_overdue(
+    loaded: DemoReport,
+) -> None:
+    import datetime as dt
+
+    from aisc.core.grants import obligations as rule
+    from aisc.web.grants.actions.obligations import final_reports_owed
+
+    junk = Award.objects.get(organisation__registration_code="JNK-DEMO").organisation
+    owed = final_reports_owed(junk)
+    rule.check_may_submit(owed, dt.date(2026, 12, 29))
+    with pytest.raises(rule.OverdueFinalReport) as err:
+        rule.check_may_submit(owed, dt.date(2026, 12, 30))
+    assert err.value.due == dt.date(2026, 12, 29)
+    draft = Application.objects.get(organisation=junk, call__code="c2026b")
+    assert draft.status == "draft"
