@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
-from aisc.core.errors import InvalidTransition
+from aisc.core.errors import InvalidTransition, RuleViolation
 
 
 class CallStatus(StrEnum):
@@ -104,6 +104,19 @@ DECISION_OUTCOMES: Mapping[str, ApplicationStatus] = {
 FUNDED: frozenset[ApplicationStatus] = frozenset({A.APPROVED, A.APPROVED_IN_PART})
 # An applicant may still edit the application in these states (drafts save as you go).
 EDITABLE: frozenset[ApplicationStatus] = frozenset({A.DRAFT, A.RETURNED})
+# Submitted and waiting for a decision: screening, review, or a decision put off to a later
+# meeting. A call's results are published only once none of its applications is here.
+UNDECIDED: frozenset[ApplicationStatus] = frozenset({A.SUBMITTED, A.IN_REVIEW, A.DEFERRED})
+
+
+def check_publishable(undecided: int) -> None:
+    """Refuse to publish a call's results while `undecided` of its applications await a decision."""
+    if undecided:
+        raise RuleViolation(
+            f"{undecided} application(s) of this call are still undecided; decide them first",
+            field="status",
+        )
+
 
 S = TypeVar("S", bound=StrEnum)
 

@@ -22,9 +22,11 @@ class Story:
     report: Report
 
 
-def funded_story(
+def approved(
     call: Call, org: Organisation, make_user: Callable[..., User], title: str = "Secret project"
-) -> Story:
+) -> tuple[Application, Review, User]:
+    """An application of `org` reviewed and approved in part (the call neither closed nor
+    published); returns it, its review and its owner."""
     owner = make_user(org=org, membership="admin")
     secretariat = make_user("secretariat")
     committee = make_user("committee")
@@ -45,8 +47,16 @@ def funded_story(
             outcome="approve_in_part", members_present=[committee], gpus=8, months=3
         ),
     )
-    actions.do_close_call(acting_user=secretariat, call=call)
-    actions.do_publish_results(acting_user=committee, call=call)
+    return app, review, owner
+
+
+def funded_story(
+    call: Call, org: Organisation, make_user: Callable[..., User], title: str = "Secret project"
+) -> Story:
+    app, review, owner = approved(call, org, make_user, title)
+    staff = make_user("secretariat")
+    actions.do_close_call(acting_user=staff, call=call)
+    actions.do_publish_results(acting_user=staff, call=call)
     award = Award.objects.get(application=app)
     report = actions.do_submit_report(acting_user=owner, award=award, kind="progress", text="M1")
     return Story(call, app, review, award, report)

@@ -4,9 +4,10 @@ from decimal import Decimal
 import pytest
 
 from aisc.core.errors import InsufficientBalance, InvalidTransition, RuleViolation
+from aisc.web.accounts.models import User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
-from aisc.web.grants.models import Call, Scheme
+from aisc.web.grants.models import Application, Call, Scheme
 
 DATES = {
     "opens_on": dt.date(2026, 5, 1),
@@ -107,3 +108,22 @@ def test_a_call_moves_only_along_its_table_and_each_move_is_audited(call: Call) 
     call.refresh_from_db()
     assert call.status == "published"
     assert call.published_at is not None
+
+
+def test_publishing_is_refused_while_an_application_is_in_review_naming_how_many(
+    in_review: Application, committee: User
+) -> None:
+    call = in_review.call
+    actions.do_close_call(acting_user=None, call=call)
+    with pytest.raises(RuleViolation, match=r"^1 application\(s\) of this call are still"):
+        actions.do_publish_results(acting_user=None, call=call)
+    call.refresh_from_db()
+    assert (call.status, call.published_at) == ("closed", None)
+    actions.do_decide(
+        acting_user=committee,
+        application=in_review,
+        decision=actions.DecisionInput(outcome="reject", members_present=[committee]),
+    )
+    actions.do_publish_results(acting_user=None, call=call)
+    call.refresh_from_db()
+    assert call.status == "published"

@@ -45,6 +45,9 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "decide_report": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "waive_final_report": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "grantees": ("get", EVERYONE),
+    "front": ("get", EVERYONE),
+    "calls": ("get", EVERYONE),
+    "call": ("get", EVERYONE),
     "grantees_csv": ("get", EVERYONE),
     "grantees_json": ("get", EVERYONE),
 }
@@ -63,7 +66,8 @@ def url_for(pattern: str, story: Story) -> str:
         "award_id": story.award.pk,
         "report_id": story.report.pk,
     }
-    return "/" + re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), pattern)
+    path = re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), pattern)
+    return "/" + path.replace("<slug:code>", story.call.code)
 
 
 def test_every_page_has_a_rule() -> None:

@@ -6,7 +6,7 @@ from aisc.web.grants import actions, queries
 from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.models import Application, Call
 
-from .scenario import funded_story
+from .scenario import approved
 
 
 def test_the_ranking_leaves_funded_applications_out_and_counts_their_money_as_spent(
@@ -15,11 +15,11 @@ def test_the_ranking_leaves_funded_applications_out_and_counts_their_money_as_sp
     make_org: Callable[..., Organisation],
     make_user: Callable[..., User],
 ) -> None:
-    story = funded_story(call, make_org(), make_user)
+    funded, _review, _owner = approved(call, make_org(), make_user)
     rows, left = queries.ranking(call)
     # The funded one holds its money already; only the one still in review is ranked.
     assert [r.application.pk for r in rows] == [reviewed.pk]
-    assert left.amount == call.budget - story.award.committed_amount
+    assert left.amount == call.budget - funded.award.committed_amount
 
 
 def test_the_ranking_shows_score_spread_and_cost_of_each_application_in_review(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.test import Client
 
 from aisc.web.accounts.models import Organisation, User
+from aisc.web.grants import actions
 from aisc.web.grants.models import Application, Award, Call
 from tests.fixtures.grants import SCORES
 from tests.fixtures.pages import as_client
@@ -149,10 +150,17 @@ def test_the_public_list_agrees_in_html_csv_and_json_and_hides_the_unpublished(
     reviewed: Application,
     client: Client,
 ) -> None:
+    # Publishing waits for every decision: the reviewed application is rejected first.
+    chair = make_user("committee")
+    actions.do_decide(
+        acting_user=chair,
+        application=reviewed,
+        decision=actions.DecisionInput(outcome="reject", members_present=[chair]),
+    )
     story = funded_story(call, make_org(name_en="Peak Lab", name_zh="山頂實驗室"), make_user)
     page = client.get("/grantees/").content.decode()
     assert "Secret project" in page
-    assert "Cantonese LLM" not in page  # reviewed, never decided nor published
+    assert "Cantonese LLM" not in page  # rejected, so never on the list
     rows = list(
         csv.DictReader(io.StringIO(client.get("/grantees.csv").content.decode("utf-8-sig")))
     )

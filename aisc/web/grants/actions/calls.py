@@ -16,9 +16,11 @@ from aisc.core.grants.eligibility import parse_checklist
 from aisc.core.grants.workflow import (
     AWARD_TRANSITIONS,
     CALL_TRANSITIONS,
+    UNDECIDED,
     AwardStatus,
     CallStatus,
     ReviewStatus,
+    check_publishable,
 )
 from aisc.core.units import Money
 from aisc.web.accounts.models import User
@@ -136,7 +138,9 @@ def do_close_call(*, acting_user: User | None, call: Call) -> Call:
 
 @transaction.atomic
 def do_publish_results(*, acting_user: User | None, call: Call) -> Call:
-    """Publish the call's decided awards: they join the public grantee list and become active."""
+    """Publish the call's decided awards: they join the public grantee list and become active.
+    Refused while any application of the call still awaits a decision."""
+    check_publishable(call.applications.filter(status__in=UNDECIDED).count())
     now = timezone.now()
     call.published_at = now
     _move_call(acting_user, call, CallStatus.PUBLISHED, verbs.CALL_PUBLISH)
