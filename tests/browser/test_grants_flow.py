@@ -136,6 +136,9 @@ def screen_and_assign(page: Page, live_url: str, app_id: int, call: Call) -> Non
     expect(page.get_by_text("conflict of interest")).to_be_visible()
     page.goto(f"{live_url}/grants/calls/{call.pk}/ranking")
     page.get_by_role("button", name="Close the call").click()
+    expect(page.locator("#consequence")).to_contain_text("stops new applications")
+    page.get_by_role("button", name="Yes, close the call").click()
+    expect(page.get_by_text("Call closed.")).to_be_visible()
 
 
 def score(page: Page, live_url: str, app_id: int, scores: dict[str, str]) -> None:
@@ -158,6 +161,8 @@ def decide_and_publish(page: Page, live_url: str, app_id: int, call: Call) -> No
     expect(page.locator("#app-status")).to_have_text("Approved in part")
     page.goto(f"{live_url}/grants/calls/{call.pk}/ranking")
     page.get_by_role("button", name="Publish the results").click()
+    expect(page.locator("#consequence")).to_contain_text("public grantee list")
+    page.get_by_role("button", name="Yes, publish the results").click()
     expect(page.get_by_text("Results published.")).to_be_visible()
 
 

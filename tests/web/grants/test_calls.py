@@ -8,6 +8,7 @@ from aisc.web.accounts.models import User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
 from aisc.web.grants.models import Application, Call, Scheme
+from tests.fixtures.pages import as_client
 
 DATES = {
     "opens_on": dt.date(2026, 5, 1),
@@ -127,3 +128,26 @@ def test_publishing_is_refused_while_an_application_is_in_review_naming_how_many
     actions.do_publish_results(acting_user=None, call=call)
     call.refresh_from_db()
     assert call.status == "published"
+
+
+def test_closing_and_publishing_first_show_a_page_stating_the_consequence(
+    in_review: Application, secretariat: User, committee: User
+) -> None:
+    call = in_review.call
+    staff = as_client(secretariat)
+    page = staff.get(f"/grants/calls/{call.pk}/close")
+    assert page.status_code == 200
+    assert "stops new applications" in page.content.decode()
+    call.refresh_from_db()
+    assert call.status == "open"  # asking changes nothing
+    staff.post(f"/grants/calls/{call.pk}/close")
+    call.refresh_from_db()
+    assert call.status == "closed"
+    chair = as_client(committee)
+    asked = chair.get(f"/grants/calls/{call.pk}/publish").content.decode()
+    assert "public grantee list" in asked
+    assert "Applications still undecided: 1." in asked
+    refused = chair.post(f"/grants/calls/{call.pk}/publish", follow=True).content.decode()
+    assert "1 application(s) of this call are still undecided" in refused
+    call.refresh_from_db()
+    assert call.status == "closed"
