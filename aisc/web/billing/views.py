@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from aisc.core.errors import AiscError
 from aisc.core.metering.split import Month
@@ -112,10 +112,18 @@ def period_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def period_close(request: HttpRequest) -> HttpResponse:
+    """GET states what closing the month does and asks; the POST it leads to closes it."""
     authz.require(request.user, "billing.period.close")
     assert isinstance(request.user, User)
+    if request.method == "GET":
+        try:
+            asked = Month.parse(request.GET.get("month", ""))
+        except AiscError as exc:
+            messages.error(request, exc.message)
+            return redirect("billing:periods")
+        return render(request, "billing/period_close.html", {"month": asked})
     try:
         month = Month.parse(request.POST.get("month", ""))
         do_close_period(

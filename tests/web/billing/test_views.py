@@ -193,3 +193,15 @@ def test_the_api_hides_other_organisations_usage(
     assert client.get("/api/v1/billing/usage/tenant-kc").status_code == 404
     assert client.get("/api/v1/billing/usage/p2026a-001").status_code == 200
     assert client.get("/api/v1/billing/fund").status_code == 403
+
+
+def test_closing_a_period_first_shows_what_closing_does_and_changes_nothing(
+    make_user: Callable[..., User], logged_in: Login
+) -> None:
+    client = logged_in(make_user(Role.FINANCE))
+    page = client.get(reverse("billing:period-close"), {"month": "2026-01"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Closing 2026-01 rates its unbilled usage" in text
+    assert 'name="month" value="2026-01"' in text
+    assert not BillingPeriod.objects.filter(month="2026-01", state="closed").exists()
