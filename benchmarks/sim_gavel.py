@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from public_traces import trace_path
 
 from aisc.core.scheduling.model import parse_cluster
 from aisc.core.scheduling.policies import make_policy
@@ -31,21 +30,6 @@ from aisc.core.scheduling.policy import PolicyOptions
 from aisc.core.simulation.engine import Simulator
 from aisc.core.simulation.synthetic import gavel_continuous
 from aisc.core.simulation.traces.gavel import read_throughputs
-
-TRACE_ENV = "AISC_TRACE_DIR"  # where the public traces are (docs/traces.md)
-
-
-def trace_path(relative: str) -> Path:
-    """A file or folder of the public traces; stops with a message saying how to get them."""
-    root = os.environ.get(TRACE_ENV, "")
-    path = Path(root) / relative
-    if not root or not path.exists():
-        sys.exit(
-            f"{TRACE_ENV} must name the public trace data holding {relative} "
-            f"(see docs/traces.md); skipped"
-        )
-    return path
-
 
 CLUSTER = "v100=36x1,p100=36x1,k80=36x1"
 WINDOW = (4000, 5000)

@@ -17,26 +17,12 @@ import os
 import resource
 import sys
 import time
-from pathlib import Path
+
+from public_traces import trace_path
 
 from aisc.core.scheduling.model import parse_cluster
 from aisc.core.simulation.run import simulate
 from aisc.core.simulation.traces import load_file
-
-TRACE_ENV = "AISC_TRACE_DIR"  # where the public traces are (docs/traces.md)
-
-
-def trace_path(relative: str) -> Path:
-    """A file or folder of the public traces; stops with a message saying how to get them."""
-    root = os.environ.get(TRACE_ENV, "")
-    path = Path(root) / relative
-    if not root or not path.exists():
-        sys.exit(
-            f"{TRACE_ENV} must name the public trace data holding {relative} "
-            f"(see docs/traces.md); skipped"
-        )
-    return path
-
 
 TARGET_S = {"fifo": 2.0, "backfill": 30.0}
 MEMORY_TARGET_MIB = 1024

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -33,26 +35,31 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def retry(request: HttpRequest, message_id: int) -> HttpResponse:
-    user = authz.acting_user(request)
-    authz.require(user, "outbox.message.retry")
-    try:
-        actions.do_retry_dead_letter(message_id, acting_user=user)
-    except AiscError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Message %(id)d is queued again.") % {"id": message_id})
-    return redirect("outbox:overview")
+    done = _("Message %(id)d is queued again.")
+    return _act(request, "outbox.message.retry", actions.do_retry_dead_letter, message_id, done)
 
 
 @login_required
 @require_POST
 def discard(request: HttpRequest, message_id: int) -> HttpResponse:
+    done = _("Message %(id)d is discarded.")
+    return _act(request, "outbox.message.discard", actions.do_discard_dead_letter, message_id, done)
+
+
+def _act(
+    request: HttpRequest,
+    permission: str,
+    action: Callable[..., object],
+    message_id: int,
+    done: str,
+) -> HttpResponse:
+    """An operator's action on one dead letter: the refusal or the outcome flashed, then back."""
     user = authz.acting_user(request)
-    authz.require(user, "outbox.message.discard")
+    authz.require(user, permission)
     try:
-        actions.do_discard_dead_letter(message_id, acting_user=user)
+        action(message_id, acting_user=user)
     except AiscError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Message %(id)d is discarded.") % {"id": message_id})
+        messages.success(request, done % {"id": message_id})
     return redirect("outbox:overview")
