@@ -123,13 +123,15 @@ def drop_templates() -> None:
         _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def wait_for(what: str, check: Callable[[], bool], timeout: float = 60.0) -> None:
+def wait_for(
+    what: str, check: Callable[[], bool], timeout: float = 60.0, interval: float = 0.05
+) -> None:
     """Poll `check` until it holds (the state it waits on is in the database, not a duration)."""
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+        time.sleep(interval)
 
 
 def stop(proc: subprocess.Popen[str], timeout: float = 30.0) -> tuple[int, str]:
