@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from aisc.web.api_v1 import api
+from aisc.web.portal.language import choose_language
 
 urlpatterns = [
     path("", include("aisc.web.ops.urls")),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("cluster/", include("aisc.web.cluster.urls")),
     path("outbox/", include("aisc.web.backoffice.outbox_urls")),
     path("", include("aisc.web.grants.urls")),
+    # Before Django's own i18n/setlang/, which it answers in place of (see portal.language).
+    path("i18n/setlang/", choose_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

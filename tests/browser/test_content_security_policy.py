@@ -13,7 +13,7 @@ pytestmark = [
 ]
 
 
-def test_the_language_menu_switches_by_script_from_a_static_file(page: Page, live_url: str) -> None:
+def test_the_language_menu_switches_at_once_through_htmx(page: Page, live_url: str) -> None:
     page.goto(f"{live_url}/accounts/login/")
     csp = page.context.request.get(f"{live_url}/accounts/login/").headers
     assert "script-src 'self'" in csp["content-security-policy"]
@@ -51,3 +51,22 @@ def browser_page_refusals(browser: object, live_url: str) -> list[str]:
     assert page.title() != "ran"
     context.close()
     return seen
+
+
+def test_the_public_pages_and_the_live_estimate_ask_no_other_host(
+    page: Page, live_url: str
+) -> None:
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    for path in ["/", "/calls/", "/catalogue/prices/", "/catalogue/chips/", "/accounts/login/"]:
+        page.goto(f"{live_url}{path}")
+    page.goto(f"{live_url}/catalogue/estimate/")
+    page.locator("#id_params").fill("7e9")
+    page.locator("#id_tokens").fill("1e12")
+    expect(page.locator("#estimate-result [data-key=gpu_hours]")).to_be_visible()
+    assert any("/static/vendor/htmx" in url for url in asked), "htmx is served from here"
+    assert any("/catalogue/estimate/?" in url for url in asked), "the estimate came by htmx"
+    elsewhere = [
+        url for url in asked if not url.startswith(live_url) and not url.startswith("data:")
+    ]
+    assert elsewhere == []

@@ -56,34 +56,37 @@ def test_the_chinese_page_gives_the_same_figures(page: Page, live_url: str) -> N
 
 
 EMBEDDED_FORM = """
-<form id="application" data-estimate-url="/catalogue/estimate/"
-      data-estimate-target="#app-estimate"
-      data-estimate-map='{"model_params": "params", "train_tokens": "tokens",
-                          "gpus": "request_gpus", "months": "request_months"}'>
+<form id="application" hx-get="/catalogue/estimate/" hx-trigger="change"
+      hx-target="#app-estimate" hx-params="not title">
   <input name="title" value="A Cantonese LLM">
-  <input name="model_params" id="model_params">
-  <input name="train_tokens" id="train_tokens">
+  <input name="params" id="params">
+  <input name="tokens" id="tokens">
   <input type="hidden" name="chip" value="h800">
   <input type="hidden" name="precision" value="bf16">
   <input type="hidden" name="workload" value="pretrain">
-  <input name="gpus" id="gpus">
-  <input name="months" id="months">
+  <input name="request_gpus" id="gpus">
+  <input name="request_months" id="months">
 </form>
 <div id="app-estimate"></div>
 """
 
 
-def test_another_apps_form_embeds_the_live_estimate_with_its_own_field_names(
+def test_another_apps_form_embeds_the_live_estimate_with_htmx_attributes_alone(
     page: Page, live_url: str
 ) -> None:
-    """What docs/catalogue.md tells the grants form to do, done on a page of its own."""
+    """What docs/catalogue.md tells another form to do, done on a page of its own: the
+    attributes, and htmx (on every page) does the rest."""
     page.goto(f"{live_url}/catalogue/prices/")
-    page.evaluate("html => document.querySelector('main').innerHTML = html", EMBEDDED_FORM)
-    page.add_script_tag(url=f"{live_url}/static/catalogue/estimate.js")
-    page.locator("#model_params").fill("7e9")
-    page.locator("#train_tokens").fill("1e12")
+    page.evaluate(
+        "html => { const main = document.querySelector('main'); main.innerHTML = html;"
+        " htmx.process(main); }",
+        EMBEDDED_FORM,
+    )
+    page.locator("#params").fill("7e9")
+    page.locator("#tokens").fill("1e12")
     page.locator("#gpus").fill("16")
     page.locator("#months").fill("6")
+    page.locator("#months").blur()
     expect(page.locator("#app-estimate [data-key=gpu_hours]")).to_have_text("33,691")
     expect(page.locator("#app-estimate [data-key=requested_gpu_hours]")).to_have_text("70,080")
     expect(page.locator("#app-estimate [data-flag=over_request]")).to_be_visible()

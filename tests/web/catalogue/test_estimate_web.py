@@ -71,8 +71,9 @@ def test_an_htmx_request_gets_the_fragment_and_a_plain_one_the_page(
     page = client.get(f"/catalogue/estimate/?{QUERY}").content.decode()
     assert "<html" not in fragment
     assert "<html" in page
-    assert "catalogue/estimate.js" in page
-    assert 'data-estimate-url="/catalogue/estimate/"' in page
+    assert "vendor/htmx.min.js" in page
+    assert 'hx-get="/catalogue/estimate/"' in page
+    assert 'hx-target="#estimate-result"' in page
 
 
 def test_the_page_form_posts_without_javascript(client: Client, db: Any) -> None:
