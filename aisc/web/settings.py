@@ -206,6 +206,8 @@ AISC_RATES = {
     "token_create": "10/hour",
     "password_reset_address": "3/hour",
     "password_reset_client": "20/hour",
+    "signup_address": "3/hour",
+    "signup_client": "10/hour",
 }
 # The throttles' counts live in the database (a table made by accounts' migration 0005): every
 # gunicorn worker and every host behind the proxy counts against the same limit, with no cache

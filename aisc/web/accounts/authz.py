@@ -117,6 +117,15 @@ rule("accounts.organisation.view")(
 rule("accounts.organisation.edit")(lambda user, obj: obj is not None and admin_of(user, obj.pk))
 rule("accounts.organisation.list")(lambda user, obj: user.memberships.exists())
 rule("accounts.member.manage")(lambda user, obj: obj is not None and admin_of(user, obj.pk))
+# A signed-in person registers an organisation or asks to join one; the secretariat verifies.
+rule("accounts.organisation.register")(lambda user, obj: True)
+rule("accounts.organisation.verify")(has_roles(Role.SECRETARIAT))
+rule("accounts.registration_document.view")(
+    lambda user, obj: (
+        obj is not None
+        and (member_of(user, obj.organisation_id) or user.has_role(Role.SECRETARIAT))
+    )
+)
 rule("accounts.profile.edit")(lambda user, obj: obj is None or obj.pk == user.pk)
 # accounts.staff.manage has no rule: only admins grant staff roles.
 rule("portal.dashboard.view")(lambda user, obj: True)

@@ -10,13 +10,101 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aisc.core.errors import AiscError
-from aisc.web.accounts.models import MembershipRole, Organisation, Role
+from aisc.core.organisations import SELF_REGISTERED_KINDS
+from aisc.web.accounts.models import MembershipRole, Organisation, OrgKind, Role
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not user.email_verified:
+            raise forms.ValidationError(
+                _(
+                    "Confirm your e-mail address first: open the link we mailed you when you "
+                    "signed up."
+                ),
+                code="unverified",
+            )
+
+
+class SignUpForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(label=_("Language of mails"), choices=settings.LANGUAGES)
+
+    def clean_password_again(self) -> str:
+        again: str = self.cleaned_data["password_again"]
+        if again != self.cleaned_data.get("password"):
+            raise forms.ValidationError(_("The two passwords differ."), code="mismatch")
+        return again
+
+
+class RegisterOrganisationForm(forms.ModelForm[Organisation]):
+    document = forms.FileField(
+        label=_("Registration document"),
+        help_text=_(
+            "A business registration certificate or an institution's proof of registration "
+            "(PDF, PNG, JPEG or DOCX, at most 10 MB). The secretariat reads it to verify the "
+            "organisation."
+        ),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "name_en",
+            "name_zh",
+            "kind",
+            "registration_code",
+            "address",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        )
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k, v) for k, v in OrgKind.choices if k in SELF_REGISTERED_KINDS]
+
+    def validate_unique(self) -> None:
+        """The action refuses a taken code with a message that says what to do instead."""
+
+
+class JoinForm(forms.Form):
+    registration_code = forms.CharField(
+        label=_("The organisation's registration code"), max_length=40
+    )
+
+
+class DocumentForm(forms.Form):
+    document = forms.FileField(label=_("Registration document"))
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for refusal"),
+        help_text=_("Mailed to the organisation's admins, who may answer with a new document."),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

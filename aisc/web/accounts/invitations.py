@@ -19,7 +19,14 @@ from aisc.core.errors import RuleViolation
 from aisc.web import notify
 from aisc.web.accounts import verbs
 from aisc.web.accounts.actions import check_membership_role, set_password_link
-from aisc.web.accounts.models import Invitation, Membership, MembershipRole, Organisation, User
+from aisc.web.accounts.models import (
+    Invitation,
+    InvitationKind,
+    Membership,
+    MembershipRole,
+    Organisation,
+    User,
+)
 from aisc.web.audit.record import record
 
 
@@ -29,6 +36,7 @@ def _facts(invitation: Invitation) -> dict[str, object]:
         "organisation": invitation.organisation_id,
         "role": invitation.role,
         "accepted": invitation.accepted,
+        "kind": invitation.kind,
     }
 
 
@@ -96,27 +104,104 @@ def do_invite_member(
 @transaction.atomic
 def do_answer_invitation(*, acting_user: User, invitation: Invitation, accept: bool) -> Invitation:
     """Only the invited person answers, once; accepting makes them a member."""
-    if invitation.user_id != acting_user.pk or invitation.answered_at is not None:
-        raise RuleViolation("this invitation is not open to you", field="invitation")
-    invitation.answered_at, invitation.accepted = timezone.now(), accept
-    invitation.save(update_fields=["answered_at", "accepted"])
     if (
-        accept
-        and not Membership.objects.filter(
-            user=acting_user, organisation=invitation.organisation
-        ).exists()
+        invitation.kind != InvitationKind.INVITATION
+        or invitation.user_id != acting_user.pk
+        or invitation.answered_at is not None
     ):
-        Membership.objects.create(
-            user=acting_user, organisation=invitation.organisation, role=invitation.role
-        )
+        raise RuleViolation("this invitation is not open to you", field="invitation")
+    _answer(invitation, accept)
     verb = verbs.MEMBERSHIP_ACCEPT if accept else verbs.MEMBERSHIP_DECLINE
     record(acting_user, verb, invitation, after=_facts(invitation))
     return invitation
 
 
+def _answer(invitation: Invitation, accept: bool) -> None:
+    invitation.answered_at, invitation.accepted = timezone.now(), accept
+    invitation.save(update_fields=["answered_at", "accepted"])
+    member = Membership.objects.filter(user=invitation.user, organisation=invitation.organisation)
+    if accept and not member.exists():
+        Membership.objects.create(
+            user=invitation.user, organisation=invitation.organisation, role=invitation.role
+        )
+
+
+@transaction.atomic
+def do_request_membership(
+    *, acting_user: User, registration_code: str, base_url: str
+) -> Invitation:
+    """Ask to join the organisation registered under the code; its admins accept or decline.
+    Asking again while a request or an invitation is open changes nothing."""
+    code = registration_code.strip()
+    organisation = Organisation.objects.filter(registration_code__iexact=code).first()
+    if organisation is None:
+        raise RuleViolation(
+            "no organisation is registered under this code", field="registration_code"
+        )
+    if Membership.objects.filter(user=acting_user, organisation=organisation).exists():
+        raise RuleViolation(
+            "you are already a member of this organisation", field="registration_code"
+        )
+    pending = Invitation.objects.filter(
+        user=acting_user, organisation=organisation, answered_at__isnull=True
+    ).first()
+    if pending is not None:
+        return pending
+    request = Invitation.objects.create(
+        organisation=organisation,
+        user=acting_user,
+        email=acting_user.email,
+        role=MembershipRole.MEMBER,
+        kind=InvitationKind.REQUEST,
+    )
+    record(acting_user, verbs.MEMBERSHIP_REQUEST, request, after=_facts(request))
+    page = base_url.rstrip("/") + f"/accounts/organisations/{organisation.pk}/"
+    admins = organisation.memberships.filter(role=MembershipRole.ADMIN).select_related("user")
+    for admin in admins:
+        notify.send(
+            admin.user,
+            _("Someone asks to join your organisation on AISC"),
+            "accounts/mail/join_request.txt",
+            {"requester": acting_user, "organisation": organisation, "page": page},
+        )
+    return request
+
+
+@transaction.atomic
+def do_answer_join_request(
+    *, acting_user: User, invitation: Invitation, accept: bool
+) -> Invitation:
+    """An admin of the organisation answers a person's request to join, once."""
+    admin = Membership.objects.filter(
+        user=acting_user, organisation=invitation.organisation, role=MembershipRole.ADMIN
+    ).exists()
+    if invitation.kind != InvitationKind.REQUEST or invitation.answered_at is not None or not admin:
+        raise RuleViolation("this request is not open to you", field="invitation")
+    _answer(invitation, accept)
+    verb = verbs.MEMBERSHIP_ACCEPT if accept else verbs.MEMBERSHIP_DECLINE
+    record(acting_user, verb, invitation, after=_facts(invitation))
+    notify.send(
+        invitation.user,
+        _("Your request to join an organisation on AISC was answered"),
+        "accounts/mail/join_answered.txt",
+        {"organisation": invitation.organisation, "accepted": accept},
+    )
+    return invitation
+
+
+def join_requests(organisation: Organisation) -> list[Invitation]:
+    return list(
+        organisation.invitations.filter(kind=InvitationKind.REQUEST, answered_at__isnull=True)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
 def open_invitations(user: User) -> list[Invitation]:
     return list(
-        Invitation.objects.filter(user=user, answered_at__isnull=True)
+        Invitation.objects.filter(
+            user=user, answered_at__isnull=True, kind=InvitationKind.INVITATION
+        )
         .select_related("organisation", "invited_by")
         .order_by("created_at")
     )

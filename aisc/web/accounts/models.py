@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aisc.core.organisations import OrganisationStatus
+
 
 class OrgKind(models.TextChoices):
     UNIVERSITY = "university", _("University")
@@ -18,6 +20,12 @@ class OrgKind(models.TextChoices):
     STARTUP = "startup", _("Start-up")
     ENTERPRISE = "enterprise", _("Enterprise")
     OTHER = "other", _("Other")
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = OrganisationStatus.PENDING.value, _("Waiting for verification")
+    VERIFIED = OrganisationStatus.VERIFIED.value, _("Verified")
+    REFUSED = OrganisationStatus.REFUSED.value, _("Refused")
 
 
 class Organisation(models.Model):
@@ -32,12 +40,45 @@ class Organisation(models.Model):
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Staff-created organisations are verified by their creator; a self-registered one starts
+    # pending (aisc.core.organisations).
+    status = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.VERIFIED,
+    )
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name_en"]
 
     def __str__(self) -> str:
         return self.name_en
+
+    @property
+    def state(self) -> OrganisationStatus:
+        return OrganisationStatus(self.status)
+
+
+class RegistrationDocument(models.Model):
+    """What an organisation sent to prove its registration; the secretariat reads it to verify."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="registration_documents"
+    )
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey("User", null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Role(models.Model):
@@ -106,6 +147,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     digest_mail = models.BooleanField(
         _("daily digest instead of one mail per event"), default=False
     )
+    # False from a self-service sign-up until the mailed link is followed; log-in waits for it.
+    email_verified = models.BooleanField(default=True)
     declared_relationships = models.TextField(
         _("declared relationships (one organisation code or name per line)"), blank=True
     )
@@ -151,11 +194,17 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation} ({self.role})"
 
 
-class Invitation(models.Model):
-    """An organisation's offer of membership, which the invited person accepts or declines.
+class InvitationKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    REQUEST = "request", _("Request to join")
 
-    Nobody becomes a member without consenting: a membership is what a person's conflicts of
-    interest and access are computed from, so it is created only when they accept."""
+
+class Invitation(models.Model):
+    """An organisation's offer of membership, which the invited person accepts or declines; or a
+    person's request to join, which an admin of the organisation accepts or declines.
+
+    Nobody becomes a member without both sides consenting: a membership is what a person's
+    conflicts of interest and access are computed from, so it is created only on acceptance."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
@@ -163,6 +212,9 @@ class Invitation(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()  # as the inviter typed it; all the inviter ever sees
     role = models.CharField(max_length=10, choices=MembershipRole.choices)
+    kind = models.CharField(
+        max_length=10, choices=InvitationKind.choices, default=InvitationKind.INVITATION
+    )
     invited_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
     )

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from aisc.core.errors import AiscError
 from aisc.web.accounts import actions, authz, invitations
 from aisc.web.accounts.forms import (
+    DocumentForm,
     InviteForm,
+    JoinForm,
     MemberRoleForm,
     OrganisationForm,
     add_domain_error,
@@ -33,7 +35,8 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
     # menu still offers it only to members ("accounts.organisation.list").
     user = signed_in(request)
     memberships = user.memberships.select_related("organisation").order_by("organisation__name_en")
-    return render(request, "accounts/organisations.html", {"memberships": memberships})
+    context = {"memberships": memberships, "join_form": JoinForm()}
+    return render(request, "accounts/organisations.html", context)
 
 
 def detail_page(
@@ -51,6 +54,14 @@ def detail_page(
             "can_edit": authz.can(user, "accounts.organisation.edit", org),
             "can_manage": manage,
             "invite": (invite or InviteForm()) if manage else None,
+            "join_requests": invitations.join_requests(org) if manage else [],
+            "documents": (
+                org.registration_documents.all()
+                if authz.can(user, "accounts.organisation.view", org)
+                else []
+            ),
+            "document_form": DocumentForm() if manage and org.status != "verified" else None,
+            "can_verify": authz.can(user, "accounts.organisation.verify", org),
         },
     )
 

@@ -13,6 +13,7 @@ it would let one client pose as many.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -114,6 +115,24 @@ class PasswordResetAddressThrottle(RateThrottle):
 
 class PasswordResetClientThrottle(RateThrottle):
     scope = "password_reset_client"
+
+    def ident(self, request: HttpRequest) -> str | None:
+        return client_address(request)
+
+
+class SignUpAddressThrottle(RateThrottle):
+    """Sign-up mails one address: whoever asks, from wherever."""
+
+    scope = "signup_address"
+
+    def ident(self, request: HttpRequest) -> str | None:
+        # Hashed: the address is typed by anyone, and a cache key takes no spaces.
+        address = str(request.POST.get("email", "")).strip().lower()
+        return hashlib.sha256(address.encode()).hexdigest() if address else None
+
+
+class SignUpClientThrottle(RateThrottle):
+    scope = "signup_client"
 
     def ident(self, request: HttpRequest) -> str | None:
         return client_address(request)

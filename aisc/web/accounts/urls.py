@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from aisc.web.accounts import org_views, staff_views, views
+from aisc.web.accounts import org_views, signup_views, staff_views, views
 from aisc.web.accounts.forms import EmailAuthenticationForm
 from aisc.web.accounts.throttling import (
     PasswordResetAddressThrottle,
@@ -43,6 +43,34 @@ urlpatterns = [
         "reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("signup/", signup_views.sign_up, name="signup"),
+    path("verify/<str:token>/", signup_views.verify_email, name="verify_email"),
+    path(
+        "organisations/register/",
+        signup_views.register_organisation,
+        name="register_organisation",
+    ),
+    path("organisations/join/", signup_views.join, name="join"),
+    path(
+        "organisations/<int:org_id>/requests/<int:invitation_id>/",
+        signup_views.answer_join_request,
+        name="answer_join_request",
+    ),
+    path(
+        "organisations/<int:org_id>/documents/",
+        signup_views.add_document,
+        name="add_document",
+    ),
+    path(
+        "organisations/<int:org_id>/documents/<int:document_id>/",
+        signup_views.download_document,
+        name="registration_document",
+    ),
+    path(
+        "organisations/<int:org_id>/verify/",
+        signup_views.verify_organisation,
+        name="verify_organisation",
     ),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from aisc.core.grants.workflow import (
     ReviewStatus,
 )
 from aisc.web.accounts.models import Role, User
+from aisc.web.accounts.registration import to_verify
 from aisc.web.allocations.models import SyncStatus
 from aisc.web.allocations.pages import visible_to as visible_allocations
 from aisc.web.billing.ledger import reports as ledger_reports
@@ -188,7 +190,17 @@ def committee_queue(user: User, today: dt.date) -> Queue:
 
 
 def secretariat_queue(user: User, today: dt.date) -> Queue:
-    queue = Queue("secretariat", _("Screening, reviewers and reports"))
+    queue = Queue("secretariat", _("Screening, reviewers, reports and organisations"))
+    for org in to_verify():
+        url = reverse("accounts:verify_organisation", args=[org.pk])
+        text = _("Organisation to verify: %(name)s") % {"name": org.name_en}
+        queue.add(
+            Item(
+                text,
+                url,
+                _("registered %(date)s") % {"date": _date(timezone.localdate(org.created_at))},
+            )
+        )
     apps = visible_applications(user)
     for app in apps.filter(status=ApplicationStatus.SUBMITTED).order_by("submitted_at"):
         url = reverse("grants:application", args=[app.pk])

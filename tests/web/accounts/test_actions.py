@@ -223,6 +223,7 @@ def test_inviting_someone_new_gives_them_the_language_the_inviter_uses(
         "organisation": org.pk,
         "role": "member",
         "accepted": None,
+        "kind": "invitation",
     }
 
 

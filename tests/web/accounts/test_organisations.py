@@ -122,6 +122,7 @@ def test_inviting_someone_new_creates_the_user_and_mails_a_set_password_link(
         "organisation": org.pk,
         "role": "member",
         "accepted": None,
+        "kind": "invitation",
     }
     drain()
     [sent] = mail.outbox

@@ -5,17 +5,28 @@ The URLs come from aisc.web.accounts.urls itself, so a new page without a row in
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import transaction
 from django.test import Client
 
+from aisc.adapters.files import default_store
 from aisc.web.accounts import urls
 from aisc.web.accounts.actions import do_create_api_token
-from aisc.web.accounts.models import ApiToken, Membership, Organisation, Role, User
+from aisc.web.accounts.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Organisation,
+    RegistrationDocument,
+    Role,
+    User,
+)
 from tests.fixtures.grants import ROLES
 
 EVERYONE = frozenset(ROLES)
@@ -44,6 +55,15 @@ PAGES: dict[str, tuple[str, frozenset[str] | str]] = {
     "invite_member": ("post", ADMIN),
     "change_member_role": ("post", ADMIN),
     "remove_member": ("post", ADMIN),
+    "signup": ("get", PUBLIC),
+    "verify_email": ("get", PUBLIC),  # a dead link answers 400, saying why
+    # Registering or asking to join concerns the person's own organisation: anyone signed in.
+    "register_organisation": ("get", EVERYONE),
+    "join": ("post", EVERYONE),
+    "answer_join_request": ("post", ADMIN),
+    "add_document": ("post", ADMIN),
+    "registration_document": ("get", frozenset({Role.SECRETARIAT, Role.AUDITOR, Role.ADMIN})),
+    "verify_organisation": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "staff": ("get", ADMIN),
     "staff_edit": ("get", ADMIN),
 }
@@ -55,15 +75,27 @@ class Theirs:
     admin: User
     member: Membership
     token: ApiToken
+    request: Invitation
+    document: RegistrationDocument
 
 
 @pytest.fixture
-def theirs(make_org: Callable[..., Organisation], make_user: Callable[..., User]) -> Theirs:
-    org = make_org(name_en="Secret Lab")
+def theirs(
+    make_org: Callable[..., Organisation], make_user: Callable[..., User], files_dir: Path
+) -> Theirs:
+    org = make_org(name_en="Secret Lab", status="pending")
     admin = make_user(org=org, membership="admin", email="boss@secret.hk")
     member = make_user(org=org, email="member@secret.hk")
     token = do_create_api_token(acting_user=admin, name="their token", days=1).token
-    return Theirs(org, admin, member.memberships.get(), token)
+    asker = make_user(email="asker@elsewhere.hk")
+    request = Invitation.objects.create(
+        organisation=org, user=asker, email=asker.email, role="member", kind="request"
+    )
+    key = default_store().save("cert.pdf", io.BytesIO(b"%PDF-1.4"), "application/pdf")
+    document = RegistrationDocument.objects.create(
+        organisation=org, name="cert.pdf", key=key, content_type="application/pdf", size=8
+    )
+    return Theirs(org, admin, member.memberships.get(), token, request, document)
 
 
 def page_urls() -> list[tuple[str, str]]:
@@ -78,6 +110,8 @@ def url_for(pattern: str, theirs: Theirs) -> str:
         "user_id": str(theirs.admin.pk),
         "uidb64": "MQ",
         "token": "not-a-token",
+        "invitation_id": str(theirs.request.pk),
+        "document_id": str(theirs.document.pk),
     }
     path = re.sub(r"<(?:int:)?(\w+)>", lambda m: ids[m.group(1)], pattern)
     return "/accounts/" + path

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from aisc.core import organisations
 from aisc.core.catalogue.chips import CHIPS
 from aisc.core.errors import RuleViolation
 from aisc.core.grants import eligibility, request
@@ -158,6 +159,7 @@ def missing(application: Application) -> list[str]:
 
 @transaction.atomic
 def do_submit_application(*, acting_user: User, application: Application) -> Application:
+    organisations.check_may_submit(application.organisation.state)
     eligibility.check_complete(missing(application))
     _check_fields(application)
     if application.call.status != CallStatus.OPEN:

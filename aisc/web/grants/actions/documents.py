@@ -16,6 +16,7 @@ from django.db.models import Sum
 from aisc.adapters.files import default_store
 from aisc.core.errors import RuleViolation
 from aisc.core.grants.workflow import EDITABLE
+from aisc.web.accounts import files
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
 from aisc.web.grants import verbs
@@ -24,30 +25,11 @@ from aisc.web.grants.models import Application, Document
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_TOTAL_BYTES = 20 * 1024 * 1024
-# Extension -> (content type, leading bytes every such file starts with)
-ALLOWED: dict[str, tuple[str, bytes]] = {
-    ".pdf": ("application/pdf", b"%PDF-"),
-    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
-    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        b"PK\x03\x04",
-    ),
-}
 
 
 def check_upload(application: Application, name: str, head: bytes, size: int) -> str:
     """The content type to store, or a RuleViolation naming the field `file` and the rule."""
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in ALLOWED:
-        allowed = ", ".join(sorted(ALLOWED))
-        raise RuleViolation(
-            f"files of type {suffix or '(none)'} are not accepted; use {allowed}", field="file"
-        )
-    content_type, magic = ALLOWED[suffix]
-    if not head.startswith(magic):
-        raise RuleViolation(f"the file's content is not a {suffix} file", field="file")
+    content_type = files.check_type(name, head)
     if size > MAX_DOCUMENT_BYTES:
         raise RuleViolation(
             f"a document may be at most {MAX_DOCUMENT_BYTES // 2**20} MB", field="file"
