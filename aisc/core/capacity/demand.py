@@ -4,8 +4,10 @@ Every project's work becomes gangs of `gang_nodes x GPUs per node` GPUs with log
 times (median, sigma) cut at the shape's maximum, drawn until they add up to its GPU-hours (the
 last job trimmed, so the total is exact). Arrivals are uniform over the project's window and a
 job is placed so that it could end inside it: a Poisson process conditioned on its count.
-A history month's jobs thus all fit in their month, which is what lets the replay give back
-the metered GPU-hours of each past month. Randomness comes only from the Generator passed in.
+A history month's jobs thus all arrive in their month (a queue may still push their run into
+the next). Metered jobs (`[[replay]]`) are not drawn: each is one job per month it ran in, at
+its own start time, started on arrival (aisc.core.capacity.replay). Randomness comes only from
+the Generator passed in.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aisc.core.capacity.replay import pieces
 from aisc.core.capacity.scenario import Mix, Scenario, Shape, Stream
 
 HOUR = 3600.0
@@ -41,6 +44,7 @@ class Demand:
     gpus: np.ndarray
     work: np.ndarray  # seconds of run time (every chip runs its own jobs at speed 1)
     project: np.ndarray  # index into projects
+    at_once: np.ndarray  # replayed jobs: they start on arrival (they ran as metered)
 
     def __len__(self) -> int:
         return len(self.submit)
@@ -51,7 +55,7 @@ class _Builder:
         self.scenario = scenario
         self.horizon_s = self.seconds(scenario.end)
         self.projects: list[Project] = []
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.parts: list[tuple[np.ndarray, ...]] = []
 
     def seconds(self, moment: dt.datetime) -> float:
         return (moment - self.scenario.start).total_seconds()
@@ -76,17 +80,42 @@ class _Builder:
             return
         room = np.maximum(window - hours * HOUR, 0.0)
         submit = project.start_s + rng.random(len(hours)) * room
+        n = len(hours)
         self.parts.append(
-            (submit, np.full(len(hours), gang, np.int64), hours * HOUR, np.full(len(hours), index))
+            (submit, np.full(n, gang, np.int64), hours * HOUR, np.full(n, index), np.zeros(n, bool))
         )
+
+    def replay(self) -> None:
+        """Every metered job of the scenario, one job per month it ran in; one project per
+        (project, chip), never expiring inside the horizon."""
+        scenario = self.scenario
+        edges = [self.seconds(m) for m in scenario.month_starts()]
+        projects: dict[tuple[str, str], int] = {}
+        columns: list[tuple[float, int, float, int]] = []
+        for job in scenario.replays:
+            key = (job.project, job.chip)
+            if key not in projects:
+                projects[key] = len(self.projects)
+                nodes = -(-job.gpus // scenario.gpus_per_node(job.chip))
+                size = scenario.size_of(nodes)
+                self.projects.append(Project(*key, nodes, size, 0.0, self.horizon_s))
+            start = self.seconds(job.start)
+            for a, b in pieces(start, start + job.hours * HOUR, edges):
+                columns.append((a, job.gpus, b - a, projects[key]))
+        if columns:
+            submit, gpus, work, project = (np.array(c) for c in zip(*columns, strict=True))
+            n = len(columns)
+            self.parts.append((submit, gpus.astype(np.int64), work, project, np.ones(n, bool)))
 
     def build(self) -> Demand:
         if not self.parts:
             empty = np.zeros(0)
-            return Demand(self.projects, empty, empty.astype(np.int64), empty, empty.astype(int))
-        submit, gpus, work, project = (np.concatenate(c) for c in zip(*self.parts, strict=True))
-        order = np.argsort(submit, kind="stable")
-        return Demand(self.projects, submit[order], gpus[order], work[order], project[order])
+            return Demand(
+                self.projects, empty, empty.astype(np.int64), empty, empty.astype(int), empty > 0
+            )
+        columns = [np.concatenate(c) for c in zip(*self.parts, strict=True)]
+        order = np.argsort(columns[0], kind="stable")
+        return Demand(self.projects, *(c[order] for c in columns))
 
 
 def _run_hours(rng: np.random.Generator, total_h: float, shape: Shape, cap_h: float) -> np.ndarray:
@@ -116,6 +145,7 @@ def draw_demand(scenario: Scenario, rng: np.random.Generator) -> Demand:
         _add_stream(builder, rng, stream)
     for mix in scenario.mixes:
         _add_mix(builder, rng, mix)
+    builder.replay()
     return builder.build()
 
 

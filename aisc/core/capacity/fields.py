@@ -16,6 +16,7 @@ from aisc.core.errors import RuleViolation
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _MISSING = object()
 
 
@@ -99,7 +100,8 @@ def span(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) 
 
 
 def when(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) -> dt.datetime:
-    """`"2026-01"` (its first day), `"2026-01-15"`, a TOML date or date-time (naive, UTC)."""
+    """`"2026-01"` (its first day), `"2026-01-15"`, `"2026-01-15T08:30"` (a JSON body's
+    date-time), a TOML date or date-time (naive, UTC)."""
     name = f"{where}.{key}"
     value = row.get(key, default)
     if value is _MISSING:
@@ -108,6 +110,11 @@ def when(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) 
         return value.replace(tzinfo=None) if value.tzinfo is None else _utc(value)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str) and MOMENT.match(value.strip()):
+        try:
+            return when({key: dt.datetime.fromisoformat(value.strip())}, key, where)
+        except ValueError:
+            pass
     if isinstance(value, str):
         found = MONTH.match(value.strip()) or DAY.match(value.strip())
         if found is not None:
@@ -117,7 +124,9 @@ def when(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) 
             except ValueError:
                 pass
     raise RuleViolation(
-        f"{name}: {value!r} is not a month YYYY-MM or a date YYYY-MM-DD", field=name
+        f"{name}: {value!r} is not a month YYYY-MM, a date YYYY-MM-DD or a date-time "
+        "YYYY-MM-DDTHH:MM",
+        field=name,
     )
 
 

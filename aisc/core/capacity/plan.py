@@ -7,7 +7,10 @@ jobs ran in it, so never more than the nodes could give), work expired and work 
 Where the inventory changes, the jobs still running are checkpointed and, with the queue, go on
 in the next stretch's cluster before anything that arrives later (ideal checkpointing, as the
 simulator's preemption). An award's queued work is taken back at the end of the month its award
-ends (`Policy.withdraw`): that work is awarded but undeliverable.
+ends (`Policy.withdraw`): that work is awarded but undeliverable. Replayed metered jobs start
+on arrival (they already ran); the piece of one that goes on into the next month arrives at the
+month's end instant with the GPUs its first piece frees there, before the policy sees the queue,
+and is counted in the next month.
 
 Conservation, per chip: demand = delivered + expired + the backlog at the horizon's end, over
 any prefix of months, with the backlog at that month's end (tests/core/capacity).
@@ -96,7 +99,7 @@ class _Stretch:
         if self.sim is None or self.sim.cluster.why_unschedulable(job) is not None:
             self.outside.append(idx)
             return
-        self.sim.submit(job)
+        self.sim.submit(job, at_once=bool(d.at_once[idx]))
         self.live[job.id] = (idx, job)
 
     def _chip_name(self, idx: int) -> str:
@@ -134,7 +137,10 @@ class _Stretch:
         state.delivered[month] = (total - state.counted) / HOUR
         state.counted = total
         running = {job.id for _, job in self._running()}
+        submit = state.demand.submit
         for key, (idx, job) in list(self.live.items()):
+            if submit[idx] >= now:
+                continue  # a replayed piece arrived at the month's end: next month's
             self._note_start(idx, job)
             left = job.remaining - ((now - job.run_since) if key in running else 0.0)
             if key not in running and state.deadline[idx] <= now:
@@ -146,6 +152,9 @@ class _Stretch:
                 state.backlog[month, state.chip[idx]] += left * job.gpus / HOUR
         kept = []
         for idx in self.outside:
+            if submit[idx] >= now:
+                kept.append(idx)
+                continue
             gpu_h = state.remaining[idx] * state.demand.gpus[idx] / HOUR
             if state.deadline[idx] <= now:
                 state.remaining[idx] = 0.0
@@ -201,7 +210,7 @@ def run_seed(scenario: Scenario, seed: int) -> SeedRun:
 
 
 def _simulate(scenario: Scenario, state: _State, parts: list[Stretch], edges: np.ndarray) -> None:
-    submit, cursor = state.demand.submit, 0
+    submit, at_once, cursor = state.demand.submit, state.demand.at_once, 0
     carried: list[int] = []
     base = np.zeros(state.chips)
     month = 0
@@ -211,7 +220,11 @@ def _simulate(scenario: Scenario, state: _State, parts: list[Stretch], edges: np
             stretch.enter(idx, part.start)
         while True:
             until = min(edges[month + 1], part.end)
-            while cursor < len(submit) and submit[cursor] < until:
+            # Replayed pieces that arrive at `until` enter now, so that they take the GPUs their
+            # first pieces free there before the policy starts anything from the queue.
+            while cursor < len(submit) and (
+                submit[cursor] < until or (submit[cursor] == until and at_once[cursor])
+            ):
                 stretch.enter(cursor, float(submit[cursor]))
                 cursor += 1
             stretch.advance(until)
@@ -229,7 +242,7 @@ def _waits(
 ) -> tuple[np.ndarray, np.ndarray]:
     shape = (scenario.months, state.chips, len(WAIT_GROUPS))
     p50, p95 = np.full(shape, np.nan), np.full(shape, np.nan)
-    started = state.first_start >= 0.0
+    started = (state.first_start >= 0.0) & ~demand.at_once  # replayed jobs did not queue here
     if not started.any():
         return p50, p95
     sizes = np.array([SIZES.index(p.size) + 1 for p in demand.projects])[demand.project]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aisc.core.capacity import fields as f
+from aisc.core.capacity.replay import Replayed, replayed
 from aisc.core.catalogue.chips import CHIPS, PRECISIONS, peak_tflops
 from aisc.core.errors import NotFound, RuleViolation
 from aisc.core.scheduling.policies import POLICIES
@@ -112,6 +113,7 @@ class Scenario:
     inventory: tuple[Inventory, ...]
     streams: tuple[Stream, ...] = ()
     mixes: tuple[Mix, ...] = ()
+    replays: tuple[Replayed, ...] = ()  # metered jobs, replayed at their own start times
     maintenance: tuple[Maintenance, ...] = ()
     shape: Shape = Shape()
     policy: str = "backfill"
@@ -194,6 +196,10 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         inventory=inventory,
         streams=streams,
         mixes=tuple(_mix(i, r, chips, horizon) for i, r in enumerate(f.tables(data, "mix"))),
+        replays=tuple(
+            replayed(i, r, _chip(r, f"replay[{i}]", chips), horizon)
+            for i, r in enumerate(f.tables(data, "replay"))
+        ),
         maintenance=tuple(
             _maintenance(i, r, chips, horizon) for i, r in enumerate(f.tables(data, "maintenance"))
         ),

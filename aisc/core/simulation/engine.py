@@ -1,8 +1,10 @@
 """The event engine: a heap keyed (time, priority, sequence), no wall clock, one policy.
 
-At one instant, completions (priority 0) come before arrivals (1) and wake-ups (2), so GPUs a
-job frees are there for the jobs that arrive at the same second; the sequence number breaks the
-remaining ties in the order events were created. After every event of an instant the policy gets
+At one instant, completions (priority 0) come before jobs that start on arrival (1), arrivals
+(2) and wake-ups (3), so GPUs a job frees are there for the jobs that arrive at the same second,
+and a job that starts on arrival (a replayed job that already ran) takes its GPUs before the
+policy sees the queue; the sequence number breaks the remaining ties in the order events were
+created. After every event of an instant the policy gets
 one scheduling point. Trace arrivals are read from the sorted columns with a cursor rather than
 pushed onto the heap, which keeps the heap as small as the number of running jobs.
 """
@@ -19,7 +21,7 @@ from aisc.core.scheduling.policy import Policy
 from aisc.core.simulation.records import Outcome, RunRecord, Timeline
 from aisc.core.simulation.traces.base import Trace
 
-COMPLETION, ARRIVAL, WAKE = 0, 1, 2
+COMPLETION, AT_ONCE, ARRIVAL, WAKE = 0, 1, 2, 3
 INF = math.inf
 Event = tuple[float, int, int, Job | None, int]
 
@@ -93,11 +95,15 @@ class Simulator:
             self._push(time, WAKE, None, 0)
 
     # ---- driving the simulation -------------------------------------------------------
-    def submit(self, job: Job) -> None:
-        """Add one job (the embedded cluster); it arrives at max(job.submit, now)."""
+    def submit(self, job: Job, *, at_once: bool = False) -> None:
+        """Add one job (the embedded cluster); it arrives at max(job.submit, now).
+
+        `at_once`: the job starts the moment it arrives, ahead of the queue, where it fits (a
+        job that already ran, replayed as it ran); where it does not, it queues as any other.
+        """
         job.submit = max(job.submit, self.now)
         self.record.add_job(job)
-        self._push(job.submit, ARRIVAL, job, 0)
+        self._push(job.submit, AT_ONCE if at_once else ARRIVAL, job, 0)
 
     def run(self, progress: Callable[[int], None] | None = None) -> None:
         """Run until every job has ended; `progress(jobs_ended)` is called now and then."""
@@ -133,8 +139,8 @@ class Simulator:
         self._arrive_trace_jobs(time)
         while heap and heap[0][0] == time:
             _, kind, _, job, _ = pop(heap)
-            if kind == ARRIVAL and job is not None:
-                self._arrive(job)
+            if kind != WAKE and job is not None:
+                self._arrive(job, kind == AT_ONCE)
             else:
                 self._wakes.discard(time)
                 self._dirty = True
@@ -153,7 +159,7 @@ class Simulator:
             cursor += 1
         self._cursor = cursor
 
-    def _arrive(self, job: Job) -> None:
+    def _arrive(self, job: Job, at_once: bool = False) -> None:
         plain = job.speeds is None and job.chip is None
         self.record.arrived(job, 1.0 if plain else max(job.speed_on(c) for c in self._chips))
         reason = self.cluster.why_unschedulable(job)
@@ -162,6 +168,8 @@ class Simulator:
             return
         self.pending += 1
         self._dirty = True
+        if at_once and self.start(job):
+            return
         self.policy.submit(job, self.now)
 
     def _complete(self, job: Job) -> None:

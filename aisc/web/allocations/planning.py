@@ -3,34 +3,34 @@ without a file plans this.
 
 - inventory: the nodes in service, by chip, GPUs per node and partition; nodes dedicated to an
   active allocation as their own rows, reserved for its project;
-- history: the metered GPU-hours of each past month in the horizon, per project and chip
-  (billing's usage charges, the figures statements are made of), replayed;
+- history: every metered job (billing's usage records, the jobs statements are made of) that
+  ran in the horizon's past months, replayed at its own start time for its metered run time up
+  to this month, in the centre's time zone (billing's months are local months);
 - pipeline: every active or suspended allocation's GPU-hours left per chip (its lines less its
   metered use) from this month to its end, in gangs of the award's GPUs, with run times shaped
   as its own metered jobs when it has some; applications in review
   by the GPUs and months they ask for, weighted by the share of decided applications that were
   approved (0.5 when none has been decided); a gang never wider than the chip's GPUs in service;
-- history jobs shaped as the project's metered jobs on that chip: their median gang, and run
-  times log-normal around their median run time, cut at their longest;
 - policy: the overbooking factor in force today.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.conf import settings
 
 from aisc.core.allocations.lifecycle import Status
 from aisc.core.capacity.fields import add_months, month_label
 from aisc.core.grants.workflow import ApplicationStatus
 from aisc.web.allocations.models import Allocation, CapacityPolicy
 from aisc.web.billing.ingest.stored import decode_gpus
-from aisc.web.billing.models import UsageCharge, UsageRecord, UsageTotal
+from aisc.web.billing.models import UsageRecord, UsageTotal
 from aisc.web.catalogue.models import IN_SERVICE, Node
 from aisc.web.grants.models import Application
 
@@ -55,13 +55,13 @@ def centre_scenario(today: dt.date, months: int, history_months: int = 3) -> dic
     inventory = _inventory(start, allocations)
     chips = gpus_in_service({"inventory": inventory})  # per chip: the widest gang
     policy = CapacityPolicy.objects.filter(valid_from__lte=today).first()
-    metered = _metered_jobs()
+    metered, replay = _metered_jobs(start, this_month, chips)
     return {
         "name": "centre",
         "start": month_label(start),
         "months": history_months + months,
         "inventory": inventory,
-        "history": _history(start, this_month, chips, metered),
+        "replay": replay,
         "awards": _awards(this_month, start, history_months + months, allocations, chips, metered),
         "applications": _applications(
             this_month, add_months(start, history_months + months), chips
@@ -103,48 +103,45 @@ class _Jobs:
     max_h: float
 
 
-def _metered_jobs() -> dict[tuple[str, str], _Jobs]:
+def _metered_jobs(
+    start: dt.datetime, this_month: dt.datetime, chips: dict[str, int]
+) -> tuple[dict[tuple[str, str], _Jobs], list[dict[str, Any]]]:
+    """Every project's metered jobs per chip (their shape), and those that ran in
+    [start, this_month) on a chip in service as replay rows, cut at this month's start."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     seen: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
-    records = UsageRecord.objects.filter(elapsed_seconds__gt=0)
-    for account, text, elapsed in records.values_list("account", "gpus", "elapsed_seconds"):
+    replay: list[dict[str, Any]] = []
+    records = UsageRecord.objects.filter(elapsed_seconds__gt=0).order_by("start", "pk")
+    fields = ("account", "gpus", "elapsed_seconds", "start")
+    for account, text, elapsed, began in records.values_list(*fields):
+        ran = _ran(began, elapsed, tz, start, this_month)
         for chip, count in decode_gpus(text):
             seen[(account, chip)].append((count, elapsed / 3600.0))
+            if ran is not None and chip in chips and count > 0:
+                replay.append({"project": account, "chip": chip, "gpus": count, **ran})
     result = {}
     for key, jobs in seen.items():
         gangs, hours = sorted(g for g, _ in jobs), sorted(h for _, h in jobs)
         result[key] = _Jobs(gangs[len(gangs) // 2], hours[len(hours) // 2], hours[-1])
-    return result
+    return result, replay
 
 
-def _history(
+def _ran(
+    began: dt.datetime | None,
+    elapsed: int,
+    tz: zoneinfo.ZoneInfo,
     start: dt.datetime,
     this_month: dt.datetime,
-    chips: dict[str, int],
-    metered: dict[tuple[str, str], _Jobs],
-) -> list[dict[str, Any]]:
-    rows = (
-        UsageCharge.objects.filter(month__gte=month_label(start), month__lt=month_label(this_month))
-        .values("month", "project_code", "chip")
-        .annotate(gpu_seconds=Sum("gpu_seconds"))
-        .order_by("month", "project_code", "chip")
-    )
-    result = []
-    for row in rows:
-        if row["chip"] not in chips or row["gpu_seconds"] <= 0:
-            continue
-        entry: dict[str, Any] = {
-            "month": row["month"],
-            "project": row["project_code"],
-            "chip": row["chip"],
-            "gpu_hours": row["gpu_seconds"] / 3600.0,
-            "gpus": min(8, chips[row["chip"]]),
-        }
-        jobs = metered.get((row["project_code"], row["chip"]))
-        if jobs is not None:
-            entry["gpus"] = min(jobs.gpus, chips[row["chip"]])
-            entry["shape"] = {"median_h": jobs.median_h, "max_h": jobs.max_h}
-        result.append(entry)
-    return result
+) -> dict[str, Any] | None:
+    """A record's run on the scenario's clock (the centre's local time, naive), up to this
+    month's start; None when none of it lies in [start, this_month)."""
+    if began is None:
+        return None
+    local = began.astimezone(tz).replace(tzinfo=None)
+    end = min(local + dt.timedelta(seconds=elapsed), this_month)
+    if end <= max(local, start):
+        return None
+    return {"start": local, "hours": (end - local).total_seconds() / 3600.0}
 
 
 def _awards(

@@ -1,5 +1,7 @@
 """The plan's document: the keys the CLI promises, bands over seeds, saturation and fits."""
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -100,9 +102,19 @@ def test_seeds_must_be_given() -> None:
     gang=st.integers(0, 2),
     step=st.integers(0, 27),
     seed=st.integers(0, 2**32 - 1),
+    # Metered jobs replayed as they ran (start hour, hours, GPUs), some wider than a node.
+    replays=st.lists(
+        st.tuples(st.integers(-48, 58 * 24), st.floats(0.5, 900.0), st.integers(1, 16)),
+        max_size=4,
+    ),
 )
 def test_delivered_never_exceeds_capacity_and_work_is_conserved_month_by_month(
-    nodes: int, projects: int, gang: int, step: int, seed: int
+    nodes: int,
+    projects: int,
+    gang: int,
+    step: int,
+    seed: int,
+    replays: list[tuple[int, float, int]],
 ) -> None:
     data = {
         "start": "2026-01",
@@ -115,6 +127,16 @@ def test_delivered_never_exceeds_capacity_and_work_is_conserved_month_by_month(
         "mix": [{"chip": "h800", "nodes": [1, 2], "months": 1, "per_month": projects}]
         if projects
         else [],
+        "replay": [
+            {
+                "project": f"r{i}",
+                "chip": "h800",
+                "start": dt.datetime(2026, 1, 1) + dt.timedelta(hours=at),
+                "hours": hours + max(0, -at),  # some of it inside the horizon
+                "gpus": gpus,
+            }
+            for i, (at, hours, gpus) in enumerate(replays)
+        ],
     }
     scenario = scenario_from_dict(data)
     run = run_seed(scenario, seed)

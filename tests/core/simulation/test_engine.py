@@ -56,6 +56,23 @@ def test_completions_free_gpus_before_arrivals_at_the_same_instant() -> None:
     assert cols["end"].tolist() == [10.0, 15.0]
 
 
+def test_a_job_started_on_arrival_takes_its_gpus_before_the_queue_and_else_queues() -> None:
+    spec = parse_cluster("h800=1x8")
+    policy = Greedy(spec)
+    sim = Simulator(spec, policy)
+    queued = Job(0, 0.0, 8, 10.0)
+    sim.submit(queued)
+    replayed = Job(0, 0.0, 8, 4.0)
+    sim.submit(replayed, at_once=True)  # submitted later, starts first
+    sim.submit(Job(0, 2.0, 8, 3.0), at_once=True)  # no room at 2: it queues behind
+    sim.run()
+    cols = sim.record.columns()
+    assert cols["start"].tolist() == [4.0, 0.0, 14.0]
+    assert cols["end"].tolist() == [14.0, 4.0, 17.0]
+    assert policy.events[0] == f"start {replayed.id} 0.0"  # the policy hears of its start
+    assert sim.pending == 0
+
+
 def test_a_preempted_job_keeps_its_remaining_work_and_resumes() -> None:
     spec = parse_cluster("h800=1x8")
     policy = Greedy(spec, preempt_at=4.0)
