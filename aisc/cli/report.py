@@ -53,6 +53,7 @@ def _write_csv(out: Path, report: dict[str, Any]) -> None:
             ["subsidy_committed_hkd", report["subsidy_committed"]],
             ["subsidy_disbursed_hkd", report["subsidy_disbursed"]["total"]],
             ["subsidy_recovered_hkd", report["subsidy_recovered"]],
+            ["subsidy_written_off_hkd", report["subsidy_written_off"]],
         ],
     }
     for name, rows in tables.items():
@@ -75,6 +76,7 @@ def _print(report: dict[str, Any]) -> None:
     for month, amount in report["subsidy_disbursed"]["by_month"].items():
         typer.echo(f"  {month} HK$ {amount}")
     typer.echo(f"Subsidy recovered HK$ {report['subsidy_recovered']}")
+    typer.echo(f"Subsidy written off HK$ {report['subsidy_written_off']}")
     typer.echo("GPU-hours used by awarded projects:")
     for chip, used in report["gpu_hours_used"].items():
         typer.echo(f"  {chip:<8} {used}")

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class AiscError(Exception):
     """Base of every error the core raises on purpose."""
 
     code = "error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        """With `params`, `message` is a template (`%(name)s`): the edge translates the template
+        and fills it, so a refusal with figures in it reads in the user's language too."""
+        self.template = message
+        self.params = dict(params or {})
+        self.message = message % self.params if self.params else message
         self.field = field
+        super().__init__(self.message)
 
 
 class RuleViolation(AiscError):

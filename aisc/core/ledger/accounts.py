@@ -25,6 +25,8 @@ class Kind(StrEnum):
     RECEIVABLE = "receivable"  # what a grantee organisation owes the centre
     REVENUE = "revenue"  # the centre's billed usage at list price
     ADJUSTMENT = "adjustment"  # late usage and corrections billed after their period closed
+    CASH = "cash"  # money the centre has received from organisations
+    RECOVERY = "recovery"  # claimed back from an award on a recovery invoice, not yet settled
 
 
 _SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -66,12 +68,17 @@ def disbursed(scheme: str, call_code: str, project: str) -> str:
     return f"{Kind.DISBURSED}:{_award_path(scheme, call_code, project)}"
 
 
+def recovery(scheme: str, call_code: str, project: str) -> str:
+    return f"{Kind.RECOVERY}:{_award_path(scheme, call_code, project)}"
+
+
 def receivable(organisation: str) -> str:
     return f"{Kind.RECEIVABLE}:{_segment(organisation, 'organisation')}"
 
 
 REVENUE = f"{Kind.REVENUE}:centre"
 ADJUSTMENT = f"{Kind.ADJUSTMENT}:centre"
+CASH = f"{Kind.CASH}:centre"
 
 
 def kind_of(code: str) -> Kind:

@@ -13,12 +13,14 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class FundLine:
-    """Figures of one scheme or call, in HKD. For a call, `appropriated` is its budget."""
+    """Figures of one scheme or call, in HKD. For a call, `appropriated` is its budget.
+    `disbursed` is the subsidy paid out; `recovered`, what recovery payments brought back."""
 
     key: tuple[str, ...]
     appropriated: Decimal
     committed: Decimal
     disbursed: Decimal
+    recovered: Decimal = ZERO
 
     @property
     def uncommitted(self) -> Decimal:
@@ -31,8 +33,8 @@ class FundLine:
 
     @property
     def remaining(self) -> Decimal:
-        """What the fund still holds: appropriated less subsidy actually paid out."""
-        return self.appropriated - self.disbursed
+        """What the fund still holds: appropriated less subsidy paid out, plus what came back."""
+        return self.appropriated - self.disbursed + self.recovered
 
 
 def _sum_by(
@@ -46,31 +48,45 @@ def _sum_by(
     return totals
 
 
-def per_scheme(balances: Mapping[str, Decimal]) -> list[FundLine]:
+NONE: Mapping[str, Decimal] = {}
+
+
+def per_scheme(
+    balances: Mapping[str, Decimal], recovered: Mapping[str, Decimal] = NONE
+) -> list[FundLine]:
+    """`recovered`: per `disbursed:` account, what recovery payments credited it (positive); the
+    balances hold disbursed net of it, the lines show both."""
     appropriated = {k: -v for k, v in _sum_by(balances, Kind.APPROPRIATION, 1).items()}
-    return _lines(appropriated, balances, depth=1)
+    return _lines(appropriated, balances, recovered, depth=1)
 
 
 def per_call(
-    balances: Mapping[str, Decimal], budgets: Mapping[tuple[str, str], Decimal]
+    balances: Mapping[str, Decimal],
+    budgets: Mapping[tuple[str, str], Decimal],
+    recovered: Mapping[str, Decimal] = NONE,
 ) -> list[FundLine]:
     """Call budgets are the sums of money moved into each call (debits), passed in as `budgets`."""
     top: dict[tuple[str, ...], Decimal] = dict(budgets.items())
-    return _lines(top, balances, depth=2)
+    return _lines(top, balances, recovered, depth=2)
 
 
 def _lines(
-    top: Mapping[tuple[str, ...], Decimal], balances: Mapping[str, Decimal], depth: int
+    top: Mapping[tuple[str, ...], Decimal],
+    balances: Mapping[str, Decimal],
+    recovered: Mapping[str, Decimal],
+    depth: int,
 ) -> list[FundLine]:
     committed = _sum_by(balances, Kind.COMMITMENT, depth)
-    disbursed = _sum_by(balances, Kind.DISBURSED, depth)
-    keys = sorted(set(top) | set(committed) | set(disbursed))
+    net = _sum_by(balances, Kind.DISBURSED, depth)
+    back = _sum_by(recovered, Kind.DISBURSED, depth)
+    keys = sorted(set(top) | set(committed) | set(net))
     return [
         FundLine(
             key=k,
             appropriated=top.get(k, ZERO),
             committed=committed.get(k, ZERO),
-            disbursed=disbursed.get(k, ZERO),
+            disbursed=net.get(k, ZERO) + back.get(k, ZERO),
+            recovered=back.get(k, ZERO),
         )
         for k in keys
     ]

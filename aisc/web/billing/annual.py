@@ -8,7 +8,9 @@ Definitions (also in docs/grants.md):
 - awards and subsidy_committed: awards made in the year and not cancelled, at their commitment;
 - subsidy_disbursed: the subsidy on the statements of the year's twelve billing periods (by month
   of use), before any recovery;
-- subsidy_recovered: recoveries are not recorded yet, so 0.00 (reported apart from disbursed);
+- subsidy_recovered: from the ledger, what recovery payments posted in the year moved back out of
+  the `disbursed:` accounts (reported apart from disbursed), with `subsidy_written_off`: the
+  recovery claims written off in the year (money that did not come back);
 - gpu_hours_used: GPU-hours on those statements of subsidised (awarded) projects, per chip;
 - outputs: outputs declared in the year, counted per kind (publication, model, dataset).
 """
@@ -22,7 +24,8 @@ from typing import Any
 from django.db.models import Count, Sum
 
 from aisc.core.grants import annual
-from aisc.web.billing.models import Statement, StatementLine
+from aisc.core.ledger.accounts import Kind
+from aisc.web.billing.models import LedgerPosting, Statement, StatementLine
 from aisc.web.billing.money import from_cents, gpu_hours
 from aisc.web.grants.models import Application, Award, Output
 
@@ -30,7 +33,9 @@ LIVE_AWARDS = ("approved", "active", "completed")
 NOTES = [
     "subsidy_disbursed is the subsidy on the statements of the year's billing periods, by month "
     "of use, before recoveries",
-    "subsidy_recovered is 0.00: recoveries are not recorded by this version",
+    "subsidy_recovered is what recovery payments received in the year returned to the fund, "
+    "from the ledger; subsidy_written_off is what recovery write-offs approved in the year "
+    "gave up",
     "outputs counts the publications, models and datasets declared in the year, per kind",
 ]
 
@@ -99,6 +104,17 @@ def _outputs(year: int) -> dict[str, int]:
     return {row["kind"]: int(row["n"]) for row in rows}
 
 
+def _ledger_sum(year: int, account: Kind, key_prefix: str) -> str:
+    """What the year's entries of one family (by key) posted on one kind of account, as a
+    positive amount: recoveries paid credit `disbursed:`, write-offs debit `recovery:`."""
+    cents = LedgerPosting.objects.filter(
+        account__startswith=f"{account}:",
+        entry__key__startswith=key_prefix,
+        entry__at__year=year,
+    ).aggregate(total=Sum("amount_cents"))["total"]
+    return str(from_cents(abs(cents or 0)))
+
+
 def annual_report(year: int) -> dict[str, Any]:
     """The report's figures, amounts as exact decimal strings (HK$ to the cent)."""
     annual.check_year(year)
@@ -109,7 +125,8 @@ def annual_report(year: int) -> dict[str, Any]:
         "awards": awards,
         "subsidy_committed": str(committed.quantize(Decimal("0.01"))),
         "subsidy_disbursed": _disbursed(year),
-        "subsidy_recovered": "0.00",
+        "subsidy_recovered": _ledger_sum(year, Kind.DISBURSED, "payment:"),
+        "subsidy_written_off": _ledger_sum(year, Kind.RECOVERY, "writeoff:recovery-"),
         "gpu_hours_used": _gpu_hours_used(year),
         "outputs": _outputs(year),
         "notes": NOTES,

@@ -58,6 +58,7 @@ def get_fund(request: HttpRequest) -> dict[str, Any]:
             "appropriated": str(x.appropriated),
             "committed": str(x.committed),
             "disbursed": str(x.disbursed),
+            "recovered": str(x.recovered),
             "uncommitted": str(x.uncommitted),
             "remaining": str(x.remaining),
         }

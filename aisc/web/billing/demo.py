@@ -8,19 +8,22 @@ and ingest as a real Slurm's. Idempotent: a closed period is not closed again.
 from __future__ import annotations
 
 import zoneinfo
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
-from aisc.web.billing import actions, verbs
+from aisc.web.accounts.models import User
+from aisc.web.billing import actions, payments, recoveries, verbs
 from aisc.web.billing.ingest import sources
 from aisc.web.billing.ledger import fund
-from aisc.web.billing.models import BillingPeriod, PeriodState
+from aisc.web.billing.models import BillingPeriod, PeriodState, Recovery
 from aisc.web.billing.prices import CataloguePrices
 from aisc.web.billing.projects import AllocationDirectory
 from aisc.web.cluster import service, usage
 from aisc.web.cluster.demo import months_before
 from aisc.web.demo import DemoReport
+from aisc.web.grants.models import Award
 
 
 def load(report: DemoReport) -> None:
@@ -38,4 +41,38 @@ def load(report: DemoReport) -> None:
         f"billing: {metered.inserted} usage records metered, of "
         f"{', '.join(map(str, months))} from the embedded cluster; "
         f"{months[0]} and {months[1]} closed (the finance login sees the statements)"
+    )
+    _recovery(report)
+
+
+def _recovery(report: DemoReport) -> None:
+    """A clawback in progress: a quarter of the subsidy disbursed on one award (Junk Boat AI's
+    when it has any) claimed back for ineligible use, half of it paid."""
+    if Recovery.objects.exists():
+        return
+    awards = sorted(
+        Award.objects.select_related("organisation", "application__call__scheme"),
+        key=lambda a: (a.organisation.registration_code != "JNK-DEMO", a.project_code),
+    )
+    award = next((a for a in awards if recoveries.recoverable(a) >= 100), None)
+    if award is None:
+        report.notes.append("billing: no award has subsidy disbursed, so no recovery")
+        return
+    claim = (recoveries.recoverable(award) / 4).quantize(Decimal("0.01"))
+    found = recoveries.do_open_recovery(
+        acting_user=User.objects.get(email="secretariat@aisc.demo"),
+        award=award,
+        amount=str(claim),
+        reason="an audit found GPU-hours used for work outside the award's approved scope",
+    )
+    payments.do_record_payment(
+        acting_user=User.objects.get(email="finance@aisc.demo"),
+        document=found,
+        amount=str((claim / 2).quantize(Decimal("0.01"))),
+        received_on=found.issued_on.isoformat(),
+        reference="DEMO-TT-0001",
+    )
+    report.notes.append(
+        f"billing: recovery {found.number} claims HK${claim} back from {award.project_code}, "
+        "half of it paid (/billing/recoveries/)"
     )

@@ -251,3 +251,97 @@ class AlertState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_code} {self.measure} {self.level}%"
+
+
+class RecoveryStatus(models.TextChoices):
+    INVOICED = "invoiced", _("Invoiced")
+    PARTLY_PAID = "partly_paid", _("Partly paid")
+    PAID = "paid", _("Paid")
+    WRITE_OFF_PROPOSED = "write_off_proposed", _("Write-off proposed")
+    WRITTEN_OFF = "written_off", _("Written off")
+
+
+class Recovery(models.Model):
+    """Subsidy claimed back from an award, invoiced to its organisation (aisc.core.billing.recovery
+    holds the lifecycle; aisc.web.billing.recoveries is the only writer)."""
+
+    award = models.ForeignKey("grants.Award", on_delete=models.PROTECT, related_name="recoveries")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="recoveries"
+    )
+    amount_cents = models.BigIntegerField()
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=20, choices=RecoveryStatus.choices, default=RecoveryStatus.INVOICED
+    )
+    issued_on = models.DateField()  # the invoice's date: its age counts from here
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    write_off_reason = models.TextField(blank=True)
+    write_off_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    write_off_proposed_at = models.DateTimeField(null=True, blank=True)
+    written_off_cents = models.BigIntegerField(default=0)
+    written_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    written_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"R{self.issued_on.year}-{self.pk:05d}"
+
+    @property
+    def amount(self) -> Decimal:
+        return from_cents(self.amount_cents)
+
+    @property
+    def written_off(self) -> Decimal:
+        return from_cents(self.written_off_cents)
+
+
+class Payment(models.Model):
+    """Money received against one statement or one recovery invoice; posted on the ledger in the
+    same transaction, and never changed (triggers refuse UPDATE and DELETE, migration 0007)."""
+
+    receivable = models.CharField(max_length=64)  # the ledger's receivable segment (org-N, …)
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    recovery = models.ForeignKey(
+        Recovery, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    amount_cents = models.BigIntegerField()
+    received_on = models.DateField()
+    reference = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["received_on", "pk"]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=models.Q(statement__isnull=False, recovery__isnull=True)
+                | models.Q(statement__isnull=True, recovery__isnull=False),
+                name="payment_of_one_document",
+            ),
+            models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"payment {self.pk} of {self.amount}"
+
+    @property
+    def amount(self) -> Decimal:
+        return from_cents(self.amount_cents)

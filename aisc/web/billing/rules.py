@@ -29,3 +29,16 @@ authz.rule("billing.usage.ingest")(authz.has_roles(Role.OPERATOR))
 authz.rule("billing.analytics.view")(
     authz.has_roles(Role.OPERATOR, Role.FINANCE, Role.SECRETARIAT, Role.COMMITTEE)
 )
+
+
+def _recovery_reader(user: User, obj: Any) -> bool:
+    if user.has_role(Role.FINANCE, Role.SECRETARIAT):
+        return True
+    return obj is not None and authz.member_of(user, getattr(obj, "organisation_id", None))
+
+
+authz.rule("billing.recoveries.view")(authz.has_roles(Role.FINANCE, Role.SECRETARIAT))
+authz.rule("billing.recovery.view")(_recovery_reader)
+authz.rule("billing.recovery.open")(authz.has_roles(Role.SECRETARIAT))
+authz.rule("billing.recovery.write_off")(authz.has_roles(Role.FINANCE, Role.SECRETARIAT))
+authz.rule("billing.payment.record")(_finance)

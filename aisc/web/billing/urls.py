@@ -1,5 +1,6 @@
 from django.urls import path
 
+from aisc.web.billing import recovery_views as rv
 from aisc.web.billing import views
 
 app_name = "billing"
@@ -16,4 +17,10 @@ urlpatterns = [
     path("receivables/", views.receivables, name="receivables"),
     path("history/", views.history, name="history"),
     path("analytics/", views.analytics, name="analytics"),
+    path("recoveries/", rv.recovery_list, name="recoveries"),
+    path("recoveries/open", rv.open_recovery, name="recovery-open"),
+    path("recoveries/<int:pk>/", rv.recovery_detail, name="recovery"),
+    path("recoveries/<int:pk>/pay", rv.pay_recovery, name="recovery-pay"),
+    path("recoveries/<int:pk>/write-off", rv.propose_write_off, name="recovery-write-off"),
+    path("recoveries/<int:pk>/write-off/decide", rv.decide_write_off, name="recovery-decide"),
 ]

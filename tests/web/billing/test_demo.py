@@ -14,7 +14,15 @@ from typer.testing import CliRunner
 from aisc.cli.main import app
 from aisc.web.accounts.models import User
 from aisc.web.allocations.models import Allocation
-from aisc.web.billing.models import BillingPeriod, Statement, StatementLine, UsageRecord
+from aisc.web.billing.models import (
+    BillingPeriod,
+    LedgerPosting,
+    Recovery,
+    Statement,
+    StatementLine,
+    UsageRecord,
+)
+from aisc.web.billing.payments import owed
 from aisc.web.demo_load import load_all
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -72,3 +80,18 @@ def test_the_demo_fund_dashboard_disbursed_is_the_sum_of_the_statements_subsidy_
     lines = sum(StatementLine.objects.values_list("subsidy_cents", flat=True))
     assert disbursed == Decimal(lines) / 100
     assert disbursed > 0
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_demo_has_a_recovery_half_paid_whose_payment_returned_to_the_fund() -> None:
+    found = Recovery.objects.get()
+    assert found.status == "partly_paid"
+    figures = owed(found)
+    assert figures.paid == (figures.amount / 2).quantize(Decimal("0.01")) > 0
+    returned = LedgerPosting.objects.filter(
+        account__startswith="disbursed:", entry__key__startswith="payment:"
+    ).values_list("amount_cents", flat=True)
+    assert -sum(returned) == int(figures.paid * 100)
+    client = Client()
+    client.force_login(User.objects.get(email="finance@aisc.demo"))
+    assert found.number in client.get("/billing/recoveries/").content.decode()

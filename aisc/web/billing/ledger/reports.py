@@ -18,13 +18,17 @@ from aisc.web.billing.money import from_cents
 
 
 def fund_lines() -> tuple[list[views.FundLine], list[views.FundLine]]:
-    """(per scheme, per call): appropriated → committed → disbursed → remaining."""
+    """(per scheme, per call): appropriated → committed → disbursed → recovered → remaining."""
     balances = book.balances()
+    recovered = {
+        code: -amount
+        for code, amount in book.posted(f"{accounts.Kind.DISBURSED}:", "payment:").items()
+    }
     budgets: dict[tuple[str, str], Decimal] = {}
     for code, amount in book.posted(f"{accounts.Kind.CALL}:", "budget:").items():
         scheme, call = accounts.path_of(code)[:2]
         budgets[(scheme, call)] = amount
-    return views.per_scheme(balances), views.per_call(balances, budgets)
+    return views.per_scheme(balances, recovered), views.per_call(balances, budgets, recovered)
 
 
 def burn_down() -> list[dict[str, Any]]:

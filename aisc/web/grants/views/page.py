@@ -49,6 +49,13 @@ def label_of(form: forms.BaseForm | None, name: str | None) -> str:
     return name or ""
 
 
+def in_language(exc: AiscError) -> str:
+    """The refusal in the user's language: a template with figures is translated, then filled."""
+    if exc.params:
+        return gettext(exc.template) % exc.params
+    return gettext(exc.message)
+
+
 def refuse(
     request: HttpRequest,
     exc: AiscError,
@@ -58,7 +65,7 @@ def refuse(
     """Show a refusal next to its field (or at the top), naming the field by its visible label and
     the rule in the user's language; a formset stands for the field it edits as a whole (a
     call's rubric, its checklist)."""
-    message = gettext(exc.message)
+    message = in_language(exc)
     field = form_field(form, exc.field) if form is not None else None
     if form is not None and field is not None:
         form.add_error(field, message)
