@@ -44,6 +44,10 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, PNG, JPEG or DOCX, at most 10 MB)"))
 
 
+class ReplaceForm(forms.Form):
+    file = forms.FileField(label=_("New file"))
+
+
 class ScreeningForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from aisc.web.grants.views import applicant, calls, new_call, public, public_calls, schemes, staff
+from aisc.web.grants.views import (
+    applicant,
+    calls,
+    documents,
+    new_call,
+    public,
+    public_calls,
+    schemes,
+    staff,
+)
 
 app_name = "grants"
 urlpatterns = [
@@ -20,6 +29,22 @@ urlpatterns = [
     path("grants/applications/<int:application_id>/edit", applicant.edit, name="edit"),
     path("grants/applications/<int:application_id>/upload", applicant.upload, name="upload"),
     path("grants/applications/<int:application_id>/submit", applicant.submit, name="submit"),
+    path("grants/applications/<int:application_id>/withdraw", documents.withdraw, name="withdraw"),
+    path(
+        "grants/applications/<int:application_id>/documents/<int:document_id>",
+        documents.download,
+        name="document",
+    ),
+    path(
+        "grants/applications/<int:application_id>/documents/<int:document_id>/replace",
+        documents.replace,
+        name="replace_document",
+    ),
+    path(
+        "grants/applications/<int:application_id>/documents/<int:document_id>/delete",
+        documents.delete,
+        name="delete_document",
+    ),
     path("grants/applications/<int:application_id>/screen", staff.screen, name="screen"),
     path("grants/applications/<int:application_id>/assign", staff.assign, name="assign"),
     path("grants/applications/<int:application_id>/decide", staff.decide, name="decide"),

@@ -5,12 +5,14 @@ The URLs come from aisc.web.grants.urls itself, so a new page without a row in P
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from django.db import transaction
 from django.test import Client
 
+from aisc.adapters.files import default_store
 from aisc.web.accounts.models import Role
 from aisc.web.grants import urls
 from tests.fixtures.grants import ROLES
@@ -37,6 +39,11 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "edit": ("get", ADMIN),
     "upload": ("post", ADMIN),
     "submit": ("post", ADMIN),
+    "withdraw": ("post", ADMIN),
+    # Documents are read by whoever sees the application; changed only by its organisation.
+    "document": ("get", STAFF_VIEW),
+    "replace_document": ("post", ADMIN),
+    "delete_document": ("post", ADMIN),
     "screen": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "assign": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "decide": ("post", frozenset({Role.COMMITTEE, Role.ADMIN})),
@@ -65,9 +72,18 @@ def url_for(pattern: str, story: Story) -> str:
         "review_id": story.review.pk,
         "award_id": story.award.pk,
         "report_id": story.report.pk,
+        "document_id": story.application.documents.get().pk,
     }
     path = re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), pattern)
     return "/" + path.replace("<slug:code>", story.call.code)
+
+
+@pytest.fixture(autouse=True)
+def stored_document(story: Story) -> None:
+    """The story's document row gets a file in the store, so that a download has one to send."""
+    document = story.application.documents.get()
+    document.key = default_store().save(document.name, io.BytesIO(b"%PDF-1.7"), "application/pdf")
+    document.save(update_fields=["key"])
 
 
 def test_every_page_has_a_rule() -> None:

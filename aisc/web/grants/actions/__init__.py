@@ -15,7 +15,12 @@ from aisc.web.grants.actions.calls import (
     do_set_call_criteria,
 )
 from aisc.web.grants.actions.decisions import DecisionInput, do_decide
-from aisc.web.grants.actions.documents import do_delete_document, do_upload_document
+from aisc.web.grants.actions.documents import (
+    do_delete_document,
+    do_download_document,
+    do_replace_document,
+    do_upload_document,
+)
 from aisc.web.grants.actions.obligations import do_waive_final_report
 from aisc.web.grants.actions.outputs import do_add_output
 from aisc.web.grants.actions.reports import do_accept_report, do_return_report, do_submit_report
@@ -39,8 +44,10 @@ __all__ = [
     "do_decide",
     "do_declare_conflict",
     "do_delete_document",
+    "do_download_document",
     "do_open_call",
     "do_publish_results",
+    "do_replace_document",
     "do_return_report",
     "do_screen",
     "do_set_call_criteria",

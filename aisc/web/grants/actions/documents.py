@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from aisc.adapters.files import default_store
 from aisc.core.errors import RuleViolation
@@ -27,14 +28,24 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_TOTAL_BYTES = 20 * 1024 * 1024
 
 
-def check_upload(application: Application, name: str, head: bytes, size: int) -> str:
-    """The content type to store, or a RuleViolation naming the field `file` and the rule."""
+def check_upload(
+    application: Application,
+    name: str,
+    head: bytes,
+    size: int,
+    replacing: Document | None = None,
+) -> str:
+    """The content type to store, or a RuleViolation naming the field `file` and the rule. A
+    replacement counts against the total instead of the document it replaces."""
     content_type = files.check_type(name, head)
     if size > MAX_DOCUMENT_BYTES:
         raise RuleViolation(
             f"a document may be at most {MAX_DOCUMENT_BYTES // 2**20} MB", field="file"
         )
-    used = application.documents.aggregate(s=Sum("size"))["s"] or 0
+    others = application.documents.all()
+    if replacing is not None:
+        others = others.exclude(pk=replacing.pk)
+    used = others.aggregate(s=Sum("size"))["s"] or 0
     if used + size > MAX_TOTAL_BYTES:
         raise RuleViolation(
             f"an application's documents may take at most {MAX_TOTAL_BYTES // 2**20} MB in all",
@@ -97,3 +108,46 @@ def do_delete_document(*, acting_user: User, document: Document) -> None:
     document.delete()
     # Deleted from the store only after the row is gone for good, so a rollback loses no file.
     transaction.on_commit(lambda: default_store().delete(key))
+
+
+@transaction.atomic
+def do_replace_document(
+    *, acting_user: User, document: Document, name: str, stream: BinaryIO, size: int
+) -> Document:
+    """A new file in the place of a document (same kind), while the application is editable; the
+    old file leaves the store once the change is committed."""
+    if document.application.state not in EDITABLE:
+        raise RuleViolation(
+            "documents can be replaced only while the application is editable", field="file"
+        )
+    head = stream.read(16)
+    stream.seek(0)
+    content_type = check_upload(document.application, name, head, size, replacing=document)
+    before = {"name": document.name, "size": document.size}
+    old_key = document.key
+    document.key = default_store().save(PurePath(name).name, stream, content_type)
+    document.name = PurePath(name).name[:200]
+    document.content_type, document.size = content_type, size
+    document.uploaded_by, document.uploaded_at = acting_user, timezone.now()
+    document.save()
+    record(
+        acting_user,
+        verbs.DOCUMENT_REPLACE,
+        document,
+        before=before,
+        after={"name": document.name, "kind": document.kind, "size": size},
+    )
+    transaction.on_commit(lambda: default_store().delete(old_key))
+    return document
+
+
+@transaction.atomic
+def do_download_document(*, acting_user: User, document: Document) -> Document:
+    """Who read which document is audited: applications carry financial and personal papers."""
+    record(
+        acting_user,
+        verbs.DOCUMENT_DOWNLOAD,
+        document,
+        after={"name": document.name, "application": document.application_id},
+    )
+    return document

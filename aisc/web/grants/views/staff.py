@@ -24,6 +24,7 @@ from aisc.web.grants.forms import (
     ScreeningForm,
 )
 from aisc.web.grants.models import Application, Award, Report, Review
+from aisc.web.grants.views.documents import can_withdraw
 from aisc.web.grants.views.page import attempt, estimate_context, is_zh, user_of
 
 
@@ -60,6 +61,8 @@ def _page(
         else None,
         "award": getattr(application, "award", None),
         "criteria": application.call.criteria(),
+        "can_withdraw": authz.can(user, "grants.application.edit", application)
+        and can_withdraw(application),
         **estimate_context(queries.estimate_for(application)),
         **_forms(request, user, application),
         **(posted or {}),
