@@ -160,3 +160,23 @@ def test_a_checkpoint_inside_a_batch_resumes_at_the_record_after_it(
         "10",
     ]
     assert IngestCursor.objects.get(source=source).position == "10"
+
+
+def test_in_a_batch_with_a_key_read_twice_a_refused_reading_is_rejected_and_changes_nothing(
+    ingest_text: Ingest,
+) -> None:
+    report = ingest_text(
+        sacct_line("8", state="RUNNING", elapsed="01:00:00"),
+        sacct_line("9", account="nobody"),
+        sacct_line("8", elapsed="03:00:00", gpus="gres/gpu:mi300x=8,gres/gpu=8"),
+    )
+    assert (report.inserted, report.corrected, report.unchanged) == (1, 0, 0)
+    [(unknown, why_unknown), (unpriced, why_unpriced)] = [
+        (r.line_no, r.message) for r in report.rejects
+    ]
+    assert (unknown, why_unknown) == (3, "account: unknown account 'nobody'")
+    assert unpriced == 4
+    assert "mi300x" in why_unpriced
+    records, charges = snapshot()
+    assert [r[1::3] for r in records] == [("8", "RUNNING")]
+    assert charges == [("8", "2026-03", "h800", 8 * 3600, None)]

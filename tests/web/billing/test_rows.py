@@ -13,9 +13,9 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aisc.core.metering.plan import plan
+from aisc.core.metering.plan import all_new
 from aisc.core.metering.records import UsageRecord as Core
-from aisc.web.billing.ingest import batches, charges, rows, writer
+from aisc.web.billing.ingest import charges, checks, rows, writer
 from aisc.web.billing.models import UsageCharge, UsageRecord, UsageTotal
 from aisc.web.billing.prices import SpanPrices
 from aisc.web.billing.projects import StaticDirectory
@@ -73,10 +73,11 @@ def stored() -> tuple[list[Any], list[Any], list[Any]]:
 def fast_rows(
     made: rows.RowMaker, records: list[Core], first_id: int, stamp: object
 ) -> tuple[rows.Rows, list[tuple[int, str]]]:
-    """As the ingest makes them: what each record is charged, the plan, then the rows."""
-    wanted = [made.wanted(r) for r in records]
-    decided = plan(records, {}, lambda i: made.problem(records[i], wanted[i]))
-    return made.rows(records, wanted, decided.new, first_id, stamp), decided.rejected
+    """As the ingest makes them for a batch that the plan finds all new: each record charged,
+    checked and made into rows in one pass."""
+    assert all_new({r.key for r in records}, len(records), {})
+    built = made.rows(records, first_id, stamp)
+    return built, built.rejected
 
 
 def write_fast(records: list[Core], tz: zoneinfo.ZoneInfo, checker: Any) -> None:
@@ -153,7 +154,7 @@ def test_the_fast_path_stores_what_the_orm_stores_by_the_general_rules(
 ) -> None:
     tz = zoneinfo.ZoneInfo(zone)
     records = [record(i, *run) for i, run in enumerate(runs)]
-    checker = batches.Checker(directory, prices, tz)
+    checker = checks.Checker(directory, prices, tz)
     fast = stored_by(write_fast, records, tz, checker)
     assert fast == stored_by(write_through_orm, records, tz, checker)
 
@@ -165,7 +166,7 @@ def test_a_record_the_checker_refuses_gets_no_rows_and_its_reason(
     tz = zoneinfo.ZoneInfo("Asia/Hong_Kong")
     start = dt.datetime(2026, 3, 2, 2, tzinfo=dt.UTC)
     good, unpriced = record(1, start, 3600, (("h800", 8),)), record(2, start, 60, (("x9", 1),))
-    checker = batches.Checker(directory, prices, tz)
+    checker = checks.Checker(directory, prices, tz)
     made = rows.RowMaker(tz, checker.problem, source="s", postgres=False)
     built, rejected = fast_rows(made, [unpriced, good], 10, "2026-03-02 02:00:00")
     assert [row[:3] for row in built.records] == [(10, "aisc", "1")]

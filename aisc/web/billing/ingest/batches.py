@@ -1,8 +1,11 @@
 """A reading ingested batch by batch: each batch looked up, planned, made into rows and written.
 
 The path of a batch, each step in its own module and none visited twice: `stored.records` (what
-is stored of its keys) → `aisc.core.metering.plan` (which readings are new, corrected, unchanged
-or refused) → `rows.RowMaker` (the rows) → `writer` (one transaction with the checkpoint).
+is stored of its keys) → `aisc.core.metering.plan` (which readings are new, corrected or
+unchanged) → `rows.RowMaker` (each reading charged, checked by `checks.Checker`, made into rows)
+→ `writer` (one transaction with the checkpoint). A first reading (no key stored, none twice:
+`plan.all_new`) takes one pass over its records; any other batch is charged and checked first
+(`RowMaker.check`), since which readings are refused decides which are new.
 
 Idempotent (records are keyed by cluster + job id + submit time; reading a record again changes
 nothing unless the job was still running) and crash-safe (a batch and the cursor that says it was
@@ -12,10 +15,9 @@ the rerun reads again).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,11 +27,10 @@ from django.utils import timezone
 
 from aisc.adapters.slurm.usage import Parsed, Reject, collector_paused
 from aisc.core.billing.rating import PriceBook
-from aisc.core.errors import AiscError
-from aisc.core.metering.plan import plan
+from aisc.core.metering.plan import all_new, plan
 from aisc.core.metering.records import RecordKey, UsageRecord
 from aisc.web.billing import lock
-from aisc.web.billing.ingest import rows, stored, writer
+from aisc.web.billing.ingest import checks, rows, stored, writer
 from aisc.web.billing.models import IngestCursor
 from aisc.web.billing.projects import Directory
 
@@ -37,7 +38,6 @@ from aisc.web.billing.projects import Directory
 # costs the writer a dozen round trips: a million records of 1,000 projects took 29.6 s
 # to ingest on PostgreSQL in batches of 20,000, 37.3 s in batches of 5,000 (docs/benchmarks.md).
 BATCH = 20_000
-Charges = dict[tuple[str, str], tuple[dt.date, int]]
 
 
 @dataclass
@@ -59,48 +59,6 @@ def source_key(label: str, text: str) -> str:
     return f"{label[:150]}#{digest}"
 
 
-class Checker:
-    """Refuses records of unknown accounts and of chips without a rate on the day of use.
-
-    Answers are remembered per account and per (chip, partition, day): an ingest asks about a
-    million records but only a few thousand distinct things. Days may be dates or ISO text."""
-
-    def __init__(self, directory: Directory, prices: PriceBook, tz: zoneinfo.ZoneInfo) -> None:
-        self.directory, self.prices, self.tz = directory, prices, tz
-        self._accounts: dict[str, str | None] = {}
-        self._priced: dict[tuple[str, str, object], str | None] = {}
-
-    def problem(
-        self, record: UsageRecord, wanted: Mapping[tuple[str, str], tuple[object, int]]
-    ) -> str | None:
-        account = record.account
-        if account not in self._accounts:
-            self._accounts[account] = _message(lambda: self.directory.get(account))
-        problem = self._accounts[account]
-        if problem is not None:
-            return problem
-        for (_, chip), (day, _) in wanted.items():
-            where = (chip, record.partition, day)
-            if where not in self._priced:
-                self._priced[where] = self._price_problem(*where)
-            problem = self._priced[where]
-            if problem is not None:
-                return problem
-        return None
-
-    def _price_problem(self, chip: str, partition: str, day: object) -> str | None:
-        on = dt.date.fromisoformat(day) if isinstance(day, str) else day
-        return _message(lambda: self.prices.price(chip, partition, on))  # type: ignore[arg-type]
-
-
-def _message(check: Callable[[], object]) -> str | None:
-    try:
-        check()
-    except AiscError as exc:
-        return exc.message
-    return None
-
-
 @dataclass(frozen=True)
 class Batch:
     """Records `lines` of a chunk of the reading, of which `offset` records came before."""
@@ -114,7 +72,7 @@ class Batch:
         """The checkpoint once the batch is written: records of the reading read so far."""
         return self.offset + self.lines.stop
 
-    @property
+    @cached_property
     def records(self) -> list[UsageRecord]:
         return self.parsed.records[self.lines.start : self.lines.stop]
 
@@ -149,7 +107,7 @@ def ingest_chunks(
     report = IngestReport(source=source)
     cursor = IngestCursor.objects.filter(source=source).first()
     report.resumed_at = int(cursor.position) if cursor else 0
-    checker = Checker(directory, prices, tz)
+    checker = checks.Checker(directory, prices, tz)
     maker = rows.RowMaker(tz, checker.problem, source=source, postgres=not _on_sqlite())
     batches = _batches(chunks, report)
     # As in the parse (usage.collector_paused): a chunk's records, rows and their tuples hold no
@@ -198,29 +156,23 @@ def _prepare(
     """The batch planned and made into rows. `ahead`: planned outside the lock for the writer
     thread, and only if every record is new (None otherwise: the batch goes inline)."""
     parsed, lines, records, keys = batch.parsed, batch.lines, batch.records, batch.keys
-    if ahead and len(keys) < len(records):
-        return None  # a key read twice: the inline way sorts it out
     found = stored.records(keys)
-    if ahead and found:
-        return None
-    wanted: list[rows.Wanted] = []
-    accounts: set[str] = set()
-
-    def problem(index: int) -> str | None:
-        record = records[index]
-        charged = maker.wanted(record)
-        wanted.append(charged)
-        why = maker.problem(record, charged)
-        if why is None:
-            accounts.add(record.account)
-        return why
-
-    decided = plan(records, found, problem)
+    every_new = all_new(keys, len(records), found)
+    if ahead and not every_new:
+        return None  # a key stored already or read twice: the inline way sorts it out
     stamp = maker.db_time(timezone.now())
     first = writer.next_record_id() if first_id is None else first_id
-    made = maker.rows(records, wanted, decided.new, first, stamp)
-    if decided.corrected:
-        rewrite = [(row_id, records[index]) for row_id, index in decided.corrected]
+    corrected: list[tuple[int, int]] = []
+    unchanged = 0
+    if every_new:  # one pass: each reading charged, checked and made into rows
+        made = maker.rows(records, first, stamp)
+    else:
+        checked = maker.check(records)
+        decided = plan(records, found, checked.refused)
+        made = maker.rows(records, first, stamp, (decided.new, checked))
+        corrected, unchanged = decided.corrected, decided.unchanged
+    if corrected:
+        rewrite = [(row_id, records[index]) for row_id, index in corrected]
         maker.corrections(made, rewrite, stored.charges([i for i, _ in rewrite]), stamp)
     at = lines.start
     write = writer.prepare(
@@ -229,12 +181,11 @@ def _prepare(
         position=batch.position,
         first_id=first,
         rejects=[
-            Reject(parsed.line_nos[at + k], parsed.lines[at + k], why)
-            for k, why in decided.rejected
+            Reject(parsed.line_nos[at + k], parsed.lines[at + k], why) for k, why in made.rejected
         ],
         assumes=keys if ahead else None,
     )
-    return Planned(write, len(decided.corrected), decided.unchanged, accounts)
+    return Planned(write, len(corrected), unchanged, made.accounts)
 
 
 def _count(planned: Planned, report: IngestReport) -> None:

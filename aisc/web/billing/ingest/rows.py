@@ -91,12 +91,24 @@ Totals = dict[tuple[str, str], int]  # GPU-seconds per (project, chip)
 @dataclass
 class Rows:
     """A batch's rows: new records and their charges, records rewritten and the charges that
-    correct them (in RECORD and CHARGE order), and the charges' GPU-seconds per project and chip."""
+    correct them (in RECORD and CHARGE order), and the charges' GPU-seconds per project and chip;
+    the readings refused, (index, why) in order, and the accounts of those kept."""
 
     records: list[tuple[Any, ...]] = field(default_factory=list)
     charges: list[tuple[Any, ...]] = field(default_factory=list)
     rewritten: list[tuple[Any, ...]] = field(default_factory=list)
     totals: Totals = field(default_factory=dict)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    accounts: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Checked:
+    """Every reading of a batch charged and checked, for the plan (`RowMaker.check`)."""
+
+    wanted: list[Wanted]  # by reading ({} for one refused)
+    refused: dict[int, str]  # reading -> why, in order
+    accounts: set[str]  # of the readings not refused
 
 
 class RowMaker:
@@ -105,7 +117,8 @@ class RowMaker:
     def __init__(
         self, tz: zoneinfo.ZoneInfo, problem: Problem, *, source: str, postgres: bool
     ) -> None:
-        """`problem` is the ingest's check: None, or why a record with these charges is refused."""
+        """`problem` is the ingest's check (`checks.Checker.problem`): None, or why a record with
+        these charges is refused."""
         self.tz, self.problem, self.source, self.postgres = tz, problem, source, postgres
         self._utc_text: dict[int, str] = {}
         self._local: dict[int, LocalHour | None] = {}
@@ -114,25 +127,56 @@ class RowMaker:
     def rows(
         self,
         records: Sequence[UsageRecord],
-        wanted: Sequence[Wanted],
-        new: Sequence[int],
         first_id: int,
         stamp: object,
+        checked: tuple[Sequence[int], Checked] | None = None,
     ) -> Rows:
-        """Rows for the records at indices `new` (none stored, no key twice), numbered from
-        first_id; `wanted[i]` is what record i is charged (`wanted`)."""
+        """Rows of new records, numbered from first_id, in one pass over the readings.
+
+        Without `checked` (a batch that `plan.all_new` finds all new): every reading, each
+        charged and checked here, those refused left out and named in `rejected`. With it: the
+        plan's new readings (no key stored, none twice), as `check` charged them."""
         out = Rows()
         charge_rows, totals = out.charges, out.totals
         record_id = first_id
-        for index in new:
+        indices: Sequence[int] = range(len(records))
+        given: Checked | None = None
+        if checked is not None:
+            indices, given = checked
+        for index in indices:
             record = records[index]
+            if given is None:
+                charged = self.wanted(record)
+                why = self.problem(record, charged)
+                if why is not None:
+                    out.rejected.append((index, why))
+                    continue
+                out.accounts.add(record.account)
+            else:
+                charged = given.wanted[index]
             out.records.append(self._record_row(record_id, record, stamp))
             account, partition = record.account, record.partition
-            for (month, chip), (day, seconds) in wanted[index].items():
+            for (month, chip), (day, seconds) in charged.items():
                 if seconds:
                     charge_rows.append((record_id, account, chip, partition, month, day, seconds))
                     totals[account, chip] = totals.get((account, chip), 0) + seconds
             record_id += 1
+        if given is not None:
+            out.rejected, out.accounts = list(given.refused.items()), given.accounts
+        return out
+
+    def check(self, records: Sequence[UsageRecord]) -> Checked:
+        """What each reading is charged and whether it is refused, for a batch that is not all
+        new (the plan needs to know which readings count before it can tell which are new)."""
+        out = Checked([], {}, set())
+        for index, record in enumerate(records):
+            charged = self.wanted(record)
+            out.wanted.append(charged)
+            why = self.problem(record, charged)
+            if why is None:
+                out.accounts.add(record.account)
+            else:
+                out.refused[index] = why
         return out
 
     def corrections(

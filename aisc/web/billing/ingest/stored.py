@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -24,6 +25,7 @@ from aisc.web.billing.models import UsageRecord as Row
 
 # A plain job number: ASCII digits ([0-9], not \d, which takes other scripts' digits), no leading 0
 _PLAIN_ID = re.compile(r"0|[1-9][0-9]*")
+_CLUSTER, _JOB_ID = itemgetter(0), itemgetter(1)  # of a record key
 
 
 def records(wanted: set[RecordKey]) -> Stored:
@@ -36,8 +38,12 @@ def records(wanted: set[RecordKey]) -> Stored:
 def ids_of(wanted: set[RecordKey]) -> list[int]:
     """Ids of the records among `wanted` already stored: one indexed query per cluster."""
     by_cluster: dict[str, list[str]] = {}
-    for cluster, job_id, _ in wanted:
-        by_cluster.setdefault(cluster, []).append(job_id)
+    clusters = set(map(_CLUSTER, wanted))
+    if len(clusters) == 1:  # the usual batch, from one cluster: its job ids gathered in C
+        by_cluster[clusters.pop()] = list(map(_JOB_ID, wanted))
+    else:
+        for cluster, job_id, _ in wanted:
+            by_cluster.setdefault(cluster, []).append(job_id)
     return [
         row_id
         for cluster, job_ids in by_cluster.items()
