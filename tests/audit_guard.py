@@ -17,7 +17,7 @@ _WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.
 # Bookkeeping that is not business state: sessions, log-in attempts and stamps, token use, the
 # throttles' counts (the cache table).
 EXEMPT = re.compile(
-    r'^(django_session|axes_\w+|aisc_cache)$|^UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\b'
+    r'^(django_session|axes_\w+|aisc_rate_count)$|^UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\b'
     r'|^UPDATE\s+"?accounts_apitoken"?\s+SET\s+"?last_used_at"?\b',
     re.IGNORECASE,
 )

@@ -7,7 +7,6 @@ from typing import Any
 
 import hypothesis
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -47,14 +46,16 @@ def english_again_after_each_test() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def no_requests_counted_yet(request: pytest.FixtureRequest) -> None:
-    """The rate limits count in the database's cache table: each test with a database starts
-    with nothing counted (a transactional test's flush does not empty that table)."""
+    """The rate limits count in the database (accounts.RateCount): each test with a database
+    starts with nothing counted."""
     uses = set(request.fixturenames)
     marked = request.node.get_closest_marker("django_db") is not None
     if not (marked or uses & {"db", "transactional_db", "live_server"}):
         return
     request.getfixturevalue("transactional_db" if "transactional_db" in uses else "db")
-    cache.clear()
+    from aisc.web.accounts.models import RateCount
+
+    RateCount.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)

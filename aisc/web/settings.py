@@ -209,15 +209,9 @@ AISC_RATES = {
     "signup_address": "3/hour",
     "signup_client": "10/hour",
 }
-# The throttles' counts live in the database (a table made by accounts' migration 0005): every
-# gunicorn worker and every host behind the proxy counts against the same limit, with no cache
-# service to run. In one process's memory, N workers would each allow the whole rate.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "aisc_cache",
-    }
-}
+# The throttles count in the database (accounts.RateCount, one upsert a request), not in Django's
+# cache: every gunicorn worker and every host behind the proxy counts against the same limit, with
+# no cache service to run. In one process's memory, N workers would each allow the whole rate.
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "queues:dashboard"

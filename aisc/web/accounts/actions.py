@@ -227,13 +227,20 @@ def do_revoke_tokens_of(*, acting_user: User | None, user: User, reason: str) ->
     return len(live)
 
 
+# The last use is shown to the minute: a script calling many times a second writes it once a
+# minute, not once a request (a write, and a commit, on every API call).
+LAST_USE_PRECISION = dt.timedelta(minutes=1)
+
+
 def authenticate_token(secret: str) -> ApiToken | None:
     """Look a bearer secret up by digest; note its last use. Not audited: it changes no state."""
     token = ApiToken.objects.select_related("user").filter(digest=tokens.digest(secret)).first()
     now = timezone.now()
     if token is None or not token.is_usable(now) or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
     return token
 
 

@@ -255,3 +255,22 @@ class ApiToken(models.Model):
 
     def is_usable(self, now: Any) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+
+class RateCount(models.Model):
+    """One client's requests against one rate limit (aisc.core.ratelimit): this window's count
+    and the previous window's. Written by one upsert per request (accounts/throttling.py), so
+    every server process and host counts against the same limit."""
+
+    bucket = models.CharField(max_length=300, primary_key=True)
+    slot = models.BigIntegerField()
+    count = models.IntegerField()
+    previous = models.IntegerField()
+    # Unix seconds after which the row no longer counts (the end of the window after `slot`).
+    expires = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        db_table = "aisc_rate_count"
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.count} (+{self.previous} before)"

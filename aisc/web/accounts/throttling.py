@@ -3,8 +3,9 @@
 Log-in (the portal's and the admin's) is guarded by django-axes: after AXES_FAILURE_LIMIT wrong
 passwords for one account, or from one address, further attempts are refused for the cool-off,
 even with the right password, without running the password hasher. The other limits are
-django-ninja's throttles (a sliding window kept in Django's cache), used both by the API and,
-through `throttle_view`, by the portal's views that send mail or mint tokens. Rates are read from
+django-ninja's throttles (a sliding window counted in the database's aisc_rate_count table, which
+every server process shares), used both by the API and, through `throttle_view`, by the portal's
+views that send mail or mint tokens. Rates are read from
 settings.AISC_RATES at each request, so a deployment or a test may change them.
 
 The client's address is REMOTE_ADDR: a forwarded-for header is the client's to choose, and trusting
@@ -15,23 +16,50 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from ninja.throttling import SimpleRateThrottle
+
+from aisc.core import ratelimit
 
 
 def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
+# One statement counts the request: the row of (limit, client) moves to the current window
+# (the count it had becomes `previous` when it was the window before, else 0) or adds one.
+# PostgreSQL and SQLite (3.35+) both read the old row in SET and return the new one.
+COUNT_SQL = """
+INSERT INTO aisc_rate_count (bucket, slot, count, previous, expires) VALUES (%s, %s, 1, 0, %s)
+ON CONFLICT (bucket) DO UPDATE SET
+    previous = CASE
+        WHEN aisc_rate_count.slot = excluded.slot THEN aisc_rate_count.previous
+        WHEN aisc_rate_count.slot = excluded.slot - 1 THEN aisc_rate_count.count
+        ELSE 0 END,
+    count = CASE
+        WHEN aisc_rate_count.slot = excluded.slot THEN aisc_rate_count.count + 1
+        ELSE 1 END,
+    slot = excluded.slot,
+    expires = excluded.expires
+RETURNING count, previous
+"""
+# A refused request is not counted, so a client that waits as told gets in.
+UNCOUNT_SQL = "UPDATE aisc_rate_count SET count = count - 1 WHERE bucket = %s AND slot = %s"
+PRUNE_SQL = "DELETE FROM aisc_rate_count WHERE expires < %s"
+
+
 class RateThrottle(SimpleRateThrottle):
     """A ninja throttle whose rate is settings.AISC_RATES[scope]; `ident` says whose bucket a
-    request counts against (None: not counted here)."""
+    request counts against (None: not counted here). A sliding window (aisc.core.ratelimit)
+    counted in the database, one statement a request."""
 
     scope = ""
 
@@ -39,6 +67,7 @@ class RateThrottle(SimpleRateThrottle):
         # The rate is looked up per request (below), not fixed when the route is declared.
         self.rate = None
         self.num_requests = self.duration = None
+        self.wait_seconds = 1
 
     def ident(self, request: HttpRequest) -> str | None:
         raise NotImplementedError
@@ -51,15 +80,32 @@ class RateThrottle(SimpleRateThrottle):
 
     def allow_request(self, request: HttpRequest) -> bool:
         self.num_requests, self.duration = self.parse_rate(settings.AISC_RATES[self.scope])
-        return bool(super().allow_request(request))
+        return self.count(request)
+
+    def count(self, request: HttpRequest) -> bool:
+        bucket = self.get_cache_key(request)
+        if bucket is None or self.num_requests is None or not self.duration:
+            return True
+        limit, duration = self.num_requests, self.duration
+        window = ratelimit.Window.at(time.time(), duration)
+        expires = (window.slot + 2) * duration
+        with connection.cursor() as cursor:
+            cursor.execute(COUNT_SQL, [bucket[:300], window.slot, expires])
+            count, previous = cursor.fetchone()
+            if count == 1:
+                # A new window for this client: the moment to forget clients gone quiet.
+                cursor.execute(PRUNE_SQL, [math.floor(window.slot * duration)])
+            if ratelimit.allows(count, previous, window.fraction, limit):
+                return True
+            cursor.execute(UNCOUNT_SQL, [bucket[:300], window.slot])
+        self.wait_seconds = ratelimit.retry_after(
+            count - 1, previous, window.fraction, limit, duration
+        )
+        return False
 
     def retry_after(self) -> int:
-        """Whole seconds until the oldest counted request leaves the window."""
-        history: list[float] = getattr(self, "history", [])
-        duration = float(self.duration or 0)
-        if not history:
-            return max(1, math.ceil(duration))
-        return max(1, math.ceil(duration - (self.now - history[-1])))
+        """Whole seconds until this client's next request would be counted and allowed."""
+        return self.wait_seconds
 
     def wait(self) -> float | None:
         return float(self.retry_after())
@@ -90,7 +136,7 @@ class ApiThrottle(RateThrottle):
         anonymous = self.ident(request) is None
         rate = settings.AISC_RATES["anonymous" if anonymous else self.scope]
         self.num_requests, self.duration = self.parse_rate(rate)
-        return bool(SimpleRateThrottle.allow_request(self, request))
+        return self.count(request)
 
 
 class TokenCreationThrottle(RateThrottle):

@@ -11,6 +11,7 @@ from aisc.core.errors import NotFound
 from aisc.core.outbox.lifecycle import MessageState, transition
 from aisc.web.audit.record import record
 from aisc.web.backoffice import verbs
+from aisc.web.outbox.events import DeadLettered
 from aisc.web.outbox.models import OutboxMessage, State
 
 if TYPE_CHECKING:
@@ -50,6 +51,14 @@ def do_discard_dead_letter(message_id: int, *, acting_user: User | None) -> Outb
     message.save(update_fields=["state"])
     record(acting_user, verbs.MESSAGE_DISCARD, message, before=before, after=facts(message))
     return message
+
+
+def on_dead_lettered(event: DeadLettered) -> None:
+    """The worker gave up on a message: the audit row, in the same transaction, by the system."""
+    message = event.message
+    before = {"kind": message.kind, "state": State.PENDING.value, "attempts": event.attempts_before}
+    after = {**facts(message), "last_error": message.last_error}
+    record(None, verbs.MESSAGE_DEAD_LETTER, message, before=before, after=after)
 
 
 def dead_letters() -> list[OutboxMessage]:

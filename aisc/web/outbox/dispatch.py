@@ -29,6 +29,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from aisc.core.outbox.lifecycle import MessageState, after_failure, backoff
+from aisc.web.outbox import events
+from aisc.web.outbox.events import DeadLettered
 from aisc.web.outbox.models import OutboxMessage, State
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,10 @@ def record_outcome(message: OutboxMessage, worker: str, error: str | None) -> bo
     state = after_failure(message.attempts, settings.AISC_OUTBOX_MAX_ATTEMPTS)
     if state is MessageState.DEAD:
         log.warning("outbox message %s (%s) is a dead letter: %s", message.pk, message.kind, error)
-        mine.update(state=State.DEAD, dead_at=now, last_error=error, **released)
+        with transaction.atomic():
+            if mine.update(state=State.DEAD, dead_at=now, last_error=error, **released):
+                dead = OutboxMessage.objects.get(pk=message.pk)
+                events.message_dead_lettered.publish(DeadLettered(dead, message.attempts))
     else:
         mine.update(last_error=error, next_attempt_at=now + backoff(message.attempts), **released)
     return False

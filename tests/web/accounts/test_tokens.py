@@ -86,3 +86,20 @@ def test_it_creates_and_revokes_tokens_over_the_api_with_one_error_body(
     assert listed["count"] == 1
     token_id = created.json()["id"]
     assert client.delete(f"/api/v1/me/tokens/{token_id}").json()["revoked_at"] is not None
+
+
+def test_a_token_used_many_times_a_minute_records_its_last_use_once_a_minute(
+    applicant: User,
+) -> None:
+    issued = do_create_api_token(acting_user=applicant, name="script", days=30)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+    assert client.get("/api/v1/me").status_code == 200
+    first = ApiToken.objects.get(pk=issued.token.pk).last_used_at
+    assert client.get("/api/v1/me").status_code == 200
+    assert ApiToken.objects.get(pk=issued.token.pk).last_used_at == first
+    a_minute_ago = timezone.now() - dt.timedelta(minutes=1)
+    ApiToken.objects.filter(pk=issued.token.pk).update(last_used_at=a_minute_ago)
+    assert client.get("/api/v1/me").status_code == 200
+    written = ApiToken.objects.get(pk=issued.token.pk).last_used_at
+    assert written is not None
+    assert written > a_minute_ago

@@ -162,6 +162,7 @@ def test_the_cli_lists_retries_and_discards_dead_letters_as_the_system(
     assert json.loads(discarded.output)["state"] == "discarded"
     events = AuditEvent.objects.filter(verb__startswith="outbox.").order_by("id")
     assert [(e.verb, e.actor_label) for e in events] == [
+        ("outbox.message.dead_letter", "system"),
         ("outbox.message.retry", "system"),
         ("outbox.message.discard", "system"),
     ]
@@ -169,3 +170,36 @@ def test_the_cli_lists_retries_and_discards_dead_letters_as_the_system(
     assert empty.output.strip() == "no dead letters"
     status = runner.invoke(app, ["outbox", "status"])
     assert "dead letters: 0" in status.output
+
+
+def test_a_message_becoming_a_dead_letter_is_audited_as_the_system(dead: OutboxMessage) -> None:
+    row = AuditEvent.objects.get(verb="outbox.message.dead_letter")
+    assert (row.actor_id, row.actor_label) == (None, "system")
+    assert (row.object_type, row.object_id) == ("OutboxMessage", str(dead.pk))
+    assert row.before == {"kind": "test.unhandled", "state": "pending", "attempts": 1}
+    after = row.after or {}
+    assert after["state"] == "dead"
+    assert "no handler registered" in after["last_error"]
+    assert verify() is None
+
+
+def test_a_failure_that_leaves_attempts_writes_no_audit_row(settings: Any) -> None:
+    settings.AISC_OUTBOX_MAX_ATTEMPTS = 2
+    with transaction.atomic():
+        dispatch.enqueue("test.unhandled", {"to": "ada@example.hk"})
+    assert dispatch.drain() == (0, 1)
+    assert not AuditEvent.objects.filter(verb="outbox.message.dead_letter").exists()
+
+
+def test_a_worker_whose_claim_was_taken_over_neither_kills_the_message_nor_audits(
+    settings: Any,
+) -> None:
+    settings.AISC_OUTBOX_MAX_ATTEMPTS = 1
+    with transaction.atomic():
+        dispatch.enqueue("test.unhandled", {"to": "ada@example.hk"})
+    claimed = dispatch.claim("worker-a", timezone.now())
+    assert claimed is not None
+    OutboxMessage.objects.filter(pk=claimed.pk).update(claimed_by="worker-b")
+    assert dispatch.record_outcome(claimed, "worker-a", "SMTPServerDisconnected: gone") is False
+    assert OutboxMessage.objects.get(pk=claimed.pk).state == State.PENDING
+    assert not AuditEvent.objects.filter(verb="outbox.message.dead_letter").exists()
