@@ -35,7 +35,7 @@ import os
 import platform
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,10 +56,12 @@ USERS = ("alice", "bob", "carol", "dave")
 PARENT = "fidelity"
 EXPORT_FIELDS = (*FIELDS, "Timelimit")
 GANGS, GANG_P = (1, 2, 4, 8, 16), (0.35, 0.25, 0.2, 0.15, 0.05)
-REFERENCE_POLICIES = ("fifo", "multifactor")
+REFERENCE_POLICIES = ("backfill", "fifo", "multifactor")
 MIRRORED_OPTIONS = (
-    "weight_age", "weight_fairshare", "weight_jobsize", "weight_qos", "max_age_s",
-    "decay_half_life_s", "calc_period_s", "bf_max_job_test",
+    "weight_age", "weight_fairshare", "weight_jobsize", "weight_qos", "weight_partition",
+    "partition_factor", "max_age_s", "decay_half_life_s", "calc_period_s", "bf_max_job_test",
+    "sched_interval_s", "default_queue_depth", "bf_interval_s", "bf_resolution_s", "bf_window_s",
+    "epoch_s", "cycle_origin_s",
 )  # fmt: skip
 
 
@@ -231,6 +233,15 @@ def restore(original: str) -> None:
     subprocess.run(["scontrol", "reconfigure"], check=True, timeout=60)
 
 
+def slurmctld_boot() -> str:
+    """When slurmctld started (`scontrol show config`, local time = UTC here): its priority,
+    main-loop and backfill cycles tick from then."""
+    text = subprocess.run(
+        ["scontrol", "show", "config"], capture_output=True, text=True, timeout=30, check=True
+    ).stdout
+    return next(ln.split("=", 1)[1].strip() for ln in text.splitlines() if "BOOT_TIME" in ln)
+
+
 def replay(args: argparse.Namespace) -> Path:
     """Run the workload on Slurm; OUT holds slurm.conf, sacct.txt and ids.json afterwards."""
     began = time.perf_counter()
@@ -264,25 +275,41 @@ def replay(args: argparse.Namespace) -> Path:
         "max_run_s": args.max_run,
         "sched_params": args.sched_params or "as configured",
         "wall_s": round(time.perf_counter() - began, 1),
+        "slurmctld_boot": slurmctld_boot(),
     }
     (args.out / "run.json").write_text(json.dumps(run_facts, indent=1), encoding="utf-8")
     return out
 
 
-def evaluate_dir(folder: Path) -> dict[str, Any]:
+def evaluate_dir(folder: Path, completing_s: float = 1.0) -> dict[str, Any]:
     """Compare the export in `folder` with the simulator under the mirrored configuration."""
     text = (folder / "sacct.txt").read_text(encoding="utf-8")
     ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
     conf = mirror((folder / "slurm.conf").read_text(encoding="utf-8"))
-    report = evaluate(text, str(folder / "sacct.txt"), ids, conf)
-    facts = folder / "run.json"
-    report["run"] = json.loads(facts.read_text(encoding="utf-8")) if facts.exists() else {}
+    facts_file = folder / "run.json"
+    facts = json.loads(facts_file.read_text(encoding="utf-8")) if facts_file.exists() else {}
+    boot = facts.get("slurmctld_boot")
+    if boot:
+        origin = dt.datetime.fromisoformat(boot).replace(tzinfo=dt.UTC).timestamp()
+        conf = replace(conf, options=replace(conf.options, cycle_origin_s=origin))
+    report = evaluate(text, str(folder / "sacct.txt"), ids, conf, completing_s)
+    report["run"] = facts
     return report
 
 
-def evaluate(text: str, source: str, ids: dict[str, str], conf: SlurmMirror) -> dict[str, Any]:
+def evaluate(
+    text: str, source: str, ids: dict[str, str], conf: SlurmMirror, completing_s: float = 1.0
+) -> dict[str, Any]:
     trace = parse_lines(text.splitlines(), "sacct", source)
+    # Slurm frees a job's nodes a moment after the end sacct records (COMPLETING): the job holds
+    # its GPUs that much longer in the simulator too.
+    trace.work = trace.work + completing_s
     real = real_times(text, ids)
+    # Simulation time 0 is the first submission; Slurm rounds its backfill map and times its
+    # cycles on the wall clock, so the simulator is told where time 0 falls on it.
+    conf = replace(
+        conf, options=replace(conf.options, epoch_s=min(t.submit for t in real.values()))
+    )
     report: dict[str, Any] = {
         "jobs": len(trace),
         "skipped_lines": [str(s) for s in trace.skipped],
@@ -290,6 +317,7 @@ def evaluate(text: str, source: str, ids: dict[str, str], conf: SlurmMirror) -> 
         "mirrored_policy": conf.policy,
         "options": {k: v for k, v in vars(conf.options).items() if k in MIRRORED_OPTIONS},
         "cannot_mirror": conf.notes,
+        "completing_s": completing_s,
         "policies": {},
     }
     capacity: dict[str, int] = {}
@@ -304,6 +332,20 @@ def evaluate(text: str, source: str, ids: dict[str, str], conf: SlurmMirror) -> 
             "free_while_waiting_sim_gpu_s": free_while_waiting(simulated.values(), capacity),
         }
     return report
+
+
+def end_to_start_gaps(folder: Path) -> dict[str, float]:
+    """How long after a job's recorded end Slurm started a job that had waited for it: per job
+    that waited, the gap from the last end on its chip (after its submission) to its start."""
+    text = (folder / "sacct.txt").read_text(encoding="utf-8")
+    real = real_times(text, json.loads((folder / "ids.json").read_text(encoding="utf-8")))
+    gaps = []
+    for job in real.values():
+        ends = [t.end for t in real.values() if t.chip == job.chip and job.submit <= t.end]
+        before = [end for end in ends if end <= job.start]
+        if job.start > job.submit and before:
+            gaps.append(job.start - max(before))
+    return {"jobs": len(gaps), "mean": round(float(np.mean(gaps)), 2) if gaps else math.nan}
 
 
 ROWS = (
@@ -344,6 +386,12 @@ def main() -> None:
     parser.add_argument(
         "--from-export", action="store_true", help="only re-evaluate what OUT already holds"
     )
+    parser.add_argument(
+        "--completing-s",
+        type=float,
+        default=1.0,
+        help="seconds Slurm holds a job's nodes after its recorded end (see gaps below)",
+    )
     args = parser.parse_args()
     cpu = time.process_time()
     if not args.from_export:
@@ -353,7 +401,8 @@ def main() -> None:
         finally:
             if original is not None:
                 restore(original)
-    report = evaluate_dir(args.out)
+    report = evaluate_dir(args.out, args.completing_s)
+    report["end_to_start_gaps_s"] = end_to_start_gaps(args.out)
     report["evaluated"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     report["cpu_s"] = round(time.process_time() - cpu, 2)
     (args.out / "fidelity.json").write_text(json.dumps(report, indent=2), encoding="utf-8")

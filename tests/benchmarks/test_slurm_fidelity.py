@@ -61,13 +61,15 @@ def test_the_real_times_come_from_the_export_for_our_jobs_only() -> None:
 
 
 def test_the_saved_run_is_compared_with_the_mirrored_policy_as_worked_out_by_hand() -> None:
-    report = fidelity.evaluate_dir(SAVED)
+    report = fidelity.evaluate_dir(SAVED, completing_s=0.0)
     assert report["jobs"] == 6
-    assert report["mirrored_policy"] == "backfill"
+    assert report["mirrored_policy"] == "slurm"
     assert report["cluster"] == "h800=2x8,br104=2x8"
     assert report["run"] == {}  # this saved run has no run.json
-    assert list(report["policies"]) == ["backfill", "fifo", "multifactor"]
-    backfill = report["policies"]["backfill"]
+    assert list(report["policies"]) == ["slurm", "backfill", "fifo", "multifactor"]
+    # On six jobs Slurm's own scheduling and EASY make the same choices.
+    assert report["policies"]["slurm"] == report["policies"]["backfill"]
+    backfill = report["policies"]["slurm"]
     # Slurm (s after the first submit): submits 0,2,3,4,8,8; starts 1,4,4,4,9,42. The simulator
     # starts each on arrival except the 16-GPU job, which waits for the 1-GPU h800 job (3 + 38 =
     # 41): waits differ by -1,-2,-1,0,-1,-1 (Slurm's start latency).
@@ -89,14 +91,27 @@ def test_the_saved_run_is_compared_with_the_mirrored_policy_as_worked_out_by_han
 
 
 def test_the_table_lists_every_policy_and_figure() -> None:
-    lines = fidelity.table(fidelity.evaluate_dir(SAVED)).splitlines()
-    assert lines[0].split() == ["backfill", "fifo", "multifactor"]
+    lines = fidelity.table(fidelity.evaluate_dir(SAVED, completing_s=0.0)).splitlines()
+    assert lines[0].split() == ["slurm", "backfill", "fifo", "multifactor"]
     assert lines[1].startswith("Kendall tau-b of start order")
     assert "0.894" in lines[1]
     assert len(lines) == 10
     assert lines[-2].startswith("makespan Slurm / sim (s)")
-    assert lines[-2].count("51 / 50") == 2  # backfill and fifo; strict multifactor took longer
+    assert lines[-2].count("51 / 50") == 3  # all but strict multifactor, which took longer
     assert lines[-1].startswith("GPU-s free, jobs waiting")
+
+
+def test_nodes_are_held_a_moment_past_the_recorded_end_when_asked() -> None:
+    held = fidelity.evaluate_dir(SAVED, completing_s=1.0)
+    assert held["completing_s"] == 1.0
+    # The 16-GPU h800 job waited on the 38 s one: it starts a second later, as Slurm's did.
+    assert held["policies"]["slurm"]["mean_wait_sim_s"] == pytest.approx(5.5 + 1 / 6)
+
+
+def test_the_gap_from_an_end_to_the_start_it_allowed_is_measured_from_the_export() -> None:
+    # Only the 16-GPU h800 job (submitted 04:03:23) waited with an end after its submission:
+    # the 38 s job that began 04:03:19 ended 04:03:57, and it started that same second.
+    assert fidelity.end_to_start_gaps(SAVED) == {"jobs": 1, "mean": 0.0}
 
 
 def test_the_sched_params_line_goes_after_the_scheduler_type(
@@ -114,11 +129,7 @@ def test_the_sched_params_line_goes_after_the_scheduler_type(
         "SchedulerParameters=bf_interval=1,bf_resolution=1",
         "B=2",
     ]
-    assert (
-        mirror(conf.read_text() + "NodeName=a Gres=gpu:1\n")
-        .notes[0]
-        .startswith("backfill runs every 1 s")
-    )
+    assert mirror(conf.read_text() + "NodeName=a Gres=gpu:1\n").options.bf_interval_s == 1.0
     fidelity.restore(original)
     assert conf.read_text() == original
     assert calls == [["scontrol", "reconfigure"]] * 2

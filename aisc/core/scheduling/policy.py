@@ -67,6 +67,18 @@ class PolicyOptions:
     decay_half_life_s: float = 7 * DAY  # PriorityDecayHalfLife
     calc_period_s: float = 300.0  # PriorityCalcPeriod
     bf_max_job_test: int = 100  # bf_max_job_test
+    # The `slurm` policy's cycles (slurm.conf(5) SchedulerParameters, Slurm 22.05 defaults).
+    sched_interval_s: float = 60.0  # sched_interval: the main loop over every pending job
+    default_queue_depth: int = 100  # default_queue_depth: jobs the main loop tests per event
+    bf_interval_s: float = 30.0  # bf_interval
+    bf_resolution_s: float = 60.0  # bf_resolution
+    bf_window_s: float = 86_400.0  # bf_window (1440 minutes)
+    epoch_s: float = 0.0  # the wall-clock second of simulation time 0 (rounding to resolution)
+    # The wall-clock second slurmctld started: its cycles and priority recalculations tick from
+    # there (None: from time 0).
+    cycle_origin_s: float | None = None
+    weight_partition: float = 0.0  # PriorityWeightPartition
+    partition_factor: dict[str, float] = field(default_factory=dict)  # PriorityJobFactor
     qos_priority: dict[str, float] = field(default_factory=lambda: {"normal": 0.0, "high": 1.0})
     # LAS (Tiresias): queue thresholds in attained GPU-seconds; Gavel-style rounds for hetero.
     las_thresholds_gpu_s: tuple[float, ...] = (3600.0, 36_000.0)
@@ -83,6 +95,13 @@ class PolicyOptions:
                 f"bf_max_job_test {depth!r} must be a whole number from 1 to {BF_MAX:,}"
                 " (Slurm's range)",
                 field="bf_max_job_test",
+            )
+        for name in ("sched_interval_s", "bf_interval_s", "bf_resolution_s", "bf_window_s"):
+            if not getattr(self, name) > 0:
+                raise RuleViolation(f"{name} must be a positive number of seconds", field=name)
+        if not self.default_queue_depth >= 1:
+            raise RuleViolation(
+                "default_queue_depth must be at least 1", field="default_queue_depth"
             )
         if not 0.0 <= self.restart_s <= MAX_RESTART_S:
             raise RuleViolation(

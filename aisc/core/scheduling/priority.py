@@ -8,12 +8,16 @@ each factor in [0, 1] (partition, association, TRES and nice terms are zero here
   share of all decayed usage (PriorityDecayHalfLife), S its share of all allocation shares;
   a project with no share gets 0;
 - jobsize = GPUs asked / GPUs in the cluster (PriorityFavorSmall=NO, Slurm's default);
-- qos = the QOS's priority / the largest QOS priority.
+- qos = the QOS's priority / the largest QOS priority;
+- partition = the PriorityJobFactor of the job's partition / the largest one.
+With `whole` set, priorities are cut to whole numbers, as Slurm stores them (a uint32), so jobs
+whose factors differ by less than one unit tie and go in submission order.
 Source of the defaults: docs/facts/scheduling-anchors.md §1.10.
 """
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Iterable, Sequence
 
@@ -32,6 +36,11 @@ class PriorityCalculator:
         self.qos_factor = {
             q: (p / top if top > 0 else 0.0) for q, p in options.qos_priority.items()
         }
+        tier = max(options.partition_factor.values(), default=0.0)
+        self.partition_factor = {
+            name: (f / tier if tier > 0 else 0.0) for name, f in options.partition_factor.items()
+        }
+        self.whole = False
 
     def fairshare(self, usage: dict[str, float], projects: Iterable[str]) -> dict[str, float]:
         """2^(-U/S) per project; U and S normalised over every project known so far."""
@@ -47,11 +56,13 @@ class PriorityCalculator:
         return factors
 
     def static_part(self, job: Job) -> float:
-        """The terms that do not change while a job waits: job size and QOS."""
+        """The terms that do not change while a job waits: job size, QOS and partition."""
         o = self.options
-        return o.weight_jobsize * job.gpus / self.total_gpus + o.weight_qos * self.qos_factor.get(
-            job.qos, 0.0
-        )
+        size = o.weight_jobsize * job.gpus / self.total_gpus
+        part = 0.0
+        if o.weight_partition and job.groups:
+            part = o.weight_partition * self.partition_factor.get(job.groups[0].spec.partition, 0.0)
+        return size + o.weight_qos * self.qos_factor.get(job.qos, 0.0) + part
 
     def order(
         self, jobs: Sequence[Job], table: JobTable, now: float, fairshare: dict[str, float]
@@ -67,17 +78,20 @@ class PriorityCalculator:
             + o.weight_fairshare * fs[codes]
             + np.frombuffer(table.static, dtype=np.float64)[ids]
         )
+        if self.whole:
+            priority = np.floor(priority)
         order = np.lexsort((ids, submit, -priority))
         return order.tolist(), priority.tolist()
 
     def priority(self, job: Job, now: float, fairshare: dict[str, float]) -> float:
         """The same formula for one job, without numpy's per-call cost."""
         o = self.options
-        return (
+        value = (
             o.weight_age * min((now - job.submit) / o.max_age_s, 1.0)
             + o.weight_fairshare * fairshare.get(job.project, 0.0)
             + self.static_part(job)
         )
+        return float(math.floor(value)) if self.whole else value
 
 
 class JobTable:

@@ -2,11 +2,13 @@
 
 From the node lines: one node group per (chip, GPUs per node, partition), where the chip is the
 type of `Gres=gpu:TYPE:N` (`gpu` when untyped); nodes without GPUs are left out. From the
-scheduler lines: `SchedulerType` and `PriorityType` choose the policy (multifactor + backfill ->
-`backfill`, multifactor + builtin -> `multifactor`, basic -> arrival order), and the
-`PriorityWeight*`, `PriorityMaxAge`, `PriorityDecayHalfLife`, `PriorityCalcPeriod` and
-`bf_max_job_test` values become `PolicyOptions`, with Slurm 22.05's defaults (slurm.conf(5))
-where the file says nothing. What the simulator cannot mirror is listed in `notes`.
+scheduler lines: `SchedulerType` and `PriorityType` choose the policy (sched/backfill -> `slurm`,
+Slurm's main loop and backfill cycle; multifactor + builtin -> `multifactor`; basic + builtin ->
+`fifo`), and the `PriorityWeight*` (age, fair share, job size, partition, QOS), `PriorityMaxAge`,
+`PriorityDecayHalfLife`, `PriorityCalcPeriod`, each partition's `PriorityJobFactor`, and the
+SchedulerParameters `sched_interval`, `default_queue_depth`, `bf_interval`, `bf_resolution`,
+`bf_window` and `bf_max_job_test` become `PolicyOptions`, with Slurm 22.05's defaults
+(slurm.conf(5)) where the file says nothing. What the simulator cannot mirror is in `notes`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import ClusterSpec, NodeGroup
@@ -32,15 +35,12 @@ DEFAULTS = {
 _HOSTLIST = re.compile(r"^(?P<prefix>[^\[\]]*)\[(?P<ranges>[^\]]+)\](?P<suffix>[^\[\]]*)$")
 _BINDING = re.compile(r"\([^)]*\)")
 _TIME = re.compile(r"^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$")
-# Scheduler parameters the simulator has no counterpart for: it decides at every event, with
-# exact times, so Slurm's cycle intervals and planning resolution show up as extra waits.
+# SchedulerParameters the `slurm` policy follows: name -> (Slurm 22.05 default, unit in seconds).
 _CYCLES = {
-    "bf_interval": ("30", "backfill runs every {} s; the simulator backfills at every event"),
-    "bf_resolution": ("60", "backfill plans in {} s steps; the simulator uses exact times"),
-    "sched_interval": (
-        "60",
-        "the full main loop runs every {} s; the simulator schedules at every event",
-    ),
+    "sched_interval": ("60", "sched_interval_s", 1.0),
+    "bf_interval": ("30", "bf_interval_s", 1.0),
+    "bf_resolution": ("60", "bf_resolution_s", 1.0),
+    "bf_window": ("1440", "bf_window_s", 60.0),
 }
 
 
@@ -58,7 +58,7 @@ def mirror(text: str) -> SlurmMirror:
     groups = _groups(nodes, partitions)
     if not groups:
         raise RuleViolation("slurm.conf: no node with Gres=gpu:...", field="slurm_conf")
-    policy, options, notes = _policy(settings, len({g.partition for g in groups}))
+    policy, options, notes = _policy(settings, _job_factors(partitions))
     return SlurmMirror(ClusterSpec(tuple(groups)), policy, options, notes)
 
 
@@ -159,50 +159,70 @@ def slurm_seconds(text: str, *, unit: float = 60.0) -> float:
     return int(first) * unit
 
 
-def _policy(settings: dict[str, str], partitions: int) -> tuple[str, PolicyOptions, list[str]]:
+def _job_factors(partitions: list[dict[str, str]]) -> dict[str, float]:
+    factors = {}
+    for part in partitions:
+        text = part.get("priorityjobfactor", "1")
+        if not text.isdigit():
+            raise RuleViolation(
+                f"slurm.conf: PriorityJobFactor {text!r} must be a whole number",
+                field="priorityjobfactor",
+            )
+        factors[part["partitionname"]] = float(text)
+    return factors
+
+
+def _policy(
+    settings: dict[str, str], job_factors: dict[str, float]
+) -> tuple[str, PolicyOptions, list[str]]:
     scheduler = settings["schedulertype"]
     multifactor = settings["prioritytype"] == "priority/multifactor"
     backfill = scheduler == "sched/backfill"
     params = _pairs(settings.get("schedulerparameters", "").replace(",", " "))
+    cycles = {
+        option: _number(params.get(name, default), name) * unit
+        for name, (default, option, unit) in _CYCLES.items()
+    }
     notes = [
-        text.format(params.get(name, default))
-        for name, (default, text) in _CYCLES.items()
-        if backfill or name == "sched_interval"
+        "Slurm batches events for its main loop (sched_min_interval) and runs its cycles on "
+        "its own clock; the simulator runs the main loop at every event and the cycles on "
+        "multiples of their intervals"
     ]
-    if backfill:
+    if multifactor and "NO_FAIR_TREE" not in settings.get("priorityflags", "").upper():
         notes.append(
-            "Slurm's backfill plans a start for every pending job (up to bf_max_job_test); "
-            "the simulator's EASY backfill reserves for the first blocked job only"
+            "fair share: Slurm ranks by Fair Tree; the simulator uses 2^(-U/S) (the same order "
+            "of sibling accounts with equal shares, other magnitudes)"
         )
-    if partitions > 1:
-        notes.append(
-            "Slurm's main loop stops per partition at the first blocked job; the simulator's "
-            "priority pass stops once for the whole cluster"
-        )
+    depth = int(_number(params.get("default_queue_depth", "100"), "default_queue_depth"))
+    common: dict[str, Any] = dict(
+        cycles, bf_max_job_test=_max_job_test(params), default_queue_depth=depth
+    )
     if not multifactor:
         # priority/basic is arrival order: every weight 0 leaves the ties, broken by submit time.
         options = PolicyOptions(
-            weight_age=0.0,
-            weight_fairshare=0.0,
-            weight_jobsize=0.0,
-            weight_qos=0.0,
-            bf_max_job_test=_max_job_test(params),
+            weight_age=0.0, weight_fairshare=0.0, weight_jobsize=0.0, weight_qos=0.0, **common
         )
-        return ("backfill" if backfill else "fifo"), options, notes
+        return ("slurm" if backfill else "fifo"), options, notes
     half_life = slurm_seconds(settings["prioritydecayhalflife"])
-    if "NO_FAIR_TREE" not in settings.get("priorityflags", "").upper():
-        notes.append("fair share: Slurm ranks by Fair Tree; the simulator uses 2^(-U/S)")
     options = PolicyOptions(
         weight_age=_weight(settings, "priorityweightage"),
         weight_fairshare=_weight(settings, "priorityweightfairshare"),
         weight_jobsize=_weight(settings, "priorityweightjobsize"),
         weight_qos=_weight(settings, "priorityweightqos"),
+        weight_partition=_weight(settings, "priorityweightpartition"),
+        partition_factor=job_factors,
         max_age_s=slurm_seconds(settings["prioritymaxage"]),
         decay_half_life_s=half_life if half_life > 0 else math.inf,
         calc_period_s=slurm_seconds(settings["prioritycalcperiod"]),
-        bf_max_job_test=_max_job_test(params),
+        **common,
     )
-    return ("backfill" if backfill else "multifactor"), options, notes
+    return ("slurm" if backfill else "multifactor"), options, notes
+
+
+def _number(text: str, name: str) -> float:
+    if not (text.isdigit() and int(text) > 0):
+        raise RuleViolation(f"slurm.conf: {name} {text!r} must be a whole number > 0", field=name)
+    return float(text)
 
 
 def _weight(settings: dict[str, str], key: str) -> float:
@@ -213,10 +233,4 @@ def _weight(settings: dict[str, str], key: str) -> float:
 
 
 def _max_job_test(params: dict[str, str]) -> int:
-    text = params.get("bf_max_job_test", "500")
-    if not (text.isdigit() and int(text) > 0):
-        raise RuleViolation(
-            f"slurm.conf: bf_max_job_test {text!r} must be a whole number > 0",
-            field="bf_max_job_test",
-        )
-    return int(text)
+    return int(_number(params.get("bf_max_job_test", "500"), "bf_max_job_test"))

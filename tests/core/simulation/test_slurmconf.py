@@ -12,13 +12,13 @@ from aisc.core.simulation.slurmconf import hostnames, mirror, slurm_seconds
 TEST_CLUSTER = Path(__file__).resolve().parents[3] / "scripts/slurm-test-cluster.d/slurm.conf"
 
 
-def test_it_mirrors_the_slurm_test_cluster_as_two_partitions_under_multifactor_backfill() -> None:
+def test_it_mirrors_the_slurm_test_cluster_as_two_partitions_under_slurms_own_scheduling() -> None:
     conf = mirror(TEST_CLUSTER.read_text(encoding="utf-8"))
     assert conf.cluster.groups == (
         NodeGroup("h800", 2, 8, "h800"),
         NodeGroup("br104", 2, 8, "br104"),
     )
-    assert conf.policy == "backfill"
+    assert conf.policy == "slurm"
     o = conf.options
     assert (o.weight_age, o.weight_fairshare, o.weight_jobsize, o.weight_qos) == (
         1000.0,
@@ -30,31 +30,26 @@ def test_it_mirrors_the_slurm_test_cluster_as_two_partitions_under_multifactor_b
     assert o.calc_period_s == 60.0  # PriorityCalcPeriod=1 (minutes)
     assert o.max_age_s == 7 * 86_400  # Slurm's default 7-0
     assert o.bf_max_job_test == 500  # Slurm 22.05's default
-    assert conf.notes == [
-        "backfill runs every 5 s; the simulator backfills at every event",
-        "backfill plans in 60 s steps; the simulator uses exact times",
-        "the full main loop runs every 60 s; the simulator schedules at every event",
-        "Slurm's backfill plans a start for every pending job (up to bf_max_job_test); "
-        "the simulator's EASY backfill reserves for the first blocked job only",
-        "Slurm's main loop stops per partition at the first blocked job; the simulator's "
-        "priority pass stops once for the whole cluster",
-        "fair share: Slurm ranks by Fair Tree; the simulator uses 2^(-U/S)",
-    ]
+    # bf_interval=5 from the file; the rest are Slurm 22.05's defaults.
+    assert (o.bf_interval_s, o.bf_resolution_s, o.bf_window_s) == (5.0, 60.0, 86_400.0)
+    assert (o.sched_interval_s, o.default_queue_depth) == (60.0, 100)
+    assert o.partition_factor == {"h800": 1.0, "br104": 1.0}  # PriorityJobFactor's default
+    assert len(conf.notes) == 2
+    assert "sched_min_interval" in conf.notes[0]
+    assert "Fair Tree" in conf.notes[1]
 
 
 def test_priority_basic_is_arrival_order_with_or_without_backfill() -> None:
     nodes = "NodeName=g[1-4] Gres=gpu:4\nPartitionName=all Nodes=g[1-4]\n"
     backfill = mirror(nodes + "SchedulerParameters=bf_max_job_test=50")
-    assert backfill.policy == "backfill"
+    assert backfill.policy == "slurm"
     o = backfill.options
     assert (o.weight_age, o.weight_fairshare, o.weight_jobsize, o.weight_qos) == (0, 0, 0, 0)
     assert o.bf_max_job_test == 50
     assert backfill.cluster.groups == (NodeGroup("gpu", 4, 4, "all"),)
     builtin = mirror(nodes + "SchedulerType=sched/builtin  # strict\n")
     assert builtin.policy == "fifo"
-    assert builtin.notes == [
-        "the full main loop runs every 60 s; the simulator schedules at every event"
-    ]
+    assert len(builtin.notes) == 1  # the cycles' clock; basic priority has no fair share
 
 
 def test_multifactor_with_the_builtin_scheduler_is_strict_priority_order() -> None:
@@ -92,6 +87,8 @@ def test_a_file_without_gpu_nodes_is_refused() -> None:
     [
         ("PriorityWeightAge=lots", "priorityweightage"),
         ("SchedulerParameters=bf_max_job_test=0", "bf_max_job_test"),
+        ("SchedulerParameters=bf_window=soon", "bf_window"),
+        ("PartitionName=p Nodes=a1 PriorityJobFactor=high", "priorityjobfactor"),
         ("PriorityMaxAge=soon", "slurm_conf"),
     ],
 )
@@ -144,22 +141,23 @@ def test_a_node_listed_in_two_partitions_counts_once_in_the_first() -> None:
         "PartitionName=cpu Nodes=c[1-9]\n"
     )
     assert conf.cluster.groups == (NodeGroup("h800", 2, 8, "short"), NodeGroup("h800", 1, 8, "all"))
-    assert any("stops per partition" in note for note in conf.notes)
 
 
-def test_one_partition_needs_no_note_about_partitions_and_keys_ignore_case() -> None:
+def test_scheduler_parameters_partition_factors_and_keys_are_read_whatever_their_case() -> None:
     conf = mirror(
-        "nodename=g1 gres=gpu:h800:8\npartitionname=all nodes=g1\n"
-        "PRIORITYTYPE=priority/multifactor\nschedulerparameters=bf_interval=2,bf_resolution=10\n"
+        "nodename=g[1-2] gres=gpu:h800:8\npartitionname=all nodes=g1 PriorityJobFactor=10\n"
+        "partitionname=low nodes=g2\nPriorityWeightPartition=2000\n"
+        "PRIORITYTYPE=priority/multifactor\nschedulerparameters=bf_interval=2,bf_resolution=10,"
+        "bf_window=30,sched_interval=20,default_queue_depth=7\n"
         "PriorityWeightFairshare=100\nPriorityFlags=SMALL_RELATIVE_TO_TIME,NO_FAIR_TREE\n"
     )
-    assert conf.policy == "backfill"
-    assert conf.options.weight_fairshare == 100.0
-    assert conf.notes[:2] == [
-        "backfill runs every 2 s; the simulator backfills at every event",
-        "backfill plans in 10 s steps; the simulator uses exact times",
-    ]
-    assert not any("partition" in note or "Fair Tree" in note for note in conf.notes)
+    o = conf.options
+    assert conf.policy == "slurm"
+    assert o.weight_fairshare == 100.0
+    assert (o.bf_interval_s, o.bf_resolution_s, o.bf_window_s) == (2.0, 10.0, 1800.0)
+    assert (o.sched_interval_s, o.default_queue_depth) == (20.0, 7)
+    assert (o.weight_partition, o.partition_factor) == (2000.0, {"all": 10.0, "low": 1.0})
+    assert not any("Fair Tree" in note for note in conf.notes)
 
 
 @pytest.mark.parametrize("text", ["", "x", "1-", "1:2:3:4:5", "-5"])

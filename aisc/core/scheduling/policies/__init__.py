@@ -10,6 +10,7 @@ from aisc.core.scheduling.policies.hetero import HeterogeneityAware
 from aisc.core.scheduling.policies.las import LeastAttainedService
 from aisc.core.scheduling.policies.multifactor import Backfill, Multifactor
 from aisc.core.scheduling.policies.sjf import ShortestJobFirst
+from aisc.core.scheduling.policies.slurm import Slurm
 from aisc.core.scheduling.policy import Policy, PolicyOptions
 
 # name -> class: a new policy adds one line here.
@@ -17,6 +18,7 @@ POLICIES: dict[str, type[Policy]] = {
     "fifo": Fifo,
     "multifactor": Multifactor,
     "backfill": Backfill,
+    "slurm": Slurm,
     "fairshare": FairShare,
     "sjf": ShortestJobFirst,
     "las": LeastAttainedService,

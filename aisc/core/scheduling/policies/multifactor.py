@@ -23,7 +23,7 @@ from aisc.core.scheduling.policy import Context, Policy, PolicyOptions, UsageMet
 from aisc.core.scheduling.priority import JobTable, PriorityCalculator
 
 
-def _rank(job: Job) -> tuple[float, float, int]:
+def rank(job: Job) -> tuple[float, float, int]:
     return (-job.priority, job.submit, job.id)
 
 
@@ -50,7 +50,7 @@ class Multifactor(Policy):
             )
         job.priority = self.calculator.priority(job, now, self.fairshare)
         self.table.add(job, self.calculator.static_part(job))
-        insort(self.queue, job, key=_rank)
+        insort(self.queue, job, key=rank)
         self.fresh.add(job.id)
 
     def started(self, job: Job, now: float) -> None:

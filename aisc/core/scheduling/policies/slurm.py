@@ -1,0 +1,147 @@
+"""Slurm's scheduling as sched/backfill with priority/multifactor runs it (Slurm 22.05).
+
+Two loops over the pending jobs in priority order (ties: submission order), as slurmctld has:
+- the main scheduler, at every event (a job submitted or ended) over at most
+  `default_queue_depth` jobs, and every `sched_interval` over all of them: it starts each job
+  that fits; once a job of a partition is left pending, no later job of that partition starts
+  in that pass (sched_config.html: "once any job ... in a partition is left pending, no other
+  jobs in that partition will be scheduled");
+- the backfill cycle, every `bf_interval`: it tests up to `bf_max_job_test` jobs against a
+  fresh backfill map (`aisc.core.scheduling.bfmap`), starting those that fit now without
+  touching a reservation made earlier in the cycle, and reserving for every other one.
+
+Priorities (age, fair share with PriorityDecayHalfLife, job size, partition, QOS) are
+recalculated every PriorityCalcPeriod and kept as whole numbers, as Slurm stores them.
+
+Cost per cycle is bounded as Slurm's is: the main pass stops once every partition is blocked or
+no GPU is free, and the backfill cycle stops testing once no GPU is free, since every later
+test could only reserve, and reservations are rebuilt from nothing at the next cycle.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import insort
+
+from aisc.core.scheduling.bfmap import BackfillMap, Plan
+from aisc.core.scheduling.model import ClusterSpec, Job
+from aisc.core.scheduling.placement import ClusterState, GroupState
+from aisc.core.scheduling.policies.multifactor import Multifactor, rank
+from aisc.core.scheduling.policy import Context, PolicyOptions
+
+
+def partitions(groups: tuple[GroupState, ...]) -> frozenset[str]:
+    return frozenset(g.spec.partition for g in groups)
+
+
+class Slurm(Multifactor):
+    name = "slurm"
+    backfill = True
+
+    def __init__(self, cluster: ClusterSpec, options: PolicyOptions) -> None:
+        super().__init__(cluster, options)
+        self.calculator.whole = True
+        self.all_partitions = frozenset(g.partition for g in cluster.groups)
+        self.next_main = -math.inf
+        self.next_backfill = -math.inf
+        self.projects: set[str] = set()
+
+    def submit(self, job: Job, now: float) -> None:
+        """Priority from the fair-share factors of the last recalculation, as Slurm sets it at
+        submission: an account that was not there then has a factor of 0 until the next one."""
+        self.projects.add(job.project)
+        job.priority = self.calculator.priority(job, now, self.fairshare)
+        self.table.add(job, self.calculator.static_part(job))
+        insort(self.queue, job, key=rank)
+        self.fresh.add(job.id)
+
+    def recalculate(self, now: float) -> None:
+        self.fairshare = dict.fromkeys(self.projects, 0.0)
+        super().recalculate(now)
+        self.next_calc = self._next_tick(now, self.options.calc_period_s)
+
+    def schedule(self, ctx: Context) -> None:
+        now, o = ctx.now, self.options
+        if self.next_calc == -math.inf:  # the first recalculation comes on its own clock
+            self.next_calc = self._next_tick(now, o.calc_period_s)
+        if now >= self.next_calc:
+            self.recalculate(now)
+        full = now >= self.next_main
+        if full:
+            self.next_main = self._next_tick(now, o.sched_interval_s)
+        started = self._main(ctx, math.inf if full else o.default_queue_depth)
+        if now >= self.next_backfill:
+            self.next_backfill = self._next_tick(now, o.bf_interval_s)
+            self._backfill(ctx, started)
+        if started:
+            self.queue = [job for job in self.queue if job.id not in started]
+        if self.queue:
+            ctx.wake_at(min(self.next_main, self.next_backfill, self.next_calc))
+        self.fresh.clear()
+
+    def _next_tick(self, now: float, interval: float) -> float:
+        """The first tick after `now` of a cycle that runs every `interval` from slurmctld's start
+        (simulation time 0 when that is not known)."""
+        o = self.options
+        origin = 0.0 if o.cycle_origin_s is None else o.cycle_origin_s - o.epoch_s
+        return origin + (math.floor((now - origin) / interval) + 1) * interval
+
+    def _main(self, ctx: Context, depth: float) -> set[int]:
+        cluster, blocked, started = ctx.cluster, set[str](), set[int]()
+        tested = 0
+        for job in self.queue:
+            if tested >= depth or cluster.free_gpus == 0 or blocked >= self.all_partitions:
+                break
+            parts = partitions(cluster.eligible(job))
+            if parts <= blocked:
+                continue
+            tested += 1
+            if ctx.start(job):
+                started.add(job.id)
+            else:
+                blocked |= parts
+        return started
+
+    def _backfill(self, ctx: Context, started: set[int]) -> None:
+        """Test jobs in priority order; add those started to `started`."""
+        o, cluster = self.options, ctx.cluster
+        if cluster.free_gpus == 0:
+            return
+        space = BackfillMap(
+            ctx.now, resolution=o.bf_resolution_s, window=o.bf_window_s, epoch=o.epoch_s
+        )
+        tested = 0
+        for job in self.queue:
+            if tested >= o.bf_max_job_test or cluster.free_gpus == 0:
+                break
+            if job.id in started:
+                continue
+            tested += 1
+            plan = self._plan(job, cluster, space)
+            if plan is None:
+                continue
+            if plan.start > ctx.now:
+                space.hold(plan, job, cluster.groups[plan.group].chip)
+                continue
+            self._start(ctx, job, plan, space)
+            started.add(job.id)
+
+    def _plan(self, job: Job, cluster: ClusterState, space: BackfillMap) -> Plan | None:
+        """The earliest plan over the groups the job may use (a start now wins at once)."""
+        best: Plan | None = None
+        for group in cluster.eligible(job):
+            plan = space.plan(job, group, self.planner.by_end.get(group.index, ()))
+            if plan is not None and (best is None or plan.start < best.start):
+                best = plan
+            if best is not None and best.start == space.now:
+                break
+        return best
+
+    def _start(self, ctx: Context, job: Job, plan: Plan, space: BackfillMap) -> None:
+        """Start a job the map says fits now, off the nodes reserved during its run."""
+        group = ctx.cluster.groups[plan.group]
+        limit = job.estimate_on(job.speed_on(group.chip))
+        keep_off = space.blocked(plan.group, ctx.now, ctx.now + limit)
+        placement = ctx.cluster.place(job, (group,), {plan.group: keep_off})
+        assert placement is not None, "will-run said it fits now"
+        ctx.start(job, placement)
