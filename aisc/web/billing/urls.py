@@ -1,5 +1,6 @@
 from django.urls import path
 
+from aisc.web.billing import receivable_views as rec
 from aisc.web.billing import recovery_views as rv
 from aisc.web.billing import views
 
@@ -14,7 +15,9 @@ urlpatterns = [
     path("periods/<str:month>/", views.period_detail, name="period"),
     path("periods/<str:month>/export.<str:fmt>", views.period_export, name="period-export"),
     path("fund/", views.fund, name="fund"),
-    path("receivables/", views.receivables, name="receivables"),
+    path("receivables/", rec.receivables_page, name="receivables"),
+    path("receivables/<int:organisation_id>/remind", rec.remind, name="receivable-remind"),
+    path("statements/<int:pk>/pay", rec.pay_statement, name="statement-pay"),
     path("history/", views.history, name="history"),
     path("analytics/", views.analytics, name="analytics"),
     path("recoveries/", rv.recovery_list, name="recoveries"),

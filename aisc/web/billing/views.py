@@ -30,6 +30,8 @@ from aisc.web.billing.ledger import reports
 from aisc.web.billing.models import BillingPeriod, PeriodState, Statement
 from aisc.web.billing.prices import CataloguePrices
 from aisc.web.billing.projects import AllocationDirectory
+from aisc.web.billing.receivable_views import statement_page
+from aisc.web.grants.views.page import user_of
 
 
 def visible_statements(user: User) -> QuerySet[Statement]:
@@ -67,7 +69,7 @@ def _statement_context(statement: Statement) -> dict[str, Any]:
 @login_required
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = _statement(request, pk)
-    return render(request, "billing/statement.html", _statement_context(statement))
+    return statement_page(request, user_of(request), statement)
 
 
 @login_required
@@ -172,12 +174,6 @@ def fund(request: HttpRequest) -> HttpResponse:
         "billing/fund.html",
         {"schemes": schemes, "calls": calls, "points": points, "chart": burn_down_svg(points)},
     )
-
-
-@login_required
-def receivables(request: HttpRequest) -> HttpResponse:
-    authz.require(request.user, "billing.receivables.view")
-    return render(request, "billing/receivables.html", {"rows": reports.receivables()})
 
 
 @login_required

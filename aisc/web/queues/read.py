@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from aisc.core.billing import settlement
 from aisc.core.grants import obligations
 from aisc.core.grants.workflow import (
     ApplicationStatus,
@@ -30,6 +31,7 @@ from aisc.web.accounts.models import Role, User
 from aisc.web.accounts.registration import to_verify
 from aisc.web.allocations.models import SyncStatus
 from aisc.web.allocations.pages import visible_to as visible_allocations
+from aisc.web.billing import receivables
 from aisc.web.billing.ledger import reports as ledger_reports
 from aisc.web.billing.models import BillingPeriod, PeriodState
 from aisc.web.billing.views import visible_statements
@@ -269,6 +271,11 @@ def finance_queue(user: User, today: dt.date) -> Queue:
     if owing:
         text = _("Receivables outstanding: %(n)s") % {"n": len(owing)}
         total = number_format(sum(r.amount for r in owing), 2, force_grouping=True)
+        queue.add(Item(text, reverse("billing:receivables"), f"HK${total}"))
+    late = [d for d in receivables.documents(today) if d.bucket != settlement.BUCKETS[0][1]]
+    if late:
+        text = _("Bills unpaid for more than 30 days: %(n)s") % {"n": len(late)}
+        total = number_format(sum(d.outstanding for d in late), 2, force_grouping=True)
         queue.add(Item(text, reverse("billing:receivables"), f"HK${total}"))
     return queue
 
