@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from aisc.core.errors import RuleViolation
-from aisc.web.accounts import tokens, verbs
+from aisc.web.accounts import authz, tokens, verbs
 from aisc.web.accounts.models import (
     ApiToken,
     Membership,
@@ -303,7 +304,15 @@ def do_remove_member(*, acting_user: User, membership: Membership) -> None:
     membership.delete()
 
 
-PROFILE_FIELDS = ("full_name", "language", "digest_mail", "declared_relationships")
+PROFILE_FIELDS = (
+    "full_name",
+    "language",
+    "digest_mail",
+    "declared_relationships",
+    "analytics_report_mail",
+)
+# The rule billing registers for the centre analytics (accounts sits below billing: by name).
+ANALYTICS_VIEW = "billing.analytics.view"
 
 
 def snapshot_profile(user: User) -> dict[str, Any]:
@@ -315,6 +324,11 @@ def do_update_profile(*, acting_user: User, **changes: Any) -> User:
     unknown = sorted(set(changes) - set(PROFILE_FIELDS))
     if unknown:
         raise RuleViolation("is not a profile field", field=unknown[0])
+    if changes.get("analytics_report_mail") and not authz.can(acting_user, ANALYTICS_VIEW):
+        raise RuleViolation(
+            _("only staff who may see the centre analytics can receive its monthly report"),
+            field="analytics_report_mail",
+        )
     before = snapshot_profile(acting_user)
     for name, value in changes.items():
         setattr(acting_user, name, value)

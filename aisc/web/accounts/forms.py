@@ -159,6 +159,14 @@ class ProfileForm(forms.Form):
     digest_mail = forms.BooleanField(
         label=_("One daily digest instead of one mail per event"), required=False
     )
+    analytics_report_mail = forms.BooleanField(
+        label=_("The centre analytics report of each past month by mail"),
+        help_text=_(
+            "Early each month: the past month's GPU-hours by organisation, utilisation by "
+            "partition, waits by gang size, top users and approval times."
+        ),
+        required=False,
+    )
     declared_relationships = forms.CharField(
         label=_("Declared relationships"),
         help_text=_(
@@ -169,11 +177,15 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: Any, reviewer: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, reviewer: bool = False, analytics: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not reviewer:
             # Only reviewers and committee members declare relationships.
             del self.fields["declared_relationships"]
+        if not analytics:  # only staff who may see the centre analytics get its report
+            del self.fields["analytics_report_mail"]
 
 
 class StaffRolesForm(forms.Form):

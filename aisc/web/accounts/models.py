@@ -147,6 +147,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     digest_mail = models.BooleanField(
         _("daily digest instead of one mail per event"), default=False
     )
+    # Staff who may see the centre analytics can ask for its report of each past month by mail.
+    analytics_report_mail = models.BooleanField(
+        _("monthly centre analytics report by mail"), default=False
+    )
     # False from a self-service sign-up until the mailed link is followed; log-in waits for it.
     email_verified = models.BooleanField(default=True)
     declared_relationships = models.TextField(

@@ -61,7 +61,10 @@ def profile(request: HttpRequest) -> HttpResponse:
     authz.require(user, "accounts.profile.edit", user)
     reviewer = user.has_role(Role.REVIEWER, Role.COMMITTEE)
     initial = {name: getattr(user, name) for name in actions.PROFILE_FIELDS}
-    form = ProfileForm(request.POST or None, initial=initial, reviewer=reviewer)
+    analytics = authz.can(user, actions.ANALYTICS_VIEW)
+    form = ProfileForm(
+        request.POST or None, initial=initial, reviewer=reviewer, analytics=analytics
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_update_profile(acting_user=user, **form.cleaned_data)

@@ -11,7 +11,10 @@ class BillingConfig(AppConfig):
 
         from aisc.web import worker_tasks
         from aisc.web.allocations import usage as allocation_usage
-        from aisc.web.billing import rules  # noqa: F401 - registers the rules
+        from aisc.web.billing import (
+            report_mail,
+            rules,  # noqa: F401 - registers the rules
+        )
         from aisc.web.billing.ingest import metered, periodic, sources
         from aisc.web.billing.ledger import fund
         from aisc.web.grants import events
@@ -23,3 +26,4 @@ class BillingConfig(AppConfig):
         worker_tasks.register(
             periodic.TASK, settings.AISC_USAGE_INGEST_MINUTES * 60, periodic.ingest_due
         )
+        worker_tasks.register(report_mail.TASK, report_mail.EVERY_SECONDS, report_mail.send_due)

@@ -345,3 +345,21 @@ class Payment(models.Model):
     @property
     def amount(self) -> Decimal:
         return from_cents(self.amount_cents)
+
+
+class ReportMail(models.Model):
+    """The month whose centre analytics report a staff member was sent, so none is sent twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="analytics_reports"
+    )
+    month = models.CharField(max_length=7)  # YYYY-MM, the centre's local month
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["user", "month"], name="one_report_mail_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.month}"

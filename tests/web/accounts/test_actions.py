@@ -307,6 +307,7 @@ def test_a_profile_change_audits_only_profile_fields(applicant: User) -> None:
         "language": "en",
         "digest_mail": False,
         "declared_relationships": "",
+        "analytics_report_mail": False,
     }
     assert row.after is not None
     assert (row.after["full_name"], row.after["digest_mail"]) == ("Alex", True)
