@@ -3,14 +3,16 @@ without a file plans this.
 
 - inventory: the nodes in service, by chip, GPUs per node and partition; nodes dedicated to an
   active allocation as their own rows, reserved for its project;
-- history: every metered job (billing's usage records, the jobs statements are made of) that
-  ran in the horizon's past months, replayed at its own start time for its metered run time up
-  to this month, in the centre's time zone (billing's months are local months);
+- history: every metered job (billing's usage records, the jobs statements are made of, asked
+  through the port `usage.metered_jobs`) that ran in the horizon's past months, replayed at its
+  own start time for its metered run time up to this month, in the centre's time zone (billing's
+  months are local months);
 - pipeline: every active or suspended allocation's GPU-hours left per chip (its lines less its
-  metered use) from this month to its end, in gangs of the award's GPUs, with run times shaped
-  as its own metered jobs when it has some; applications in review
-  by the GPUs and months they ask for, weighted by the share of decided applications that were
-  approved (0.5 when none has been decided); a gang never wider than the chip's GPUs in service;
+  metered use, the port `usage.gpu_seconds_used`) from this month to its end, in gangs of the
+  award's GPUs, with run times shaped as its own metered jobs when it has some; applications in
+  review by the GPUs and months they ask for, weighted by the share of decided applications
+  that were approved (0.5 when none has been decided); a gang never wider than the chip's GPUs
+  in service;
 - policy: the overbooking factor in force today.
 """
 
@@ -28,9 +30,8 @@ from django.conf import settings
 from aisc.core.allocations.lifecycle import Status
 from aisc.core.capacity.fields import add_months, month_label
 from aisc.core.grants.workflow import ApplicationStatus
+from aisc.web.allocations import usage
 from aisc.web.allocations.models import Allocation, CapacityPolicy
-from aisc.web.billing.ingest.stored import decode_gpus
-from aisc.web.billing.models import UsageRecord, UsageTotal
 from aisc.web.catalogue.models import IN_SERVICE, Node
 from aisc.web.grants.models import Application
 
@@ -111,11 +112,9 @@ def _metered_jobs(
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     seen: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     replay: list[dict[str, Any]] = []
-    records = UsageRecord.objects.filter(elapsed_seconds__gt=0).order_by("start", "pk")
-    fields = ("account", "gpus", "elapsed_seconds", "start")
-    for account, text, elapsed, began in records.values_list(*fields):
+    for account, gpus, elapsed, began in usage.metered_jobs():
         ran = _ran(began, elapsed, tz, start, this_month)
-        for chip, count in decode_gpus(text):
+        for chip, count in gpus:
             seen[(account, chip)].append((count, elapsed / 3600.0))
             if ran is not None and chip in chips and count > 0:
                 replay.append({"project": account, "chip": chip, "gpus": count, **ran})
@@ -152,10 +151,7 @@ def _awards(
     chips: dict[str, int],
     metered: dict[tuple[str, str], _Jobs],
 ) -> list[dict[str, Any]]:
-    used = {
-        (row["project_code"], row["chip"]): row["gpu_seconds"] / 3600.0
-        for row in UsageTotal.objects.values("project_code", "chip", "gpu_seconds")
-    }
+    used = {key: seconds / 3600.0 for key, seconds in usage.gpu_seconds_used().items()}
     horizon_end = add_months(start, months)
     result = []
     for allocation in allocations:

@@ -21,6 +21,8 @@ class BillingConfig(AppConfig):
 
         events.award_approved.subscribe(self.label, fund.on_award_approved)
         allocation_usage.used_gpu_hours.provide(self.label, metered.used_gpu_hours)
+        allocation_usage.gpu_seconds_used.provide(self.label, metered.gpu_seconds_used)
+        allocation_usage.metered_jobs.provide(self.label, metered.metered_jobs)
 
         worker_tasks.register("cluster.advance", sources.ADVANCE_SECONDS, sources.advance_and_meter)
         worker_tasks.register(

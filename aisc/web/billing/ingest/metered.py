@@ -1,10 +1,13 @@
-"""Usage read-outs for other apps: GPU-hours used per chip, for the allocation pages."""
+"""Usage read-outs for other apps: what allocations' ports (aisc.web.allocations.usage) ask."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
-from aisc.web.billing.models import UsageTotal
+from aisc.web.allocations.usage import MeteredJob
+from aisc.web.billing.ingest.stored import decode_gpus
+from aisc.web.billing.models import UsageRecord, UsageTotal
 from aisc.web.billing.money import gpu_hours
 
 
@@ -12,3 +15,17 @@ def used_gpu_hours(project_code: str) -> dict[str, Decimal]:
     """GPU-hours metered so far per chip (billed or not), to four places."""
     rows = UsageTotal.objects.filter(project_code=project_code).order_by("chip")
     return {row.chip: gpu_hours(row.gpu_seconds) for row in rows}
+
+
+def gpu_seconds_used() -> dict[tuple[str, str], int]:
+    """GPU-seconds metered so far per (project, chip), every project."""
+    rows = UsageTotal.objects.values_list("project_code", "chip", "gpu_seconds")
+    return {(project, chip): seconds for project, chip, seconds in rows}
+
+
+def metered_jobs() -> Iterator[MeteredJob]:
+    """Every job record with a run time, by start (then id)."""
+    records = UsageRecord.objects.filter(elapsed_seconds__gt=0).order_by("start", "pk")
+    fields = ("account", "gpus", "elapsed_seconds", "start")
+    for account, text, elapsed, began in records.values_list(*fields):
+        yield MeteredJob(account, decode_gpus(text), elapsed, began)
