@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_organisation_verification'),
-        ('accounts', '0006_rate_counts'),  # also merges the two 0006 leaves
+        ('accounts', '0007_rate_counts'),
     ]
 
     operations = [
