@@ -36,9 +36,13 @@ SCENARIO = typer.Option(
     None, "--scenario", help="Scenario TOML; default: the centre as configured."
 )
 FILES = typer.Argument(..., help="Scenario TOML files (compare: two or more).")
+ARRAY_DIR = typer.Option(
+    None, "--dir", help="--slurm: a new directory the cluster's nodes share (the cells)."
+)
+SWEEP_DIR = typer.Argument(..., help="The sweep's directory (written by sweep --slurm).")
 
 
-def _read(path: Path, months: int | None = None) -> Scenario:
+def read_scenario(path: Path, months: int | None = None) -> Scenario:
     import tomllib
 
     from aisc.core.capacity.scenario import scenario_from_dict
@@ -91,7 +95,7 @@ def plan_command(
     from aisc.core.errors import AiscError
 
     try:
-        chosen = _read(scenario, months) if scenario else _centre(months, history)
+        chosen = read_scenario(scenario, months) if scenario else _centre(months, history)
         result, wall = _plan(chosen, seeds, first_seed)
     except AiscError as exc:
         boot.fail(exc.message)
@@ -128,7 +132,7 @@ def compare(
     try:
         docs = []
         for path in scenarios:
-            result, wall = _plan(_read(path, months), seeds, first_seed)
+            result, wall = _plan(read_scenario(path, months), seeds, first_seed)
             docs.append({**document(result), "sim_wall_s": wall})
     except AiscError as exc:
         boot.fail(exc.message)
@@ -174,6 +178,20 @@ def sweep(
         0, "--jobs", help="Worker processes (0: one per core this process may use)."
     ),
     as_json: bool = AS_JSON,
+    slurm: bool = typer.Option(
+        False, "--slurm", help="Run the cells as one Slurm job array instead of locally."
+    ),
+    directory: Path | None = ARRAY_DIR,
+    partition: str = typer.Option("", "--partition", help="--slurm: the partition."),
+    account: str = typer.Option("", "--account", help="--slurm: the Slurm account."),
+    time_limit: int = typer.Option(60, "--time-limit", help="--slurm: minutes per cell."),
+    parallel: int = typer.Option(0, "--parallel", help="--slurm: cells at once (0: any)."),
+    wait: bool = typer.Option(
+        True, "--wait/--no-wait", help="--slurm: wait and gather, or submit and return."
+    ),
+    wait_timeout: float = typer.Option(
+        3600.0, "--wait-timeout", help="--slurm: seconds to wait for the array."
+    ),
 ) -> None:
     """Run every scenario x policy x overbooking x scale over the seeds, cells in parallel."""
     from aisc.core.capacity.report import check_seeds, combine
@@ -182,14 +200,21 @@ def sweep(
 
     try:
         check_seeds(range(seeds))
-        chosen = variants(
-            [_read(p, months) for p in scenarios],
+        axes = (
             [p.strip() for p in policy.split(",") if p.strip()],
             _floats(overbooking),
             _floats(scale),
         )
+        chosen = variants([read_scenario(p, months) for p in scenarios], *axes)
     except AiscError as exc:
         boot.fail(exc.message)
+    if slurm:
+        from aisc.cli.capacity_array import Sweep
+
+        spec = Sweep([], *axes, months, seeds, first_seed)
+        _sweep_on_slurm(scenarios, spec, directory, partition, account, time_limit, parallel,
+                        wait, wait_timeout, as_json)  # fmt: skip
+        return
     workers = jobs or len(os.sched_getaffinity(0))
     cells = [(s, seed) for s in chosen for seed in range(first_seed, first_seed + seeds)]
     started = time.perf_counter()
@@ -197,12 +222,91 @@ def sweep(
     wall = round(time.perf_counter() - started, 3)
     rows = [summarise(combine(s, runs[i * seeds : (i + 1) * seeds])) for i, s in enumerate(chosen)]
     doc: dict[str, Any] = {"cells": len(cells), "jobs": workers, "wall_s": wall, "variants": rows}
+    _print_sweep(doc, as_json)
+
+
+def _print_sweep(doc: dict[str, Any], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(doc, indent=2))
         return
     from aisc.cli.capacity_output import sweep_table
 
     typer.echo(sweep_table(doc))
+
+
+def _sweep_on_slurm(
+    files: list[Path],
+    spec: Any,
+    directory: Path | None,
+    partition: str,
+    account: str,
+    time_limit: int,
+    parallel: int,
+    wait: bool,
+    wait_timeout: float,
+    as_json: bool,
+) -> None:
+    from aisc.adapters.slurm.arrays import ArraySpec, JobArrays
+    from aisc.cli import capacity_array as array
+    from aisc.core.errors import AiscError
+
+    where = (directory or Path(f"capacity-sweep-{time.strftime('%Y%m%d-%H%M%S')}")).resolve()
+    started = time.perf_counter()
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        array.write_sweep(where, files, spec)
+        count = len(array.cells(where)[1])
+        slurm = JobArrays()
+        task = ArraySpec(array.task_command(where), count, where, "aisc-capacity-sweep",
+                         partition, account, time_limit, parallel)  # fmt: skip
+        job_id = slurm.submit(task)
+        typer.echo(f"submitted job array {job_id}: {count} cells in {where}", err=True)
+        if not wait:
+            typer.echo(json.dumps({"job_id": job_id, "dir": str(where), "cells": count}))
+            return
+        slurm.wait(job_id, wait_timeout)
+        doc = array.gather(where)
+    except AiscError as exc:
+        boot.fail(exc.message)
+    wall = round(time.perf_counter() - started, 3)
+    _print_sweep({**doc, "job_id": job_id, "dir": str(where), "wall_s": wall}, as_json)
+
+
+@app.command("sweep-cell")
+def sweep_cell(
+    directory: Path = SWEEP_DIR,
+    task: int | None = typer.Option(
+        None, "--task", help="The cell to run (default: $SLURM_ARRAY_TASK_ID)."
+    ),
+) -> None:
+    """Run one cell of a sweep written by `sweep --slurm` (what each array task runs)."""
+    from aisc.cli import capacity_array as array
+    from aisc.core.errors import AiscError
+
+    given = os.environ.get("SLURM_ARRAY_TASK_ID", "") if task is None else str(task)
+    if not given.isdigit():
+        boot.fail("sweep-cell: give --task, or run it as a Slurm array task")
+    try:
+        written = array.run_cell(directory, int(given))
+    except AiscError as exc:
+        boot.fail(exc.message)
+    typer.echo(f"wrote {written}")
+
+
+@app.command("sweep-gather")
+def sweep_gather(
+    directory: Path = SWEEP_DIR,
+    as_json: bool = AS_JSON,
+) -> None:
+    """Combine the cells of a Slurm sweep (after `sweep --slurm --no-wait`) into its lines."""
+    from aisc.cli import capacity_array as array
+    from aisc.core.errors import AiscError
+
+    try:
+        doc = array.gather(directory)
+    except AiscError as exc:
+        boot.fail(exc.message)
+    _print_sweep({**doc, "dir": str(directory.resolve())}, as_json)
 
 
 def run_cells(cells: list[tuple[Scenario, int]], workers: int) -> list[SeedRun]:

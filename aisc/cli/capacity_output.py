@@ -94,7 +94,9 @@ def _worst_wait(doc: dict[str, Any]) -> float | None:
 
 def sweep_table(doc: dict[str, Any]) -> str:
     lines = [
-        f"{doc['cells']} cells on {doc['jobs']} processes in {doc['wall_s']} s",
+        f"{doc['cells']} cells on {doc['jobs']} processes in {doc['wall_s']} s"
+        if "jobs" in doc
+        else f"{doc['cells']} cells, Slurm job array {doc.get('job_id', '-')} in {doc['dir']}",
         f"{'variant':40} {'nodes':>6} {'util':>6} {'undeliverable':>14} {'saturates':>10}  fits",
     ]
     for row in doc["variants"]:

@@ -1,0 +1,92 @@
+"""A sweep's cells as a Slurm job array, the parts that need no cluster: the directory written,
+each cell run as an array task runs it, the gathered lines equal to the local sweep's, and what
+is refused. The array on the real test cluster: tests/integration/test_capacity_sweep_slurm.py."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aisc.adapters.slurm.arrays import ArraySpec
+from aisc.adapters.slurm.errors import SlurmCommandFailed
+from aisc.cli import capacity_array as array
+from aisc.core.capacity.plan import run_seed
+from aisc.core.errors import RuleViolation
+
+from .test_capacity import capacity, scenario
+
+AXES = ["--overbooking", "1,1.5", "--scale", "0.5,1", "--seeds", "2"]
+
+
+def write(tmp_path: Path) -> Path:
+    where = tmp_path / "sweep"
+    where.mkdir()
+    spec = array.Sweep([], [], [1.0, 1.5], [0.5, 1.0], None, 2, 0)
+    array.write_sweep(where, [scenario(tmp_path)], spec)
+    return where
+
+
+def test_cells_run_one_by_one_gather_into_the_local_sweeps_lines(tmp_path: Path) -> None:
+    where = write(tmp_path)
+    assert json.loads((where / "sweep.json").read_text())["files"] == ["scenarios/0/small.toml"]
+    chosen, cells = array.cells(where)
+    assert len(cells) == 8
+    for index in range(8):  # as the array's tasks would, in any order
+        code, out, err = capacity("sweep-cell", str(where), "--task", str(7 - index))
+        assert code == 0, err
+        assert out.strip().endswith(f"cells/{7 - index}.npz")
+    saved = array.load_run(where / "cells" / "5.npz")
+    direct = run_seed(*cells[5])
+    assert saved.seed == direct.seed == 1
+    assert saved.jobs == direct.jobs
+    assert np.array_equal(saved.delivered_h, direct.delivered_h)
+    assert np.array_equal(saved.wait_p95_h, direct.wait_p95_h, equal_nan=True)
+    code, out, err = capacity("sweep-gather", str(where), "--json")
+    assert code == 0, err
+    gathered = json.loads(out)
+    code, out, _ = capacity("sweep", str(tmp_path / "small.toml"), *AXES, "--jobs", "1", "--json")
+    local = json.loads(out)
+    assert gathered["cells"] == local["cells"] == 8
+    assert gathered["variants"] == local["variants"]
+    code, out, _ = capacity("sweep-gather", str(where))
+    assert "8 cells, Slurm job array - in" in out
+
+
+def test_a_sweep_with_cells_missing_or_outside_it_is_refused_by_name(tmp_path: Path) -> None:
+    where = write(tmp_path)
+    capacity("sweep-cell", str(where), "--task", "0")
+    code, _, err = capacity("sweep-gather", str(where))
+    assert code == 2
+    assert "cells 1, 2, 3, 4, 5, 6, 7 of 8 have no result" in err
+    assert "logs/1.out" in err
+    code, _, err = capacity("sweep-cell", str(where), "--task", "8")
+    assert code == 2
+    assert "task: 8 is not a cell of this sweep (0 to 7)" in err
+    code, _, err = capacity("sweep-cell", str(where))  # neither --task nor an array task
+    assert code == 2
+    assert "give --task" in err
+    code, _, err = capacity("sweep-gather", str(tmp_path / "nowhere"))
+    assert code == 2
+    assert "no sweep.json" in err
+    with pytest.raises(RuleViolation, match="holds a sweep already"):
+        array.write_sweep(where, [scenario(tmp_path)], array.read_sweep(where))
+
+
+def test_the_array_is_one_sbatch_of_every_cell_running_this_cli(tmp_path: Path) -> None:
+    spec = ArraySpec(
+        array.task_command(tmp_path), 12, tmp_path, "sweep", "h800", "lab", 30, parallel=4
+    )
+    argv = spec.sbatch_argv()
+    assert argv[:4] == ["sbatch", "--parsable", "--array=0-11%4", "-J"]
+    assert argv[argv.index("-p") + 1] == "h800"
+    assert argv[argv.index("-A") + 1] == "lab"
+    assert argv[argv.index("-t") + 1] == "30"
+    assert argv[argv.index("-o") + 1] == str(tmp_path / "logs" / "%a.out")
+    assert argv[-1].endswith(f"-m aisc.cli.main capacity sweep-cell {tmp_path}")
+    plain = ArraySpec(["true"], 1, tmp_path).sbatch_argv()
+    assert "--array=0-0" in plain
+    assert "-p" not in plain
+    assert "-A" not in plain
+    with pytest.raises(SlurmCommandFailed, match="at least one task"):
+        ArraySpec(["true"], 0, tmp_path).sbatch_argv()
