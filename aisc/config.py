@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aisc.config_sso import OidcConfig, parse_oidc
 from aisc.config_urls import (
     ConfigError,
     DatabaseConfig,
@@ -23,7 +24,15 @@ from aisc.config_urls import (
     parse_public_url,
 )
 
-__all__ = ["Config", "ConfigError", "DatabaseConfig", "EmailConfig", "PublicUrl", "load"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "DatabaseConfig",
+    "EmailConfig",
+    "OidcConfig",
+    "PublicUrl",
+    "load",
+]
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class Config:
     log_level: str = "INFO"
     metrics_token: str = ""  # empty: /metrics answers loopback clients only
     secret_key_file: Path | None = None  # where the key came from, if from a file
+    oidc: OidcConfig = field(default_factory=OidcConfig)  # single sign-on; off by default
 
 
 # Policies that can give a queued job back, which the allocation limits need (core gate).
@@ -301,4 +311,5 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         ),
         metrics_token=env.get("AISC_METRICS_TOKEN", "").strip(),
         secret_key_file=secret_key_file(env, data_dir),
+        oidc=parse_oidc(env),
     )

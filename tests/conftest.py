@@ -36,6 +36,16 @@ def fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None
 
 
 @pytest.fixture(autouse=True)
+def second_factor_only_where_tested(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Staff sign in with a second factor (accounts.second_factor); the tests of other things
+    log staff in with force_login, which knows no second factor, so the requirement is kept
+    only by tests marked `two_factor` and by the browser tests, which sign in as people do."""
+    keep = {"two_factor", "browser"}
+    if not any(request.node.get_closest_marker(name) for name in keep):
+        settings.AISC_TWO_FACTOR_ROLES = ()
+
+
+@pytest.fixture(autouse=True)
 def english_again_after_each_test() -> Iterator[None]:
     """A request in Chinese leaves Chinese active in the test's thread (the LocaleMiddleware
     sets the language of each request and never puts it back); the next test's direct calls

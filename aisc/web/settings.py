@@ -11,6 +11,7 @@ from csp.constants import NONE, SELF
 from whitenoise.compress import Compressor
 
 from aisc import config as aisc_config
+from aisc.web.accounts import sso_settings
 from aisc.web.ops import logs
 
 # Lets admin.ModelAdmin[Model] and friends be subscripted at run time, as the type stubs allow.
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    # Second factor: TOTP authenticators and single-use recovery codes (accounts.second_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Listed so /api/v1/docs renders Swagger UI from ninja's own static files rather than a CDN
     # (an air-gapped centre has no CDN).
     "ninja",
@@ -72,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "aisc.web.accounts.second_factor_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aisc.web.audit.middleware.RequestContextMiddleware",
@@ -171,10 +178,10 @@ DATABASES = {"default": _database(CONFIG.database)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Passwords (axes counts the failures first), and single sign-on when a provider is configured
+# (AISC_OIDC_*, aisc/web/accounts/sso.py): AISC_OIDC, AUTHENTICATION_BACKENDS and the OIDC_* names.
+globals().update(sso_settings.django_settings(CONFIG.oidc))
+AISC_OIDC = CONFIG.oidc
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -212,6 +219,11 @@ AISC_RATES = {
 # The throttles count in the database (accounts.RateCount, one upsert a request), not in Django's
 # cache: every gunicorn worker and every host behind the proxy counts against the same limit, with
 # no cache service to run. In one process's memory, N workers would each allow the whole rate.
+
+# The staff roles that move money or decide awards sign in with a second factor (TOTP or a
+# recovery code), as does anybody who can open Django's admin (accounts.second_factor).
+AISC_TWO_FACTOR_ROLES = ("committee", "finance", "secretariat", "admin")
+OTP_TOTP_ISSUER = "AISC"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "queues:dashboard"

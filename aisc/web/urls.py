@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("aisc.web.ops.urls")),
     path("", include("aisc.web.queues.urls")),
     path("accounts/", include("aisc.web.accounts.urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("audit/", include("aisc.web.backoffice.audit_urls")),
     path("allocations/", include("aisc.web.allocations.urls")),
     path("billing/", include("aisc.web.billing.urls")),

@@ -6,13 +6,18 @@ Reuse them in any app's browser tests; mark the module
 (the live server needs committed data; serialized rollback brings back the roles that migrations
 seed, which the flush after each transactional test removes).
     def test_x(page: Page, live_url: str) -> None: page.goto(live_url + "/")
-`login(page, email)` signs in through the real form. Never `playwright install`: the browser is
+`login(page, email)` signs in through the real form, and for staff who need one, through the
+second factor too (setting up an authenticator from the key the page shows, or entering the code
+of the one they have). Never `playwright install`: the browser is
 /usr/bin/chromium (scripts/ensure-chromium installs Debian's package when missing).
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -105,6 +110,45 @@ def demo_people(transactional_db: Any) -> list[tuple[str, str, str]]:
     return report.logins
 
 
+def authenticator_code(key: bytes, email: str) -> str:
+    """The code an authenticator app shows now, or for the next time step when this person's
+    device already accepted the current one (a code is accepted once: django-otp's last_t)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__email=email).first()
+    now = int(time.time()) // 30
+    step = now if device is None else max(now, device.last_t + 1)
+    while step > now + 1:  # the device accepts one step of drift; later ones need waiting
+        time.sleep(1)
+        now = int(time.time()) // 30
+    return f"{totp(key, drift=step - now):06d}"
+
+
+def set_up_authenticator(page: Page) -> None:
+    """On the set-up page: reads the key the page shows, enters its current code (a new device
+    has accepted none yet) and continues past the recovery codes, shown once."""
+    from django_otp.oath import totp
+
+    text = page.locator("[data-secret]").inner_text().replace(" ", "")
+    key = base64.b32decode(text + "=" * (-len(text) % 8))
+    page.get_by_role("textbox", name="Code").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    page.get_by_role("link", name="Continue").click()
+
+
+def pass_second_factor(page: Page, email: str) -> None:
+    """Sets up an authenticator from the key the page shows, or enters the current code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if page.locator("[data-secret]").count():
+        set_up_authenticator(page)
+        return
+    key = TOTPDevice.objects.get(user__email=email, confirmed=True).bin_key
+    page.get_by_role("textbox", name="Code").fill(authenticator_code(key, email))
+    page.get_by_role("button", name="Verify").click()
+
+
 @pytest.fixture
 def login(live_url: str) -> Callable[[Page, str, str], None]:
     def sign_in(page: Page, email: str, password: str) -> None:
@@ -112,6 +156,9 @@ def login(live_url: str) -> Callable[[Page, str, str], None]:
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(re.compile(r"/dashboard/$|/accounts/two-factor/"))
+        if "/accounts/two-factor/" in page.url:
+            pass_second_factor(page, email)
         page.wait_for_url(f"{live_url}/dashboard/")
 
     return sign_in

@@ -4,12 +4,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aisc.web.accounts.models import ApiToken, Membership, Organisation, Role, User
 from aisc.web.audit.admin import ReadOnlyAdmin, ReadOnlyInline
 
 # aisc's permissions are roles (Role, authz), never Django groups: no page to edit them unaudited.
 admin.site.unregister(Group)
+# Second-factor devices hold secrets and change only through accounts.second_factor's audited
+# actions (enrol, new recovery codes, an admin's reset on the staff page).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(Organisation)

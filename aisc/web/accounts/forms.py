@@ -210,3 +210,12 @@ class StaffSearchForm(forms.Form):
 def add_domain_error(form: forms.BaseForm, exc: AiscError) -> None:
     """Show a rule the action refused on the field it names, or above the form."""
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from aisc.web.accounts import org_views, signup_views, staff_views, views
+from aisc.web.accounts import org_views, second_factor_views, signup_views, staff_views, views
 from aisc.web.accounts.forms import EmailAuthenticationForm
 from aisc.web.accounts.throttling import (
     PasswordResetAddressThrottle,
@@ -13,7 +13,7 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
+        views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -92,4 +92,10 @@ urlpatterns = [
     ),
     path("staff/", staff_views.staff_list, name="staff"),
     path("staff/<int:user_id>/", staff_views.staff_edit, name="staff_edit"),
+    path(
+        "staff/<int:user_id>/two-factor/reset/",
+        second_factor_views.reset,
+        name="reset_two_factor",
+    ),
+    path("two-factor/", second_factor_views.two_factor, name="two_factor"),
 ]

@@ -3,7 +3,11 @@ the profile (name, language and digest choice, declared relationships of reviewe
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +19,16 @@ from aisc.web.accounts import actions, authz, invitations
 from aisc.web.accounts.forms import ProfileForm, TokenForm, add_domain_error
 from aisc.web.accounts.models import ApiToken, Invitation, Role, User
 from aisc.web.accounts.throttling import TokenCreationThrottle, throttle_view
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, and a "Sign in with <provider>" link when single sign-on is set up."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        oidc = settings.AISC_OIDC
+        context["sso_name"] = oidc.provider_name if oidc.enabled else ""
+        return context
 
 
 @login_required

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the demo prints it on purpose
+# The demo's staff who need a second factor share this authenticator key (docs/security.md): add
+# it to any TOTP app as the base32 text below, or compute codes from it (`oathtool --totp -b`).
+DEMO_TOTP_KEY_BASE32 = "MFUXGYZNMRSW23ZNONSWG33OMQWWMYLD"
 
 
 @dataclass

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+
+from aisc.web.accounts import second_factor
 from aisc.web.accounts.actions import do_create_organisation, do_create_user
 from aisc.web.accounts.models import Organisation, Role, User
-from aisc.web.demo import DEMO_PASSWORD, DemoReport
+from aisc.web.demo import DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32, DemoReport
 
 # Invented organisations; any resemblance to real ones is not intended.
 ORGANISATIONS = [
@@ -63,6 +66,10 @@ def load(report: DemoReport) -> None:
                 # A declared relationship, so the demo shows a conflict of interest.
                 user.declared_relationships = "JNK-DEMO"
                 user.save(update_fields=["declared_relationships"])
+            if second_factor.required_for(user) and not second_factor.enrolled(user):
+                second_factor.do_enrol_known_key(
+                    acting_user=None, user=user, key=base64.b32decode(DEMO_TOTP_KEY_BASE32)
+                )
         report.logins.append((role, email, DEMO_PASSWORD))
     for role, email, name, org_code, membership in APPLICANTS:
         if not User.objects.filter(email=email).exists():
@@ -75,3 +82,7 @@ def load(report: DemoReport) -> None:
                 membership_role=membership,
             )
         report.logins.append((f"{role} ({org_code})", email, DEMO_PASSWORD))
+    report.notes.append(
+        "Committee, secretariat, finance and admin also enter a code: add the authenticator "
+        f"key {DEMO_TOTP_KEY_BASE32} to any TOTP app (docs/security.md)."
+    )

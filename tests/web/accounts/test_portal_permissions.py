@@ -66,6 +66,8 @@ PAGES: dict[str, tuple[str, frozenset[str] | str]] = {
     "verify_organisation": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "staff": ("get", ADMIN),
     "staff_edit": ("get", ADMIN),
+    "reset_two_factor": ("post", ADMIN),
+    "two_factor": ("get", EVERYONE),  # one's own second factor only
 }
 
 
