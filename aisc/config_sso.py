@@ -16,6 +16,13 @@ from urllib.parse import urlsplit
 from aisc.config_urls import ConfigError
 
 ENDPOINTS = ("AUTHORIZATION", "TOKEN", "USERINFO", "JWKS")
+SETTINGS = (
+    *(f"AISC_OIDC_{endpoint}_URL" for endpoint in ENDPOINTS),
+    "AISC_OIDC_CLIENT_SECRET",
+    "AISC_OIDC_CLIENT_SECRET_FILE",
+    "AISC_OIDC_PROVIDER_NAME",
+    "AISC_OIDC_DOMAINS",
+)
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -85,7 +92,7 @@ def read_client_secret(env: Mapping[str, str]) -> str:
 def parse_oidc(env: Mapping[str, str]) -> OidcConfig:
     client_id = env.get("AISC_OIDC_CLIENT_ID", "").strip()
     if not client_id:
-        stray = sorted(k for k, v in env.items() if k.startswith("AISC_OIDC_") and v.strip())
+        stray = [name for name in SETTINGS if env.get(name, "").strip()]
         if stray:
             raise ConfigError(f"AISC_OIDC_CLIENT_ID: is required when {stray[0]} is set")
         return OidcConfig()

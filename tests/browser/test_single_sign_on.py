@@ -29,9 +29,9 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "oidc-test-provider"
 
 @pytest.fixture(scope="session")
 def provider() -> Iterator[str]:
-    """The provider scripts/run-tests started (AISC_OIDC_TEST_URL), or one started here."""
-    if os.environ.get("AISC_OIDC_TEST_URL"):
-        yield os.environ["AISC_OIDC_TEST_URL"]
+    """The provider scripts/run-tests started (AISC_TEST_OIDC_URL), or one started here."""
+    if os.environ.get("AISC_TEST_OIDC_URL"):
+        yield os.environ["AISC_TEST_OIDC_URL"]
         return
     started = subprocess.run(["bash", str(SCRIPT), "up"], capture_output=True, text=True)
     assert started.returncode == 0, started.stderr

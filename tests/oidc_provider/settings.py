@@ -1,5 +1,5 @@
 """Settings of the test OpenID Connect provider (not aisc's): everything it keeps lives in
-AISC_OIDC_TEST_DIR, which scripts/oidc-test-provider fills before starting it."""
+AISC_TEST_OIDC_DIR, which scripts/oidc-test-provider fills before starting it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STATE = Path(os.environ.get("AISC_OIDC_TEST_DIR", "/tmp/aisc-oidc-test-provider"))
+STATE = Path(os.environ.get("AISC_TEST_OIDC_DIR", "/tmp/aisc-oidc-test-provider"))
 KEY_FILE = STATE / "signing-key.pem"
 
 SECRET_KEY = (STATE / "secret").read_text() if (STATE / "secret").exists() else "x" * 50
