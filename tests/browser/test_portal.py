@@ -21,7 +21,8 @@ Login = Callable[[Page, str, str], None]
 
 
 def nav_labels(page: Page) -> list[str]:
-    return [text.strip() for text in page.locator("header nav a").all_inner_texts()]
+    """Every entry of the menu, those inside a closed group too, in order on screen."""
+    return [text.strip() for text in page.locator("header nav a").all_text_contents()]
 
 
 def test_the_home_page_reads_in_english_then_in_chinese_and_the_choice_is_remembered(

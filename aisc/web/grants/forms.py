@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aisc.core.grants.rubric import SCORE_MAX, SCORE_MIN, Criterion
@@ -33,10 +34,35 @@ class ApplicationForm(forms.ModelForm[Application]):
             "societal_benefit": forms.Textarea(attrs={"rows": 2}),
         }
 
+    # The form in the sections an applicant fills in turn; every editable field in one of them.
+    SECTIONS: tuple[tuple[str | Promise, tuple[str, ...]], ...] = (
+        (_("Project"), ("title", "title_zh", "summary", "category", "work_plan")),
+        (
+            _("Model and data"),
+            (
+                "model_type",
+                "parameters",
+                "active_parameters",
+                "training_tokens",
+                "epochs",
+                "seq_len",
+                "precision",
+                "workload",
+                "tokens_served",
+            ),
+        ),
+        (_("Compute request"), ("chip", "gpus", "months", "preferred_start")),
+        (_("Team and finance"), ("team", "track_record", "other_public_funding")),
+        (_("Declarations"), ("no_double_funding", "ethics_assessment", "societal_benefit")),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.required = name == "title"
+
+    def sections(self) -> list[tuple[str | Promise, list[forms.BoundField]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
 
 class UploadForm(forms.Form):

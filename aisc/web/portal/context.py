@@ -1,4 +1,4 @@
-"""Template context: the navigation items the current user may see."""
+"""Template context: the navigation items the current user may see, flat and grouped by task."""
 
 from __future__ import annotations
 
@@ -22,5 +22,26 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue
         active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
-    return {"nav_items": items}
+        items.append({"label": item.label, "url": url, "active": active, "group": item.group})
+    return {"nav_items": items, "nav_groups": grouped(items)}
+
+
+def grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The menu bar: each group once, where its first entry stands, holding its entries; an entry
+    of no group is an entry of the bar. A visitor who sees one group only (the public) sees its
+    entries in the bar: a menu of one menu hides what it could show."""
+    bar: list[dict[str, Any]] = []
+    by_label: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if item["group"] is None:
+            bar.append({"label": item["label"], "items": [item], "active": item["active"]})
+            continue
+        key = str(item["group"])
+        if key not in by_label:
+            by_label[key] = {"label": item["group"], "items": [], "active": False, "menu": True}
+            bar.append(by_label[key])
+        by_label[key]["items"].append(item)
+        by_label[key]["active"] = by_label[key]["active"] or item["active"]
+    if len(bar) == 1:
+        return [{"label": i["label"], "items": [i], "active": i["active"]} for i in bar[0]["items"]]
+    return bar

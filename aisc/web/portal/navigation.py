@@ -14,37 +14,58 @@ class NavItem:
     url_name: str
     action: str
     public: bool = False  # shown to everyone, signed in or not
+    # The menu groups entries by task; an entry of no group stands alone in the bar.
+    group: str | Promise | None = None
 
 
 # The public front door first: what anyone may read without an account.
 PUBLIC = "public"
 
 
-# A new app adds its entries here; the order is the order on screen.
+SCHEME = _("The scheme")
+GRANTS = _("Grants and allocations")
+MONEY = _("Money")
+OPERATIONS = _("Operations")
+ACCOUNT = _("Account")
+
+# A new app adds its entries here, beside the others of its group; the order is the order on
+# screen, and a group's entries stay together (tests/web/portal checks it).
 NAV: list[NavItem] = [
-    NavItem(_("Home"), "grants:front", PUBLIC, public=True),
-    NavItem(_("Calls"), "grants:calls", PUBLIC, public=True),
-    NavItem(_("Compute-need estimator"), "catalogue:estimate", PUBLIC, public=True),
-    NavItem(_("List prices"), "catalogue:prices", PUBLIC, public=True),
-    NavItem(_("Chips and capacity"), "catalogue:chips", PUBLIC, public=True),
-    NavItem(_("Grantees"), "grants:grantees", PUBLIC, public=True),
+    NavItem(_("Home"), "grants:front", PUBLIC, public=True, group=SCHEME),
+    NavItem(_("Calls"), "grants:calls", PUBLIC, public=True, group=SCHEME),
+    NavItem(_("Compute-need estimator"), "catalogue:estimate", PUBLIC, public=True, group=SCHEME),
+    NavItem(_("List prices"), "catalogue:prices", PUBLIC, public=True, group=SCHEME),
+    NavItem(_("Chips and capacity"), "catalogue:chips", PUBLIC, public=True, group=SCHEME),
+    NavItem(_("Grantees"), "grants:grantees", PUBLIC, public=True, group=SCHEME),
     NavItem(_("Dashboard"), "queues:dashboard", "portal.dashboard.view"),
-    NavItem(_("Audit log"), "audit:list", "audit.view"),
-    NavItem(_("Statements"), "billing:statements", "billing.statements.list"),
-    NavItem(_("Fund"), "billing:fund", "billing.fund.view"),
-    NavItem(_("Centre analytics"), "billing:analytics", "billing.analytics.view"),
-    NavItem(_("Catalogue"), "catalogue:overview", "catalogue.view"),
-    NavItem(_("Grants"), "grants:home", "grants.call.view"),
-    NavItem(_("Schemes"), "grants:schemes", "grants.scheme.view"),
-    NavItem(_("Allocations"), "allocations:list", "allocations.list.view"),
-    NavItem(_("My allocations"), "allocations:list", "allocations.mine.view"),
-    NavItem(_("Capacity"), "allocations:capacity", "allocations.capacity.view"),
-    NavItem(_("Capacity plan"), "allocations:capacity_plan", "allocations.capacity.view"),
-    NavItem(_("Dedicated nodes"), "allocations:reservations", "allocations.reservations.view"),
-    NavItem(_("Embedded cluster"), "cluster:overview", "cluster.view"),
-    NavItem(_("Worker and outbox"), "outbox:overview", "outbox.view"),
-    NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage"),
-    NavItem(_("My organisations"), "accounts:organisations", "accounts.organisation.list"),
-    NavItem(_("Profile"), "accounts:profile", "accounts.profile.edit"),
-    NavItem(_("Staff roles"), "accounts:staff", "accounts.staff.manage"),
+    NavItem(_("Grants"), "grants:home", "grants.call.view", group=GRANTS),
+    NavItem(_("Schemes"), "grants:schemes", "grants.scheme.view", group=GRANTS),
+    NavItem(_("Allocations"), "allocations:list", "allocations.list.view", group=GRANTS),
+    NavItem(_("My allocations"), "allocations:list", "allocations.mine.view", group=GRANTS),
+    NavItem(
+        _("Dedicated nodes"),
+        "allocations:reservations",
+        "allocations.reservations.view",
+        group=GRANTS,
+    ),
+    NavItem(_("Statements"), "billing:statements", "billing.statements.list", group=MONEY),
+    NavItem(_("Fund"), "billing:fund", "billing.fund.view", group=MONEY),
+    NavItem(_("Centre analytics"), "billing:analytics", "billing.analytics.view", group=MONEY),
+    NavItem(_("Catalogue"), "catalogue:overview", "catalogue.view", group=OPERATIONS),
+    NavItem(_("Capacity"), "allocations:capacity", "allocations.capacity.view", group=OPERATIONS),
+    NavItem(
+        _("Capacity plan"),
+        "allocations:capacity_plan",
+        "allocations.capacity.view",
+        group=OPERATIONS,
+    ),
+    NavItem(_("Embedded cluster"), "cluster:overview", "cluster.view", group=OPERATIONS),
+    NavItem(_("Worker and outbox"), "outbox:overview", "outbox.view", group=OPERATIONS),
+    NavItem(_("Audit log"), "audit:list", "audit.view", group=OPERATIONS),
+    NavItem(_("API tokens"), "accounts:tokens", "accounts.token.manage", group=ACCOUNT),
+    NavItem(
+        _("My organisations"), "accounts:organisations", "accounts.organisation.list", group=ACCOUNT
+    ),
+    NavItem(_("Profile"), "accounts:profile", "accounts.profile.edit", group=ACCOUNT),
+    NavItem(_("Staff roles"), "accounts:staff", "accounts.staff.manage", group=ACCOUNT),
 ]

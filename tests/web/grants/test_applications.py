@@ -7,7 +7,7 @@ from aisc.core.errors import InvalidTransition, NotFound, RuleViolation
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
-from aisc.web.grants.actions.applications import missing
+from aisc.web.grants.actions.applications import EDITABLE_FIELDS, missing
 from aisc.web.grants.models import Application, Call
 from tests.fixtures.grants import STATUS_MAIL, Mails, attach, complete_fields
 
@@ -153,3 +153,19 @@ def test_a_chip_without_a_rate_card_is_refused_naming_the_chip(
     assert err.value.field == "chip"
     draft.refresh_from_db()
     assert draft.chip == "h800"
+
+
+def test_the_application_form_puts_every_field_in_exactly_one_section() -> None:
+    from aisc.web.grants.forms import ApplicationForm
+
+    named = [name for _, names in ApplicationForm.SECTIONS for name in names]
+    assert sorted(named) == sorted(EDITABLE_FIELDS)
+    assert len(named) == len(set(named))
+    titles = [str(title) for title, _ in ApplicationForm().sections()]
+    assert titles == [
+        "Project",
+        "Model and data",
+        "Compute request",
+        "Team and finance",
+        "Declarations",
+    ]

@@ -1,0 +1,56 @@
+"""The menu by task: groups stay together, each shows once where its first entry stands, and a
+visitor with a single group sees its entries in the bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aisc.web.portal.context import grouped
+from aisc.web.portal.navigation import NAV
+
+
+def entry(label: str, group: str | None, active: bool = False) -> dict[str, Any]:
+    return {"label": label, "url": f"/{label}/", "active": active, "group": group}
+
+
+def test_the_entries_of_a_group_stand_together_in_the_menu_list() -> None:
+    seen: list[object] = []
+    for item in NAV:
+        if item.group is not None and (not seen or seen[-1] != item.group):
+            assert item.group not in seen, f"{item.label} is apart from its group {item.group}"
+        seen.append(item.group)
+
+
+def test_a_group_is_one_menu_in_the_bar_holding_its_entries_and_marked_when_one_is_current() -> (
+    None
+):
+    bar = grouped(
+        [
+            entry("Home", "scheme"),
+            entry("Calls", "scheme"),
+            entry("Dashboard", None),
+            entry("Fund", "money", active=True),
+            entry("Statements", "money"),
+        ]
+    )
+    assert [b["label"] for b in bar] == ["scheme", "Dashboard", "money"]
+    assert [i["label"] for i in bar[0]["items"]] == ["Home", "Calls"]
+    assert [bool(b.get("menu")) for b in bar] == [True, False, True]
+    assert (bar[0]["active"], bar[2]["active"]) == (False, True)
+
+
+def test_a_visitor_who_sees_one_group_sees_its_entries_in_the_bar() -> None:
+    bar = grouped([entry("Home", "scheme", active=True), entry("Calls", "scheme")])
+    assert [b["label"] for b in bar] == ["Home", "Calls"]
+    assert not any(b.get("menu") for b in bar)
+    assert bar[0]["active"]
+
+
+def test_the_public_sees_the_front_door_entries_as_links_and_a_signed_in_user_the_groups(
+    db: None, client: Any, admin_client: Any
+) -> None:
+    public = client.get("/").content.decode()
+    assert '<details class="dropdown menu' not in public
+    assert 'href="/calls/"' in public
+    admin = admin_client.get("/grants/").content.decode()
+    assert admin.count('<details class="dropdown menu') >= 4
