@@ -31,6 +31,9 @@ def test_cells_run_one_by_one_gather_into_the_local_sweeps_lines(tmp_path: Path)
     where = write(tmp_path)
     assert json.loads((where / "sweep.json").read_text())["files"] == ["scenarios/0/small.toml"]
     chosen, cells = array.cells(where)
+    assert [s.name for s in chosen] == [
+        "small x1 scale0.5", "small x1 scale1", "small x1.5 scale0.5", "small x1.5 scale1"
+    ]  # fmt: skip
     assert len(cells) == 8
     for index in range(8):  # as the array's tasks would, in any order
         code, out, err = capacity("sweep-cell", str(where), "--task", str(7 - index))
