@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
@@ -62,3 +63,9 @@ def split_hours(total: Decimal, plan: tuple[TrancheSpec, ...]) -> list[Decimal]:
     validate_plan(plan)
     heads = [(total * t.fraction).quantize(HUNDREDTH, rounding=ROUND_DOWN) for t in plan[:-1]]
     return [*heads, total - sum(heads, Decimal(0))]
+
+
+def waits_until(start: date, today: date) -> date | None:
+    """A tranche is never released before the award's start date: the day its release waits for,
+    or None when it may be released today."""
+    return start if today < start else None

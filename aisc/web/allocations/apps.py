@@ -12,3 +12,4 @@ class AllocationsConfig(AppConfig):
 
         events.award_approved.subscribe(self.label, grants_link.on_award_approved)
         events.tranche_released.subscribe(self.label, grants_link.on_tranche_released)
+        events.award_cancelled.subscribe(self.label, grants_link.on_award_cancelled)

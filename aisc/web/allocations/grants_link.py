@@ -10,14 +10,16 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from aisc.core.allocations.lifecycle import Status
 from aisc.web.allocations.actions import (
     NewAllocation,
     do_advance_one,
     do_create_allocation,
     do_release_tranche,
+    do_transition,
 )
 from aisc.web.allocations.models import Allocation
-from aisc.web.grants.events import AwardApproved, TrancheReleased
+from aisc.web.grants.events import AwardApproved, AwardCancelled, TrancheReleased
 
 
 def unix_name(email: str) -> str:
@@ -67,3 +69,10 @@ def on_award_approved(event: AwardApproved) -> None:
 
 def on_tranche_released(event: TrancheReleased) -> None:
     release_tranche(event.tranche, acting_user=event.acting_user)
+
+
+def on_award_cancelled(event: AwardCancelled) -> None:
+    """A cancelled award's allocation closes: its Slurm account takes no more jobs."""
+    allocation = Allocation.objects.filter(project_code=event.award.project_code).first()
+    if allocation is not None and allocation.status != Status.CLOSED.value:
+        do_transition(allocation, "close", acting_user=event.acting_user)

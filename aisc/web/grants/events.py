@@ -4,7 +4,10 @@ transaction, so a handler that fails rolls the decision back with it.
 - award_approved: a committee approved an award (in full or in part). Allocations creates the
   award's allocation; billing moves the award's commitment onto the ledger.
 - tranche_released: a tranche of GPU-hours became usable, at approval for the first one and on
-  an accepted progress report for each next one. Allocations raises the Slurm budget.
+  an accepted progress report for each next one, never before the award's start date (a release
+  asked earlier waits for that day). Allocations raises the Slurm budget.
+- award_cancelled: an award was cancelled (by the secretariat, or with its application's
+  withdrawal). Allocations closes the award's allocation.
 """
 
 from __future__ import annotations
@@ -25,7 +28,13 @@ class AwardApproved:
 @dataclass(frozen=True)
 class TrancheReleased:
     tranche: AwardTranche
-    acting_user: User
+    acting_user: User | None  # None: released by the worker on the award's start date
+
+
+@dataclass(frozen=True)
+class AwardCancelled:
+    award: Award
+    acting_user: User | None
 
 
 award_approved: Event[AwardApproved] = Event(
@@ -34,3 +43,4 @@ award_approved: Event[AwardApproved] = Event(
 tranche_released: Event[TrancheReleased] = Event(
     "grants.tranche.released", required=("allocations",)
 )
+award_cancelled: Event[AwardCancelled] = Event("grants.award.cancelled", required=("allocations",))

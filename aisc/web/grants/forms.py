@@ -70,6 +70,12 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, PNG, JPEG or DOCX, at most 10 MB)"))
 
 
+class CancelAwardForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class ReplaceForm(forms.Form):
     file = forms.FileField(label=_("New file"))
 

@@ -288,6 +288,9 @@ class AwardTranche(models.Model):
     gpu_hours = hours()
     condition = models.CharField(max_length=200, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    # Set when a release came before the award's start date: it waits, and the worker's
+    # grants.release_due_tranches releases it on this day (aisc.core.grants.tranches.waits_until).
+    release_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["award", "seq"]

@@ -77,3 +77,4 @@ rule("grants.award.view")(
 rule("grants.report.submit")(lambda user, obj: obj is not None and member_of(user, _org_of(obj)))
 rule("grants.report.decide")(has_roles(Role.SECRETARIAT))
 rule("grants.award.waive")(has_roles(Role.SECRETARIAT))
+rule("grants.award.cancel")(has_roles(Role.SECRETARIAT))

@@ -4,6 +4,7 @@ from django.urls import path
 
 from aisc.web.grants.views import (
     applicant,
+    awards,
     calls,
     documents,
     new_call,
@@ -56,6 +57,8 @@ urlpatterns = [
         name="waive_final_report",
     ),
     path("grants/reports/<int:report_id>/decide", staff.decide_report, name="decide_report"),
+    path("grants/reports/<int:report_id>/accept", awards.accept_report, name="accept_report"),
+    path("grants/awards/<int:award_id>/cancel", awards.cancel_award, name="cancel_award"),
     path("", public_calls.home, name="front"),
     path("calls/", public_calls.calls, name="calls"),
     path("calls/<slug:code>/", public_calls.call_page, name="call"),

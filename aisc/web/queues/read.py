@@ -128,7 +128,10 @@ def reports_due(award: Award, today: dt.date) -> list[str]:
             due.append(_("%(report)s returned for changes") % {"report": label})
         elif states & {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED}:
             continue
-        elif kind == ReportKind.PROGRESS and award.tranches.filter(released_at=None).exists():
+        elif (
+            kind == ReportKind.PROGRESS
+            and award.tranches.filter(released_at=None, release_on=None).exists()
+        ):
             due.append(_("%(report)s due to release the next tranche") % {"report": label})
         elif kind == ReportKind.FINAL and award.end_date - FINAL_REPORT_NOTICE <= today:
             by = obligation_of(award).due

@@ -87,3 +87,14 @@ def test_the_default_plan_releases_half_at_start_and_half_after_a_report() -> No
 def test_splitting_with_a_broken_plan_is_refused_before_any_hours_are_split() -> None:
     with pytest.raises(RuleViolation, match="sum to 1"):
         split_hours(D("100"), (TrancheSpec(D("0.6"), "a"), TrancheSpec(D("0.6"), "b")))
+
+
+def test_a_tranche_waits_for_the_award_start_date_and_is_released_on_or_after_it() -> None:
+    from datetime import date
+
+    from aisc.core.grants.tranches import waits_until
+
+    start = date(2027, 1, 1)
+    assert waits_until(start, date(2026, 12, 31)) == start
+    assert waits_until(start, start) is None
+    assert waits_until(start, date(2027, 3, 1)) is None

@@ -16,7 +16,8 @@ from aisc.web.allocations.grants_link import unix_name
 from aisc.web.allocations.models import Allocation
 from aisc.web.catalogue.models import Node
 from aisc.web.grants import actions as grants
-from aisc.web.grants.actions.decisions import DecisionInput, release_tranche
+from aisc.web.grants.actions.awards import release_tranche
+from aisc.web.grants.actions.decisions import DecisionInput
 from aisc.web.grants.models import Application, Award
 
 

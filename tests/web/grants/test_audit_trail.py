@@ -104,7 +104,7 @@ def test_withdrawing_a_funded_application_records_the_cancelled_award(told: Stor
         "approved_in_part",
         "withdrawn",
     )
-    assert rows_of(told.award)[-1] == ("grants.award.cancel", None, "cancelled")
+    assert rows_of(told.award)[-1] == ("grants.award.cancel", "active", "cancelled")
     assert Award.objects.get(pk=told.award.pk).status == "cancelled"
 
 

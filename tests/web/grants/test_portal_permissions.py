@@ -50,6 +50,8 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "review": ("post", ADMIN),
     "award": ("get", STAFF_VIEW | {Role.FINANCE, Role.OPERATOR}),
     "decide_report": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "accept_report": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "cancel_award": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "waive_final_report": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "grantees": ("get", EVERYONE),
     "front": ("get", EVERYONE),

@@ -7,6 +7,7 @@ from aisc.web.grants.actions.applications import (
     do_update_application,
     do_withdraw_application,
 )
+from aisc.web.grants.actions.awards import do_cancel_award, do_release_due_tranches
 from aisc.web.grants.actions.calls import (
     do_close_call,
     do_create_call,
@@ -37,6 +38,7 @@ __all__ = [
     "do_accept_report",
     "do_add_output",
     "do_assign_reviewer",
+    "do_cancel_award",
     "do_close_call",
     "do_create_application",
     "do_create_call",
@@ -47,6 +49,7 @@ __all__ = [
     "do_download_document",
     "do_open_call",
     "do_publish_results",
+    "do_release_due_tranches",
     "do_replace_document",
     "do_return_report",
     "do_screen",

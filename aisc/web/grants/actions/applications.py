@@ -14,17 +14,15 @@ from aisc.core.errors import RuleViolation
 from aisc.core.grants import eligibility, request
 from aisc.core.grants.workflow import (
     APPLICATION_TRANSITIONS,
-    AWARD_TRANSITIONS,
     EDITABLE,
     ApplicationStatus,
-    AwardStatus,
     CallStatus,
 )
 from aisc.core.units import Money
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications, pricing, verbs
-from aisc.web.grants.actions import obligations
+from aisc.web.grants.actions import awards, obligations
 from aisc.web.grants.actions.lifecycle import move, snapshot
 from aisc.web.grants.choices import DocumentKind, ModelType, Workload
 from aisc.web.grants.models import Application, Award, Call
@@ -204,8 +202,6 @@ def do_withdraw_application(*, acting_user: User, application: Application) -> A
     )
     award = Award.objects.filter(application=application).first()
     if award is not None:
-        move(award, AWARD_TRANSITIONS, AwardStatus, AwardStatus.CANCELLED, what="the award")
-        award.save(update_fields=["status"])
-        record(acting_user, verbs.AWARD_CANCEL, award, after={"status": award.status})
+        awards.cancel(acting_user, award, "the application was withdrawn")
     notifications.status_changed(application)
     return application

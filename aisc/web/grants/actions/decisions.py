@@ -3,7 +3,6 @@ its tranches, commits its cost against the call, and tells the allocations domai
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,6 +27,7 @@ from aisc.core.units import Money
 from aisc.web.accounts.models import Role, User
 from aisc.web.audit.record import record
 from aisc.web.grants import events, notifications, pricing, verbs
+from aisc.web.grants.actions.awards import release_tranche
 from aisc.web.grants.actions.lifecycle import move
 from aisc.web.grants.models import Application, Award, AwardTranche, Call, Decision
 
@@ -148,18 +148,6 @@ def _create_award(application: Application, plan: AwardPlan) -> Award:
             award=award, seq=seq, fraction=spec.fraction, gpu_hours=part, condition=spec.condition
         )
     return award
-
-
-def release_tranche(acting_user: User, tranche: AwardTranche, at: dt.datetime) -> None:
-    tranche.released_at = at
-    tranche.save(update_fields=["released_at"])
-    record(
-        acting_user,
-        verbs.TRANCHE_RELEASE,
-        tranche,
-        after={"seq": tranche.seq, "gpu_hours": tranche.gpu_hours},
-    )
-    events.tranche_released.publish(events.TrancheReleased(tranche, acting_user))
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from aisc.core.grants.workflow import (
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications, verbs
-from aisc.web.grants.actions.decisions import release_tranche
+from aisc.web.grants.actions.awards import next_unreleased, release_tranche
 from aisc.web.grants.actions.lifecycle import move
 from aisc.web.grants.choices import ReportKind
 from aisc.web.grants.models import Award, Report
@@ -72,7 +72,7 @@ def do_accept_report(*, acting_user: User, report: Report) -> Report:
         after={"status": after},
     )
     award = report.award
-    following = award.tranches.filter(released_at__isnull=True).order_by("seq").first()
+    following = next_unreleased(award)
     if following is not None:
         release_tranche(acting_user, following, now)
     if report.kind == ReportKind.FINAL:

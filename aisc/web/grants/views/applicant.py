@@ -165,6 +165,7 @@ def award(request: HttpRequest, award_id: int) -> HttpResponse:
         "can_decide": authz.can(user, "grants.report.decide", found),
         "can_report": authz.can(user, "grants.report.submit", found),
         "can_waive": authz.can(user, "grants.award.waive", found),
+        "can_cancel": authz.can(user, "grants.award.cancel", found),
         "final_report": obligation_of(found),
     }
     return render(request, "grants/award.html", context)
