@@ -168,31 +168,19 @@ def secret_key_file(env: Mapping[str, str], data_dir: Path) -> Path | None:
 
 
 def read_secret_key(env: Mapping[str, str], data_dir: Path) -> str:
-    if env.get("AISC_SECRET_KEY"):
-        key = env["AISC_SECRET_KEY"]
-    elif env.get("AISC_SECRET_KEY_FILE"):
-        path = Path(env["AISC_SECRET_KEY_FILE"])
-        try:
-            key = path.read_text().strip()
-        except OSError as exc:
-            raise ConfigError(
-                f"AISC_SECRET_KEY_FILE: must name a readable file ({path}: {exc.strerror})"
-            ) from exc
-    else:
-        # The demo keeps a generated key in its data dir so sessions survive restarts.
-        path = data_dir / "secret_key"
-        if not path.exists():
-            create_secret_key(path)
-        key = path.read_text().strip()
-    if len(key) < 32:
-        raise ConfigError("AISC_SECRET_KEY: must be at least 32 characters long")
-    return key
+    # The demo keeps a generated key in its data dir so sessions survive restarts.
+    return _read_key(env, "AISC_SECRET_KEY", data_dir / "secret_key")
 
 
 def read_anchor_key(env: Mapping[str, str], data_dir: Path) -> str:
     """AISC_AUDIT_ANCHOR_KEY, or the file AISC_AUDIT_ANCHOR_KEY_FILE names, or (the demo) a key
     generated into the data dir; never the database, which is what the key protects against."""
-    name = "AISC_AUDIT_ANCHOR_KEY"
+    return _read_key(env, "AISC_AUDIT_ANCHOR_KEY", data_dir / "audit_anchor_key")
+
+
+def _read_key(env: Mapping[str, str], name: str, generated: Path) -> str:
+    """The variable `name`, or the file `name`_FILE names, or a key generated once into
+    `generated` and read from there after; at least 32 characters."""
     if env.get(name):
         key = env[name]
     elif env.get(f"{name}_FILE"):
@@ -204,10 +192,9 @@ def read_anchor_key(env: Mapping[str, str], data_dir: Path) -> str:
                 f"{name}_FILE: must name a readable file ({path}: {exc.strerror})"
             ) from exc
     else:
-        path = data_dir / "audit_anchor_key"
-        if not path.exists():
-            create_secret_key(path)
-        key = path.read_text().strip()
+        if not generated.exists():
+            create_secret_key(generated)
+        key = generated.read_text().strip()
     if len(key) < 32:
         raise ConfigError(f"{name}: must be at least 32 characters long")
     return key

@@ -10,11 +10,18 @@ from pathlib import Path
 TRACE_ENV = "AISC_TRACE_DIR"
 
 
-def trace_path(relative: str) -> Path:
-    """A file or folder of the public traces; stops with a message saying how to get them."""
+def find(relative: str) -> Path | None:
+    """A file or folder of the public traces, or None where the variable is unset or the data
+    there does not hold it (for a benchmark that runs them only as an extra)."""
     root = os.environ.get(TRACE_ENV, "")
     path = Path(root) / relative
-    if not root or not path.exists():
+    return path if root and path.exists() else None
+
+
+def trace_path(relative: str) -> Path:
+    """A file or folder of the public traces; stops with a message saying how to get them."""
+    path = find(relative)
+    if path is None:
         sys.exit(
             f"{TRACE_ENV} must name the public trace data holding {relative} "
             f"(see docs/traces.md); skipped"

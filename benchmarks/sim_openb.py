@@ -9,9 +9,10 @@ our pod mix), seed 0, under two arrival models: `untimed` (one pod a second, non
 cluster fills, Weng et al.'s workload inflation) and `timed` (Poisson arrivals offering 1.2 x the
 cluster's GPUs, log-normal run times). Each run is the CLI command itself, in a subprocess.
 
-The real OpenB lists are not in this repository. With AISC_OPENB_DIR naming a folder holding
-`openb_node_list_gpu_node.csv` and `openb_pod_list_default.csv` (github.com/alibaba/clusterdata,
-cluster-trace-gpu-v2023/csv), they are run too; without it that part says it was skipped.
+The real OpenB lists are not in this repository. Where the public trace data (AISC_TRACE_DIR,
+docs/traces.md) holds `openb/openb_node_list_gpu_node.csv` and `openb/openb_pod_list_default.csv`
+(github.com/alibaba/clusterdata, cluster-trace-gpu-v2023/csv), they are run too; without them
+that part says it was skipped.
 
 Usage: .venv/bin/python benchmarks/sim_openb.py [--write DIR] [POLICY ...]
 (--write DIR only writes nodes.csv, pods-untimed.csv and pods-timed.csv there.)
@@ -27,9 +28,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from public_traces import TRACE_ENV, find
+
 from aisc.core.simulation.sharing.synthetic import node_lines, pod_lines
 
 NODES, PODS, SEED, LOAD = 1213, 8000, 0, 1.2
+NODE_LIST, POD_LIST = "openb_node_list_gpu_node.csv", "openb_pod_list_default.csv"
 AISC = str(Path(sys.executable).with_name("aisc"))
 
 
@@ -91,13 +95,14 @@ def main() -> None:
         files = write(Path(folder))
         for model in ("untimed", "timed"):
             report(model, files["nodes"], files[model], policies)
-    real = os.environ.get("AISC_OPENB_DIR")
-    nodes = Path(real or ".") / "openb_node_list_gpu_node.csv"
-    pods = Path(real or ".") / "openb_pod_list_default.csv"
-    if real and nodes.is_file() and pods.is_file():
+    nodes, pods = find(f"openb/{NODE_LIST}"), find(f"openb/{POD_LIST}")
+    if nodes is not None and pods is not None:
         report("OpenB as published", nodes, pods, policies)
     else:
-        print("-- OpenB as published: skipped (set AISC_OPENB_DIR to a folder with the lists)")
+        print(
+            f"-- OpenB as published: skipped ({TRACE_ENV} does not hold "
+            f"openb/{NODE_LIST} and openb/{POD_LIST}; docs/traces.md)"
+        )
 
 
 if __name__ == "__main__":

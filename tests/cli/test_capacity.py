@@ -6,12 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from aisc.cli.main import app
 from aisc.core.capacity.scenario import scenario_from_toml
+from tests.fixtures.cli import capacity
 
-runner = CliRunner()
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 SMALL = """
 name = "{name}"
@@ -37,11 +35,6 @@ def scenario(tmp_path: Path, name: str = "small", nodes: int = 4) -> Path:
     path = tmp_path / f"{name}.toml"
     path.write_text(SMALL.format(name=name, nodes=nodes), encoding="utf-8")
     return path
-
-
-def capacity(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["capacity", *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_plan_json_has_the_keys_the_issue_lists(tmp_path: Path) -> None:

@@ -1,18 +1,10 @@
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from aisc.cli.main import app
+from tests.fixtures.cli import sim
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sim"
 REQUIRED = ("jobs", "avg_jct_s", "p50_jct_s", "p99_jct_s", "avg_wait_s", "utilization")
-runner = CliRunner()
-
-
-def sim(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["sim", *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_sim_run_prints_the_required_figures_as_json() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from aisc.cli.main import app
+from tests.fixtures.cli import sim
 
 runner = CliRunner()
 NODES = "sn,cpu_milli,memory_mib,gpu,model\nn0,32000,65536,1,T4\nn1,32000,65536,1,t4\n"
@@ -29,8 +30,7 @@ def files(tmp_path: Path) -> tuple[str, str]:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["sim", "run", "--trace-format", "openb", *args])
-    return result.exit_code, result.stdout, result.stderr
+    return sim("run", "--trace-format", "openb", *args)
 
 
 def test_every_placement_policy_reports_fragmentation_and_allocated_share(tmp_path: Path) -> None:

@@ -4,13 +4,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from aisc.cli.main import app
+from tests.fixtures.cli import sim
 
 runner = CliRunner()
-
-
-def sim(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["sim", *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_bf_max_job_test_limits_how_deep_backfill_looks(tmp_path: Path) -> None:

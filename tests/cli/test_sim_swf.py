@@ -1,17 +1,9 @@
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from aisc.cli.main import app
+from tests.fixtures.cli import sim
 
 SAMPLE = Path(__file__).resolve().parents[1] / "golden" / "sim" / "sample.swf"
-runner = CliRunner()
-
-
-def sim(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["sim", *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_sim_run_replays_an_swf_log_and_names_the_lines_it_left_out() -> None:

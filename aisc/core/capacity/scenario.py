@@ -298,19 +298,7 @@ def _stream(
             "outside the horizon",
             field=f"{where}.end",
         )
-    return Stream(
-        project=f.text(row, "project", where),
-        chip=_chip(row, where, chips),
-        gpu_hours=f.number(row, "gpu_hours", where),
-        nodes=f.whole(row, "nodes", where, 1, low=1),
-        start=start,
-        end=end,
-        probability=f.number(row, "probability", where, probability, high=1.0),
-        gang_gpus=f.whole(row, "gpus", where, 0),
-        shape=_shape(shape, f"{where}.shape")
-        if (shape := f.table(row, "shape", f"{where}.shape"))
-        else None,
-    )
+    return _offered(row, where, chips, start, end, probability)
 
 
 def _history(
@@ -320,14 +308,29 @@ def _history(
     month = f.when(row, "month", where)
     _inside(month, horizon, f"{where}.month")
     start = dt.datetime(month.year, month.month, 1)
+    return _offered(row, where, chips, start, f.add_months(start, 1), None)
+
+
+def _offered(
+    row: Mapping[str, Any],
+    where: str,
+    chips: set[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    probability: float | None,
+) -> Stream:
+    """The fields every stream row has, read in this order for each kind; `probability` is the
+    default chance of an offer, None for a past month (history: it happened)."""
+    past = probability is None
     return Stream(
         project=f.text(row, "project", where),
         chip=_chip(row, where, chips),
         gpu_hours=f.number(row, "gpu_hours", where),
         nodes=f.whole(row, "nodes", where, 1, low=1),
         start=start,
-        end=f.add_months(start, 1),
-        history=True,
+        end=end,
+        probability=1.0 if past else f.number(row, "probability", where, probability, high=1.0),
+        history=past,
         gang_gpus=f.whole(row, "gpus", where, 0),
         shape=_shape(shape, f"{where}.shape")
         if (shape := f.table(row, "shape", f"{where}.shape"))
