@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from playwright.sync_api import Page, expect
 
 from aisc.config_sso import parse_oidc
@@ -125,6 +126,8 @@ def test_an_address_the_provider_has_not_verified_is_refused_with_the_reason(
     )
     assert not User.objects.filter(email="eve@harbour.edu.hk").exists()
     assert not AuditEvent.objects.filter(verb=verbs.USER_SSO_LOGIN).exists()
+    # A refused sign-in counts towards the client address's lock-out, as a wrong password does.
+    assert AccessAttempt.objects.get(ip_address="127.0.0.1").failures_since_start == 1
 
 
 def test_an_existing_local_account_outside_the_mapped_domains_is_signed_into_as_it_is(
@@ -148,3 +151,21 @@ def test_without_a_provider_the_login_page_offers_only_the_password(
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     assert page.get_by_role("link", name="Sign in with Harbour ID").count() == 0
     assert page.request.get(f"{live_url}/oidc/authenticate/").status == 404
+
+
+def test_an_address_locked_out_by_wrong_passwords_cannot_sign_in_through_the_provider(
+    page: Page, live_url: str, sso: None, make_user: Any
+) -> None:
+    victim = make_user(email="victim@example.hk")
+    for _ in range(5):  # django-axes' limit for one client address (settings.AXES_FAILURE_LIMIT)
+        page.goto(f"{live_url}/accounts/login/")
+        page.get_by_label("Email").fill(victim.email)
+        page.get_by_label("Password").fill("wrong-password-123")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+    answers: list[int] = []
+    page.on("response", lambda r: answers.append(r.status) if "/oidc/callback/" in r.url else None)
+    sign_in_at_provider(page, live_url, "ada")
+    page.wait_for_load_state()
+    assert answers == [429]
+    assert not User.objects.filter(email="ada@harbour.edu.hk").exists()

@@ -66,10 +66,12 @@ def load(report: DemoReport) -> None:
                 # A declared relationship, so the demo shows a conflict of interest.
                 user.declared_relationships = "JNK-DEMO"
                 user.save(update_fields=["declared_relationships"])
-            if second_factor.required_for(user) and not second_factor.enrolled(user):
-                second_factor.do_enrol_known_key(
-                    acting_user=None, user=user, key=base64.b32decode(DEMO_TOTP_KEY_BASE32)
-                )
+        # Also for a demo loaded before staff needed a second factor: the same documented key.
+        user = User.objects.get(email=email)
+        if second_factor.required_for(user) and not second_factor.enrolled(user):
+            second_factor.do_enrol_known_key(
+                acting_user=None, user=user, key=base64.b32decode(DEMO_TOTP_KEY_BASE32)
+            )
         report.logins.append((role, email, DEMO_PASSWORD))
     for role, email, name, org_code, membership in APPLICANTS:
         if not User.objects.filter(email=email).exists():

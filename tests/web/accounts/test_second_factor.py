@@ -52,6 +52,13 @@ def enrol(client: Client, user: User) -> tuple[bytes, list[str]]:
     return key, codes
 
 
+def password_only(user: User) -> Client:
+    """Another browser of the same person, past the password and at the second factor."""
+    other = Client()
+    log_in(other, user)
+    return other
+
+
 @pytest.fixture
 def committee(make_user: Callable[..., User]) -> User:
     return make_user(Role.COMMITTEE, email="cora@example.hk")
@@ -115,8 +122,7 @@ def test_the_next_sign_in_asks_for_the_code_and_refuses_a_wrong_one(
     committee: User, client: Client
 ) -> None:
     key, _ = enrol(client, committee)
-    again = Client()
-    log_in(again, committee)
+    again = password_only(committee)
     page = again.get(PAGE).content.decode()
     assert "data-secret" not in page  # the key is shown only while setting up
     refused = again.post(PAGE, {"token": "12345x"})
@@ -133,13 +139,11 @@ def test_a_recovery_code_signs_in_once_and_its_use_is_audited(
     committee: User, client: Client
 ) -> None:
     _, codes = enrol(client, committee)
-    first = Client()
-    log_in(first, committee)
+    first = password_only(committee)
     assert first.post(PAGE, {"token": codes[3].upper()})["Location"] == "/dashboard/"
     row = AuditEvent.objects.get(verb=verbs.TWO_FACTOR_USE_RECOVERY_CODE)
     assert (row.actor, row.after) == (committee, {"recovery_codes_left": 9})
-    second = Client()
-    log_in(second, committee)
+    second = password_only(committee)
     assert "That code was not accepted." in second.post(PAGE, {"token": codes[3]}).content.decode()
 
 
@@ -151,8 +155,7 @@ def test_new_recovery_codes_replace_the_old_ones(committee: User, client: Client
     assert len(new) == 10
     assert not set(new) & set(old)
     assert AuditEvent.objects.filter(verb=verbs.TWO_FACTOR_REGENERATE_CODES).count() == 1
-    other = Client()
-    log_in(other, committee)
+    other = password_only(committee)
     assert other.post(PAGE, {"token": old[0]}).status_code == 200  # refused: the page again
     time.sleep(1.1)
     assert other.post(PAGE, {"token": new[0]})["Location"] == "/dashboard/"
@@ -172,8 +175,7 @@ def test_an_admin_resets_a_lost_second_factor_and_the_next_sign_in_sets_up_a_new
     row = AuditEvent.objects.get(verb=verbs.TWO_FACTOR_RESET)
     assert (row.actor, row.object_id) == (admin, str(committee.pk))
     assert row.before == {"devices": ["StaticDevice", "TOTPDevice"]}
-    fresh = Client()
-    log_in(fresh, committee)
+    fresh = password_only(committee)
     assert "data-secret" in fresh.get(PAGE).content.decode()
 
 
