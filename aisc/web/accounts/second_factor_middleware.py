@@ -1,7 +1,8 @@
-"""Holds a signed-in person who must use a second factor (second_factor.required_for) at the
-second-factor page until they have: every portal and admin page redirects there, and the API
-treats their session as no login at all (401). API tokens are not sessions and pass as before:
-a token is created only from a verified session, and a script cannot type a code."""
+"""Holds a signed-in person who must use a second factor (second_factor.required_for), or
+who set one up of their own accord, at the second-factor page until they have used it: every
+portal and admin page redirects there, and the API treats their session as no login at all
+(401). API tokens are not sessions and pass as before: a token is created only from a verified
+session, and a script cannot type a code."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ class SecondFactorMiddleware:
             user.is_authenticated
             and isinstance(user, User)
             and not user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
-            and second_factor.required_for(user)
             and not request.path.startswith(open_paths())
+            and (second_factor.required_for(user) or second_factor.enrolled(user))
         ):
             if request.path.startswith("/api/"):
                 request.user = AnonymousUser()

@@ -94,6 +94,19 @@ def test_applicants_reviewers_operators_and_auditors_sign_in_with_the_password_a
     assert second_factor.required_for(make_user(is_staff=True))
 
 
+def test_anyone_may_turn_it_on_from_the_profile_and_is_then_asked_for_a_code(
+    applicant: User, client: Client
+) -> None:
+    log_in(client, applicant)
+    assert 'href="/accounts/two-factor/"' in client.get("/accounts/profile/").content.decode()
+    key = shown_key(client.get(PAGE).content.decode())
+    client.post(PAGE, {"token": code(key)})
+    assert second_factor.enrolled(applicant)
+    again = password_only(applicant)
+    assert again.get("/dashboard/")["Location"].startswith(PAGE)
+    assert again.post(PAGE, {"token": code(key, ahead=1)})["Location"] == "/dashboard/"
+
+
 def test_enrolment_shows_a_qr_code_drawn_here_and_the_key_then_gives_ten_recovery_codes(
     committee: User, client: Client
 ) -> None:
