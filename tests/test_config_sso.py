@@ -2,6 +2,7 @@
 loopback http), a readable secret, and domain=organisation pairs; each mistake one line."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,3 +78,17 @@ def test_a_bad_value_is_one_line_naming_the_variable(changes: dict[str, str], me
         parse_oidc({**FULL, **changes})
     assert str(raised.value).startswith(message)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.django_db
+def test_the_deploy_check_names_a_domain_mapped_to_no_organisation(settings: Any) -> None:
+    from aisc.web.accounts.models import Organisation
+    from aisc.web.ops.checks import sso_domains
+
+    Organisation.objects.create(name_en="Harbour", kind="university", registration_code="HKU-1")
+    settings.AISC_OIDC = parse_oidc({**FULL, "AISC_OIDC_DOMAINS": "a.edu.hk=HKU-1,b.edu.hk=NOPE"})
+    (problem,) = sso_domains()
+    assert problem.id == "aisc.E009"
+    assert problem.msg == "AISC_OIDC_DOMAINS: no organisation has the registration code 'NOPE'"
+    settings.AISC_OIDC = parse_oidc(FULL)
+    assert sso_domains() == []

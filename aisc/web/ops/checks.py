@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
 from aisc.adapters.mail.host import unresolvable
+from aisc.web.accounts.models import Organisation
 from aisc.web.ops import probes
 
 TAG = "aisc"
@@ -102,3 +103,22 @@ def slurm_reachable(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
             )
         ]
     return []
+
+
+@register(TAG, deploy=True)
+def sso_domains(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Each organisation AISC_OIDC_DOMAINS names must exist, or its people are never invited."""
+    codes = {code for _, code in settings.AISC_OIDC.domains}
+    known = set(
+        Organisation.objects.filter(registration_code__in=codes).values_list(
+            "registration_code", flat=True
+        )
+    )
+    return [
+        Error(
+            f"AISC_OIDC_DOMAINS: no organisation has the registration code {code!r}",
+            hint="use the code shown on the organisation's page, or register it first",
+            id="aisc.E009",
+        )
+        for code in sorted(codes - known)
+    ]
