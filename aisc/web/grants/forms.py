@@ -177,6 +177,9 @@ class DecisionForm(forms.Form):
     exceptional_reason = forms.CharField(
         label=_("Exceptional reason (needed above 70%)"), required=False
     )
+    cap_exception_reason = forms.CharField(
+        label=_("Reason for going over a scheme cap (exceptional rule)"), required=False
+    )
     conditions = forms.CharField(
         label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

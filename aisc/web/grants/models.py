@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aisc.core.grants import obligations, workflow
 from aisc.core.grants import rubric as rubric_rules
+from aisc.core.grants.caps import Cap
 from aisc.core.grants.subsidy import SubsidyRules
 from aisc.web.accounts.models import Organisation
 from aisc.web.grants import choices as ch
@@ -77,12 +78,38 @@ class Scheme(models.Model):
         _("final report due (days after an award ends)"),
         default=obligations.DEFAULT_FINAL_REPORT_DAYS,
     )
+    # Cumulative caps across the scheme's calls (empty: no cap), checked at each decision.
+    org_cap_subsidy = money(_("cap of subsidy per organisation (HK$)"), null=True, blank=True)
+    org_cap_gpu_hours = hours(_("cap of GPU-hours per organisation"), null=True, blank=True)
+    group_cap_subsidy = money(
+        _("cap of subsidy per group of related organisations (HK$)"), null=True, blank=True
+    )
+    group_cap_gpu_hours = hours(
+        _("cap of GPU-hours per group of related organisations"), null=True, blank=True
+    )
 
     def __str__(self) -> str:
         return self.name_en
 
     def rules(self) -> SubsidyRules:
         return SubsidyRules(self.default_rate, self.max_rate, self.exceptional_max_rate)
+
+    def org_cap(self) -> Cap:
+        return Cap(self.org_cap_subsidy, self.org_cap_gpu_hours)
+
+    def group_cap(self) -> Cap:
+        return Cap(self.group_cap_subsidy, self.group_cap_gpu_hours)
+
+
+class RelatedGroup(models.Model):
+    """Organisations a scheme's caps treat as one (a company and its subsidiaries, a university
+    and its spin-offs); kept by the secretariat."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    organisations = models.ManyToManyField(Organisation, related_name="related_groups")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Call(models.Model):
@@ -260,6 +287,8 @@ class Award(models.Model):
     subsidy_cap = money()
     committed_amount = money()
     exceptional_reason = models.TextField(blank=True)
+    # The committee's reason for going over a scheme cap (the exceptional rule), if it did.
+    cap_exception_reason = models.TextField(blank=True)
     conditions = models.TextField(blank=True)
     dedicated = models.BooleanField(default=False)
     status = models.CharField(

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aisc.core.grants.obligations import DEFAULT_FINAL_REPORT_DAYS, MAX_FINAL_REPORT_DAYS
-from aisc.web.accounts.models import OrgKind
+from aisc.web.accounts.models import Organisation, OrgKind
 from aisc.web.grants.models import Call, default_checklist, default_rubric
 
 
@@ -38,6 +38,32 @@ class SchemeForm(forms.Form):
         required=False,
         min_value=0,
         max_value=MAX_FINAL_REPORT_DAYS,
+    )
+
+    # Cumulative caps across the scheme's calls; empty: no cap (aisc.core.grants.caps).
+    org_cap_subsidy = forms.DecimalField(
+        label=_("Cap of subsidy per organisation (HK$; empty: none)"),
+        required=False,
+        max_digits=16,
+        decimal_places=2,
+    )
+    org_cap_gpu_hours = forms.DecimalField(
+        label=_("Cap of GPU-hours per organisation (empty: none)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+    )
+    group_cap_subsidy = forms.DecimalField(
+        label=_("Cap of subsidy per group of related organisations (HK$; empty: none)"),
+        required=False,
+        max_digits=16,
+        decimal_places=2,
+    )
+    group_cap_gpu_hours = forms.DecimalField(
+        label=_("Cap of GPU-hours per group of related organisations (empty: none)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
     )
 
     def clean_final_report_days(self) -> int:
@@ -98,3 +124,13 @@ def rows_of(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
+
+
+class RelatedGroupForm(forms.Form):
+    name = forms.CharField(label=_("Group name"), max_length=200)
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Related organisations"),
+        queryset=Organisation.objects.order_by("name_en"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("grants/schemes/", schemes.schemes, name="schemes"),
     path("grants/schemes/new", schemes.new_scheme, name="new_scheme"),
     path("grants/schemes/<int:scheme_id>/edit", schemes.edit_scheme, name="edit_scheme"),
+    path("grants/related-groups/", schemes.related_groups, name="related_groups"),
     path("grants/calls/new", new_call.new_call, name="new_call"),
     path("grants/calls/<int:call_id>/criteria", new_call.call_criteria, name="call_criteria"),
     path("grants/calls/<int:call_id>/start", applicant.start, name="start"),

@@ -30,6 +30,7 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "schemes": ("get", STAFF_VIEW),
     "new_scheme": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "edit_scheme": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "related_groups": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     # A call belongs to no organisation: any applicant may start one for their own.
     "start": ("post", frozenset({"applicant", Role.ADMIN})),
     "ranking": ("get", STAFF_VIEW),

@@ -22,6 +22,7 @@ from aisc.web.grants.actions.documents import (
     do_replace_document,
     do_upload_document,
 )
+from aisc.web.grants.actions.groups import do_save_related_group
 from aisc.web.grants.actions.obligations import do_waive_final_report
 from aisc.web.grants.actions.outputs import do_add_output
 from aisc.web.grants.actions.reports import do_accept_report, do_return_report, do_submit_report
@@ -52,6 +53,7 @@ __all__ = [
     "do_release_due_tranches",
     "do_replace_document",
     "do_return_report",
+    "do_save_related_group",
     "do_screen",
     "do_set_call_criteria",
     "do_submit_application",

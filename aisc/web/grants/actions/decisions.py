@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from aisc.core.errors import RuleViolation
-from aisc.core.grants import request, subsidy, tranches
+from aisc.core.grants import caps, request, subsidy, tranches
 from aisc.core.grants.workflow import (
     APPLICATION_TRANSITIONS,
     DECISION_OUTCOMES,
@@ -26,10 +26,11 @@ from aisc.core.grants.workflow import (
 from aisc.core.units import Money
 from aisc.web.accounts.models import Role, User
 from aisc.web.audit.record import record
+from aisc.web.grants import caps as scheme_caps
 from aisc.web.grants import events, notifications, pricing, verbs
 from aisc.web.grants.actions.awards import release_tranche
 from aisc.web.grants.actions.lifecycle import move
-from aisc.web.grants.models import Application, Award, AwardTranche, Call, Decision
+from aisc.web.grants.models import Application, Award, AwardTranche, Call, Decision, Scheme
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class DecisionInput:
     months: int | None = None  # ... or fewer months
     subsidy_rate: Decimal | None = None  # default: the scheme's default rate
     exceptional_reason: str = ""
+    cap_exception_reason: str = ""  # the exceptional rule, to go over a scheme cap
     conditions: str = ""
     tranche_plan: list[dict[str, Any]] = field(default_factory=list)
     dedicated: bool = False
@@ -98,12 +100,14 @@ class AwardPlan:
 
     fields: dict[str, Any]
     tranche_plan: tuple[tranches.TrancheSpec, ...]
+    cap_breaches: tuple[caps.Breach, ...] = ()
 
 
 def _plan_award(application: Application, decision: DecisionInput) -> AwardPlan:
     # Lock the call so two decisions at once cannot both spend its last money.
     call = Call.objects.select_for_update().get(pk=application.call_id)
-    scheme = call.scheme
+    # And the scheme, so two decisions in different calls cannot both pass a cap.
+    scheme = Scheme.objects.select_for_update().get(pk=call.scheme_id)
     rate = decision.subsidy_rate if decision.subsidy_rate is not None else scheme.default_rate
     subsidy.check_rate(scheme.rules(), rate, decision.exceptional_reason)
     plan = (
@@ -120,6 +124,11 @@ def _plan_award(application: Application, decision: DecisionInput) -> AwardPlan:
     price = pricing.list_price(application.chip, start)
     cost = subsidy.subsidy_cost(hours, price, rate)
     subsidy.check_commitment(cost, Money(call.budget), committed(call))
+    adding = caps.Totals(cost.amount, hours)
+    passed = caps.check(
+        scheme_caps.breaches(scheme, application.organisation, adding),
+        decision.cap_exception_reason,
+    )
     fields = {
         "organisation": application.organisation,
         "project_code": project_code(call),
@@ -134,10 +143,11 @@ def _plan_award(application: Application, decision: DecisionInput) -> AwardPlan:
         "subsidy_cap": cost.amount,
         "committed_amount": cost.amount,
         "exceptional_reason": decision.exceptional_reason.strip(),
+        "cap_exception_reason": decision.cap_exception_reason.strip() if passed else "",
         "conditions": decision.conditions.strip(),
         "dedicated": decision.dedicated,
     }
-    return AwardPlan(fields, plan)
+    return AwardPlan(fields, plan, tuple(passed))
 
 
 def _create_award(application: Application, plan: AwardPlan) -> Award:
@@ -190,6 +200,20 @@ def do_decide(*, acting_user: User, application: Application, decision: Decision
             "committed": award.committed_amount,
             "rate": award.subsidy_rate,
         }
+        if plan.cap_breaches:
+            audit_after["cap_exception"] = {
+                "reason": award.cap_exception_reason,
+                "caps": [
+                    {
+                        "scope": b.scope.value,
+                        "name": b.name,
+                        "measure": b.measure.value,
+                        "cap": b.cap,
+                        "after": b.after,
+                    }
+                    for b in plan.cap_breaches
+                ],
+            }
         record(
             acting_user,
             verbs.APPLICATION_DECIDE,

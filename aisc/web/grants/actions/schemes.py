@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from aisc.core.errors import RuleViolation
-from aisc.core.grants import obligations
+from aisc.core.grants import caps, obligations
 from aisc.web.accounts.models import OrgKind, User
 from aisc.web.audit.record import record
 from aisc.web.grants import verbs
@@ -26,12 +26,19 @@ SCHEME_FIELDS = (
     "exceptional_max_rate",
     "eligible_kinds",
     "final_report_days",
+    "org_cap_subsidy",
+    "org_cap_gpu_hours",
+    "group_cap_subsidy",
+    "group_cap_gpu_hours",
 )
+CAP_FIELDS = SCHEME_FIELDS[-4:]
 EDITABLE = frozenset(SCHEME_FIELDS) - {"code"}
 
 
 def _check(scheme: Scheme) -> None:
     obligations.check_days(scheme.final_report_days)
+    for name in CAP_FIELDS:
+        caps.check_cap_value(getattr(scheme, name), name)
     if scheme.fund <= 0:
         raise RuleViolation("the fund must be positive", field="fund")
     scheme.rules()  # validates the rates, naming the one at fault

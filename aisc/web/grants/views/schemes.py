@@ -12,8 +12,8 @@ from aisc.web.accounts import authz
 from aisc.web.grants import actions
 from aisc.web.grants.actions.calls import other_budgets
 from aisc.web.grants.actions.schemes import EDITABLE
-from aisc.web.grants.models import Scheme
-from aisc.web.grants.scheme_forms import SchemeForm
+from aisc.web.grants.models import RelatedGroup, Scheme
+from aisc.web.grants.scheme_forms import RelatedGroupForm, SchemeForm
 from aisc.web.grants.views.page import attempt, user_of
 
 
@@ -68,3 +68,29 @@ def edit_scheme(request: HttpRequest, scheme_id: int) -> HttpResponse:
         if done is not None:
             return redirect("grants:schemes")
     return _form_page(request, form, scheme)
+
+
+@login_required
+def related_groups(request: HttpRequest) -> HttpResponse:
+    """The groups the scheme's group caps count as one; the secretariat sets who is in each."""
+    user = user_of(request)
+    authz.require(user, "grants.related_group.manage")
+    form = RelatedGroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            lambda: actions.do_save_related_group(
+                acting_user=user,
+                name=form.cleaned_data["name"],
+                organisations=list(form.cleaned_data["organisations"]),
+            ),
+            _("Group saved."),
+            form,
+        )
+        if done is not None:
+            return redirect("grants:related_groups")
+    groups = RelatedGroup.objects.prefetch_related("organisations").order_by("name")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "grants/related_groups.html", {"form": form, "groups": groups}, status=status
+    )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from aisc.core.grants.tranches import AFTER_REPORT, AT_START
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import Role, User
-from aisc.web.grants import actions, queries
+from aisc.web.grants import actions, caps, queries
 from aisc.web.grants.forms import (
     AssignForm,
     ConflictForm,
@@ -38,6 +38,7 @@ def _forms(request: HttpRequest, user: User, application: Application) -> dict[s
         forms["assign_form"] = AssignForm()
     if authz.can(user, "grants.application.decide", application):
         forms["decision_form"] = DecisionForm()
+        forms["caps"] = caps.standings(call.scheme, application.organisation)
     own = application.reviews.filter(reviewer=user).first()
     if own is not None and own.status == "assigned":
         forms["own_review"] = own
@@ -202,6 +203,7 @@ def _decision_of(data: dict[str, Any]) -> actions.DecisionInput:
         months=data["months"],
         subsidy_rate=data["subsidy_rate"],
         exceptional_reason=data["exceptional_reason"],
+        cap_exception_reason=data["cap_exception_reason"],
         conditions=data["conditions"],
         tranche_plan=_tranche_plan(data["first_tranche"]),
     )
