@@ -57,7 +57,22 @@ def read_scenario(path: Path, months: int | None = None) -> Scenario:
     if months is not None:
         data["months"] = months
     data.setdefault("name", path.stem)
-    return scenario_from_dict(data)
+    return scenario_from_dict(data, _traces(data))
+
+
+def _traces(data: dict[str, Any]) -> dict[str, Any]:
+    """The public traces the scenario's shapes name, read from AISC_TRACE_DIR (docs/traces.md);
+    one that is not there is left out, and the scenario is refused saying where it should be."""
+    from aisc.core.capacity.shapes import TRACES, trace_jobs, traces_named
+
+    root = os.environ.get("AISC_TRACE_DIR", "")
+    found = {}
+    for name in traces_named(data) & set(TRACES):
+        path = Path(root) / TRACES[name]
+        if root and path.is_file():
+            with path.open(encoding="utf-8") as lines:
+                found[name] = trace_jobs(name, lines)
+    return found
 
 
 def _centre(months: int | None, history: int) -> Scenario:

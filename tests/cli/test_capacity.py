@@ -149,3 +149,46 @@ def test_the_shipped_doubling_scenario_reads_as_the_centre_before_and_after() ->
     assert [row.nodes for row in doubling.inventory] == [164, 379]
     assert doubling.months == 24
     assert {m.name for m in doubling.mixes} >= {"large-awarded", "small-awarded"}
+
+
+def traced(tmp_path: Path) -> Path:
+    path = tmp_path / "traced.toml"
+    text = SMALL.format(name="traced", nodes=4).replace("[shape]\n", '[shape]\ntrace = "philly"\n')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_scenario_drawing_run_times_from_the_philly_trace_finds_it_in_aisc_trace_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = traced(tmp_path)
+    monkeypatch.delenv("AISC_TRACE_DIR", raising=False)
+    code, _, err = capacity("plan", "--scenario", str(path), "--seeds", "1")
+    assert code == 2
+    assert "shape.trace: the public trace 'philly' is not at hand: set AISC_TRACE_DIR" in err
+    root = tmp_path / "traces"
+    (root / "sia" / "traces").mkdir(parents=True)
+    sample = Path(__file__).parents[1] / "core" / "capacity" / "data" / "philly_sample.csv"
+    (root / "sia" / "traces" / "philly.csv").write_bytes(sample.read_bytes())
+    monkeypatch.setenv("AISC_TRACE_DIR", str(root))
+    code, out, err = capacity("plan", "--scenario", str(path), "--seeds", "2", "--json")
+    assert code == 0, err
+    assert json.loads(out)["jobs"] > 0
+
+
+def test_the_full_philly_digest_splits_into_pools_per_size_when_it_is_at_hand() -> None:
+    import os
+
+    import numpy as np
+
+    from aisc.core.capacity.shapes import TRACES, trace_jobs
+
+    root = os.environ.get("AISC_TRACE_DIR", "")
+    path = Path(root) / TRACES["philly"]
+    if not root or not path.is_file():
+        pytest.skip(f"AISC_TRACE_DIR must hold {TRACES['philly']} (docs/traces.md)")
+    with path.open(encoding="utf-8") as lines:
+        jobs = trace_jobs("philly", lines)
+    pools = [jobs.pool(i, 8, [2, 4, 1_000_000]) for i in range(3)]
+    assert [len(p) for p in pools] == [82_164, 74, 83]
+    assert [round(float(np.median(p)), 2) for p in pools] == [0.32, 1.48, 1.03]

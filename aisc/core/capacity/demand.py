@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from aisc.core.capacity.replay import pieces
-from aisc.core.capacity.scenario import Mix, Scenario, Shape, Stream
+from aisc.core.capacity.scenario import SIZES, Mix, Scenario, Shape, Stream
 
 HOUR = 3600.0
 MONTH_S = 365.25 / 12 * 86_400.0
@@ -56,6 +57,7 @@ class _Builder:
         self.horizon_s = self.seconds(scenario.end)
         self.projects: list[Project] = []
         self.parts: list[tuple[np.ndarray, ...]] = []
+        self.pools: dict[tuple[str, str, int], np.ndarray] = {}
 
     def seconds(self, moment: dt.datetime) -> float:
         return (moment - self.scenario.start).total_seconds()
@@ -75,7 +77,7 @@ class _Builder:
         self.projects.append(project)
         window = project.end_s - project.start_s
         cap_h = min(shape.max_h, window / HOUR)
-        hours = _run_hours(rng, gpu_hours / gang, shape, cap_h)
+        hours = _run_hours(rng, gpu_hours / gang, shape, cap_h, self.pool(shape, project))
         if not len(hours):
             return
         room = np.maximum(window - hours * HOUR, 0.0)
@@ -84,6 +86,19 @@ class _Builder:
         self.parts.append(
             (submit, np.full(n, gang, np.int64), hours * HOUR, np.full(n, index), np.zeros(n, bool))
         )
+
+    def pool(self, shape: Shape, project: Project) -> np.ndarray | None:
+        """The trace's run times for the project's size, when its shape names a trace."""
+        if not shape.trace:
+            return None
+        scenario = self.scenario
+        key = (shape.trace, project.size, scenario.gpus_per_node(project.chip))
+        if key not in self.pools:
+            classes = scenario.size_classes()
+            self.pools[key] = scenario.traces[shape.trace].pool(
+                SIZES.index(project.size), key[2], [classes[s].max_nodes for s in SIZES]
+            )
+        return self.pools[key]
 
     def replay(self) -> None:
         """Every metered job of the scenario, one job per month it ran in; one project per
@@ -118,17 +133,35 @@ class _Builder:
         return Demand(self.projects, *(c[order] for c in columns))
 
 
-def _run_hours(rng: np.random.Generator, total_h: float, shape: Shape, cap_h: float) -> np.ndarray:
-    """Run times (hours) of one gang that add up to `total_h` exactly, each at most `cap_h`."""
+def _run_hours(
+    rng: np.random.Generator,
+    total_h: float,
+    shape: Shape,
+    cap_h: float,
+    pool: np.ndarray | None = None,
+) -> np.ndarray:
+    """Run times (hours) of one gang that add up to `total_h` exactly, each at most `cap_h`:
+    log-normal, or resampled from `pool` (a trace's run times for the project's size)."""
     if total_h <= 0.0:
         return np.zeros(0)
-    median = min(shape.median_h, cap_h)
-    mean = min(median * math.exp(shape.sigma**2 / 2.0), cap_h)
+    sample: Callable[[int], np.ndarray]
+    if pool is None:
+        median = min(shape.median_h, cap_h)
+        mean = min(median * math.exp(shape.sigma**2 / 2.0), cap_h)
+
+        def sample(n: int) -> np.ndarray:
+            return np.minimum(rng.lognormal(math.log(median), shape.sigma, n), cap_h)
+    else:
+        capped = np.minimum(pool, cap_h)
+        mean = float(capped.mean())
+
+        def sample(n: int) -> np.ndarray:
+            return rng.choice(capped, n)
+
     drawn: list[np.ndarray] = []
     so_far = 0.0
     while so_far < total_h:
-        batch = int((total_h - so_far) / mean) + 8
-        hours = np.minimum(rng.lognormal(math.log(median), shape.sigma, batch), cap_h)
+        hours = sample(int((total_h - so_far) / mean) + 8)
         drawn.append(hours)
         so_far += float(hours.sum())
     hours = np.concatenate(drawn)
@@ -163,7 +196,7 @@ def _add_stream(builder: _Builder, rng: np.random.Generator, stream: Stream) -> 
     )
     shape = stream.shape or scenario.shape
     if stream.history:  # a past month's jobs are replayed in their own gangs, not whole nodes
-        shape = Shape(shape.median_h, shape.sigma, shape.max_h, 0)
+        shape = Shape(shape.median_h, shape.sigma, shape.max_h, 0, shape.trace)
     clipped = Project(project.name, project.chip, project.nodes, project.size, begin, stop)
     builder.add(rng, clipped, stream.gpu_hours * share, shape, stream.gang_gpus)
     builder.projects[-1] = project

@@ -12,97 +12,43 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aisc.core.capacity import fields as f
+from aisc.core.capacity.model import (
+    DEFAULT_SIZES,
+    MAX_MONTHS,
+    PLAN_POLICIES,
+    SIZES,
+    Inventory,
+    Maintenance,
+    Mix,
+    Shape,
+    SizeClass,
+    Stream,
+)
 from aisc.core.capacity.replay import Replayed, replayed
+from aisc.core.capacity.shapes import TRACES, TraceJobs, traces_named
 from aisc.core.catalogue.chips import CHIPS, PRECISIONS, peak_tflops
 from aisc.core.errors import NotFound, RuleViolation
 from aisc.core.scheduling.policies import POLICIES
 
-SIZES = ("small", "medium", "large")
-# Policies that can give a queued job back, so an award's window can close on its queue.
-PLAN_POLICIES = ("backfill", "multifactor", "fifo")
-MAX_MONTHS = 120
-
-
-@dataclass(frozen=True)
-class Inventory:
-    """`nodes` nodes of `gpus_per_node` GPUs of one chip in [start, until); until None = on."""
-
-    chip: str
-    nodes: int
-    gpus_per_node: int
-    start: dt.datetime
-    until: dt.datetime | None = None
-    partition: str = "gpu"
-    reserved_for: str | None = None
-
-
-@dataclass(frozen=True)
-class Maintenance:
-    """`nodes` nodes of a chip out of service over [start, until); None = all of that chip."""
-
-    chip: str
-    start: dt.datetime
-    until: dt.datetime
-    nodes: int | None = None
-
-
-@dataclass(frozen=True)
-class Shape:
-    """Job shape: run time log-normal (median, sigma) cut at max_h; gang = gang_nodes nodes."""
-
-    median_h: float = 24.0
-    sigma: float = 1.0
-    max_h: float = 168.0
-    gang_nodes: int = 0  # 0: the project's whole allocation is one gang
-
-
-@dataclass(frozen=True)
-class Stream:
-    """Work one project offers: `gpu_hours` on `chip` over [start, end) in gangs of `nodes`.
-
-    Awards (probability 1), applications under review (their award probability) and the
-    history of a past month (replayed, its jobs ending within the month) are all streams.
-    """
-
-    project: str
-    chip: str
-    gpu_hours: float
-    nodes: int
-    start: dt.datetime
-    end: dt.datetime
-    probability: float = 1.0
-    history: bool = False
-    gang_gpus: int = 0  # a gang of this many GPUs instead of `nodes` whole nodes
-    shape: Shape | None = None  # its own job shape (e.g. its metered jobs'), else [shape]
-
-
-@dataclass(frozen=True)
-class Mix:
-    """Synthetic projects: nodes (a range) x months each, `count` at `start`, or `per_month`."""
-
-    name: str
-    chip: str
-    nodes: tuple[int, int]
-    months: int
-    start: dt.datetime
-    count: int | None = None
-    per_month: float = 0.0
-    use: float = 1.0
-    shape: Shape | None = None
-
-
-@dataclass(frozen=True)
-class SizeClass:
-    """A project of this size for `fits`: nodes x months; a project is of the first size whose
-    `max_nodes` holds it."""
-
-    nodes: int
-    months: int
-    max_nodes: int
+# The rows' types are read from here too (aisc.core.capacity.model holds them).
+__all__ = [
+    "MAX_MONTHS",
+    "PLAN_POLICIES",
+    "SIZES",
+    "Inventory",
+    "Maintenance",
+    "Mix",
+    "Scenario",
+    "Shape",
+    "SizeClass",
+    "Stream",
+    "scenario_from_dict",
+    "scenario_from_toml",
+]
 
 
 @dataclass(frozen=True)
@@ -115,11 +61,13 @@ class Scenario:
     mixes: tuple[Mix, ...] = ()
     replays: tuple[Replayed, ...] = ()  # metered jobs, replayed at their own start times
     maintenance: tuple[Maintenance, ...] = ()
-    shape: Shape = Shape()
+    shape: Shape = field(default_factory=Shape)
     policy: str = "backfill"
     overbooking: float = 1.0
     target_utilization: float = 0.9
     sizes: Mapping[str, SizeClass] | None = None
+    # The public traces its shapes name, read by the caller (aisc.core.capacity.shapes).
+    traces: Mapping[str, TraceJobs] = field(default_factory=dict, compare=False)
 
     @property
     def end(self) -> dt.datetime:
@@ -142,23 +90,18 @@ class Scenario:
         return next((s for s in SIZES[:-1] if nodes <= classes[s].max_nodes), SIZES[-1])
 
 
-# The issue's figures: the largest models ~10 nodes for a year, small and medium 2-3 nodes.
-DEFAULT_SIZES: Mapping[str, SizeClass] = {
-    "small": SizeClass(2, 3, 2),
-    "medium": SizeClass(3, 6, 4),
-    "large": SizeClass(10, 12, 1_000_000),
-}
-
-
-def scenario_from_toml(text: str) -> Scenario:
+def scenario_from_toml(text: str, traces: Mapping[str, TraceJobs] | None = None) -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleViolation(f"scenario TOML: {exc}", field="scenario") from exc
-    return scenario_from_dict(data)
+    return scenario_from_dict(data, traces)
 
 
-def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
+def scenario_from_dict(
+    data: Mapping[str, Any], traces: Mapping[str, TraceJobs] | None = None
+) -> Scenario:
+    """`traces`: the public traces the shapes name, as read by the caller (`traces_named`)."""
     start = f.when(data, "start", "scenario")
     if start.day != 1 or start.time() != dt.time():
         raise RuleViolation("scenario.start: must be a month (YYYY-MM)", field="scenario.start")
@@ -210,7 +153,23 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
             policy, "target_utilization", "policy", 0.9, high=1.0, strict_low=True
         ),
         sizes=_sizes(f.table(data, "sizes", "sizes")),
+        traces=_traces(data, traces or {}),
     )
+
+
+def _traces(data: Mapping[str, Any], given: Mapping[str, TraceJobs]) -> Mapping[str, TraceJobs]:
+    for name in sorted(traces_named(data)):
+        if name not in given:
+            raise RuleViolation(
+                f"shape.trace: the public trace {name!r} is not at hand: set AISC_TRACE_DIR to "
+                f"the folder holding {TRACES[name]} (docs/traces.md)",
+                field="shape.trace",
+            )
+        if not len(given[name].hours):
+            raise RuleViolation(
+                f"shape.trace: the trace {name!r} has no job with a run time", field="shape.trace"
+            )
+    return {name: given[name] for name in traces_named(data)}
 
 
 def _chip(row: Mapping[str, Any], where: str, known: set[str] | None = None) -> str:
@@ -382,11 +341,18 @@ def _shape(row: Mapping[str, Any], where: str) -> Shape:
     max_h = f.number(row, "max_h", where, 168.0, low=0.0, strict_low=True)
     if max_h < median:
         raise RuleViolation(f"{where}.max_h: must be at least median_h", field=f"{where}.max_h")
+    trace = f.text(row, "trace", where, "") if row.get("trace", "") else ""
+    if trace and trace not in TRACES:
+        raise RuleViolation(
+            f"{where}.trace: unknown trace {trace!r}; known traces: {', '.join(TRACES)}",
+            field=f"{where}.trace",
+        )
     return Shape(
         median_h=median,
         sigma=f.number(row, "sigma", where, 1.0, high=5.0),
         max_h=max_h,
         gang_nodes=f.whole(row, "gang_nodes", where, 0),
+        trace=trace,
     )
 
 
