@@ -13,8 +13,9 @@ from aisc.adapters.slurm.errors import SlurmCommandFailed
 from aisc.cli import capacity_array as array
 from aisc.core.capacity.plan import run_seed
 from aisc.core.errors import RuleViolation
+from tests.fixtures.cli import capacity
 
-from .test_capacity import capacity, scenario
+from .test_capacity import scenario
 
 AXES = ["--overbooking", "1,1.5", "--scale", "0.5,1", "--seeds", "2"]
 

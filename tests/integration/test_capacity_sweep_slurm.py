@@ -6,20 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from aisc.adapters.slurm.arrays import JobArrays
-from aisc.cli.main import app
 from tests.cli.test_capacity import scenario
+from tests.fixtures.cli import capacity
 
 pytestmark = pytest.mark.slurm
 AXES = ["--overbooking", "1,1.5", "--seeds", "2"]
 SLURM = ["--slurm", "--partition", "br104", "--time-limit", "5", "--wait-timeout", "240"]
-
-
-def capacity(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["capacity", *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_a_sweep_runs_as_one_job_array_and_gathers_the_local_sweeps_lines(tmp_path: Path) -> None:
