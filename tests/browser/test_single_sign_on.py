@@ -5,6 +5,7 @@ exchange, the provider's signing keys, userinfo). Nothing of the protocol is moc
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from aisc.config_sso import parse_oidc
 from aisc.web.accounts import verbs
-from aisc.web.accounts.models import Invitation, Membership, Organisation, User
+from aisc.web.accounts.models import Invitation, Membership, Organisation, Role, User
 from aisc.web.accounts.sso_settings import django_settings
 from aisc.web.audit.models import AuditEvent
 from tests.oidc_provider import people
@@ -169,3 +170,14 @@ def test_an_address_locked_out_by_wrong_passwords_cannot_sign_in_through_the_pro
     page.wait_for_load_state()
     assert answers == [429]
     assert not User.objects.filter(email="ada@harbour.edu.hk").exists()
+
+
+def test_staff_who_sign_in_through_the_provider_still_give_aiscs_second_factor(
+    page: Page, live_url: str, sso: None, make_user: Any
+) -> None:
+    make_user(Role.FINANCE, email="ron@ridge.example")
+    sign_in_at_provider(page, live_url, "ron")
+    page.wait_for_url(re.compile(r"/accounts/two-factor/\?next="))
+    expect(page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
+    page.goto(f"{live_url}/billing/")
+    assert "/accounts/two-factor/" in page.url
