@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_organisation_verification'),
-        ('grants', '0004_outputs'),
+        ('grants', '0005_tranche_release_on'),
     ]
 
     operations = [
