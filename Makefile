@@ -51,6 +51,9 @@ check: install-dev
 	$(BIN)/ruff check aisc tests benchmarks
 	$(BIN)/mypy aisc tests benchmarks
 	$(BIN)/lint-imports
+	@# One leaf per app and no model change without its migration: parallel branches that each
+	@# add the next number are caught here, not by the first test that migrates.
+	$(BIN)/django-admin makemigrations --check --dry-run --settings=aisc.web.settings
 
 fmt: install-dev
 	$(BIN)/ruff format aisc tests benchmarks
