@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export AISC_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test check install install-dev fmt test-sqlite test-postgres test-browser test-slurm coverage bench messages clean
+.PHONY: demo test check install install-dev fmt test-sqlite test-postgres test-browser test-slurm coverage bench messages clean screenshots
 
 # Debian splits venv (and ensurepip) into python3-venv; as root, install it when it is missing.
 $(BIN)/python:
@@ -74,6 +74,14 @@ test-postgres: install-dev
 
 test-browser: install-dev
 	bash scripts/run-tests browser
+
+# The main pages in both languages at desktop and phone widths, photographed by the accessibility
+# walk into docs/screenshots (CI runs the walk without writing them).
+screenshots: install-dev
+	bash scripts/ensure-chromium
+	AISC_SCREENSHOTS=$(CURDIR)/docs/screenshots AISC_EMAIL_URL=memory:// \
+	  AISC_DATA_DIR=$${AISC_TEST_DATA_DIR:-/tmp/aisc-test-data} \
+	  $(BIN)/pytest -q -m browser tests/browser/test_accessibility.py -p no:cacheprovider
 
 coverage: install-dev
 	bash scripts/run-tests coverage
