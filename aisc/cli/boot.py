@@ -10,11 +10,29 @@ import typer
 
 if TYPE_CHECKING:
     from aisc.config import Config
+    from aisc.core.errors import AiscError
+
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order
 
 
 def fail(message: str, code: int = 2) -> None:
     typer.echo(f"aisc: {message}", err=True)
     raise typer.Exit(code)
+
+
+def say(exc: AiscError) -> str:
+    """A refusal of the core in the user's language: a locale naming Chinese (zh_HK.UTF-8,
+    zh_TW, zh-Hant) gives zh-Hant, anything else English."""
+    locale = next((os.environ[k] for k in LOCALE_VARIABLES if os.environ.get(k)), "")
+    if not locale.lower().startswith("zh"):
+        return exc.message
+    django()
+    from django.utils import translation
+
+    from aisc.web.i18n import explain
+
+    with translation.override("zh-hant"):
+        return explain(exc)
 
 
 def django() -> None:

@@ -113,7 +113,7 @@ def plan_command(
         chosen = read_scenario(scenario, months) if scenario else _centre(months, history)
         result, wall = _plan(chosen, seeds, first_seed)
     except AiscError as exc:
-        boot.fail(exc.message)
+        boot.fail(boot.say(exc))
     doc = {**document(result), "sim_wall_s": wall}
     if out is not None:
         from aisc.cli.capacity_output import write_plan
@@ -150,7 +150,7 @@ def compare(
             result, wall = _plan(read_scenario(path, months), seeds, first_seed)
             docs.append({**document(result), "sim_wall_s": wall})
     except AiscError as exc:
-        boot.fail(exc.message)
+        boot.fail(boot.say(exc))
     from aisc.cli.capacity_output import compare_table, write_compare
 
     written = write_compare(docs, out) if out is not None else []
@@ -222,7 +222,7 @@ def sweep(
         )
         chosen = variants([read_scenario(p, months) for p in scenarios], *axes)
     except AiscError as exc:
-        boot.fail(exc.message)
+        boot.fail(boot.say(exc))
     if slurm:
         from aisc.cli.capacity_array import Sweep
 
@@ -282,7 +282,7 @@ def _sweep_on_slurm(
         slurm.wait(job_id, wait_timeout)
         doc = array.gather(where)
     except AiscError as exc:
-        boot.fail(exc.message)
+        boot.fail(boot.say(exc))
     wall = round(time.perf_counter() - started, 3)
     _print_sweep({**doc, "job_id": job_id, "dir": str(where), "wall_s": wall}, as_json)
 
@@ -304,7 +304,7 @@ def sweep_cell(
     try:
         written = array.run_cell(directory, int(given))
     except AiscError as exc:
-        boot.fail(exc.message)
+        boot.fail(boot.say(exc))
     typer.echo(f"wrote {written}")
 
 
@@ -320,7 +320,7 @@ def sweep_gather(
     try:
         doc = array.gather(directory)
     except AiscError as exc:
-        boot.fail(exc.message)
+        boot.fail(boot.say(exc))
     _print_sweep({**doc, "dir": str(directory.resolve())}, as_json)
 
 

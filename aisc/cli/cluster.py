@@ -92,7 +92,7 @@ def submit(
             acting_user=None,
         )
     except AiscError as exc:
-        boot.fail(exc.message)
+        boot.fail(boot.say(exc))
         return  # pragma: no cover - fail() exits
     typer.echo(f"Submitted batch job {job.pk}")
 

@@ -89,7 +89,7 @@ def estimate(
             )
         )
     except AiscError as exc:
-        boot.fail(f"--{(exc.field or 'input').replace('_', '-')}: {exc.message}")
+        boot.fail(f"--{(exc.field or 'input').replace('_', '-')}: {boot.say(exc)}")
         return
     body = result.as_dict()
     if as_json:

@@ -97,7 +97,7 @@ def annual(
     try:
         check_year(year)
     except RuleViolation as exc:
-        boot.fail(exc.message)
+        boot.fail(boot.say(exc))
     if out is not None:
         _writable(out)
     boot.django()

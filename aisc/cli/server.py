@@ -104,6 +104,6 @@ def createadmin(
     try:
         user = do_create_user(acting_user=None, email=email, password=password, roles=("admin",))
     except AiscError as exc:
-        boot.fail(f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        boot.fail(f"{exc.field}: {boot.say(exc)}" if exc.field else boot.say(exc))
         return
     typer.echo(f"created admin {user.email}")

@@ -100,7 +100,7 @@ def run(
         try:
             run_openb(nodes, trace, policy, as_json, out)
         except AiscError as exc:
-            boot.fail(exc.message)
+            boot.fail(boot.say(exc))
         return
     try:
         spec = _cluster(cluster, shares)
@@ -111,7 +111,7 @@ def run(
 
             write_run(result, out, plot_format)
     except AiscError as exc:
-        boot.fail(exc.message)
+        boot.fail(boot.say(exc))
     except OSError as exc:
         boot.fail(f"--out: cannot write to {out} ({exc.strerror})", code=1)
     _report_problems(result)
@@ -153,7 +153,7 @@ def compare(
         try:
             compare_openb(nodes, trace, names, as_json)
         except AiscError as exc:
-            boot.fail(exc.message)
+            boot.fail(boot.say(exc))
         return
     try:
         spec = _cluster(cluster, shares)
@@ -165,7 +165,7 @@ def compare(
 
         written = write_comparison(results, out, plot_format)
     except AiscError as exc:
-        boot.fail(exc.message)
+        boot.fail(boot.say(exc))
     except OSError as exc:
         boot.fail(f"--out: cannot write to {out} ({exc.strerror})", code=1)
     _report_problems(results[0])

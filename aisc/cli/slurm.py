@@ -54,7 +54,7 @@ def _cluster_plan() -> SlurmPlan:
     try:
         return sync.make_plan(cluster.adapter())
     except AiscError as exc:
-        boot.fail(exc.message, code=3)
+        boot.fail(boot.say(exc), code=3)
         raise  # pragma: no cover - fail() exits
 
 
@@ -86,7 +86,7 @@ def apply(
     try:
         outcome, remaining = sync.apply(force=force)
     except AiscError as exc:
-        boot.fail(f"{exc.message} (nothing after the failed step was applied)", code=3)
+        boot.fail(f"{boot.say(exc)} (nothing after the failed step was applied)", code=3)
         return
     if as_json:
         facts = _plan_facts(remaining)

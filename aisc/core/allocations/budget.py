@@ -52,7 +52,11 @@ def check_chip(code: str) -> str:
 
 def check_positive(gpu_hours: Decimal, field: str = "gpu_hours") -> Decimal:
     if gpu_hours <= 0:
-        raise RuleViolation(f"GPU-hours must be above zero (got {gpu_hours})", field=field)
+        raise RuleViolation(
+            "GPU-hours must be above zero (got %(gpu_hours)s)",
+            field=field,
+            params={"gpu_hours": gpu_hours},
+        )
     return gpu_hours
 
 
@@ -80,9 +84,12 @@ def exchange(
     left = remaining_by_chip(list(lines), used).get(from_chip, Decimal(0))
     if gpu_hours > left:
         raise InsufficientBalance(
-            f"only {left} released, unspent {from_chip} GPU-hours can be exchanged "
-            f"(asked for {gpu_hours})",
+            (
+                "only %(left)s released, unspent %(from_chip)s GPU-hours can be "
+                "exchanged (asked for %(gpu_hours)s)"
+            ),
             field="gpu_hours",
+            params={"left": left, "from_chip": from_chip, "gpu_hours": gpu_hours},
         )
     gained = convert(gpu_hours, from_chip, to_chip, on, rates)
     return (
@@ -105,14 +112,19 @@ def check_window(
     """An allocation runs forwards, and inside its award's dates when it has an award."""
     if end <= start:
         raise RuleViolation(
-            f"the end date {end} must be after the start date {start}", field="end_date"
+            "the end date %(end)s must be after the start date %(start)s",
+            field="end_date",
+            params={"end": end, "start": start},
         )
     if award_start is not None and start < award_start:
         raise RuleViolation(
-            f"the start date {start} is before the award starts ({award_start})",
+            "the start date %(start)s is before the award starts (%(award_start)s)",
             field="start_date",
+            params={"start": start, "award_start": award_start},
         )
     if award_end is not None and end > award_end:
         raise RuleViolation(
-            f"the end date {end} is after the award ends ({award_end})", field="end_date"
+            "the end date %(end)s is after the award ends (%(award_end)s)",
+            field="end_date",
+            params={"end": end, "award_end": award_end},
         )

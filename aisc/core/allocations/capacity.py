@@ -67,7 +67,11 @@ def spread(c: Commitment) -> dict[Month, Decimal]:
     """
     days = (c.end - c.start).days + 1
     if days <= 0:
-        raise RuleViolation(f"{c.label}: the period ends before it starts", field="end_date")
+        raise RuleViolation(
+            "%(c_label)s: the period ends before it starts",
+            field="end_date",
+            params={"c_label": c.label},
+        )
     result: dict[Month, Decimal] = {}
     days_so_far, hours_so_far = 0, Decimal(0)
     for m in months_between(c.start, c.end):
@@ -119,17 +123,34 @@ def check(
     if new.gpu_hours > 0 and capacity_gpus.get(new.chip, 0) <= 0:
         # Said apart from the monthly limit: "above the limit of 0.00" would hide the cause.
         raise RuleViolation(
-            f"{new.label}: the catalogue has no {new.chip} nodes, so no {new.chip} GPU-hours can "
-            f"be allocated (committed hours may not exceed the chip's GPUs x hours x overbooking); "
-            f"record {new.chip} nodes in the catalogue first",
+            (
+                "%(new_label)s: the catalogue has no %(chip)s nodes, so no "
+                "%(chip)s GPU-hours can be allocated (committed hours may not "
+                "exceed the chip's GPUs x hours x overbooking); record %(chip)s "
+                "nodes in the catalogue first"
+            ),
             field="chip",
+            params={"new_label": new.label, "chip": new.chip},
         )
     rows = report([*existing, new], capacity_gpus, overbooking, months_between(new.start, new.end))
     for row in rows:
         if row.chip == new.chip and row.over:
             raise RuleViolation(
-                f"{new.label}: {row.committed_hours} {row.chip} GPU-hours would be committed in "
-                f"{row.month[0]}-{row.month[1]:02d}, above the limit of {row.limit_hours} "
-                f"({capacity_gpus.get(row.chip, 0)} GPUs x overbooking {overbooking})",
+                (
+                    "%(new_label)s: %(committed_hours)s %(chip)s GPU-hours would be "
+                    "committed in %(month)s-%(month2)s, above the limit of "
+                    "%(limit_hours)s (%(capacity_gpus)s GPUs x overbooking "
+                    "%(overbooking)s)"
+                ),
                 field="gpu_hours",
+                params={
+                    "new_label": new.label,
+                    "committed_hours": row.committed_hours,
+                    "chip": row.chip,
+                    "month": row.month[0],
+                    "month2": f"{row.month[1]:02d}",
+                    "limit_hours": row.limit_hours,
+                    "capacity_gpus": capacity_gpus.get(row.chip, 0),
+                    "overbooking": overbooking,
+                },
             )

@@ -49,9 +49,9 @@ def transition(status: str, event: str) -> Status:
     if event not in allowed:
         choices = ", ".join(sorted(allowed)) or "none (it is final)"
         raise InvalidTransition(
-            f"an allocation that is {current.value} cannot {event.replace('_', ' ')}; "
-            f"allowed: {choices}",
+            "an allocation that is %(current)s cannot %(event)s; allowed: %(choices)s",
             field="status",
+            params={"current": current.value, "event": event.replace("_", " "), "choices": choices},
         )
     return allowed[event]
 
@@ -73,7 +73,9 @@ def decide(status: str, event: str) -> RequestStatus:
     current = RequestStatus(status)
     if event not in REQUEST_TRANSITIONS[current]:
         raise InvalidTransition(
-            f"a change request that is {current.value} cannot be decided again", field="status"
+            "a change request that is %(current)s cannot be decided again",
+            field="status",
+            params={"current": current.value},
         )
     return REQUEST_TRANSITIONS[current][event]
 

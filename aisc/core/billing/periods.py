@@ -23,7 +23,11 @@ TRANSITIONS: dict[PeriodState, frozenset[PeriodState]] = {
 
 def transition(current: PeriodState, target: PeriodState) -> PeriodState:
     if target not in TRANSITIONS[current]:
-        raise InvalidTransition(f"period: cannot go from {current} to {target}", field="period")
+        raise InvalidTransition(
+            "period: cannot go from %(current)s to %(target)s",
+            field="period",
+            params={"current": current, "target": target},
+        )
     return target
 
 
@@ -32,11 +36,17 @@ def check_closable(
 ) -> None:
     """Refuse a period already closed, or one that has not ended yet (its usage is not all in)."""
     if state is PeriodState.CLOSED:
-        raise InvalidTransition(f"period: {month} is already closed", field="period")
+        raise InvalidTransition(
+            "period: %(month)s is already closed", field="period", params={"month": month}
+        )
     if now < month.end(tz):
         raise RuleViolation(
-            f"period: {month} has not ended yet; it can be closed from "
-            f"{month.end(tz).astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})",
+            "period: %(month)s has not ended yet; it can be closed from %(value)s (%(key)s)",
             field="period",
+            params={
+                "month": month,
+                "value": f"{month.end(tz).astimezone(tz):%Y-%m-%d %H:%M}",
+                "key": tz.key,
+            },
         )
     transition(state, PeriodState.CLOSED)

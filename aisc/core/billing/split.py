@@ -21,11 +21,15 @@ class Terms:
     def __post_init__(self) -> None:
         if not Decimal(0) <= self.rate <= Decimal(1):
             raise RuleViolation(
-                f"subsidy_rate: must be between 0 and 1 (got {self.rate})", field="subsidy_rate"
+                "subsidy_rate: must be between 0 and 1 (got %(rate)s)",
+                field="subsidy_rate",
+                params={"rate": self.rate},
             )
         if self.cap < 0:
             raise RuleViolation(
-                f"subsidy_cap: must not be negative (got {self.cap})", field="subsidy_cap"
+                "subsidy_cap: must not be negative (got %(cap)s)",
+                field="subsidy_cap",
+                params={"cap": self.cap},
             )
 
 

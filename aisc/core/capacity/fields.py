@@ -23,23 +23,33 @@ _MISSING = object()
 def table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, Mapping):
-        raise RuleViolation(f"{where}: must be a table", field=where)
+        raise RuleViolation("%(where)s: must be a table", field=where, params={"where": where})
     return value
 
 
 def tables(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
-        raise RuleViolation(f"{key}: must be a list of tables ([[{key}]])", field=key)
+        raise RuleViolation(
+            "%(key)s: must be a list of tables ([[%(key)s]])", field=key, params={"key": key}
+        )
     return value
 
 
 def text(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) -> str:
     value = row.get(key, default)
     if value is _MISSING:
-        raise RuleViolation(f"{where}.{key}: is required", field=f"{where}.{key}")
+        raise RuleViolation(
+            "%(where)s.%(key)s: is required",
+            field=f"{where}.{key}",
+            params={"where": where, "key": key},
+        )
     if not isinstance(value, str) or not value.strip():
-        raise RuleViolation(f"{where}.{key}: must be a non-empty text", field=f"{where}.{key}")
+        raise RuleViolation(
+            "%(where)s.%(key)s: must be a non-empty text",
+            field=f"{where}.{key}",
+            params={"where": where, "key": key},
+        )
     return value.strip()
 
 
@@ -58,18 +68,26 @@ def number(
     name = f"{where}.{key}"
     value = row.get(key, default)
     if value is _MISSING:
-        raise RuleViolation(f"{name}: is required", field=name)
+        raise RuleViolation("%(name)s: is required", field=name, params={"name": name})
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise RuleViolation(f"{name}: must be a finite number", field=name)
+        raise RuleViolation("%(name)s: must be a finite number", field=name, params={"name": name})
     if whole and value != int(value):
-        raise RuleViolation(f"{name}: must be a whole number", field=name)
+        raise RuleViolation("%(name)s: must be a whole number", field=name, params={"name": name})
     if value < low or (strict_low and value == low):
         rule = "greater than" if strict_low else "at least"
         if low == 0.0 and not strict_low:
             rule = "not negative: at least"
-        raise RuleViolation(f"{name}: must be {rule} {low:g} (got {value:g})", field=name)
+        raise RuleViolation(
+            "%(name)s: must be %(rule)s %(low)s (got %(value)s)",
+            field=name,
+            params={"name": name, "rule": rule, "low": f"{low:g}", "value": f"{value:g}"},
+        )
     if value > high:
-        raise RuleViolation(f"{name}: must be at most {high:g} (got {value:g})", field=name)
+        raise RuleViolation(
+            "%(name)s: must be at most %(high)s (got %(value)s)",
+            field=name,
+            params={"name": name, "high": f"{high:g}", "value": f"{value:g}"},
+        )
     return float(value)
 
 
@@ -85,14 +103,17 @@ def span(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) 
     if isinstance(value, list):
         if len(value) != 2:
             raise RuleViolation(
-                f"{where}.{key}: a range is [low, high], two numbers", field=f"{where}.{key}"
+                "%(where)s.%(key)s: a range is [low, high], two numbers",
+                field=f"{where}.{key}",
+                params={"where": where, "key": key},
             )
         pair, name = {"low": value[0], "high": value[1]}, f"{where}.{key}"
         low, high = whole(pair, "low", name, low=1), whole(pair, "high", name, low=1)
         if high < low:
             raise RuleViolation(
-                f"{where}.{key}: the range's high end {high} is below its low end {low}",
+                "%(where)s.%(key)s: the range's high end %(high)s is below its low end %(low)s",
                 field=f"{where}.{key}",
+                params={"where": where, "key": key, "high": high, "low": low},
             )
         return low, high
     single = whole({key: value} if value is not _MISSING else {}, key, where, low=1)
@@ -105,7 +126,7 @@ def when(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) 
     name = f"{where}.{key}"
     value = row.get(key, default)
     if value is _MISSING:
-        raise RuleViolation(f"{name}: is required", field=name)
+        raise RuleViolation("%(name)s: is required", field=name, params={"name": name})
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None) if value.tzinfo is None else _utc(value)
     if isinstance(value, dt.date):
@@ -124,9 +145,12 @@ def when(row: Mapping[str, Any], key: str, where: str, default: Any = _MISSING) 
             except ValueError:
                 pass
     raise RuleViolation(
-        f"{name}: {value!r} is not a month YYYY-MM, a date YYYY-MM-DD or a date-time "
-        "YYYY-MM-DDTHH:MM",
+        (
+            "%(name)s: %(value)s is not a month YYYY-MM, a date YYYY-MM-DD "
+            "or a date-time YYYY-MM-DDTHH:MM"
+        ),
         field=name,
+        params={"name": name, "value": f"{value!r}"},
     )
 
 

@@ -51,9 +51,13 @@ def replayed(
     )
     if job.end <= horizon[0] or job.start >= horizon[1]:
         raise RuleViolation(
-            f"{where}.start: the job's run {job.start:%Y-%m-%d %H:%M}..{job.end:%Y-%m-%d %H:%M} "
-            "lies wholly outside the horizon",
+            ("%(where)s.start: the job's run %(start)s..%(end)s lies wholly outside the horizon"),
             field=f"{where}.start",
+            params={
+                "where": where,
+                "start": f"{job.start:%Y-%m-%d %H:%M}",
+                "end": f"{job.end:%Y-%m-%d %H:%M}",
+            },
         )
     return job
 

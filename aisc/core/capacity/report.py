@@ -101,7 +101,9 @@ def plan(scenario: Scenario, seeds: Sequence[int]) -> Plan:
 
 def check_seeds(seeds: Sequence[int]) -> None:
     if not 1 <= len(seeds) <= MAX_SEEDS:
-        raise RuleViolation(f"seeds: give 1 to {MAX_SEEDS} seeds", field="seeds")
+        raise RuleViolation(
+            "seeds: give 1 to %(max_seeds)s seeds", field="seeds", params={"max_seeds": MAX_SEEDS}
+        )
 
 
 def combine(scenario: Scenario, runs: list[SeedRun]) -> Plan:

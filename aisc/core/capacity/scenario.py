@@ -94,7 +94,9 @@ def scenario_from_toml(text: str, traces: Mapping[str, TraceJobs] | None = None)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleViolation(f"scenario TOML: {exc}", field="scenario") from exc
+        raise RuleViolation(
+            "scenario TOML: %(exc)s", field="scenario", params={"exc": exc}
+        ) from exc
     return scenario_from_dict(data, traces)
 
 
@@ -108,7 +110,9 @@ def scenario_from_dict(
     months = f.whole(data, "months", "scenario", 24, low=1)
     if months > MAX_MONTHS:
         raise RuleViolation(
-            f"scenario.months: must be at most {MAX_MONTHS}", field="scenario.months"
+            "scenario.months: must be at most %(max_months)s",
+            field="scenario.months",
+            params={"max_months": MAX_MONTHS},
         )
     horizon = (start, f.add_months(start, months))
     policy = f.table(data, "policy", "policy")
@@ -161,13 +165,18 @@ def _traces(data: Mapping[str, Any], given: Mapping[str, TraceJobs]) -> Mapping[
     for name in sorted(traces_named(data)):
         if name not in given:
             raise RuleViolation(
-                f"shape.trace: the public trace {name!r} is not at hand: set AISC_TRACE_DIR to "
-                f"the folder holding {TRACES[name]} (docs/traces.md)",
+                (
+                    "shape.trace: the public trace %(name)s is not at hand: set "
+                    "AISC_TRACE_DIR to the folder holding %(traces)s (docs/traces.md)"
+                ),
                 field="shape.trace",
+                params={"name": f"{name!r}", "traces": TRACES[name]},
             )
         if not len(given[name].hours):
             raise RuleViolation(
-                f"shape.trace: the trace {name!r} has no job with a run time", field="shape.trace"
+                "shape.trace: the trace %(name)s has no job with a run time",
+                field="shape.trace",
+                params={"name": f"{name!r}"},
             )
     return {name: given[name] for name in traces_named(data)}
 
@@ -176,12 +185,15 @@ def _chip(row: Mapping[str, Any], where: str, known: set[str] | None = None) -> 
     code = f.text(row, "chip", where)
     if code not in CHIPS:
         raise RuleViolation(
-            f"{where}.chip: unknown chip {code!r}; known chips: {', '.join(CHIPS)}",
+            "%(where)s.chip: unknown chip %(code)s; known chips: %(chips)s",
             field=f"{where}.chip",
+            params={"where": where, "code": f"{code!r}", "chips": ", ".join(CHIPS)},
         )
     if known is not None and code not in known:
         raise RuleViolation(
-            f"{where}.chip: {code!r} is in no [[inventory]] row", field=f"{where}.chip"
+            "%(where)s.chip: %(code)s is in no [[inventory]] row",
+            field=f"{where}.chip",
+            params={"where": where, "code": f"{code!r}"},
         )
     return code
 
@@ -194,14 +206,17 @@ def _inventory(index: int, row: Mapping[str, Any]) -> Inventory:
         precision = f.text(row, "precision", where, "bf16")
         if precision not in PRECISIONS:
             raise RuleViolation(
-                f"{where}.precision: must be one of {', '.join(PRECISIONS)}",
+                "%(where)s.precision: must be one of %(precisions)s",
                 field=f"{where}.precision",
+                params={"where": where, "precisions": ", ".join(PRECISIONS)},
             )
         try:
             tflops = peak_tflops(chip, precision)
         except NotFound as exc:
             raise RuleViolation(
-                f"{where}.precision: {exc.message}", field=f"{where}.precision"
+                "%(where)s.precision: %(message)s",
+                field=f"{where}.precision",
+                params={"where": where, "message": exc.message},
             ) from exc
         pflops = f.number(row, "pflops", where)
         nodes = round(pflops * 1000.0 / (tflops * gpn))
@@ -210,7 +225,11 @@ def _inventory(index: int, row: Mapping[str, Any]) -> Inventory:
     start = f.when(row, "from", where)
     until = f.when(row, "until", where) if "until" in row else None
     if until is not None and until <= start:
-        raise RuleViolation(f"{where}.until: must be after its from", field=f"{where}.until")
+        raise RuleViolation(
+            "%(where)s.until: must be after its from",
+            field=f"{where}.until",
+            params={"where": where},
+        )
     reserved = row.get("reserved_for")
     partition = f.text(row, "partition", where, "dedicated" if reserved else "gpu")
     return Inventory(chip, nodes, gpn, start, until, partition, reserved and str(reserved))
@@ -224,18 +243,27 @@ def _check_overlaps(rows: tuple[Inventory, ...]) -> None:
                 continue
             if (a.until is None or b.start < a.until) and (b.until is None or a.start < b.until):
                 raise RuleViolation(
-                    f"inventory[{i}].from: its dates overlap inventory[{j}] of the same chip "
-                    f"{a.chip!r} and partition {a.partition!r}; give the earlier one an `until`",
+                    (
+                        "inventory[%(i)s].from: its dates overlap inventory[%(j)s] of "
+                        "the same chip %(chip)s and partition %(partition)s; give the "
+                        "earlier one an `until`"
+                    ),
                     field=f"inventory[{i}].from",
+                    params={"i": i, "j": j, "chip": f"{a.chip!r}", "partition": f"{a.partition!r}"},
                 )
 
 
 def _inside(moment: dt.datetime, horizon: tuple[dt.datetime, dt.datetime], name: str) -> None:
     if not horizon[0] <= moment < horizon[1]:
         raise RuleViolation(
-            f"{name}: {f.month_label(moment)} is outside the horizon "
-            f"{f.month_label(horizon[0])}..{f.month_label(f.add_months(horizon[1], -1))}",
+            "%(name)s: %(f)s is outside the horizon %(f2)s..%(f3)s",
             field=name,
+            params={
+                "name": name,
+                "f": f.month_label(moment),
+                "f2": f.month_label(horizon[0]),
+                "f3": f.month_label(f.add_months(horizon[1], -1)),
+            },
         )
 
 
@@ -250,12 +278,14 @@ def _stream(
     where = f"{kind}[{index}]"
     start, end = f.when(row, "start", where), f.when(row, "end", where)
     if end <= start:
-        raise RuleViolation(f"{where}.end: must be after its start", field=f"{where}.end")
+        raise RuleViolation(
+            "%(where)s.end: must be after its start", field=f"{where}.end", params={"where": where}
+        )
     if end <= horizon[0] or start >= horizon[1]:
         raise RuleViolation(
-            f"{where}.end: its dates {f.month_label(start)}..{f.month_label(end)} lie wholly "
-            "outside the horizon",
+            "%(where)s.end: its dates %(f)s..%(f2)s lie wholly outside the horizon",
             field=f"{where}.end",
+            params={"where": where, "f": f.month_label(start), "f2": f.month_label(end)},
         )
     return _offered(row, where, chips, start, end, probability)
 
@@ -307,8 +337,9 @@ def _mix(
     per_month = f.number(row, "per_month", where, 0.0, high=1000.0)
     if count is None and per_month == 0.0:
         raise RuleViolation(
-            f"{where}.count: give a count, a per_month arrival rate, or both",
+            "%(where)s.count: give a count, a per_month arrival rate, or both",
             field=f"{where}.count",
+            params={"where": where},
         )
     shape = f.table(row, "shape", f"{where}.shape")
     return Mix(
@@ -331,7 +362,11 @@ def _maintenance(
     start, until = f.when(row, "from", where), f.when(row, "until", where)
     _inside(start, horizon, f"{where}.from")
     if until <= start:
-        raise RuleViolation(f"{where}.until: must be after its from", field=f"{where}.until")
+        raise RuleViolation(
+            "%(where)s.until: must be after its from",
+            field=f"{where}.until",
+            params={"where": where},
+        )
     nodes = f.whole(row, "nodes", where) if "nodes" in row else None
     return Maintenance(_chip(row, where, chips), start, until, nodes)
 
@@ -340,12 +375,17 @@ def _shape(row: Mapping[str, Any], where: str) -> Shape:
     median = f.number(row, "median_h", where, 24.0, low=0.0, strict_low=True)
     max_h = f.number(row, "max_h", where, 168.0, low=0.0, strict_low=True)
     if max_h < median:
-        raise RuleViolation(f"{where}.max_h: must be at least median_h", field=f"{where}.max_h")
+        raise RuleViolation(
+            "%(where)s.max_h: must be at least median_h",
+            field=f"{where}.max_h",
+            params={"where": where},
+        )
     trace = f.text(row, "trace", where, "") if row.get("trace", "") else ""
     if trace and trace not in TRACES:
         raise RuleViolation(
-            f"{where}.trace: unknown trace {trace!r}; known traces: {', '.join(TRACES)}",
+            "%(where)s.trace: unknown trace %(trace)s; known traces: %(traces)s",
             field=f"{where}.trace",
+            params={"where": where, "trace": f"{trace!r}", "traces": ", ".join(TRACES)},
         )
     return Shape(
         median_h=median,
@@ -360,9 +400,9 @@ def _policy(row: Mapping[str, Any]) -> str:
     name = f.text(row, "name", "policy", "backfill")
     if name not in POLICIES or name not in PLAN_POLICIES:
         raise RuleViolation(
-            f"policy.name: {name!r} cannot close an award's queue; use one of "
-            f"{', '.join(PLAN_POLICIES)}",
+            ("policy.name: %(name)s cannot close an award's queue; use one of %(plan_policies)s"),
             field="policy.name",
+            params={"name": f"{name!r}", "plan_policies": ", ".join(PLAN_POLICIES)},
         )
     return name
 

@@ -28,12 +28,16 @@ def variants(
     for name in policies:
         if name not in PLAN_POLICIES:
             raise RuleViolation(
-                f"policy: {name!r} is not one of {', '.join(PLAN_POLICIES)}", field="policy"
+                "policy: %(name)s is not one of %(plan_policies)s",
+                field="policy",
+                params={"name": f"{name!r}", "plan_policies": ", ".join(PLAN_POLICIES)},
             )
     for value in (*overbooking, *scales):
         if not 0.0 < value <= 10.0:
             raise RuleViolation(
-                f"overbooking and scale must be in (0, 10], got {value:g}", field="sweep"
+                "overbooking and scale must be in (0, 10], got %(value)s",
+                field="sweep",
+                params={"value": f"{value:g}"},
             )
     result = []
     axes: tuple[list[str | None], list[float | None], list[float | None]] = (

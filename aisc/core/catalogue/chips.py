@@ -208,7 +208,11 @@ def chip(code: str) -> ChipSpec:
         return CHIPS[code.lower()]
     except KeyError:
         known = ", ".join(CHIPS)
-        raise NotFound(f"unknown chip {code!r}; known chips: {known}", field="chip") from None
+        raise NotFound(
+            "unknown chip %(code)s; known chips: %(known)s",
+            field="chip",
+            params={"code": f"{code!r}", "known": known},
+        ) from None
 
 
 def peak_tflops(chip_code: str, precision: str) -> float:
@@ -216,14 +220,16 @@ def peak_tflops(chip_code: str, precision: str) -> float:
     spec = chip(chip_code)
     if precision not in PRECISIONS:
         raise NotFound(
-            f"unknown precision {precision!r}; use one of {', '.join(PRECISIONS)}",
+            "unknown precision %(precision)s; use one of %(precisions)s",
             field="precision",
+            params={"precision": f"{precision!r}", "precisions": ", ".join(PRECISIONS)},
         )
     figure = spec.peaks.get(precision)
     if figure is None:
         published = ", ".join(spec.precisions())
         raise NotFound(
-            f"no published dense {precision} peak for {chip_code}; published: {published}",
+            ("no published dense %(precision)s peak for %(chip_code)s; published: %(published)s"),
             field="precision",
+            params={"precision": precision, "chip_code": chip_code, "published": published},
         )
     return figure.value

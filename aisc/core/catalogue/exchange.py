@@ -40,8 +40,9 @@ def check_rates(rates: Iterable[ThroughputRate]) -> None:
         key = (rate.chip, rate.valid_from)
         if key in seen:
             raise RuleViolation(
-                f"two exchange rates for {rate.chip} take effect on {rate.valid_from}",
+                "two exchange rates for %(chip)s take effect on %(valid_from)s",
                 field="valid_from",
+                params={"chip": rate.chip, "valid_from": rate.valid_from},
             )
         seen.add(key)
 
@@ -69,7 +70,11 @@ def factor_on(rates: Iterable[ThroughputRate], chip_code: str, on: dt.date) -> D
     chip(chip_code)
     in_force = [r for r in rates if r.chip == chip_code and r.valid_from <= on]
     if not in_force:
-        raise NotFound(f"no exchange rate for {chip_code} on {on.isoformat()}", field="chip")
+        raise NotFound(
+            "no exchange rate for %(chip_code)s on %(on)s",
+            field="chip",
+            params={"chip_code": chip_code, "on": on.isoformat()},
+        )
     return max(in_force, key=lambda r: r.valid_from).factor
 
 

@@ -29,7 +29,9 @@ class NodeType:
         chip(self.chip)  # NotFound for a chip outside the catalogue
         for name in ("gpus", "cpus", "memory_gb"):
             if getattr(self, name) < 1:
-                raise RuleViolation(f"{name} must be at least 1", field=name)
+                raise RuleViolation(
+                    "%(name)s must be at least 1", field=name, params={"name": name}
+                )
 
 
 # Node shapes of the demo centre. The 8-GPU H800 node is the "8 PFLOPS per computer" of

@@ -45,8 +45,9 @@ def check_span(span: RateSpan) -> None:
         raise RuleViolation("the price per GPU-hour must be above zero", field="price")
     if span.valid_to is not None and span.valid_to <= span.valid_from:
         raise RuleViolation(
-            f"valid_to ({span.valid_to}) must be after valid_from ({span.valid_from})",
+            "valid_to (%(valid_to)s) must be after valid_from (%(valid_from)s)",
             field="valid_to",
+            params={"valid_to": span.valid_to, "valid_from": span.valid_from},
         )
 
 
@@ -65,14 +66,18 @@ def check_rate_cards(spans: Iterable[RateSpan]) -> None:
 def _check_adjacent(earlier: RateSpan, later: RateSpan) -> None:
     if earlier.valid_to is None or later.valid_from < earlier.valid_to:
         raise RuleViolation(
-            f"rate cards overlap: {_describe(earlier)} and {_describe(later)}",
+            "rate cards overlap: %(value)s and %(value2)s",
             field="valid_from",
+            params={"value": _describe(earlier), "value2": _describe(later)},
         )
     if later.valid_from > earlier.valid_to:
         raise RuleViolation(
-            f"rate cards leave a gap: {_describe(earlier)} ends before {_describe(later)} "
-            "starts; end one card on the day the next begins",
+            (
+                "rate cards leave a gap: %(value)s ends before %(value2)s "
+                "starts; end one card on the day the next begins"
+            ),
             field="valid_from",
+            params={"value": _describe(earlier), "value2": _describe(later)},
         )
 
 
@@ -95,7 +100,11 @@ def price_on(spans: Iterable[RateSpan], chip_code: str, on: dt.date) -> Decimal:
     for span in spans:
         if span.chip == chip_code and span.covers(on):
             return span.price
-    raise NotFound(f"no rate card for {chip_code} on {on.isoformat()}", field="chip")
+    raise NotFound(
+        "no rate card for %(chip_code)s on %(on)s",
+        field="chip",
+        params={"chip_code": chip_code, "on": on.isoformat()},
+    )
 
 
 @dataclass(frozen=True)

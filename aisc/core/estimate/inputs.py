@@ -45,7 +45,9 @@ class EstimateInput:
         object.__setattr__(self, "chip", chip(self.chip).code)
         if self.precision not in PRECISIONS:
             raise RuleViolation(
-                f"precision must be one of {', '.join(PRECISIONS)}", field="precision"
+                "precision must be one of %(precisions)s",
+                field="precision",
+                params={"precisions": ", ".join(PRECISIONS)},
             )
         if self.active_params is not None:
             _within("active_params", self.active_params, 1.0, self.params)
@@ -78,8 +80,9 @@ class EstimateInput:
     def _check_weights(self) -> None:
         if self.weight_bits not in WEIGHT_BITS:
             raise RuleViolation(
-                f"weight_bits must be one of {', '.join(map(str, WEIGHT_BITS))}",
+                "weight_bits must be one of %(value)s",
                 field="weight_bits",
+                params={"value": ", ".join(map(str, WEIGHT_BITS))},
             )
         if self.weight_bits < 16 and self.workload in (Workload.PRETRAIN, Workload.FINETUNE):
             raise RuleViolation(
@@ -113,5 +116,7 @@ class EstimateInput:
 def _within(name: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:
         raise RuleViolation(
-            f"{name} must be between {low:g} and {high:g}, got {value:g}", field=name
+            "%(name)s must be between %(low)s and %(high)s, got %(value)s",
+            field=name,
+            params={"name": name, "low": f"{low:g}", "high": f"{high:g}", "value": f"{value:g}"},
         )

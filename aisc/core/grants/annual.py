@@ -19,7 +19,9 @@ COUNTS = ("received", "screened_out", "approved", "rejected")
 def check_year(year: int) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise RuleViolation(
-            f"--year: must be between {FIRST_YEAR} and {LAST_YEAR}, not {year}", field="year"
+            "--year: must be between %(first_year)s and %(last_year)s, not %(year)s",
+            field="year",
+            params={"first_year": FIRST_YEAR, "last_year": LAST_YEAR, "year": year},
         )
     return year
 

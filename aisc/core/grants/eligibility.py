@@ -15,9 +15,9 @@ def check_eligible(kind: str, eligible_kinds: Iterable[str]) -> None:
     kinds = sorted(eligible_kinds)
     if kind not in kinds:
         raise RuleViolation(
-            f"organisations of type {kind!r} may not apply to this scheme "
-            f"(eligible: {', '.join(kinds)})",
+            ("organisations of type %(kind)s may not apply to this scheme (eligible: %(kinds)s)"),
             field="organisation",
+            params={"kind": f"{kind!r}", "kinds": ", ".join(kinds)},
         )
 
 
@@ -33,8 +33,9 @@ def missing_fields(values: Mapping[str, Any], required: Sequence[str]) -> list[s
 def check_complete(missing: Sequence[str]) -> None:
     if missing:
         raise RuleViolation(
-            f"complete the application before submitting; missing: {', '.join(missing)}",
+            "complete the application before submitting; missing: %(missing)s",
             field=missing[0],
+            params={"missing": ", ".join(missing)},
         )
 
 
@@ -43,8 +44,9 @@ def check_checklist(items: Sequence[str], answers: Mapping[str, bool]) -> None:
     unticked = [code for code in items if not answers.get(code)]
     if unticked:
         raise RuleViolation(
-            f"every checklist item must be met to pass screening; not met: {', '.join(unticked)}",
+            "every checklist item must be met to pass screening; not met: %(unticked)s",
             field=unticked[0],
+            params={"unticked": ", ".join(unticked)},
         )
 
 
@@ -64,12 +66,15 @@ def parse_checklist(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     for item in items:
         if not _SLUG.fullmatch(item["code"]):
             raise RuleViolation(
-                f"checklist code {item['code']!r} must be lower-case letters, digits and _",
+                "checklist code %(item)s must be lower-case letters, digits and _",
                 field="checklist",
+                params={"item": f"{item['code']!r}"},
             )
         if not item["label_en"]:
             raise RuleViolation(
-                f"checklist item {item['code']!r} needs an English label", field="checklist"
+                "checklist item %(item)s needs an English label",
+                field="checklist",
+                params={"item": f"{item['code']!r}"},
             )
     codes = [item["code"] for item in items]
     if len(set(codes)) != len(codes):

@@ -39,10 +39,10 @@ class OverdueFinalReport(RuleViolation):
 
     def __init__(self, project_code: str, due: date) -> None:
         super().__init__(
-            f"the final report on award {project_code} has been overdue since "
-            f"{due.isoformat()}; deliver it (or ask the secretariat for a waiver) before "
-            "submitting a new application",
+            "the final report on award %(project_code)s has been overdue since %(due)s; deliver "
+            "it (or ask the secretariat for a waiver) before submitting a new application",
             field="organisation",
+            params={"project_code": project_code, "due": due.isoformat()},
         )
         self.project_code = project_code
         self.due = due
@@ -52,8 +52,9 @@ def check_days(days: int) -> int:
     """The configured delay, in whole days: 0 (due on the last day) up to two years."""
     if not 0 <= days <= MAX_FINAL_REPORT_DAYS:
         raise RuleViolation(
-            f"must be between 0 and {MAX_FINAL_REPORT_DAYS} days, not {days}",
+            "must be between 0 and %(max_final_report_days)s days, not %(days)s",
             field="final_report_days",
+            params={"max_final_report_days": MAX_FINAL_REPORT_DAYS, "days": days},
         )
     return days
 

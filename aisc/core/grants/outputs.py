@@ -42,8 +42,9 @@ def normalise_doi(text: str) -> str:
             break
     if not _DOI.match(doi):
         raise RuleViolation(
-            f"not a DOI: {text.strip()!r} (expected 10.NNNN/suffix, e.g. 10.1038/nature14539)",
+            "not a DOI: %(text)s (expected 10.NNNN/suffix, e.g. 10.1038/nature14539)",
             field="doi",
+            params={"text": f"{text.strip()!r}"},
         )
     return doi
 
@@ -51,7 +52,9 @@ def normalise_doi(text: str) -> str:
 def check_url(text: str) -> str:
     url = text.strip()
     if not _URL.match(url):
-        raise RuleViolation(f"not a web address (http or https): {url!r}", field="url")
+        raise RuleViolation(
+            "not a web address (http or https): %(url)s", field="url", params={"url": f"{url!r}"}
+        )
     return url
 
 
@@ -61,18 +64,27 @@ def check_output(kind: str, title: str, doi: str = "", url: str = "", licence: s
         sort = OutputKind(kind)
     except ValueError:
         allowed = ", ".join(k.value for k in OutputKind)
-        raise RuleViolation(f"must be one of {allowed}, not {kind!r}", field="kind") from None
+        raise RuleViolation(
+            "must be one of %(allowed)s, not %(kind)s",
+            field="kind",
+            params={"allowed": allowed, "kind": f"{kind!r}"},
+        ) from None
     name = title.strip()
     if not name or len(name) > MAX_TITLE:
-        raise RuleViolation(f"a title of 1 to {MAX_TITLE} characters is required", field="title")
+        raise RuleViolation(
+            "a title of 1 to %(max_title)s characters is required",
+            field="title",
+            params={"max_title": MAX_TITLE},
+        )
     if sort is OutputKind.PUBLICATION:
         url_ = check_url(url) if url.strip() else ""
         return Output(sort, name, doi=normalise_doi(doi), url=url_)
     tag = licence.strip()
     if not tag or len(tag) > MAX_LICENCE:
         raise RuleViolation(
-            f"a released {sort.value} needs its licence (e.g. Apache-2.0, CC-BY-4.0)",
+            "a released %(sort)s needs its licence (e.g. Apache-2.0, CC-BY-4.0)",
             field="licence",
+            params={"sort": sort.value},
         )
     doi_ = normalise_doi(doi) if doi.strip() else ""
     return Output(sort, name, doi=doi_, url=check_url(url), licence=tag)

@@ -50,7 +50,11 @@ def check_bounds(values: Mapping[str, float | int | None]) -> None:
     for name, value in values.items():
         bound = MODEL_BOUNDS[name]
         if value is not None and not bound.low <= value <= bound.high:
-            raise RuleViolation(f"must be {bound.rule} (got {value:g})", field=name)
+            raise RuleViolation(
+                "must be %(rule)s (got %(value)s)",
+                field=name,
+                params={"rule": bound.rule, "value": f"{value:g}"},
+            )
     params, active = values.get("parameters"), values.get("active_parameters")
     if params is not None and active is not None and active > params:
         raise RuleViolation(
@@ -80,20 +84,29 @@ def check_period(start: dt.date, months: int, window: tuple[dt.date, dt.date]) -
     first, last = window
     if not first <= start <= last:
         raise RuleViolation(
-            f"the preferred start must lie in the call's period, {first} to {last}",
+            "the preferred start must lie in the call's period, %(first)s to %(last)s",
             field="preferred_start",
+            params={"first": first, "last": last},
         )
     end = period_end(start, months)
     if end > last:
         raise RuleViolation(
-            f"{months} months from {start} run to {end}, past the call's period end {last}",
+            (
+                "%(months)s months from %(start)s run to %(end)s, past the "
+                "call's period end %(last)s"
+            ),
             field="months",
+            params={"months": months, "start": start, "end": end, "last": last},
         )
 
 
 def check_within_budget(cost: Money, budget: Money) -> None:
     if cost > budget:
         raise RuleViolation(
-            f"the request costs {cost} at the default subsidy, beyond the call budget of {budget}",
+            (
+                "the request costs %(cost)s at the default subsidy, beyond the "
+                "call budget of %(budget)s"
+            ),
             field="gpus",
+            params={"cost": cost, "budget": budget},
         )

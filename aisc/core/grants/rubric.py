@@ -89,8 +89,9 @@ def parse_rubric(rows: Iterable[Mapping[str, Any]]) -> tuple[Criterion, ...]:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RuleViolation(
-            f"each criterion needs a code, an English name and a whole-number weight ({exc})",
+            "each criterion needs a code, an English name and a whole-number weight (%(exc)s)",
             field="rubric",
+            params={"exc": exc},
         ) from exc
     validate_rubric(rubric)
     return rubric
@@ -107,7 +108,9 @@ def validate_rubric(rubric: Sequence[Criterion]) -> None:
     total = sum(c.weight for c in rubric)
     if total != TOTAL_WEIGHT:
         raise RuleViolation(
-            f"criterion weights must sum to {TOTAL_WEIGHT} (they sum to {total})", field="rubric"
+            "criterion weights must sum to %(total_weight)s (they sum to %(total)s)",
+            field="rubric",
+            params={"total_weight": TOTAL_WEIGHT, "total": total},
         )
 
 
@@ -116,17 +119,25 @@ def check_scores(rubric: Sequence[Criterion], scores: Mapping[str, int]) -> None
     missing = [c.code for c in rubric if c.code not in scores]
     if missing:
         raise RuleViolation(
-            f"score every criterion; missing: {', '.join(missing)}", field=missing[0]
+            "score every criterion; missing: %(missing)s",
+            field=missing[0],
+            params={"missing": ", ".join(missing)},
         )
     unknown = sorted(set(scores) - {c.code for c in rubric})
     if unknown:
-        raise RuleViolation(f"not a criterion of this rubric: {unknown[0]}", field=unknown[0])
+        raise RuleViolation(
+            "not a criterion of this rubric: %(unknown)s",
+            field=unknown[0],
+            params={"unknown": unknown[0]},
+        )
     for code, score in scores.items():
         if isinstance(score, bool) or not isinstance(score, int):
             raise RuleViolation("a score must be a whole number", field=code)
         if not SCORE_MIN <= score <= SCORE_MAX:
             raise RuleViolation(
-                f"a score must lie between {SCORE_MIN} and {SCORE_MAX} (got {score})", field=code
+                "a score must lie between %(score_min)s and %(score_max)s (got %(score)s)",
+                field=code,
+                params={"score_min": SCORE_MIN, "score_max": SCORE_MAX, "score": score},
             )
 
 

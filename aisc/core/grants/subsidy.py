@@ -40,13 +40,15 @@ def check_rate(rules: SubsidyRules, rate: Decimal, exceptional_reason: str) -> N
     """Refuse a rate outside (0, exceptional max], or above the normal max without a reason."""
     if not 0 < rate <= rules.exceptional_max_rate:
         raise RuleViolation(
-            f"the subsidy rate must be above 0 and at most {rules.exceptional_max_rate:.0%}",
+            "the subsidy rate must be above 0 and at most %(exceptional_max_rate)s",
             field="subsidy_rate",
+            params={"exceptional_max_rate": f"{rules.exceptional_max_rate:.0%}"},
         )
     if rate > rules.max_rate and not exceptional_reason.strip():
         raise RuleViolation(
-            f"a subsidy above {rules.max_rate:.0%} needs a recorded exceptional reason",
+            "a subsidy above %(max_rate)s needs a recorded exceptional reason",
             field="exceptional_reason",
+            params={"max_rate": f"{rules.max_rate:.0%}"},
         )
 
 
@@ -62,8 +64,9 @@ def check_call_budget(budget: Money, fund: Money, other_budgets: Money) -> None:
     left = fund - other_budgets
     if budget > left:
         raise InsufficientBalance(
-            f"the budget {budget} exceeds what the fund has left uncommitted ({left})",
+            "the budget %(budget)s exceeds what the fund has left uncommitted (%(left)s)",
             field="budget",
+            params={"budget": budget, "left": left},
         )
 
 
@@ -72,6 +75,7 @@ def check_commitment(cost: Money, budget: Money, committed: Money) -> None:
     left = budget - committed
     if cost > left:
         raise InsufficientBalance(
-            f"this award costs {cost} but the call has only {left} left of its budget",
+            "this award costs %(cost)s but the call has only %(left)s left of its budget",
             field="gpus",
+            params={"cost": cost, "left": left},
         )

@@ -54,7 +54,9 @@ def validate_plan(plan: tuple[TrancheSpec, ...]) -> None:
     total = sum((t.fraction for t in plan), Decimal(0))
     if total != 1:
         raise RuleViolation(
-            f"tranche fractions must sum to 1 (they sum to {total})", field="tranche_plan"
+            "tranche fractions must sum to 1 (they sum to %(total)s)",
+            field="tranche_plan",
+            params={"total": total},
         )
 
 

@@ -113,8 +113,9 @@ def check_publishable(undecided: int) -> None:
     """Refuse to publish a call's results while `undecided` of its applications await a decision."""
     if undecided:
         raise RuleViolation(
-            f"{undecided} application(s) of this call are still undecided; decide them first",
+            "%(undecided)s application(s) of this call are still undecided; decide them first",
             field="status",
+            params={"undecided": undecided},
         )
 
 
@@ -130,7 +131,13 @@ def transition(table: Mapping[S, frozenset[S]], current: S, target: S, *, what: 
     if not can_move(table, current, target):
         allowed = ", ".join(sorted(table[current])) or "nothing (final state)"
         raise InvalidTransition(
-            f"{what} cannot move from {current.value} to {target.value}; allowed: {allowed}",
+            "%(what)s cannot move from %(current)s to %(target)s; allowed: %(allowed)s",
             field="status",
+            params={
+                "what": what,
+                "current": current.value,
+                "target": target.value,
+                "allowed": allowed,
+            },
         )
     return target

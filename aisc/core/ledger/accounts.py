@@ -35,9 +35,12 @@ _SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 def _segment(value: str, field: str) -> str:
     if not _SEGMENT.match(value):
         raise RuleViolation(
-            f"{field}: must be a lowercase slug of letters, digits, '-', '_' or '.' "
-            f"(got {value!r})",
+            (
+                "%(field)s: must be a lowercase slug of letters, digits, '-', "
+                "'_' or '.' (got %(value)s)"
+            ),
             field=field,
+            params={"field": field, "value": f"{value!r}"},
         )
     return value
 
@@ -89,9 +92,9 @@ def kind_of(code: str) -> Kind:
         kind = None
     if not sep or kind is None:
         raise RuleViolation(
-            f"account: must start with one of {', '.join(k.value for k in Kind)} and ':' "
-            f"(got {code!r})",
+            "account: must start with one of %(value)s and ':' (got %(code)s)",
             field="account",
+            params={"value": ", ".join(k.value for k in Kind), "code": f"{code!r}"},
         )
     return kind
 

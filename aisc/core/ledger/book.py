@@ -24,8 +24,9 @@ class Book:
         if existing is not None:
             if existing.postings != entry.postings:
                 raise RuleViolation(
-                    f"key: {entry.key!r} was already posted with different amounts",
+                    "key: %(key)s was already posted with different amounts",
                     field="key",
+                    params={"key": f"{entry.key!r}"},
                 )
             return False
         if entry.reverses is not None:
@@ -36,14 +37,22 @@ class Book:
 
     def _check_reversible(self, key: str) -> None:
         if key not in self._entries:
-            raise RuleViolation(f"reverses: no entry with key {key!r}", field="reverses")
+            raise RuleViolation(
+                "reverses: no entry with key %(key)s", field="reverses", params={"key": f"{key!r}"}
+            )
         if key in self._reversed:
-            raise RuleViolation(f"reverses: entry {key!r} was already reversed", field="reverses")
+            raise RuleViolation(
+                "reverses: entry %(key)s was already reversed",
+                field="reverses",
+                params={"key": f"{key!r}"},
+            )
 
     def reverse(self, key: str, reversal_key: str) -> Entry:
         original = self._entries.get(key)
         if original is None:
-            raise RuleViolation(f"reverses: no entry with key {key!r}", field="reverses")
+            raise RuleViolation(
+                "reverses: no entry with key %(key)s", field="reverses", params={"key": f"{key!r}"}
+            )
         entry = reversal(original, reversal_key, original.at)
         self.post(entry)
         return entry

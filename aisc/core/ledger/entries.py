@@ -32,8 +32,9 @@ def posting(account: str, amount: Decimal | int | str) -> Posting:
     value = to_decimal(amount)
     if round_money(value) != value:
         raise RuleViolation(
-            f"amount: postings are whole cents; {value} has more than two decimals",
+            "amount: postings are whole cents; %(value)s has more than two decimals",
             field="amount",
+            params={"value": value},
         )
     return Posting(account, round_money(value))
 
@@ -58,7 +59,9 @@ def make_entry(
     total = sum((p.amount for p in merged), Decimal(0))
     if total != 0:
         raise RuleViolation(
-            f"postings: an entry must balance to zero; these sum to {total}", field="postings"
+            "postings: an entry must balance to zero; these sum to %(total)s",
+            field="postings",
+            params={"total": total},
         )
     if len(merged) < 2:
         raise RuleViolation(

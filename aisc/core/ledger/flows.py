@@ -22,7 +22,11 @@ class AwardRef:
 
 def _positive(amount: Decimal, field: str) -> Decimal:
     if amount <= 0:
-        raise RuleViolation(f"{field}: must be more than zero (got {amount})", field=field)
+        raise RuleViolation(
+            "%(field)s: must be more than zero (got %(amount)s)",
+            field=field,
+            params={"field": field, "amount": amount},
+        )
     return amount
 
 

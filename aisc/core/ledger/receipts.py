@@ -23,7 +23,11 @@ from aisc.core.ledger.flows import AwardRef
 
 def _positive(amount: Decimal) -> Decimal:
     if amount <= 0:
-        raise RuleViolation(f"amount: must be more than zero (got {amount})", field="amount")
+        raise RuleViolation(
+            "amount: must be more than zero (got %(amount)s)",
+            field="amount",
+            params={"amount": amount},
+        )
     return amount
 
 

@@ -33,7 +33,9 @@ def normal_state(raw: str) -> str:
     """'CANCELLED by 1000' → 'CANCELLED'; refuses a state Slurm does not have."""
     state = raw.strip().split(" ", 1)[0].upper()
     if state not in FINAL_STATES | OPEN_STATES:
-        raise RuleViolation(f"state: unknown Slurm job state {raw!r}", field="state")
+        raise RuleViolation(
+            "state: unknown Slurm job state %(raw)s", field="state", params={"raw": f"{raw!r}"}
+        )
     return state
 
 
@@ -53,7 +55,9 @@ class UsageRecord:
     def __post_init__(self) -> None:
         if self.elapsed_seconds < 0:
             raise RuleViolation(
-                f"elapsed: must not be negative (got {self.elapsed_seconds} s)", field="elapsed"
+                "elapsed: must not be negative (got %(elapsed_seconds)s s)",
+                field="elapsed",
+                params={"elapsed_seconds": self.elapsed_seconds},
             )
         if self.submit.tzinfo is None or (self.start is not None and self.start.tzinfo is None):
             raise RuleViolation("submit: times must be timezone-aware", field="submit")

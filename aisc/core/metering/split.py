@@ -29,9 +29,17 @@ class Month:
             or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR
         ):
             raise RuleViolation(
-                f"{field}: must be a month written YYYY-MM in ASCII digits, from "
-                f"{FIRST_YEAR}-01 to {LAST_YEAR}-12 (got {text!r})",
+                (
+                    "%(field)s: must be a month written YYYY-MM in ASCII digits, "
+                    "from %(first_year)s-01 to %(last_year)s-12 (got %(text)s)"
+                ),
                 field=field,
+                params={
+                    "field": field,
+                    "first_year": FIRST_YEAR,
+                    "last_year": LAST_YEAR,
+                    "text": f"{text!r}",
+                },
             )
         return cls(int(match.group(1)), int(match.group(2)))
 
@@ -59,7 +67,11 @@ def seconds_by_month(
 ) -> list[tuple[Month, int]]:
     """Whole seconds of the run [start, start + seconds) that fall in each month, in order."""
     if seconds < 0:
-        raise RuleViolation(f"elapsed: must not be negative (got {seconds} s)", field="elapsed")
+        raise RuleViolation(
+            "elapsed: must not be negative (got %(seconds)s s)",
+            field="elapsed",
+            params={"seconds": seconds},
+        )
     # In UTC: adding to a time in a zone with summer time would add wall-clock time instead.
     start = start.astimezone(dt.UTC)
     end = start + dt.timedelta(seconds=seconds)

@@ -33,7 +33,9 @@ MAX_BACKOFF = dt.timedelta(hours=1)
 def transition(current: MessageState, target: MessageState) -> MessageState:
     if target not in TRANSITIONS[current]:
         raise InvalidTransition(
-            f"state: an outbox message cannot go from {current} to {target}", field="state"
+            "state: an outbox message cannot go from %(current)s to %(target)s",
+            field="state",
+            params={"current": current, "target": target},
         )
     return target
 

@@ -71,9 +71,12 @@ class GatedPolicy(Policy):
         super().__init__(cluster, options)
         if inner.preemptive or type(inner).withdraw is Policy.withdraw:
             raise RuleViolation(
-                f"policy {inner.name!r} cannot give back a queued job, so it cannot enforce "
-                "allocation limits; use fifo, multifactor or backfill",
+                (
+                    "policy %(inner)s cannot give back a queued job, so it cannot "
+                    "enforce allocation limits; use fifo, multifactor or backfill"
+                ),
                 field="policy",
+                params={"inner": f"{inner.name!r}"},
             )
         self.name = inner.name
         self.inner = inner

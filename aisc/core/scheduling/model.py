@@ -68,14 +68,21 @@ def _checked_group(
     chip = chip.lower()
     if not SLUG.match(chip):
         raise RuleViolation(
-            f"{where}: chip {chip!r} must be a slug (a letter, then letters, digits, _ or -)",
+            "%(where)s: chip %(chip)s must be a slug (a letter, then letters, digits, _ or -)",
             field="cluster",
+            params={"where": where, "chip": f"{chip!r}"},
         )
     if nodes < 1:
-        raise RuleViolation(f"{where}: a node group needs at least 1 node", field="cluster")
+        raise RuleViolation(
+            "%(where)s: a node group needs at least 1 node",
+            field="cluster",
+            params={"where": where},
+        )
     if not 1 <= gpn <= MAX_GPUS_PER_NODE:
         raise RuleViolation(
-            f"{where}: GPUs per node must be between 1 and {MAX_GPUS_PER_NODE}", field="cluster"
+            "%(where)s: GPUs per node must be between 1 and %(max_gpus_per_node)s",
+            field="cluster",
+            params={"where": where, "max_gpus_per_node": MAX_GPUS_PER_NODE},
         )
     return NodeGroup(chip, nodes, gpn, partition, reserved)
 
@@ -90,8 +97,9 @@ def parse_cluster(text: str) -> ClusterSpec:
         match = CLUSTER_ITEM.match(item)
         if match is None:
             raise RuleViolation(
-                f"cluster item {item.strip()!r} is not CHIP=NODESxGPUS (e.g. h800=64x8)",
+                "cluster item %(item)s is not CHIP=NODESxGPUS (e.g. h800=64x8)",
                 field="cluster",
+                params={"item": f"{item.strip()!r}"},
             )
         chip, nodes, gpn = match.group(1), int(match.group(2)), int(match.group(3))
         groups.append(_checked_group(chip, nodes, gpn, f"cluster item {item.strip()!r}"))
@@ -111,7 +119,7 @@ def cluster_from_toml(text: str) -> ClusterSpec:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleViolation(f"cluster TOML: {exc}", field="cluster") from exc
+        raise RuleViolation("cluster TOML: %(exc)s", field="cluster", params={"exc": exc}) from exc
     tables = data.get("nodes")
     if not isinstance(tables, list) or not tables:
         raise RuleViolation("cluster TOML needs at least one [[nodes]] table", field="cluster")
@@ -124,9 +132,15 @@ def _group_from_table(number: int, table: dict[str, Any]) -> NodeGroup:
     try:
         chip, count, gpus = str(table["chip"]), table["count"], table["gpus"]
     except KeyError as exc:
-        raise RuleViolation(f"{where}: missing key {exc.args[0]!r}", field="cluster") from exc
+        raise RuleViolation(
+            "%(where)s: missing key %(args)s",
+            field="cluster",
+            params={"where": where, "args": f"{exc.args[0]!r}"},
+        ) from exc
     if not isinstance(count, int) or not isinstance(gpus, int):
-        raise RuleViolation(f"{where}: count and gpus must be integers", field="cluster")
+        raise RuleViolation(
+            "%(where)s: count and gpus must be integers", field="cluster", params={"where": where}
+        )
     reserved = table.get("reserved_for")
     return _checked_group(
         chip, count, gpus, where, str(table.get("partition", "gpu")), reserved and str(reserved)
@@ -138,7 +152,9 @@ def _shares_from_table(table: dict[str, Any]) -> dict[str, float]:
     for project, value in table.items():
         if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
             raise RuleViolation(
-                f"[shares] {project}: a share must be a positive number", field="shares"
+                "[shares] %(project)s: a share must be a positive number",
+                field="shares",
+                params={"project": project},
             )
         shares[str(project)] = float(value)
     return shares
@@ -154,7 +170,11 @@ def parse_shares(text: str) -> dict[str, float]:
         except ValueError:
             shares[project.strip()] = None
         if shares[project.strip()] is None:
-            raise RuleViolation(f"share {item.strip()!r} is not PROJECT=NUMBER", field="shares")
+            raise RuleViolation(
+                "share %(item)s is not PROJECT=NUMBER",
+                field="shares",
+                params={"item": f"{item.strip()!r}"},
+            )
     return _shares_from_table(shares)
 
 

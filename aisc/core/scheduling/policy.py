@@ -92,21 +92,32 @@ class PolicyOptions:
         depth = self.bf_max_job_test
         if isinstance(depth, bool) or not (isinstance(depth, int) and 1 <= depth <= BF_MAX):
             raise RuleViolation(
-                f"bf_max_job_test {depth!r} must be a whole number from 1 to {BF_MAX:,}"
-                " (Slurm's range)",
+                (
+                    "bf_max_job_test %(depth)s must be a whole number from 1 to "
+                    "%(bf_max)s (Slurm's range)"
+                ),
                 field="bf_max_job_test",
+                params={"depth": f"{depth!r}", "bf_max": f"{BF_MAX:,}"},
             )
         for name in ("sched_interval_s", "bf_interval_s", "bf_resolution_s", "bf_window_s"):
             if not getattr(self, name) > 0:
-                raise RuleViolation(f"{name} must be a positive number of seconds", field=name)
+                raise RuleViolation(
+                    "%(name)s must be a positive number of seconds",
+                    field=name,
+                    params={"name": name},
+                )
         if not self.default_queue_depth >= 1:
             raise RuleViolation(
                 "default_queue_depth must be at least 1", field="default_queue_depth"
             )
         if not 0.0 <= self.restart_s <= MAX_RESTART_S:
             raise RuleViolation(
-                f"restart_s {self.restart_s!r} must be between 0 and {MAX_RESTART_S:,.0f} seconds",
+                "restart_s %(restart_s)s must be between 0 and %(max_restart_s)s seconds",
                 field="restart_s",
+                params={
+                    "restart_s": f"{self.restart_s!r}",
+                    "max_restart_s": f"{MAX_RESTART_S:,.0f}",
+                },
             )
 
 

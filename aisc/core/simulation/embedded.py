@@ -113,9 +113,15 @@ class EmbeddedCluster:
     ) -> int:
         """Queue a job now; its id. A job the cluster can never run is refused, naming why."""
         if gpus < 1:
-            raise RuleViolation(f"gpus {gpus} must be at least 1", field="gpus")
+            raise RuleViolation(
+                "gpus %(gpus)s must be at least 1", field="gpus", params={"gpus": gpus}
+            )
         if duration_s < 0:
-            raise RuleViolation(f"duration {duration_s} s must be >= 0", field="duration_s")
+            raise RuleViolation(
+                "duration %(duration_s)s s must be >= 0",
+                field="duration_s",
+                params={"duration_s": duration_s},
+            )
         job = Job(
             0,
             self._sim.now,
@@ -129,7 +135,11 @@ class EmbeddedCluster:
         )
         reason = self._sim.cluster.why_unschedulable(job)
         if reason is not None:
-            raise RuleViolation(f"job cannot run on this cluster: {reason}", field="gpus")
+            raise RuleViolation(
+                "job cannot run on this cluster: %(reason)s",
+                field="gpus",
+                params={"reason": reason},
+            )
         self._sim.submit(job)
         self._jobs[job.id] = job
         return job.id
@@ -138,7 +148,11 @@ class EmbeddedCluster:
         """Run the cluster up to `when`; the jobs that ended since the last call."""
         target = self._seconds(when)
         if target < self._sim.now:
-            raise RuleViolation(f"cannot advance back in time to {when.isoformat()}", field="when")
+            raise RuleViolation(
+                "cannot advance back in time to %(when)s",
+                field="when",
+                params={"when": when.isoformat()},
+            )
         self._sim.advance(target)
         self.clock.seconds = self._sim.now
         done, self._finished = self._finished, []
@@ -194,11 +208,14 @@ class EmbeddedCluster:
         try:
             cluster = pickle.loads(data)  # noqa: S301 - the caller vouches for the bytes
         except Exception as exc:  # a truncated blob or one from classes since renamed
-            raise RuleViolation(f"snapshot: unreadable ({exc})", field="snapshot") from exc
+            raise RuleViolation(
+                "snapshot: unreadable (%(exc)s)", field="snapshot", params={"exc": exc}
+            ) from exc
         if not isinstance(cluster, EmbeddedCluster):
             raise RuleViolation(
-                f"snapshot: holds a {type(cluster).__name__}, not an embedded cluster",
+                "snapshot: holds a %(name)s, not an embedded cluster",
                 field="snapshot",
+                params={"name": type(cluster).__name__},
             )
         return cluster
 

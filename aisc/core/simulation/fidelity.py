@@ -81,7 +81,11 @@ def compare(real: Mapping[str, Times], simulated: Mapping[str, Times]) -> Agreem
     """Compare the jobs both runs have; a job missing from either side is an error."""
     missing = sorted(set(real) ^ set(simulated))
     if missing:
-        raise RuleViolation(f"jobs in only one run: {', '.join(missing[:10])}", field="jobs")
+        raise RuleViolation(
+            "jobs in only one run: %(missing)s",
+            field="jobs",
+            params={"missing": ", ".join(missing[:10])},
+        )
     if not real:
         raise RuleViolation("no jobs to compare", field="jobs")
     keys = sorted(real)
@@ -127,7 +131,11 @@ def free_while_waiting(times: Iterable[Times], capacity: Mapping[str, int]) -> f
     total = 0.0
     for chip, events in changes.items():
         if chip not in capacity:
-            raise RuleViolation(f"no capacity given for chip {chip!r}", field="capacity")
+            raise RuleViolation(
+                "no capacity given for chip %(chip)s",
+                field="capacity",
+                params={"chip": f"{chip!r}"},
+            )
         used = waiting = 0
         last = -math.inf
         for time, d_used, d_waiting in sorted(events):

@@ -17,8 +17,9 @@ def erlang_c(servers: int, offered: float) -> float:
     """Probability that an arrival has to wait, for `servers` servers and offered load `offered`."""
     if servers < 1 or not 0 <= offered < servers:
         raise RuleViolation(
-            f"M/M/c needs c >= 1 and 0 <= offered load < c (got c={servers}, a={offered})",
+            "M/M/c needs c >= 1 and 0 <= offered load < c (got c=%(servers)s, a=%(offered)s)",
             field="offered",
+            params={"servers": servers, "offered": offered},
         )
     rho = offered / servers
     term = 1.0  # a^k / k!, built up term by term to stay finite for large c

@@ -110,7 +110,11 @@ def _expand(part: str) -> list[str]:
     for item in match["ranges"].split(","):
         low, _, high = item.partition("-")
         if not (low.isdigit() and (high or low).isdigit()):
-            raise RuleViolation(f"slurm.conf: bad host range {part!r}", field="slurm_conf")
+            raise RuleViolation(
+                "slurm.conf: bad host range %(part)s",
+                field="slurm_conf",
+                params={"part": f"{part!r}"},
+            )
         for number in range(int(low), int(high or low) + 1):
             names.append(f"{match['prefix']}{number:0{len(low)}d}{match['suffix']}")
     return names
@@ -148,7 +152,11 @@ def slurm_seconds(text: str, *, unit: float = 60.0) -> float:
     a bare number counts in `unit` seconds (minutes for most settings)."""
     match = _TIME.match(text.strip())
     if match is None:
-        raise RuleViolation(f"slurm.conf: {text!r} is not a Slurm time", field="slurm_conf")
+        raise RuleViolation(
+            "slurm.conf: %(text)s is not a Slurm time",
+            field="slurm_conf",
+            params={"text": f"{text!r}"},
+        )
     days, first, second, third = match.groups()
     if days is not None:  # days-hr[:min[:sec]]
         return ((int(days) * 24 + int(first)) * 60 + int(second or 0)) * 60 + int(third or 0)
@@ -165,8 +173,9 @@ def _job_factors(partitions: list[dict[str, str]]) -> dict[str, float]:
         text = part.get("priorityjobfactor", "1")
         if not text.isdigit():
             raise RuleViolation(
-                f"slurm.conf: PriorityJobFactor {text!r} must be a whole number",
+                "slurm.conf: PriorityJobFactor %(text)s must be a whole number",
                 field="priorityjobfactor",
+                params={"text": f"{text!r}"},
             )
         factors[part["partitionname"]] = float(text)
     return factors
@@ -221,14 +230,22 @@ def _policy(
 
 def _number(text: str, name: str) -> float:
     if not (text.isdigit() and int(text) > 0):
-        raise RuleViolation(f"slurm.conf: {name} {text!r} must be a whole number > 0", field=name)
+        raise RuleViolation(
+            "slurm.conf: %(name)s %(text)s must be a whole number > 0",
+            field=name,
+            params={"name": name, "text": f"{text!r}"},
+        )
     return float(text)
 
 
 def _weight(settings: dict[str, str], key: str) -> float:
     text = settings.get(key, "0")
     if not text.isdigit():
-        raise RuleViolation(f"slurm.conf: {key} {text!r} must be a whole number", field=key)
+        raise RuleViolation(
+            "slurm.conf: %(key)s %(text)s must be a whole number",
+            field=key,
+            params={"key": key, "text": f"{text!r}"},
+        )
     return float(text)
 
 

@@ -40,7 +40,11 @@ def philly_like(
     """`n` jobs whose offered load on a `gpus`-GPU cluster is `load` (GPU-seconds / capacity)."""
     _check(n, load)
     if not max_run_s >= 1:
-        raise RuleViolation(f"max_run_s {max_run_s} must be at least 1 s", field="max_run_s")
+        raise RuleViolation(
+            "max_run_s %(max_run_s)s must be at least 1 s",
+            field="max_run_s",
+            params={"max_run_s": max_run_s},
+        )
     rng = np.random.default_rng(seed)
     allowed = gpus >= PHILLY_SIZES
     weights = PHILLY_SIZE_COUNTS[allowed] / PHILLY_SIZE_COUNTS[allowed].sum()
@@ -65,9 +69,11 @@ def poisson_exponential(n: int, *, rate: float, mean_s: float, seed: int) -> Tra
 
 def _check(n: int, load: float) -> None:
     if n < 1:
-        raise RuleViolation(f"a synthetic trace needs at least 1 job, got {n}", field="synthetic")
+        raise RuleViolation(
+            "a synthetic trace needs at least 1 job, got %(n)s", field="synthetic", params={"n": n}
+        )
     if not 0 < load <= 10:
-        raise RuleViolation(f"load {load} must be in (0, 10]", field="load")
+        raise RuleViolation("load %(load)s must be in (0, 10]", field="load", params={"load": load})
 
 
 def _trace(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from aisc.core.errors import AiscError
 from aisc.core.organisations import SELF_REGISTERED_KINDS
 from aisc.web.accounts.models import MembershipRole, Organisation, OrgKind, Role
+from aisc.web.i18n import explain
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -209,7 +210,7 @@ class StaffSearchForm(forms.Form):
 
 def add_domain_error(form: forms.BaseForm, exc: AiscError) -> None:
     """Show a rule the action refused on the field it names, or above the form."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    form.add_error(exc.field if exc.field in form.fields else None, explain(exc))
 
 
 class SecondFactorForm(forms.Form):

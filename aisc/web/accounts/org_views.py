@@ -20,6 +20,7 @@ from aisc.web.accounts.forms import (
     add_domain_error,
 )
 from aisc.web.accounts.models import Membership, Organisation, User
+from aisc.web.i18n import explain
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -136,7 +137,7 @@ def change_member_role(request: HttpRequest, org_id: int, membership_id: int) ->
             acting_user=user, membership=membership, role=form.cleaned_data["role"]
         )
     except AiscError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, explain(exc))
     else:
         messages.success(request, _("The role was changed."))
     return redirect("accounts:organisation", org_id=org_id)
@@ -151,7 +152,7 @@ def remove_member(request: HttpRequest, org_id: int, membership_id: int) -> Http
     try:
         actions.do_remove_member(acting_user=user, membership=membership)
     except AiscError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, explain(exc))
     else:
         messages.success(request, _("The member was removed."))
     return redirect("accounts:organisation", org_id=org_id)

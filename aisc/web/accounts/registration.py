@@ -51,7 +51,7 @@ def _store(
     try:
         content_type = files.check_type(name, head)
     except RuleViolation as exc:
-        raise RuleViolation(exc.message, field="document") from exc
+        raise RuleViolation(exc.template, field="document", params=exc.params) from exc
     # Stored after every check of the action has passed: a refused registration leaves no file.
     base = PurePath(name).name[:200]
     key = default_store().save(base, stream, content_type)

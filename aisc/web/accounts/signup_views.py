@@ -24,6 +24,7 @@ from aisc.web.accounts.forms import (
 )
 from aisc.web.accounts.models import Invitation, Organisation, RegistrationDocument
 from aisc.web.accounts.throttling import SignUpAddressThrottle, SignUpClientThrottle, throttle_view
+from aisc.web.i18n import explain
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -62,7 +63,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "accounts/verify_email.html")
         user = signup.do_verify_email(token=token)
     except AiscError as exc:
-        return render(request, "accounts/verify_email.html", {"error": _(exc.message)}, status=400)
+        return render(request, "accounts/verify_email.html", {"error": explain(exc)}, status=400)
     login(request, user, backend=BACKEND)
     messages.success(
         request,
@@ -137,7 +138,7 @@ def answer_join_request(request: HttpRequest, org_id: int, invitation_id: int) -
     try:
         invitations.do_answer_join_request(acting_user=user, invitation=asked, accept=accept)
     except AiscError as exc:
-        messages.error(request, _(exc.message))
+        messages.error(request, explain(exc))
     else:
         messages.success(request, _("The request was accepted.") if accept else _("Declined."))
     return redirect("accounts:organisation", org_id=org.pk)
@@ -159,7 +160,7 @@ def add_document(request: HttpRequest, org_id: int) -> HttpResponse:
             acting_user=user, organisation=org, name=given.name, stream=given, size=given.size
         )
     except AiscError as exc:
-        messages.error(request, _(exc.message))
+        messages.error(request, explain(exc))
     else:
         messages.success(request, _("The document was sent to the secretariat."))
     return redirect("accounts:organisation", org_id=org.pk)

@@ -19,6 +19,7 @@ from aisc.web.accounts import actions, authz, invitations
 from aisc.web.accounts.forms import ProfileForm, TokenForm, add_domain_error
 from aisc.web.accounts.models import ApiToken, Invitation, Role, User
 from aisc.web.accounts.throttling import TokenCreationThrottle, throttle_view
+from aisc.web.i18n import explain
 
 
 class LoginView(auth_views.LoginView):
@@ -103,7 +104,7 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
         try:
             invitations.do_answer_invitation(acting_user=user, invitation=invitation, accept=accept)
         except AiscError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, explain(exc))
         else:
             messages.success(
                 request, _("You joined the organisation.") if accept else _("Declined.")

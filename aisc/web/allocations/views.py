@@ -18,6 +18,7 @@ from aisc.web.allocations import actions, chart, cluster, guard, pages, plan_cha
 from aisc.web.allocations.forms import CapacityPlanForm, ChangeRequestForm, DecisionForm
 from aisc.web.allocations.models import Allocation, ChangeRequest
 from aisc.web.grants.models import Application
+from aisc.web.i18n import explain
 
 
 def _user(request: HttpRequest) -> User:
@@ -55,7 +56,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                     allocation, actions.ChangeInput(**form.cleaned_data), acting_user=user
                 )
             except AiscError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form.add_error(exc.field if exc.field in form.fields else None, explain(exc))
             else:
                 messages.success(request, _("Your request was sent to the operators."))
                 return redirect("allocations:detail", code=code)
@@ -93,7 +94,7 @@ def decide(request: HttpRequest, request_id: int) -> HttpResponse:
             acting_user=user,
         )  # fmt: skip
     except AiscError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, explain(exc))
     return redirect("allocations:detail", code=change.allocation.project_code)
 
 
@@ -105,7 +106,7 @@ def apply_now(request: HttpRequest) -> HttpResponse:
     try:
         outcome, remaining = sync.apply(acting_user=user)
     except AiscError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, explain(exc))
     else:
         messages.info(
             request,
@@ -144,7 +145,7 @@ def capacity_plan(request: HttpRequest) -> HttpResponse:
                 data["scenario"], data["months"], data["seeds"], timezone.localdate()
             )
         except AiscError as exc:
-            error = exc.message
+            error = explain(exc)
     return render(
         request,
         "allocations/capacity_plan.html",
@@ -165,7 +166,7 @@ def capacity_fit(request: HttpRequest, application_id: int) -> HttpResponse:
     try:
         fit, error = plan_page.application_fit(application, timezone.localdate()), ""
     except AiscError as exc:
-        fit, error = None, exc.message
+        fit, error = None, explain(exc)
     return render(
         request,
         "allocations/capacity_fit.html",
@@ -181,7 +182,7 @@ def reservations(request: HttpRequest) -> HttpResponse:
         nodes = cluster.adapter().nodes()
         error = ""
     except AiscError as exc:
-        nodes, error = [], exc.message
+        nodes, error = [], explain(exc)
     holder = {n: a for a in dedicated for n in a.dedicated_nodes if a.status == "active"}
     return render(
         request,

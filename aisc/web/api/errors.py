@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from aisc.core.errors import AiscError, InsufficientBalance, InvalidTransition, NotFound
 from aisc.web.accounts.authz import Refused
+from aisc.web.i18n import explain
 
 
 class BadParameter(Exception):
@@ -59,7 +60,7 @@ def install(api: NinjaAPI) -> None:
             status = 404
         elif isinstance(exc, InvalidTransition | InsufficientBalance):
             status = 409
-        return error_response(api, request, status, exc.code, exc.message, exc.field)
+        return error_response(api, request, status, exc.code, explain(exc), exc.field)
 
     @api.exception_handler(PermissionDenied)
     def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:

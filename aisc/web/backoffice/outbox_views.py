@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from aisc.core.errors import AiscError
 from aisc.web.accounts import authz
 from aisc.web.backoffice import outbox_actions as actions
+from aisc.web.i18n import explain
 from aisc.web.outbox import health
 
 
@@ -59,7 +60,7 @@ def _act(
     try:
         action(message_id, acting_user=user)
     except AiscError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, explain(exc))
     else:
         messages.success(request, done % {"id": message_id})
     return redirect("outbox:overview")

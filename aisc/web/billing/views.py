@@ -32,6 +32,7 @@ from aisc.web.billing.prices import CataloguePrices
 from aisc.web.billing.projects import AllocationDirectory
 from aisc.web.billing.receivable_views import statement_page
 from aisc.web.grants.views.page import user_of
+from aisc.web.i18n import explain
 
 
 def visible_statements(user: User) -> QuerySet[Statement]:
@@ -123,7 +124,7 @@ def period_close(request: HttpRequest) -> HttpResponse:
         try:
             asked = Month.parse(request.GET.get("month", ""))
         except AiscError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, explain(exc))
             return redirect("billing:periods")
         return render(request, "billing/period_close.html", {"month": asked})
     try:
@@ -136,7 +137,7 @@ def period_close(request: HttpRequest) -> HttpResponse:
             acting_user=request.user,
         )
     except AiscError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, explain(exc))
     else:
         messages.success(request, _("Period %(month)s is closed.") % {"month": month})
     return redirect("billing:periods")
@@ -190,7 +191,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
     try:
         filters = centre.Filters(**{**given, "by": given["by"] or "organisation"})
     except AiscError as exc:
-        filters, error = centre.Filters(), exc.message
+        filters, error = centre.Filters(), explain(exc)
     else:
         error = ""
     fmt = request.GET.get("format", "")

@@ -23,6 +23,7 @@ from aisc.web.catalogue.actions import do_set_node_state
 from aisc.web.catalogue.capacity import capacity_by_chip
 from aisc.web.catalogue.forms import EquivalentForm, EstimateForm, ExchangeForm, NodeStateForm
 from aisc.web.catalogue.models import ChipModel, Cluster, ExchangeRate, Node, RateCard
+from aisc.web.i18n import explain
 
 FLAG_LABELS = {
     "over_request": _("Over-request: the request implies an MFU below the workload's band."),
@@ -79,7 +80,7 @@ def node_state(request: HttpRequest, node_id: int) -> HttpResponse:
             )
             messages.success(request, _("Node state saved."))
         except AiscError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}")
+            messages.error(request, f"{exc.field}: {explain(exc)}")
     else:
         messages.error(request, _("Choose a valid state."))
     return redirect("catalogue:overview")
@@ -104,7 +105,7 @@ def _equivalent(request: HttpRequest) -> tuple[EquivalentForm, dict[str, Any] | 
     try:
         gpus = gpus_for(data["pflops"], data["chip"], data["precision"])
     except AiscError as exc:
-        form.add_error(None, exc.message)
+        form.add_error(None, explain(exc))
         return form, None
     return form, {**data, "gpus": gpus, "nodes": nodes_for(gpus), "basis": basis(data["precision"])}
 
@@ -121,7 +122,7 @@ def exchange(request: HttpRequest) -> HttpResponse:
             hours = convert(data["gpu_hours"], data["from_chip"], data["to_chip"], on, rates)
             result = {"hours": hours, "on": on, **data}
         except AiscError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, explain(exc))
     rates_table = ExchangeRate.objects.select_related("chip").order_by("chip__code", "valid_from")
     return render(
         request,
@@ -145,7 +146,7 @@ def estimate(request: HttpRequest) -> HttpResponse:
         try:
             result = run_estimate(form.to_input()).as_dict()
         except AiscError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, explain(exc))
     flags = [
         {**flag, "label": FLAG_LABELS[flag["code"]]} for flag in (result or {}).get("flags", [])
     ]

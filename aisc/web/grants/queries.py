@@ -20,6 +20,7 @@ from aisc.web.accounts.models import Membership, Role, User
 from aisc.web.grants.actions.applications import request_cost
 from aisc.web.grants.actions.decisions import committed
 from aisc.web.grants.models import Application, Award, Call, Review
+from aisc.web.i18n import explain
 
 RANKED_STATES = ("in_review", "deferred", "approved", "approved_in_part")
 
@@ -45,7 +46,7 @@ def estimate_for(application: Application) -> dict[str, Any] | None:
         )
         return estimate(given).as_dict()
     except AiscError as exc:
-        return {"error": {"message": exc.message, "field": exc.field}}
+        return {"error": {"message": explain(exc), "field": exc.field}}
 
 
 def aggregate_of(application: Application) -> rubric.Aggregate | None:

@@ -30,6 +30,8 @@ def make_policy(name: str, cluster: ClusterSpec, options: PolicyOptions | None =
     cls = POLICIES.get(name)
     if cls is None:
         raise RuleViolation(
-            f"unknown policy {name!r}; known: {', '.join(POLICIES)}", field="policy"
+            "unknown policy %(name)s; known: %(policies)s",
+            field="policy",
+            params={"name": f"{name!r}", "policies": ", ".join(POLICIES)},
         )
     return cls(cluster, options or PolicyOptions())

@@ -71,8 +71,12 @@ class HeterogeneityAware(Policy):
         super().__init__(cluster, options)
         if options.hetero_objective not in OBJECTIVES:
             raise RuleViolation(
-                f"hetero objective {options.hetero_objective!r} must be one of {OBJECTIVES}",
+                "hetero objective %(hetero_objective)s must be one of %(objectives)s",
                 field="hetero_objective",
+                params={
+                    "hetero_objective": f"{options.hetero_objective!r}",
+                    "objectives": OBJECTIVES,
+                },
             )
         self.min_jct = options.hetero_objective == "min-jct"
         self.waiting = OrderedJobs()

@@ -29,10 +29,16 @@ class SharedNode:
     def __post_init__(self) -> None:
         object.__setattr__(self, "model", self.model.lower())
         if self.cpu_milli < 0 or self.memory_mib < 0:
-            raise RuleViolation(f"node {self.name}: CPU and memory must be >= 0", field="nodes")
+            raise RuleViolation(
+                "node %(self)s: CPU and memory must be >= 0",
+                field="nodes",
+                params={"self": self.name},
+            )
         if not 0 <= self.gpus <= MAX_GPUS_PER_NODE:
             raise RuleViolation(
-                f"node {self.name}: GPUs must be between 0 and {MAX_GPUS_PER_NODE}", field="nodes"
+                "node %(self)s: GPUs must be between 0 and %(max_gpus_per_node)s",
+                field="nodes",
+                params={"self": self.name, "max_gpus_per_node": MAX_GPUS_PER_NODE},
             )
 
 

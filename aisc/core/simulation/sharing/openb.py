@@ -50,7 +50,9 @@ def _rows(
     header = next(reader, None)
     if header is None or [h.strip() for h in header[: len(columns)]] != list(columns):
         raise RuleViolation(
-            f"{source}: the first line must be the header {','.join(columns)}", field="trace"
+            "%(source)s: the first line must be the header %(columns)s",
+            field="trace",
+            params={"source": source, "columns": ",".join(columns)},
         )
     names = [h.strip() for h in header]
     rows = []
@@ -59,12 +61,13 @@ def _rows(
             continue
         if len(row) != len(names):
             raise RuleViolation(
-                f"{source}: line {number}: expected {len(names)} columns, got {len(row)}",
+                "%(source)s: line %(number)s: expected %(names)s columns, got %(row)s",
                 field="trace",
+                params={"source": source, "number": number, "names": len(names), "row": len(row)},
             )
         rows.append((number, {k: v.strip() for k, v in zip(names, row, strict=True)}))
     if not rows:
-        raise RuleViolation(f"{source}: no data lines", field="trace")
+        raise RuleViolation("%(source)s: no data lines", field="trace", params={"source": source})
     return rows
 
 
@@ -73,11 +76,15 @@ def _int(value: str, what: str, source: str, number: int) -> int:
         number_value = float(value)
     except ValueError:
         raise RuleViolation(
-            f"{source}: line {number}: {what} {value!r} is not a number", field="trace"
+            "%(source)s: line %(number)s: %(what)s %(value)s is not a number",
+            field="trace",
+            params={"source": source, "number": number, "what": what, "value": f"{value!r}"},
         ) from None
     if not math.isfinite(number_value) or number_value < 0 or number_value != int(number_value):
         raise RuleViolation(
-            f"{source}: line {number}: {what} {value!r} must be a whole number >= 0", field="trace"
+            "%(source)s: line %(number)s: %(what)s %(value)s must be a whole number >= 0",
+            field="trace",
+            params={"source": source, "number": number, "what": what, "value": f"{value!r}"},
         )
     return int(number_value)
 
@@ -88,7 +95,11 @@ def load_nodes(lines: Iterable[str], source: str) -> list[SharedNode]:
         gpus = _int(row["gpu"], "gpu", source, number)
         model = "" if row["model"].lower() in EMPTY else row["model"]
         if gpus and not model:
-            raise RuleViolation(f"{source}: line {number}: a GPU node needs a model", field="nodes")
+            raise RuleViolation(
+                "%(source)s: line %(number)s: a GPU node needs a model",
+                field="nodes",
+                params={"source": source, "number": number},
+            )
         nodes.append(
             SharedNode(
                 row["sn"],
@@ -107,9 +118,13 @@ def load_pods(lines: Iterable[str], source: str) -> list[Pod]:
     if any(timed) and not all(timed):
         first = next(number for (number, _), t in zip(rows, timed, strict=True) if not t)
         raise RuleViolation(
-            f"{source}: line {first}: creation_time is empty while other pods have one; "
-            "give every pod a time, or none (then pods arrive one a second and never leave)",
+            (
+                "%(source)s: line %(first)s: creation_time is empty while other "
+                "pods have one; give every pod a time, or none (then pods arrive "
+                "one a second and never leave)"
+            ),
             field="trace",
+            params={"source": source, "first": first},
         )
     pods = [_pod(i, number, row, source, all(timed)) for i, (number, row) in enumerate(rows)]
     if all(timed):
@@ -124,13 +139,21 @@ def _pod(i: int, number: int, row: dict[str, str], source: str, timed: bool) -> 
     gpu_milli = _int(row["gpu_milli"], "gpu_milli", source, number) if num_gpu else 0
     if num_gpu and not 0 < gpu_milli <= WHOLE:
         raise RuleViolation(
-            f"{source}: line {number}: gpu_milli {gpu_milli} must be in 1..1000 for a GPU pod",
+            (
+                "%(source)s: line %(number)s: gpu_milli %(gpu_milli)s must be in "
+                "1..1000 for a GPU pod"
+            ),
             field="trace",
+            params={"source": source, "number": number, "gpu_milli": gpu_milli},
         )
     if num_gpu > 1 and gpu_milli != WHOLE:
         raise RuleViolation(
-            f"{source}: line {number}: a pod of {num_gpu} GPUs takes whole GPUs (gpu_milli 1000)",
+            (
+                "%(source)s: line %(number)s: a pod of %(num_gpu)s GPUs takes "
+                "whole GPUs (gpu_milli 1000)"
+            ),
             field="trace",
+            params={"source": source, "number": number, "num_gpu": num_gpu},
         )
     spec = row["gpu_spec"]
     models = None if spec.lower() in EMPTY else frozenset(s for s in spec.split("|") if s)
@@ -161,8 +184,9 @@ def _times(row: dict[str, str], source: str, number: int) -> tuple[float, float]
         scheduled = float(_int(row["scheduled_time"], "scheduled_time", source, number))
     if deleted < scheduled or scheduled < created:
         raise RuleViolation(
-            f"{source}: line {number}: times must run creation <= scheduled <= deletion",
+            "%(source)s: line %(number)s: times must run creation <= scheduled <= deletion",
             field="trace",
+            params={"source": source, "number": number},
         )
     return created, deleted - scheduled
 

@@ -160,7 +160,7 @@ class SharedCluster:
 def check_policy(policy: str) -> None:
     if policy not in POLICIES:
         raise RuleViolation(
-            f"unknown placement policy {policy!r} for GPU sharing; use one of "
-            f"{', '.join(POLICIES)}",
+            "unknown placement policy %(policy)s for GPU sharing; use one of %(policies)s",
             field="policy",
+            params={"policy": f"{policy!r}", "policies": ", ".join(POLICIES)},
         )

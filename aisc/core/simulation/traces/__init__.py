@@ -26,8 +26,9 @@ def loader(fmt: str) -> Loader:
     load = FORMATS.get(fmt)
     if load is None:
         raise RuleViolation(
-            f"unknown trace format {fmt!r}; known: {', '.join(sorted(FORMATS))}",
+            "unknown trace format %(fmt)s; known: %(value)s",
             field="trace_format",
+            params={"fmt": f"{fmt!r}", "value": ", ".join(sorted(FORMATS))},
         )
     return load
 
@@ -45,6 +46,14 @@ def load_file(path: Path, fmt: str, *, strict: bool = False, **options: Any) -> 
         with path.open(encoding="utf-8", newline="") as lines:
             return load(lines, str(path), strict=strict, **options)
     except OSError as exc:
-        raise RuleViolation(f"cannot read trace {path}: {exc.strerror}", field="trace") from exc
+        raise RuleViolation(
+            "cannot read trace %(path)s: %(strerror)s",
+            field="trace",
+            params={"path": path, "strerror": exc.strerror},
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise RuleViolation(f"trace {path} is not UTF-8 text: {exc.reason}", field="trace") from exc
+        raise RuleViolation(
+            "trace %(path)s is not UTF-8 text: %(reason)s",
+            field="trace",
+            params={"path": path, "reason": exc.reason},
+        ) from exc

@@ -116,7 +116,11 @@ class TraceBuilder:
 
     def skip(self, line: int, reason: str) -> None:
         if self.strict:
-            raise RuleViolation(f"{self.source}: line {line}: {reason}", field="trace")
+            raise RuleViolation(
+                "%(source)s: line %(line)s: %(reason)s",
+                field="trace",
+                params={"source": self.source, "line": line, "reason": reason},
+            )
         self.skipped.append(SkippedLine(line, reason))
 
     def add(
@@ -160,7 +164,9 @@ class TraceBuilder:
     def build(self) -> Trace:
         if not self.rows:
             raise RuleViolation(
-                f"{self.source}: no valid job lines ({len(self.skipped)} skipped)", field="trace"
+                "%(source)s: no valid job lines (%(skipped)s skipped)",
+                field="trace",
+                params={"source": self.source, "skipped": len(self.skipped)},
             )
         table = np.array(self.rows, dtype=np.float64)
         order = np.argsort(table[:, 0], kind="stable")

@@ -33,7 +33,9 @@ def read_throughputs(text: str) -> Throughputs:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RuleViolation(f"throughput matrix is not JSON: {exc}", field="throughputs") from exc
+        raise RuleViolation(
+            "throughput matrix is not JSON: %(exc)s", field="throughputs", params={"exc": exc}
+        ) from exc
     matrix: Throughputs = {}
     for worker, jobs in raw.items():
         if worker.endswith("_unconsolidated"):
@@ -42,7 +44,11 @@ def read_throughputs(text: str) -> Throughputs:
         for key, entry in jobs.items():
             match = KEY.match(key)
             if match is None or not isinstance(entry, dict) or "null" not in entry:
-                raise RuleViolation(f"throughput matrix: bad entry {key!r}", field="throughputs")
+                raise RuleViolation(
+                    "throughput matrix: bad entry %(key)s",
+                    field="throughputs",
+                    params={"key": f"{key!r}"},
+                )
             table[(match.group(1), int(match.group(2)))] = float(entry["null"])
     return matrix
 
@@ -53,7 +59,9 @@ def find_matrix(source: str) -> Throughputs:
         if candidate.is_file():
             return read_throughputs(candidate.read_text(encoding="utf-8"))
     raise RuleViolation(
-        f"{source}: no {MATRIX_FILE} found beside the trace or above it", field="throughputs"
+        "%(source)s: no %(matrix_file)s found beside the trace or above it",
+        field="throughputs",
+        params={"source": source, "matrix_file": MATRIX_FILE},
     )
 
 

@@ -81,7 +81,9 @@ def _header(cells: list[str], source: str, number: int) -> tuple[str, ...]:
         missing.append("AllocTRES or ReqTRES")
     if missing:
         raise RuleViolation(
-            f"{source}: line {number}: the header lacks {', '.join(missing)}", field="trace"
+            "%(source)s: line %(number)s: the header lacks %(missing)s",
+            field="trace",
+            params={"source": source, "number": number, "missing": ", ".join(missing)},
         )
     return names
 

@@ -57,7 +57,9 @@ def load(
 ) -> Trace:
     if isinstance(procs_per_gpu, bool) or not isinstance(procs_per_gpu, int) or procs_per_gpu < 1:
         raise RuleViolation(
-            f"procs_per_gpu {procs_per_gpu!r} must be a whole number >= 1", field="procs_per_gpu"
+            "procs_per_gpu %(procs_per_gpu)s must be a whole number >= 1",
+            field="procs_per_gpu",
+            params={"procs_per_gpu": f"{procs_per_gpu!r}"},
         )
     builder = TraceBuilder(source, strict=strict)
     for number, line in enumerate(lines, start=1):

@@ -8,10 +8,11 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 from aisc.core.errors import AiscError
 from aisc.web.accounts.models import User
+from aisc.web.i18n import explain
 
 T = TypeVar("T")
 
@@ -51,9 +52,7 @@ def label_of(form: forms.BaseForm | None, name: str | None) -> str:
 
 def in_language(exc: AiscError) -> str:
     """The refusal in the user's language: a template with figures is translated, then filled."""
-    if exc.params:
-        return gettext(exc.template) % exc.params
-    return gettext(exc.message)
+    return explain(exc)
 
 
 def refuse(
