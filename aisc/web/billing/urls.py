@@ -2,7 +2,7 @@ from django.urls import path
 
 from aisc.web.billing import receivable_views as rec
 from aisc.web.billing import recovery_views as rv
-from aisc.web.billing import views
+from aisc.web.billing import usage_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("statements/<int:pk>/pay", rec.pay_statement, name="statement-pay"),
     path("history/", views.history, name="history"),
     path("analytics/", views.analytics, name="analytics"),
+    path("awards/<int:award_id>/usage/", usage_views.award_usage_page, name="award-usage"),
     path("recoveries/", rv.recovery_list, name="recoveries"),
     path("recoveries/open", rv.open_recovery, name="recovery-open"),
     path("recoveries/<int:pk>/", rv.recovery_detail, name="recovery"),

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -169,7 +169,8 @@ def period_export(request: HttpRequest, month: str, fmt: str) -> HttpResponse:
 def fund(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "billing.fund.view")
     schemes, calls = reports.fund_lines()
-    points = reports.burn_down()
+    today = timezone.localdate()
+    points = reports.burn_down(until=f"{today.year:04d}-{today.month:02d}")
     return render(
         request,
         "billing/fund.html",

@@ -121,6 +121,20 @@ def visible_applications(user: User) -> QuerySet[Application]:
     return qs.filter(mine | Q(pk__in=free))
 
 
+AWARD_READERS = (Role.SECRETARIAT, Role.COMMITTEE, Role.FINANCE, Role.OPERATOR)
+
+
+def visible_awards(user: User) -> QuerySet[Award]:
+    """THE rule for who sees an award and what it used: the staff who run the scheme, its
+    money and its cluster (auditors and admins too) see every award; anyone else, the awards
+    of their organisations. The award page, the usage page and its charts ask it."""
+    awards = Award.objects.select_related("organisation")
+    if user.has_role(*AWARD_READERS, Role.AUDITOR, Role.ADMIN):
+        return awards
+    mine = Membership.objects.filter(user=user).values("organisation_id")
+    return awards.filter(organisation_id__in=mine)
+
+
 def visible_application(user: User, pk: int) -> Application:
     """The application if `user` may see it, else 404: never a 403 that says it exists."""
     found = visible_applications(user).filter(pk=pk).first()

@@ -69,12 +69,18 @@ rule("grants.review.submit")(
     lambda user, obj: isinstance(obj, Review) and obj.reviewer_id == user.pk
 )
 rule("grants.review.list")(has_roles(Role.REVIEWER))
-rule("grants.award.view")(
-    lambda user, obj: (
-        user.has_role(*STAFF, Role.FINANCE, Role.OPERATOR)
-        or (obj is not None and member_of(user, _org_of(obj)))
-    )
-)
+
+
+def can_view_award(user: User, obj: Any) -> bool:
+    """Membership in queries.visible_awards, the one rule (the usage page filters by it)."""
+    from aisc.web.grants.queries import AWARD_READERS, visible_awards
+
+    if obj is None:  # the lists of every award
+        return user.has_role(*AWARD_READERS)
+    return visible_awards(user).filter(pk=obj.pk).exists()
+
+
+rule("grants.award.view")(can_view_award)
 rule("grants.report.submit")(lambda user, obj: obj is not None and member_of(user, _org_of(obj)))
 rule("grants.report.decide")(has_roles(Role.SECRETARIAT))
 rule("grants.award.waive")(has_roles(Role.SECRETARIAT))

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Sum
 
 from aisc.core.ledger import accounts, views
+from aisc.core.metering.split import Month
 from aisc.web.accounts.models import Organisation
 from aisc.web.billing.ledger import book
 from aisc.web.billing.models import LedgerPosting, Statement
@@ -31,8 +32,10 @@ def fund_lines() -> tuple[list[views.FundLine], list[views.FundLine]]:
     return views.per_scheme(balances, recovered), views.per_call(balances, budgets, recovered)
 
 
-def burn_down() -> list[dict[str, Any]]:
-    """Cumulative committed and disbursed at the end of each month with ledger activity."""
+def burn_down(until: str = "") -> list[dict[str, Any]]:
+    """Cumulative committed and disbursed at the end of every month from the first with ledger
+    activity to the last (or to `until`, YYYY-MM, when later): a month without activity carries
+    the month before's figures, so the chart's months are evenly spaced."""
     rows = (
         LedgerPosting.objects.filter(
             account__regex=rf"^({accounts.Kind.COMMITMENT}|{accounts.Kind.DISBURSED}):"
@@ -46,13 +49,24 @@ def burn_down() -> list[dict[str, Any]]:
         kind = "committed" if row["account"].startswith("commitment:") else "disbursed"
         per_month[month][kind] += row["total"]
     points, committed, disbursed = [], 0, 0
-    for month in sorted(per_month):
+    for month in _every_month(sorted(per_month), until):
         committed += per_month[month]["committed"]
         disbursed += per_month[month]["disbursed"]
         points.append(
             {"month": month, "committed": from_cents(committed), "disbursed": from_cents(disbursed)}
         )
     return points
+
+
+def _every_month(months: list[str], until: str) -> list[str]:
+    if not months:
+        return []
+    last = max(months[-1], until)
+    result, month = [], Month.parse(months[0])
+    while str(month) <= last:
+        result.append(str(month))
+        month = month.next()
+    return result
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,152 @@
+"""What an award's project used, for its grantee: its jobs, use by member, GPU-hours per day by
+chip against the released budget with a projected exhaustion date, and its jobs' waits.
+
+Jobs are billing's usage records of the project's Slurm account (the centre's Slurm or the
+embedded cluster, metered the same way); GPU-hours per day count each job on the local day it
+began (its run is not split across days); the budget is the allocation's released GPU-hours per
+chip. The exhaustion date extrapolates the mean daily use of the last RATE_DAYS days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from aisc.web.allocations.models import Allocation
+from aisc.web.allocations.pages import ChipBudget, chip_budgets
+from aisc.web.billing.ingest.stored import decode_gpus
+from aisc.web.billing.models import UsageRecord
+from aisc.web.grants.models import Award
+
+RATE_DAYS = 30
+JOBS_SHOWN = 200
+# Wait buckets (hours, upper bounds) for the chart of the project's waits.
+WAIT_BUCKETS = ((1.0, _("< 1 h")), (6.0, _("1-6 h")), (24.0, _("6-24 h")), (72.0, _("1-3 d")))
+LONGER = _("> 3 d")
+
+
+@dataclass(frozen=True)
+class Job:
+    job_id: str
+    user: str
+    state: str
+    chips: str
+    gpus: int
+    submit: dt.datetime
+    wait_h: float | None  # None: not started
+    run_h: float
+
+
+@dataclass(frozen=True)
+class ChipDays:
+    """One chip's GPU-hours per local day, cumulative, against its released budget."""
+
+    chip: str
+    budget: ChipBudget
+    days: list[dict[str, Any]]  # day, gpu_hours, cumulative
+    rate_per_day: float  # mean of the last RATE_DAYS days
+    exhausted_on: dt.date | None  # projected (or past) day the released hours run out
+
+
+@dataclass(frozen=True)
+class AwardUsage:
+    award: Award
+    jobs: list[Job]
+    job_count: int
+    by_member: list[dict[str, Any]]
+    chips: list[ChipDays]
+    waits: list[dict[str, Any]]  # bucket, jobs
+    wait_p50_h: float | None
+    wait_p95_h: float | None
+
+
+def award_usage(award: Award, today: dt.date) -> AwardUsage:
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    records = UsageRecord.objects.filter(account=award.project_code).order_by("-submit", "-pk")
+    jobs = [_job(r) for r in records]
+    members: dict[str, float] = defaultdict(float)
+    per_day: dict[tuple[str, dt.date], float] = defaultdict(float)
+    for record in records:
+        for chip, count in decode_gpus(record.gpus):
+            used = count * record.elapsed_seconds / 3600.0
+            members[record.user] += used
+            if record.start is not None and used > 0:
+                per_day[(chip, record.start.astimezone(tz).date())] += used
+    allocation = Allocation.objects.filter(project_code=award.project_code).first()
+    budgets = chip_budgets(allocation) if allocation is not None else []
+    waits = np.array([j.wait_h for j in jobs if j.wait_h is not None])
+    p50, p95 = np.percentile(waits, [50, 95]) if len(waits) else (None, None)
+    return AwardUsage(
+        award=award,
+        jobs=jobs[:JOBS_SHOWN],
+        job_count=len(jobs),
+        by_member=[
+            {"user": user, "gpu_hours": round(hours, 2)}
+            for user, hours in sorted(members.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        chips=[_chip_days(b, per_day, today) for b in budgets],
+        waits=_wait_buckets(waits),
+        wait_p50_h=None if p50 is None else round(float(p50), 2),
+        wait_p95_h=None if p95 is None else round(float(p95), 2),
+    )
+
+
+def _job(record: UsageRecord) -> Job:
+    gpus = decode_gpus(record.gpus)
+    wait = (record.start - record.submit).total_seconds() / 3600.0 if record.start else None
+    return Job(
+        job_id=record.job_id,
+        user=record.user,
+        state=record.state,
+        chips=", ".join(chip for chip, _ in gpus),
+        gpus=sum(count for _, count in gpus),
+        submit=record.submit,
+        wait_h=None if wait is None else round(wait, 2),
+        run_h=round(record.elapsed_seconds / 3600.0, 2),
+    )
+
+
+def _chip_days(
+    budget: ChipBudget, per_day: dict[tuple[str, dt.date], float], today: dt.date
+) -> ChipDays:
+    mine = sorted((day, hours) for (chip, day), hours in per_day.items() if chip == budget.chip)
+    days, total = [], 0.0
+    for day, hours in mine:
+        total += hours
+        days.append({"day": day, "gpu_hours": round(hours, 2), "cumulative": round(total, 2)})
+    since = today - dt.timedelta(days=RATE_DAYS)
+    rate = sum(hours for day, hours in mine if since < day <= today) / RATE_DAYS
+    return ChipDays(
+        budget.chip, budget, days, round(rate, 2), _exhaustion(mine, budget, rate, today)
+    )
+
+
+def _exhaustion(
+    days: list[tuple[dt.date, float]], budget: ChipBudget, rate: float, today: dt.date
+) -> dt.date | None:
+    released = float(budget.released)
+    total = 0.0
+    for day, hours in days:  # already run out on a past day
+        total += hours
+        if released > 0 and total >= released:
+            return day
+    left = released - total
+    if rate <= 0 or left <= 0:
+        return None
+    return today + dt.timedelta(days=int(np.ceil(left / rate)))
+
+
+def _wait_buckets(waits: np.ndarray) -> list[dict[str, Any]]:
+    edges = [0.0, *(high for high, _ in WAIT_BUCKETS)]
+    rows = []
+    for low, (high, label) in zip(edges, WAIT_BUCKETS, strict=False):
+        rows.append({"bucket": label, "jobs": int(((waits >= low) & (waits < high)).sum())})
+    rows.append({"bucket": LONGER, "jobs": int((waits >= edges[-1]).sum())})
+    return rows
