@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aisc.core.errors import AiscError
 from aisc.core.organisations import SELF_REGISTERED_KINDS
+from aisc.web.accounts.actions import ORG_FIELDS
 from aisc.web.accounts.models import MembershipRole, Organisation, OrgKind, Role
 from aisc.web.i18n import explain
 
@@ -57,7 +58,14 @@ class SignUpForm(forms.Form):
         return again
 
 
-class RegisterOrganisationForm(forms.ModelForm[Organisation]):
+class OrganisationForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ORG_FIELDS
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class RegisterOrganisationForm(OrganisationForm):
     document = forms.FileField(
         label=_("Registration document"),
         help_text=_(
@@ -66,20 +74,6 @@ class RegisterOrganisationForm(forms.ModelForm[Organisation]):
             "organisation."
         ),
     )
-
-    class Meta:
-        model = Organisation
-        fields = (
-            "name_en",
-            "name_zh",
-            "kind",
-            "registration_code",
-            "address",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        )
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,22 +116,6 @@ class TokenForm(forms.Form):
         days.validators.append(MaxValueValidator(longest))
         days.widget.attrs["max"] = str(longest)
         days.initial = min(90, longest)
-
-
-class OrganisationForm(forms.ModelForm[Organisation]):
-    class Meta:
-        model = Organisation
-        fields = (
-            "name_en",
-            "name_zh",
-            "kind",
-            "registration_code",
-            "address",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        )
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
 
 class InviteForm(forms.Form):

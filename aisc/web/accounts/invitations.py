@@ -27,6 +27,7 @@ from aisc.web.accounts.models import (
     Organisation,
     User,
 )
+from aisc.web.accounts.registration import tell_admins
 from aisc.web.audit.record import record
 
 
@@ -156,14 +157,12 @@ def do_request_membership(
     )
     record(acting_user, verbs.MEMBERSHIP_REQUEST, request, after=_facts(request))
     page = base_url.rstrip("/") + f"/accounts/organisations/{organisation.pk}/"
-    admins = organisation.memberships.filter(role=MembershipRole.ADMIN).select_related("user")
-    for admin in admins:
-        notify.send(
-            admin.user,
-            _("Someone asks to join your organisation on AISC"),
-            "accounts/mail/join_request.txt",
-            {"requester": acting_user, "organisation": organisation, "page": page},
-        )
+    tell_admins(
+        organisation,
+        _("Someone asks to join your organisation on AISC"),
+        "accounts/mail/join_request.txt",
+        {"requester": acting_user, "page": page},
+    )
     return request
 
 

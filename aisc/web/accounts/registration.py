@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aisc.adapters.files import default_store
@@ -106,11 +107,13 @@ def do_register_organisation(
     return org
 
 
-def _admins(organisation: Organisation) -> list[User]:
-    return [
-        m.user
-        for m in organisation.memberships.filter(role=MembershipRole.ADMIN).select_related("user")
-    ]
+def tell_admins(
+    organisation: Organisation, subject: Promise, template: str, context: dict[str, Any]
+) -> None:
+    """Mail every admin of the organisation, through the outbox."""
+    admins = organisation.memberships.filter(role=MembershipRole.ADMIN).select_related("user")
+    for admin in admins:
+        notify.send(admin.user, subject, template, {"organisation": organisation, **context})
 
 
 def _move(organisation: Organisation, target: OrganisationStatus) -> tuple[str, str]:
@@ -146,29 +149,36 @@ def do_add_registration_document(
     return document
 
 
+def _decide(
+    acting_user: User,
+    organisation: Organisation,
+    target: OrganisationStatus,
+    reason: str,
+    base_url: str,
+) -> Organisation:
+    """The secretariat's answer: moved along the table, audited, mailed to the admins."""
+    before, after = _move(organisation, target)
+    organisation.refusal_reason = reason
+    organisation.save(update_fields=["status", "refusal_reason"])
+    verb = verbs.ORGANISATION_VERIFY if reason == "" else verbs.ORGANISATION_REFUSE
+    facts: dict[str, Any] = {"status": after, **({"reason": reason} if reason else {})}
+    record(acting_user, verb, organisation, before={"status": before}, after=facts)
+    page = base_url.rstrip("/") + reverse("accounts:organisation", args=[organisation.pk])
+    if target == OrganisationStatus.VERIFIED:
+        subject = _("Your organisation is verified on AISC")
+        template = "accounts/mail/organisation_verified.txt"
+    else:
+        subject = _("Your organisation's registration was refused")
+        template = "accounts/mail/organisation_refused.txt"
+    tell_admins(organisation, subject, template, {"reason": reason, "page": page})
+    return organisation
+
+
 @transaction.atomic
 def do_verify_organisation(
     *, acting_user: User, organisation: Organisation, base_url: str
 ) -> Organisation:
-    before, after = _move(organisation, OrganisationStatus.VERIFIED)
-    organisation.refusal_reason = ""
-    organisation.save(update_fields=["status", "refusal_reason"])
-    record(
-        acting_user,
-        verbs.ORGANISATION_VERIFY,
-        organisation,
-        before={"status": before},
-        after={"status": after},
-    )
-    page = base_url.rstrip("/") + reverse("accounts:organisation", args=[organisation.pk])
-    for admin in _admins(organisation):
-        notify.send(
-            admin,
-            _("Your organisation is verified on AISC"),
-            "accounts/mail/organisation_verified.txt",
-            {"organisation": organisation, "page": page},
-        )
-    return organisation
+    return _decide(acting_user, organisation, OrganisationStatus.VERIFIED, "", base_url)
 
 
 @transaction.atomic
@@ -176,25 +186,7 @@ def do_refuse_organisation(
     *, acting_user: User, organisation: Organisation, reason: str, base_url: str
 ) -> Organisation:
     reason = check_refusal_reason(reason)
-    before, after = _move(organisation, OrganisationStatus.REFUSED)
-    organisation.refusal_reason = reason
-    organisation.save(update_fields=["status", "refusal_reason"])
-    record(
-        acting_user,
-        verbs.ORGANISATION_REFUSE,
-        organisation,
-        before={"status": before},
-        after={"status": after, "reason": reason},
-    )
-    page = base_url.rstrip("/") + reverse("accounts:organisation", args=[organisation.pk])
-    for admin in _admins(organisation):
-        notify.send(
-            admin,
-            _("Your organisation's registration was refused"),
-            "accounts/mail/organisation_refused.txt",
-            {"organisation": organisation, "reason": reason, "page": page},
-        )
-    return organisation
+    return _decide(acting_user, organisation, OrganisationStatus.REFUSED, reason, base_url)
 
 
 @transaction.atomic
