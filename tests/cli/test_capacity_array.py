@@ -3,6 +3,7 @@ each cell run as an array task runs it, the gathered lines equal to the local sw
 is refused. The array on the real test cluster: tests/integration/test_capacity_sweep_slurm.py."""
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -94,3 +95,42 @@ def test_the_array_is_one_sbatch_of_every_cell_running_this_cli(tmp_path: Path) 
     assert "-A" not in plain
     with pytest.raises(SlurmCommandFailed, match="at least one task"):
         ArraySpec(["true"], 0, tmp_path).sbatch_argv()
+
+
+class Answers:
+    """Slurm's answers, one a call, in order (an exception is raised); the argv asked."""
+
+    def __init__(self, *answers: str | Exception) -> None:
+        self.answers = list(answers)
+        self.asked: list[list[str]] = []
+
+    def run(self, argv: Sequence[str]) -> str:
+        self.asked.append(list(argv))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def test_waiting_on_an_array_polls_squeue_until_no_task_is_left_or_gives_up() -> None:
+    from aisc.adapters.slurm.arrays import JobArrays
+
+    slept: list[float] = []
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    answers = Answers("12_0\n12_1\n", "12_1\n", SlurmCommandFailed("Invalid job id specified"))
+    JobArrays(answers, sleep=sleep, clock=lambda: now[0]).wait("12", timeout_s=60, poll_s=5)
+    assert slept == [5, 5]
+    assert answers.asked[0][:5] == ["squeue", "-h", "-r", "-j", "12"]
+    stuck = JobArrays(Answers(*["12_3\n"] * 5), sleep=sleep, clock=lambda: now[0])
+    with pytest.raises(SlurmCommandFailed, match="still has tasks queued or running after 9 s"):
+        stuck.wait("12", timeout_s=9, poll_s=5)
+    with pytest.raises(SlurmCommandFailed, match="Access denied"):
+        JobArrays(Answers(SlurmCommandFailed("Access denied"))).live_tasks("12")
+    cancelled = Answers("")
+    JobArrays(cancelled).cancel("12")
+    assert cancelled.asked == [["scancel", "12"]]

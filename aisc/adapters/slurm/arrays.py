@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aisc.adapters.slurm.errors import SlurmCommandFailed
-from aisc.adapters.slurm.runner import CommandRunner, Runner
+from aisc.adapters.slurm.runner import CommandRunner, Runner, wait_until_none
 
 LIVE_STATES = "PENDING,RUNNING,SUSPENDED,COMPLETING,CONFIGURING,REQUEUED,RESIZING"
 GONE = "Invalid job id"  # squeue on a job slurmctld has already purged (MinJobAge)
@@ -76,14 +76,15 @@ class JobArrays:
 
     def wait(self, job_id: str, timeout_s: float, poll_s: float = 2.0) -> None:
         """Until no task of the array is left; SlurmCommandFailed after `timeout_s`."""
-        deadline = self.clock() + timeout_s
-        while self.live_tasks(job_id):
-            if self.clock() > deadline:
-                raise SlurmCommandFailed(
-                    f"job array {job_id} still has tasks queued or running after "
-                    f"{timeout_s:g} s; `aisc capacity sweep-gather` collects it later"
-                )
-            self.sleep(poll_s)
+        wait_until_none(
+            lambda: self.live_tasks(job_id),
+            timeout_s,
+            poll_s,
+            f"job array {job_id} still has tasks queued or running after {timeout_s:g} s; "
+            "`aisc capacity sweep-gather` collects it later",
+            sleep=self.sleep,
+            clock=self.clock,
+        )
 
     def cancel(self, job_id: str) -> None:
         self.runner.run(["scancel", job_id])

@@ -11,9 +11,8 @@ import time
 from collections.abc import Callable
 
 from aisc.adapters.slurm import parse
-from aisc.adapters.slurm.errors import SlurmCommandFailed
 from aisc.adapters.slurm.protocol import Node
-from aisc.adapters.slurm.runner import CommandRunner, Runner
+from aisc.adapters.slurm.runner import CommandRunner, Runner, wait_until_none
 from aisc.core.allocations.slurmstate import (
     PREFIX,
     ROOT_ACCOUNT,
@@ -140,14 +139,14 @@ class CliSlurm:
 
     def cancel_jobs(self, account: str) -> None:
         self.runner.run(["scancel", "-A", account])
-        deadline = self.clock() + self.cancel_wait
-        while self.active_jobs(account):
-            if self.clock() > deadline:
-                raise SlurmCommandFailed(
-                    f"jobs of account {account} were cancelled but still show after "
-                    f"{self.cancel_wait:g} s"
-                )
-            self.sleep(CANCEL_POLL_S)
+        wait_until_none(
+            lambda: self.active_jobs(account),
+            self.cancel_wait,
+            CANCEL_POLL_S,
+            f"jobs of account {account} were cancelled but still show after {self.cancel_wait:g} s",
+            sleep=self.sleep,
+            clock=self.clock,
+        )
 
     def gpu_types(self) -> frozenset[str]:
         out = self.runner.run(["sacctmgr", "-n", "-P", "show", "tres", "format=type,name"])

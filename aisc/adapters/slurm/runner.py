@@ -81,6 +81,24 @@ class Runner:
         )
 
 
+def wait_until_none(
+    count: Callable[[], int],
+    timeout_s: float,
+    poll_s: float,
+    failure: str,
+    *,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+) -> None:
+    """Ask `count()` every `poll_s` until it is 0; SlurmCommandFailed(failure) after
+    `timeout_s` (cancelled jobs that linger, an array still running)."""
+    deadline = clock() + timeout_s
+    while count():
+        if clock() > deadline:
+            raise SlurmCommandFailed(failure)
+        sleep(poll_s)
+
+
 def _message(stderr: str, stdout: str) -> str:
     lines = [line.strip() for line in (stderr + "\n" + stdout).splitlines() if line.strip()]
     return " / ".join(lines[-3:]) or "no message"
