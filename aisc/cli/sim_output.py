@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aisc.core import csvcells
 
@@ -55,19 +55,9 @@ def _plot_comparison(results: list[SimulationResult], path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
     fig, (cdf, bars) = plt.subplots(1, 2, figsize=(11, 4.5))
-    for result in results:
-        cols = result.record.columns()
-        done = cols["end"] >= 0
-        jct = np.sort(cols["end"][done] - cols["submit"][done]) / 3600
-        if len(jct):
-            cdf.plot(jct, np.arange(1, len(jct) + 1) / len(jct), label=result.policy)
-    cdf.set_xscale("log")
-    cdf.set_xlabel("job completion time (h, log scale)")
-    cdf.set_ylabel("fraction of jobs")
-    cdf.legend()
+    _draw_jct_cdf(cdf, results)
     names = [r.policy for r in results]
     bars.bar(names, [r.summary["avg_jct_s"] / 3600 for r in results], label="avg JCT")
     bars.bar(names, [r.summary["avg_wait_s"] / 3600 for r in results], label="avg wait")
@@ -154,9 +144,19 @@ def plot_jct_cdf(results: list[SimulationResult], path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
     fig, axes = plt.subplots(figsize=(7, 4.5))
+    _draw_jct_cdf(axes, results)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _draw_jct_cdf(axes: Any, results: list[SimulationResult]) -> None:
+    """Each policy's job completion times (finished jobs) as a cumulative share, on a log axis."""
+    import numpy as np
+
     for result in results:
         cols = result.record.columns()
         done = cols["end"] >= 0
@@ -167,7 +167,3 @@ def plot_jct_cdf(results: list[SimulationResult], path: Path) -> Path:
     axes.set_xlabel("job completion time (h, log scale)")
     axes.set_ylabel("fraction of jobs")
     axes.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path

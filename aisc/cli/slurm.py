@@ -63,11 +63,7 @@ def plan(as_json: bool = JSON) -> None:
     """Print what apply would change; change nothing."""
     boot.django()
     boot.check_database()
-    pending = _cluster_plan()
-    if as_json:
-        typer.echo(json.dumps(_plan_facts(pending), indent=2))
-    else:
-        _print_plan(pending)
+    _show(_cluster_plan(), as_json)
 
 
 @app.command()
@@ -114,9 +110,13 @@ def check(as_json: bool = JSON) -> None:
     boot.django()
     boot.check_database()
     pending = _cluster_plan()
+    _show(pending, as_json)
+    if pending.changes:
+        raise typer.Exit(1)
+
+
+def _show(pending: SlurmPlan, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(_plan_facts(pending), indent=2))
     else:
         _print_plan(pending)
-    if pending.changes:
-        raise typer.Exit(1)
