@@ -211,3 +211,21 @@ class ReportForm(forms.Form):
 
 class ReturnForm(forms.Form):
     message = forms.CharField(label=_("What should change?"), max_length=2000)
+
+
+class FundingDeclarationForm(forms.Form):
+    funder = forms.CharField(label=_("Funder"), max_length=200)
+    programme = forms.CharField(label=_("Programme"), max_length=200, required=False)
+    amount = forms.DecimalField(label=_("Amount (HK$)"), max_digits=16, decimal_places=2)
+    start_date = forms.DateField(
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class FundingCheckForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("no_overlap", _("Not double funding")), ("overlap", _("Double funding"))],
+    )
+    note = forms.CharField(label=_("Note"), required=False)

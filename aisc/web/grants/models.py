@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aisc.core.grants import obligations, workflow
+from aisc.core.grants import obligations, overlap, workflow
 from aisc.core.grants import rubric as rubric_rules
 from aisc.core.grants.caps import Cap
 from aisc.core.grants.subsidy import SubsidyRules
@@ -86,6 +86,10 @@ class Scheme(models.Model):
     )
     group_cap_gpu_hours = hours(
         _("cap of GPU-hours per group of related organisations"), null=True, blank=True
+    )
+    # Screening flags earlier awards at least this similar (aisc.core.grants.overlap).
+    overlap_threshold = rate(
+        _("similarity that flags a likely overlap (0-1)"), default=overlap.DEFAULT_THRESHOLD
     )
 
     def __str__(self) -> str:
@@ -371,3 +375,57 @@ class Output(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+
+class FundingCheck(models.TextChoices):
+    PENDING = "", _("Not yet checked")
+    NO_OVERLAP = "no_overlap", _("Not double funding")
+    OVERLAP = "overlap", _("Double funding")
+
+
+class FundingDeclaration(models.Model):
+    """Other public funding the applicant declares for the same work; the secretariat's screening
+    records a decision on it (written only by the do_* actions in actions/funding.py)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="funding_declarations"
+    )
+    funder = models.CharField(_("funder"), max_length=200)
+    programme = models.CharField(_("programme"), max_length=200, blank=True)
+    amount = money(_("amount (HK$)"))
+    start_date = models.DateField(_("starts on"))
+    end_date = models.DateField(_("ends on"))
+    decision = models.CharField(max_length=20, choices=FundingCheck.choices, blank=True)
+    decision_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["application", "start_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.funder} {self.programme}".strip()
+
+
+class OverlapDecision(models.Model):
+    """The secretariat's decision on an earlier award flagged as a likely overlap."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="overlap_decisions"
+    )
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="+")
+    similarity = rate()
+    decision = models.CharField(max_length=20, choices=FundingCheck.choices)
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["application", "award"], name="one_overlap_decision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} ~ {self.award}"

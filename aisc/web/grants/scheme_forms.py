@@ -4,12 +4,14 @@ to 100."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aisc.core.grants.obligations import DEFAULT_FINAL_REPORT_DAYS, MAX_FINAL_REPORT_DAYS
+from aisc.core.grants.overlap import DEFAULT_THRESHOLD
 from aisc.web.accounts.models import Organisation, OrgKind
 from aisc.web.grants.models import Call, default_checklist, default_rubric
 
@@ -40,6 +42,12 @@ class SchemeForm(forms.Form):
         max_value=MAX_FINAL_REPORT_DAYS,
     )
 
+    overlap_threshold = forms.DecimalField(
+        label=_("Similarity that flags a likely overlap with an earlier award (0-1; empty: 0.30)"),
+        required=False,
+        max_digits=4,
+        decimal_places=2,
+    )
     # Cumulative caps across the scheme's calls; empty: no cap (aisc.core.grants.caps).
     org_cap_subsidy = forms.DecimalField(
         label=_("Cap of subsidy per organisation (HK$; empty: none)"),
@@ -65,6 +73,10 @@ class SchemeForm(forms.Form):
         max_digits=14,
         decimal_places=2,
     )
+
+    def clean_overlap_threshold(self) -> Decimal:
+        value = self.cleaned_data.get("overlap_threshold")
+        return DEFAULT_THRESHOLD if value is None else Decimal(value)
 
     def clean_final_report_days(self) -> int:
         days = self.cleaned_data.get("final_report_days")

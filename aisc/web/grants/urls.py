@@ -7,6 +7,7 @@ from aisc.web.grants.views import (
     awards,
     calls,
     documents,
+    funding,
     new_call,
     public,
     public_calls,
@@ -51,6 +52,21 @@ urlpatterns = [
     path("grants/applications/<int:application_id>/assign", staff.assign, name="assign"),
     path("grants/applications/<int:application_id>/decide", staff.decide, name="decide"),
     path("grants/reviews/<int:review_id>", staff.review, name="review"),
+    path(
+        "grants/applications/<int:application_id>/declare-funding",
+        funding.declare,
+        name="declare_funding",
+    ),
+    path(
+        "grants/declarations/<int:declaration_id>/check",
+        funding.check_declaration,
+        name="check_declaration",
+    ),
+    path(
+        "grants/applications/<int:application_id>/overlaps/<int:award_id>/check",
+        funding.check_overlap,
+        name="check_overlap",
+    ),
     path("grants/awards/<int:award_id>/", applicant.award, name="award"),
     path(
         "grants/awards/<int:award_id>/waive-final-report",

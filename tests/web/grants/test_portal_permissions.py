@@ -15,6 +15,7 @@ from django.test import Client
 from aisc.adapters.files import default_store
 from aisc.web.accounts.models import Role
 from aisc.web.grants import urls
+from aisc.web.grants.models import FundingDeclaration
 from tests.fixtures.grants import ROLES
 
 from .scenario import Story
@@ -54,6 +55,10 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "accept_report": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "cancel_award": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "waive_final_report": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    # Funding is declared by the application's organisation, checked by the secretariat.
+    "declare_funding": ("post", ADMIN),
+    "check_declaration": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    "check_overlap": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "grantees": ("get", EVERYONE),
     "front": ("get", EVERYONE),
     "calls": ("get", EVERYONE),
@@ -76,6 +81,7 @@ def url_for(pattern: str, story: Story) -> str:
         "award_id": story.award.pk,
         "report_id": story.report.pk,
         "document_id": story.application.documents.get().pk,
+        "declaration_id": story.application.funding_declarations.get().pk,
     }
     path = re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), pattern)
     return "/" + path.replace("<slug:code>", story.call.code)
@@ -87,6 +93,18 @@ def stored_document(story: Story) -> None:
     document = story.application.documents.get()
     document.key = default_store().save(document.name, io.BytesIO(b"%PDF-1.7"), "application/pdf")
     document.save(update_fields=["key"])
+
+
+@pytest.fixture(autouse=True)
+def declared_funding(story: Story) -> None:
+    """The story's application declares other funding, so its check has a declaration to name."""
+    FundingDeclaration.objects.create(
+        application=story.application,
+        funder="ITC",
+        amount=1,
+        start_date=story.award.start_date,
+        end_date=story.award.end_date,
+    )
 
 
 def test_every_page_has_a_rule() -> None:

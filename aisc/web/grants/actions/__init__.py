@@ -22,6 +22,11 @@ from aisc.web.grants.actions.documents import (
     do_replace_document,
     do_upload_document,
 )
+from aisc.web.grants.actions.funding import (
+    do_check_declaration,
+    do_check_overlap,
+    do_declare_funding,
+)
 from aisc.web.grants.actions.groups import do_save_related_group
 from aisc.web.grants.actions.obligations import do_waive_final_report
 from aisc.web.grants.actions.outputs import do_add_output
@@ -40,12 +45,15 @@ __all__ = [
     "do_add_output",
     "do_assign_reviewer",
     "do_cancel_award",
+    "do_check_declaration",
+    "do_check_overlap",
     "do_close_call",
     "do_create_application",
     "do_create_call",
     "do_create_scheme",
     "do_decide",
     "do_declare_conflict",
+    "do_declare_funding",
     "do_delete_document",
     "do_download_document",
     "do_open_call",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from aisc.core.errors import RuleViolation
-from aisc.core.grants import caps, obligations
+from aisc.core.grants import caps, obligations, overlap
 from aisc.web.accounts.models import OrgKind, User
 from aisc.web.audit.record import record
 from aisc.web.grants import verbs
@@ -26,6 +26,7 @@ SCHEME_FIELDS = (
     "exceptional_max_rate",
     "eligible_kinds",
     "final_report_days",
+    "overlap_threshold",
     "org_cap_subsidy",
     "org_cap_gpu_hours",
     "group_cap_subsidy",
@@ -37,6 +38,7 @@ EDITABLE = frozenset(SCHEME_FIELDS) - {"code"}
 
 def _check(scheme: Scheme) -> None:
     obligations.check_days(scheme.final_report_days)
+    overlap.check_threshold(scheme.overlap_threshold)
     for name in CAP_FIELDS:
         caps.check_cap_value(getattr(scheme, name), name)
     if scheme.fund <= 0:

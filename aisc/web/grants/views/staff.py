@@ -25,6 +25,7 @@ from aisc.web.grants.forms import (
 )
 from aisc.web.grants.models import Application, Award, Report, Review
 from aisc.web.grants.views.documents import can_withdraw
+from aisc.web.grants.views.funding import funding_context
 from aisc.web.grants.views.page import attempt, estimate_context, is_zh, user_of
 
 
@@ -65,6 +66,7 @@ def _page(
         "can_withdraw": authz.can(user, "grants.application.edit", application)
         and can_withdraw(application),
         **estimate_context(queries.estimate_for(application)),
+        **funding_context(user, application),
         **_forms(request, user, application),
         **(posted or {}),
     }
