@@ -84,7 +84,8 @@ def decide(request: HttpRequest, request_id: int) -> HttpResponse:
     authz.require(user, "allocations.change.decide", change.allocation)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        # A refusal names the field and the rule (a note over 500 characters was a bare 403).
+        # A refusal names the field and the rule (for a note over 500 characters, say), where a
+        # bare 403 would leave the operator guessing.
         for field, errors in form.errors.items():
             messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
         return redirect("allocations:detail", code=change.allocation.project_code)

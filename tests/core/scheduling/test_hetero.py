@@ -85,7 +85,7 @@ def test_a_gang_the_regret_order_leaves_without_room_waits_for_the_next_round() 
 
 def test_a_job_that_ends_with_a_rounding_residue_is_not_started_again() -> None:
     # 1000.1 steps at 1.9 steps/s from t=10 leave ~1e-13 steps "remaining" in floating point;
-    # the engine counts the job done, and the policy must not queue it again (it used to
+    # the engine counts the job done, and the policy must not queue it again (it would
     # restart it at the same instant forever).
     submit, work, speed = 10.0, 1000.1, 1.9
     assert work - ((submit + work / speed) - submit) * speed > 0  # the residue is really there

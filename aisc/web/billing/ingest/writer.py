@@ -13,8 +13,8 @@ two cores at once. The thread's batch was planned outside the lock, so what it a
 again under it; if another writer came first, `Conflict` (nothing written) and the caller writes
 the batch again the inline way. The thread runs a dozen statements a batch and needs the GIL only
 between them (the switch interval is 0.5 ms while it runs, against Python's 5 ms, so it is not
-kept waiting); an earlier thread that also encoded the rows, holding the GIL row by row, lost
-more than it gained.
+kept waiting). The rows are encoded in the caller's thread (`prepare`), not in this one: a
+thread that encodes holds the GIL row by row, and so costs the caller more than it saves.
 """
 
 from __future__ import annotations
