@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from aisc.core.errors import AiscError
@@ -33,6 +34,7 @@ from aisc.web.billing.projects import AllocationDirectory
 from aisc.web.billing.receivable_views import statement_page
 from aisc.web.grants.views.page import user_of
 from aisc.web.i18n import explain
+from aisc.web.portal.lists import Choice, ListSpec, Search
 
 
 def visible_statements(user: User) -> QuerySet[Statement]:
@@ -46,15 +48,43 @@ def visible_statements(user: User) -> QuerySet[Statement]:
 def statement_list(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "billing.statements.list")
     assert isinstance(request.user, User)
-    statements = visible_statements(request.user)
-    month = request.GET.get("period", "")
-    if month:
-        statements = statements.filter(period__month=month)
+    months = [(p.month, p.month) for p in BillingPeriod.objects.order_by("-month")]
+    spec = ListSpec(
+        sorts={
+            "period": "period__month",
+            "project": "project_code",
+            "organisation": "organisation__name_en",
+            "list": "list_cents",
+            "premium": "premium_cents",
+            "subsidy": "subsidy_cents",
+            "due": "due_cents",
+        },
+        default="-period",
+        filters=(
+            Search("q", gettext_lazy("Project or organisation"), STATEMENT_SEARCH),
+            Choice("period", gettext_lazy("Period"), "period__month", months),
+        ),
+    )
+    listed = spec.apply(
+        request, visible_statements(request.user).select_related("period", "organisation")
+    )
     return render(
         request,
         "billing/statements.html",
-        {"statements": statements[:500], "month": month, "periods": BillingPeriod.objects.all()},
+        {"listed": listed, "columns": listed.headers(STATEMENT_COLUMNS)},
     )
+
+
+STATEMENT_SEARCH = ("project_code", "organisation__name_en")
+STATEMENT_COLUMNS = [
+    ("period", gettext_lazy("Period")),
+    ("project", gettext_lazy("Project")),
+    ("organisation", gettext_lazy("Organisation")),
+    ("list", gettext_lazy("List amount")),
+    ("premium", gettext_lazy("Premium")),
+    ("subsidy", gettext_lazy("Subsidy")),
+    ("due", gettext_lazy("Due")),
+]
 
 
 def _statement(request: HttpRequest, pk: int) -> Statement:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aisc.core.errors import AiscError
@@ -16,9 +17,32 @@ from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions, queries
 from aisc.web.grants.actions.applications import missing
 from aisc.web.grants.actions.obligations import obligation_of
+from aisc.web.grants.choices import APPLICATION_STATUS
 from aisc.web.grants.forms import ApplicationForm, ReportForm, UploadForm
 from aisc.web.grants.models import Application, Award, Call
 from aisc.web.grants.views.page import estimate_context, refuse, user_of
+from aisc.web.portal.lists import Choice, ListSpec, Search
+
+APPLICATIONS = ListSpec(
+    sorts={
+        "title": "title",
+        "organisation": "organisation__name_en",
+        "call": "call__code",
+        "status": "status",
+        "created": "created_at",
+    },
+    default="-created",
+    filters=(
+        Search("q", gettext_lazy("Project or organisation"), ("title", "organisation__name_en")),
+        Choice("status", gettext_lazy("Status"), "status", APPLICATION_STATUS),
+    ),
+)
+APPLICATION_COLUMNS = [
+    ("title", gettext_lazy("Project")),
+    ("organisation", gettext_lazy("Organisation")),
+    ("call", gettext_lazy("Call")),
+    ("status", gettext_lazy("Status")),
+]
 
 
 @login_required
@@ -26,12 +50,15 @@ def home(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     authz.require(user, "grants.call.view")
     calls = Call.objects.exclude(status="draft").select_related("scheme")
-    applications = queries.visible_applications(user).order_by("-created_at")[:200]
+    applications = APPLICATIONS.apply(
+        request, queries.visible_applications(user).select_related("organisation", "call")
+    )
     memberships = user.memberships.select_related("organisation").order_by("organisation__name_en")
     orgs = [m.organisation for m in memberships]
     context = {
         "calls": calls,
-        "applications": applications,
+        "listed": applications,
+        "columns": applications.headers(APPLICATION_COLUMNS),
         "orgs": orgs,
         "can_rank": authz.can(user, "grants.ranking.view"),
         "can_open_call": authz.can(user, "grants.call.manage"),

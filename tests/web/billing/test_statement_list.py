@@ -1,0 +1,63 @@
+"""The statements list through portal.lists: sorted by any figure, filtered by project or
+organisation and by period, paged; money as HK$ with thousands separators and cents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from aisc.web.accounts.models import Role, User
+from aisc.web.billing.models import BillingPeriod, Statement
+from tests.web.billing.conftest import sacct_line
+
+pytestmark = pytest.mark.django_db
+Run = Callable[..., Any]
+
+
+@pytest.fixture
+def closed(ingest_text: Run, close: Run) -> BillingPeriod:
+    ingest_text(
+        sacct_line("1", elapsed="01:00:00"),
+        sacct_line("2", elapsed="00:20:00", partition="h800-ib"),
+        sacct_line("3", account="tenant-kc", gpus="gres/gpu:h100=3,gres/gpu=3"),
+    )
+    period: BillingPeriod = close("2026-03")
+    return period
+
+
+def projects(html: str) -> list[str]:
+    table = html[html.index('<table id="statements">') : html.index("</table>")]
+    return re.findall(r'/billing/statements/\d+/">([^<]+)</a>', table)
+
+
+def test_finance_sorts_the_statements_by_what_is_due_and_reads_hk_dollars(
+    closed: BillingPeriod, make_user: Callable[..., User], client: Client
+) -> None:
+    client.force_login(make_user(Role.FINANCE))
+    rows = Statement.objects.filter(period=closed)
+    by_due = [s.project_code for s in sorted(rows, key=lambda s: s.due, reverse=True)]
+    page = client.get("/billing/statements/?sort=-due").content.decode()
+    assert projects(page) == by_due
+    assert 'aria-sort="descending"><a href="?sort=due" class="sort">' in page
+    largest = max(rows, key=lambda s: s.due)
+    assert f"HK${largest.due:,.2f}" in page
+    assert projects(client.get("/billing/statements/?sort=due").content.decode()) == by_due[::-1]
+
+
+def test_finance_filters_the_statements_by_project_and_by_period(
+    closed: BillingPeriod, make_user: Callable[..., User], client: Client
+) -> None:
+    client.force_login(make_user(Role.FINANCE))
+    assert projects(client.get("/billing/statements/?q=tenant").content.decode()) == ["tenant-kc"]
+    everything = projects(client.get("/billing/statements/").content.decode())
+    # A period that does not exist is no filter at all, not an empty list or an error.
+    assert (
+        projects(client.get("/billing/statements/?period=1999-01").content.decode()) == everything
+    )
+    march = client.get("/billing/statements/?period=2026-03").content.decode()
+    assert '<option value="2026-03" selected>' in march
+    assert len(projects(march)) == Statement.objects.filter(period=closed).count()
