@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from aisc.core.grants.workflow import CallStatus
 from aisc.web.accounts.models import OrgKind
-from aisc.web.grants import queries
+from aisc.web.grants import decision_times, queries
 from aisc.web.grants.models import Call, Scheme
 from aisc.web.grants.views.page import is_zh
 
@@ -84,6 +84,7 @@ def call_page(request: HttpRequest, code: str) -> HttpResponse:
             "max": scheme.max_rate * 100,
             "exceptional": scheme.exceptional_max_rate * 100,
         },
+        "decision_times": decision_times.for_call(call),
         "is_open": call.status == CallStatus.OPEN
         and call.opens_on <= timezone.localdate() <= call.closes_on,
     }
