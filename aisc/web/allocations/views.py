@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aisc.core.errors import AiscError
@@ -16,9 +17,37 @@ from aisc.web.accounts import authz
 from aisc.web.accounts.models import User
 from aisc.web.allocations import actions, chart, cluster, guard, pages, plan_chart, plan_page, sync
 from aisc.web.allocations.forms import CapacityPlanForm, ChangeRequestForm, DecisionForm
-from aisc.web.allocations.models import Allocation, ChangeRequest
+from aisc.web.allocations.models import Allocation, ChangeRequest, SyncStatus
 from aisc.web.grants.models import Application
 from aisc.web.i18n import explain
+from aisc.web.portal.lists import Choice, ListSpec, Search
+
+ALLOCATIONS = ListSpec(
+    sorts={
+        "project": "project_code",
+        "organisation": "organisation__name_en",
+        "status": "status",
+        "dates": "start_date",
+        "sync": "sync_status",
+    },
+    default="project",
+    filters=(
+        Search(
+            "q", gettext_lazy("Project or organisation"), ("project_code", "organisation__name_en")
+        ),
+        Choice("status", gettext_lazy("Status"), "status", Allocation.STATUS_CHOICES),
+        Choice("sync", gettext_lazy("Slurm sync"), "sync_status", SyncStatus.choices),
+    ),
+)
+ALLOCATION_COLUMNS = [
+    ("project", gettext_lazy("Project")),
+    ("organisation", gettext_lazy("Organisation")),
+    ("status", gettext_lazy("Status")),
+    ("dates", gettext_lazy("Dates")),
+    ("released", gettext_lazy("Released GPU-hours")),
+    ("nodes", gettext_lazy("Dedicated nodes")),
+    ("sync", gettext_lazy("Slurm sync")),
+]
 
 
 def _user(request: HttpRequest) -> User:
@@ -29,14 +58,20 @@ def _user(request: HttpRequest) -> User:
 @login_required
 def allocation_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    allocations = list(pages.visible_to(user).prefetch_related("lines"))
-    if not allocations and not authz.can(user, "allocations.list.view"):
+    visible = pages.visible_to(user)
+    if not visible.exists() and not authz.can(user, "allocations.list.view"):
         authz.require(user, "allocations.mine.view")
-    rows = [(a, pages.chip_budgets(a)) for a in allocations]
+    listed = ALLOCATIONS.apply(request, visible.prefetch_related("lines"))
+    rows = [(a, pages.chip_budgets(a)) for a in listed.rows]
     return render(
         request,
         "allocations/list.html",
-        {"rows": rows, "can_apply": authz.can(user, "allocations.slurm.apply")},
+        {
+            "rows": rows,
+            "listed": listed,
+            "columns": listed.headers(ALLOCATION_COLUMNS),
+            "can_apply": authz.can(user, "allocations.slurm.apply"),
+        },
     )
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import Promise
 
@@ -107,7 +107,7 @@ class Listed:
     values: dict[str, str] = field(default_factory=dict)
 
     @property
-    def rows(self) -> Iterable[Model]:
+    def rows(self) -> Iterable[Any]:
         return self.page.object_list
 
     @property

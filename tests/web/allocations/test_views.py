@@ -173,3 +173,17 @@ def test_grantees_cannot_read_the_slurm_plan(
     allocation: Allocation, applicant: User, api_client: Callable[[User], Client], **_: Any
 ) -> None:
     assert api_client(applicant).get("/api/v1/allocations/slurm/plan").status_code == 403
+
+
+def test_the_allocations_list_filters_by_project_and_sorts_by_organisation(
+    make_user: Callable[..., User], logged_in: Callable[[User], Client], allocation: Allocation
+) -> None:
+    page = logged_in(make_user(Role.OPERATOR)).get(
+        f"/allocations/?q={allocation.project_code}&sort=-organisation"
+    )
+    html = page.content.decode()
+    assert f'data-project="{allocation.project_code}"' in html
+    assert 'aria-sort="descending"><a href="?q=' in html
+    assert f'value="{allocation.project_code}"' in html
+    nothing = logged_in(make_user(Role.OPERATOR)).get("/allocations/?q=no-such-project")
+    assert 'data-project="' not in nothing.content.decode()
