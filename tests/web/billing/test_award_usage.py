@@ -55,6 +55,7 @@ def test_a_grantee_sees_the_jobs_members_days_and_waits_of_their_award_and_no_on
     assert html.count('role="img"') == len(chips) + 1  # one chart per chip, and the waits
     assert html.count("<title>") >= len(chips) + 1
     assert html.count('data-row="wait"') == 5
+    assert 'href="/billing/statements/"' in html  # the project's statements, one click away
     assert (
         sum(w["jobs"] for w in page.context["usage"].waits) == records.exclude(start=None).count()
     )
