@@ -21,7 +21,7 @@ from aisc.web.billing.closing.figures import statement_figures
 from aisc.web.billing.forms import PaymentForm
 from aisc.web.billing.ledger import reports
 from aisc.web.billing.models import Statement
-from aisc.web.grants.views.page import refuse, user_of
+from aisc.web.grants.views.page import attempt, refuse, user_of
 
 
 @login_required
@@ -79,12 +79,17 @@ def pay_statement(request: HttpRequest, pk: int) -> HttpResponse:
     statement = get_object_or_404(Statement.objects.select_related("period", "organisation"), pk=pk)
     authz.require(user, "billing.payment.record", statement)
     form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            payments.do_record_payment(acting_user=user, document=statement, **form.cleaned_data)
-        except AiscError as exc:
-            refuse(request, exc, form)
-        else:
-            messages.success(request, _("Payment recorded."))
-            return redirect("billing:statement", pk)
+    if (
+        form.is_valid()
+        and attempt(
+            request,
+            lambda: payments.do_record_payment(
+                acting_user=user, document=statement, **form.cleaned_data
+            ),
+            _("Payment recorded."),
+            form,
+        )
+        is not None
+    ):
+        return redirect("billing:statement", pk)
     return statement_page(request, user, statement, form)

@@ -22,7 +22,7 @@ from aisc.web.billing import payments, recoveries
 from aisc.web.billing.forms import PaymentForm, RecoveryForm, WriteOffForm
 from aisc.web.billing.models import Recovery
 from aisc.web.grants.models import Award
-from aisc.web.grants.views.page import refuse, user_of
+from aisc.web.grants.views.page import attempt, refuse, user_of
 
 
 def _list(request: HttpRequest, user: User, form: RecoveryForm | None = None) -> HttpResponse:
@@ -109,14 +109,19 @@ def pay_recovery(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     found = _recovery(user, pk, "billing.payment.record")
     form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            payments.do_record_payment(acting_user=user, document=found, **form.cleaned_data)
-        except AiscError as exc:
-            refuse(request, exc, form)
-        else:
-            messages.success(request, _("Payment recorded."))
-            return redirect("billing:recovery", pk)
+    if (
+        form.is_valid()
+        and attempt(
+            request,
+            lambda: payments.do_record_payment(
+                acting_user=user, document=found, **form.cleaned_data
+            ),
+            _("Payment recorded."),
+            form,
+        )
+        is not None
+    ):
+        return redirect("billing:recovery", pk)
     return _detail(request, user, pk, {"payment_form": form})
 
 
@@ -126,16 +131,19 @@ def propose_write_off(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     found = _recovery(user, pk, "billing.recovery.write_off")
     form = WriteOffForm(request.POST)
-    if form.is_valid():
-        try:
-            recoveries.do_propose_write_off(
+    if (
+        form.is_valid()
+        and attempt(
+            request,
+            lambda: recoveries.do_propose_write_off(
                 acting_user=user, recovery=found, reason=form.cleaned_data["write_off_reason"]
-            )
-        except AiscError as exc:
-            refuse(request, exc, form)
-        else:
-            messages.success(request, _("Write-off proposed; a second person approves it."))
-            return redirect("billing:recovery", pk)
+            ),
+            _("Write-off proposed; a second person approves it."),
+            form,
+        )
+        is not None
+    ):
+        return redirect("billing:recovery", pk)
     return _detail(request, user, pk, {"write_off_form": form})
 
 
@@ -145,10 +153,9 @@ def decide_write_off(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     found = _recovery(user, pk, "billing.recovery.write_off")
     approve = request.POST.get("approve") == "1"
-    try:
-        recoveries.do_decide_write_off(acting_user=user, recovery=found, approve=approve)
-    except AiscError as exc:
-        refuse(request, exc)
-    else:
-        messages.success(request, _("Write-off approved.") if approve else _("Write-off rejected."))
+    attempt(
+        request,
+        lambda: recoveries.do_decide_write_off(acting_user=user, recovery=found, approve=approve),
+        _("Write-off approved.") if approve else _("Write-off rejected."),
+    )
     return redirect("billing:recovery", pk)

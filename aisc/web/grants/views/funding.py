@@ -4,8 +4,10 @@ flagged as a likely overlap. Views parse, authorise, call one do_* action, and g
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,6 +21,17 @@ from aisc.web.grants.actions.funding import likely_overlaps
 from aisc.web.grants.forms import FundingCheckForm, FundingDeclarationForm
 from aisc.web.grants.models import Application, Award, FundingDeclaration
 from aisc.web.grants.views.page import attempt, refuse_form, user_of
+
+
+def _act(
+    request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], object], done: str
+) -> None:
+    """A form posted from the application page: its errors, or the action's refusal, become
+    messages there; success says `done`."""
+    if not form.is_valid():
+        refuse_form(request, form)
+        return
+    attempt(request, lambda: action(form.cleaned_data), done)
 
 
 def funding_context(user: User, application: Application) -> dict[str, Any]:
@@ -39,17 +52,12 @@ def declare(request: HttpRequest, application_id: int) -> HttpResponse:
     user = user_of(request)
     application = queries.visible_application(user, application_id)
     authz.require(user, "grants.application.edit", application)
-    form = FundingDeclarationForm(request.POST)
-    if not form.is_valid():
-        refuse_form(request, form)
-    else:
-        attempt(
-            request,
-            lambda: actions.do_declare_funding(
-                acting_user=user, application=application, **form.cleaned_data
-            ),
-            _("Funding declared."),
-        )
+    _act(
+        request,
+        FundingDeclarationForm(request.POST),
+        lambda data: actions.do_declare_funding(acting_user=user, application=application, **data),
+        _("Funding declared."),
+    )
     return redirect("grants:application", application.pk)
 
 
@@ -59,17 +67,12 @@ def check_declaration(request: HttpRequest, declaration_id: int) -> HttpResponse
     user = user_of(request)
     found = get_object_or_404(FundingDeclaration, pk=declaration_id)
     authz.require(user, "grants.application.screen", found.application)
-    form = FundingCheckForm(request.POST)
-    if not form.is_valid():
-        refuse_form(request, form)
-    else:
-        attempt(
-            request,
-            lambda: actions.do_check_declaration(
-                acting_user=user, declaration=found, **form.cleaned_data
-            ),
-            _("Decision on the declared funding recorded."),
-        )
+    _act(
+        request,
+        FundingCheckForm(request.POST),
+        lambda data: actions.do_check_declaration(acting_user=user, declaration=found, **data),
+        _("Decision on the declared funding recorded."),
+    )
     return redirect("grants:application", found.application_id)
 
 
@@ -80,15 +83,12 @@ def check_overlap(request: HttpRequest, application_id: int, award_id: int) -> H
     application = queries.visible_application(user, application_id)
     authz.require(user, "grants.application.screen", application)
     award = get_object_or_404(Award, pk=award_id)
-    form = FundingCheckForm(request.POST)
-    if not form.is_valid():
-        refuse_form(request, form)
-    else:
-        attempt(
-            request,
-            lambda: actions.do_check_overlap(
-                acting_user=user, application=application, award=award, **form.cleaned_data
-            ),
-            _("Decision on the likely overlap recorded."),
-        )
+    _act(
+        request,
+        FundingCheckForm(request.POST),
+        lambda data: actions.do_check_overlap(
+            acting_user=user, application=application, award=award, **data
+        ),
+        _("Decision on the likely overlap recorded."),
+    )
     return redirect("grants:application", application.pk)
