@@ -17,6 +17,7 @@ from aisc.core.grants.workflow import AwardStatus
 from aisc.web.accounts.models import Organisation
 from aisc.web.grants.models import Award, RelatedGroup, Scheme
 
+CENT = Decimal("0.01")
 LIVE = (AwardStatus.APPROVED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
 
 
@@ -37,7 +38,13 @@ def totals(scheme: Scheme, organisation_ids: Iterable[int]) -> Totals:
         organisation_id__in=list(organisation_ids),
         status__in=LIVE,
     ).aggregate(subsidy=Sum("committed_amount"), hours=Sum("gpu_hours"))
-    return Totals(sums["subsidy"] or Decimal(0), sums["hours"] or Decimal(0))
+    # To the cent as the fields hold them: SQLite's SUM drops the scale of a whole total
+    # (17520 where PostgreSQL gives 17520.00), and the committee reads these figures.
+    return Totals(_cents(sums["subsidy"]), _cents(sums["hours"]))
+
+
+def _cents(total: Decimal | None) -> Decimal:
+    return (total or Decimal(0)).quantize(CENT)
 
 
 def group_of(organisation: Organisation) -> RelatedGroup | None:

@@ -47,7 +47,9 @@ def test_an_approval_over_the_organisations_subsidy_cap_is_refused_and_nothing_s
     with pytest.raises(RuleViolation) as refused:
         approve(reviewed, committee)
     assert refused.value.field == "cap_exception_reason"
-    assert "over the cap of HK$1000.00 per organisation (HK$0 before it)" in refused.value.message
+    assert (
+        "over the cap of HK$1000.00 per organisation (HK$0.00 before it)" in refused.value.message
+    )
     assert reviewed.organisation.name_en in refused.value.message
     reviewed.refresh_from_db()
     assert reviewed.status == "in_review"
