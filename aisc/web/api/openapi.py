@@ -27,10 +27,10 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 DESCRIPTIONS = {
-    400: "Bad request (a malformed parameter, such as a page number out of range)",
+    400: "Bad request (a malformed parameter or body: a page number out of range, broken JSON)",
     401: "Not authenticated: log in, or send 'Authorization: Bearer TOKEN'",
     403: "Not allowed for this user",
-    404: "Not found, or not visible to this user",
+    404: "Not found, or not visible to this user (the path's object or one the body names)",
     409: "Refused by the object's state (a transition, a balance)",
     413: "Request body too large",
     422: "Invalid input: the field and the rule are named",
@@ -45,14 +45,15 @@ def error_statuses(method: str, path: str, operation: dict[str, Any]) -> set[int
     if operation.get("security"):
         statuses |= {401, 403}
     parameters = operation.get("parameters", [])
-    if "{" in path:
+    # A write may name other objects in its body (a call, a chip), which may not exist.
+    if "{" in path or method in WRITES:
         statuses.add(404)
     if parameters or "requestBody" in operation:
         statuses.add(422)
     if any(p.get("in") == "query" for p in parameters):
         statuses.add(400)
     if "requestBody" in operation:
-        statuses.add(413)
+        statuses |= {400, 413}  # a body that is not JSON at all is a 400
     if method in WRITES:
         statuses |= {409, 422}
     return statuses

@@ -129,3 +129,16 @@ def test_an_operation_lists_the_errors_its_declaration_allows(
     assert "401" not in estimate  # public: no log-in asked
     listed = operations[("get", "/api/v1/me/tokens")]["responses"]
     assert "400" in listed  # ?page out of range
+
+
+def test_a_body_that_is_not_json_is_a_documented_400_and_a_write_may_answer_404(
+    operations: dict[tuple[str, str], dict[str, Any]], applicant: User, client: Client
+) -> None:
+    client.force_login(applicant)
+    broken = client.post(
+        "/api/v1/grants/applications", "{not json", content_type="application/json"
+    )
+    assert broken.status_code == 400
+    assert set(broken.json()["error"]) == {"code", "message", "field"}
+    created = operations[("post", "/api/v1/grants/applications")]["responses"]
+    assert {"400", "404"} <= set(created)  # the call the body names may not exist
