@@ -58,6 +58,27 @@ def remind(request: HttpRequest, organisation_id: int) -> HttpResponse:
     return redirect("billing:receivables")
 
 
+def record_payment(
+    request: HttpRequest, user: User, document: payments.Document
+) -> tuple[bool, PaymentForm]:
+    """The payment form posted against a statement or a recovery invoice: whether it was
+    recorded, and the form (bound, with any refusal beside its field) to show again if not."""
+    form = PaymentForm(request.POST)
+    recorded = (
+        form.is_valid()
+        and attempt(
+            request,
+            lambda: payments.do_record_payment(
+                acting_user=user, document=document, **form.cleaned_data
+            ),
+            _("Payment recorded."),
+            form,
+        )
+        is not None
+    )
+    return recorded, form
+
+
 def statement_page(
     request: HttpRequest, user: User, statement: Statement, form: forms.Form | None = None
 ) -> HttpResponse:
@@ -78,18 +99,7 @@ def pay_statement(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     statement = get_object_or_404(Statement.objects.select_related("period", "organisation"), pk=pk)
     authz.require(user, "billing.payment.record", statement)
-    form = PaymentForm(request.POST)
-    if (
-        form.is_valid()
-        and attempt(
-            request,
-            lambda: payments.do_record_payment(
-                acting_user=user, document=statement, **form.cleaned_data
-            ),
-            _("Payment recorded."),
-            form,
-        )
-        is not None
-    ):
+    recorded, form = record_payment(request, user, statement)
+    if recorded:
         return redirect("billing:statement", pk)
     return statement_page(request, user, statement, form)

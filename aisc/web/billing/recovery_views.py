@@ -21,6 +21,7 @@ from aisc.web.accounts.models import User
 from aisc.web.billing import payments, recoveries
 from aisc.web.billing.forms import PaymentForm, RecoveryForm, WriteOffForm
 from aisc.web.billing.models import Recovery
+from aisc.web.billing.receivable_views import record_payment
 from aisc.web.grants.models import Award
 from aisc.web.grants.views.page import attempt, refuse, user_of
 
@@ -108,19 +109,8 @@ def _recovery(user: User, pk: int, action: str) -> Recovery:
 def pay_recovery(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     found = _recovery(user, pk, "billing.payment.record")
-    form = PaymentForm(request.POST)
-    if (
-        form.is_valid()
-        and attempt(
-            request,
-            lambda: payments.do_record_payment(
-                acting_user=user, document=found, **form.cleaned_data
-            ),
-            _("Payment recorded."),
-            form,
-        )
-        is not None
-    ):
+    recorded, form = record_payment(request, user, found)
+    if recorded:
         return redirect("billing:recovery", pk)
     return _detail(request, user, pk, {"payment_form": form})
 
