@@ -4,8 +4,8 @@ Philly-like jobs (aisc.core.simulation.synthetic.philly_like: run times cut at 7
 x 8 H800, seed 1. Aim (issue 6): near-linear growth; 1,000,000 jobs with backfill in under
 5 minutes, on one core.
 
-Usage: .venv/bin/python benchmarks/sim_scaling.py [MAX_JOBS] [POLICY ...]
-       (default: 1000000, fifo backfill)
+Usage: .venv/bin/python benchmarks/sim_scaling.py [--load L] [MAX_JOBS] [POLICY ...]
+       (default: load 0.8, 1000000, fifo backfill; issue 19 asks `--load 1.2 1000000 slurm`)
 Each (size, policy) runs in its own child process, pinned to one core, so its peak resident memory
 is its own. Prints one Markdown row per run: jobs, policy, CPU and wall seconds of the simulation
 (generating the trace is timed apart), jobs per CPU-second, peak RSS, utilisation over the whole
@@ -27,7 +27,7 @@ CLUSTER = "h800=512x8"
 BACKFILL_1M_TARGET_S = 300.0
 
 
-def one_run(size: int, policy: str) -> dict[str, float]:
+def one_run(size: int, policy: str, load: float = 0.8) -> dict[str, float]:
     from aisc.core.scheduling.model import parse_cluster
     from aisc.core.simulation.run import simulate
     from aisc.core.simulation.synthetic import philly_like
@@ -35,7 +35,7 @@ def one_run(size: int, policy: str) -> dict[str, float]:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     cluster = parse_cluster(CLUSTER)
     began = time.perf_counter()
-    trace = philly_like(size, gpus=cluster.gpus, load=0.8, seed=1)
+    trace = philly_like(size, gpus=cluster.gpus, load=load, seed=1)
     generated = time.perf_counter() - began
     wall, cpu = time.perf_counter(), time.process_time()
     summary = simulate(trace, cluster, policy).summary
@@ -54,10 +54,13 @@ def one_run(size: int, policy: str) -> dict[str, float]:
 
 def main() -> None:
     if sys.argv[1:2] == ["--one"]:
-        print(json.dumps(one_run(int(sys.argv[2]), sys.argv[3])))
+        print(json.dumps(one_run(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]))))
         return
-    largest = int(sys.argv[1]) if len(sys.argv) > 1 else SIZES[-1]
-    policies = sys.argv[2:] or ["fifo", "backfill"]
+    args, load = sys.argv[1:], 0.8
+    if args[:1] == ["--load"]:
+        load, args = float(args[1]), args[2:]
+    largest = int(args[0]) if args else SIZES[-1]
+    policies = args[1:] or ["fifo", "backfill"]
     print(
         "| jobs | policy | CPU | wall | jobs/CPU-s | peak RSS | utilisation | steady | "
         "avg wait | load avg |"
@@ -66,14 +69,14 @@ def main() -> None:
     for size in (n for n in SIZES if n <= largest):
         for policy in policies:
             child = subprocess.run(
-                [sys.executable, __file__, "--one", str(size), policy],
+                [sys.executable, __file__, "--one", str(size), policy, str(load)],
                 check=True,
                 capture_output=True,
                 text=True,
             )
             r = json.loads(child.stdout.strip().splitlines()[-1])
             note = ""
-            if policy == "backfill" and size == 1_000_000:
+            if policy in ("backfill", "slurm") and size == 1_000_000:
                 met = "met" if r["cpu_s"] < BACKFILL_1M_TARGET_S else "MISSED"
                 note = f" (target < {BACKFILL_1M_TARGET_S:.0f} s: {met})"
             print(

@@ -21,6 +21,7 @@ from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.placement import ClusterState
 from aisc.core.scheduling.policy import Context, Policy, PolicyOptions, UsageMeter
 from aisc.core.scheduling.priority import JobTable, PriorityCalculator
+from aisc.core.scheduling.releases import Releases
 
 
 def rank(job: Job) -> tuple[float, float, int]:
@@ -36,6 +37,8 @@ class Multifactor(Policy):
         self.calculator = PriorityCalculator(cluster, options)
         self.meter = UsageMeter(options.decay_half_life_s)
         self.planner = ReservationPlanner()
+        # Running jobs by when they end: the planner here, a per-node index for `slurm`.
+        self.running_index: ReservationPlanner | Releases = self.planner
         self.table = JobTable()
         self.queue: list[Job] = []
         self.fairshare: dict[str, float] = {}
@@ -48,6 +51,10 @@ class Multifactor(Policy):
             self.fairshare = self.calculator.fairshare(
                 self.meter.at(now), [*self.fairshare, job.project]
             )
+        self.enqueue(job, now)
+
+    def enqueue(self, job: Job, now: float) -> None:
+        """Rank the job by its priority now and put it in the queue."""
         job.priority = self.calculator.priority(job, now, self.fairshare)
         self.table.add(job, self.calculator.static_part(job))
         insort(self.queue, job, key=rank)
@@ -55,11 +62,11 @@ class Multifactor(Policy):
 
     def started(self, job: Job, now: float) -> None:
         self.meter.change(job.project, job.gpus, now)
-        self.planner.add(job)
+        self.running_index.add(job)
 
     def stopped(self, job: Job, now: float) -> None:
         self.meter.change(job.project, -job.gpus, now)
-        self.planner.remove(job)
+        self.running_index.remove(job)
 
     def withdraw(self, job: Job) -> bool:
         if job not in self.queue:

@@ -21,13 +21,13 @@ test could only reserve, and reservations are rebuilt from nothing at the next c
 from __future__ import annotations
 
 import math
-from bisect import insort
 
 from aisc.core.scheduling.bfmap import BackfillMap, Plan
 from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.placement import ClusterState, GroupState
-from aisc.core.scheduling.policies.multifactor import Multifactor, rank
+from aisc.core.scheduling.policies.multifactor import Multifactor
 from aisc.core.scheduling.policy import Context, PolicyOptions
+from aisc.core.scheduling.releases import Releases
 
 
 def partitions(groups: tuple[GroupState, ...]) -> frozenset[str]:
@@ -45,15 +45,13 @@ class Slurm(Multifactor):
         self.next_main = -math.inf
         self.next_backfill = -math.inf
         self.projects: set[str] = set()
+        self.releases = self.running_index = Releases(cluster)
 
     def submit(self, job: Job, now: float) -> None:
         """Priority from the fair-share factors of the last recalculation, as Slurm sets it at
         submission: an account that was not there then has a factor of 0 until the next one."""
         self.projects.add(job.project)
-        job.priority = self.calculator.priority(job, now, self.fairshare)
-        self.table.add(job, self.calculator.static_part(job))
-        insort(self.queue, job, key=rank)
-        self.fresh.add(job.id)
+        self.enqueue(job, now)
 
     def recalculate(self, now: float) -> None:
         self.fairshare = dict.fromkeys(self.projects, 0.0)
@@ -130,7 +128,7 @@ class Slurm(Multifactor):
         """The earliest plan over the groups the job may use (a start now wins at once)."""
         best: Plan | None = None
         for group in cluster.eligible(job):
-            plan = space.plan(job, group, self.planner.by_end.get(group.index, ()))
+            plan = space.plan(job, group, self.releases)
             if plan is not None and (best is None or plan.start < best.start):
                 best = plan
             if best is not None and best.start == space.now:
