@@ -9,7 +9,7 @@ from django.db.models import Sum
 from aisc.core.catalogue.nodes import pflops
 from aisc.core.errors import NotFound
 from aisc.core.units import Pflops
-from aisc.web.catalogue.models import IN_SERVICE, Node
+from aisc.web.catalogue.models import IN_SERVICE, Node, RateCard
 
 
 @dataclass(frozen=True)
@@ -38,3 +38,9 @@ def capacity_by_chip(precision: str) -> list[ChipCapacity]:
             peak = None
         result.append(ChipCapacity(chip, total[chip], usable.get(chip, 0), peak))
     return result
+
+
+def offered_chips() -> list[str]:
+    """The chips the centre offers: it runs nodes of them and has a price for them."""
+    priced = set(RateCard.objects.values_list("chip_id", flat=True))
+    return sorted(chip for chip in _gpus_by_chip(False) if chip in priced)

@@ -3,7 +3,7 @@ from collections.abc import Callable
 
 import pytest
 
-from aisc.core.errors import InvalidTransition, NotFound, RuleViolation
+from aisc.core.errors import InvalidTransition, RuleViolation
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
@@ -145,10 +145,10 @@ def test_a_withdrawn_application_cannot_come_back(submitted: Application, applic
         actions.do_withdraw_application(acting_user=applicant, application=submitted)
 
 
-def test_a_chip_without_a_rate_card_is_refused_naming_the_chip(
+def test_a_chip_without_nodes_or_a_rate_card_is_refused_naming_the_chip(
     draft: Application, applicant: User
 ) -> None:
-    with pytest.raises(NotFound, match="no rate card for h100") as err:
+    with pytest.raises(RuleViolation, match="the centre does not offer h100") as err:
         actions.do_update_application(acting_user=applicant, application=draft, chip="h100")
     assert err.value.field == "chip"
     draft.refresh_from_db()

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from aisc.core import organisations
 from aisc.core.catalogue.chips import CHIPS
@@ -21,6 +22,7 @@ from aisc.core.grants.workflow import (
 from aisc.core.units import Money
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.record import record
+from aisc.web.catalogue.capacity import offered_chips
 from aisc.web.grants import notifications, pricing, verbs
 from aisc.web.grants.actions import awards, obligations
 from aisc.web.grants.actions.lifecycle import move, snapshot
@@ -73,6 +75,17 @@ def _check_fields(application: Application) -> None:
         request.check_within_budget(request_cost(application), Money(call.budget))
 
 
+def _check_offered(chip: str) -> None:
+    """An applicant asks only for a chip the centre runs and prices."""
+    offered = offered_chips()
+    if chip and chip in CHIPS and chip not in offered:
+        raise RuleViolation(
+            gettext_noop("the centre does not offer %(chip)s; choose one of %(offered)s"),
+            field="chip",
+            params={"chip": chip, "offered": ", ".join(offered) or "-"},
+        )
+
+
 def request_cost(application: Application) -> Money:
     assert application.gpus
     assert application.months
@@ -105,6 +118,7 @@ def do_create_application(
     application = Application(
         call=call, organisation=organisation, created_by=acting_user, title=title.strip(), **fields
     )
+    _check_offered(application.chip)
     _check_fields(application)
     application.save()
     record(acting_user, verbs.APPLICATION_CREATE, application, after={"title": application.title})
@@ -126,6 +140,8 @@ def do_update_application(
         return application  # nothing to save, so nothing to audit
     if "title" in changed and not (changed["title"] or "").strip():
         raise RuleViolation("a project title is required", field="title")
+    if "chip" in changed:
+        _check_offered(changed["chip"] or "")
     before = snapshot(application, changed)
     for name, value in changed.items():
         setattr(application, name, value)
@@ -160,6 +176,7 @@ def do_submit_application(*, acting_user: User, application: Application) -> App
     organisations.check_may_submit(application.organisation.state)
     eligibility.check_complete(missing(application))
     _check_fields(application)
+    _check_offered(application.chip)
     if application.call.status != CallStatus.OPEN:
         raise RuleViolation("this call is no longer open for submissions", field="call")
     obligations.check_may_submit(application.organisation, timezone.localdate())
