@@ -15,7 +15,8 @@ narrows and orders it, so no filter can show a row the base does not:
     # column, rows from listed.rows, {% include "partials/pager.html" with listed=listed %}
 
 Sort keys are named by the spec, never raw field names from the request: an unknown `sort`, an
-unknown choice or a page out of range falls back to the default, it never errors.
+a page out of range falls back to the default, and a choice not offered matches no row: nothing
+in the query string makes a list fail.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ Label = str | Promise
 
 @dataclass(frozen=True)
 class Choice:
-    """Rows whose `lookup` equals one of `choices` (value, label); empty means all."""
+    """Rows whose `lookup` equals the chosen value; empty means all, a value not among
+    `choices` (value, label) matches no row (a month with no statements lists none)."""
 
     name: str
     label: Label
@@ -43,8 +45,10 @@ class Choice:
     choices: Sequence[tuple[Any, Label]]
 
     def narrow(self, rows: QuerySet[Any], value: str) -> QuerySet[Any]:
-        if value not in {str(v) for v, _ in self.choices}:
+        if not value:
             return rows
+        if value not in {str(v) for v, _ in self.choices}:
+            return rows.none()
         return rows.filter(**{self.lookup: value})
 
 

@@ -19,6 +19,7 @@ from aisc.core.metering.split import Month
 from aisc.web.accounts.models import Organisation
 from aisc.web.billing import actions
 from aisc.web.billing.ingest.batches import IngestReport, source_key
+from aisc.web.billing.models import BillingPeriod
 from aisc.web.billing.prices import SpanPrices
 from aisc.web.billing.projects import Project, StaticDirectory
 
@@ -111,3 +112,16 @@ def close(directory: StaticDirectory, prices: SpanPrices) -> Callable[..., Any]:
         )
 
     return run
+
+
+@pytest.fixture
+def closed(ingest_text: Callable[..., IngestReport], close: Callable[..., Any]) -> BillingPeriod:
+    """March 2026 closed over three jobs: two of p2026a-001 (one on h800-ib) and one of
+    tenant-kc on H100s. A module that needs another month defines its own `closed`."""
+    ingest_text(
+        sacct_line("1", elapsed="01:00:00"),
+        sacct_line("2", elapsed="00:20:00", partition="h800-ib"),
+        sacct_line("3", account="tenant-kc", gpus="gres/gpu:h100=3,gres/gpu=3"),
+    )
+    period: BillingPeriod = close("2026-03")
+    return period

@@ -119,7 +119,7 @@ def test_the_list_of_statements_shows_each_only_what_they_may_read(
     for who, client in clients.items():
         page = client.get(reverse("billing:statements"))
         assert page.status_code == 200
-        listed[who] = {s.project_code for s in page.context["statements"]}
+        listed[who] = {s.project_code for s in page.context["listed"].rows}
     assert listed == {
         "lab": {"p2026a-001"},
         "tenant": {"tenant-kc"},
@@ -133,7 +133,7 @@ def test_finance_narrows_the_list_to_one_period(
 ) -> None:
     finance = clients[Role.FINANCE]
     march = finance.get(reverse("billing:statements"), {"period": "2026-03"})
-    assert {s.project_code for s in march.context["statements"]} == {"p2026a-001", "tenant-kc"}
+    assert {s.project_code for s in march.context["listed"].rows} == {"p2026a-001", "tenant-kc"}
     february = finance.get(reverse("billing:statements"), {"period": "2026-02"})
-    assert list(february.context["statements"]) == []
-    assert february.context["month"] == "2026-02"
+    assert list(february.context["listed"].rows) == []
+    assert february.context["listed"].values["period"] == "2026-02"

@@ -15,7 +15,6 @@ from django.urls import reverse
 from aisc.web.accounts.models import Role, User
 from aisc.web.billing import pdfs
 from aisc.web.billing.models import Statement
-from tests.web.billing.test_views import closed  # noqa: F401 - the closed March
 
 pytestmark = pytest.mark.django_db
 CACHED = b"%PDF-1.7 served from the cache"

@@ -15,22 +15,10 @@ from aisc.cli.main import app
 from aisc.web.accounts.models import Organisation, Role, User
 from aisc.web.billing.ingest.metered import used_gpu_hours
 from aisc.web.billing.models import BillingPeriod, Statement, StatementLine
-from tests.web.billing.conftest import sacct_line
 
 pytestmark = pytest.mark.django_db
 Run = Callable[..., Any]
 Login = Callable[[User], Client]
-
-
-@pytest.fixture
-def closed(ingest_text: Run, close: Run) -> BillingPeriod:
-    ingest_text(
-        sacct_line("1", elapsed="01:00:00"),
-        sacct_line("2", elapsed="00:20:00", partition="h800-ib"),
-        sacct_line("3", account="tenant-kc", gpus="gres/gpu:h100=3,gres/gpu=3"),
-    )
-    period: BillingPeriod = close("2026-03")
-    return period
 
 
 def totals_in(html: str) -> dict[str, str]:
