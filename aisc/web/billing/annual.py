@@ -12,7 +12,9 @@ Definitions (also in docs/grants.md):
   the `disbursed:` accounts (reported apart from disbursed), with `subsidy_written_off`: the
   recovery claims written off in the year (money that did not come back);
 - gpu_hours_used: GPU-hours on those statements of subsidised (awarded) projects, per chip;
-- outputs: outputs declared in the year, counted per kind (publication, model, dataset).
+- outputs: outputs declared in the year, counted per kind (publication, model, dataset);
+- decision_times: per call with applications in the year, the days from submission to the
+  committee's first decision that is not a deferral (median, 90th percentile).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from aisc.core.grants import annual
 from aisc.core.ledger.accounts import Kind
 from aisc.web.billing.models import LedgerPosting, Statement, StatementLine
 from aisc.web.billing.money import from_cents, gpu_hours
-from aisc.web.grants.models import Application, Award, Output
+from aisc.web.grants import decision_times
+from aisc.web.grants.models import Application, Award, Call, Output
 
 LIVE_AWARDS = ("approved", "active", "completed")
 NOTES = [
@@ -115,13 +118,29 @@ def _ledger_sum(year: int, account: Kind, key_prefix: str) -> str:
     return str(from_cents(abs(cents or 0)))
 
 
+def _decision_times(calls: list[str]) -> dict[str, dict[str, Any]]:
+    """Per call with applications in the year: submission to decision, median and p90 (days)."""
+    found = {}
+    for call in Call.objects.filter(code__in=calls).order_by("code"):
+        times = decision_times.for_call(call)
+        if times is not None:
+            found[call.code] = {
+                "decisions": times.count,
+                "median_days": str(times.median_days),
+                "p90_days": str(times.p90_days),
+            }
+    return found
+
+
 def annual_report(year: int) -> dict[str, Any]:
     """The report's figures, amounts as exact decimal strings (HK$ to the cent)."""
     annual.check_year(year)
+    applications = _applications(year)
     awards, committed = _awards(year)
     return {
         "year": year,
-        "applications": _applications(year),
+        "applications": applications,
+        "decision_times": _decision_times(list(applications)),
         "awards": awards,
         "subsidy_committed": str(committed.quantize(Decimal("0.01"))),
         "subsidy_disbursed": _disbursed(year),

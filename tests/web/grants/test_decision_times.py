@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aisc.web.accounts.models import User
+from aisc.web.billing.annual import annual_report
 from aisc.web.grants import actions
 from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.decision_times import for_call
@@ -68,3 +69,25 @@ def test_the_figures_read_in_chinese(
     client.cookies["django_language"] = "zh-hant"
     page = client.get(reverse("grants:call", args=[call.code])).content.decode()
     assert "由提交至委員會決定" in page
+
+
+def test_the_annual_report_gives_each_calls_decision_times(
+    reviewed: Application, committee: User, call: Call
+) -> None:
+    actions.do_decide(
+        acting_user=committee,
+        application=reviewed,
+        decision=DecisionInput(outcome="reject", members_present=[committee]),
+    )
+    reviewed.refresh_from_db()
+    assert reviewed.submitted_at is not None
+    figures = annual_report(timezone.localtime(reviewed.submitted_at).year)
+    found = for_call(call)
+    assert found is not None
+    assert figures["decision_times"] == {
+        call.code: {
+            "decisions": 1,
+            "median_days": str(found.median_days),
+            "p90_days": str(found.p90_days),
+        }
+    }
