@@ -1,10 +1,16 @@
-"""Fidelity against real Slurm (issue 6 §10): the same ~100 short jobs on the Slurm test cluster
-and on the simulator, with the cluster and policy read from the same slurm.conf.
+"""Fidelity against real Slurm (issue 6 §10, issue 19): the same short jobs on the Slurm test
+cluster and on the simulator, with the cluster and policy read from the same slurm.conf.
 
-Run it as root, holding the one test cluster's lock:
+Run it as root, holding the one test cluster's lock (the issue-19 workloads: seeds 10-12):
 
-    flock /tmp/aisc-slurm.lock sh -c 'scripts/slurm-test-cluster up &&
-        .venv/bin/python benchmarks/slurm_fidelity.py --jobs 100 --seed 0'
+    flock /work/.slurm.lock bash -c 'bash scripts/slurm-test-cluster up && timeout 590 \
+        .venv/bin/python benchmarks/slurm_fidelity.py --jobs 200 --seed 10 --max-run 20 \
+        --spread 150 --out benchmarks/data/slurm-fidelity/w200-s10'
+
+and again without Slurm with `--from-export --out DIR`. The run records when slurmctld started
+(its cycles tick from then); the simulator holds each job's nodes `--completing-s` (1 s) past the
+end sacct records, as Slurm frees them a moment later (`end_to_start_gaps_s` in the report
+measures it from the export).
 
 1. A seeded workload: Poisson-like submit offsets over --spread seconds, 1-16 GPUs (16 = both
    nodes of a partition, exclusive), chips from the cluster, `sleep` run times of a few seconds,
