@@ -162,3 +162,30 @@ def login(live_url: str) -> Callable[[Page, str, str], None]:
         page.wait_for_url(f"{live_url}/dashboard/")
 
     return sign_in
+
+
+@pytest.fixture
+def demo_centre(transactional_db: Any) -> dict[str, Any]:
+    """The demo's people, catalogue, allocations and grants (not its simulated cluster and
+    billing, which take long and add no kind of page)."""
+    from aisc.web.accounts.models import Membership
+    from aisc.web.demo import DemoReport
+    from aisc.web.demo_load import LOADERS
+    from aisc.web.grants.models import Application
+
+    report = DemoReport()
+    for loader in LOADERS[:4]:
+        loader(report)
+    draft = Application.objects.filter(status="draft").order_by("pk").first()
+    reviewed = Application.objects.filter(status="in_review").order_by("pk").first()
+    assert draft is not None
+    assert reviewed is not None
+    member = Membership.objects.filter(organisation=draft.organisation).first()
+    assert member is not None
+    password = {email: pw for _, email, pw in report.logins}
+    return {
+        "draft": draft.pk,
+        "reviewed": reviewed.pk,
+        "applicant": (member.user.email, password[member.user.email]),
+        "admin": ("admin@aisc.demo", password["admin@aisc.demo"]),
+    }
