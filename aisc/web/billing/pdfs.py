@@ -1,18 +1,24 @@
-"""A statement's PDF, rendered at most AISC_PDF_RENDERS at a time per server process and kept on
-disk once its period is closed.
+"""A statement's PDF, rendered at most AISC_PDF_RENDERS at a time on the whole host (every server
+process together), each in a child process that exits, and kept on disk once its period is
+closed.
 
 WeasyPrint takes tens of megabytes and a second or more per document, and the memory it takes
 is not given back; forty requests at once took a server from about 100 MB to 3 GB. A closed
 period's statement never changes, so its PDF, per language, is rendered once and served from the
 file afterwards; a render asked for while all slots are busy is answered "busy, retry" at once
-rather than queued, so neither memory nor waiting threads pile up.
+rather than queued, so neither memory nor waiting threads pile up. The slots are counted twice:
+a semaphore per process (threads) and AISC_PDF_RENDERS lock files under AISC_FILES_DIR (the
+processes of `aisc serve`, whose sync workers each render one at a time; five workers rendering
+at once went past 1 GB).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -33,6 +39,31 @@ def render_slots() -> threading.BoundedSemaphore:
         return _slots[size]
 
 
+def slot_files() -> list[Path]:
+    folder = Path(settings.AISC_FILES_DIR) / "statement-pdfs" / "render-slots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return [folder / f"slot-{i}.lock" for i in range(settings.AISC_PDF_RENDERS)]
+
+
+@contextmanager
+def host_slot() -> Iterator[bool]:
+    """Holds one of the host's render slots (an exclusive lock on its file) when one is free;
+    yields whether it got one. The kernel drops the lock if the process dies."""
+    for path in slot_files():
+        handle = path.open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            yield True
+        finally:
+            handle.close()
+        return
+    yield False
+
+
 def cache_path(statement: Statement, language: str) -> Path:
     folder = Path(settings.AISC_FILES_DIR) / "statement-pdfs"
     return folder / f"statement-{statement.pk}-{language}.pdf"
@@ -48,7 +79,10 @@ def statement_pdf(statement: Statement, language: str, render: Callable[[], byte
     if not slots.acquire(blocking=False):
         return None
     try:
-        pdf = render()
+        with host_slot() as free:
+            if not free:
+                return None
+            pdf = render()
     finally:
         slots.release()
     if cacheable:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from aisc.adapters import pdf_render
 from aisc.core import csvcells
 from aisc.web.billing.closing.figures import period_figures, statement_figures
 from aisc.web.billing.models import BillingPeriod, Statement
@@ -54,8 +55,4 @@ def period_csv(period: BillingPeriod) -> str:
 
 
 def statement_pdf(statement: Statement, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # heavy: imported only when a PDF is asked for
-
-    html = render_to_string("billing/statement_pdf.html", context)
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+    return pdf_render.pdf_from_html(render_to_string("billing/statement_pdf.html", context))

@@ -4,6 +4,9 @@ instead of one more WeasyPrint in memory."""
 
 from __future__ import annotations
 
+import fcntl
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,3 +70,36 @@ def test_past_the_render_slots_a_pdf_is_refused_with_503_and_retry_after(
         for _ in held:
             slots.release()
     assert finance.get(url).content.startswith(b"%PDF")
+
+
+@pytest.mark.usefixtures("closed")
+def test_while_other_server_processes_hold_every_host_slot_a_pdf_is_refused_with_503(
+    finance: Client, settings: Any
+) -> None:
+    settings.AISC_PDF_RENDERS = 2
+    statement = Statement.objects.get(project_code="p2026a-001")
+    url = reverse("billing:statement-pdf", args=[statement.pk])
+    # flock conflicts between separate opens of a file, as between two gunicorn workers.
+    held = [path.open("a") for path in pdfs.slot_files()]
+    try:
+        for handle in held:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        busy = finance.get(url)
+        assert busy.status_code == 503
+        assert busy["Retry-After"] == "5"
+    finally:
+        for handle in held:
+            handle.close()
+    assert finance.get(url).content.startswith(b"%PDF")
+
+
+def test_weasyprint_runs_in_a_child_process_so_the_server_process_never_loads_it() -> None:
+    # A fresh interpreter, since other tests in this one may have imported WeasyPrint.
+    probe = (
+        "import sys\n"
+        "from aisc.adapters.pdf_render import pdf_from_html\n"
+        "pdf = pdf_from_html('<p>Statement \\u7d50\\u55ae</p>')\n"
+        "print(pdf[:5].decode(), 'weasyprint' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["%PDF-", "False"]
