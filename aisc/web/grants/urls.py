@@ -4,6 +4,7 @@ from django.urls import path
 
 from aisc.web.grants.views import (
     applicant,
+    award_list,
     awards,
     calls,
     documents,
@@ -67,6 +68,7 @@ urlpatterns = [
         funding.check_overlap,
         name="check_overlap",
     ),
+    path("grants/awards/", award_list.award_list, name="awards"),
     path("grants/awards/<int:award_id>/", applicant.award, name="award"),
     path(
         "grants/awards/<int:award_id>/waive-final-report",
