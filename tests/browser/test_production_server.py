@@ -185,7 +185,7 @@ def test_a_user_signs_in_sees_the_dashboard_and_the_stylesheet_is_cached_for_a_y
     assert "immutable" in cache
     assert int(re.search(r"max-age=(\d+)", cache).group(1)) >= 365 * 24 * 3600  # type: ignore[union-attr]
     # The page is styled by it: the site header is laid out as the stylesheet says.
-    display = page.evaluate("getComputedStyle(document.querySelector('.site-header')).display")
+    display = page.evaluate("getComputedStyle(document.querySelector('.site-header .bar')).display")
     assert display == "flex"
     # The unit's JSON logs: one object per request, with the signed-in user's id.
     logged = [
