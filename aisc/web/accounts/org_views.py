@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aisc.core.errors import AiscError
@@ -19,8 +20,41 @@ from aisc.web.accounts.forms import (
     OrganisationForm,
     add_domain_error,
 )
-from aisc.web.accounts.models import Membership, Organisation, User
+from aisc.web.accounts.models import (
+    Membership,
+    Organisation,
+    OrgKind,
+    User,
+    VerificationStatus,
+)
 from aisc.web.i18n import explain
+from aisc.web.lists import Choice, ListSpec, Search
+
+ORGANISATIONS = ListSpec(
+    sorts={
+        "name": "name_en",
+        "kind": "kind",
+        "status": "status",
+        "registered": "created_at",
+    },
+    default="name",
+    filters=(
+        Search(
+            "q",
+            gettext_lazy("Name or registration number"),
+            ("name_en", "name_zh", "registration_code"),
+        ),
+        Choice("kind", gettext_lazy("Type"), "kind", OrgKind.choices),
+        Choice("status", gettext_lazy("Verification"), "status", VerificationStatus.choices),
+    ),
+)
+ORGANISATION_COLUMNS = [
+    ("name", gettext_lazy("Organisation")),
+    ("kind", gettext_lazy("Type")),
+    ("status", gettext_lazy("Verification")),
+    ("registered", gettext_lazy("Registered")),
+    ("role", gettext_lazy("Your role")),
+]
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -31,12 +65,23 @@ def signed_in(request: HttpRequest) -> User:
 
 @login_required
 def my_organisations(request: HttpRequest) -> HttpResponse:
-    # Any signed-in user may see this page: it lists their own memberships, and one with none
-    # (a member of staff, an applicant not yet invited) gets the empty list, not a refusal. The
-    # menu still offers it only to members ("accounts.organisation.list").
+    # Any signed-in user may see this page: members get their own organisations, staff whose
+    # work spans organisations get every one (as the API's list does), and anyone else the
+    # empty list, not a refusal. The menu still offers it only to members.
     user = signed_in(request)
-    memberships = user.memberships.select_related("organisation").order_by("organisation__name_en")
-    context = {"memberships": memberships, "join_form": JoinForm()}
+    every = authz.reads_every_organisation(user)
+    base = (
+        Organisation.objects.all() if every else Organisation.objects.filter(memberships__user=user)
+    )
+    listed = ORGANISATIONS.apply(request, base)
+    roles = {m.organisation_id: m.get_role_display() for m in user.memberships.all()}
+    context = {
+        "listed": listed,
+        "columns": listed.headers(ORGANISATION_COLUMNS),
+        "rows": [(org, roles.get(org.pk)) for org in listed.rows],
+        "every": every,
+        "join_form": JoinForm(),
+    }
     return render(request, "accounts/organisations.html", context)
 
 

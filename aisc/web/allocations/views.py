@@ -20,7 +20,7 @@ from aisc.web.allocations.forms import CapacityPlanForm, ChangeRequestForm, Deci
 from aisc.web.allocations.models import Allocation, ChangeRequest, SyncStatus
 from aisc.web.grants.models import Application
 from aisc.web.i18n import explain
-from aisc.web.portal.lists import Choice, ListSpec, Search
+from aisc.web.lists import Choice, ListSpec, Search
 
 ALLOCATIONS = ListSpec(
     sorts={

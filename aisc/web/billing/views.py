@@ -34,7 +34,7 @@ from aisc.web.billing.projects import AllocationDirectory
 from aisc.web.billing.receivable_views import statement_page
 from aisc.web.grants.views.page import user_of
 from aisc.web.i18n import explain
-from aisc.web.portal.lists import Choice, ListSpec, Search
+from aisc.web.lists import Choice, ListSpec, Search
 
 
 def visible_statements(user: User) -> QuerySet[Statement]:

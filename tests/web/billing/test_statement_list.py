@@ -1,4 +1,4 @@
-"""The statements list through portal.lists: sorted by any figure, filtered by project or
+"""The statements list through aisc.web.lists: sorted by any figure, filtered by project or
 organisation and by period, paged; money as HK$ with thousands separators and cents."""
 
 from __future__ import annotations

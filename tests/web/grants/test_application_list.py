@@ -1,4 +1,4 @@
-"""The applications list (portal.lists.ListSpec on the visibility queryset): sorted, filtered and
+"""The applications list (aisc.web.lists.ListSpec on the visibility queryset): sorted, filtered and
 paged by the query string; a filter never shows a row the user may not see; nonsense in the
 query string falls back to the defaults instead of failing."""
 

@@ -1,4 +1,4 @@
-"""The awards list (portal.lists.ListSpec on grants.queries.visible_awards): sorted, filtered and
+"""The awards list (aisc.web.lists.ListSpec on grants.queries.visible_awards): sorted, filtered and
 paged by the query string, amounts as money; a member sees only their organisations' awards."""
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from aisc.web.grants.choices import APPLICATION_STATUS
 from aisc.web.grants.forms import ApplicationForm, ReportForm, UploadForm
 from aisc.web.grants.models import Application, Award, Call
 from aisc.web.grants.views.page import estimate_context, refuse, user_of
-from aisc.web.portal.lists import Choice, ListSpec, Search
+from aisc.web.lists import Choice, ListSpec, Search
 
 APPLICATIONS = ListSpec(
     sorts={

@@ -1,5 +1,5 @@
 """The awards list: every award the user may see (grants.queries.visible_awards, the one rule),
-sorted, filtered and paged by portal.lists.ListSpec."""
+sorted, filtered and paged by aisc.web.lists.ListSpec."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from aisc.web.grants import queries
 from aisc.web.grants.choices import AWARD_STATUS, CHIP
 from aisc.web.grants.views.page import user_of
-from aisc.web.portal.lists import Choice, ListSpec, Search
+from aisc.web.lists import Choice, ListSpec, Search
 
 AWARDS = ListSpec(
     sorts={

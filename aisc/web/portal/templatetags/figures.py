@@ -35,6 +35,7 @@ GOOD = {
     "completed",
     "accepted",
     "published",
+    "verified",
     "sent",
     "open",
 }
@@ -49,6 +50,7 @@ BAD = {
     "expired",
     "dead",
     "conflicted",
+    "refused",
 }
 
 
