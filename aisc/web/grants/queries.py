@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from aisc.core.errors import AiscError
@@ -19,9 +19,10 @@ from aisc.core.units import Money
 from aisc.web.accounts.models import Membership, Role, User
 from aisc.web.grants.actions.applications import request_cost
 from aisc.web.grants.actions.decisions import committed
-from aisc.web.grants.models import Application, Award, Call, Review
+from aisc.web.grants.models import Application, Award, Call, Report, Review
 from aisc.web.i18n import explain
 
+T = TypeVar("T", bound=Model)
 RANKED_STATES = ("in_review", "deferred", "approved", "approved_in_part")
 
 
@@ -135,23 +136,41 @@ def visible_awards(user: User) -> QuerySet[Award]:
     return awards.filter(organisation_id__in=mine)
 
 
-def visible_application(user: User, pk: int) -> Application:
-    """The application if `user` may see it, else 404: never a 403 that says it exists."""
-    found = visible_applications(user).filter(pk=pk).first()
+def visible_reports(user: User) -> QuerySet[Report]:
+    """THE rule for who sees a progress or final report: whoever sees its award."""
+    return Report.objects.select_related("award").filter(award__in=visible_awards(user))
+
+
+def visible_reviews(user: User) -> QuerySet[Review]:
+    """THE rule for who sees a review; only reviews of applications the user sees at all:
+    the scheme's readers every one; a reviewer their own, and the others' submitted ones once
+    their own is submitted. An applicant never sees a review, nor does a conflicted reviewer."""
+    reviews = Review.objects.select_related("reviewer").filter(
+        application__in=visible_applications(user)
+    )
+    if user.has_role(*APPLICATION_READERS):
+        return reviews
+    done = Review.objects.filter(
+        application=OuterRef("application"), reviewer=user, status=ReviewStatus.SUBMITTED
+    )
+    return reviews.filter(Q(reviewer=user) | Q(Exists(done), status=ReviewStatus.SUBMITTED))
+
+
+def one_visible(visible: QuerySet[T], pk: int) -> T:
+    """The object of `visible` with this id, else 404: never a 403 that says it exists."""
+    found = visible.filter(pk=pk).first()
     if found is None:
-        raise Http404("no such application")
+        raise Http404(f"no such {visible.model._meta.verbose_name}")
     return found
 
 
+def visible_application(user: User, pk: int) -> Application:
+    return one_visible(visible_applications(user), pk)
+
+
 def reviews_visible_to(user: User, application: Application) -> list[Review]:
-    """Staff see every review; a reviewer sees others' only after submitting their own."""
-    reviews = list(application.reviews.select_related("reviewer").order_by("id"))
-    if user.has_role(Role.ADMIN, Role.AUDITOR, Role.SECRETARIAT, Role.COMMITTEE):
-        return reviews
-    own = [r for r in reviews if r.reviewer_id == user.pk]
-    if own and own[0].status == ReviewStatus.SUBMITTED:
-        return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r in own]
-    return own
+    """The application's reviews by visible_reviews, in the order they were assigned."""
+    return list(visible_reviews(user).filter(application=application).order_by("id"))
 
 
 GRANTEE_COLUMNS = (

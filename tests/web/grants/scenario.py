@@ -23,7 +23,11 @@ class Story:
 
 
 def approved(
-    call: Call, org: Organisation, make_user: Callable[..., User], title: str = "Secret project"
+    call: Call,
+    org: Organisation,
+    make_user: Callable[..., User],
+    title: str = "Secret project",
+    gpus: int = 8,
 ) -> tuple[Application, Review, User]:
     """An application of `org` reviewed and approved in part (the call neither closed nor
     published); returns it, its review and its owner."""
@@ -44,7 +48,7 @@ def approved(
         acting_user=committee,
         application=app,
         decision=DecisionInput(
-            outcome="approve_in_part", members_present=[committee], gpus=8, months=3
+            outcome="approve_in_part", members_present=[committee], gpus=gpus, months=3
         ),
     )
     return app, review, owner

@@ -1,7 +1,8 @@
 """API /api/v1/grants: the same role checks as the portal, through aisc.web.accounts.authz.
 
-Objects are looked up first (404 when they do not exist) and then checked (403 when the user may
-not act on them), so another organisation's application never leaks its content.
+Objects are looked up in the queryset of what the user may see (grants.queries.visible_*): 404
+when it is not there, whether it exists or not; then the action's rule (403 when the user sees
+the object but may not act on it), so nobody learns by id what they may not see.
 """
 
 # No `from __future__ import annotations` here: django-ninja resolves annotations at import.
@@ -215,13 +216,24 @@ def decide(request: HttpRequest, application_id: int, body: s.DecisionIn) -> Awa
 def my_reviews(request: HttpRequest) -> Any:
     user = authz.acting_user(request)
     authz.require(user, "grants.review.list")
-    return Review.objects.filter(reviewer=user).order_by("-assigned_at")
+    return queries.visible_reviews(user).filter(reviewer=user).order_by("-assigned_at")
+
+
+@router.get("/reviews", response=list[s.ReviewOut])
+@paginate(page_size=50)
+def list_reviews_visible(request: HttpRequest) -> Any:
+    return queries.visible_reviews(authz.acting_user(request)).order_by("pk")
+
+
+@router.get("/reviews/{review_id}", response=s.ReviewOut)
+def get_review(request: HttpRequest, review_id: int) -> Review:
+    return queries.one_visible(queries.visible_reviews(authz.acting_user(request)), review_id)
 
 
 @router.post("/reviews/{review_id}/submit", response=s.ReviewOut)
 def submit_review(request: HttpRequest, review_id: int, body: s.ReviewIn) -> Review:
     user = authz.acting_user(request)
-    review = get_object_or_404(Review, pk=review_id)
+    review = queries.one_visible(queries.visible_reviews(user), review_id)
     authz.require(user, "grants.review.submit", review)
     return actions.do_submit_review(
         acting_user=user, review=review, scores=body.scores, comments=body.comments
@@ -231,22 +243,37 @@ def submit_review(request: HttpRequest, review_id: int, body: s.ReviewIn) -> Rev
 @router.post("/reviews/{review_id}/conflict", response=s.ReviewOut)
 def declare_conflict(request: HttpRequest, review_id: int, body: s.ConflictIn) -> Review:
     user = authz.acting_user(request)
-    review = get_object_or_404(Review, pk=review_id)
+    review = queries.one_visible(queries.visible_reviews(user), review_id)
     authz.require(user, "grants.review.submit", review)
     return actions.do_declare_conflict(acting_user=user, review=review, reason=body.reason)
 
 
+@router.get("/awards", response=list[s.AwardOut])
+@paginate(page_size=50)
+def list_awards(request: HttpRequest) -> Any:
+    return queries.visible_awards(authz.acting_user(request)).order_by("pk")
+
+
 @router.get("/awards/{award_id}", response=s.AwardOut)
 def get_award(request: HttpRequest, award_id: int) -> Award:
-    award = get_object_or_404(Award, pk=award_id)
-    authz.require(authz.acting_user(request), "grants.award.view", award)
-    return award
+    return queries.one_visible(queries.visible_awards(authz.acting_user(request)), award_id)
+
+
+@router.get("/reports", response=list[s.ReportOut])
+@paginate(page_size=50)
+def list_reports(request: HttpRequest) -> Any:
+    return queries.visible_reports(authz.acting_user(request)).order_by("pk")
+
+
+@router.get("/reports/{report_id}", response=s.ReportOut)
+def get_report(request: HttpRequest, report_id: int) -> Report:
+    return queries.one_visible(queries.visible_reports(authz.acting_user(request)), report_id)
 
 
 @router.post("/awards/{award_id}/reports", response={201: s.ReportOut})
 def submit_report(request: HttpRequest, award_id: int, body: s.ReportIn) -> Status[Any]:
     user = authz.acting_user(request)
-    award = get_object_or_404(Award, pk=award_id)
+    award = queries.one_visible(queries.visible_awards(user), award_id)
     authz.require(user, "grants.report.submit", award)
     report = actions.do_submit_report(acting_user=user, award=award, kind=body.kind, text=body.text)
     return Status(201, report)
@@ -254,14 +281,14 @@ def submit_report(request: HttpRequest, award_id: int, body: s.ReportIn) -> Stat
 
 @router.post("/reports/{report_id}/accept", response=s.ReportOut)
 def accept_report(request: HttpRequest, report_id: int) -> Report:
-    report = get_object_or_404(Report, pk=report_id)
+    report = queries.one_visible(queries.visible_reports(authz.acting_user(request)), report_id)
     authz.require(authz.acting_user(request), "grants.report.decide", report)
     return actions.do_accept_report(acting_user=authz.acting_user(request), report=report)
 
 
 @router.post("/reports/{report_id}/return", response=s.ReportOut)
 def return_report(request: HttpRequest, report_id: int, body: s.ReturnIn) -> Report:
-    report = get_object_or_404(Report, pk=report_id)
+    report = queries.one_visible(queries.visible_reports(authz.acting_user(request)), report_id)
     authz.require(authz.acting_user(request), "grants.report.decide", report)
     return actions.do_return_report(
         acting_user=authz.acting_user(request), report=report, message=body.message

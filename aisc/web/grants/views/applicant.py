@@ -19,7 +19,7 @@ from aisc.web.grants.actions.applications import missing
 from aisc.web.grants.actions.obligations import obligation_of
 from aisc.web.grants.choices import APPLICATION_STATUS
 from aisc.web.grants.forms import ApplicationForm, ReportForm, UploadForm
-from aisc.web.grants.models import Application, Award, Call
+from aisc.web.grants.models import Application, Call
 from aisc.web.grants.views.page import estimate_context, refuse, user_of
 from aisc.web.lists import Choice, ListSpec, Search
 
@@ -173,8 +173,7 @@ def submit(request: HttpRequest, application_id: int) -> HttpResponse:
 @login_required
 def award(request: HttpRequest, award_id: int) -> HttpResponse:
     user = user_of(request)
-    found = get_object_or_404(Award, pk=award_id)
-    authz.require(user, "grants.award.view", found)
+    found = queries.one_visible(queries.visible_awards(user), award_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST":
         authz.require(user, "grants.report.submit", found)
@@ -188,7 +187,7 @@ def award(request: HttpRequest, award_id: int) -> HttpResponse:
     context = {
         "award": found,
         "form": form,
-        "reports": found.reports.order_by("-submitted_at"),
+        "reports": queries.visible_reports(user).filter(award=found).order_by("-submitted_at"),
         "can_decide": authz.can(user, "grants.report.decide", found),
         "can_report": authz.can(user, "grants.report.submit", found),
         "can_waive": authz.can(user, "grants.award.waive", found),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,7 +17,7 @@ from aisc.web.grants import actions
 from aisc.web.grants.actions.awards import next_unreleased
 from aisc.web.grants.choices import ReportKind
 from aisc.web.grants.forms import CancelAwardForm
-from aisc.web.grants.models import Award, Report
+from aisc.web.grants.queries import one_visible, visible_awards, visible_reports
 from aisc.web.grants.views.page import attempt, user_of
 
 
@@ -25,7 +25,7 @@ from aisc.web.grants.views.page import attempt, user_of
 @require_http_methods(["GET", "POST"])
 def accept_report(request: HttpRequest, report_id: int) -> HttpResponse:
     user = user_of(request)
-    report = get_object_or_404(Report.objects.select_related("award"), pk=report_id)
+    report = one_visible(visible_reports(user), report_id)
     authz.require(user, "grants.report.decide", report)
     if request.method == "POST":
         attempt(
@@ -50,7 +50,7 @@ def accept_report(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel_award(request: HttpRequest, award_id: int) -> HttpResponse:
     user = user_of(request)
-    award = get_object_or_404(Award, pk=award_id)
+    award = one_visible(visible_awards(user), award_id)
     authz.require(user, "grants.award.cancel", award)
     form = CancelAwardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

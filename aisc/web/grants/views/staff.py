@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +23,7 @@ from aisc.web.grants.forms import (
     ReviewForm,
     ScreeningForm,
 )
-from aisc.web.grants.models import Application, Award, Report, Review
+from aisc.web.grants.models import Application
 from aisc.web.grants.views.documents import can_withdraw
 from aisc.web.grants.views.funding import funding_context
 from aisc.web.grants.views.page import attempt, estimate_context, is_zh, user_of
@@ -129,7 +129,7 @@ def assign(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, review_id: int) -> HttpResponse:
     user = user_of(request)
-    found = get_object_or_404(Review, pk=review_id)
+    found = queries.one_visible(queries.visible_reviews(user), review_id)
     authz.require(user, "grants.review.submit", found)
     if "reason" in request.POST:
         conflict = ConflictForm(request.POST)
@@ -215,7 +215,7 @@ def _decision_of(data: dict[str, Any]) -> actions.DecisionInput:
 @require_POST
 def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
     user = user_of(request)
-    report = get_object_or_404(Report, pk=report_id)
+    report = queries.one_visible(queries.visible_reports(user), report_id)
     authz.require(user, "grants.report.decide", report)
     message = str(ReturnForm(request.POST).data.get("message", ""))
     attempt(
@@ -234,7 +234,7 @@ def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_POST
 def waive_final_report(request: HttpRequest, award_id: int) -> HttpResponse:
     user = user_of(request)
-    award = get_object_or_404(Award, pk=award_id)
+    award = queries.one_visible(queries.visible_awards(user), award_id)
     authz.require(user, "grants.award.waive", award)
     reason = str(request.POST.get("reason", ""))
     attempt(
