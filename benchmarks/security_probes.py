@@ -210,8 +210,17 @@ def probe_input(url: str, f: dict[str, Any], table: Table) -> None:
         pages = [
             c.get("/api/v1/catalogue/prices").status_code,
             c.get("/catalogue/", headers=portal).status_code,
+            c.post(
+                "/api/v1/catalogue/exchange",
+                json={"gpu_hours": "10", "from_chip": f["chip"], "to_chip": f["chip"]},
+            ).status_code,
         ]
-        table.add("price pages after it", "no 500", str(pages), 500 not in pages)
+        table.add(
+            "prices API, catalogue page, exchange API after it",
+            "no 500",
+            str(pages),
+            500 not in pages,
+        )
         r = c.get("/api/v1/grants/applications?page=99999999999999999999", headers=admin)
         table.add(
             "?page=99999999999999999999",
@@ -434,15 +443,10 @@ def probe_audit(env: dict[str, str], copy: Callable[[str], dict[str, str]], tabl
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="aisc-probes-"))
-    table = Table()
-    context = (
-        postgres() if args.database == "postgresql" else nullcontext("")
-    )  # the data directory's SQLite file
+def probe_everything(kind_of_database: str, work: Path, table: Table) -> None:
+    """Every probe into the table: a fresh database with the demo, the server, then the audit."""
+    # SQLite: the data directory's file.
+    context = postgres() if kind_of_database == "postgresql" else nullcontext("")
     with context as database:
         env = {
             **os.environ,
@@ -490,13 +494,24 @@ def main() -> None:
                 with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
                     for kind in ("delete", "forge", "append"):
                         admin.execute(f"DROP DATABASE IF EXISTS {name}_{kind} WITH (FORCE)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="aisc-probes-"))
+    table = Table()
+    try:
+        probe_everything(args.database, work, table)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.node()} "
         f"({os.cpu_count()} CPUs), {args.database}, load average {load}\n"
     )
     print(table.markdown())
-    shutil.rmtree(work, ignore_errors=True)
     sys.exit(0 if all(ok for *_, ok, _ in table.rows) else 1)
 
 
