@@ -27,6 +27,8 @@ class ApplicationForm(forms.ModelForm[Application]):
         widgets = {
             "preferred_start": DATE,
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "lay_summary": forms.Textarea(attrs={"rows": 2}),
+            "lay_summary_zh": forms.Textarea(attrs={"rows": 2}),
             "work_plan": forms.Textarea(attrs={"rows": 4}),
             "team": forms.Textarea(attrs={"rows": 2}),
             "track_record": forms.Textarea(attrs={"rows": 2}),
@@ -37,7 +39,18 @@ class ApplicationForm(forms.ModelForm[Application]):
 
     # The form in the sections an applicant fills in turn; every editable field in one of them.
     SECTIONS: tuple[tuple[str | Promise, tuple[str, ...]], ...] = (
-        (_("Project"), ("title", "title_zh", "summary", "category", "work_plan")),
+        (
+            _("Project"),
+            (
+                "title",
+                "title_zh",
+                "summary",
+                "lay_summary",
+                "lay_summary_zh",
+                "category",
+                "work_plan",
+            ),
+        ),
         (
             _("Model and data"),
             (

@@ -173,6 +173,14 @@ class Application(models.Model):
     title = models.CharField(_("project title"), max_length=200)
     title_zh = models.CharField(_("project title (Chinese)"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    # The only prose of an application that is ever public: the impact page shows it once the
+    # award is published, so the form says so beside the fields.
+    lay_summary = models.TextField(
+        _("lay summary (public if funded)"),
+        blank=True,
+        help_text=_("Two or three sentences for the public; shown on the impact page."),
+    )
+    lay_summary_zh = models.TextField(_("lay summary in Chinese (public if funded)"), blank=True)
     category = models.CharField(
         _("category"), max_length=20, choices=ch.Category.choices, blank=True
     )

@@ -188,9 +188,10 @@ GRANTEE_COLUMNS = (
 )
 
 
-def grantees() -> list[dict[str, Any]]:
-    """The public list: published awards only, never a rejected, withdrawn or cancelled one."""
-    awards = (
+def published_awards() -> QuerySet[Award]:
+    """The one rule of what is public: published awards only, never a rejected, withdrawn or
+    cancelled one (the grantee list and the impact page both read it)."""
+    return (
         Award.objects.filter(
             status__in=(AwardStatus.ACTIVE, AwardStatus.COMPLETED),
             published_at__isnull=False,
@@ -200,7 +201,11 @@ def grantees() -> list[dict[str, Any]]:
         .select_related("organisation", "application")
         .order_by("project_code")
     )
-    return [_grantee_row(a) for a in awards]
+
+
+def grantees() -> list[dict[str, Any]]:
+    """The public list of grantees."""
+    return [_grantee_row(a) for a in published_awards()]
 
 
 def _grantee_row(award: Award) -> dict[str, Any]:

@@ -84,4 +84,7 @@ urlpatterns = [
     path("grantees/", public.grantees, name="grantees"),
     path("grantees.csv", public.grantees_csv, name="grantees_csv"),
     path("grantees.json", public.grantees_json, name="grantees_json"),
+    path("impact/", public.impact, name="impact"),
+    path("impact.csv", public.impact_csv, name="impact_csv"),
+    path("impact.json", public.impact_json, name="impact_json"),
 ]

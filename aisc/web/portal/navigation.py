@@ -37,6 +37,7 @@ NAV: list[NavItem] = [
     NavItem(_("List prices"), "catalogue:prices", PUBLIC, public=True, group=SCHEME),
     NavItem(_("Chips and capacity"), "catalogue:chips", PUBLIC, public=True, group=SCHEME),
     NavItem(_("Grantees"), "grants:grantees", PUBLIC, public=True, group=SCHEME),
+    NavItem(_("Impact"), "grants:impact", PUBLIC, public=True, group=SCHEME),
     NavItem(_("Dashboard"), "queues:dashboard", "portal.dashboard.view"),
     NavItem(_("Grants"), "grants:home", "grants.call.view", group=GRANTS),
     NavItem(_("Schemes"), "grants:schemes", "grants.scheme.view", group=GRANTS),

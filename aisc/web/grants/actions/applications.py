@@ -30,7 +30,7 @@ from aisc.web.grants.choices import DocumentKind, ModelType, Workload
 from aisc.web.grants.models import Application, Award, Call
 
 EDITABLE_FIELDS = (
-    "title", "title_zh", "summary", "category",
+    "title", "title_zh", "summary", "lay_summary", "lay_summary_zh", "category",
     "model_type", "parameters", "active_parameters", "training_tokens", "epochs", "seq_len",
     "precision", "workload", "tokens_served",
     "chip", "gpus", "months", "preferred_start",

@@ -28,6 +28,8 @@ class ApplicationFields(Schema):
     title: str | None = None
     title_zh: str | None = None
     summary: str | None = None
+    lay_summary: str | None = None
+    lay_summary_zh: str | None = None
     category: str | None = None
     model_type: str | None = None
     parameters: float | None = None
