@@ -70,7 +70,7 @@ class AwardUsage:
 def award_usage(award: Award, today: dt.date) -> AwardUsage:
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     records = UsageRecord.objects.filter(account=award.project_code).order_by("-submit", "-pk")
-    jobs = [_job(r) for r in records]
+    jobs = [job_of(r) for r in records]
     members: dict[str, float] = defaultdict(float)
     per_day: dict[tuple[str, dt.date], float] = defaultdict(float)
     for record in records:
@@ -98,7 +98,7 @@ def award_usage(award: Award, today: dt.date) -> AwardUsage:
     )
 
 
-def _job(record: UsageRecord) -> Job:
+def job_of(record: UsageRecord) -> Job:
     gpus = decode_gpus(record.gpus)
     wait = (record.start - record.submit).total_seconds() / 3600.0 if record.start else None
     return Job(
