@@ -38,8 +38,13 @@ from aisc.web.billing.views import visible_statements
 from aisc.web.cluster.models import EmbeddedJob, JobState
 from aisc.web.grants.actions.obligations import obligation_of
 from aisc.web.grants.choices import ReportKind
-from aisc.web.grants.models import Award, Call, Report, Review
-from aisc.web.grants.queries import ranking, visible_applications
+from aisc.web.grants.models import Award, Call, Review
+from aisc.web.grants.queries import (
+    ranking,
+    visible_applications,
+    visible_awards,
+    visible_reports,
+)
 from aisc.web.outbox.health import dead_letter_count
 
 SHOWN = 10  # items per section; the rest is counted and reached through the section's page
@@ -77,7 +82,7 @@ def _date(day: dt.date) -> str:
 def _member_awards(user: User) -> QuerySet[Award]:
     """Awards of the user's organisations whose application the user may open."""
     mine = visible_applications(user).filter(organisation__memberships__user=user)
-    return Award.objects.filter(application__in=mine).select_related("application")
+    return visible_awards(user).filter(application__in=mine).select_related("application")
 
 
 def applicant_queue(user: User, today: dt.date) -> Queue:
@@ -219,9 +224,9 @@ def secretariat_queue(user: User, today: dt.date) -> Queue:
     for app in unassigned:
         url = reverse("grants:application", args=[app.pk])
         queue.add(Item(_("Reviewers to assign: %(title)s") % {"title": app.title}, url))
-    waiting = Report.objects.filter(
+    waiting = visible_reports(user).filter(
         status=ReportStatus.SUBMITTED, award__application__in=apps
-    ).select_related("award")
+    )
     for report in waiting.order_by("submitted_at"):
         url = reverse("grants:award", args=[report.award_id])
         text = _("Report to decide: %(code)s, %(report)s") % {
@@ -231,9 +236,11 @@ def secretariat_queue(user: User, today: dt.date) -> Queue:
         queue.add(Item(text, url))
     # Overdue by the obligations rule: past the scheme's (or call's) delay after the end, with
     # no final report handed in and no waiver.
-    ended = Award.objects.filter(
-        status=AwardStatus.ACTIVE, end_date__lt=today, application__in=apps
-    ).prefetch_related("reports")
+    ended = (
+        visible_awards(user)
+        .filter(status=AwardStatus.ACTIVE, end_date__lt=today, application__in=apps)
+        .prefetch_related("reports")
+    )
     owed = {
         award.project_code: award for award in ended.select_related("application__call__scheme")
     }

@@ -34,7 +34,7 @@ def world(
 ) -> World:
     harbour, kowloon = make_org(name_en="Harbour Lab"), make_org(name_en="Kowloon Lab")
     staff = make_user(Role.SECRETARIAT)
-    funded_app, _, owner = approved(call, harbour, make_user, title="Harbour project")
+    funded_app, funded_review, owner = approved(call, harbour, make_user, title="Harbour")
     other_app, other_review, other_owner = approved(
         call, kowloon, make_user, title="Kowloon", gpus=4
     )
@@ -79,6 +79,7 @@ def world(
         "reviewer, submitted": make_user(Role.REVIEWER),
         "reviewer, declared conflict": make_user(Role.REVIEWER),
         "reviewer, not assigned": make_user(Role.REVIEWER),
+        "reviewer of the funded application": funded_review.reviewer,
         **{role: make_user(role) for role in Role.ALL if role != Role.REVIEWER},
     }
     reviews = {}
@@ -195,3 +196,24 @@ def test_every_role_sees_each_state_alike_in_the_portal_the_api_list_and_the_api
             if set(answers.values()) != {want}:
                 wrong.append(f"{who} / {what}: expected {want}, got {answers}")
     assert wrong == []
+
+
+def test_an_application_page_links_its_award_only_for_those_who_may_open_the_award(
+    world: World,
+) -> None:
+    award = world.objects["award of the organisation"]
+    assert isinstance(award, Award)
+    linked = {}
+    for who, user in world.people.items():
+        client = Client()
+        client.force_login(user)
+        page = client.get(f"/grants/applications/{award.application_id}/").content.decode()
+        linked[who] = f'href="/grants/awards/{award.pk}/"' in page
+    # The funded application's reviewer opens the application, never the award.
+    assert {who for who, shown in linked.items() if shown} == {
+        "applicant of the organisation",
+        Role.SECRETARIAT,
+        Role.COMMITTEE,
+        Role.AUDITOR,
+        Role.ADMIN,
+    }

@@ -61,7 +61,7 @@ def _page(
         "aggregate": queries.aggregate_of(application)
         if user.has_role(Role.SECRETARIAT, Role.COMMITTEE, Role.ADMIN, Role.AUDITOR)
         else None,
-        "award": getattr(application, "award", None),
+        "award": queries.visible_awards(user).filter(application=application).first(),
         "criteria": application.call.criteria(),
         "can_withdraw": authz.can(user, "grants.application.edit", application)
         and can_withdraw(application),
