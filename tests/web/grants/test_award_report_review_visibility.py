@@ -149,7 +149,11 @@ def seen(client: Client, obj: Model) -> dict[str, bool]:
     """Whether each place shows the object; a hidden one must be a 404 (never 403)."""
     if isinstance(obj, Award):
         page = client.get(f"/grants/awards/{obj.pk}/")
-        places = {"portal page": page.status_code == 200}
+        listed = client.get("/grants/awards/").content.decode()
+        places = {
+            "portal list": f'href="/grants/awards/{obj.pk}/"' in listed,
+            "portal page": page.status_code == 200,
+        }
         kind, codes = "awards", [page.status_code]
     elif isinstance(obj, Report):
         award_page = client.get(f"/grants/awards/{obj.award_id}/").content.decode()
