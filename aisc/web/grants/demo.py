@@ -123,8 +123,11 @@ def _play(call: Call, app: DemoApp, staff: dict[str, User], report: DemoReport) 
 
 
 def _complete(application: Application, member: User, app: DemoApp) -> None:
+    org = application.organisation
     text = {
-        "summary": f"{app.title}: a project of {application.organisation.name_en}.",
+        "summary": f"{app.title}: a project of {org.name_en}.",
+        "lay_summary": f"{org.name_en} uses the centre's GPUs for: {app.title}.",
+        "lay_summary_zh": f"{org.name_zh or org.name_en}以中心的GPU進行「{app.title_zh}」。",
         "work_plan": "M1 (month 1): data pipeline. M2: training runs. M3: evaluation and release.",
         "team": "Principal investigator, four research engineers, one data steward.",
         "track_record": "Has trained and released smaller models on rented GPUs.",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from aisc.web.grants.choices import OutputKind
 from aisc.web.grants.models import Award, Output
-from aisc.web.grants.queries import published_awards
+from aisc.web.grants.queries import grantee_row, published_awards
 
 AWARD_COLUMNS = (
     "project_code",
@@ -65,16 +65,11 @@ def _output_row(output: Output) -> dict[str, str]:
 
 def _award_row(award: Award) -> dict[str, Any]:
     app = award.application
+    public = grantee_row(award)
     return {
-        "project_code": award.project_code,
-        "organisation_en": award.organisation.name_en,
-        "organisation_zh": award.organisation.name_zh or award.organisation.name_en,
-        "title_en": app.title,
-        "title_zh": app.title_zh or app.title,
+        **{c: public[c] for c in AWARD_COLUMNS if c in public},
         "lay_summary_en": app.lay_summary,
         "lay_summary_zh": app.lay_summary_zh or app.lay_summary,
-        "start_date": award.start_date.isoformat(),
-        "end_date": award.end_date.isoformat(),
         "subsidy_committed_hkd": str(award.committed_amount),
         "outputs": [_output_row(o) for o in award.outputs.all()],
     }

@@ -205,10 +205,10 @@ def published_awards() -> QuerySet[Award]:
 
 def grantees() -> list[dict[str, Any]]:
     """The public list of grantees."""
-    return [_grantee_row(a) for a in published_awards()]
+    return [grantee_row(a) for a in published_awards()]
 
 
-def _grantee_row(award: Award) -> dict[str, Any]:
+def grantee_row(award: Award) -> dict[str, Any]:
     app = award.application
     return {
         "project_code": award.project_code,

@@ -3,6 +3,7 @@ from typing import Any
 import pytest
 
 from aisc.web.demo import DemoReport
+from aisc.web.grants import impact
 from aisc.web.grants.models import Application, Award, Call
 from aisc.web.grants.queries import grantees
 
@@ -86,3 +87,13 @@ def test_the_demo_grantee_with_a_short_award_is_blocked_once_its_final_report_fa
     assert err.value.due == dt.date(2026, 12, 29)
     draft = Application.objects.get(organisation=junk, call__code="c2026b")
     assert draft.status == "draft"
+
+
+def test_the_demo_impact_page_shows_each_funded_project_with_a_lay_summary_and_outputs(
+    loaded: DemoReport,
+) -> None:
+    rows = impact.awards()
+    assert {r["organisation_en"] for r in rows} == {r["organisation_en"] for r in grantees()}
+    assert all(r["lay_summary_en"] and r["lay_summary_zh"] for r in rows)
+    (first,) = [r for r in rows if r["project_code"] == "p2026a-001"]
+    assert {o["kind"] for o in first["outputs"]} == {"model", "publication"}

@@ -291,3 +291,6 @@ def test_the_applicant_writes_the_lay_summary_on_the_application_form_told_it_is
     page = client.get(f"/grants/applications/{app.pk}/edit").content.decode()
     assert "public if funded" in page
     assert LAY_ZH in page
+    detail = client.get(f"/grants/applications/{app.pk}/").content.decode()
+    assert 'id="lay-summary"' in detail
+    assert LAY_EN in detail

@@ -4,6 +4,8 @@ both languages side by side. Only published awards; never a rejected or withdraw
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,23 +17,36 @@ from aisc.web.grants.choices import OutputKind
 from aisc.web.grants.views.page import is_zh
 
 
+def in_language(request: HttpRequest, rows: list[dict[str, Any]], *names: str) -> None:
+    """Each row's `name` in the visitor's language, from its `name_en` and `name_zh`."""
+    suffix = "_zh" if is_zh(request) else "_en"
+    for row in rows:
+        for name in names:
+            row[name] = row[name + suffix]
+
+
+def csv_response(
+    filename: str, header: Sequence[str], lines: Iterable[Sequence[Any]]
+) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.write("\ufeff")  # so spreadsheet programs read the Chinese columns as UTF-8
+    writer = csvcells.writer(response)
+    writer.writerow(header)
+    writer.writerows(lines)
+    return response
+
+
 def grantees(request: HttpRequest) -> HttpResponse:
     rows = queries.grantees()
-    zh = is_zh(request)
-    for row in rows:
-        row["organisation"] = row["organisation_zh"] if zh else row["organisation_en"]
-        row["title"] = row["title_zh"] if zh else row["title_en"]
+    in_language(request, rows, "organisation", "title")
     return render(request, "grants/grantees.html", {"rows": rows})
 
 
 def grantees_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="grantees.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Chinese columns as UTF-8
-    writer = csvcells.writer(response)
-    writer.writerow(queries.GRANTEE_COLUMNS)
-    writer.writerows([row[c] for c in queries.GRANTEE_COLUMNS] for row in queries.grantees())
-    return response
+    columns = queries.GRANTEE_COLUMNS
+    lines = ([row[c] for c in columns] for row in queries.grantees())
+    return csv_response("grantees.csv", columns, lines)
 
 
 def grantees_json(request: HttpRequest) -> HttpResponse:
@@ -41,11 +56,8 @@ def grantees_json(request: HttpRequest) -> HttpResponse:
 
 def impact(request: HttpRequest) -> HttpResponse:
     rows = impact_data.awards()
-    zh = is_zh(request)
+    in_language(request, rows, "organisation", "title", "lay_summary")
     for row in rows:
-        row["organisation"] = row["organisation_zh"] if zh else row["organisation_en"]
-        row["title"] = row["title_zh"] if zh else row["title_en"]
-        row["lay_summary"] = row["lay_summary_zh"] if zh else row["lay_summary_en"]
         for output in row["outputs"]:
             output["kind_label"] = OutputKind(output["kind"]).label
     kinds = OutputKind.choices
@@ -57,13 +69,8 @@ def impact(request: HttpRequest) -> HttpResponse:
 
 
 def impact_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="impact.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Chinese columns as UTF-8
-    writer = csvcells.writer(response)
-    writer.writerow(impact_data.CSV_COLUMNS)
-    writer.writerows(impact_data.csv_lines(impact_data.awards()))
-    return response
+    lines = impact_data.csv_lines(impact_data.awards())
+    return csv_response("impact.csv", impact_data.CSV_COLUMNS, lines)
 
 
 def impact_json(request: HttpRequest) -> HttpResponse:
