@@ -76,7 +76,9 @@ def test_the_demo_fund_dashboard_disbursed_is_the_sum_of_the_statements_subsidy_
     client = Client()
     client.force_login(User.objects.get(email="finance@aisc.demo"))
     html = client.get("/billing/fund/").content.decode()
-    disbursed = sum(Decimal(x) for x in re.findall(r'data-figure="disbursed">([-\d.]+)<', html))
+    disbursed = sum(
+        Decimal(x) for x in re.findall(r'data-figure="disbursed" data-value="([-\d.]+)"', html)
+    )
     lines = sum(StatementLine.objects.values_list("subsidy_cents", flat=True))
     assert disbursed == Decimal(lines) / 100
     assert disbursed > 0

@@ -48,7 +48,7 @@ def test_the_fund_dashboards_disbursed_equals_the_sum_of_the_statements_subsidy_
     closed: BillingPeriod, make_user: Callable[..., User], logged_in: Login
 ) -> None:
     page = logged_in(make_user(Role.FINANCE)).get(reverse("billing:fund")).content.decode()
-    [disbursed] = re.findall(r'data-figure="disbursed">([-\d.]+)<', page)
+    [disbursed] = re.findall(r'data-figure="disbursed" data-value="([-\d.]+)"', page)
     lines = StatementLine.objects.values_list("subsidy_cents", flat=True)
     assert Decimal(disbursed) == Decimal(sum(lines)) / 100
     assert Decimal(disbursed) > 0
