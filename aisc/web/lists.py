@@ -82,10 +82,14 @@ class ListSpec:
     per_page: int = 25
     # Orders rows the chosen key leaves tied, so pages never overlap.
     tiebreak: str = "-pk"
+    # Parameters a page's own filter form narrows by (the view applies them): the sort and page
+    # links carry them along, so sorting or paging never drops a filter.
+    keep: tuple[str, ...] = ()
 
     def apply(self, request: HttpRequest, rows: QuerySet[Any]) -> Listed:
         given = request.GET
         values = {f.name: given.get(f.name, "") for f in self.filters}
+        values.update({name: given.get(name, "") for name in self.keep})
         for spec in self.filters:
             rows = spec.narrow(rows, values[spec.name])
         sort = given.get("sort", "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aisc.web.accounts import authz
 from aisc.web.audit.filters import AuditFilter, apply_filter
 from aisc.web.audit.models import AuditEvent
+from aisc.web.lists import Label, ListSpec
 
 
 class AuditFilterForm(forms.Form):
@@ -27,6 +27,22 @@ class AuditFilterForm(forms.Form):
     )
 
 
+EVENTS = ListSpec(
+    sorts={"time": "at", "verb": "verb"},
+    default="-time",
+    per_page=50,
+    keep=tuple(AuditFilterForm.base_fields),
+)
+EVENT_COLUMNS: list[tuple[str, Label]] = [
+    ("id", "#"),
+    ("time", _("Time")),
+    ("actor", _("Actor")),
+    ("verb", _("Verb")),
+    ("object", _("Object")),
+    ("change", _("Change")),
+]
+
+
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "audit.view")
@@ -34,9 +50,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     qs = AuditEvent.objects.select_related("actor")
     if form.is_valid():
         qs = apply_filter(qs, AuditFilter(**form.cleaned_data))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listed = EVENTS.apply(request, qs)
     return render(
-        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "audit/list.html",
+        {"form": form, "listed": listed, "columns": listed.headers(EVENT_COLUMNS)},
     )

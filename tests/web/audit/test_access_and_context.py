@@ -3,6 +3,7 @@ caused it (request id, client IP), and how the page pages and filters."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -137,10 +138,10 @@ def test_the_page_shows_fifty_rows_newest_first_and_pages_keep_the_filters(
     assert "Page 1 of 2" in page
     assert "other.write" not in page
     assert page.count("<code>bulk.write</code>") == 50
-    assert 'href="?verb=bulk&amp;page=2"' in page
+    assert 'href="?verb=bulk&amp;sort=-time&amp;page=2"' in page
     second = client.get("/audit/", {"verb": "bulk", "page": "2"}).content.decode()
     assert second.count("<code>bulk.write</code>") == 10
-    assert 'href="?verb=bulk&amp;page=1"' in second
+    assert 'href="?verb=bulk&amp;sort=-time&amp;page=1"' in second
     ids = [e.pk for e in AuditEvent.objects.filter(verb="bulk.write")]
     assert ids == sorted(ids, reverse=True)  # the model's order, which the page uses
 
@@ -179,3 +180,22 @@ def test_a_bad_date_on_the_api_is_refused_naming_the_field(
     response = api_client(make_user("auditor")).get("/api/v1/audit/events", {"until": "soon"})
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "until"
+
+
+def test_the_log_sorts_by_time_or_verb_and_sorting_keeps_the_filters(
+    make_user: Callable[..., User], logged_in: Callable[[User], Client]
+) -> None:
+    write(2, verb="b.write")
+    write(2, verb="a.write")
+    write(1, verb="c.other")
+    client = logged_in(make_user("auditor"))
+    newest = client.get("/audit/", {"verb": "", "sort": "-time"}).content.decode()
+    assert re.findall(r"<code>(\w\.\w+)</code>", newest)[:2] == ["c.other", "a.write"]
+    by_verb = client.get("/audit/", {"object_type": "", "sort": "verb"}).content.decode()
+    assert re.findall(r"<code>(\w\.\w+)</code>", by_verb)[:3] == ["a.write", "a.write", "b.write"]
+    assert 'aria-sort="ascending"><a href="?sort=-verb" class="sort">' in by_verb
+    kept = client.get("/audit/", {"verb": "b", "sort": "-verb"}).content.decode()
+    assert re.findall(r"<code>(\w\.\w+)</code>", kept) == ["b.write", "b.write"]
+    assert 'href="?verb=b&amp;sort=time" class="sort"' in kept
+    assert '<input type="hidden" name="sort" value="-verb">' in kept
+    assert client.get("/audit/", {"sort": "before"}).status_code == 200
