@@ -4,21 +4,21 @@ and paged; nobody else sees any."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
 
 from aisc.web.accounts.models import Organisation, Role, User
+from tests.fixtures.pages import in_table
 
 pytestmark = pytest.mark.django_db
 
 
 def names(html: str) -> list[str]:
-    table = html[html.index('<table id="organisations">') :]
-    table = table[: table.index("</table>")]
-    return re.findall(r'/accounts/organisations/\d+/">([^<·]+?)(?: · [^<]*)?</a>', table)
+    return in_table(
+        html, "organisations", r'/accounts/organisations/\d+/">([^<·]+?)(?: · [^<]*)?</a>'
+    )
 
 
 @pytest.fixture

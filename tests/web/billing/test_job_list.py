@@ -5,7 +5,6 @@ may see the award reach them."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 
 import pytest
@@ -14,15 +13,14 @@ from django.test import Client
 from aisc.web.accounts.models import User
 from aisc.web.billing.models import UsageRecord
 from aisc.web.grants.models import Award
+from tests.fixtures.pages import in_table
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("files_dir", "price", "inventory")]
 T0 = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
 
 
 def job_ids(html: str) -> list[str]:
-    table = html[html.index('<table id="jobs-table">') :]
-    table = table[: table.index("</table>")]
-    return re.findall(r'<tr data-row="job"><td>([^<]+)</td>', table)
+    return in_table(html, "jobs-table", r'<tr data-row="job"><td>([^<]+)</td>')
 
 
 @pytest.fixture

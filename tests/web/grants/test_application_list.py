@@ -4,7 +4,6 @@ query string falls back to the defaults instead of failing."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pytest
@@ -12,15 +11,13 @@ import pytest
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions
 from aisc.web.grants.models import Application, Call
-from tests.fixtures.pages import as_client
+from tests.fixtures.pages import as_client, in_table
 
 pytestmark = pytest.mark.django_db
 
 
 def titles(html: str) -> list[str]:
-    table = html[html.index('<table id="applications">') :]
-    table = table[: table.index("</table>")]
-    return re.findall(r'/grants/applications/\d+/">([^<]+)</a>', table)
+    return in_table(html, "applications", r'/grants/applications/\d+/">([^<]+)</a>')
 
 
 @pytest.fixture

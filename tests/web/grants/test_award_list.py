@@ -3,7 +3,6 @@ paged by the query string, amounts as money; a member sees only their organisati
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -13,15 +12,13 @@ from django.forms.models import model_to_dict
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions
 from aisc.web.grants.models import Award
-from tests.fixtures.pages import as_client
+from tests.fixtures.pages import as_client, in_table
 
 pytestmark = pytest.mark.django_db
 
 
 def codes(html: str) -> list[str]:
-    table = html[html.index('<table id="awards">') :]
-    table = table[: table.index("</table>")]
-    return re.findall(r'/grants/awards/\d+/">([^<]+)</a>', table)
+    return in_table(html, "awards", r'/grants/awards/\d+/">([^<]+)</a>')
 
 
 @pytest.fixture
