@@ -26,7 +26,6 @@ from aisc.web.billing.models import UsageRecord
 from aisc.web.grants.models import Award
 
 RATE_DAYS = 30
-JOBS_SHOWN = 200
 # Wait buckets (hours, upper bounds) for the chart of the project's waits.
 WAIT_BUCKETS = ((1.0, _("< 1 h")), (6.0, _("1-6 h")), (24.0, _("6-24 h")), (72.0, _("1-3 d")))
 LONGER = _("> 3 d")
@@ -58,8 +57,6 @@ class ChipDays:
 @dataclass(frozen=True)
 class AwardUsage:
     award: Award
-    jobs: list[Job]
-    job_count: int
     by_member: list[dict[str, Any]]
     chips: list[ChipDays]
     waits: list[dict[str, Any]]  # bucket, jobs
@@ -85,8 +82,6 @@ def award_usage(award: Award, today: dt.date) -> AwardUsage:
     p50, p95 = np.percentile(waits, [50, 95]) if len(waits) else (None, None)
     return AwardUsage(
         award=award,
-        jobs=jobs[:JOBS_SHOWN],
-        job_count=len(jobs),
         by_member=[
             {"user": user, "gpu_hours": round(hours, 2)}
             for user, hours in sorted(members.items(), key=lambda kv: (-kv[1], kv[0]))
