@@ -49,7 +49,7 @@ def test_the_finance_users_statements_match_billing_show_json_to_the_cent() -> N
         for project in printed["projects"]:
             st = Statement.objects.get(period=period, project_code=project["project"])
             html = client.get(f"/billing/statements/{st.pk}/").content.decode()
-            shown = dict(re.findall(r'data-total="(\w+)">([-\d.]+)<', html))
+            shown = dict(re.findall(r'data-total="(\w+)" data-value="([-\d.]+)"', html))
             keys = ("list_amount", "premium", "subsidy", "due")
             assert shown == {k: project[k] for k in keys}
             assert Decimal(project["list_amount"]) + Decimal(project["premium"]) == Decimal(

@@ -132,7 +132,7 @@ def test_the_statement_page_csv_and_pdf_show_the_premium(
     client = logged_in(make_user(Role.FINANCE))
     statement = Statement.objects.get(project_code="p2026a-001")
     page = client.get(reverse("billing:statement", args=[statement.pk])).content.decode()
-    assert 'data-total="premium">49.33<' in page
+    assert 'data-total="premium" data-value="49.33">HK$49.33<' in page
     assert "7.0000 per GPU-hour" in page
     assert "are not subsidised" in page
     csv_text = client.get(reverse("billing:statement-csv", args=[statement.pk])).content.decode()
@@ -151,7 +151,7 @@ def test_the_statement_page_csv_and_pdf_show_the_premium(
     assert pdf.content.startswith(b"%PDF")
     tenant = Statement.objects.get(project_code="tenant-kc")
     plain = client.get(reverse("billing:statement", args=[tenant.pk])).content.decode()
-    assert 'data-total="premium">0.00<' in plain
+    assert 'data-total="premium" data-value="0.00">HK$0.00<' in plain
     assert "are not subsidised" not in plain
 
 

@@ -22,7 +22,7 @@ Login = Callable[[User], Client]
 
 
 def totals_in(html: str) -> dict[str, str]:
-    return dict(re.findall(r'data-total="(\w+)">([-\d.]+)<', html))
+    return dict(re.findall(r'data-total="(\w+)" data-value="([-\d.]+)"', html))
 
 
 def test_the_statement_pages_show_the_totals_that_billing_show_json_prints(
