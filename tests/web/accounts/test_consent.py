@@ -76,6 +76,7 @@ def test_the_invited_person_accepts_through_the_api_and_only_then_is_a_member(
 
 def test_an_invitation_not_yet_accepted_does_not_disqualify_a_reviewer(
     price: object,
+    inventory: object,
     in_review: Application,
     applicant: User,
     secretariat: User,
