@@ -128,7 +128,7 @@ def test_the_totals_count_awards_by_start_year_and_outputs_by_the_year_declared(
         },
     ]
     page = client.get("/impact/").content.decode()
-    assert '<tr data-year="2026"><td>2026</td><td>1</td><td>245280.00</td>' in page
+    assert '<tr data-year="2026"><td>2026</td><td>1</td><td>HK$245,280.00</td>' in page
 
 
 def test_the_json_carries_each_award_with_its_outputs_in_both_languages(

@@ -86,7 +86,7 @@ def test_the_page_shows_the_english_names_in_english(peak: Story, client: Client
     assert "<td>Peak Lab</td>" in page
     assert "山頂實驗室" not in page
     assert "2026-04-01 – 2026-06-30" in page
-    assert "245280.00" in page
+    assert "HK$245,280.00" in page
 
 
 def test_the_page_in_chinese_names_the_organisation_in_chinese_and_falls_back_for_the_title(
