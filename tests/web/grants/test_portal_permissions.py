@@ -65,6 +65,11 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "call": ("get", EVERYONE),
     "grantees_csv": ("get", EVERYONE),
     "grantees_json": ("get", EVERYONE),
+    # Lists answer everyone, each from its visibility queryset (the matrix tests check the rows).
+    "awards": ("get", EVERYONE),
+    "impact": ("get", EVERYONE),
+    "impact_csv": ("get", EVERYONE),
+    "impact_json": ("get", EVERYONE),
 }
 
 
