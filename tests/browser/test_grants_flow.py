@@ -213,8 +213,14 @@ def test_the_whole_grant_flow_ends_on_the_public_list_in_both_languages(
     listed = json.loads(page.request.get(f"{live_url}/grantees.json").text())["grantees"]
     text = page.request.get(f"{live_url}/grantees.csv").body().decode("utf-8-sig")
     assert list(csv.DictReader(io.StringIO(text))) == listed
+    # The page prints money for people (HK$490,560.00); the exports keep the plain figure.
     assert [
-        (g["project_code"], g["gpu_hours"], g["subsidy_percent"], g["subsidy_cap_hkd"])
+        (
+            g["project_code"],
+            g["gpu_hours"],
+            g["subsidy_percent"],
+            f"HK${Decimal(g['subsidy_cap_hkd']):,.2f}",
+        )
         for g in listed
     ] == [(code, hours, percent, cap)]
     page.get_by_label("Language").select_option("zh-hant")
