@@ -14,10 +14,10 @@ from django.utils.translation import gettext_noop
 from aisc.core.grants import caps
 from aisc.core.grants.caps import Breach, Cap, Scope, Totals
 from aisc.core.grants.workflow import AwardStatus
+from aisc.core.units import CENT
 from aisc.web.accounts.models import Organisation
 from aisc.web.grants.models import Award, RelatedGroup, Scheme
 
-CENT = Decimal("0.01")
 LIVE = (AwardStatus.APPROVED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
 
 
