@@ -27,6 +27,7 @@ from django.db.models import Count, Sum
 
 from aisc.core.grants import annual
 from aisc.core.ledger.accounts import Kind
+from aisc.core.units import CENT
 from aisc.web.billing.models import LedgerPosting, Statement, StatementLine
 from aisc.web.billing.money import from_cents, gpu_hours
 from aisc.web.grants import decision_times
@@ -142,7 +143,7 @@ def annual_report(year: int) -> dict[str, Any]:
         "applications": applications,
         "decision_times": _decision_times(list(applications)),
         "awards": awards,
-        "subsidy_committed": str(committed.quantize(Decimal("0.01"))),
+        "subsidy_committed": str(committed.quantize(CENT)),
         "subsidy_disbursed": _disbursed(year),
         "subsidy_recovered": _ledger_sum(year, Kind.DISBURSED, "payment:"),
         "subsidy_written_off": _ledger_sum(year, Kind.RECOVERY, "writeoff:recovery-"),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from aisc.core.units import round_money
-
-CENT = Decimal("0.01")
+from aisc.core.units import CENT, round_money
 
 
 def to_cents(amount: Decimal) -> int:
