@@ -5,6 +5,7 @@ Stored audit rows are hash-chained (`aisc audit verify`), so a verb once written
 rewritten; a new name applies to rows written from then on.
 """
 
+COMMITMENT_REVERSE = "billing.commitment.reverse"
 ENTRY_REVERSE = "billing.entry.reverse"
 FUND_SYNC = "billing.fund.sync"
 PERIOD_CLOSE = "billing.period.close"

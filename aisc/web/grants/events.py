@@ -7,7 +7,8 @@ transaction, so a handler that fails rolls the decision back with it.
   an accepted progress report for each next one, never before the award's start date (a release
   asked earlier waits for that day). Allocations raises the Slurm budget.
 - award_cancelled: an award was cancelled (by the secretariat, or with its application's
-  withdrawal). Allocations closes the award's allocation.
+  withdrawal). Allocations closes the award's allocation; billing reverses the award's commitment
+  on the ledger, so the call's uncommitted money rises by it.
 """
 
 from __future__ import annotations
@@ -43,4 +44,6 @@ award_approved: Event[AwardApproved] = Event(
 tranche_released: Event[TrancheReleased] = Event(
     "grants.tranche.released", required=("allocations",)
 )
-award_cancelled: Event[AwardCancelled] = Event("grants.award.cancelled", required=("allocations",))
+award_cancelled: Event[AwardCancelled] = Event(
+    "grants.award.cancelled", required=("allocations", "billing")
+)

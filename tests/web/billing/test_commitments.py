@@ -11,12 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from aisc.cli.main import app
-from aisc.core.errors import NotFound
+from aisc.core.errors import NotFound, RuleViolation
 from aisc.core.ledger import accounts
 from aisc.web.accounts.models import User
+from aisc.web.audit.models import AuditEvent
 from aisc.web.billing import actions
-from aisc.web.billing.ledger import book, fund
+from aisc.web.billing.ledger import book, fund, reports
 from aisc.web.billing.projects import AllocationDirectory
+from aisc.web.grants import actions as grants
 from aisc.web.grants.models import Application, Award
 from tests.web.allocations.test_receivers import approve
 
@@ -68,6 +70,71 @@ def test_a_cancelled_award_releases_its_commitment(award: Award) -> None:
     award.refresh_from_db()
     actions.do_post_entries(fund.fund_entries(), acting_user=None, verb="billing.fund.sync")
     assert commitment_of(award) == 0
+
+
+def committed_in_the_ledger(year: int) -> Decimal:
+    awards = Award.objects.filter(created_at__year=year).select_related("application__call__scheme")
+    return sum((commitment_of(a) for a in awards), D(0))
+
+
+def annual_committed(year: int) -> Decimal:
+    result = CliRunner().invoke(app, ["report", "annual", "--year", str(year), "--json"])
+    assert result.exit_code == 0, result.output
+    return D(json.loads(result.output)["subsidy_committed"])
+
+
+def test_cancelling_an_award_reverses_its_commitment_in_the_same_action(
+    award: Award, secretariat: User
+) -> None:
+    the_call = award.application.call
+    call_code = accounts.call(the_call.scheme.code, the_call.code)
+    [line_before] = [x for x in reports.fund_lines()[1] if x.key[1] == the_call.code]
+    grants.do_cancel_award(acting_user=secretariat, award=award, reason="the project stopped")
+    assert commitment_of(award) == 0
+    assert book.balances(call_code)[call_code] == the_call.budget
+    [line_after] = [x for x in reports.fund_lines()[1] if x.key[1] == the_call.code]
+    assert line_after.uncommitted - line_before.uncommitted == award.committed_amount
+    assert sum(book.balances().values()) == 0
+    event = AuditEvent.objects.get(verb="billing.commitment.reverse")
+    assert event.actor == secretariat
+    assert event.before == {
+        "project": award.project_code,
+        "committed": f"{award.committed_amount:f}",
+    }
+    after = event.after or {}
+    assert after["committed"] == "0.00"
+    [key] = after["keys"]
+    assert key.startswith(f"commitment:{award.project_code}:-")
+    assert book.entry(f"commitment:{award.project_code}").postings  # the original stays
+
+
+def test_after_a_cancellation_syncing_the_fund_posts_nothing_new(
+    award: Award, secretariat: User
+) -> None:
+    grants.do_cancel_award(acting_user=secretariat, award=award, reason="the project stopped")
+    assert (
+        actions.do_post_entries(fund.fund_entries(), acting_user=None, verb="billing.fund.sync")
+        == 0
+    )
+
+
+def test_the_annual_reports_committed_figure_stays_equal_to_the_ledger(
+    award: Award, secretariat: User
+) -> None:
+    year = award.created_at.year
+    assert annual_committed(year) == committed_in_the_ledger(year) == award.committed_amount
+    grants.do_cancel_award(acting_user=secretariat, award=award, reason="the project stopped")
+    assert annual_committed(year) == committed_in_the_ledger(year) == 0
+
+
+def test_a_cancellation_without_a_reason_leaves_the_commitment_in_place(
+    award: Award, secretariat: User
+) -> None:
+    with pytest.raises(RuleViolation) as err:
+        grants.do_cancel_award(acting_user=secretariat, award=award, reason="  ")
+    assert err.value.field == "reason"
+    assert commitment_of(award) == award.committed_amount
+    assert not AuditEvent.objects.filter(verb="billing.commitment.reverse").exists()
 
 
 def test_the_allocation_directory_gives_the_awards_terms_and_released_hours(award: Award) -> None:

@@ -1,6 +1,6 @@
 """The fund's movements onto the ledger: each scheme's appropriation, each call's budget, and
 each award's commitment (on grants' `award_approved` event, subscribed in BillingConfig.ready(),
-and for awards already present).
+and for awards already present), and its reversal when the award is cancelled (`award_cancelled`).
 
 Keys name the fact and its amount, so posting again is a no-op and a changed amount posts only the
 difference: e.g. `commitment:p2026a-003` then `commitment:p2026a-003:+1500.00`.
@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from aisc.core.ledger import accounts, flows
 from aisc.core.ledger.entries import Entry, make_entry, posting
+from aisc.web.audit.record import record
+from aisc.web.billing import verbs
 from aisc.web.billing.ledger import book
-from aisc.web.grants.events import AwardApproved
+from aisc.web.grants.events import AwardApproved, AwardCancelled
 from aisc.web.grants.models import Award, Call, Scheme
 
 LIVE_AWARDS = ("approved", "active", "completed")
@@ -103,3 +105,28 @@ def on_award_approved(event: AwardApproved) -> None:
     book.post(scheme_entries(call.scheme, now))
     book.post(call_entries(call, now))
     book.post(award_entries(event.award, now))
+
+
+def on_award_cancelled(event: AwardCancelled) -> None:
+    """Inside the cancelling transaction: the award's commitment goes back to its call.
+
+    The reversing entry brings the commitment to zero (a cancelled award is not live), so the
+    call's uncommitted money rises by it and the annual report, which counts live awards only,
+    stays equal to the ledger. Subsidy already disbursed stays disbursed: it was spent.
+    """
+    award = event.award
+    ref = award_ref(award)
+    code = accounts.commitment(ref.scheme, ref.call, ref.project)
+    before = book.balances(code).get(code, Decimal(0))
+    entries = award_entries(award, timezone.now())
+    if not book.post(entries):
+        return
+    record(
+        event.acting_user,
+        verbs.COMMITMENT_REVERSE,
+        None,
+        object_type="LedgerEntry",
+        object_id=entries[0].key[:64],
+        before={"project": award.project_code, "committed": f"{before:f}"},
+        after={"committed": "0.00", "keys": [e.key for e in entries]},
+    )
