@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export AISC_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test check audit-deps install install-dev fmt test-sqlite test-postgres test-browser test-slurm coverage bench messages clean screenshots
+.PHONY: demo test check audit-deps install install-dev fmt test-sqlite test-postgres test-browser test-slurm coverage bench fuzz messages clean screenshots
 
 # Debian splits venv (and ensurepip) into python3-venv; as root, install it when it is missing.
 $(BIN)/python:
@@ -93,6 +93,12 @@ coverage: install-dev
 
 bench: install-dev
 	bash benchmarks/run-all
+
+# Issue 15's fuzz run: schemathesis over the whole API against `aisc serve` with six roles'
+# tokens for MINUTES (a random seed, printed first; SEED=N replays one), at nice 10.
+MINUTES ?= 15
+fuzz: install-dev
+	nice -n 10 $(BIN)/python benchmarks/api_fuzz.py --minutes $(MINUTES) $(if $(SEED),--seed $(SEED))
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -55,6 +55,7 @@ class Config:
     audit_anchor_key: str = ""
     audit_anchor_dir: Path = Path("var/audit-anchors")  # where the worker writes signed heads
     audit_anchor_minutes: float = 60.0
+    audit_anchor_mail_minutes: float = 1440.0  # between the anchors mailed to the auditors
     token_max_days: int = 366  # the longest lifetime an API token may be given
     embedded_advance_seconds: float = 60.0  # the worker moves the embedded cluster this often
     public_url: PublicUrl = field(default_factory=PublicUrl)
@@ -260,6 +261,9 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         ).resolve(),
         audit_anchor_minutes=parse_minutes(
             "AISC_AUDIT_ANCHOR_MINUTES", env.get("AISC_AUDIT_ANCHOR_MINUTES", ""), 60.0
+        ),
+        audit_anchor_mail_minutes=parse_minutes(
+            "AISC_AUDIT_ANCHOR_MAIL_MINUTES", env.get("AISC_AUDIT_ANCHOR_MAIL_MINUTES", ""), 1440.0
         ),
         token_max_days=parse_count("AISC_TOKEN_MAX_DAYS", env.get("AISC_TOKEN_MAX_DAYS", ""), 366),
         embedded_advance_seconds=parse_positive(

@@ -151,6 +151,7 @@ def test_it_generates_an_audit_anchor_key_apart_from_the_secret_key(tmp_path: Pa
     assert cfg.audit_anchor_key != cfg.secret_key
     assert load({"AISC_DATA_DIR": str(tmp_path)}).audit_anchor_key == cfg.audit_anchor_key
     assert cfg.audit_anchor_dir == tmp_path.resolve() / "audit-anchors"
+    assert cfg.audit_anchor_mail_minutes == 1440.0
 
 
 def test_it_reads_the_audit_anchor_key_from_the_environment_or_a_file(tmp_path: Path) -> None:
@@ -167,6 +168,7 @@ def test_it_reads_the_audit_anchor_key_from_the_environment_or_a_file(tmp_path: 
         ({"AISC_AUDIT_ANCHOR_KEY": "short"}, "AISC_AUDIT_ANCHOR_KEY: must be at least 32"),
         ({"AISC_AUDIT_ANCHOR_KEY_FILE": "/nonexistent/k"}, "AISC_AUDIT_ANCHOR_KEY_FILE: must name"),
         ({"AISC_AUDIT_ANCHOR_MINUTES": "0"}, "AISC_AUDIT_ANCHOR_MINUTES: must be a number"),
+        ({"AISC_AUDIT_ANCHOR_MAIL_MINUTES": "x"}, "AISC_AUDIT_ANCHOR_MAIL_MINUTES: must be a"),
     ],
 )
 def test_it_names_a_bad_audit_anchor_setting(

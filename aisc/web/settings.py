@@ -307,6 +307,7 @@ AISC_FILES_DIR = CONFIG.files_dir
 AISC_AUDIT_ANCHOR_KEY = CONFIG.audit_anchor_key
 AISC_AUDIT_ANCHOR_DIR = CONFIG.audit_anchor_dir
 AISC_AUDIT_ANCHOR_MINUTES = CONFIG.audit_anchor_minutes
+AISC_AUDIT_ANCHOR_MAIL_MINUTES = CONFIG.audit_anchor_mail_minutes
 AISC_EMBEDDED_ADVANCE_SECONDS = CONFIG.embedded_advance_seconds
 AISC_METRICS_TOKEN = CONFIG.metrics_token
 

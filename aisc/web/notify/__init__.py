@@ -20,9 +20,15 @@ if TYPE_CHECKING:
 
 
 def send(
-    user: User, subject: str | Promise, template: str, context: dict[str, Any]
+    user: User,
+    subject: str | Promise,
+    template: str,
+    context: dict[str, Any],
+    *,
+    digest: bool = True,
 ) -> OutboxMessage:
+    """`digest=False`: mailed at once even to a user who chose the daily digest."""
     # Imported here: this package is imported while Django is still loading its apps.
     from aisc.web.notify.mailing import queue
 
-    return queue(user, subject, template, context)
+    return queue(user, subject, template, context, digest=digest)

@@ -35,11 +35,19 @@ def render(user: User, subject: str | Promise, template: str, context: dict[str,
 
 
 def queue(
-    user: User, subject: str | Promise, template: str, context: dict[str, Any]
+    user: User,
+    subject: str | Promise,
+    template: str,
+    context: dict[str, Any],
+    *,
+    digest: bool = True,
 ) -> OutboxMessage:
     """Written in the caller's transaction: if the caller rolls back, no mail goes out."""
     mail = render(user, subject, template, context)
-    return dispatch.enqueue(KIND, {"user_id": user.pk, "subject": mail.subject, "body": mail.body})
+    payload: dict[str, Any] = {"user_id": user.pk, "subject": mail.subject, "body": mail.body}
+    if not digest:
+        payload["digest"] = False
+    return dispatch.enqueue(KIND, payload)
 
 
 @dispatch.handler(KIND)
@@ -47,7 +55,7 @@ def deliver(payload: dict[str, Any], mailer: Mailer | None = None) -> None:
     user = get_user_model().objects.filter(pk=payload["user_id"], is_active=True).first()
     if user is None:
         return  # deactivated or deleted since: nobody to tell
-    if user.digest_mail:
+    if user.digest_mail and payload.get("digest", True):
         DigestItem.objects.create(user=user, subject=payload["subject"], body=payload["body"])
         return
     # The address is read now, not at queue time, so a corrected address is used.
