@@ -51,6 +51,7 @@ import numpy as np
 from aisc.adapters.slurm.cli import CliSlurm
 from aisc.adapters.slurm.errors import SlurmCommandFailed
 from aisc.adapters.slurm.usage import FIELDS, sacct_args
+from aisc.core.scheduling.model import ClusterSpec
 from aisc.core.simulation.fidelity import Times, compare, free_while_waiting
 from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.slurmconf import SlurmMirror, mirror
@@ -239,6 +240,22 @@ def restore(original: str) -> None:
     subprocess.run(["scontrol", "reconfigure"], check=True, timeout=60)
 
 
+def log_slice(conf_text: str, since: dt.datetime, until: dt.datetime) -> str:
+    """slurmctld's log lines stamped in [since, until] (UTC, as the test cluster logs): which
+    loop started each job (`sched: Allocate` is the main loop, `sched/backfill` the backfill
+    cycle), and each job's priority at submission (`InitPrio`), to the millisecond."""
+    path = next(
+        (ln.split("=", 1)[1].strip() for ln in conf_text.splitlines()
+         if ln.startswith("SlurmctldLogFile=")),
+        "",
+    )  # fmt: skip
+    if not path or not Path(path).exists():
+        return ""
+    low, high = since.strftime("[%Y-%m-%dT%H:%M:%S"), until.strftime("[%Y-%m-%dT%H:%M:%S.999]")
+    lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    return "".join(f"{ln}\n" for ln in lines if low <= ln[:24] <= high)
+
+
 def slurmctld_boot() -> str:
     """When slurmctld started (`scontrol show config`, local time = UTC here): its priority,
     main-loop and backfill cycles tick from then."""
@@ -272,6 +289,8 @@ def replay(args: argparse.Namespace) -> Path:
     (args.out / "slurm.conf").write_text(conf_text, encoding="utf-8")
     (args.out / "sacct.txt").write_text(text, encoding="utf-8")
     (args.out / "ids.json").write_text(json.dumps(ids, indent=1), encoding="utf-8")
+    log = log_slice(conf_text, since, dt.datetime.now(dt.UTC))
+    (args.out / "slurmctld.log").write_text(log, encoding="utf-8")
     run_facts = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.node()} ({os.cpu_count()} cores)",
@@ -307,6 +326,12 @@ def evaluate(
     text: str, source: str, ids: dict[str, str], conf: SlurmMirror, completing_s: float = 1.0
 ) -> dict[str, Any]:
     trace = parse_lines(text.splitlines(), "sacct", source)
+    # The accounts exist before the first submission (sacctmgr, Fairshare=1 by default), so
+    # Slurm's decay thread ranks every one of them from its first pass on.
+    accounts = {line.split("|")[2] for line in text.splitlines()[1:]}
+    conf = replace(
+        conf, cluster=ClusterSpec(conf.cluster.groups, dict.fromkeys(sorted(accounts), 1.0))
+    )
     # Slurm frees a job's nodes a moment after the end sacct records (COMPLETING): the job holds
     # its GPUs that much longer in the simulator too.
     trace.work = trace.work + completing_s

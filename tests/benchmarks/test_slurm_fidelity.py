@@ -1,6 +1,7 @@
 """benchmarks/slurm_fidelity.py without Slurm: the workload, the sbatch lines, and the comparison
 of a saved 6-job export from the real test cluster (data/fidelity-6, seed 1) with the simulator."""
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +262,38 @@ def test_submission_keeps_the_slurm_id_of_each_job(monkeypatch: pytest.MonkeyPat
     assert run.submit(jobs, conf) == {"101": "fid-000", "102": "fid-001"}
     assert seen[1][seen[1].index("-p") + 1] == "br104"
     assert seen[1][seen[1].index("-N") + 1] == "2"
+
+
+def test_the_log_slice_keeps_only_the_lines_stamped_within_the_run(tmp_path: Path) -> None:
+    log = tmp_path / "slurmctld.log"
+    log.write_text(
+        "[2026-12-05T20:22:35.999] before\n"
+        "[2026-12-05T20:22:36.181] _slurm_rpc_submit_batch_job: JobId=33 InitPrio=1\n"
+        "[2026-12-05T20:22:39.999] sched: Allocate JobId=33\n"
+        "[2026-12-05T20:22:40.000] after\n",
+        encoding="utf-8",
+    )
+    conf = f"ClusterName=aisc\nSlurmctldLogFile={log}\n"
+    since, until = (dt.datetime(2026, 12, 5, 20, 22, s, tzinfo=dt.UTC) for s in (36, 39))
+    assert fidelity.log_slice(conf, since, until).splitlines() == [
+        "[2026-12-05T20:22:36.181] _slurm_rpc_submit_batch_job: JobId=33 InitPrio=1",
+        "[2026-12-05T20:22:39.999] sched: Allocate JobId=33",
+    ]
+    assert fidelity.log_slice("ClusterName=aisc\n", since, until) == ""  # no log configured
+
+
+def test_every_account_of_the_export_gets_a_share_so_slurm_ranks_it_from_the_first_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[dict[str, float]] = []
+    real_simulate = fidelity.simulate
+
+    def simulate(trace: Any, cluster: Any, policy: str, options: Any) -> Any:
+        seen.append(dict(cluster.shares))
+        return real_simulate(trace, cluster, policy, options)
+
+    monkeypatch.setattr(fidelity, "simulate", simulate)
+    fidelity.evaluate_dir(SAVED)
+    accounts = {ln.split("|")[2] for ln in (SAVED / "sacct.txt").read_text().splitlines()[1:]}
+    assert seen
+    assert all(shares == dict.fromkeys(accounts, 1.0) for shares in seen)

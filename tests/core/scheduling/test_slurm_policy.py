@@ -177,6 +177,27 @@ def test_priorities_are_whole_numbers_so_near_ties_go_in_submission_order() -> N
     assert got == {0: 0.0, 1: 60.0, 2: 70.0}
 
 
+def test_an_account_with_a_share_gets_its_factor_before_its_first_job() -> None:
+    jobs = [
+        job(0, 0, 8, 18, project="p"),  # the node until 18; p has all the usage at 10
+        job(1, 12, 8, 10, project="p"),  # p's factor from the pass at 10: 2^(-1/0.5) = 0.25
+        job(2, 14, 8, 10, project="q"),  # q had a share at 10, so its factor is 1: it goes first
+    ]
+    options = dict(QUICK, calc_period_s=10.0, weight_age=0.0)
+    known = ClusterSpec((NodeGroup("h800", 1, 8),), shares={"p": 1.0, "q": 1.0})
+    assert starts(known, jobs, **options) == {0: 0.0, 1: 28.0, 2: 18.0}
+
+
+def test_an_account_without_a_share_has_no_factor_until_the_pass_after_its_first_job() -> None:
+    jobs = [
+        job(0, 0, 8, 18, project="p"),
+        job(1, 12, 8, 10, project="p"),
+        job(2, 14, 8, 10, project="q"),  # unknown at the pass at 10: factor 0 until 20
+    ]
+    options = dict(QUICK, calc_period_s=10.0, weight_age=0.0)
+    assert starts(parse_cluster("h800=1x8"), jobs, **options) == {0: 0.0, 1: 18.0, 2: 28.0}
+
+
 @pytest.mark.parametrize("name", ["bf_interval_s", "bf_resolution_s", "sched_interval_s"])
 def test_a_cycle_of_zero_seconds_is_refused(name: str) -> None:
     zero: dict[str, Any] = {name: 0.0}

@@ -44,12 +44,15 @@ class Slurm(Multifactor):
         self.all_partitions = frozenset(g.partition for g in cluster.groups)
         self.next_main = -math.inf
         self.next_backfill = -math.inf
-        self.projects: set[str] = set()
+        # Every account with a share exists from the start (Slurm: an association made with
+        # sacctmgr), so the decay thread gives each its factor at its next pass, whether or
+        # not it has submitted yet; without shares an account is known from its first job.
+        self.projects: set[str] = set(cluster.shares)
         self.releases = self.running_index = Releases(cluster)
 
     def submit(self, job: Job, now: float) -> None:
         """Priority from the fair-share factors of the last recalculation, as Slurm sets it at
-        submission: an account that was not there then has a factor of 0 until the next one."""
+        submission: an account not known then has a factor of 0 until the next one."""
         self.projects.add(job.project)
         self.enqueue(job, now)
 
