@@ -1,9 +1,11 @@
-"""`aisc report annual --year YYYY [--json] [--out DIR]`: the committee's annual report to the
-funder; --out also writes its tables as CSV files into DIR."""
+"""`aisc report annual --year YYYY [--json] [--out DIR] [--lang en|zh-hant]`: the committee's
+annual report to the funder; --out also writes its tables as CSV files and the report as a PDF
+(in --lang, by default the locale's language) into DIR."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,13 @@ from aisc.cli import boot
 
 app = typer.Typer(help="Reports to the scheme's funder.", no_args_is_help=True)
 
-OUT = typer.Option(None, "--out", help="Write the tables as CSV files into this directory.")
+OUT = typer.Option(
+    None, "--out", help="Write the tables as CSV files and the report as a PDF into this directory."
+)
+LANG = typer.Option(
+    None, "--lang", help="en or zh-hant (the PDF's language); default: the locale's language."
+)
+LANGUAGES = ("en", "zh-hant")
 CSV_FILES = ("applications.csv", "subsidy_by_month.csv", "gpu_hours_used.csv", "summary.csv")
 
 
@@ -61,6 +69,27 @@ def _write_csv(out: Path, report: dict[str, Any]) -> None:
             csvcells.writer(sink).writerows(rows)
 
 
+def _language(lang: str | None) -> str:
+    if lang is None:
+        locale = next((os.environ[k] for k in boot.LOCALE_VARIABLES if os.environ.get(k)), "")
+        return "zh-hant" if locale.lower().startswith("zh") else "en"
+    if lang.lower() not in LANGUAGES:
+        boot.fail(f"--lang: must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    return lang.lower()
+
+
+def _write_pdf(out: Path, report: dict[str, Any], language: str) -> Path:
+    from django.utils import translation
+
+    from aisc.web.billing.annual_views import pdf_of
+
+    with translation.override(language):
+        pdf = pdf_of(report)
+    path = out / f"annual-report-{report['year']}-{language}.pdf"
+    path.write_bytes(pdf)
+    return path
+
+
 def _print(report: dict[str, Any]) -> None:
     typer.echo(f"Annual report {report['year']}")
     typer.echo("Applications (received / screened out / approved / rejected):")
@@ -89,8 +118,9 @@ def annual(
     year: int = typer.Option(..., "--year", help="YYYY, 1970-2100"),
     as_json: bool = typer.Option(False, "--json"),
     out: Path | None = OUT,
+    lang: str | None = LANG,
 ) -> None:
-    """Applications, awards, subsidy committed/disbursed/recovered and GPU-hours of one year."""
+    """Applications, awards, subsidy, GPU-hours, utilisation, outcomes and overdue obligations."""
     from aisc.core.errors import RuleViolation
     from aisc.core.grants.annual import check_year
 
@@ -98,6 +128,7 @@ def annual(
         check_year(year)
     except RuleViolation as exc:
         boot.fail(boot.say(exc))
+    language = _language(lang)
     if out is not None:
         _writable(out)
     boot.django()
@@ -107,6 +138,7 @@ def annual(
     report = annual_report(year)
     if out is not None:
         _write_csv(out, report)
+        _write_pdf(out, report, language)
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:

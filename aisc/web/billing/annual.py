@@ -14,7 +14,10 @@ Definitions (also in docs/grants.md):
 - gpu_hours_used: GPU-hours on those statements of subsidised (awarded) projects, per chip;
 - outputs: outputs declared in the year, counted per kind (publication, model, dataset);
 - decision_times: per call with applications in the year, the days from submission to the
-  committee's first decision that is not a deferral (median, 90th percentile).
+  committee's first decision that is not a deferral (median, 90th percentile);
+- subsidy_remaining: from the ledger, what the schemes' funds held at the year's end: money
+  appropriated up to then less the subsidy disbursed net of recoveries paid;
+- utilisation, gpu_hours_awarded_by_chip, overdue_obligations, kpis: annual_outcomes.py.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from django.db.models import Count, Sum
 from aisc.core.grants import annual
 from aisc.core.ledger.accounts import Kind
 from aisc.core.units import CENT
+from aisc.web.billing import annual_outcomes
 from aisc.web.billing.models import LedgerPosting, Statement, StatementLine
 from aisc.web.billing.money import from_cents, gpu_hours
 from aisc.web.grants import decision_times
@@ -41,6 +45,11 @@ NOTES = [
     "from the ledger; subsidy_written_off is what recovery write-offs approved in the year "
     "gave up",
     "outputs counts the publications, models and datasets declared in the year, per kind",
+    "subsidy_remaining is what the schemes' funds held at the year's end, from the ledger",
+    "utilisation is the GPU-hours metered over the GPUs in service today x the hours of the "
+    "months with metered usage",
+    "overdue_obligations lists final reports due by the year's end and still neither "
+    "delivered nor waived",
 ]
 
 
@@ -50,8 +59,10 @@ def _applications(year: int) -> dict[str, dict[str, int]]:
 
 
 def _awards(year: int) -> tuple[dict[str, Any], Decimal]:
-    awards = Award.objects.filter(created_at__year=year, status__in=LIVE_AWARDS).select_related(
-        "organisation", "application"
+    awards = list(
+        Award.objects.filter(created_at__year=year, status__in=LIVE_AWARDS).select_related(
+            "organisation", "application"
+        )
     )
     committed, hours = Decimal(0), Decimal(0)
     kinds: Counter[str] = Counter()
@@ -64,6 +75,7 @@ def _awards(year: int) -> tuple[dict[str, Any], Decimal]:
     summary = {
         "count": sum(kinds.values()),
         "gpu_hours_awarded": str(hours),
+        "gpu_hours_awarded_by_chip": annual_outcomes.gpu_hours_awarded_by_chip(awards),
         "by_organisation_type": dict(sorted(kinds.items())),
         "by_field": dict(sorted(fields.items())),
     }
@@ -119,6 +131,15 @@ def _ledger_sum(year: int, account: Kind, key_prefix: str) -> str:
     return str(from_cents(abs(cents or 0)))
 
 
+def _remaining(year: int) -> str:
+    """Appropriated less disbursed (net of recoveries paid), every entry up to the year's end."""
+    cents = LedgerPosting.objects.filter(
+        entry__at__year__lte=year,
+        account__regex=rf"^({Kind.APPROPRIATION}|{Kind.DISBURSED}):",
+    ).aggregate(total=Sum("amount_cents"))["total"]
+    return str(from_cents(-(cents or 0)))
+
+
 def _decision_times(calls: list[str]) -> dict[str, dict[str, Any]]:
     """Per call with applications in the year: submission to decision, median and p90 (days)."""
     found = {}
@@ -147,7 +168,10 @@ def annual_report(year: int) -> dict[str, Any]:
         "subsidy_disbursed": _disbursed(year),
         "subsidy_recovered": _ledger_sum(year, Kind.DISBURSED, "payment:"),
         "subsidy_written_off": _ledger_sum(year, Kind.RECOVERY, "writeoff:recovery-"),
+        "subsidy_remaining": _remaining(year),
         "gpu_hours_used": _gpu_hours_used(year),
+        "utilisation": annual_outcomes.utilisation(year),
         "outputs": _outputs(year),
+        "overdue_obligations": annual_outcomes.overdue_obligations(year),
         "notes": NOTES,
     }

@@ -1,6 +1,6 @@
-"""A statement's PDF, rendered at most AISC_PDF_RENDERS at a time on the whole host (every server
-process together), each in a child process that exits, and kept on disk once its period is
-closed.
+"""A statement's PDF (and the annual report's, through bounded()), rendered at most
+AISC_PDF_RENDERS at a time on the whole host (every server process together), each in a child
+process that exits; a statement's is kept on disk once its period is closed.
 
 WeasyPrint takes tens of megabytes and a second or more per document, and the memory it takes
 is not given back; forty requests at once took a server from about 100 MB to 3 GB. A closed
@@ -69,23 +69,27 @@ def cache_path(statement: Statement, language: str) -> Path:
     return folder / f"statement-{statement.pk}-{language}.pdf"
 
 
+def bounded(render: Callable[[], bytes]) -> bytes | None:
+    """Any PDF rendered in one of the host's slots (the statement's, the annual report's), or
+    None at once when every slot is busy."""
+    slots = render_slots()
+    if not slots.acquire(blocking=False):
+        return None
+    try:
+        with host_slot() as free:
+            return render() if free else None
+    finally:
+        slots.release()
+
+
 def statement_pdf(statement: Statement, language: str, render: Callable[[], bytes]) -> bytes | None:
     """The PDF (from the cache when there is one), or None when every render slot is busy."""
     cacheable = statement.period.state == PeriodState.CLOSED
     path = cache_path(statement, language)
     if cacheable and path.exists():
         return path.read_bytes()
-    slots = render_slots()
-    if not slots.acquire(blocking=False):
-        return None
-    try:
-        with host_slot() as free:
-            if not free:
-                return None
-            pdf = render()
-    finally:
-        slots.release()
-    if cacheable:
+    pdf = bounded(render)
+    if pdf is not None and cacheable:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
         partial.write_bytes(pdf)

@@ -26,6 +26,9 @@ authz.rule("billing.receivables.view")(_finance)
 authz.rule("billing.export.view")(_finance)
 authz.rule("billing.ledger.reverse")(_finance)
 authz.rule("billing.usage.ingest")(authz.has_roles(Role.OPERATOR))
+authz.rule("billing.annual.view")(
+    authz.has_roles(Role.SECRETARIAT, Role.COMMITTEE, Role.FINANCE, Role.AUDITOR)
+)
 authz.rule("billing.analytics.view")(
     authz.has_roles(Role.OPERATOR, Role.FINANCE, Role.SECRETARIAT, Role.COMMITTEE)
 )

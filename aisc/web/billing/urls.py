@@ -1,8 +1,8 @@
 from django.urls import path
 
+from aisc.web.billing import annual_views, usage_views, views
 from aisc.web.billing import receivable_views as rec
 from aisc.web.billing import recovery_views as rv
-from aisc.web.billing import usage_views, views
 
 app_name = "billing"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("receivables/", rec.receivables_page, name="receivables"),
     path("receivables/<int:organisation_id>/remind", rec.remind, name="receivable-remind"),
     path("statements/<int:pk>/pay", rec.pay_statement, name="statement-pay"),
+    path("annual/", annual_views.annual_page, name="annual"),
+    path("annual/<int:year>.pdf", annual_views.annual_pdf, name="annual-pdf"),
     path("history/", views.history, name="history"),
     path("analytics/", views.analytics, name="analytics"),
     path("awards/<int:award_id>/usage/", usage_views.award_usage_page, name="award-usage"),

@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 
 WEB = Path(__file__).resolve().parents[3] / "aisc" / "web"
-TEMPLATES = sorted(p for p in WEB.rglob("templates/**/*.html") if p.name != "statement_pdf.html")
+# Templates named *_pdf.html become PDFs (WeasyPrint, offline) and are never served as pages.
+TEMPLATES = sorted(p for p in WEB.rglob("templates/**/*.html") if not p.name.endswith("_pdf.html"))
 
 
 def directives(header: str) -> dict[str, list[str]]:
