@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from aisc.core.catalogue.chips import chip as catalogue_chip
 from aisc.core.catalogue.exchange import ThroughputRate, convert
-from aisc.core.errors import InsufficientBalance, RuleViolation
+from aisc.core.errors import InsufficientBalance, NotFound, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,13 @@ def remaining_by_chip(
     }
 
 
-def check_chip(code: str) -> str:
-    """The chip must be in the catalogue (NotFound names it otherwise)."""
-    return catalogue_chip(code).code
+def check_chip(code: str, field: str = "chip") -> str:
+    """The chip must be in the catalogue (NotFound names it, under the form's `field`)."""
+    try:
+        return catalogue_chip(code).code
+    except NotFound as exc:
+        exc.field = field
+        raise
 
 
 def check_positive(gpu_hours: Decimal, field: str = "gpu_hours") -> Decimal:
@@ -77,7 +81,7 @@ def exchange(
 ) -> tuple[BudgetLine, BudgetLine]:
     """Move released, unspent hours to another chip at the exchange rate in force on `on`."""
     check_chip(from_chip)
-    check_chip(to_chip)
+    check_chip(to_chip, "to_chip")
     check_positive(gpu_hours)
     if from_chip == to_chip:
         raise RuleViolation("an exchange needs two different chips", field="to_chip")

@@ -8,6 +8,7 @@ extension after expiry.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
 
 from aisc.core.errors import InvalidTransition
@@ -78,6 +79,12 @@ def decide(status: str, event: str) -> RequestStatus:
             params={"current": current.value},
         )
     return REQUEST_TRANSITIONS[current][event]
+
+
+def approves_automatically(gpu_hours: Decimal, limit: Decimal | None) -> bool:
+    """A chip exchange of at most `limit` GPU-hours (taken from the first chip) is approved on
+    the spot by the system; a larger one, or any where no limit is set, waits for a person."""
+    return limit is not None and gpu_hours <= limit
 
 
 def due_event(

@@ -65,14 +65,17 @@ def default_rates(valid_from: dt.date) -> list[ThroughputRate]:
     ]
 
 
-def factor_on(rates: Iterable[ThroughputRate], chip_code: str, on: dt.date) -> Decimal:
-    """The factor in force on a day: the latest rate of that chip that started on or before it."""
+def factor_on(
+    rates: Iterable[ThroughputRate], chip_code: str, on: dt.date, field: str = "chip"
+) -> Decimal:
+    """The factor in force on a day: the latest rate of that chip that started on or before it;
+    a missing one is refused under the form's `field`."""
     chip(chip_code)
     in_force = [r for r in rates if r.chip == chip_code and r.valid_from <= on]
     if not in_force:
         raise NotFound(
             "no exchange rate for %(chip_code)s on %(on)s",
-            field="chip",
+            field=field,
             params={"chip_code": chip_code, "on": on.isoformat()},
         )
     return max(in_force, key=lambda r: r.valid_from).factor
@@ -89,5 +92,5 @@ def convert(
     if gpu_hours < 0:
         raise RuleViolation("GPU-hours cannot be negative", field="gpu_hours")
     table = list(rates)
-    ratio = factor_on(table, from_chip, on) / factor_on(table, to_chip, on)
+    ratio = factor_on(table, from_chip, on) / factor_on(table, to_chip, on, "to_chip")
     return (gpu_hours * ratio).quantize(HOURS_PLACES, ROUND_HALF_UP)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from aisc.core.allocations import budget, lifecycle
 from aisc.core.allocations.capacity import Commitment
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from aisc.web.accounts.models import Organisation, User
 
 SYNC = "slurm.sync"
+# The note of an exchange the system approved under the scheme's limit (translated on the page).
+AUTO_APPROVED = gettext_noop("approved automatically: within the scheme's limit for exchanges")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
@@ -252,9 +255,31 @@ def _check_change(allocation: Allocation, change: ChangeInput) -> None:
     budget.check_chip(change.chip)
     budget.check_positive(change.gpu_hours or Decimal(0))
     if change.kind == RequestKind.EXCHANGE:
-        budget.check_chip(change.to_chip)
-        if change.to_chip == change.chip:
-            raise RuleViolation("an exchange needs two different chips", field="to_chip")
+        # The same checks the approval makes (chips, hours left, a rate for each chip), so a
+        # request that could never be carried out is refused now, naming the field.
+        _exchange_lines(allocation, change.chip, change.to_chip, change.gpu_hours, source="")
+
+
+def _exchange_lines(
+    allocation: Allocation, from_chip: str, to_chip: str, gpu_hours: Decimal | None, source: str
+) -> list[budget.BudgetLine]:
+    assert gpu_hours is not None
+    return list(
+        budget.exchange(
+            allocation.budget_lines(), used_gpu_hours(allocation.project_code),
+            from_chip=from_chip, to_chip=to_chip, gpu_hours=gpu_hours,
+            on=timezone.localdate(), rates=exchange_rates(), source=source,
+        )
+    )  # fmt: skip
+
+
+def exchange_auto_limit(allocation: Allocation) -> Decimal | None:
+    """The scheme's limit under which an exchange is approved without anyone; a commercial
+    tenant's exchanges always go to the operators."""
+    if allocation.award is None:
+        return None
+    limit: Decimal | None = allocation.award.application.call.scheme.exchange_auto_gpu_hours
+    return limit
 
 
 @transaction.atomic
@@ -268,6 +293,10 @@ def do_request_change(
         requested_by=acting_user,
     )  # fmt: skip
     record(acting_user, verbs.CHANGE_REQUEST, request, after=_request_facts(request))
+    if change.kind == RequestKind.EXCHANGE and lifecycle.approves_automatically(
+        request.gpu_hours or Decimal(0), exchange_auto_limit(allocation)
+    ):
+        do_decide_change(request, approve=True, note=AUTO_APPROVED, acting_user=None)
     return request
 
 
@@ -285,9 +314,10 @@ def _request_facts(request: ChangeRequest) -> dict[str, Any]:
 
 @transaction.atomic
 def do_decide_change(
-    request: ChangeRequest, *, approve: bool, note: str, acting_user: User
+    request: ChangeRequest, *, approve: bool, note: str, acting_user: User | None
 ) -> ChangeRequest:
-    """An operator approves (the change takes effect, within capacity) or rejects it."""
+    """An operator (the secretariat for an award's chip exchange, the system for one under the
+    scheme's limit) approves (the change takes effect, within capacity) or rejects it."""
     request.allocation = locked(request.allocation)
     before = _request_facts(request)
     status = lifecycle.decide(request.status, "approve" if approve else "reject").value
@@ -323,14 +353,9 @@ def _carry_out(request: ChangeRequest) -> None:
         if allocation.status == Status.EXHAUSTED.value:
             allocation.status = lifecycle.transition(allocation.status, "top_up").value
     else:
-        assert request.gpu_hours is not None
-        new_lines = list(
-            budget.exchange(
-                allocation.budget_lines(), used_gpu_hours(allocation.project_code),
-                from_chip=request.chip, to_chip=request.to_chip, gpu_hours=request.gpu_hours,
-                on=timezone.localdate(), rates=exchange_rates(), source=source,
-            )
-        )  # fmt: skip
+        new_lines = _exchange_lines(
+            allocation, request.chip, request.to_chip, request.gpu_hours, source
+        )
         lines = [*allocation.budget_lines(), *new_lines]
     commitments = [
         Commitment(allocation.project_code, chip, hours, allocation.start_date, allocation.end_date)

@@ -152,5 +152,5 @@ def request_change(request: HttpRequest, code: str, body: ChangeIn) -> Status[Ch
 def decide(request: HttpRequest, request_id: int, body: DecisionIn) -> ChangeRequest:
     user = authz.acting_user(request)
     change = get_object_or_404(ChangeRequest.objects.select_related("allocation"), pk=request_id)
-    authz.require(user, "allocations.change.decide", change.allocation)
+    authz.require(user, "allocations.change.decide", change)
     return actions.do_decide_change(change, approve=body.approve, note=body.note, acting_user=user)

@@ -23,7 +23,22 @@ rule("allocations.list.view")(has_roles(Role.OPERATOR, Role.FINANCE, Role.SECRET
 rule("allocations.capacity.view")(has_roles(Role.OPERATOR, Role.SECRETARIAT, Role.COMMITTEE))
 rule("allocations.reservations.view")(operators)
 rule("allocations.manage")(operators)
-rule("allocations.change.decide")(operators)
+
+
+def _change_decider(user: User, obj: Any) -> bool:
+    """Operators decide every change; the secretariat, which keeps the scheme's money, decides
+    the chip exchanges inside an award (the object is the change request)."""
+    if user.has_role(Role.OPERATOR):
+        return True
+    return (
+        user.has_role(Role.SECRETARIAT)
+        and obj is not None
+        and obj.kind == "exchange"
+        and obj.allocation.award_id is not None
+    )
+
+
+rule("allocations.change.decide")(_change_decider)
 rule("allocations.change.request")(
     lambda user, obj: obj is not None and admin_of(user, obj.organisation_id)
 )

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from aisc.core.allocations.lifecycle import RequestStatus
 from aisc.core.errors import AiscError
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import User
 from aisc.web.allocations import actions, chart, cluster, guard, pages, plan_chart, plan_page, sync
 from aisc.web.allocations.forms import CapacityPlanForm, ChangeRequestForm, DecisionForm
-from aisc.web.allocations.models import Allocation, ChangeRequest, SyncStatus
+from aisc.web.allocations.models import Allocation, ChangeRequest, RequestKind, SyncStatus
 from aisc.web.grants.models import Application
 from aisc.web.i18n import explain
 from aisc.web.lists import Choice, ListSpec, Search
@@ -87,14 +88,15 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         authz.require(user, "allocations.change.request", allocation)
         if form.is_valid():
             try:
-                actions.do_request_change(
+                change = actions.do_request_change(
                     allocation, actions.ChangeInput(**form.cleaned_data), acting_user=user
                 )
             except AiscError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, explain(exc))
             else:
-                messages.success(request, _("Your request was sent to the operators."))
+                messages.success(request, _sent(change))
                 return redirect("allocations:detail", code=code)
+    requests = list(allocation.requests.select_related("requested_by", "allocation"))
     return render(
         request,
         "allocations/detail.html",
@@ -103,12 +105,22 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "budgets": pages.chip_budgets(allocation),
             "lines": allocation.lines.all(),
             "members": allocation.members.all(),
-            "requests": allocation.requests.select_related("requested_by"),
+            "requests": requests,
             "form": form,
             "can_request": authz.can(user, "allocations.change.request", allocation),
-            "can_decide": authz.can(user, "allocations.change.decide", allocation),
+            "decidable": {
+                r.pk for r in requests if authz.can(user, "allocations.change.decide", r)
+            },
         },
     )
+
+
+def _sent(change: ChangeRequest) -> str:
+    if change.status == RequestStatus.APPROVED:
+        return _("Your exchange was approved automatically; Slurm's limits follow shortly.")
+    if change.kind == RequestKind.EXCHANGE and change.allocation.award_id is not None:
+        return _("Your request was sent to the secretariat.")
+    return _("Your request was sent to the operators.")
 
 
 @login_required
@@ -116,7 +128,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 def decide(request: HttpRequest, request_id: int) -> HttpResponse:
     user = _user(request)
     change = get_object_or_404(ChangeRequest.objects.select_related("allocation"), pk=request_id)
-    authz.require(user, "allocations.change.decide", change.allocation)
+    authz.require(user, "allocations.change.decide", change)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         # A refusal names the field and the rule (for a note over 500 characters, say), where a

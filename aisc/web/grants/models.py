@@ -91,6 +91,14 @@ class Scheme(models.Model):
     overlap_threshold = rate(
         _("similarity that flags a likely overlap (0-1)"), default=overlap.DEFAULT_THRESHOLD
     )
+    # A grantee's chip exchange of at most this many GPU-hours is approved on the spot; a larger
+    # one waits for the secretariat (empty: every exchange waits).
+    exchange_auto_gpu_hours = hours(
+        _("chip exchanges approved automatically up to (GPU-hours)"),
+        null=True,
+        blank=True,
+        default=Decimal(100),
+    )
 
     def __str__(self) -> str:
         return self.name_en

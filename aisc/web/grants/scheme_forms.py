@@ -48,6 +48,15 @@ class SchemeForm(forms.Form):
         max_digits=4,
         decimal_places=2,
     )
+    exchange_auto_gpu_hours = forms.DecimalField(
+        label=_(
+            "Chip exchanges approved automatically up to (GPU-hours; empty: every exchange "
+            "waits for the secretariat)"
+        ),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+    )
     # Cumulative caps across the scheme's calls; empty: no cap (aisc.core.grants.caps).
     org_cap_subsidy = forms.DecimalField(
         label=_("Cap of subsidy per organisation (HK$; empty: none)"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from aisc.core.allocations.lifecycle import RequestStatus
 from aisc.core.billing import settlement
 from aisc.core.grants import obligations
 from aisc.core.grants.workflow import (
@@ -29,7 +30,7 @@ from aisc.core.grants.workflow import (
 )
 from aisc.web.accounts.models import Role, User
 from aisc.web.accounts.registration import to_verify
-from aisc.web.allocations.models import SyncStatus
+from aisc.web.allocations.models import ChangeRequest, RequestKind, SyncStatus
 from aisc.web.allocations.pages import visible_to as visible_allocations
 from aisc.web.billing import receivables
 from aisc.web.billing.ledger import reports as ledger_reports
@@ -234,6 +235,21 @@ def secretariat_queue(user: User, today: dt.date) -> Queue:
             "report": report.get_kind_display(),
         }
         queue.add(Item(text, url))
+    exchanges = ChangeRequest.objects.filter(
+        kind=RequestKind.EXCHANGE,
+        status=RequestStatus.PENDING,
+        allocation__award__isnull=False,
+        allocation__in=visible_allocations(user),
+    ).select_related("allocation")
+    for change in exchanges.order_by("requested_at"):
+        url = reverse("allocations:detail", args=[change.allocation.project_code])
+        text = _("Chip exchange to decide: %(code)s") % {"code": change.allocation.project_code}
+        detail = _("%(hours)s GPU-hours from %(chip)s to %(to_chip)s") % {
+            "hours": number_format(change.gpu_hours or 0, 2, force_grouping=True),
+            "chip": change.chip,
+            "to_chip": change.to_chip,
+        }
+        queue.add(Item(text, url, detail))
     # Overdue by the obligations rule: past the scheme's (or call's) delay after the end, with
     # no final report handed in and no waiver.
     ended = (

@@ -80,3 +80,13 @@ def test_allocation_dates_must_run_forwards_and_lie_inside_the_award() -> None:
     assert info.value.field == "start_date"
     with pytest.raises(RuleViolation, match="after the award ends"):
         budget.check_window(DAY, DAY + dt.timedelta(days=3), None, DAY + dt.timedelta(days=2))
+
+
+def test_an_unknown_chip_in_an_exchange_is_refused_under_the_field_that_names_it() -> None:
+    for from_chip, to_chip, field in (("h999", "br104", "chip"), ("h800", "h999", "to_chip")):
+        with pytest.raises(NotFound, match="h999") as info:
+            budget.exchange(
+                lines(), {}, from_chip=from_chip, to_chip=to_chip, gpu_hours=D(1),
+                on=DAY, rates=RATES, source="x",
+            )  # fmt: skip
+        assert info.value.field == field

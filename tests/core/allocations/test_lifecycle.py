@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +17,7 @@ from aisc.core.allocations.lifecycle import (
     TRANSITIONS,
     RequestStatus,
     Status,
+    approves_automatically,
     decide,
     due_event,
     transition,
@@ -151,3 +153,14 @@ def test_a_request_is_decided_once_whichever_way(event: str) -> None:
         with pytest.raises(InvalidTransition, match="cannot be decided again"):
             decide(decided, again)
     assert decided in (RequestStatus.APPROVED, RequestStatus.REJECTED)
+
+
+def test_an_exchange_up_to_the_limit_is_approved_automatically_and_a_larger_one_waits() -> None:
+    limit = Decimal(100)
+    assert approves_automatically(Decimal(100), limit)
+    assert approves_automatically(Decimal("0.01"), limit)
+    assert not approves_automatically(Decimal("100.01"), limit)
+
+
+def test_no_limit_means_every_exchange_waits_for_a_person() -> None:
+    assert not approves_automatically(Decimal(1), None)

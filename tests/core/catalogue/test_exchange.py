@@ -58,3 +58,13 @@ def test_two_rates_for_one_chip_on_one_day_or_a_zero_factor_are_refused() -> Non
     with pytest.raises(RuleViolation) as zero:
         check_rates([ThroughputRate("h800", START, Decimal(0))])
     assert zero.value.field == "factor"
+
+
+def test_a_missing_rate_for_the_chip_exchanged_to_is_refused_under_to_chip() -> None:
+    only_h800 = [ThroughputRate("h800", START, Decimal(1))]
+    with pytest.raises(NotFound, match="no exchange rate for br104") as caught:
+        convert(Decimal(1), "h800", "br104", START, only_h800)
+    assert caught.value.field == "to_chip"
+    with pytest.raises(NotFound) as from_side:
+        convert(Decimal(1), "br104", "h800", START, only_h800)
+    assert from_side.value.field == "chip"

@@ -36,6 +36,7 @@ def edit_form(scheme: Scheme, **changes: Any) -> dict[str, Any]:
         "max_rate": str(scheme.max_rate),
         "exceptional_max_rate": str(scheme.exceptional_max_rate),
         "eligible_kinds": list(scheme.eligible_kinds),
+        "exchange_auto_gpu_hours": str(scheme.exchange_auto_gpu_hours),
     }
     return {**form, **changes}
 

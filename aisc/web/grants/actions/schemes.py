@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_noop
 
 from aisc.core.errors import RuleViolation
 from aisc.core.grants import caps, obligations, overlap
@@ -27,6 +28,7 @@ SCHEME_FIELDS = (
     "eligible_kinds",
     "final_report_days",
     "overlap_threshold",
+    "exchange_auto_gpu_hours",
     "org_cap_subsidy",
     "org_cap_gpu_hours",
     "group_cap_subsidy",
@@ -41,6 +43,15 @@ def _check(scheme: Scheme) -> None:
     overlap.check_threshold(scheme.overlap_threshold)
     for name in CAP_FIELDS:
         caps.check_cap_value(getattr(scheme, name), name)
+    limit = scheme.exchange_auto_gpu_hours
+    if limit is not None and limit <= 0:
+        raise RuleViolation(
+            gettext_noop(
+                "must be more than zero, or left empty so that every exchange waits for the "
+                "secretariat"
+            ),
+            field="exchange_auto_gpu_hours",
+        )
     if scheme.fund <= 0:
         raise RuleViolation("the fund must be positive", field="fund")
     scheme.rules()  # validates the rates, naming the one at fault
