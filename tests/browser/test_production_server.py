@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,13 +103,15 @@ def database() -> Iterator[str]:
 class Served:
     url: str
     log: Path
+    env: dict[str, str]
 
 
-@pytest.fixture(scope="module")
-def production(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+@contextmanager
+def unit_server(database: str, folder: Path, port: int, site: dict[str, str]) -> Iterator[Served]:
+    """The server as deploy/aisc-web.service starts it: docs/deploy.md's install steps, then its
+    ExecStart with its environment, the test machine's paths and `site` (what /etc/aisc/aisc.env
+    would hold) over it. Yields once /healthz answers on 127.0.0.1:`port`; stops it afterwards."""
     unit = read_unit(UNIT)
-    folder = tmp_path_factory.mktemp("unit")
-    port = free_port()
     for name in ("secret_key", "audit_anchor_key"):
         (folder / name).write_text(uuid.uuid4().hex + uuid.uuid4().hex)
         (folder / name).chmod(0o600)
@@ -122,8 +125,8 @@ def production(database: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         "AISC_PORT": str(port),
         "AISC_WEB_WORKERS": "2",
         "AISC_DATABASE_URL": database,
-        "AISC_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "AISC_EMAIL_URL": "memory://",
+        **site,
     }
     assert set(unit.environment) <= set(env)
     bin_dir = str(Path(sys.executable).parent) + "/"
@@ -150,10 +153,21 @@ def production(database: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the unit's server never answered:\n{log.read_text()}")
             time.sleep(0.2)
-        yield Served(url, log)
+        yield Served(url, log, env)
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def production(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("unit")
+    port = free_port()
+    # Plain HTTP on loopback: no proxy, no TLS, no setting beyond the public URL.
+    with unit_server(
+        database, folder, port, {"AISC_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    ) as served:
+        yield served
 
 
 def answers(url: str) -> bool:
