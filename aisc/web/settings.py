@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "aisc.web.accounts.second_factor_middleware.SecondFactorMiddleware",
+    "aisc.web.accounts.time_zone.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aisc.web.audit.middleware.RequestContextMiddleware",

@@ -307,6 +307,7 @@ def do_remove_member(*, acting_user: User, membership: Membership) -> None:
 PROFILE_FIELDS = (
     "full_name",
     "language",
+    "time_zone",
     "digest_mail",
     "declared_relationships",
     "analytics_report_mail",

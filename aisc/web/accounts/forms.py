@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from aisc.core.errors import AiscError
 from aisc.core.organisations import SELF_REGISTERED_KINDS
 from aisc.web.accounts.actions import ORG_FIELDS
-from aisc.web.accounts.models import MembershipRole, Organisation, OrgKind, Role
+from aisc.web.accounts.models import MembershipRole, Organisation, OrgKind, Role, time_zones
 from aisc.web.i18n import explain
 
 
@@ -135,6 +135,11 @@ class MemberRoleForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     language = forms.ChoiceField(label=_("Language of mails"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Pages, lists and exports show times in this zone."),
+        choices=[(zone, zone) for zone in time_zones()],
+    )
     digest_mail = forms.BooleanField(
         label=_("One daily digest instead of one mail per event"), required=False
     )

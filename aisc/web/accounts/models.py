@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +136,24 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
+def centre_time_zone() -> str:
+    """A new person's zone: the centre's (AISC_TIME_ZONE, Asia/Hong_Kong unless configured)."""
+    return str(settings.TIME_ZONE)
+
+
+def time_zones() -> list[str]:
+    """The IANA zones this machine knows, sorted (the profile's choices)."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("must be a time zone name such as Asia/Hong_Kong (got %(value)s)"),
+            params={"value": value},
+        )
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
@@ -143,6 +163,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     roles = models.ManyToManyField(Role, blank=True, related_name="users")
     language = models.CharField(
         _("language of mails"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    # Pages, lists and exports show times in this zone (the middleware in accounts.time_zone
+    # activates it); stored times stay UTC, and the centre's rules keep the centre's zone.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=centre_time_zone, validators=[validate_time_zone]
     )
     digest_mail = models.BooleanField(
         _("daily digest instead of one mail per event"), default=False

@@ -17,6 +17,7 @@ from aisc.core.allocations.capacity import Commitment
 from aisc.core.allocations.lifecycle import Status
 from aisc.core.catalogue.exchange import ThroughputRate, default_rates
 from aisc.core.errors import RuleViolation
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.allocations import cluster, guard, verbs
 from aisc.web.allocations.models import (
     Allocation,
@@ -171,7 +172,7 @@ def do_release_tranche(
         acting_user, verbs.ALLOCATION_RELEASE, allocation, before=before, after=facts(allocation)
     )
     dispatch.enqueue(SYNC, {"project_code": allocation.project_code})
-    do_advance_one(allocation, timezone.localdate(), acting_user=acting_user)
+    do_advance_one(allocation, centre_today(), acting_user=acting_user)
     return line
 
 
@@ -268,7 +269,7 @@ def _exchange_lines(
         budget.exchange(
             allocation.budget_lines(), used_gpu_hours(allocation.project_code),
             from_chip=from_chip, to_chip=to_chip, gpu_hours=gpu_hours,
-            on=timezone.localdate(), rates=exchange_rates(), source=source,
+            on=centre_today(), rates=exchange_rates(), source=source,
         )
     )  # fmt: skip
 

@@ -8,9 +8,9 @@ import re
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from aisc.core.allocations.lifecycle import Status
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.allocations.actions import (
     NewAllocation,
     do_advance_one,
@@ -52,7 +52,7 @@ def do_create_allocation_from_award(award: Any, *, acting_user: Any) -> Allocati
     )
     allocation = do_create_allocation(new, acting_user=acting_user)
     # Hours released and the start date reached: the allocation is active from today.
-    do_advance_one(allocation, timezone.localdate(), acting_user=acting_user)
+    do_advance_one(allocation, centre_today(), acting_user=acting_user)
     return allocation
 
 

@@ -21,6 +21,7 @@ from aisc.core.allocations.budget import released_by_chip
 from aisc.core.allocations.provisioning import AllocationSpec, Plan, desired_state
 from aisc.core.allocations.slurmstate import Account, Change, Reservation, UserAssoc
 from aisc.web import worker_tasks
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.allocations import cluster, verbs
 from aisc.web.allocations.models import Allocation, SyncStatus
 from aisc.web.audit.record import record
@@ -38,7 +39,7 @@ class SlurmPlan:
 
 def _moment(day: dt.date) -> dt.datetime:
     """Allocation dates are days in the centre's time zone; Slurm gets the instant they begin."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_current_timezone())
+    return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_default_timezone())
 
 
 def specs() -> list[AllocationSpec]:
@@ -139,7 +140,7 @@ def _sync_after_change(payload: dict[str, Any]) -> None:
 def periodic_reconcile() -> str:
     from aisc.web.allocations.actions import do_advance_by_date
 
-    moved = do_advance_by_date(timezone.localdate())
+    moved = do_advance_by_date(centre_today())
     outcome, remaining = apply()
     return (
         f"{len(moved)} lifecycle steps, {len(outcome.applied)} Slurm changes applied, "

@@ -19,6 +19,7 @@ from aisc.core.grants.workflow import transition
 from aisc.core.ledger import receipts
 from aisc.core.ledger.flows import AwardRef
 from aisc.web.accounts.models import User
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.audit.record import record
 from aisc.web.billing import verbs
 from aisc.web.billing.ledger import book
@@ -64,7 +65,7 @@ def owed(document: Document) -> Owed:
             amount=document.due,
             paid=paid_on(document),
             written_off=Decimal(0),
-            issued_on=timezone.localdate(document.created_at),
+            issued_on=centre_today(document.created_at),
             award=None,
         )
     return Owed(
@@ -98,7 +99,7 @@ def do_record_payment(
     due = owed(document)
     value = settlement.parse_amount(amount)
     day = settlement.check_received_on(
-        settlement.parse_day(received_on), due.issued_on, today or timezone.localdate()
+        settlement.parse_day(received_on), due.issued_on, today or centre_today()
     )
     settlement.check_payment(value, due.outstanding)
     payment = Payment.objects.create(

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from aisc.core.billing.settlement import NAMES
 from aisc.core.errors import AiscError
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import Organisation, User
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.billing import payments, receivables
 from aisc.web.billing.closing.figures import statement_figures
 from aisc.web.billing.forms import PaymentForm
@@ -28,7 +28,7 @@ from aisc.web.grants.views.page import attempt, refuse, user_of
 def receivables_page(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     authz.require(user, "billing.receivables.view")
-    debtors, overall = receivables.debtors(timezone.localdate())
+    debtors, overall = receivables.debtors(centre_today())
     context = {
         "debtors": debtors,
         "overall": overall,

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +22,7 @@ from aisc.core.billing.recovery import OPEN
 from aisc.core.errors import RuleViolation
 from aisc.web import notify
 from aisc.web.accounts.models import Organisation, User
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.audit.record import record
 from aisc.web.billing import verbs
 from aisc.web.billing.models import Recovery, Statement
@@ -97,7 +97,7 @@ def documents(today: dt.date, organisation_id: int | None = None) -> list[Docume
         recoveries = recoveries.filter(organisation_id=organisation_id)
     found: list[Document] = []
     for st in statements:
-        issued = timezone.localdate(st.created_at)
+        issued = centre_today(st.created_at)
         owed = from_cents(st.due_cents - _paid_of(st))
         found.append(
             Document(
@@ -164,7 +164,7 @@ def do_send_reminder(
 ) -> int:
     """Mail every member of the organisation the list of what it still owes; returns how many
     mails were queued. Refused when nothing is owed or no member can receive it."""
-    day = today or timezone.localdate()
+    day = today or centre_today()
     docs = documents(day, organisation.pk)
     if not docs:
         raise RuleViolation(

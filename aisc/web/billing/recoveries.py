@@ -21,6 +21,7 @@ from aisc.core.grants.workflow import transition
 from aisc.core.ledger import accounts, receipts
 from aisc.web import notify
 from aisc.web.accounts.models import User
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.audit.record import record
 from aisc.web.billing import verbs
 from aisc.web.billing.ledger import book
@@ -69,7 +70,7 @@ def do_open_recovery(
         organisation=award.organisation,
         amount_cents=to_cents(value),
         reason=reason.strip(),
-        issued_on=today or timezone.localdate(),
+        issued_on=today or centre_today(),
         opened_by=acting_user,
     )
     book.post(

@@ -64,7 +64,7 @@ def cluster_spec(allocations: list[Allocation] | None = None) -> ClusterSpec:
 
 
 def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_current_timezone())
+    return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_default_timezone())
 
 
 Stops = dict[str, list[list[str | None]]]  # project -> [[from, until or None], ...] (ISO)

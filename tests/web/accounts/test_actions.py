@@ -305,6 +305,7 @@ def test_a_profile_change_audits_only_profile_fields(applicant: User) -> None:
     assert row.before == {
         "full_name": "",
         "language": "en",
+        "time_zone": "Asia/Hong_Kong",
         "digest_mail": False,
         "declared_relationships": "",
         "analytics_report_mail": False,

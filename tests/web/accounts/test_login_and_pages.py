@@ -196,7 +196,10 @@ def test_the_profile_page_speaks_chinese_and_keeps_the_choice(
     client.cookies["django_language"] = "zh-hant"
     page = client.get("/accounts/profile/").content.decode()
     assert "Full name" not in page
-    response = client.post("/accounts/profile/", {"full_name": "陳大文", "language": "zh-hant"})
+    response = client.post(
+        "/accounts/profile/",
+        {"full_name": "陳大文", "language": "zh-hant", "time_zone": "Asia/Hong_Kong"},
+    )
     assert response.status_code == 302
     applicant.refresh_from_db()
     assert (applicant.full_name, applicant.language) == ("陳大文", "zh-hant")

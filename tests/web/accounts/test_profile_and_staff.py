@@ -23,7 +23,13 @@ def test_a_user_updates_name_language_and_digest_choice(
     page = client.get("/accounts/profile/").content.decode()
     assert "Declared relationships" not in page  # only reviewers declare them
     response = client.post(
-        "/accounts/profile/", {"full_name": "New", "language": "zh-hant", "digest_mail": "on"}
+        "/accounts/profile/",
+        {
+            "full_name": "New",
+            "language": "zh-hant",
+            "time_zone": "Asia/Hong_Kong",
+            "digest_mail": "on",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -43,14 +49,24 @@ def test_a_reviewer_declares_relationships_on_the_profile(
     assert "Declared relationships" in client.get("/accounts/profile/").content.decode()
     client.post(
         "/accounts/profile/",
-        {"full_name": "R", "language": "en", "declared_relationships": "JNK-DEMO\nHU-1"},
+        {
+            "full_name": "R",
+            "language": "en",
+            "time_zone": "Asia/Hong_Kong",
+            "declared_relationships": "JNK-DEMO\nHU-1",
+        },
     )
     reviewer.refresh_from_db()
     assert reviewer.declared_relationships == "JNK-DEMO\nHU-1"
 
 
 @pytest.mark.parametrize(
-    ("changes", "field"), [({"language": "klingon"}, "language"), ({"email": "x@y.hk"}, "email")]
+    ("changes", "field"),
+    [
+        ({"language": "klingon"}, "language"),
+        ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
+        ({"email": "x@y.hk"}, "email"),
+    ],
 )
 def test_a_bad_profile_change_is_refused_naming_the_field(
     make_user: Callable[..., User], changes: dict[str, str], field: str

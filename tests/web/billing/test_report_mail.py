@@ -42,7 +42,13 @@ def test_only_staff_who_see_the_analytics_are_offered_the_report_and_the_choice_
     page = client.get(PROFILE).content.decode()
     assert "The centre analytics report of each past month by mail" in page
     answer = client.post(
-        PROFILE, {"full_name": "F", "language": "en", "analytics_report_mail": "on"}
+        PROFILE,
+        {
+            "full_name": "F",
+            "language": "en",
+            "time_zone": "Asia/Hong_Kong",
+            "analytics_report_mail": "on",
+        },
     )
     assert answer.status_code == 302
     finance.refresh_from_db()
@@ -54,7 +60,9 @@ def test_only_staff_who_see_the_analytics_are_offered_the_report_and_the_choice_
         False,
         True,
     )
-    client.post(PROFILE, {"full_name": "F", "language": "en"})  # unticked: it stops
+    client.post(
+        PROFILE, {"full_name": "F", "language": "en", "time_zone": "Asia/Hong_Kong"}
+    )  # unticked: it stops
     finance.refresh_from_db()
     assert finance.analytics_report_mail is False
     chinese = logged_in(make_user(Role.OPERATOR, language="zh-hant"))

@@ -21,6 +21,7 @@ from aisc.core.grants.workflow import (
 )
 from aisc.core.units import Money
 from aisc.web.accounts.models import Organisation, User
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.audit.record import record
 from aisc.web.catalogue.capacity import offered_chips
 from aisc.web.grants import notifications, pricing, verbs
@@ -179,7 +180,7 @@ def do_submit_application(*, acting_user: User, application: Application) -> App
     _check_offered(application.chip)
     if application.call.status != CallStatus.OPEN:
         raise RuleViolation("this call is no longer open for submissions", field="call")
-    obligations.check_may_submit(application.organisation, timezone.localdate())
+    obligations.check_may_submit(application.organisation, centre_today())
     before, after = move(
         application,
         APPLICATION_TRANSITIONS,

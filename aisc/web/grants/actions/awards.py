@@ -12,6 +12,7 @@ from aisc.core.errors import RuleViolation
 from aisc.core.grants import tranches
 from aisc.core.grants.workflow import AWARD_TRANSITIONS, AwardStatus
 from aisc.web.accounts.models import User
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.audit.record import record
 from aisc.web.grants import events, verbs
 from aisc.web.grants.actions.lifecycle import move
@@ -24,7 +25,7 @@ LIVE = (AwardStatus.APPROVED, AwardStatus.ACTIVE)
 
 def release_tranche(acting_user: User | None, tranche: AwardTranche, at: dt.datetime) -> None:
     """Release now, or, before the award's start date, set the day the release waits for."""
-    wait = tranches.waits_until(tranche.award.start_date, timezone.localdate(at))
+    wait = tranches.waits_until(tranche.award.start_date, centre_today(at))
     if wait is not None:
         tranche.release_on = wait
         tranche.save(update_fields=["release_on"])
@@ -60,7 +61,7 @@ def next_unreleased(award: Award) -> AwardTranche | None:
 def do_release_due_tranches(today: dt.date | None = None) -> list[str]:
     """The worker's task: release each waiting tranche whose day has come, of an award still
     live (a cancelled award's waiting tranches are never released). Returns "code #seq" lines."""
-    today = today or timezone.localdate()
+    today = today or centre_today()
     due = (
         AwardTranche.objects.select_for_update()
         .filter(released_at__isnull=True, release_on__lte=today, award__status__in=LIVE)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from aisc.core.grants import tranches
 from aisc.web.accounts import authz
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.grants import actions
 from aisc.web.grants.actions.awards import next_unreleased
 from aisc.web.grants.choices import ReportKind
@@ -40,7 +40,7 @@ def accept_report(request: HttpRequest, report_id: int) -> HttpResponse:
         "report": report,
         "award": award,
         "tranche": tranche,
-        "waits_until": tranches.waits_until(award.start_date, timezone.localdate()),
+        "waits_until": tranches.waits_until(award.start_date, centre_today()),
         "final": report.kind == ReportKind.FINAL,
     }
     return render(request, "grants/confirm_accept_report.html", context)

@@ -11,10 +11,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from aisc.core.grants.workflow import CallStatus
 from aisc.web.accounts.models import OrgKind
+from aisc.web.accounts.time_zone import centre_today
 from aisc.web.grants import decision_times, queries
 from aisc.web.grants.models import Call, Scheme
 from aisc.web.grants.views.page import is_zh
@@ -39,7 +39,7 @@ def calls_by_phase(today: dt.date) -> dict[str, list[Call]]:
 
 def home(request: HttpRequest) -> HttpResponse:
     """The front door: the scheme, the open and upcoming calls with their dates, key figures."""
-    phases = calls_by_phase(timezone.localdate())
+    phases = calls_by_phase(centre_today())
     schemes = list(Scheme.objects.order_by("code"))
     figures = {
         "fund": sum((s.fund for s in schemes), Decimal(0)),
@@ -51,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def calls(request: HttpRequest) -> HttpResponse:
-    return render(request, "grants/public_calls.html", calls_by_phase(timezone.localdate()))
+    return render(request, "grants/public_calls.html", calls_by_phase(centre_today()))
 
 
 def call_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -86,6 +86,6 @@ def call_page(request: HttpRequest, code: str) -> HttpResponse:
         },
         "decision_times": decision_times.for_call(call),
         "is_open": call.status == CallStatus.OPEN
-        and call.opens_on <= timezone.localdate() <= call.closes_on,
+        and call.opens_on <= centre_today() <= call.closes_on,
     }
     return render(request, "grants/public_call.html", context)
