@@ -81,8 +81,8 @@ class PlanOut(Schema):
     problems: list[str]
 
 
-def _out(allocation: Allocation) -> AllocationOut:
-    budgets = [ChipBudgetOut(**vars(b)) for b in pages.chip_budgets(allocation)]
+def _out(allocation: Allocation, budgets: list[pages.ChipBudget] | None = None) -> AllocationOut:
+    found = pages.chip_budgets(allocation) if budgets is None else budgets
     return AllocationOut(
         project_code=allocation.project_code,
         organisation_id=allocation.organisation_id,
@@ -94,7 +94,7 @@ def _out(allocation: Allocation) -> AllocationOut:
         dedicated_nodes=list(allocation.dedicated_nodes),
         sync_status=allocation.sync_status,
         sync_message=allocation.sync_message,
-        budgets=budgets,
+        budgets=[ChipBudgetOut(**vars(b)) for b in found],
     )
 
 
@@ -104,7 +104,9 @@ def list_allocations(request: HttpRequest) -> list[AllocationOut]:
     user = authz.acting_user(request)
     if not authz.can(user, "allocations.list.view"):
         authz.require(user, "allocations.mine.view")
-    return [_out(a) for a in pages.visible_to(user).prefetch_related("lines")]
+    allocations = list(pages.visible_to(user).prefetch_related("lines"))
+    budgets = pages.budgets_of(allocations)
+    return [_out(a, budgets[a.project_code]) for a in allocations]
 
 
 @router.get("/capacity", response=list[MonthOut])

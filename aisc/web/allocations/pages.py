@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from aisc.core.allocations.capacity import Month, MonthRow, months_between
 from aisc.web.accounts.models import User
 from aisc.web.allocations import guard
 from aisc.web.allocations.models import Allocation
-from aisc.web.allocations.usage import used_gpu_hours
+from aisc.web.allocations.usage import used_gpu_hours_of
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,19 @@ class ChipBudget:
 
 
 def chip_budgets(allocation: Allocation) -> list[ChipBudget]:
+    return budgets_of([allocation])[allocation.project_code]
+
+
+def budgets_of(allocations: Sequence[Allocation]) -> dict[str, list[ChipBudget]]:
+    """chip_budgets of each allocation by project code, one usage read for them all (prefetch
+    their lines: a list of allocations then costs the same few queries however long it is)."""
+    used = used_gpu_hours_of([a.project_code for a in allocations])
+    return {a.project_code: _budgets(a, used.get(a.project_code, {})) for a in allocations}
+
+
+def _budgets(allocation: Allocation, used: dict[str, Decimal]) -> list[ChipBudget]:
     lines = allocation.budget_lines()
     granted, released = granted_by_chip(lines), released_by_chip(lines)
-    used = used_gpu_hours(allocation.project_code)
     rows = []
     for chip in sorted(granted.keys() | released.keys()):
         spent = used.get(chip, Decimal(0))

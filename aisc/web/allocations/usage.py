@@ -8,7 +8,7 @@ BillingConfig.ready(), with `aisc.web.billing.ingest.metered`'s functions of the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -27,6 +27,10 @@ class MeteredJob(NamedTuple):
 
 # project code -> GPU-hours metered so far per chip (the grantee's page, a top-up's budget check)
 used_gpu_hours: Port[[str], dict[str, Decimal]] = Port("allocations.used_gpu_hours", "billing")
+# the same for several projects in one read (lists of allocations): project -> chip -> GPU-hours
+used_gpu_hours_of: Port[[Sequence[str]], dict[str, dict[str, Decimal]]] = Port(
+    "allocations.used_gpu_hours_of", "billing"
+)
 # (project code, chip) -> GPU-seconds metered so far, every project (capacity planning)
 gpu_seconds_used: Port[[], dict[tuple[str, str], int]] = Port(
     "allocations.gpu_seconds_used", "billing"

@@ -63,7 +63,9 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
     if not visible.exists() and not authz.can(user, "allocations.list.view"):
         authz.require(user, "allocations.mine.view")
     listed = ALLOCATIONS.apply(request, visible.prefetch_related("lines"))
-    rows = [(a, pages.chip_budgets(a)) for a in listed.rows]
+    shown = list(listed.rows)
+    budgets = pages.budgets_of(shown)
+    rows = [(a, budgets[a.project_code]) for a in shown]
     return render(
         request,
         "allocations/list.html",

@@ -22,6 +22,7 @@ class BillingConfig(AppConfig):
         events.award_approved.subscribe(self.label, fund.on_award_approved)
         events.award_cancelled.subscribe(self.label, fund.on_award_cancelled)
         allocation_usage.used_gpu_hours.provide(self.label, metered.used_gpu_hours)
+        allocation_usage.used_gpu_hours_of.provide(self.label, metered.used_gpu_hours_of)
         allocation_usage.gpu_seconds_used.provide(self.label, metered.gpu_seconds_used)
         allocation_usage.metered_jobs.provide(self.label, metered.metered_jobs)
 

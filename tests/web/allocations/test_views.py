@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from aisc.web.accounts.models import Organisation, Role, User
 from aisc.web.allocations import actions, sync
@@ -126,6 +128,26 @@ def test_the_api_lists_allocations_with_budgets_per_chip(
             "remaining": "1000.00",
         }
     ]
+
+
+def test_the_api_list_reads_usage_once_however_many_allocations_it_shows(
+    new_allocation: Callable[..., NewAllocation],
+    make_user: Callable[..., User],
+    api_client: Callable[[User], Client],
+    django_assert_num_queries: Any,
+) -> None:
+    client = api_client(make_user(Role.OPERATOR))
+    actions.do_create_allocation(new_allocation(), acting_user=None)
+    client.get("/api/v1/allocations")  # the token's first use is written once, not counted here
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get("/api/v1/allocations").json()["items"]) == 1
+    for n in range(2, 5):
+        code = f"p2026a-00{n}"
+        actions.do_create_allocation(new_allocation(project_code=code), acting_user=None)
+    with django_assert_num_queries(len(one)):
+        items = client.get("/api/v1/allocations").json()["items"]
+    assert [i["project_code"] for i in items] == [f"p2026a-00{n}" for n in range(1, 5)]
+    assert all(i["budgets"][0]["released"] == "1000.00" for i in items)
 
 
 def test_the_api_takes_change_requests_and_names_the_field_of_a_bad_one(

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from aisc.cli.main import app
 from aisc.web.accounts.models import Organisation, Role, User
-from aisc.web.billing.ingest.metered import used_gpu_hours
+from aisc.web.billing.ingest.metered import used_gpu_hours, used_gpu_hours_of
 from aisc.web.billing.models import BillingPeriod, Statement, StatementLine
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +152,17 @@ def test_used_gpu_hours_per_chip_for_the_allocation_pages(closed: BillingPeriod)
     assert used_gpu_hours("p2026a-001") == {"h800": Decimal("10.6667")}
     assert used_gpu_hours("tenant-kc") == {"h100": Decimal("3.0000")}
     assert used_gpu_hours("nobody") == {}
+
+
+def test_used_gpu_hours_of_several_projects_comes_from_one_query(
+    closed: BillingPeriod, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(1):
+        used = used_gpu_hours_of(["p2026a-001", "tenant-kc", "nobody"])
+    assert used == {
+        "p2026a-001": {"h800": Decimal("10.6667")},
+        "tenant-kc": {"h100": Decimal("3.0000")},
+    }
 
 
 def test_the_api_gives_period_figures_and_the_fund_to_finance(

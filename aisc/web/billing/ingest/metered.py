@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from aisc.web.allocations.usage import MeteredJob
@@ -13,8 +13,19 @@ from aisc.web.billing.money import gpu_hours
 
 def used_gpu_hours(project_code: str) -> dict[str, Decimal]:
     """GPU-hours metered so far per chip (billed or not), to four places."""
-    rows = UsageTotal.objects.filter(project_code=project_code).order_by("chip")
-    return {row.chip: gpu_hours(row.gpu_seconds) for row in rows}
+    return used_gpu_hours_of([project_code]).get(project_code, {})
+
+
+def used_gpu_hours_of(project_codes: Sequence[str]) -> dict[str, dict[str, Decimal]]:
+    """used_gpu_hours of several projects in one query: project -> chip -> GPU-hours; a project
+    with nothing metered is absent."""
+    rows = UsageTotal.objects.filter(project_code__in=project_codes).order_by(
+        "project_code", "chip"
+    )
+    used: dict[str, dict[str, Decimal]] = {}
+    for project, chip, seconds in rows.values_list("project_code", "chip", "gpu_seconds"):
+        used.setdefault(project, {})[chip] = gpu_hours(seconds)
+    return used
 
 
 def gpu_seconds_used() -> dict[tuple[str, str], int]:
