@@ -23,7 +23,7 @@ from aisc.web.grants.models import Award, AwardTranche
 @dataclass(frozen=True)
 class AwardApproved:
     award: Award
-    acting_user: User
+    acting_user: User | None  # None: a starter grant, which the system decides
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,8 @@ class Review(models.Model):
 class Decision(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=20)
-    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    # Empty for a starter grant, which the system decides (aisc.core.grants.starter).
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", null=True)
     decided_at = models.DateTimeField(default=timezone.now)
     members_present: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         USER, related_name="+"
@@ -445,3 +446,6 @@ class OverlapDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} ~ {self.award}"
+
+
+from aisc.web.grants.starter_models import StarterProgramme as StarterProgramme  # noqa: E402

@@ -38,11 +38,18 @@ from aisc.web.grants.actions.review import (
     do_submit_review,
 )
 from aisc.web.grants.actions.schemes import do_create_scheme, do_update_scheme
+from aisc.web.grants.actions.starter import (
+    StarterRequest,
+    do_apply_starter,
+    do_create_starter_programme,
+)
 
 __all__ = [
     "DecisionInput",
+    "StarterRequest",
     "do_accept_report",
     "do_add_output",
+    "do_apply_starter",
     "do_assign_reviewer",
     "do_cancel_award",
     "do_check_declaration",
@@ -51,6 +58,7 @@ __all__ = [
     "do_create_application",
     "do_create_call",
     "do_create_scheme",
+    "do_create_starter_programme",
     "do_decide",
     "do_declare_conflict",
     "do_declare_funding",

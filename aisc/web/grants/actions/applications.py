@@ -28,7 +28,7 @@ from aisc.web.grants import notifications, pricing, verbs
 from aisc.web.grants.actions import awards, obligations
 from aisc.web.grants.actions.lifecycle import move, snapshot
 from aisc.web.grants.choices import DocumentKind, ModelType, Workload
-from aisc.web.grants.models import Application, Award, Call
+from aisc.web.grants.models import Application, Award, Call, StarterProgramme
 
 EDITABLE_FIELDS = (
     "title", "title_zh", "summary", "lay_summary", "lay_summary_zh", "category",
@@ -112,6 +112,11 @@ def do_create_application(
 ) -> Application:
     if call.status != CallStatus.OPEN:
         raise RuleViolation("this call is not open for applications", field="call")
+    if StarterProgramme.objects.filter(call=call).exists():
+        raise RuleViolation(
+            gettext_noop("this call takes starter grants only, through the starter grant page"),
+            field="call",
+        )
     eligibility.check_eligible(organisation.kind, call.scheme.eligible_kinds)
     if not title.strip():
         raise RuleViolation("a project title is required", field="title")

@@ -150,7 +150,7 @@ def _plan_award(application: Application, decision: DecisionInput) -> AwardPlan:
     return AwardPlan(fields, plan, tuple(passed))
 
 
-def _create_award(application: Application, plan: AwardPlan) -> Award:
+def create_award(application: Application, plan: AwardPlan) -> Award:
     award = Award.objects.create(application=application, **plan.fields)
     parts = tranches.split_hours(award.gpu_hours, plan.tranche_plan)
     for seq, (spec, part) in enumerate(zip(plan.tranche_plan, parts, strict=True), 1):
@@ -194,7 +194,7 @@ def do_decide(*, acting_user: User, application: Application, decision: Decision
         "members": [m.email for m in decision.members_present],
     }
     if plan is not None:
-        award = _create_award(application, plan)
+        award = create_award(application, plan)
         audit_after |= {
             "award": award.project_code,
             "committed": award.committed_amount,
