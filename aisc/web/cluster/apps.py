@@ -7,4 +7,10 @@ class ClusterConfig(AppConfig):
     verbose_name = "The embedded cluster"
 
     def ready(self) -> None:
-        from aisc.web.cluster import rules  # noqa: F401 - registers the rules
+        from aisc.web.allocations import cluster
+        from aisc.web.cluster import (
+            node_use,
+            rules,  # noqa: F401 - registers the rules
+        )
+
+        cluster.gpus_in_use.provide(self.label, node_use.gpus_in_use)
