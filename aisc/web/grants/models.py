@@ -264,6 +264,13 @@ class Review(models.Model):
     comments = models.JSONField(default=dict, blank=True)
     total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     conflict_reason = models.TextField(blank=True)
+    # Who declared the conflict (the reviewer, or the secretariat recording one others found) and
+    # when: a conflict declared after the newest assignment puts the application back on the
+    # secretariat's queue. Empty on conflicts declared before these were kept.
+    conflict_declared_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    conflict_declared_at = models.DateTimeField(null=True, blank=True)
     assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -164,6 +164,17 @@ def one_visible(visible: QuerySet[T], pk: int) -> T:
     return found
 
 
+def conflict_declarable_reviews(user: User) -> QuerySet[Review]:
+    """The reviews on which this user may declare or record a conflict: a reviewer their own
+    assignments, including those a computed conflict hides the application of (declaring must
+    not need the access the conflict removes); the secretariat every review it sees. Nothing
+    else about a hidden application is shown through it."""
+    own = Review.objects.filter(reviewer=user)
+    if user.has_role(Role.SECRETARIAT, Role.ADMIN):
+        return (own | visible_reviews(user)).distinct()
+    return own
+
+
 def visible_application(user: User, pk: int) -> Application:
     return one_visible(visible_applications(user), pk)
 

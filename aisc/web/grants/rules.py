@@ -69,6 +69,12 @@ rule("grants.review.submit")(
     lambda user, obj: isinstance(obj, Review) and obj.reviewer_id == user.pk
 )
 rule("grants.review.list")(has_roles(Role.REVIEWER))
+# The reviewer on their own assignment, or the secretariat recording a conflict others found.
+rule("grants.review.declare_conflict")(
+    lambda user, obj: (
+        isinstance(obj, Review) and (obj.reviewer_id == user.pk or user.has_role(Role.SECRETARIAT))
+    )
+)
 
 
 def can_view_award(user: User, obj: Any) -> bool:

@@ -7,6 +7,7 @@ from aisc.web.grants.views import (
     award_list,
     awards,
     calls,
+    conflicts,
     documents,
     funding,
     new_call,
@@ -53,6 +54,7 @@ urlpatterns = [
     path("grants/applications/<int:application_id>/assign", staff.assign, name="assign"),
     path("grants/applications/<int:application_id>/decide", staff.decide, name="decide"),
     path("grants/reviews/<int:review_id>", staff.review, name="review"),
+    path("grants/reviews/<int:review_id>/conflict", conflicts.declare, name="declare_conflict"),
     path(
         "grants/applications/<int:application_id>/declare-funding",
         funding.declare,

@@ -31,6 +31,7 @@ REPORT_RETURN = "grants.report.return"
 REPORT_SUBMIT = "grants.report.submit"
 REVIEW_ASSIGN = "grants.review.assign"
 REVIEW_DECLARE_CONFLICT = "grants.review.declare_conflict"
+REVIEW_RECORD_CONFLICT = "grants.review.record_conflict"  # by the secretariat, found by others
 REVIEW_SUBMIT = "grants.review.submit"
 SCHEME_CREATE = "grants.scheme.create"
 STARTER_PROGRAMME_CREATE = "grants.starter_programme.create"

@@ -39,6 +39,7 @@ from aisc.web.billing.views import visible_statements
 from aisc.web.cluster.models import EmbeddedJob, JobState
 from aisc.web.grants.actions.obligations import obligation_of
 from aisc.web.grants.choices import ReportKind
+from aisc.web.grants.conflicts import hidden_assignments, reviewers_to_replace, undeclared_conflicts
 from aisc.web.grants.models import Award, Call, Review
 from aisc.web.grants.queries import (
     ranking,
@@ -167,6 +168,13 @@ def reviewer_queue(user: User, today: dt.date) -> Queue:
         }
         url = reverse("grants:application", args=[review.application_id])
         queue.add(Item(_("Review: %(title)s") % {"title": review.application.title}, url, detail))
+    # No title: the conflict hides the application; declaring it is all that is left to do.
+    for review in hidden_assignments(user):
+        url = reverse("grants:declare_conflict", args=[review.pk])
+        text = _("Assignment no. %(n)s: a conflict of interest hides the application") % {
+            "n": review.pk
+        }
+        queue.add(Item(text, url, _("declare the conflict")))
     return queue
 
 
@@ -216,7 +224,7 @@ def secretariat_queue(user: User, today: dt.date) -> Queue:
     for app in apps.filter(status=ApplicationStatus.SUBMITTED).order_by("submitted_at"):
         url = reverse("grants:application", args=[app.pk])
         queue.add(Item(_("To screen: %(title)s") % {"title": app.title}, url))
-    unassigned = (
+    unassigned = list(
         apps.filter(status=ApplicationStatus.IN_REVIEW)
         .annotate(n=Count("reviews", filter=~Q(reviews__status=ReviewStatus.CONFLICTED)))
         .filter(n=0)
@@ -225,6 +233,21 @@ def secretariat_queue(user: User, today: dt.date) -> Queue:
     for app in unassigned:
         url = reverse("grants:application", args=[app.pk])
         queue.add(Item(_("Reviewers to assign: %(title)s") % {"title": app.title}, url))
+    for app in (
+        reviewers_to_replace(apps)
+        .exclude(pk__in=[a.pk for a in unassigned])
+        .order_by("submitted_at")
+    ):
+        url = reverse("grants:application", args=[app.pk])
+        text = _("Reviewer to replace after a declared conflict: %(title)s") % {"title": app.title}
+        queue.add(Item(text, url))
+    for review in undeclared_conflicts(apps):
+        url = reverse("grants:declare_conflict", args=[review.pk])
+        text = _("Conflict of interest found after assignment: %(reviewer)s on %(title)s") % {
+            "reviewer": review.reviewer,
+            "title": review.application.title,
+        }
+        queue.add(Item(text, url, _("record the conflict")))
     waiting = visible_reports(user).filter(
         status=ReportStatus.SUBMITTED, award__application__in=apps
     )

@@ -43,7 +43,8 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("post", "/applications/{application_id}/decision"): frozenset({Role.COMMITTEE, Role.ADMIN}),
     ("get", "/reviews/mine"): "list",
     ("post", "/reviews/{review_id}/submit"): ADMIN,
-    ("post", "/reviews/{review_id}/conflict"): ADMIN,
+    # The reviewer on their own assignment, or the secretariat recording a conflict others found.
+    ("post", "/reviews/{review_id}/conflict"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
     ("get", "/reviews"): "list",
     ("get", "/reviews/{review_id}"): VIEWERS,
     ("get", "/awards"): "list",

@@ -94,19 +94,28 @@ def do_assign_reviewer(*, acting_user: User, application: Application, reviewer:
 
 @transaction.atomic
 def do_declare_conflict(*, acting_user: User, review: Review, reason: str) -> Review:
+    """A conflict of interest on an assignment, declared by the reviewer (whenever it is found,
+    even when a conflict the system computes already hides the application from them) or
+    recorded by the secretariat when others found it. The reviewer loses access at once, and
+    the application goes back on the secretariat's queue for a replacement reviewer."""
     if not reason.strip():
         raise RuleViolation(gettext_noop("say what the conflict is"), field="reason")
     before, after = move(
         review, REVIEW_TRANSITIONS, ReviewStatus, ReviewStatus.CONFLICTED, what="the review"
     )
     review.conflict_reason = reason.strip()
-    review.save(update_fields=["status", "conflict_reason"])
+    review.conflict_declared_by = acting_user
+    review.conflict_declared_at = timezone.now()
+    review.save(
+        update_fields=["status", "conflict_reason", "conflict_declared_by", "conflict_declared_at"]
+    )
+    by_reviewer = acting_user is not None and acting_user.pk == review.reviewer_id
     record(
         acting_user,
-        verbs.REVIEW_DECLARE_CONFLICT,
+        verbs.REVIEW_DECLARE_CONFLICT if by_reviewer else verbs.REVIEW_RECORD_CONFLICT,
         review,
         before={"status": before},
-        after={"status": after, "reason": reason},
+        after={"status": after, "reason": reason.strip(), "reviewer": review.reviewer.email},
     )
     return review
 

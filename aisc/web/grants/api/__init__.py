@@ -243,8 +243,8 @@ def submit_review(request: HttpRequest, review_id: int, body: s.ReviewIn) -> Rev
 @router.post("/reviews/{review_id}/conflict", response=s.ReviewOut)
 def declare_conflict(request: HttpRequest, review_id: int, body: s.ConflictIn) -> Review:
     user = authz.acting_user(request)
-    review = queries.one_visible(queries.visible_reviews(user), review_id)
-    authz.require(user, "grants.review.submit", review)
+    review = queries.one_visible(queries.conflict_declarable_reviews(user), review_id)
+    authz.require(user, "grants.review.declare_conflict", review)
     return actions.do_declare_conflict(acting_user=user, review=review, reason=body.reason)
 
 

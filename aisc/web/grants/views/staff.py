@@ -37,6 +37,7 @@ def _forms(request: HttpRequest, user: User, application: Application) -> dict[s
         forms["screening_form"] = ScreeningForm(checklist=call.checklist, zh=zh)
     if authz.can(user, "grants.review.assign", application):
         forms["assign_form"] = AssignForm()
+        forms["record_conflicts"] = True
     if authz.can(user, "grants.application.decide", application):
         forms["decision_form"] = DecisionForm()
         forms["caps"] = caps.standings(call.scheme, application.organisation)
