@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0008_lay_summary'),
+        ('grants', '0009_exchange_auto_limit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
