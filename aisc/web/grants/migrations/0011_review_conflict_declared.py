@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0009_exchange_auto_limit'),
+        ('grants', '0010_starter_grants'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
