@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     items = []
     for item in NAV:
-        if not item.public and not authz.can(user, item.action):
+        if not item.public and not any(authz.can(user, action) for action in item.actions):
             continue
         try:
             url = reverse(item.url_name)

@@ -16,6 +16,12 @@ class NavItem:
     public: bool = False  # shown to everyone, signed in or not
     # The menu groups entries by task; an entry of no group stands alone in the bar.
     group: str | Promise | None = None
+    # Other actions that show the entry too: one page serving several roles is one entry.
+    also: tuple[str, ...] = ()
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return (self.action, *self.also)
 
 
 # The public front door first: what anyone may read without an account.
@@ -29,7 +35,8 @@ OPERATIONS = _("Operations")
 ACCOUNT = _("Account")
 
 # A new app adds its entries here, beside the others of its group; the order is the order on
-# screen, and a group's entries stay together (tests/web/portal checks it).
+# screen, a group's entries stay together, and no page has two entries (tests/web/portal checks
+# both).
 NAV: list[NavItem] = [
     NavItem(_("Home"), "grants:front", PUBLIC, public=True, group=SCHEME),
     NavItem(_("Calls"), "grants:calls", PUBLIC, public=True, group=SCHEME),
@@ -41,8 +48,14 @@ NAV: list[NavItem] = [
     NavItem(_("Dashboard"), "queues:dashboard", "portal.dashboard.view"),
     NavItem(_("Grants"), "grants:home", "grants.call.view", group=GRANTS),
     NavItem(_("Schemes"), "grants:schemes", "grants.scheme.view", group=GRANTS),
-    NavItem(_("Allocations"), "allocations:list", "allocations.list.view", group=GRANTS),
-    NavItem(_("My allocations"), "allocations:list", "allocations.mine.view", group=GRANTS),
+    # Staff see every allocation, grantees their own, on the same page: one entry for both.
+    NavItem(
+        _("Allocations"),
+        "allocations:list",
+        "allocations.list.view",
+        group=GRANTS,
+        also=("allocations.mine.view",),
+    ),
     NavItem(
         _("Dedicated nodes"),
         "allocations:reservations",

@@ -54,3 +54,21 @@ def test_the_public_sees_the_front_door_entries_as_links_and_a_signed_in_user_th
     assert 'href="/calls/"' in public
     admin = admin_client.get("/grants/").content.decode()
     assert admin.count('<details class="dropdown menu') >= 4
+
+
+def test_no_page_has_two_entries_in_the_menu() -> None:
+    pages = [item.url_name for item in NAV]
+    assert sorted(p for p in pages if pages.count(p) > 1) == []
+    labels = [str(item.label) for item in NAV]
+    assert sorted(x for x in labels if labels.count(x) > 1) == []
+
+
+def test_grantees_and_staff_both_reach_the_allocations_by_one_entry(
+    db: None, client: Any, admin_client: Any, applicant: Any
+) -> None:
+    admin = admin_client.get("/grants/").content.decode()
+    assert admin.count('href="/allocations/"') == 1
+    client.force_login(applicant)
+    mine = client.get("/dashboard/").content.decode()
+    assert mine.count('href="/allocations/"') >= 1
+    assert "My allocations" not in mine
