@@ -7,13 +7,14 @@ the last reading of a key wins until its record is final (`records.corrected`), 
 was stored before the batch or first read in it.
 
 Most batches are a first reading: no key stored, none read twice. Then every reading that is not
-refused is new, in order, and `all_new` says so from the set of keys alone (no loop in Python),
-so the ingest can check each reading and make its rows in one pass, asking `plan` nothing.
+refused is new, in order (a property test holds `plan` to that), so the ingest can tell such a
+batch from the set of its keys alone (no loop in Python) and check each reading and make its rows
+in one pass, asking `plan` nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container, Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aisc.core.metering.records import RecordKey, UsageRecord, corrected
@@ -26,12 +27,6 @@ class BatchPlan:
     new: list[int] = field(default_factory=list)  # readings to insert, by first reading of a key
     corrected: list[tuple[int, int]] = field(default_factory=list)  # (stored id, reading)
     unchanged: int = 0  # readings that change nothing
-
-
-def all_new(keys: Collection[RecordKey], readings: int, stored: Stored) -> bool:
-    """Whether a batch of `readings` with these distinct `keys` has no key stored and none read
-    twice: then `plan` makes every reading not refused new, in order, and changes nothing else."""
-    return not stored and len(keys) == readings
 
 
 def plan(records: Sequence[UsageRecord], stored: Stored, refused: Container[int]) -> BatchPlan:

@@ -8,27 +8,36 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aisc.core.grants.obligations import DEFAULT_FINAL_REPORT_DAYS, MAX_FINAL_REPORT_DAYS
 from aisc.core.grants.overlap import DEFAULT_THRESHOLD
 from aisc.web.accounts.models import Organisation, OrgKind
-from aisc.web.grants.models import Call, default_checklist, default_rubric
+from aisc.web.grants.models import Call, Scheme, default_checklist, default_rubric
 
 
-def rate_field(label: Any) -> forms.DecimalField:
+def scheme_field(name: str, label: Any, **options: Any) -> Any:
+    """The form field of the `Scheme` model's field: digits, places and blankness are the
+    model's, so a form cannot accept what the column cannot hold."""
+    field = Scheme._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column, not a relation
+    return field.formfield(label=label, **options)
+
+
+def rate_field(name: str, label: Any) -> Any:
     """A subsidy rate as a fraction of the list price (0.70 = 70 %)."""
-    return forms.DecimalField(label=label, max_digits=4, decimal_places=2, min_value=0, max_value=1)
+    return scheme_field(name, label, min_value=0, max_value=1)
 
 
 class SchemeForm(forms.Form):
     code = forms.SlugField(label=_("Code (e.g. aiss)"), max_length=50)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
     name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200, required=False)
-    fund = forms.DecimalField(label=_("Fund (HK$)"), max_digits=16, decimal_places=2)
-    default_rate = rate_field(_("Default subsidy rate (e.g. 0.70)"))
-    max_rate = rate_field(_("Normal maximum subsidy rate"))
-    exceptional_max_rate = rate_field(_("Exceptional maximum subsidy rate"))
+    fund = scheme_field("fund", _("Fund (HK$)"))
+    default_rate = rate_field("default_rate", _("Default subsidy rate (e.g. 0.70)"))
+    max_rate = rate_field("max_rate", _("Normal maximum subsidy rate"))
+    exceptional_max_rate = rate_field("exceptional_max_rate", _("Exceptional maximum subsidy rate"))
     eligible_kinds = forms.MultipleChoiceField(
         label=_("Eligible applicant types"),
         choices=OrgKind.choices,
@@ -42,11 +51,10 @@ class SchemeForm(forms.Form):
         max_value=MAX_FINAL_REPORT_DAYS,
     )
 
-    overlap_threshold = forms.DecimalField(
-        label=_("Similarity that flags a likely overlap with an earlier award (0-1; empty: 0.30)"),
+    overlap_threshold = scheme_field(
+        "overlap_threshold",
+        _("Similarity that flags a likely overlap with an earlier award (0-1; empty: 0.30)"),
         required=False,
-        max_digits=4,
-        decimal_places=2,
     )
     exchange_auto_gpu_hours = forms.DecimalField(
         label=_(
@@ -58,29 +66,19 @@ class SchemeForm(forms.Form):
         decimal_places=2,
     )
     # Cumulative caps across the scheme's calls; empty: no cap (aisc.core.grants.caps).
-    org_cap_subsidy = forms.DecimalField(
-        label=_("Cap of subsidy per organisation (HK$; empty: none)"),
-        required=False,
-        max_digits=16,
-        decimal_places=2,
+    org_cap_subsidy = scheme_field(
+        "org_cap_subsidy", _("Cap of subsidy per organisation (HK$; empty: none)")
     )
-    org_cap_gpu_hours = forms.DecimalField(
-        label=_("Cap of GPU-hours per organisation (empty: none)"),
-        required=False,
-        max_digits=14,
-        decimal_places=2,
+    org_cap_gpu_hours = scheme_field(
+        "org_cap_gpu_hours", _("Cap of GPU-hours per organisation (empty: none)")
     )
-    group_cap_subsidy = forms.DecimalField(
-        label=_("Cap of subsidy per group of related organisations (HK$; empty: none)"),
-        required=False,
-        max_digits=16,
-        decimal_places=2,
+    group_cap_subsidy = scheme_field(
+        "group_cap_subsidy",
+        _("Cap of subsidy per group of related organisations (HK$; empty: none)"),
     )
-    group_cap_gpu_hours = forms.DecimalField(
-        label=_("Cap of GPU-hours per group of related organisations (empty: none)"),
-        required=False,
-        max_digits=14,
-        decimal_places=2,
+    group_cap_gpu_hours = scheme_field(
+        "group_cap_gpu_hours",
+        _("Cap of GPU-hours per group of related organisations (empty: none)"),
     )
 
     def clean_overlap_threshold(self) -> Decimal:

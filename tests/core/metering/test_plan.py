@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aisc.core.metering.plan import BatchPlan, all_new, plan
+from aisc.core.metering.plan import BatchPlan, plan
 from aisc.core.metering.records import RecordKey, UsageRecord, corrected
 
 SUBMIT = dt.datetime(2026, 3, 1, 1, 0, tzinfo=dt.UTC)
@@ -48,14 +48,6 @@ def test_a_refused_reading_does_not_replace_the_reading_before_it() -> None:
     batch = [job("7", state="RUNNING", elapsed_seconds=7200), job("7", partition="x")]
     assert plan(batch, {running.key: (70, running)}, {1}) == BatchPlan(corrected=[(70, 0)])
     assert plan(batch, {}, {1}) == BatchPlan(new=[0])
-
-
-def test_a_batch_of_distinct_keys_none_stored_is_all_new() -> None:
-    batch = [job("1"), job("2")]
-    keys = {r.key for r in batch}
-    assert all_new(keys, len(batch), {})
-    assert not all_new(keys, len(batch) + 1, {})  # a key read twice
-    assert not all_new(keys, len(batch), {job("1").key: (1, job("1"))})
 
 
 def test_a_stored_reading_read_again_the_same_changes_nothing() -> None:
@@ -106,7 +98,7 @@ def test_the_plan_keeps_what_reading_one_by_one_keeps(
         job(key).key: (int(key), job(key, state=state)) for key, state in stored_states.items()
     }
     decided = plan(batch, stored, none)
-    if all_new({r.key for r in batch}, len(batch), stored):
+    if not stored and len({r.key for r in batch}) == len(batch):  # the ingest's first reading
         assert decided == BatchPlan(new=list(range(len(batch))))
     kept: dict[RecordKey, UsageRecord | None] = {k: r for k, (_, r) in stored.items()}
     changes = 0

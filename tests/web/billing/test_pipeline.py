@@ -22,6 +22,7 @@ from aisc.web.billing import actions
 from aisc.web.billing.ingest import writer
 from aisc.web.billing.ingest.batches import IngestReport, source_key
 from aisc.web.billing.ingest.rows import CHARGE
+from aisc.web.billing.ingest.stored import next_record_id
 from aisc.web.billing.models import (
     IngestCursor,
     RejectedLine,
@@ -233,7 +234,7 @@ def test_the_writer_refuses_a_plan_whose_records_are_stored_and_writes_nothing(
     plan = writer.Write(
         source="planned#1",
         position=1,
-        first_id=writer.next_record_id(),  # free ids, but the record itself is stored
+        first_id=next_record_id(),  # free ids, but the record itself is stored
         inserted=1,
         assumes={("aisc", "5", UsageRecord.objects.get().submit)},
         records=b"",

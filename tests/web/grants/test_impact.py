@@ -4,9 +4,7 @@ unpublished, cancelled or undecided application ever appears, nor an application
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +18,7 @@ from aisc.web.grants import actions
 from aisc.web.grants.impact import CSV_COLUMNS
 from aisc.web.grants.models import Application, Award, Call, Output
 from tests.fixtures.grants import complete_fields
+from tests.fixtures.pages import csv_records, public_csv
 
 from .scenario import Story, approved, funded_story
 
@@ -84,8 +83,7 @@ def peak(
 
 
 def csv_rows(client: Client) -> list[dict[str, str]]:
-    body = client.get("/impact.csv").content.decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(body)))
+    return csv_records(client, "/impact.csv")
 
 
 def impact_json(client: Client) -> dict[str, Any]:
@@ -164,12 +162,7 @@ def test_the_json_carries_each_award_with_its_outputs_in_both_languages(
 def test_the_csv_has_one_line_per_output_with_its_award_and_a_byte_order_mark(
     peak: Story, client: Client
 ) -> None:
-    response = client.get("/impact.csv")
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'inline; filename="impact.csv"'
-    text = response.content.decode("utf-8")
-    assert text.startswith("\ufeff")
-    assert text.removeprefix("\ufeff").splitlines()[0] == ",".join(CSV_COLUMNS)
+    assert public_csv(client, "/impact.csv", "impact.csv")[0] == ",".join(CSV_COLUMNS)
     rows = csv_rows(client)
     assert [(r["project_code"], r["output_kind"], r["output_title"]) for r in rows] == [
         ("p2026a-001", "publication", "Cantonese LLM pre-training at scale"),

@@ -4,8 +4,6 @@ withdrawn, cancelled or not-yet-published one, and nothing of the application's 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 
@@ -17,6 +15,7 @@ from aisc.web.grants import actions
 from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.models import Application, Award, Call
 from aisc.web.grants.queries import GRANTEE_COLUMNS
+from tests.fixtures.pages import csv_records, public_csv
 
 from .scenario import Story, funded_story
 
@@ -53,20 +52,13 @@ def peak(
 
 
 def csv_rows(client: Client) -> list[dict[str, str]]:
-    return list(
-        csv.DictReader(io.StringIO(client.get("/grantees.csv").content.decode("utf-8-sig")))
-    )
+    return csv_records(client, "/grantees.csv")
 
 
 def test_the_csv_starts_with_a_byte_order_mark_and_has_the_public_columns_in_order(
     peak: Story, client: Client
 ) -> None:
-    response = client.get("/grantees.csv")
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'inline; filename="grantees.csv"'
-    text = response.content.decode("utf-8")
-    assert text.startswith("\ufeff")
-    header, *lines = text.removeprefix("\ufeff").splitlines()
+    header, *lines = public_csv(client, "/grantees.csv", "grantees.csv")
     assert header == ",".join(GRANTEE_COLUMNS)
     assert lines == [",".join(ROW[c] for c in GRANTEE_COLUMNS)]
 

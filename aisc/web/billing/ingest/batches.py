@@ -1,11 +1,14 @@
 """A reading ingested batch by batch: each batch looked up, planned, made into rows and written.
 
-The path of a batch, each step in its own module and none visited twice: `stored.records` (what
-is stored of its keys) → `aisc.core.metering.plan` (which readings are new, corrected or
-unchanged) → `rows.RowMaker` (each reading charged, checked by `checks.Checker`, made into rows)
-→ `writer` (one transaction with the checkpoint). A first reading (no key stored, none twice:
-`plan.all_new`) takes one pass over its records; any other batch is charged and checked first
-(`RowMaker.check`), since which readings are refused decides which are new.
+The path of a batch, each step in its own module and none visited twice:
+- a first reading (no key stored, none read twice, as `stored.Found.all_new` tells from the
+  keys alone; most batches): `stored.lookup` (nothing is stored of its keys) → `rows.RowMaker` (each
+  reading charged by `charges.Charger`, checked by `checks.Checker` and made into rows, in one
+  pass) → `writer` (one transaction with the checkpoint);
+- any other batch: `stored.lookup` (the records stored of its keys and the charges of those not
+  final) → `checks.check` (each reading charged and checked: which readings are refused decides
+  which are new) → `aisc.core.metering.plan` (which readings are new, corrected or unchanged) →
+  `rows.RowMaker` (rows of the new readings and of the corrections) → `writer`.
 
 Idempotent (records are keyed by cluster + job id + submit time; reading a record again changes
 nothing unless the job was still running) and crash-safe (a batch and the cursor that says it was
@@ -27,7 +30,7 @@ from django.utils import timezone
 
 from aisc.adapters.slurm.usage import Parsed, Reject, collector_paused
 from aisc.core.billing.rating import PriceBook
-from aisc.core.metering.plan import all_new, plan
+from aisc.core.metering.plan import plan
 from aisc.core.metering.records import RecordKey, UsageRecord
 from aisc.web.billing import lock
 from aisc.web.billing.ingest import checks, rows, stored, writer
@@ -156,24 +159,23 @@ def _prepare(
     """The batch planned and made into rows. `ahead`: planned outside the lock for the writer
     thread, and only if every record is new (None otherwise: the batch goes inline)."""
     parsed, lines, records, keys = batch.parsed, batch.lines, batch.records, batch.keys
-    found = stored.records(keys)
-    every_new = all_new(keys, len(records), found)
+    found = stored.lookup(keys)
+    every_new = found.all_new(keys, len(records))
     if ahead and not every_new:
         return None  # a key stored already or read twice: the inline way sorts it out
-    stamp = maker.db_time(timezone.now())
-    first = writer.next_record_id() if first_id is None else first_id
+    first = stored.next_record_id() if first_id is None else first_id
     corrected: list[tuple[int, int]] = []
     unchanged = 0
     if every_new:  # one pass: each reading charged, checked and made into rows
+        stamp = maker.db_time(timezone.now())
         made = maker.rows(records, first, stamp)
     else:
-        checked = maker.check(records)
-        decided = plan(records, found, checked.refused)
+        checked = checks.check(records, maker.charger, maker.problem)
+        decided = plan(records, found.records, checked.refused)
+        stamp = maker.db_time(timezone.now())
         made = maker.rows(records, first, stamp, (decided.new, checked))
         corrected, unchanged = decided.corrected, decided.unchanged
-    if corrected:
-        rewrite = [(row_id, records[index]) for row_id, index in corrected]
-        maker.corrections(made, rewrite, stored.charges([i for i, _ in rewrite]), stamp)
+        maker.corrections(made, records, corrected, checked, found.charges, stamp)
     at = lines.start
     write = writer.prepare(
         made,

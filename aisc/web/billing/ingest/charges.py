@@ -1,10 +1,13 @@
-"""A usage record's charges: GPU-seconds per chip per month, and their correction deltas."""
+"""A usage record's charges: GPU-seconds per chip per month.
+
+`Charger` works them out for a whole ingest, with caches for what repeats; `desired` is the
+general rule it must agree with (the fast path's equivalence tests hold it to that)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
+from typing import Any
 
 from aisc.core.metering.records import UsageRecord
 from aisc.core.metering.split import Month, seconds_by_month
@@ -77,28 +80,42 @@ def desired(record: UsageRecord, tz: zoneinfo.ZoneInfo) -> dict[Slot, tuple[dt.d
     }
 
 
-FullSlot = tuple[str, str, str, str, dt.date]  # (project, partition, month, chip, day)
-Delta = tuple[str, str, str, str, dt.date, int]  # a FullSlot and its GPU-seconds
+# (month, chip) -> (the local day the use began: a date, or ISO text for SQLite; GPU-seconds)
+Wanted = dict[Slot, tuple[Any, int]]
+_LocalHour = tuple[str, dt.date, str, float]  # month label, local day, its text, month end (POSIX)
+_UNSEEN: _LocalHour = ("", dt.date.min, "", 0.0)  # a cache sentinel: no hour maps to it
 
 
-def correction_rows(
-    record: UsageRecord, existing: Iterable[Delta], tz: zoneinfo.ZoneInfo
-) -> list[Delta]:
-    """Deltas that bring the record's charges, summed per project, partition, month, chip and
-    day, to what it should be charged now; `existing` holds its charges written so far.
+class Charger:
+    """What records are charged, as `desired` says, fast: per UTC hour it remembers the local
+    month and day the hour falls in, so a record inside one month and one local day costs a
+    dictionary look-up. A record the cache cannot answer (its run crosses a month end, or starts
+    in an hour holding a local midnight or an offset change) takes `desired` itself."""
 
-    Charges are append-only: rows already written stay, billed or not. A delta may be negative
-    (a job read as longer than it finally ran, or usage that moved to another day or account).
-    """
-    have: dict[FullSlot, int] = {}
-    for *slot, seconds in existing:
-        key: FullSlot = tuple(slot)  # type: ignore[assignment]
-        have[key] = have.get(key, 0) + seconds
-    want: dict[FullSlot, int] = {
-        (record.account, record.partition, month, chip, day): seconds
-        for (month, chip), (day, seconds) in desired(record, tz).items()
-    }
-    deltas = (
-        (slot, want.get(slot, 0) - have.get(slot, 0)) for slot in sorted(set(want) | set(have))
-    )
-    return [(*slot, delta) for slot, delta in deltas if delta]
+    def __init__(self, tz: zoneinfo.ZoneInfo, *, postgres: bool) -> None:
+        """`postgres`: days as dates (binary COPY takes them); otherwise as ISO text for SQLite."""
+        self.tz, self.postgres = tz, postgres
+        self._local: dict[int, _LocalHour | None] = {}
+
+    def wanted(self, record: UsageRecord) -> Wanted:
+        start, seconds = record.start, record.elapsed_seconds
+        if start is None or not seconds or not record.gpus:
+            return {}
+        began = start.timestamp()
+        hour = int(began) // 3600
+        local = self._local.get(hour, _UNSEEN)
+        if local is _UNSEEN:
+            local = self._local[hour] = self._local_hour(hour)
+        if local is None or began + seconds > local[3]:
+            wanted = desired(record, self.tz)
+            if self.postgres:
+                return dict(wanted)
+            return {slot: (day.isoformat(), part) for slot, (day, part) in wanted.items()}
+        month, day, day_text, _ = local
+        on: dt.date | str = day if self.postgres else day_text
+        return {(month, chip): (on, count * seconds) for chip, count in record.gpus}
+
+    def _local_hour(self, hour: int) -> _LocalHour | None:
+        """hour_facts of the hour, with the day also as text (for SQLite)."""
+        facts = hour_facts(dt.datetime.fromtimestamp(hour * 3600, dt.UTC), self.tz)
+        return None if facts is None else (facts[0], facts[1], facts[1].isoformat(), facts[2])

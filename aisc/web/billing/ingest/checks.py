@@ -1,17 +1,21 @@
 """Whether a reading can be billed: its account is known and its chips have a rate on the day.
 
-`rows.RowMaker` asks once per reading, with what the reading is charged, as it makes the rows.
+A first reading is checked record by record as `rows.RowMaker` makes its rows (`Checker.problem`).
+Any other batch is charged and checked here first, in one pass (`check`): which readings are
+refused decides which are new, so the plan needs the answer before rows can be made.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from aisc.core.billing.rating import PriceBook
 from aisc.core.errors import AiscError
 from aisc.core.metering.records import UsageRecord
+from aisc.web.billing.ingest.charges import Charger, Wanted
 from aisc.web.billing.projects import Directory
 
 
@@ -47,6 +51,33 @@ class Checker:
     def _price_problem(self, chip: str, partition: str, day: object) -> str | None:
         on = dt.date.fromisoformat(day) if isinstance(day, str) else day
         return _message(lambda: self.prices.price(chip, partition, on))  # type: ignore[arg-type]
+
+
+@dataclass
+class Checked:
+    """Every reading of a batch charged and checked, for the plan and then for the rows."""
+
+    wanted: list[Wanted]  # by reading ({} for one refused)
+    refused: dict[int, str]  # reading -> why, in order
+    accounts: set[str]  # of the readings not refused
+
+
+def check(
+    records: Sequence[UsageRecord],
+    charger: Charger,
+    problem: Callable[[UsageRecord, Wanted], str | None],
+) -> Checked:
+    """What each reading is charged and whether it is refused (`problem`: `Checker.problem`)."""
+    out = Checked([], {}, set())
+    for index, record in enumerate(records):
+        charged = charger.wanted(record)
+        out.wanted.append(charged)
+        why = problem(record, charged)
+        if why is None:
+            out.accounts.add(record.account)
+        else:
+            out.refused[index] = why
+    return out
 
 
 def _message(check: Callable[[], object]) -> str | None:

@@ -3,11 +3,13 @@
 The columns of `UsageRecord` and `UsageCharge`, their order and their COPY types are read from
 the Django models (`RECORD`, `CHARGE`); the record row is checked against them when this module is
 loaded. A million-record ingest spent most of its time in per-record Python, so one loop goes from
-the parsed record to the record's row and its charge rows, with caches for what repeats: per UTC
-hour, its text and the local month and day it falls in; per GPU list, its text. A record the fast
-path cannot handle (its run crosses a month end, or starts in an hour holding a local midnight or
-an offset change) takes the general rules of `charges.desired`, which also define what the fast
-path must give.
+the parsed record to the record's row and its charge rows (what it is charged: `charges.Charger`),
+with caches for what repeats: per UTC hour, its text; per GPU list, its text.
+
+A first reading is charged and checked in that loop. Any other batch comes here charged and
+checked already (`checks.check`) and planned (`aisc.core.metering.plan`): the loop makes the rows
+of the plan's new readings, and `corrections` the rows that rewrite stored records, from what the
+same readings were charged and the stored charges, so no reading is charged twice.
 
 SQLite gets times as UTC text, as Django writes them, and days as ISO text; PostgreSQL's binary
 COPY takes the datetimes and dates themselves (psycopg encodes them in C).
@@ -18,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +28,8 @@ from django.db import models
 
 from aisc.core.metering.records import FINAL_STATES, UsageRecord
 from aisc.web.billing.ingest import charges
-from aisc.web.billing.ingest.charges import Delta
+from aisc.web.billing.ingest.charges import Wanted
+from aisc.web.billing.ingest.checks import Checked
 from aisc.web.billing.models import UsageCharge
 from aisc.web.billing.models import UsageRecord as RecordModel
 
@@ -77,11 +80,9 @@ if RECORD.columns != _ROW:  # pragma: no cover - fails at start-up when the mode
     raise ImportError(f"billing rows: the record row {_ROW} is not the model's {RECORD.columns}")
 
 _WITHIN_HOUR = tuple(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
-LocalHour = tuple[str, dt.date, str, float]  # month label, local day, its text, month end (POSIX)
-_UNSEEN: LocalHour = ("", dt.date.min, "", 0.0)  # a cache sentinel: no hour maps to it
 Gpus = tuple[tuple[str, int], ...]
-# (month, chip) -> (the local day the use began: a date, or ISO text for SQLite; GPU-seconds)
-Wanted = dict[tuple[str, str], tuple[Any, int]]
+FullSlot = tuple[str, str, str, str, dt.date]  # (project, partition, month, chip, day)
+Delta = tuple[str, str, str, str, dt.date, int]  # a stored charge: a FullSlot and its GPU-seconds
 Problem = Callable[[UsageRecord, Wanted], str | None]
 
 
@@ -102,15 +103,6 @@ class Rows:
     accounts: set[str] = field(default_factory=set)
 
 
-@dataclass
-class Checked:
-    """Every reading of a batch charged and checked, for the plan (`RowMaker.check`)."""
-
-    wanted: list[Wanted]  # by reading ({} for one refused)
-    refused: dict[int, str]  # reading -> why, in order
-    accounts: set[str]  # of the readings not refused
-
-
 class RowMaker:
     """Builds rows for one ingest (one source, one time zone, one database)."""
 
@@ -120,8 +112,8 @@ class RowMaker:
         """`problem` is the ingest's check (`checks.Checker.problem`): None, or why a record with
         these charges is refused."""
         self.tz, self.problem, self.source, self.postgres = tz, problem, source, postgres
+        self.charger = charges.Charger(tz, postgres=postgres)
         self._utc_text: dict[int, str] = {}
-        self._local: dict[int, LocalHour | None] = {}
         self._gpus: dict[Gpus, str] = {}
 
     def rows(
@@ -133,9 +125,9 @@ class RowMaker:
     ) -> Rows:
         """Rows of new records, numbered from first_id, in one pass over the readings.
 
-        Without `checked` (a batch that `plan.all_new` finds all new): every reading, each
+        Without `checked` (a first reading: `stored.Found.all_new`): every reading, each
         charged and checked here, those refused left out and named in `rejected`. With it: the
-        plan's new readings (no key stored, none twice), as `check` charged them."""
+        plan's new readings (no key stored, none twice), as `checks.check` charged them."""
         out = Rows()
         charge_rows, totals = out.charges, out.totals
         record_id = first_id
@@ -143,10 +135,11 @@ class RowMaker:
         given: Checked | None = None
         if checked is not None:
             indices, given = checked
+        wanted = self.charger.wanted
         for index in indices:
             record = records[index]
             if given is None:
-                charged = self.wanted(record)
+                charged = wanted(record)
                 why = self.problem(record, charged)
                 if why is not None:
                     out.rejected.append((index, why))
@@ -165,33 +158,23 @@ class RowMaker:
             out.rejected, out.accounts = list(given.refused.items()), given.accounts
         return out
 
-    def check(self, records: Sequence[UsageRecord]) -> Checked:
-        """What each reading is charged and whether it is refused, for a batch that is not all
-        new (the plan needs to know which readings count before it can tell which are new)."""
-        out = Checked([], {}, set())
-        for index, record in enumerate(records):
-            charged = self.wanted(record)
-            out.wanted.append(charged)
-            why = self.problem(record, charged)
-            if why is None:
-                out.accounts.add(record.account)
-            else:
-                out.refused[index] = why
-        return out
-
     def corrections(
         self,
         out: Rows,
-        rewrite: Sequence[tuple[int, UsageRecord]],
+        records: Sequence[UsageRecord],
+        corrected: Sequence[tuple[int, int]],
+        checked: Checked,
         existing: dict[int, list[Delta]],
         stamp: object,
     ) -> None:
-        """Adds to `out` the stored records (id, new reading) rewritten and the delta charges
-        that bring each record's charges (`existing`, by id) to what it should be charged now."""
-        for record_id, record in rewrite:
+        """Adds to `out` the stored records rewritten by the plan's `corrected` (stored id, index
+        of the reading) and the delta charges that bring each record's charges (`existing`, by
+        id) to what the reading was charged (`checked`)."""
+        for record_id, index in corrected:
+            record = records[index]
             out.rewritten.append(self._record_row(record_id, record, stamp))
-            for project, partition, month, chip, day, delta in charges.correction_rows(
-                record, existing.get(record_id, []), self.tz
+            for project, partition, month, chip, day, delta in correction_deltas(
+                record, checked.wanted[index], existing.get(record_id, [])
             ):
                 on = day if self.postgres else day.isoformat()
                 out.charges.append((record_id, project, chip, partition, month, on, delta))
@@ -241,32 +224,35 @@ class RowMaker:
             prefix = self._utc_text[hour] = start.strftime("%Y-%m-%d %H")
         return f"{prefix}{_WITHIN_HOUR[seconds % 3600]}"
 
-    def wanted(self, record: UsageRecord) -> Wanted:
-        """What the record should be charged, as `charges.desired` (with the day as text on
-        SQLite)."""
-        start, seconds = record.start, record.elapsed_seconds
-        if start is None or not seconds or not record.gpus:
-            return {}
-        began = start.timestamp()
-        hour = int(began) // 3600
-        local = self._local.get(hour, _UNSEEN)
-        if local is _UNSEEN:
-            local = self._local[hour] = self._local_hour(hour)
-        if local is None or began + seconds > local[3]:
-            wanted = charges.desired(record, self.tz)
-            if self.postgres:
-                return wanted
-            return {slot: (day.isoformat(), part) for slot, (day, part) in wanted.items()}
-        month, day, day_text, _ = local
-        on: dt.date | str = day if self.postgres else day_text
-        return {(month, chip): (on, count * seconds) for chip, count in record.gpus}
-
-    def _local_hour(self, hour: int) -> LocalHour | None:
-        """charges.hour_facts of the hour, with the day also as text (for SQLite)."""
-        facts = charges.hour_facts(dt.datetime.fromtimestamp(hour * 3600, dt.UTC), self.tz)
-        return None if facts is None else (facts[0], facts[1], facts[1].isoformat(), facts[2])
-
 
 def encode_gpus(gpus: Gpus) -> str:
     """'chip=count,…', as the `gpus` column holds them; stored.decode_gpus reads them back."""
     return ",".join(f"{chip}={count}" for chip, count in gpus)
+
+
+def correction_deltas(
+    record: UsageRecord, wanted: Wanted, existing: Iterable[Delta]
+) -> list[Delta]:
+    """Deltas that bring the record's charges, summed per project, partition, month, chip and
+    day, to `wanted` (what it is charged now, as `Charger.wanted` gives it); `existing` holds its
+    charges written so far.
+
+    Charges are append-only: rows already written stay, billed or not. A delta may be negative
+    (a job read as longer than it finally ran, or usage that moved to another day or account).
+    """
+    have: dict[FullSlot, int] = {}
+    for *slot, seconds in existing:
+        key: FullSlot = tuple(slot)  # type: ignore[assignment]
+        have[key] = have.get(key, 0) + seconds
+    want: dict[FullSlot, int] = {
+        (record.account, record.partition, month, chip, _date(day)): seconds
+        for (month, chip), (day, seconds) in wanted.items()
+    }
+    deltas = (
+        (slot, want.get(slot, 0) - have.get(slot, 0)) for slot in sorted(set(want) | set(have))
+    )
+    return [(*slot, delta) for slot, delta in deltas if delta]
+
+
+def _date(day: dt.date | str) -> dt.date:
+    return dt.date.fromisoformat(day) if isinstance(day, str) else day

@@ -3,14 +3,16 @@
 One keyed query per cluster finds a batch's stored records (by cluster and job ids, on the
 unique key's index: a range scan per run of dense numeric ids, found with `min`/`max` on the ids
 as text, which within one length is numeric order); whole rows are read only for the records
-found (none in a first reading, all in a repeated one).
+found (none in a first reading, all in a repeated one), and charges only for those found that are
+not final (the only ones a reading may correct).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -19,7 +21,6 @@ from django.db import connection
 from aisc.core.metering.plan import Stored
 from aisc.core.metering.records import RecordKey, UsageRecord
 from aisc.web.billing.ingest import rows
-from aisc.web.billing.ingest.charges import Delta
 from aisc.web.billing.models import UsageCharge
 from aisc.web.billing.models import UsageRecord as Row
 
@@ -28,11 +29,36 @@ _PLAIN_ID = re.compile(r"0|[1-9][0-9]*")
 _CLUSTER, _JOB_ID = itemgetter(0), itemgetter(1)  # of a record key
 
 
-def records(wanted: set[RecordKey]) -> Stored:
-    """The records among `wanted` already stored, by key: (id, record)."""
+@dataclass(frozen=True)
+class Found:
+    """What is stored of a batch's keys: the records, by key (id, record), and the charges of
+    those a reading may still correct, by id (a final record is never corrected:
+    `records.corrected`), so the batch needs nothing more from the database before it is written."""
+
+    records: Stored
+    charges: dict[int, list[rows.Delta]]
+
+    def all_new(self, keys: Collection[RecordKey], readings: int) -> bool:
+        """Whether a batch of `readings` with these distinct `keys` is a first reading: no key
+        stored and none read twice. Then every reading not refused is new, in order, which is
+        what `aisc.core.metering.plan` would decide (a property test holds it to that)."""
+        return not self.records and len(keys) == readings
+
+
+def lookup(wanted: set[RecordKey]) -> Found:
+    """The records among `wanted` already stored, and the charges of those not final."""
     ids = ids_of(wanted)
-    found = Row.objects.filter(pk__in=ids) if ids else []
-    return {(row.cluster, row.job_id, row.submit): (row.pk, as_core(row)) for row in found}
+    rows_found = Row.objects.filter(pk__in=ids) if ids else []
+    found = {(row.cluster, row.job_id, row.submit): (row.pk, as_core(row)) for row in rows_found}
+    still_open = [row_id for row_id, record in found.values() if not record.final]
+    return Found(found, charges(still_open) if still_open else {})
+
+
+def next_record_id() -> int:
+    """The first id no stored record has (the writer numbers new records under its lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {rows.RECORD.name}")  # noqa: S608 - a constant
+        return int(cursor.fetchone()[0])
 
 
 def ids_of(wanted: set[RecordKey]) -> list[int]:
@@ -52,9 +78,9 @@ def ids_of(wanted: set[RecordKey]) -> list[int]:
     ]
 
 
-def charges(record_ids: Sequence[int]) -> dict[int, list[Delta]]:
+def charges(record_ids: Sequence[int]) -> dict[int, list[rows.Delta]]:
     """The charges written so far for each record (corrections add delta rows to them)."""
-    found: dict[int, list[Delta]] = {}
+    found: dict[int, list[rows.Delta]] = {}
     query = UsageCharge.objects.filter(record_id__in=list(record_ids)).values_list(
         "record_id", "project_code", "partition", "month", "chip", "day", "gpu_seconds"
     )

@@ -109,16 +109,10 @@ def commit(batch: Write) -> None:
     with transaction.atomic():
         lock.take()
         if batch.assumes is not None and (
-            next_record_id() != batch.first_id or stored.ids_of(batch.assumes)
+            stored.next_record_id() != batch.first_id or stored.ids_of(batch.assumes)
         ):
             raise Conflict(f"batch ending at {batch.position}: another writer came first")
         write(batch)
-
-
-def next_record_id() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {rows.RECORD.name}")  # noqa: S608 - a constant
-        return int(cursor.fetchone()[0])
 
 
 def store_rejects(source: str, rejects: Sequence[Reject]) -> None:
