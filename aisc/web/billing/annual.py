@@ -12,7 +12,7 @@ Definitions (also in docs/grants.md):
   the `disbursed:` accounts (reported apart from disbursed), with `subsidy_written_off`: the
   recovery claims written off in the year (money that did not come back);
 - gpu_hours_used: GPU-hours on those statements of subsidised (awarded) projects, per chip;
-- outputs: outputs declared in the year, counted per kind (publication, model, dataset);
+- outputs: outputs declared in the year, counted per kind (aisc.core.grants.outputs.OutputKind);
 - decision_times: per call with applications in the year, the days from submission to the
   committee's first decision that is not a deferral (median, 90th percentile);
 - subsidy_remaining: from the ledger, what the schemes' funds held at the year's end: money
@@ -44,7 +44,7 @@ NOTES = [
     "subsidy_recovered is what recovery payments received in the year returned to the fund, "
     "from the ledger; subsidy_written_off is what recovery write-offs approved in the year "
     "gave up",
-    "outputs counts the publications, models and datasets declared in the year, per kind",
+    "outputs counts the outputs declared in the year, per kind",
     "subsidy_remaining is what the schemes' funds held at the year's end, from the ledger",
     "utilisation is the GPU-hours metered over the GPUs in service today x the hours of the "
     "months with metered usage",

@@ -379,8 +379,8 @@ class Report(models.Model):
 
 
 class Output(models.Model):
-    """What an award produced (a publication, a released model or dataset); written only by
-    do_add_output, which checks it with aisc.core.grants.outputs."""
+    """What an award produced (aisc.core.grants.outputs.OutputKind); written only by
+    do_add_output and do_import_publications, which check it with aisc.core.grants.outputs."""
 
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="outputs")
     report = models.ForeignKey(
@@ -391,6 +391,12 @@ class Output(models.Model):
     doi = models.CharField(_("DOI"), max_length=200, blank=True)
     url = models.URLField(_("web address"), max_length=500, blank=True)
     licence = models.CharField(_("licence"), max_length=100, blank=True)
+    # A patent's application or patent number.
+    reference = models.CharField(_("number"), max_length=100, blank=True)
+    # How many people (hired, trained), or the follow-on funding raised in HK$.
+    quantity = models.DecimalField(
+        _("how many / amount (HK$)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -399,6 +405,45 @@ class Output(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+
+class Kpi(models.Model):
+    """A KPI agreed at award time (aisc.core.grants.kpis); written only by do_agree_kpi."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="kpis")
+    name = models.CharField(_("KPI"), max_length=200)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["award", "pk"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["award", "name"], name="one_kpi_per_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.target} {self.unit})"
+
+
+class KpiValue(models.Model):
+    """What one report says about one KPI; written only by do_report_kpi."""
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="values")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="kpi_values")
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["kpi", "report__submitted_at"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["kpi", "report"], name="one_value_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi.name}: {self.value}"
 
 
 class FundingCheck(models.TextChoices):

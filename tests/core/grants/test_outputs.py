@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 
 from aisc.core.errors import RuleViolation
@@ -74,3 +76,51 @@ def test_it_refuses_an_unknown_kind_or_a_missing_or_overlong_title() -> None:
         with pytest.raises(RuleViolation) as err:
             check_output("publication", title, doi="10.1038/n1")
         assert err.value.field == "title"
+
+
+def test_software_is_released_like_a_model_with_its_url_and_licence() -> None:
+    tool = check_output("software", "canto-tok", url="https://github.com/hk/t", licence="MIT")
+    assert (tool.kind, tool.url, tool.licence) == (
+        OutputKind.SOFTWARE,
+        "https://github.com/hk/t",
+        "MIT",
+    )
+    with pytest.raises(RuleViolation) as err:
+        check_output("software", "canto-tok", licence="MIT")
+    assert err.value.field == "url"
+
+
+@pytest.mark.parametrize("kind", ["patent_filed", "patent_granted"])
+def test_a_patent_needs_its_number_and_may_give_a_url(kind: str) -> None:
+    patent = check_output(kind, "Sparse attention", reference=" HK30012345A ")
+    assert (patent.kind.value, patent.reference, patent.url) == (kind, "HK30012345A", "")
+    for bad in ("", "  ", "x" * 101):
+        with pytest.raises(RuleViolation, match="number") as err:
+            check_output(kind, "Sparse attention", reference=bad)
+        assert err.value.field == "reference"
+    with pytest.raises(RuleViolation) as err:
+        check_output(kind, "Sparse attention", reference="HK1", url="not a url")
+    assert err.value.field == "url"
+
+
+def test_a_product_or_service_needs_only_its_name_and_checks_a_url_when_given() -> None:
+    assert check_output("product", "Canto chat") == Output(OutputKind.PRODUCT, "Canto chat")
+    assert check_output("product", "Canto chat", url="https://chat.hk").url == "https://chat.hk"
+
+
+@pytest.mark.parametrize("kind", ["people_hired", "people_trained"])
+def test_people_hired_or_trained_are_a_whole_number_from_one(kind: str) -> None:
+    assert check_output(kind, "ML engineers", quantity=" 1,200 ").quantity == Decimal(1200)
+    for bad in ("", "two", "0", "-3", "2.5", "100001", "NaN", "Infinity"):
+        with pytest.raises(RuleViolation) as err:
+            check_output(kind, "ML engineers", quantity=bad)
+        assert err.value.field == "quantity", bad
+
+
+def test_follow_on_funding_is_an_amount_above_zero_to_the_cent() -> None:
+    raised = check_output("follow_on_funding", "ITF seed", quantity="2500000.5")
+    assert raised.quantity == Decimal("2500000.50")
+    for bad in ("", "0", "-1", "1.005", "1e12", "abc"):
+        with pytest.raises(RuleViolation) as err:
+            check_output("follow_on_funding", "ITF seed", quantity=bad)
+        assert err.value.field == "quantity", bad

@@ -28,8 +28,9 @@ from aisc.web.grants.actions.funding import (
     do_declare_funding,
 )
 from aisc.web.grants.actions.groups import do_save_related_group
+from aisc.web.grants.actions.kpis import do_agree_kpi, do_report_kpi
 from aisc.web.grants.actions.obligations import do_waive_final_report
-from aisc.web.grants.actions.outputs import do_add_output
+from aisc.web.grants.actions.outputs import do_add_output, do_import_publications
 from aisc.web.grants.actions.reports import do_accept_report, do_return_report, do_submit_report
 from aisc.web.grants.actions.review import (
     do_assign_reviewer,
@@ -50,6 +51,7 @@ __all__ = [
     "do_accept_report",
     "do_add_output",
     "do_apply_starter",
+    "do_agree_kpi",
     "do_assign_reviewer",
     "do_cancel_award",
     "do_check_declaration",
@@ -64,10 +66,12 @@ __all__ = [
     "do_declare_funding",
     "do_delete_document",
     "do_download_document",
+    "do_import_publications",
     "do_open_call",
     "do_publish_results",
     "do_release_due_tranches",
     "do_replace_document",
+    "do_report_kpi",
     "do_return_report",
     "do_save_related_group",
     "do_screen",
