@@ -18,10 +18,12 @@ import base64
 import os
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
@@ -189,3 +191,21 @@ def demo_centre(transactional_db: Any) -> dict[str, Any]:
         "applicant": (member.user.email, password[member.user.email]),
         "admin": ("admin@aisc.demo", password["admin@aisc.demo"]),
     }
+
+
+# The production server's tests (test_production_server.py, test_reverse_proxy.py) start
+# `aisc serve` as the unit does, on one PostgreSQL database migrated once for both.
+@pytest.fixture(scope="session")
+def unit_database() -> Iterator[str]:
+    server = os.environ.get("AISC_TEST_POSTGRES_URL")
+    if not server:
+        pytest.fail("AISC_TEST_POSTGRES_URL is unset: scripts/run-tests browser starts PostgreSQL")
+    base = server.rsplit("/", 1)[0]
+    name = f"aisc_unit_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -4,7 +4,8 @@ portal page, the stylesheet under its hashed name with far-future caching.
 
 The site's own values (what /etc/aisc/aisc.env holds) and the paths that must differ on a test
 machine (data dir, port, key files, the virtualenv) are the only ones given here. PostgreSQL: the
-server named by AISC_TEST_POSTGRES_URL (scripts/run-tests' browser stage starts one)."""
+server named by AISC_TEST_POSTGRES_URL (scripts/run-tests' browser stage starts one), in a
+database that test_reverse_proxy.py's server shares (conftest's unit_database)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from playwright.sync_api import Page, Response, expect
 
@@ -83,22 +83,6 @@ def test_the_unit_file_runs_aisc_serve_hardened_with_json_logs_and_restarts() ->
     assert worker.exec_start == [f"{INSTALLED_BIN}aisc", "worker"]
 
 
-@pytest.fixture(scope="module")
-def database() -> Iterator[str]:
-    server = os.environ.get("AISC_TEST_POSTGRES_URL")
-    if not server:
-        pytest.fail("AISC_TEST_POSTGRES_URL is unset: scripts/run-tests browser starts PostgreSQL")
-    base = server.rsplit("/", 1)[0]
-    name = f"aisc_unit_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 @dataclass(frozen=True)
 class Served:
     url: str
@@ -107,10 +91,13 @@ class Served:
 
 
 @contextmanager
-def unit_server(database: str, folder: Path, port: int, site: dict[str, str]) -> Iterator[Served]:
+def unit_server(
+    database: str, folder: Path, port: int, site: dict[str, str], admin: str = ADMIN_EMAIL
+) -> Iterator[Served]:
     """The server as deploy/aisc-web.service starts it: docs/deploy.md's install steps, then its
     ExecStart with its environment, the test machine's paths and `site` (what /etc/aisc/aisc.env
-    would hold) over it. Yields once /healthz answers on 127.0.0.1:`port`; stops it afterwards."""
+    would hold) over it, and an administrator `admin`. Yields once /healthz answers on
+    127.0.0.1:`port`; stops it afterwards. The database may be one another server migrated."""
     unit = read_unit(UNIT)
     for name in ("secret_key", "audit_anchor_key"):
         (folder / name).write_text(uuid.uuid4().hex + uuid.uuid4().hex)
@@ -137,7 +124,7 @@ def unit_server(database: str, folder: Path, port: int, site: dict[str, str]) ->
         done = subprocess.run([aisc, *step], env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
     done = subprocess.run(
-        [aisc, "createadmin", "--email", ADMIN_EMAIL, "--password", ADMIN_PASSWORD],
+        [aisc, "createadmin", "--email", admin, "--password", ADMIN_PASSWORD],
         env=env,
         capture_output=True,
         text=True,
@@ -160,12 +147,12 @@ def unit_server(database: str, folder: Path, port: int, site: dict[str, str]) ->
 
 
 @pytest.fixture(scope="module")
-def production(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def production(unit_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("unit")
     port = free_port()
     # Plain HTTP on loopback: no proxy, no TLS, no setting beyond the public URL.
     with unit_server(
-        database, folder, port, {"AISC_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+        unit_database, folder, port, {"AISC_PUBLIC_URL": f"http://127.0.0.1:{port}"}
     ) as served:
         yield served
 

@@ -33,11 +33,9 @@ from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import TIMEOUT_MS, set_up_authenticator
 from tests.browser.test_production_server import (
-    ADMIN_EMAIL,
     ADMIN_PASSWORD,
     ROOT,
     Served,
-    database,  # noqa: F401 - a fixture this module's fixtures use
     unit_server,
 )
 from tests.cli.test_server import free_port
@@ -50,6 +48,9 @@ HOST = "localhost"
 # nginx's `expires 365d` beside the site file's own header; whitenoise (what answers without
 # nginx) says ten years in one header, so these prove nginx served the file from disk.
 YEAR = "max-age=31536000"
+# Not test_production_server's administrator: the database is shared, and this one must still
+# set up a second factor when signing in, whichever module ran first.
+ADMIN_EMAIL = "proxy-ops@example.hk"
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -142,7 +143,7 @@ def listening(port: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def proxied(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:  # noqa: F811
+def proxied(unit_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
     if not NGINX.exists():
         pytest.skip(f"{NGINX} is missing: scripts/ensure-nginx installs Debian's nginx")
     folder = tmp_path_factory.mktemp("proxy")
@@ -150,7 +151,7 @@ def proxied(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     # The site's /etc/aisc/aisc.env: the public URL is https, so aisc trusts X-Forwarded-Proto,
     # redirects plain http, sends HSTS and marks its cookies Secure.
     site_env = {"AISC_PUBLIC_URL": f"https://{HOST}:{https}"}
-    with unit_server(database, folder, upstream, site_env) as served:
+    with unit_server(unit_database, folder, upstream, site_env, admin=ADMIN_EMAIL) as served:
         static = Path(served.env["AISC_DATA_DIR"]) / "static"
         cert, key = self_signed(folder)
         site = folder / "aisc.conf"
