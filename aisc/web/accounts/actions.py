@@ -14,12 +14,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from aisc.core.errors import RuleViolation
-from aisc.web.accounts import authz, tokens, verbs
+from aisc.web.accounts import authz, links, tokens, verbs
 from aisc.web.accounts.models import (
     ApiToken,
     Membership,
@@ -273,7 +271,7 @@ def set_password_link(user: User, base_url: str) -> str:
     path = reverse(
         "accounts:password_reset_confirm",
         kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "uidb64": links.link_id(user),
             "token": default_token_generator.make_token(user),
         },
     )

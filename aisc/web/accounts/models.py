@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from typing import Any, ClassVar
 
@@ -156,6 +157,9 @@ def validate_time_zone(value: str) -> None:
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), unique=True)
+    # What links opened without a login (password reset, address verification) name the
+    # account by: random, so a link shows nothing of how many accounts there are.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)

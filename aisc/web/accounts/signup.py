@@ -18,6 +18,7 @@ from aisc.core.errors import RuleViolation
 from aisc.web import notify
 from aisc.web.accounts import verbs
 from aisc.web.accounts.actions import check_new_credentials
+from aisc.web.accounts.links import link_id, user_of_link_id
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
 
@@ -26,7 +27,7 @@ LINK_DAYS = 3
 
 
 def verification_link(user: User, base_url: str) -> str:
-    token = signing.dumps({"u": user.pk, "e": user.email}, salt=SALT)
+    token = signing.dumps({"u": link_id(user), "e": user.email}, salt=SALT)
     return base_url.rstrip("/") + reverse("accounts:verify_email", args=[token])
 
 
@@ -87,8 +88,8 @@ def user_of_link(token: str) -> User:
         ) from exc
     except signing.BadSignature as exc:
         raise RuleViolation("this link is not valid", field="token") from exc
-    user = User.objects.filter(pk=data.get("u"), email=data.get("e"), is_active=True).first()
-    if user is None:
+    user = user_of_link_id(data.get("u"))
+    if user is None or user.email != data.get("e") or not user.is_active:
         raise RuleViolation("this link is not valid", field="token")
     return user
 

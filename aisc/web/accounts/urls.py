@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from aisc.web.accounts import org_views, second_factor_views, signup_views, staff_views, views
+from aisc.web.accounts import (
+    links,
+    org_views,
+    second_factor_views,
+    signup_views,
+    staff_views,
+    views,
+)
 from aisc.web.accounts.forms import EmailAuthenticationForm
 from aisc.web.accounts.throttling import (
     PasswordResetAddressThrottle,
@@ -21,6 +28,7 @@ urlpatterns = [
         "password-reset/",
         throttle_view(PasswordResetAddressThrottle, PasswordResetClientThrottle)(
             auth_views.PasswordResetView.as_view(
+                form_class=links.ResetForm,
                 success_url=reverse_lazy("accounts:password_reset_done"),
                 email_template_name="registration/password_reset_email.txt",
             )
@@ -34,7 +42,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        links.ResetConfirmView.as_view(
             success_url=reverse_lazy("accounts:password_reset_complete")
         ),
         name="password_reset_confirm",
