@@ -67,7 +67,14 @@ def test_a_reset_link_mailed_before_public_ids_still_works_until_it_expires(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "uid", ["5f0c6a3e9d2b4c1a8e7f6b5a4c3d2e1f", "not-an-id", "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA", "_w", "0" * 40]
+    "uid",
+    [
+        "5f0c6a3e9d2b4c1a8e7f6b5a4c3d2e1f",
+        "not-an-id",
+        "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA",
+        "_w",
+        "0" * 40,
+    ],
 )
 def test_a_reset_link_naming_nobody_is_the_invalid_link_page(
     applicant: User, client: Client, uid: str
