@@ -170,6 +170,12 @@ def login(live_url: str) -> Callable[[Page, str, str], None]:
 def demo_centre(transactional_db: Any) -> dict[str, Any]:
     """The demo's people, catalogue, allocations and grants (not its simulated cluster and
     billing, which take long and add no kind of page)."""
+    return load_walk_centre()
+
+
+def load_walk_centre() -> dict[str, Any]:
+    """The browser walk's centre (also the data of benchmarks/portal_pages.py): the draft and
+    the application in review its pages open, and the applicant's and admin's log-ins."""
     from aisc.web.accounts.models import Membership
     from aisc.web.demo import DemoReport
     from aisc.web.demo_load import LOADERS

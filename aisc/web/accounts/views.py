@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from aisc.core.errors import AiscError
 from aisc.web.accounts import actions, authz, invitations
 from aisc.web.accounts.forms import ProfileForm, TokenForm, add_domain_error
-from aisc.web.accounts.models import ApiToken, Invitation, Role, User
+from aisc.web.accounts.models import ApiToken, Invitation, Role, User, time_zones
 from aisc.web.accounts.throttling import TokenCreationThrottle, throttle_view
 from aisc.web.i18n import explain
 
@@ -88,7 +88,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form, "time_zones": time_zones()})
 
 
 @login_required
