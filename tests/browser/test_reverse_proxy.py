@@ -13,7 +13,6 @@ import datetime
 import http.client
 import json
 import os
-import re
 import shutil
 import socket
 import ssl
@@ -29,13 +28,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser
 
-from tests.browser.conftest import TIMEOUT_MS, set_up_authenticator
+from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_production_server import (
-    ADMIN_PASSWORD,
     ROOT,
     Served,
+    first_sign_in,
     unit_server,
 )
 from tests.cli.test_server import free_port
@@ -264,14 +263,7 @@ def test_an_admin_signs_in_through_nginx_and_sees_the_dashboard(
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:
-        page.goto(f"{proxied.url}/accounts/login/")
-        page.get_by_label("Email").fill(ADMIN_EMAIL)
-        page.get_by_label("Password").fill(ADMIN_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/accounts/two-factor/\?next="))
-        set_up_authenticator(page)
-        page.wait_for_url(f"{proxied.url}/dashboard/")
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        first_sign_in(page, proxied.url, ADMIN_EMAIL)
         session = [c for c in context.cookies() if c["name"] == "sessionid"]
         assert session, context.cookies()
         assert session[0]["secure"], session
