@@ -97,7 +97,8 @@ def applicant_queue(user: User, today: dt.date) -> Queue:
         url = reverse("grants:edit", args=[app.pk])
         queue.add(Item(_("Returned for changes: %(title)s") % {"title": app.title}, url))
     awards = _member_awards(user).filter(status__in=[AwardStatus.APPROVED, AwardStatus.ACTIVE])
-    for award in awards.order_by("start_date"):
+    # Reports and tranches come with the awards: reports_due reads them for each one.
+    for award in awards.order_by("start_date").prefetch_related("reports", "tranches"):
         url = reverse("grants:award", args=[award.pk])
         text = _("Award %(code)s: runs %(start)s to %(end)s") % {
             "code": award.project_code,
@@ -135,9 +136,8 @@ def reports_due(award: Award, today: dt.date) -> list[str]:
             due.append(_("%(report)s returned for changes") % {"report": label})
         elif states & {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED}:
             continue
-        elif (
-            kind == ReportKind.PROGRESS
-            and award.tranches.filter(released_at=None, release_on=None).exists()
+        elif kind == ReportKind.PROGRESS and any(
+            t.released_at is None and t.release_on is None for t in award.tranches.all()
         ):
             due.append(_("%(report)s due to release the next tranche") % {"report": label})
         elif kind == ReportKind.FINAL and award.end_date - FINAL_REPORT_NOTICE <= today:
