@@ -1,5 +1,6 @@
 """The annual report's sections beyond money: GPU-hours awarded per chip, the centre's
-utilisation, outcomes and KPIs, and overdue obligations (definitions in aisc/web/billing/annual.py).
+utilisation, outcomes (totals of people and follow-on funding) and KPIs, and overdue
+obligations (definitions in aisc/web/billing/annual.py).
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
+from aisc.core.grants.kpis import share_of_target
+from aisc.core.grants.outputs import OutputKind
 from aisc.core.grants.workflow import AwardStatus
+from aisc.core.units import CENT
 from aisc.web.billing.models import UsageCharge
 from aisc.web.billing.money import gpu_hours
 from aisc.web.catalogue.models import IN_SERVICE, Node
 from aisc.web.grants.actions.obligations import obligation_of
-from aisc.web.grants.models import Award
+from aisc.web.grants.models import Award, Kpi, Output
+
+TOTALLED = (OutputKind.PEOPLE_HIRED, OutputKind.PEOPLE_TRAINED, OutputKind.FOLLOW_ON_FUNDING)
 
 
 def utilisation(year: int) -> dict[str, Any]:
@@ -87,3 +93,44 @@ def overdue_obligations(year: int, today: dt.date | None = None) -> list[dict[st
         }
         for due, code, name in sorted(late)
     ]
+
+
+def kpis(year: int) -> list[dict[str, str]]:
+    """Every KPI of an award running in the year, with the latest value reported by the year's
+    end and how far it has come towards its target."""
+    end = dt.date(year, 12, 31)
+    running = Kpi.objects.filter(
+        award__start_date__lte=end, award__end_date__gte=dt.date(year, 1, 1)
+    ).select_related("award")
+    rows = []
+    for kpi in running.order_by("award__project_code", "pk"):
+        latest = (
+            kpi.values.filter(report__submitted_at__year__lte=year)
+            .order_by("-report__submitted_at")
+            .first()
+        )
+        value = None if latest is None else latest.value
+        share = None if value is None else share_of_target(value, kpi.target)
+        rows.append(
+            {
+                "award": kpi.award.project_code,
+                "kpi": kpi.name,
+                "unit": kpi.unit,
+                "target": str(kpi.target),
+                "value": "" if value is None else str(value),
+                "share_of_target": "" if share is None else str(share),
+            }
+        )
+    return rows
+
+
+def output_totals(year: int) -> dict[str, str]:
+    """People hired and trained, and follow-on funding raised (HK$), declared in the year."""
+    sums = (
+        Output.objects.filter(created_at__year=year, kind__in=TOTALLED)
+        .values("kind")
+        .annotate(total=Sum("quantity"))
+    )
+    found = {row["kind"]: row["total"] for row in sums}
+    # SQLite sums a whole total without its scale; the quantize gives both databases 2 places.
+    return {kind: str(Decimal(found.get(kind) or 0).quantize(CENT)) for kind in TOTALLED}

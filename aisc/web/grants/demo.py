@@ -1,5 +1,6 @@
 """`aisc demo load`: one decided and published call, one open call, twelve applications from
-invented organisations with reviews, decisions, a progress report. Idempotent: it does nothing
+invented organisations with reviews, decisions, a progress report with KPIs and outputs, caps
+and declared other funding (demo_outcomes.py). Idempotent: it does nothing
 when its calls already exist."""
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from aisc.web.accounts.actions import do_create_user
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.demo import DEMO_PASSWORD, DemoReport
 from aisc.web.demo.people import ensure_organisation
-from aisc.web.grants import actions
+from aisc.web.grants import actions, demo_outcomes
 from aisc.web.grants.actions import DecisionInput
 from aisc.web.grants.demo_data import EXTRA_ORGS, OPEN, PUBLISHED, DemoApp
-from aisc.web.grants.models import Application, Award, Call, Scheme
+from aisc.web.grants.models import Application, Call, Scheme
 
 PDF = b"%PDF-1.4\n% demo financial proof\n"
 # Different reviewers see a project differently; the spread shows on the committee's list.
@@ -49,7 +50,9 @@ def load(report: DemoReport) -> None:
         _play(open_call, app, staff, report)
     actions.do_close_call(acting_user=staff["secretariat"], call=published)
     actions.do_publish_results(acting_user=staff["committee"], call=published)
-    _progress_report(staff)
+    demo_outcomes.progress_report(staff)
+    demo_outcomes.check_declarations(staff)
+    demo_outcomes.caps(scheme, staff)
     report.notes.append("grants: calls c2026a (published) and c2026b (open), 12 applications")
 
 
@@ -145,6 +148,8 @@ def _complete(application: Application, member: User, app: DemoApp) -> None:
         stream=io.BytesIO(PDF),
         size=len(PDF),
     )
+    if app.declares_funding:
+        demo_outcomes.declare_funding(application, member)
     actions.do_submit_application(acting_user=member, application=application)
 
 
@@ -215,32 +220,3 @@ FATES: dict[str, Callable[[Application, DemoApp, dict[str, User]], None]] = {
     "submitted": lambda a, app, s: None,
     "returned": lambda a, app, s: _screen(a, s, "return", "Attach the last audited accounts."),
 }
-
-
-def _progress_report(staff: dict[str, User]) -> None:
-    award = Award.objects.get(project_code="p2026a-001")
-    report = actions.do_submit_report(
-        acting_user=award.application.created_by,
-        award=award,
-        kind="progress",
-        text="Data pipeline done; first 13B checkpoint trained on 120B tokens.",
-    )
-    actions.do_accept_report(acting_user=staff["secretariat"], report=report)
-    grantee = award.application.created_by
-    actions.do_add_output(
-        acting_user=grantee,
-        award=award,
-        kind="model",
-        title="Canto-13B (first checkpoint)",
-        url="https://huggingface.co/example-hk-lab/canto-13b",
-        licence="Apache-2.0",
-        report=report,
-    )
-    actions.do_add_output(
-        acting_user=grantee,
-        award=award,
-        kind="publication",
-        title="A Cantonese pre-training corpus and its evaluation",
-        doi="10.48550/arXiv.2401.00001",
-        report=report,
-    )

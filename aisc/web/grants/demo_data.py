@@ -25,6 +25,7 @@ class DemoApp:
     fields: dict[str, Any]
     fate: str  # what happens to it; see aisc.web.grants.demo.FATES
     decision: dict[str, Any] = field(default_factory=dict)
+    declares_funding: bool = False  # other public funding for the same work (demo_outcomes.py)
 
 
 def model(
@@ -167,6 +168,7 @@ OPEN = [
             **request(8, 6, OPEN_START),
         },
         "submitted",
+        declares_funding=True,
     ),
     DemoApp(
         "SFL-DEMO",

@@ -1,10 +1,23 @@
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from aisc.web.accounts.models import Role, User
 from aisc.web.demo import DemoReport
 from aisc.web.grants import impact
-from aisc.web.grants.models import Application, Award, Call
+from aisc.web.grants.models import (
+    Application,
+    Award,
+    Call,
+    FundingDeclaration,
+    RelatedGroup,
+    Scheme,
+)
 from aisc.web.grants.queries import grantees
 
 
@@ -63,12 +76,15 @@ def test_the_public_list_shows_only_the_published_funded_projects(loaded: DemoRe
     assert first.tranches.filter(released_at__isnull=True).count() == 0
 
 
-def test_the_demo_award_declares_a_model_and_a_publication_with_its_progress_report(
+def test_the_demo_award_declares_its_outputs_once_with_its_progress_report(
     loaded: DemoReport,
 ) -> None:
     award = Award.objects.get(project_code="p2026a-001")
-    declared = {(o.kind, o.report.kind if o.report else None) for o in award.outputs.all()}
-    assert declared == {("model", "progress"), ("publication", "progress")}  # loaded twice
+    declared = [(o.kind, o.report.kind if o.report else None) for o in award.outputs.all()]
+    assert ("model", "progress") in declared
+    assert {report for _, report in declared} == {"progress"}
+    # loaded twice, declared once: 7 outputs and one publication imported from BibTeX
+    assert len(declared) == 8
 
 
 def test_the_demo_grantee_with_a_short_award_is_blocked_once_its_final_report_falls_overdue(
@@ -96,4 +112,51 @@ def test_the_demo_impact_page_shows_each_funded_project_with_a_lay_summary_and_o
     assert {r["organisation_en"] for r in rows} == {r["organisation_en"] for r in grantees()}
     assert all(r["lay_summary_en"] and r["lay_summary_zh"] for r in rows)
     (first,) = [r for r in rows if r["project_code"] == "p2026a-001"]
-    assert {o["kind"] for o in first["outputs"]} == {"model", "publication"}
+    assert {"model", "publication", "software"} <= {o["kind"] for o in first["outputs"]}
+
+
+def test_the_demo_award_has_outputs_of_every_kind_kpis_reported_and_an_imported_paper(
+    loaded: DemoReport,
+) -> None:
+    award = Award.objects.get(project_code="p2026a-001")
+    kinds = set(award.outputs.values_list("kind", flat=True))
+    assert {"software", "patent_filed", "people_trained", "follow_on_funding"} <= kinds
+    assert award.outputs.filter(doi="10.48550/arXiv.2402.00002").exists()  # from BibTeX
+    reported = {k.name: [v.value for v in k.values.all()] for k in award.kpis.all()}
+    assert reported == {
+        "Downloads of the released model": [Decimal("1840.00")],
+        "Papers": [Decimal("2.00")],
+    }
+
+
+def test_the_demo_has_caps_a_related_group_and_a_checked_funding_declaration(
+    loaded: DemoReport,
+) -> None:
+    scheme = Scheme.objects.get(code="aiss")
+    assert scheme.org_cap_subsidy == Decimal("20000000")
+    assert scheme.group_cap_gpu_hours == Decimal("150000")
+    group = RelatedGroup.objects.get(name="Harbour University group")
+    assert set(group.organisations.values_list("registration_code", flat=True)) == {
+        "HKU-DEMO",
+        "LRU-DEMO",
+    }
+    [declaration] = FundingDeclaration.objects.all()
+    assert (declaration.funder, declaration.decision) == (
+        "Innovation and Technology Fund",
+        "no_overlap",
+    )
+
+
+def test_the_demo_annual_report_renders_as_a_page_and_a_pdf_with_its_kpis(
+    loaded: DemoReport, make_user: Callable[..., User], settings: Any, tmp_path: Path
+) -> None:
+    settings.AISC_FILES_DIR = tmp_path
+    client = Client()
+    client.force_login(make_user(Role.COMMITTEE))
+    year = Award.objects.get(project_code="p2026a-001").created_at.year
+    page = client.get(reverse("billing:annual") + f"?year={year}").content.decode()
+    assert 'data-kpi="Downloads of the released model"' in page
+    assert 'data-figure="follow_on_funding" data-value="8000000.00"' in page
+    pdf = client.get(reverse("billing:annual-pdf", args=[year]))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
