@@ -26,11 +26,10 @@ import sys
 import tempfile
 import time
 import zoneinfo
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from billing_usage import sacct_text
+from billing_usage import ingest_jobs
 
 HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")
 AISC = [sys.executable, "-m", "aisc.cli.main"]
@@ -75,34 +74,7 @@ def fill(records: int, projects: int) -> int:
     load = subprocess.run([*AISC, "demo", "load"], capture_output=True, text=True, check=False)
     if load.returncode != 0:
         raise SystemExit(f"aisc demo load failed: {load.stderr.strip()}")
-    from aisc.adapters.slurm.usage import parse_sacct_chunks
-    from aisc.core.billing.split import Terms
-    from aisc.core.catalogue.rates import RateSpan
-    from aisc.core.ledger.flows import AwardRef
-    from aisc.web.billing import actions
-    from aisc.web.billing.ingest.batches import source_key
-    from aisc.web.billing.prices import SpanPrices
-    from aisc.web.billing.projects import Project, StaticDirectory
-
-    directory = StaticDirectory(
-        Project(
-            f"p{i:04d}",
-            None,
-            Terms(Decimal("0.70"), Decimal("5000000.00")),
-            AwardRef("aiss", "c2026a", f"p{i:04d}"),
-        )
-        for i in range(projects)
-    )
-    prices = SpanPrices([RateSpan("h800", dt.date(2026, 1, 1), None, Decimal("20"))])
-    text = sacct_text(records, projects)
-    report = actions.do_ingest(
-        parse_sacct_chunks(text, "bench", HK, 20_000),
-        source_key("bench-backup", text),
-        directory=directory,
-        prices=prices,
-        tz=HK,
-    )
-    return report.inserted
+    return ingest_jobs(records, projects, "bench-backup")
 
 
 def main() -> None:

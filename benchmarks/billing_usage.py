@@ -71,6 +71,40 @@ def sacct_text(records: int, projects: int, seed: int = 1) -> str:
     return "\n".join(lines) + "\n"
 
 
+def ingest_jobs(records: int, projects: int, source: str) -> int:
+    """`records` of sacct_text's jobs on projects p0000, p0001, ... (awarded, 70 % subsidy)
+    ingested by do_ingest into the configured database (Django set up); returns how many were
+    stored. The data of the backup and portal benchmarks."""
+    from aisc.adapters.slurm.usage import parse_sacct_chunks
+    from aisc.core.billing.split import Terms
+    from aisc.core.catalogue.rates import RateSpan
+    from aisc.core.ledger.flows import AwardRef
+    from aisc.web.billing import actions
+    from aisc.web.billing.ingest.batches import source_key
+    from aisc.web.billing.prices import SpanPrices
+    from aisc.web.billing.projects import Project, StaticDirectory
+
+    directory = StaticDirectory(
+        Project(
+            f"p{i:04d}",
+            None,
+            Terms(Decimal("0.70"), Decimal("5000000.00")),
+            AwardRef("aiss", "c2026a", f"p{i:04d}"),
+        )
+        for i in range(projects)
+    )
+    prices = SpanPrices([RateSpan("h800", dt.date(2026, 1, 1), None, Decimal("20"))])
+    text = sacct_text(records, projects)
+    report = actions.do_ingest(
+        parse_sacct_chunks(text, "bench", HK, 20_000),
+        source_key(source, text),
+        directory=directory,
+        prices=prices,
+        tz=HK,
+    )
+    return report.inserted
+
+
 def statement_page_ms(period: BillingPeriod) -> float:
     """Median of 20 GETs of one statement page by a finance user (rendered, not cached)."""
     import statistics

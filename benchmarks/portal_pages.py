@@ -9,8 +9,8 @@ Each database is fresh: a new SQLite file, or a new database on scripts/pg-test-
 PostgreSQL (AISC_PG_PORT, AISC_PG_DIR; started when not running). The demo's people, catalogue,
 allocations and grants are loaded as the browser walk loads them; the extra applications and
 awards are copies of the demo's (bulk inserted: the pages read them, no action is measured here);
-the usage records are billing's benchmark jobs (benchmarks/billing_usage.sacct_text) ingested by
-`do_ingest` onto the awards' projects. Each page is requested in this process with Django's test
+the usage records are billing's benchmark jobs (benchmarks/billing_usage.ingest_jobs) on the
+awards' projects (p0000, p0001, ...). Each page is requested in this process with Django's test
 client as its role (a visitor, the demo applicant, the demo administrator), once to warm up and
 then `--rounds` times: server time is the time from request to rendered response inside the
 process (middleware, view, queries, template), p50 and max, with the queries it ran.
@@ -32,7 +32,6 @@ import sys
 import tempfile
 import time
 import zoneinfo
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from billing_usage import sacct_text  # noqa: E402
+from billing_usage import ingest_jobs  # noqa: E402
 
 HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")
 BAR_MS = 200.0
@@ -93,38 +92,15 @@ def add_grants(applications: int, awards: int) -> list[str]:
     return codes
 
 
-def add_usage(records: int, codes: list[str]) -> int:
-    from aisc.adapters.slurm.usage import parse_sacct_chunks
-    from aisc.core.billing.split import Terms
-    from aisc.core.catalogue.rates import RateSpan
-    from aisc.web.billing import actions
-    from aisc.web.billing.ingest.batches import source_key
-    from aisc.web.billing.prices import SpanPrices
-    from aisc.web.billing.projects import Project, StaticDirectory
-
-    directory = StaticDirectory(
-        Project(code, None, Terms(Decimal("0.70"), Decimal("5000000.00")), None) for code in codes
-    )
-    prices = SpanPrices([RateSpan("h800", dt.date(2026, 1, 1), None, Decimal("20"))])
-    text = sacct_text(records, len(codes))
-    report = actions.do_ingest(
-        parse_sacct_chunks(text, "aisc", HK, 20_000),
-        source_key("bench-portal", text),
-        directory=directory,
-        prices=prices,
-        tz=HK,
-    )
-    return report.inserted
-
-
 def walk(demo: dict[str, Any]) -> list[tuple[str, str, Any]]:
     """(role, path, user) of every page of the browser walk."""
     from aisc.web.accounts.models import User
     from tests.browser.test_accessibility import PUBLIC, applicant_pages, staff_pages
 
-    admin = User.objects.get(email="admin@aisc.demo")
+    admin = User.objects.get(email=demo["admin"][0])
+    applicant = User.objects.get(email=demo["applicant"][0])
     pages: list[tuple[str, str, Any]] = [("public", path, None) for path, _ in PUBLIC]
-    pages += [("applicant", p, demo["applicant"]) for p, _ in applicant_pages(demo["draft"])]
+    pages += [("applicant", p, applicant) for p, _ in applicant_pages(demo["draft"])]
     pages += [("staff", p, admin) for p, _ in staff_pages(demo["reviewed"])]
     return pages
 
@@ -185,7 +161,7 @@ def run_one(args: argparse.Namespace) -> None:
 
     demo = load_walk_centre()
     codes = add_grants(args.applications, args.awards)
-    inserted = add_usage(args.records, codes)
+    inserted = ingest_jobs(args.records, len(codes), "bench-portal")
     built_s = round(time.perf_counter() - began, 1)
     pages = time_pages(walk(demo), args.rounds)
     over = [f"{p['role']} {p['path']}" for p in pages if p["over_200_ms"]]
