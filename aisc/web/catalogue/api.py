@@ -114,7 +114,21 @@ def exchange(request: HttpRequest, body: ExchangeIn) -> ExchangeOut:
     return ExchangeOut(**{**body.dict(), "on": day}, converted_gpu_hours=hours)
 
 
-@router.get("/equivalent", response=dict[str, Any], auth=None)
+# An unknown chip in the query answers 404 naming the field (the default documentation gives 404
+# only to operations whose path or body names an object).
+@router.get(
+    "/equivalent",
+    response=dict[str, Any],
+    auth=None,
+    openapi_extra={
+        "responses": {
+            404: {
+                "description": "Unknown chip (the field is named)",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
+        }
+    },
+)
 def equivalent(
     request: HttpRequest, pflops: float, chip: str = "h800", precision: str = "bf16"
 ) -> dict[str, Any]:
