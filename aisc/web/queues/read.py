@@ -84,7 +84,11 @@ def _date(day: dt.date) -> str:
 def _member_awards(user: User) -> QuerySet[Award]:
     """Awards of the user's organisations whose application the user may open."""
     mine = visible_applications(user).filter(organisation__memberships__user=user)
-    return visible_awards(user).filter(application__in=mine).select_related("application")
+    return (
+        visible_awards(user)
+        .filter(application__in=mine)
+        .select_related("application__call__scheme")
+    )
 
 
 def applicant_queue(user: User, today: dt.date) -> Queue:
