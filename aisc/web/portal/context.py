@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 from aisc.web.accounts import authz
 from aisc.web.portal.navigation import NAV
+
+# Every portal page reverses all the navigation's URL names; what they reverse to changes only
+# with the URL configuration, the prefix the site is mounted under and the language, so each is
+# reversed once per process for each of those (None: the name does not reverse there).
+_urls: dict[tuple[Any, str, str | None, str], str | None] = {}
+
+
+def nav_url(url_name: str) -> str | None:
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language(), url_name)
+    if key not in _urls:
+        try:
+            _urls[key] = reverse(url_name)
+        except NoReverseMatch:
+            _urls[key] = None
+    return _urls[key]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -17,9 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for item in NAV:
         if not item.public and not any(authz.can(user, action) for action in item.actions):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
+        url = nav_url(item.url_name)
+        if url is None:
             continue
         active = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active, "group": item.group})

@@ -197,3 +197,32 @@ def test_the_public_csv_writes_a_formula_in_a_name_or_title_as_quoted_text(
     assert row["gpu_hours"] == "17520.00"  # numbers stay numbers
     # the JSON is data, not a spreadsheet: it carries the names as they are
     assert client.get("/grantees.json").json()["grantees"][0]["organisation_zh"] == "+1+cmd"
+
+
+def test_the_page_drops_a_withdrawn_grantee_though_its_rows_were_rendered_before(
+    peak: Story, client: Client
+) -> None:
+    assert 'data-code="p2026a-001"' in client.get("/grantees/").content.decode()
+    actions.do_withdraw_application(
+        acting_user=peak.application.created_by, application=peak.application
+    )
+    page = client.get("/grantees/").content.decode()
+    assert 'data-code="p2026a-001"' not in page
+    assert "No grantees published yet." in page
+
+
+def test_the_page_shows_an_edited_title_and_each_language_its_own_rows_after_both_were_shown(
+    peak: Story, client: Client
+) -> None:
+    english = tbody(client.get("/grantees/").content.decode())
+    assert "<td>Secret project</td>" in english
+    client.cookies["django_language"] = "zh-hant"
+    assert "<td>山頂實驗室</td>" in client.get("/grantees/").content.decode()
+    Application.objects.filter(pk=peak.application.pk).update(title_zh="秘密項目")
+    assert "<td>秘密項目</td>" in client.get("/grantees/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert tbody(client.get("/grantees/").content.decode()) == english
+
+
+def tbody(page: str) -> str:
+    return page[page.index("<tbody>") : page.index("</tbody>")]

@@ -72,3 +72,27 @@ def test_grantees_and_staff_both_reach_the_allocations_by_one_entry(
     mine = client.get("/dashboard/").content.decode()
     assert mine.count('href="/allocations/"') >= 1
     assert "My allocations" not in mine
+
+
+def test_a_navigation_url_follows_the_prefix_the_site_is_mounted_under() -> None:
+    from django.urls import reverse, set_script_prefix
+
+    from aisc.web.portal.context import nav_url
+
+    name = NAV[0].url_name
+    try:
+        set_script_prefix("/")
+        assert nav_url(name) == reverse(name)
+        set_script_prefix("/aisc/")
+        assert nav_url(name) == reverse(name)
+        assert nav_url(name).startswith("/aisc/")  # type: ignore[union-attr]
+    finally:
+        set_script_prefix("/")
+    assert nav_url(name) == reverse(name)
+
+
+def test_a_name_that_does_not_reverse_is_left_out_not_raised() -> None:
+    from aisc.web.portal.context import nav_url
+
+    assert nav_url("no-such-page") is None
+    assert nav_url("no-such-page") is None
