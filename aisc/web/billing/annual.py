@@ -17,7 +17,8 @@ Definitions (also in docs/grants.md):
   committee's first decision that is not a deferral (median, 90th percentile);
 - subsidy_remaining: from the ledger, what the schemes' funds held at the year's end: money
   appropriated up to then less the subsidy disbursed net of recoveries paid;
-- utilisation, gpu_hours_awarded_by_chip, output_totals, kpis, overdue_obligations:
+- utilisation, gpu_hours_awarded_by_chip, output_totals, kpis, follow_up_surveys,
+  overdue_obligations:
   annual_outcomes.py.
 """
 
@@ -175,6 +176,7 @@ def annual_report(year: int) -> dict[str, Any]:
         "outputs": _outputs(year),
         "output_totals": annual_outcomes.output_totals(year),
         "kpis": annual_outcomes.kpis(year),
+        "follow_up_surveys": annual_outcomes.follow_up_surveys(year),
         "overdue_obligations": annual_outcomes.overdue_obligations(year),
         "notes": NOTES,
     }

@@ -11,7 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from aisc.core.grants.kpis import share_of_target
@@ -22,7 +22,7 @@ from aisc.web.billing.models import UsageCharge
 from aisc.web.billing.money import gpu_hours
 from aisc.web.catalogue.models import IN_SERVICE, Node
 from aisc.web.grants.actions.obligations import obligation_of
-from aisc.web.grants.models import Award, Kpi, Output
+from aisc.web.grants.models import Award, FollowUpSurvey, Kpi, Output
 
 TOTALLED = (OutputKind.PEOPLE_HIRED, OutputKind.PEOPLE_TRAINED, OutputKind.FOLLOW_ON_FUNDING)
 
@@ -134,3 +134,16 @@ def output_totals(year: int) -> dict[str, str]:
     found = {row["kind"]: row["total"] for row in sums}
     # SQLite sums a whole total without its scale; the quantize gives both databases 2 places.
     return {kind: str(Decimal(found.get(kind) or 0).quantize(CENT)) for kind in TOTALLED}
+
+
+def follow_up_surveys(year: int) -> dict[str, Any]:
+    """Return on the investment: the follow-up surveys answered in the year, summed."""
+    totals = FollowUpSurvey.objects.filter(answered_at__year=year).aggregate(
+        answered=Count("pk"), revenue=Sum("revenue"), users=Sum("users"), jobs=Sum("jobs")
+    )
+    return {
+        "answered": totals["answered"],
+        "revenue": str(Decimal(totals["revenue"] or 0).quantize(CENT)),
+        "users": int(totals["users"] or 0),
+        "jobs": int(totals["jobs"] or 0),
+    }

@@ -10,8 +10,11 @@ class GrantsConfig(AppConfig):
         # Rules and outbox handlers register themselves on import.
         from aisc.web import worker_tasks
         from aisc.web.grants import notifications, rules  # noqa: F401
-        from aisc.web.grants.actions import awards
+        from aisc.web.grants.actions import awards, survey
 
         worker_tasks.register(
             awards.RELEASE_TASK, awards.RELEASE_EVERY_SECONDS, awards.do_release_due_tranches
+        )
+        worker_tasks.register(
+            survey.SURVEY_TASK, survey.SURVEY_EVERY_SECONDS, survey.do_send_survey_reminders
         )

@@ -446,6 +446,27 @@ class KpiValue(models.Model):
         return f"{self.kpi.name}: {self.value}"
 
 
+class FollowUpSurvey(models.Model):
+    """The survey 12 months after an award ends (aisc.core.grants.survey): opened by the worker's
+    grants.survey_reminders when it falls due, answered by the grantee (do_answer_survey)."""
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="survey")
+    due_on = models.DateField()
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    revenue = models.DecimalField(
+        _("revenue (HK$)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    users = models.PositiveIntegerField(_("users"), null=True, blank=True)
+    jobs = models.PositiveIntegerField(_("jobs"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"survey of {self.award}"
+
+
 class FundingCheck(models.TextChoices):
     PENDING = "", _("Not yet checked")
     NO_OVERLAP = "no_overlap", _("Not double funding")

@@ -13,7 +13,7 @@ from aisc.web import notify
 
 if TYPE_CHECKING:
     from aisc.web.accounts.models import User
-    from aisc.web.grants.models import Application, Award, Report, Review
+    from aisc.web.grants.models import Application, Award, FollowUpSurvey, Report, Review
 
 
 def _send(user: User, subject: str | Promise, template: str, context: dict[str, Any]) -> None:
@@ -53,4 +53,13 @@ def report_decided(report: Report) -> None:
         _("Your report was reviewed"),
         "report_decided.txt",
         {"report": report},
+    )
+
+
+def survey_reminder(found: FollowUpSurvey, number: int) -> None:
+    _send(
+        found.award.application.created_by,
+        _("Follow-up survey: what did your project return?"),
+        "survey_reminder.txt",
+        {"survey": found, "award": found.award, "number": number},
     )

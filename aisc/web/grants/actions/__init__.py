@@ -44,6 +44,7 @@ from aisc.web.grants.actions.starter import (
     do_apply_starter,
     do_create_starter_programme,
 )
+from aisc.web.grants.actions.survey import do_answer_survey, do_send_survey_reminders
 
 __all__ = [
     "DecisionInput",
@@ -51,6 +52,7 @@ __all__ = [
     "do_accept_report",
     "do_add_output",
     "do_agree_kpi",
+    "do_answer_survey",
     "do_apply_starter",
     "do_assign_reviewer",
     "do_cancel_award",
@@ -75,6 +77,7 @@ __all__ = [
     "do_return_report",
     "do_save_related_group",
     "do_screen",
+    "do_send_survey_reminders",
     "do_set_call_criteria",
     "do_submit_application",
     "do_submit_report",
