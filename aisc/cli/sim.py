@@ -17,6 +17,7 @@ from aisc.cli import boot
 
 if TYPE_CHECKING:
     from aisc.core.scheduling.model import ClusterSpec
+    from aisc.core.scheduling.timeshare import LpSolver
     from aisc.core.simulation.run import SimulationResult
     from aisc.core.simulation.traces.base import Trace
 
@@ -24,7 +25,14 @@ app = typer.Typer(
     help="Simulate the cluster on job traces and compare policies.", no_args_is_help=True
 )
 
-TRACE = typer.Option(None, "--trace", help="Job trace file.")
+TRACE = typer.Option(
+    None, "--trace", help="Job trace file (gavel: also a directory or a quoted glob of files)."
+)
+THROUGHPUTS = typer.Option(
+    None,
+    "--throughputs",
+    help="gavel only: the throughput matrix (Gavel's simulation_throughputs.json).",
+)
 FORMAT = typer.Option(
     "csv", "--trace-format", help="csv, philly, gavel, swf, sacct or openb (with --nodes)."
 )
@@ -78,6 +86,7 @@ def run(
         "fifo", "--policy", help="fifo, backfill, fairshare, ...; openb: fgd, best-fit, first-fit."
     ),
     nodes: Path | None = NODES,
+    throughputs: Path | None = THROUGHPUTS,
     shares: str = SHARES,
     strict: bool = STRICT,
     procs_per_gpu: int = PROCS_PER_GPU,
@@ -104,8 +113,10 @@ def run(
         return
     try:
         spec = _cluster(cluster, shares)
-        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
-        result = _simulate(jobs, spec, policy, bf_max_job_test, hetero_objective, restart_s)
+        jobs = _trace(
+            trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs
+        )
+        result = _simulate(jobs, spec, policy, bf_max_job_test, hetero_objective, restart_s, seed)
         if out is not None:
             from aisc.cli.sim_output import write_run
 
@@ -129,6 +140,7 @@ def compare(
     trace: Path | None = TRACE,
     trace_format: str = FORMAT,
     nodes: Path | None = NODES,
+    throughputs: Path | None = THROUGHPUTS,
     cluster: str = CLUSTER,
     shares: str = SHARES,
     strict: bool = STRICT,
@@ -159,8 +171,13 @@ def compare(
         spec = _cluster(cluster, shares)
         for name in names:
             _check_policy(name, spec)
-        jobs = _trace(trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu)
-        results = [_simulate(jobs, spec, name, bf_max_job_test, hetero_objective) for name in names]
+        jobs = _trace(
+            trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs
+        )
+        results = [
+            _simulate(jobs, spec, name, bf_max_job_test, hetero_objective, restart_s, seed)
+            for name in names
+        ]
         from aisc.cli.sim_output import write_comparison
 
         written = write_comparison(results, out, plot_format)
@@ -178,8 +195,9 @@ def compare(
 
 def _check_policy(name: str, spec: ClusterSpec) -> None:
     from aisc.core.scheduling.policies import make_policy
+    from aisc.core.scheduling.policy import PolicyOptions
 
-    make_policy(name, spec)
+    make_policy(name, spec, PolicyOptions(lp_solver=_solver(name)))
 
 
 def _cluster(text: str, shares: str) -> ClusterSpec:
@@ -209,6 +227,7 @@ def _trace(
     seed: int,
     spec: ClusterSpec,
     procs_per_gpu: int = 1,
+    throughputs: Path | None = None,
 ) -> Trace:
     from aisc.core.errors import RuleViolation
     from aisc.core.simulation.traces import load_file
@@ -223,7 +242,25 @@ def _trace(
         return load_file(path, fmt, strict=strict, procs_per_gpu=procs_per_gpu)
     if procs_per_gpu != 1:
         raise RuleViolation("--procs-per-gpu applies to --trace-format swf only", field="trace")
+    if fmt == "gavel":
+        return load_file(path, fmt, strict=strict, throughputs=_matrix(throughputs))
+    if throughputs is not None:
+        raise RuleViolation("--throughputs applies to --trace-format gavel only", field="trace")
     return load_file(path, fmt, strict=strict)
+
+
+def _matrix(path: Path | None) -> dict[str, dict[tuple[str, int], float]] | None:
+    from aisc.core.errors import RuleViolation
+    from aisc.core.simulation.traces.gavel import read_throughputs
+
+    if path is None:
+        return None  # the loader says what is missing
+    try:
+        return read_throughputs(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleViolation(
+            f"cannot read --throughputs {path}: {exc.strerror}", field="throughputs"
+        ) from exc
 
 
 def _simulate(
@@ -233,6 +270,7 @@ def _simulate(
     bf_max_job_test: int = 100,
     hetero_objective: str = "max-min",
     restart_s: float = 0.0,
+    seed: int = 0,
 ) -> SimulationResult:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -249,7 +287,11 @@ def _simulate(
             field="hetero_objective",
         )
     options = PolicyOptions(
-        bf_max_job_test=bf_max_job_test, hetero_objective=hetero_objective, restart_s=restart_s
+        bf_max_job_test=bf_max_job_test,
+        hetero_objective=hetero_objective,
+        restart_s=restart_s,
+        lp_solver=_solver(policy),
+        seed=seed,
     )
     make_policy(policy, spec, options)  # an unknown policy fails before the bar appears
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -267,6 +309,15 @@ def _simulate(
         result.summary["sim_wall_s"] = time.perf_counter() - began
     result.summary.update(policy=policy, cluster=spec.describe(), trace=trace.source)
     return result
+
+
+def _solver(policy: str) -> LpSolver | None:
+    """SciPy's HiGHS for the policies that solve an LP; imported only for them."""
+    if policy != "gavel-las-perf":
+        return None
+    from aisc.adapters.solvers import highs_solver
+
+    return highs_solver()
 
 
 def _report_problems(result: SimulationResult) -> None:

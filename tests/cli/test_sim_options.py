@@ -67,3 +67,63 @@ def test_a_restart_cost_slows_a_preemptive_policy_and_is_bounded_as_its_help_say
     code, _, err = sim(*common, "--restart-s", "-5")
     assert code == 2
     assert "restart_s -5.0 must be between 0 and 86,400 seconds" in err
+
+
+GAVEL_MATRIX = {
+    "v100": {"('ResNet-18 (batch size 32)', 1)": {"null": 30.0}},
+    "k80": {"('ResNet-18 (batch size 32)', 1)": {"null": 3.0}},
+}
+GAVEL_LINE = "ResNet-18 (batch size 32)\tpython3 main.py\t--num_steps\t1\t{steps}\t{at}\t1\n"
+
+
+def write_gavel(tmp_path: Path) -> tuple[Path, Path]:
+    folder = tmp_path / "seed=0"
+    folder.mkdir()
+    for vc, at in (("a", 0.0), ("b", 50.0)):
+        (folder / f"{vc}.trace").write_text(GAVEL_LINE.format(steps=3000, at=at), "utf-8")
+    matrix = tmp_path / "m.json"
+    matrix.write_text(json.dumps(GAVEL_MATRIX), encoding="utf-8")
+    return folder, matrix
+
+
+def test_a_gavel_directory_runs_under_gavels_lp_policy_with_a_named_matrix(
+    tmp_path: Path,
+) -> None:
+    folder, matrix = write_gavel(tmp_path)
+    code, out, err = sim(
+        "run", "--trace", str(folder), "--trace-format", "gavel", "--throughputs", str(matrix),
+        "--cluster", "v100=1x1,k80=1x1", "--policy", "gavel-las-perf", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["jobs"] == 2
+
+
+def test_throughputs_are_required_for_gavel_and_refused_for_other_formats(
+    tmp_path: Path,
+) -> None:
+    folder, matrix = write_gavel(tmp_path)
+    code, _, err = sim("run", "--trace", str(folder / "*.trace"), "--trace-format", "gavel")
+    assert code == 2
+    assert "--throughputs FILE" in err
+    code, _, err = sim(
+        "run", "--trace", str(folder), "--trace-format", "gavel",
+        "--throughputs", str(tmp_path / "absent.json"),
+    )  # fmt: skip
+    assert code == 2
+    assert "cannot read --throughputs" in err
+    csv_trace = tmp_path / "t.csv"
+    csv_trace.write_text("0,1,10\n", encoding="utf-8")
+    code, _, err = sim("run", "--trace", str(csv_trace), "--throughputs", str(matrix))
+    assert code == 2
+    assert "--throughputs applies to --trace-format gavel only" in err
+
+
+def test_gavels_policies_can_be_compared_side_by_side(tmp_path: Path) -> None:
+    folder, matrix = write_gavel(tmp_path)
+    code, out, err = sim(
+        "compare", "--trace", str(folder), "--trace-format", "gavel", "--throughputs",
+        str(matrix), "--cluster", "v100=1x1,k80=1x1", "--json", "--out", str(tmp_path / "o"),
+        "--policies", "gavel-fifo,gavel-fifo-perf,gavel-las,gavel-las-perf",
+    )  # fmt: skip
+    assert code == 0, err
+    assert set(json.loads(out)) == {"gavel-fifo", "gavel-fifo-perf", "gavel-las", "gavel-las-perf"}

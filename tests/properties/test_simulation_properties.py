@@ -10,6 +10,7 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aisc.adapters.solvers.highs import HighsSolver
 from aisc.core.scheduling.model import ClusterSpec, NodeGroup
 from aisc.core.scheduling.policies import POLICIES, make_policy
 from aisc.core.scheduling.policy import PolicyOptions
@@ -64,7 +65,9 @@ def test_every_job_starts_and_ends_once_and_capacity_is_never_exceeded(
         nodes.append(NodeGroup("h800", 1, 8, "dedicated", reserved_for="p1"))
     spec = ClusterSpec(tuple(nodes), shares={"p1": 2.0, "p2": 1.0})
     trace = build(rows).build()
-    options = PolicyOptions(las_thresholds_gpu_s=(100.0, 1000.0), calc_period_s=30.0)
+    options = PolicyOptions(
+        las_thresholds_gpu_s=(100.0, 1000.0), calc_period_s=30.0, lp_solver=HighsSolver()
+    )
     result = simulate(trace, spec, policy, options)
     cols = result.record.columns()
     seg = result.record.segments
@@ -82,7 +85,7 @@ def test_every_job_starts_and_ends_once_and_capacity_is_never_exceeded(
         assert pieces[0][0] == cols["start"][job] >= cols["submit"][job]
         assert pieces[-1][1] == cols["end"][job]
         assert all(a[1] <= b[0] for a, b in pairwise(pieces))
-        if not make_policy(policy, spec).preemptive:
+        if not make_policy(policy, spec, options).preemptive:
             assert len(pieces) == 1  # started once
         ran = sum(end - start for start, end in pieces)
         limit = trace.time_limit[job]

@@ -16,6 +16,7 @@ from typing import Protocol
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.placement import ClusterState, Placement
+from aisc.core.scheduling.timeshare import LpSolver
 
 DAY = 86_400.0
 MAX_RESTART_S = 86_400.0  # a day: a typo guard, not a model
@@ -87,6 +88,12 @@ class PolicyOptions:
     # Wall seconds a preempted job spends restoring when it resumes, before it progresses.
     # 0: Gavel's and Tiresias' simulators assume free preemption; see docs/simulator.md.
     restart_s: float = 0.0
+    # Gavel's rounds (policies/gavel.py): an allocation is recomputed at most this often
+    # (Gavel's minimum_time_between_allocation_resets), by this LP solver where it needs one;
+    # the seed draws the agnostic policies' random choices.
+    reset_interval_s: float = 1920.0
+    lp_solver: LpSolver | None = None
+    seed: int = 0
 
     def __post_init__(self) -> None:
         depth = self.bf_max_job_test
@@ -99,13 +106,23 @@ class PolicyOptions:
                 field="bf_max_job_test",
                 params={"depth": f"{depth!r}", "bf_max": f"{BF_MAX:,}"},
             )
-        for name in ("sched_interval_s", "bf_interval_s", "bf_resolution_s", "bf_window_s"):
+        for name in (
+            "sched_interval_s",
+            "bf_interval_s",
+            "bf_resolution_s",
+            "bf_window_s",
+            "round_s",
+        ):
             if not getattr(self, name) > 0:
                 raise RuleViolation(
                     "%(name)s must be a positive number of seconds",
                     field=name,
                     params={"name": name},
                 )
+        if not self.reset_interval_s >= 0:
+            raise RuleViolation(
+                "reset_interval_s must be 0 or more seconds", field="reset_interval_s"
+            )
         if not self.default_queue_depth >= 1:
             raise RuleViolation(
                 "default_queue_depth must be at least 1", field="default_queue_depth"

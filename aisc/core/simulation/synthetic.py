@@ -88,6 +88,9 @@ def _trace(
     return builder.build()
 
 
+GAVEL_BLOCK = 1000  # jobs drawn per block (see gavel_continuous)
+
+
 def gavel_continuous(
     n: int, *, jobs_per_hour: float, matrix: dict[str, dict[tuple[str, int], float]], seed: int
 ) -> Trace:
@@ -101,19 +104,21 @@ def gavel_continuous(
     rng = np.random.default_rng(seed)
     reference = matrix["v100"]
     types = sorted({job_type for job_type, _ in reference})
-    r = rng.uniform(0, 1, size=n)
+    # Drawn in blocks of a fixed size, so the first k jobs are the same whatever n is: a longer
+    # run only adds later arrivals (results on a window do not depend on the horizon drawn).
+    blocks = [rng.uniform(0, 1, size=(5, GAVEL_BLOCK)) for _ in range(-(-n // GAVEL_BLOCK))]
+    r, long_u, short_u, gap_u, type_u = np.concatenate(blocks, axis=1)[:, :n]
     sizes = np.select([r >= 0.95, r >= 0.8, r >= 0.7], [8, 4, 2], default=1)
-    long = rng.uniform(0, 1, size=n) >= 0.8
-    exponent = np.where(long, rng.uniform(3, 4, size=n), rng.uniform(1.5, 3, size=n))
+    exponent = np.where(long_u >= 0.8, 3 + short_u, 1.5 + 1.5 * short_u)
     run_time = 60 * 10**exponent
-    submit = np.cumsum(rng.exponential(3600.0 / jobs_per_hour, size=n))
+    submit = np.cumsum(-np.log1p(-gap_u) * 3600.0 / jobs_per_hour)  # exponential gaps
     builder = TraceBuilder(f"gavel-continuous n={n} rate={jobs_per_hour}/h seed={seed}")
     for i in range(n):
         scale = int(sizes[i])
         allowed = [t for t in types if (t, scale) in reference]
         if not allowed:  # a gang size the matrix never measured runs as one GPU
             scale, allowed = 1, [t for t in types if (t, 1) in reference]
-        job_type = allowed[int(rng.integers(len(allowed)))]
+        job_type = allowed[int(type_u[i] * len(allowed))]
         speeds = {w: t[(job_type, scale)] for w, t in matrix.items() if (job_type, scale) in t}
         work = float(run_time[i]) * reference[(job_type, scale)]
         builder.add(

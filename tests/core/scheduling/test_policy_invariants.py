@@ -12,6 +12,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aisc.adapters.solvers.highs import HighsSolver
 from aisc.core.scheduling.backfill import Reservation
 from aisc.core.scheduling.model import ClusterSpec, Job, NodeGroup
 from aisc.core.scheduling.placement import ClusterState
@@ -25,6 +26,7 @@ from aisc.core.simulation.run import simulate
 from aisc.core.simulation.traces.base import Trace, TraceBuilder
 
 Row = tuple[int, int, int]  # submit, GPUs, work (reference seconds)
+WITH_LP = PolicyOptions(lp_solver=HighsSolver())  # for the policies that solve an LP
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 rows = st.lists(
     st.tuples(st.integers(0, 300), st.sampled_from([1, 1, 2, 4, 8, 16]), st.integers(0, 400)),
@@ -185,7 +187,7 @@ def test_each_instant_frees_gpus_then_takes_arrivals_then_schedules(
 @given(jobs=rows, spec=clusters, policy=st.sampled_from(sorted(POLICIES)))
 def test_a_run_is_the_same_every_time(jobs: list[Row], spec: ClusterSpec, policy: str) -> None:
     trace = trace_of(jobs, limit=300.0)
-    first, second = simulate(trace, spec, policy), simulate(trace, spec, policy)
+    first, second = simulate(trace, spec, policy, WITH_LP), simulate(trace, spec, policy, WITH_LP)
     for name, column in first.record.columns().items():
         assert np.array_equal(column, second.record.columns()[name], equal_nan=True), name
     assert first.summary == second.summary
@@ -197,10 +199,10 @@ def test_no_job_starts_before_it_is_submitted_or_ends_before_it_starts(
     jobs: list[Row], spec: ClusterSpec, policy: str
 ) -> None:
     trace = trace_of(jobs, limit=300.0)
-    cols = simulate(trace, spec, policy).record.columns()
+    cols = simulate(trace, spec, policy, WITH_LP).record.columns()
     done = ran(cols["outcome"])
     assert np.all(cols["start"][done] >= cols["submit"][done])
     assert np.all(cols["end"][done] >= cols["start"][done])
     # A job runs for its work, cut at its limit, at the reference speed of a one-chip cluster.
-    if not make_policy(policy, spec).preemptive:
+    if not make_policy(policy, spec, WITH_LP).preemptive:
         assert np.allclose((cols["end"] - cols["start"])[done], np.minimum(trace.work, 300.0)[done])

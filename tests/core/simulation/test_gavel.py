@@ -23,12 +23,9 @@ TEN = "LM (batch size 5)\tpython main.py\tlm\t--steps\t1\t2000\t2\t1\t-1.000000\
 
 
 def test_a_gavel_trace_runs_for_its_steps_at_the_matrix_throughput(tmp_path: Path) -> None:
-    (tmp_path / "simulation_throughputs.json").write_text(json.dumps(MATRIX), encoding="utf-8")
-    trace_dir = tmp_path / "traces" / "msr"
-    trace_dir.mkdir(parents=True)
-    path = trace_dir / "vc.trace"
+    path = tmp_path / "vc.trace"
     path.write_text(f"{SEVEN}\n{TEN}\n\nbad\tline\n", encoding="utf-8")
-    trace = load_file(path, "gavel")
+    trace = load_file(path, "gavel", throughputs=read_throughputs(json.dumps(MATRIX)))
     assert trace.submit.tolist() == [0.0, 10.0]
     assert trace.gpus.tolist() == [2, 1]
     resnet = trace.as_lists().job(1)
@@ -36,6 +33,36 @@ def test_a_gavel_trace_runs_for_its_steps_at_the_matrix_throughput(tmp_path: Pat
     assert resnet.work / resnet.speed_on("v100") == 100.0
     assert trace.projects[trace.project[1]] == "ResNet-18"
     assert [s.line for s in trace.skipped] == [4]
+
+
+def write_vcs(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "vc1.trace").write_text(SEVEN.replace("\t10.0\t", "\t30.0\t") + "\n", "utf-8")
+    (folder / "vc2.trace").write_text(f"{TEN}\nbad\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not a trace", encoding="utf-8")
+
+
+def test_a_directory_of_vc_files_loads_as_one_trace_merged_by_arrival(tmp_path: Path) -> None:
+    write_vcs(tmp_path / "seed=0")
+    matrix = read_throughputs(json.dumps(MATRIX))
+    trace = load_file(tmp_path / "seed=0", "gavel", throughputs=matrix)
+    assert trace.submit.tolist() == [0.0, 30.0]  # vc2's job first; notes.txt is not read
+    assert trace.gpus.tolist() == [2, 1]
+    assert [s.reason for s in trace.skipped] == [
+        "vc2.trace: expected 7 or 10 tab-separated fields, got 1"
+    ]
+
+
+def test_a_glob_of_vc_files_loads_the_files_it_matches(tmp_path: Path) -> None:
+    write_vcs(tmp_path)
+    matrix = read_throughputs(json.dumps(MATRIX))
+    trace = load_file(tmp_path / "vc1*.trace", "gavel", throughputs=matrix)
+    assert trace.submit.tolist() == [30.0]
+    with pytest.raises(RuleViolation, match="no trace files match"):
+        load_file(tmp_path / "zz*.trace", "gavel", throughputs=matrix)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(RuleViolation, match="no trace files match"):
+        load_file(tmp_path / "empty", "gavel", throughputs=matrix)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +82,9 @@ def test_a_bad_gavel_line_is_skipped_with_the_rule(line: str, fragment: str) -> 
 def test_a_missing_or_broken_throughput_matrix_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "x.trace"
     path.write_text(SEVEN, encoding="utf-8")
-    with pytest.raises(RuleViolation, match=r"no simulation_throughputs\.json found"):
+    # Nothing is searched for beside or above the trace: the matrix is named or it is an error.
+    (tmp_path / "simulation_throughputs.json").write_text(json.dumps(MATRIX), encoding="utf-8")
+    with pytest.raises(RuleViolation, match=r"needs its throughput matrix: --throughputs FILE"):
         load_file(path, "gavel")
     with pytest.raises(RuleViolation, match="not JSON"):
         read_throughputs("{")
@@ -103,3 +132,12 @@ def test_on_a_loaded_heterogeneous_cluster_hetero_beats_las_which_beats_fifo(see
     jct = {p: simulate(trace, cluster, p).summary["avg_jct_s"] for p in ("fifo", "las", "hetero")}
     assert jct["hetero"] < 0.9 * jct["las"]
     assert jct["las"] < 0.9 * jct["fifo"]
+
+
+def test_gavels_workload_draws_the_same_first_jobs_whatever_the_horizon() -> None:
+    matrix = read_throughputs(json.dumps(MATRIX))
+    short = gavel_continuous(1500, jobs_per_hour=2.6, matrix=matrix, seed=1)
+    long = gavel_continuous(2600, jobs_per_hour=2.6, matrix=matrix, seed=1)
+    assert long.submit[:1500].tolist() == short.submit.tolist()
+    assert long.work[:1500].tolist() == short.work.tolist()
+    assert long.gpus[:1500].tolist() == short.gpus.tolist()

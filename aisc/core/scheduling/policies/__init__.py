@@ -6,6 +6,7 @@ from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import ClusterSpec
 from aisc.core.scheduling.policies.fairshare import FairShare
 from aisc.core.scheduling.policies.fifo import Fifo
+from aisc.core.scheduling.policies.gavel import GavelFifo, GavelFifoPerf, GavelLas, GavelLasPerf
 from aisc.core.scheduling.policies.hetero import HeterogeneityAware
 from aisc.core.scheduling.policies.las import LeastAttainedService
 from aisc.core.scheduling.policies.multifactor import Backfill, Multifactor
@@ -23,6 +24,10 @@ POLICIES: dict[str, type[Policy]] = {
     "sjf": ShortestJobFirst,
     "las": LeastAttainedService,
     "hetero": HeterogeneityAware,
+    "gavel-fifo": GavelFifo,
+    "gavel-fifo-perf": GavelFifoPerf,
+    "gavel-las": GavelLas,
+    "gavel-las-perf": GavelLasPerf,
 }
 
 

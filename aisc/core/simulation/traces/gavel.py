@@ -8,9 +8,11 @@ Two tab-separated layouts, no header:
 
 A job's work is its total steps; its speed on a chip is the matrix's isolated throughput
 (iterations/s) of (job_type, scale_factor) on that worker type, so run time = steps / throughput,
-as in Gavel's simulator. The matrix (`simulation_throughputs.json`) is found by walking up from the
-trace file, or passed in. Worker types become chip codes (v100, p100, k80); `*_unconsolidated`
-entries are not used (a gang here always takes whole nodes of one type).
+as in Gavel's simulator. The matrix (Gavel's `simulation_throughputs.json`) is always named by the
+caller (`aisc sim run --throughputs FILE`); nothing is searched for. Several files (Gavel's
+`traces/msr/seed=S/` holds one per virtual cluster) load as one trace, merged by arrival time.
+Worker types become chip codes (v100, p100, k80); `*_unconsolidated` entries are not used (a gang
+here always takes whole nodes of one type).
 """
 
 from __future__ import annotations
@@ -18,12 +20,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from aisc.core.errors import RuleViolation
 from aisc.core.simulation.traces.base import Trace, TraceBuilder, check_row
 
-MATRIX_FILE = "simulation_throughputs.json"
 KEY = re.compile(r"^\('(.*)', (\d+)\)$")
 Throughputs = dict[str, dict[tuple[str, int], float]]
 
@@ -53,18 +53,6 @@ def read_throughputs(text: str) -> Throughputs:
     return matrix
 
 
-def find_matrix(source: str) -> Throughputs:
-    for folder in Path(source).resolve().parents:
-        candidate = folder / MATRIX_FILE
-        if candidate.is_file():
-            return read_throughputs(candidate.read_text(encoding="utf-8"))
-    raise RuleViolation(
-        "%(source)s: no %(matrix_file)s found beside the trace or above it",
-        field="throughputs",
-        params={"source": source, "matrix_file": MATRIX_FILE},
-    )
-
-
 def speeds_of(matrix: Throughputs, job_type: str, scale: int) -> dict[str, float]:
     return {w: t[(job_type, scale)] for w, t in matrix.items() if t.get((job_type, scale), 0) > 0}
 
@@ -76,29 +64,52 @@ def load(
     strict: bool = False,
     throughputs: Throughputs | None = None,
 ) -> Trace:
-    matrix = find_matrix(source) if throughputs is None else throughputs
+    return load_many([(source, lines)], source, strict=strict, throughputs=throughputs)
+
+
+def load_many(
+    files: Iterable[tuple[str, Iterable[str]]],
+    source: str,
+    *,
+    strict: bool = False,
+    throughputs: Throughputs | None = None,
+) -> Trace:
+    """Several trace files (name, lines) as one trace; a skipped line names its file."""
+    if throughputs is None:
+        raise RuleViolation(
+            "%(source)s: a gavel trace needs its throughput matrix: --throughputs FILE "
+            "(Gavel's simulation_throughputs.json)",
+            field="throughputs",
+            params={"source": source},
+        )
     builder = TraceBuilder(source, strict=strict)
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            _add_line(builder, matrix, number, line.rstrip("\r\n").split("\t"))
+    for name, lines in files:
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                fields = line.rstrip("\r\n").split("\t")
+                _add_line(builder, throughputs, number, fields, name)
     return builder.build()
 
 
-def _add_line(builder: TraceBuilder, matrix: Throughputs, number: int, fields: list[str]) -> None:
+def _add_line(
+    builder: TraceBuilder, matrix: Throughputs, number: int, fields: list[str], name: str
+) -> None:
     if len(fields) == 7:
         job_type, steps, arrival, scale = fields[0], fields[4], fields[5], fields[6]
     elif len(fields) == 10:
         job_type, steps, scale, arrival = fields[0], fields[5], fields[6], fields[9]
     else:
-        builder.skip(number, f"expected 7 or 10 tab-separated fields, got {len(fields)}")
+        builder.skip(number, f"{name}: expected 7 or 10 tab-separated fields, got {len(fields)}")
         return
     try:
         work, submit, gpus = float(steps), float(arrival), int(scale)
     except ValueError as exc:
-        builder.skip(number, f"not a number: {exc}")
+        builder.skip(number, f"{name}: not a number: {exc}")
         return
     speeds = speeds_of(matrix, job_type, gpus)
     if not speeds:
-        builder.skip(number, f"job type {job_type!r} x {gpus} is not in the throughput matrix")
+        builder.skip(
+            number, f"{name}: job type {job_type!r} x {gpus} is not in the throughput matrix"
+        )
     elif check_row(builder, number, submit, gpus, work):
         builder.add(number, submit, gpus, work, project=job_type.split(" (")[0], speeds=speeds)

@@ -1,0 +1,259 @@
+"""Gavel's round-based mechanism (Narayanan et al., OSDI'20 §5) under its four headline policies.
+
+`gavel-fifo`, `gavel-fifo-perf`, `gavel-las`, `gavel-las-perf`: the allocation X (time share
+per job and chip type, `aisc.core.scheduling.timeshare`) is realised in rounds as Gavel's
+simulator (stanford-futuredata/gavel, scheduler/scheduler.py) does:
+
+- **Rounds** of `round_s` (360 s, Gavel's `time_per_iteration`). A round ends when it is due or
+  when every job it runs has ended, whichever first; jobs that end early leave their GPUs idle
+  to the end of the round, and arrivals wait for the next round. A round that runs nothing
+  waits for the next arrival (or the next allowed reset, so a trace's last jobs still finish).
+- **Allocations change only when the job set has**: the allocation is recomputed when jobs
+  arrived or ended since the last computation, and at most every `reset_interval_s` (Gavel's
+  `minimum_time_between_allocation_resets`, 1,920 s; as there, the interval does not hold
+  while the last reset is at time 0); a job that arrived since has no allocation yet
+  (priority 0).
+- **Priorities**: at each reset every active job's time on each type is set to half a round,
+  and since then it accumulates the time the job ran there; priority(m, j) = X[m, j] / (time of
+  m on j / time of all jobs on j), so a job behind its share comes first; ties by deficit
+  (time owed at the last reset), then allocation.
+- **Selection**, type by type (agnostic policies: types in a seeded random order each round, as
+  Gavel shuffles them; `-perf`: in the cluster's order), jobs in priority order: a job runs on
+  the first type where its gang fits in what is left. FIFO skips jobs of priority 0; LAS lets
+  them use what its allocations left free (Gavel's behaviour, work-conserving).
+- **Preemption is free** in Gavel: a job moved or paused loses nothing. `restart_s` (default 0)
+  adds a cost per resumption here; jobs that continue on their type are never touched.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from aisc.core.errors import RuleViolation
+from aisc.core.scheduling.model import ClusterSpec, Job
+from aisc.core.scheduling.policy import Context, Policy, PolicyOptions
+from aisc.core.scheduling.timeshare import (
+    LpSolver,
+    agnostic_max_min,
+    fifo_allocation,
+    perf_max_min,
+)
+
+NO_FRACTION_PRIORITY = 1e9  # Gavel: X x 1e9 for a job with no time on the type yet
+
+
+class GavelRounds(Policy):
+    """Base of the four; `mode` picks the allocation."""
+
+    name = "gavel"
+    preemptive = True
+    mode = "las"
+
+    def __init__(self, cluster: ClusterSpec, options: PolicyOptions) -> None:
+        super().__init__(cluster, options)
+        self.chips = cluster.chips
+        self.capacity = np.array(
+            [sum(g.gpus for g in cluster.groups if g.chip == c) for c in self.chips], np.int64
+        )
+        self.solver: LpSolver | None = options.lp_solver
+        if self.mode == "las-perf" and self.solver is None:
+            raise RuleViolation(
+                "policy %(name)s solves a linear program: give it an LP solver (SciPy's HiGHS)",
+                field="policy",
+                params={"name": self.name},
+            )
+        self.perf = self.mode.endswith("perf")
+        self.fifo = self.mode.startswith("fifo")
+        self.rng = np.random.default_rng(options.seed)
+        self.half_round = options.round_s / 2
+        types = len(self.chips)
+        self.speed = np.zeros((0, types))
+        self.alloc = np.zeros((0, types))
+        self.time = np.zeros((0, types))  # each job's time on each type since the last reset
+        self.deficit = np.zeros((0, types))
+        self.gang = np.zeros(0, np.int64)
+        self.slot: dict[int, int] = {}  # job id -> row of the arrays above
+        self.free: list[int] = []
+        self.jobs: dict[int, Job] = {}  # active jobs in arrival order
+        self.worker_time = np.zeros(types)
+        self.last_reset = 0.0
+        self.need_update = False
+        self.placed: dict[int, int] = {}  # agnostic FIFO: job id -> its type, kept while it runs
+        self.round_start = 0.0
+        self.next_round = -math.inf
+        self._preempting: Job | None = None
+        self.allocations = 0  # allocations computed (for the cost benchmark)
+
+    # ---- bookkeeping ----------------------------------------------------------------------
+    def submit(self, job: Job, now: float) -> None:
+        row = self.free.pop() if self.free else self._grow()
+        self.slot[job.id] = row
+        self.jobs[job.id] = job
+        self.speed[row] = [job.speed_on(c) for c in self.chips]
+        self.gang[row] = job.gpus
+        self.alloc[row] = 0.0
+        self.time[row] = self.half_round
+        self.deficit[row] = 0.0
+        self.need_update = True
+
+    def _grow(self) -> int:
+        size = len(self.gang)
+        grown = max(16, 2 * size)
+        for name in ("speed", "alloc", "time", "deficit"):
+            old = getattr(self, name)
+            new = np.zeros((grown, len(self.chips)))
+            new[:size] = old
+            setattr(self, name, new)
+        self.gang = np.concatenate((self.gang, np.zeros(grown - size, np.int64)))
+        self.free.extend(range(grown - 1, size, -1))
+        return size
+
+    def stopped(self, job: Job, now: float) -> None:
+        self._account(job, now)
+        if job is self._preempting:
+            return
+        self.free.append(self.slot.pop(job.id))
+        del self.jobs[job.id]
+        self.placed.pop(job.id, None)
+        self.need_update = True
+
+    def _account(self, job: Job, now: float) -> None:
+        """Time the job ran on its type in this round (Gavel's done callback)."""
+        ran = now - max(job.run_since, self.round_start)
+        column = self.chips.index(self._chip_of(job))
+        self.time[self.slot[job.id], column] += ran
+        self.worker_time[column] += ran
+
+    def _chip_of(self, job: Job) -> str:
+        return str(self.spec.groups[job.placement[0]].chip)
+
+    # ---- scheduling points -----------------------------------------------------------------
+    def schedule(self, ctx: Context) -> None:
+        running = any(True for _ in ctx.running_jobs())
+        if self.jobs and (ctx.now >= self.next_round or not running):
+            self._round(ctx)
+
+    def _round(self, ctx: Context) -> None:
+        now = ctx.now
+        for job in ctx.running_jobs():
+            self._account(job, now)
+        self.round_start = now
+        if self.need_update and (
+            now - self.last_reset >= self.options.reset_interval_s or self.last_reset == 0
+        ):
+            self._reset(now)
+            self._allocate()
+            self.need_update = False
+        chosen = self._select()
+        for job in list(ctx.running_jobs()):
+            column = chosen.get(job.id)
+            if column is None or self.chips[column] != self._chip_of(job):
+                self._preempting = job
+                ctx.preempt(job)
+                self._preempting = None
+            else:
+                del chosen[job.id]
+        for job_id, column in chosen.items():
+            job = self.jobs[job_id]
+            groups = [g for g in ctx.cluster.eligible(job) if g.chip == self.chips[column]]
+            placement = ctx.cluster.place(job, groups=groups)
+            if placement is not None:
+                ctx.start(job, placement)
+        if any(True for _ in ctx.running_jobs()):
+            self.next_round = now + self.options.round_s
+            ctx.wake_at(self.next_round)
+        else:  # as Gavel: wait for the next arrival, or for the next allowed reset
+            self.next_round = math.inf
+            ctx.wake_at(max(self.last_reset + self.options.reset_interval_s, now + 1.0))
+
+    def _reset(self, now: float) -> None:
+        rows = self._rows()
+        elapsed = now - self.last_reset
+        received = self.time[rows] - self.half_round
+        self.deficit[rows] += self.alloc[rows] * elapsed - received
+        self.time[rows] = self.half_round
+        self.worker_time[:] = self.half_round * len(rows)
+        self.last_reset = now
+
+    def _rows(self) -> np.ndarray:
+        return np.fromiter((self.slot[j] for j in self.jobs), np.int64, len(self.jobs))
+
+    def _allocate(self) -> None:
+        rows = self._rows()
+        gangs, speeds = self.gang[rows], self.speed[rows]
+        self.allocations += 1
+        if self.fifo:
+            index = {job_id: i for i, job_id in enumerate(self.jobs)}
+            keep = {index[j]: c for j, c in self.placed.items()}
+            placed = fifo_allocation(
+                speeds, gangs, self.capacity, perf=self.perf, keep=keep, choose=self.rng
+            )
+            ids = list(self.jobs)
+            self.placed = {} if self.perf else {ids[i]: c for i, c in placed.items()}
+            table = np.zeros_like(speeds)
+            for i, column in placed.items():
+                table[i, column] = 1.0
+        elif self.perf:
+            assert self.solver is not None  # checked when the policy was made
+            table = perf_max_min(speeds, gangs, self.capacity, self.solver)
+        else:
+            table = agnostic_max_min(gangs, self.capacity)
+        self.alloc[rows] = table
+
+    def _priorities(self, rows: np.ndarray) -> np.ndarray:
+        alloc = self.alloc[rows]
+        share = np.divide(
+            self.time[rows],
+            self.worker_time,
+            out=np.zeros_like(alloc),
+            where=self.worker_time > 0,
+        )
+        ratio = np.divide(alloc, share, out=alloc * NO_FRACTION_PRIORITY, where=share > 0)
+        return np.where((alloc > 0) & (self.speed[rows] > 0), ratio, 0.0)
+
+    def _select(self) -> dict[int, int]:
+        """Job id -> type column for the coming round (Gavel's per-type greedy pass)."""
+        rows = self._rows()
+        ids = list(self.jobs)
+        priority = self._priorities(rows)
+        deficit, alloc, speed = self.deficit[rows], self.alloc[rows], self.speed[rows]
+        gang = self.gang[rows]
+        order = range(len(self.chips)) if self.perf else self.rng.permutation(len(self.chips))
+        left = self.capacity.copy()
+        arrival = np.arange(len(rows))
+        chosen: dict[int, int] = {}
+        for column in order:
+            ranked = np.lexsort(
+                (arrival, -alloc[:, column], -deficit[:, column], -priority[:, column])
+            )
+            for i in ranked.tolist():
+                if left[column] == 0 or (self.fifo and priority[i, column] <= 0):
+                    break
+                job_id = ids[i]
+                if job_id in chosen or speed[i, column] <= 0 or gang[i] > left[column]:
+                    continue
+                left[column] -= gang[i]
+                chosen[job_id] = int(column)
+        return chosen
+
+
+class GavelFifo(GavelRounds):
+    name = "gavel-fifo"
+    mode = "fifo"
+
+
+class GavelFifoPerf(GavelRounds):
+    name = "gavel-fifo-perf"
+    mode = "fifo-perf"
+
+
+class GavelLas(GavelRounds):
+    name = "gavel-las"
+    mode = "las"
+
+
+class GavelLasPerf(GavelRounds):
+    name = "gavel-las-perf"
+    mode = "las-perf"

@@ -1,0 +1,147 @@
+import numpy as np
+import pytest
+
+from aisc.adapters.solvers.highs import HighsSolver
+from aisc.core.errors import RuleViolation
+from aisc.core.scheduling.model import parse_cluster
+from aisc.core.scheduling.policies import make_policy
+from aisc.core.scheduling.policies.gavel import GavelRounds
+from aisc.core.scheduling.policy import PolicyOptions
+from aisc.core.simulation.engine import Simulator
+from aisc.core.simulation.run import SimulationResult, simulate
+from aisc.core.simulation.traces.base import TraceBuilder
+
+FAST_ON_V100 = {"v100": 10.0, "k80": 1.0}
+NEARLY_EVEN = {"v100": 1.0, "k80": 0.9}
+TWO_TYPES = "v100=1x1,k80=1x1"
+GAVEL = ("gavel-fifo", "gavel-fifo-perf", "gavel-las", "gavel-las-perf")
+
+
+def trace(rows: list[tuple[float, int, float, dict[str, float]]]) -> TraceBuilder:
+    builder = TraceBuilder("t")
+    for line, (submit, gpus, work, speeds) in enumerate(rows, start=1):
+        builder.add(line, submit, gpus, work, speeds=speeds)
+    return builder
+
+
+def run(
+    rows: list[tuple[float, int, float, dict[str, float]]],
+    policy: str,
+    cluster: str = TWO_TYPES,
+    **options: object,
+) -> SimulationResult:
+    opts = PolicyOptions(lp_solver=HighsSolver(), **options)  # type: ignore[arg-type]
+    return simulate(trace(rows).build(), parse_cluster(cluster), policy, opts)
+
+
+@pytest.mark.parametrize("policy", GAVEL)
+def test_every_gavel_policy_runs_each_job_to_its_end_once(policy: str) -> None:
+    rows = [(float(i * 50), 1 + (i % 2), 2000.0, NEARLY_EVEN) for i in range(8)]
+    result = run(rows, policy, "v100=2x1,k80=2x1")
+    cols = result.record.columns()
+    assert (cols["end"] > 0).all()
+    assert result.summary["jobs"] == 8
+
+
+def test_las_perf_finishes_the_job_that_gains_most_sooner_than_agnostic_las() -> None:
+    rows = [
+        (0.0, 1, 9000.0, NEARLY_EVEN),
+        (0.0, 1, 9000.0, NEARLY_EVEN),
+        (0.0, 1, 10_000.0, FAST_ON_V100),
+    ]
+    perf = run(rows, "gavel-las-perf").record.columns()
+    agnostic = run(rows, "gavel-las", seed=1).record.columns()
+    assert perf["end"][2] < agnostic["end"][2]
+
+
+def test_fifo_perf_gives_the_first_job_the_fast_type_and_agnostic_fifo_may_not() -> None:
+    rows = [(0.0, 1, 1000.0, FAST_ON_V100), (0.0, 1, 1000.0, FAST_ON_V100)]
+    perf = run(rows, "gavel-fifo-perf").record.columns()
+    # The second starts on the K80 and moves to the V100 at the round after it frees (360 s):
+    # FIFO-perf recomputes every job's type, 360 s at speed 1, then 640 steps at speed 10.
+    assert perf["end"].tolist() == [100.0, 424.0]
+    ends = {
+        tuple(run(rows, "gavel-fifo", seed=seed).record.columns()["end"].tolist())
+        for seed in range(8)
+    }
+    assert (1000.0, 100.0) in ends  # a random type with room: sometimes the slow one first
+
+
+def test_an_arrival_waits_for_the_next_round() -> None:
+    # A long job holds the V100; the second arrives at 10 s and starts at the round, 360 s.
+    rows = [(0.0, 1, 100_000.0, NEARLY_EVEN), (10.0, 1, 100.0, NEARLY_EVEN)]
+    cols = run(rows, "gavel-las").record.columns()
+    assert cols["start"][1] == 360.0
+
+
+def test_a_round_ends_early_when_every_job_in_it_has_ended() -> None:
+    # Both jobs end at 100 s; the third, arrived at 50 s, starts then rather than at 360 s.
+    rows = [
+        (0.0, 1, 100.0, {"v100": 1.0, "k80": 1.0}),
+        (0.0, 1, 100.0, {"v100": 1.0, "k80": 1.0}),
+        (50.0, 1, 10.0, {"v100": 1.0, "k80": 1.0}),
+    ]
+    cols = run(rows, "gavel-las-perf").record.columns()
+    assert cols["start"][2] == 100.0
+
+
+def test_jobs_share_one_gpu_by_time_in_rounds_under_las() -> None:
+    rows = [(0.0, 1, 3600.0, {"v100": 1.0}), (0.0, 1, 3600.0, {"v100": 1.0})]
+    result = run(rows, "gavel-las", "v100=1x1", reset_interval_s=0.0)
+    ends = sorted(result.record.columns()["end"].tolist())
+    assert ends[0] > 3600.0  # neither runs alone to the end: they alternate
+    assert result.summary["preemptions"] >= 2
+
+
+def test_an_allocation_is_recomputed_only_after_the_reset_interval() -> None:
+    # One job runs from 5 s; a second arrives at 10 s. With Gavel's 1,920 s interval the
+    # rounds after it still use the allocation without it; FIFO skips a job of priority 0, so
+    # it waits until the interval has passed since the reset at 5 s (the round at 2,165 s).
+    rows = [(5.0, 1, 100_000.0, {"v100": 1.0}), (10.0, 1, 100.0, {"v100": 1.0, "k80": 1.0})]
+    cols = run(rows, "gavel-fifo-perf").record.columns()
+    assert cols["start"][1] == 2165.0
+    quick = run(rows, "gavel-fifo-perf", reset_interval_s=0.0).record.columns()
+    assert quick["start"][1] == 365.0
+
+
+def test_while_the_last_reset_is_at_time_zero_every_round_may_reset_as_in_gavel() -> None:
+    rows = [(0.0, 1, 100_000.0, {"v100": 1.0}), (10.0, 1, 100.0, {"v100": 1.0, "k80": 1.0})]
+    cols = run(rows, "gavel-fifo-perf").record.columns()
+    assert cols["start"][1] == 360.0
+
+
+def test_under_las_a_job_without_allocation_uses_gpus_the_allocation_left_free() -> None:
+    rows = [(0.0, 1, 100_000.0, {"v100": 1.0}), (10.0, 1, 100.0, {"v100": 1.0, "k80": 1.0})]
+    cols = run(rows, "gavel-las").record.columns()
+    assert cols["start"][1] == 360.0  # on the free K80 before its first allocation
+
+
+def test_a_round_that_runs_nothing_waits_for_the_next_allowed_reset() -> None:
+    # The first job ends at 105 s; the second, arrived at 50 s, has no allocation yet and FIFO
+    # runs no job of priority 0: nothing runs until the allocation may be recomputed (1,925 s).
+    rows = [(5.0, 1, 100.0, {"v100": 1.0}), (50.0, 1, 10.0, {"v100": 1.0})]
+    cols = run(rows, "gavel-fifo", "v100=1x1").record.columns()
+    assert cols["start"][1] == 1925.0
+
+
+def test_las_perf_without_a_solver_is_refused_by_name() -> None:
+    with pytest.raises(RuleViolation, match="gavel-las-perf solves a linear program"):
+        make_policy("gavel-las-perf", parse_cluster(TWO_TYPES))
+
+
+def test_a_wide_gang_waits_until_its_type_has_room() -> None:
+    rows = [(0.0, 1, 1000.0, {"v100": 1.0}), (0.0, 2, 100.0, {"v100": 1.0})]
+    cols = run(rows, "gavel-las", "v100=2x1").record.columns()
+    assert (cols["end"] > 0).all()
+
+
+def test_the_state_arrays_grow_and_reuse_rows_of_ended_jobs() -> None:
+    rows = [(float(i), 1, 50.0, {"v100": 1.0}) for i in range(40)]
+    spec = parse_cluster("v100=4x1")
+    policy = make_policy("gavel-las", spec, PolicyOptions())
+    assert isinstance(policy, GavelRounds)
+    Simulator(spec, policy, trace(rows).build()).run()
+    assert len(policy.gang) >= 32
+    assert not policy.jobs
+    assert policy.allocations > 0
+    assert np.isfinite(policy.deficit).all()
