@@ -3,7 +3,7 @@ import pytest
 
 from aisc.adapters.solvers.highs import HighsSolver
 from aisc.core.errors import RuleViolation
-from aisc.core.scheduling.model import parse_cluster
+from aisc.core.scheduling.model import ClusterSpec, NodeGroup, parse_cluster
 from aisc.core.scheduling.policies import make_policy
 from aisc.core.scheduling.policies.gavel import GavelRounds
 from aisc.core.scheduling.policy import PolicyOptions
@@ -145,3 +145,26 @@ def test_the_state_arrays_grow_and_reuse_rows_of_ended_jobs() -> None:
     assert not policy.jobs
     assert policy.allocations > 0
     assert np.isfinite(policy.deficit).all()
+
+
+@pytest.mark.parametrize("policy", GAVEL)
+def test_a_job_whose_type_is_reserved_for_another_project_runs_on_a_type_it_may_use(
+    policy: str,
+) -> None:
+    # The V100 node is reserved for p1; Gavel's allocation, counting GPUs per type, may put
+    # the p2 job there. It must run on the K80 rather than leave the cluster idle forever.
+    spec = ClusterSpec(
+        (NodeGroup("v100", 1, 1, "dedicated", reserved_for="p1"), NodeGroup("k80", 1, 1))
+    )
+    builder = TraceBuilder("t")
+    builder.add(1, 5.0, 1, 100.0, project="p2", speeds=FAST_ON_V100)
+    builder.add(2, 5.0, 1, 100.0, project="p2", speeds=FAST_ON_V100)  # waits for the K80
+    result = simulate(builder.build(), spec, policy, PolicyOptions(lp_solver=HighsSolver()))
+    assert (result.record.columns()["end"] > 0).all()
+
+
+def test_round_and_reset_intervals_are_checked_by_name() -> None:
+    with pytest.raises(RuleViolation, match="reset_interval_s must be 0 or more seconds"):
+        PolicyOptions(reset_interval_s=-1.0)
+    with pytest.raises(RuleViolation, match="round_s must be a positive number of seconds"):
+        PolicyOptions(round_s=0.0)

@@ -158,15 +158,21 @@ class GavelRounds(Policy):
         for job_id, column in chosen.items():
             job = self.jobs[job_id]
             groups = [g for g in ctx.cluster.eligible(job) if g.chip == self.chips[column]]
-            placement = ctx.cluster.place(job, groups=groups)
+            # Gavel counts GPUs per type; here nodes reserved for a project, or a gang wider
+            # than a node, can leave a type's GPUs unusable to the job: it then takes the
+            # fastest type where it does fit, so a round never idles a cluster that could run it.
+            placement = ctx.cluster.place(job, groups=groups) or ctx.cluster.place(
+                job, groups=sorted(ctx.cluster.eligible(job), key=lambda g: -job.speed_on(g.chip))
+            )
             if placement is not None:
                 ctx.start(job, placement)
+        round_s = self.options.round_s
         if any(True for _ in ctx.running_jobs()):
-            self.next_round = now + self.options.round_s
+            self.next_round = now + round_s
             ctx.wake_at(self.next_round)
         else:  # as Gavel: wait for the next arrival, or for the next allowed reset
             self.next_round = math.inf
-            ctx.wake_at(max(self.last_reset + self.options.reset_interval_s, now + 1.0))
+            ctx.wake_at(max(self.last_reset + self.options.reset_interval_s, now + round_s))
 
     def _reset(self, now: float) -> None:
         rows = self._rows()
