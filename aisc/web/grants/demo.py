@@ -11,6 +11,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
+from aisc.core.grants.starter import Terms
 from aisc.web.accounts.actions import do_create_user
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.demo import DEMO_PASSWORD, DemoReport
@@ -53,6 +56,7 @@ def load(report: DemoReport) -> None:
     demo_outcomes.progress_report(staff)
     demo_outcomes.check_declarations(staff)
     demo_outcomes.caps(scheme, staff)
+    _starter_grant(scheme, staff, report)
     report.notes.append("grants: calls c2026a (published) and c2026b (open), 12 applications")
 
 
@@ -220,3 +224,28 @@ FATES: dict[str, Callable[[Application, DemoApp, dict[str, User]], None]] = {
     "submitted": lambda a, app, s: None,
     "returned": lambda a, app, s: _screen(a, s, "return", "Attach the last audited accounts."),
 }
+
+
+def _starter_grant(scheme: Scheme, staff: dict[str, User], report: DemoReport) -> None:
+    """A starter-grant programme open around today, and one request the system approved."""
+    today = timezone.localdate()
+    call = actions.do_create_call(
+        acting_user=staff["secretariat"], scheme=scheme, code="s2026",
+        title_en="Starter grants: try an accelerator", title_zh="入門資助：試用加速器",
+        opens_on=today - dt.timedelta(days=30), closes_on=today + dt.timedelta(days=335),
+        period_start=today - dt.timedelta(days=30), period_end=today + dt.timedelta(days=730),
+        budget=Decimal("5000000"),
+    )  # fmt: skip
+    actions.do_open_call(acting_user=staff["secretariat"], call=call)
+    terms = Terms(Decimal(500), 3, ("h800", "br104"), 2, scheme.default_rate)
+    programme = actions.do_create_starter_programme(
+        acting_user=staff["secretariat"], call=call, terms=terms
+    )
+    org, member = _member("KMA-DEMO", report)
+    ask = actions.StarterRequest(
+        organisation=org, chip="br104", title="Radiology report summariser on BR104",
+        lay_summary="Tries whether a domestic accelerator can serve a medical summariser.",
+        lay_summary_zh="試驗國產加速器能否運行醫療報告摘要模型。",
+    )  # fmt: skip
+    done = actions.do_apply_starter(acting_user=member, programme=programme, ask=ask)
+    report.notes.append(f"grants: starter programme s2026, request {done.pk} {done.status}")

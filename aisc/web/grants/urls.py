@@ -15,6 +15,7 @@ from aisc.web.grants.views import (
     public_calls,
     schemes,
     staff,
+    starter,
 )
 
 app_name = "grants"
@@ -70,6 +71,8 @@ urlpatterns = [
         funding.check_overlap,
         name="check_overlap",
     ),
+    path("grants/starter/", starter.starter, name="starter"),
+    path("grants/starter/<int:application_id>/", starter.starter_status, name="starter_status"),
     path("grants/awards/", award_list.award_list, name="awards"),
     path("grants/awards/<int:award_id>/", applicant.award, name="award"),
     path(

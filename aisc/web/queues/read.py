@@ -47,10 +47,12 @@ from aisc.web.grants.queries import (
     visible_awards,
     visible_reports,
 )
+from aisc.web.grants.starter_outcome import outcome, starter_requests
 from aisc.web.outbox.health import dead_letter_count
 
 SHOWN = 10  # items per section; the rest is counted and reached through the section's page
 FINAL_REPORT_NOTICE = dt.timedelta(days=30)  # the final report shows as due this long before end
+STARTER_NOTICE = dt.timedelta(days=30)  # a starter grant's decision shows this long
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,14 @@ def applicant_queue(user: User, today: dt.date) -> Queue:
     for app in mine.filter(status=ApplicationStatus.RETURNED).order_by("-updated_at"):
         url = reverse("grants:edit", args=[app.pk])
         queue.add(Item(_("Returned for changes: %(title)s") % {"title": app.title}, url))
+    recent = timezone.now() - STARTER_NOTICE
+    for app in starter_requests(user).filter(submitted_at__gte=recent):
+        url = reverse("grants:starter_status", args=[app.pk])
+        if app.status == ApplicationStatus.APPROVED:
+            text = _("Starter grant approved: %(title)s") % {"title": app.title}
+        else:
+            text = _("Starter grant refused: %(title)s") % {"title": app.title}
+        queue.add(Item(text, url, outcome(app).message))
     awards = _member_awards(user).filter(status__in=[AwardStatus.APPROVED, AwardStatus.ACTIVE])
     # Reports and tranches come with the awards: reports_due reads them for each one.
     for award in awards.order_by("start_date").prefetch_related("reports", "tranches"):

@@ -40,9 +40,11 @@ def test_the_demo_has_an_open_and_a_published_call_with_twelve_applications(
     assert dict(Call.objects.values_list("code", "status")) == {
         "c2026a": "published",
         "c2026b": "open",
+        "s2026": "open",
     }
-    assert Application.objects.count() == 12  # loading twice added nothing
-    statuses = sorted(Application.objects.values_list("status", flat=True))
+    reviewed = Application.objects.exclude(call__code="s2026")
+    assert reviewed.count() == 12  # loading twice added nothing
+    statuses = sorted(reviewed.values_list("status", flat=True))
     assert statuses.count("approved") == 3
     assert statuses.count("approved_in_part") == 2
     assert {"rejected", "withdrawn", "ineligible", "in_review", "returned", "draft"} <= set(
@@ -160,3 +162,15 @@ def test_the_demo_annual_report_renders_as_a_page_and_a_pdf_with_its_kpis(
     pdf = client.get(reverse("billing:annual-pdf", args=[year]))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_demo_has_a_starter_grant_the_system_approved_and_provisioned(
+    loaded: DemoReport,
+) -> None:
+    starter = Application.objects.get(call__code="s2026")
+    assert starter.status == "approved"
+    decision = starter.decisions.get()
+    assert decision.decided_by is None
+    award = Award.objects.get(application=starter)
+    assert (award.chip, award.gpu_hours, award.status) == ("br104", Decimal(500), "active")
+    assert award.allocation.lines.filter(released=True).exists()

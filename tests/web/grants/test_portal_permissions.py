@@ -59,6 +59,10 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "declare_funding": ("post", ADMIN),
     "check_declaration": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "check_overlap": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    # Starter grants: the form is for members of an organisation; the story's application is
+    # not a starter request, so its status page answers 404 to everyone.
+    "starter": ("get", frozenset({"applicant", Role.ADMIN})),
+    "starter_status": ("get", frozenset()),
     "grantees": ("get", EVERYONE),
     "front": ("get", EVERYONE),
     "calls": ("get", EVERYONE),

@@ -19,25 +19,9 @@ from aisc.web.allocations.models import Allocation
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions, decision_times
 from aisc.web.grants.actions.starter import StarterRequest
-from aisc.web.grants.models import Application, Award, Call, Report, Scheme, StarterProgramme
+from aisc.web.grants.models import Application, Award, Call, Report, StarterProgramme
 
 pytestmark = pytest.mark.usefixtures("embedded_cluster")
-
-TERMS = Terms(Decimal(500), 3, ("h800", "br104"), 2, Decimal("0.80"))
-
-
-@pytest.fixture
-def programme(scheme: Scheme) -> StarterProgramme:
-    actions.do_update_scheme(acting_user=None, scheme=scheme, max_rate=Decimal("0.80"),
-                             default_rate=Decimal("0.70"))  # fmt: skip
-    call = actions.do_create_call(
-        acting_user=None, scheme=scheme, code="s2026", title_en="Starter grants 2026",
-        opens_on=dt.date(2026, 1, 1), closes_on=dt.date(2027, 12, 31),
-        period_start=dt.date(2026, 1, 1), period_end=dt.date(2028, 12, 31),
-        budget=Decimal("1000000"),
-    )  # fmt: skip
-    actions.do_open_call(acting_user=None, call=call)
-    return actions.do_create_starter_programme(acting_user=None, call=call, terms=TERMS)
 
 
 def apply(programme: StarterProgramme, user: User, org: Organisation, **kw: Any) -> Application:
@@ -156,7 +140,9 @@ def test_a_starter_call_takes_no_ordinary_applications_and_terms_are_checked(
             acting_user=applicant, call=programme.call, organisation=org, title="x"
         )
     with pytest.raises(RuleViolation, match="already has a starter programme"):
-        actions.do_create_starter_programme(acting_user=None, call=programme.call, terms=TERMS)
+        actions.do_create_starter_programme(
+            acting_user=None, call=programme.call, terms=programme.terms()
+        )
     too_rich = Terms(Decimal(500), 3, ("h800",), 1, Decimal("0.95"))
     with pytest.raises(RuleViolation) as info:
         actions.do_create_starter_programme(acting_user=None, call=call, terms=too_rich)

@@ -299,3 +299,8 @@ def return_report(request: HttpRequest, report_id: int, body: s.ReturnIn) -> Rep
 def list_grantees(request: HttpRequest) -> list[dict[str, Any]]:
     """Public: only published awards, never rejected, withdrawn or cancelled ones."""
     return queries.grantees()
+
+
+from aisc.web.grants.api import starter  # noqa: E402
+
+router.add_router("/starter", starter.router)

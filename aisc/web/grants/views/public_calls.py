@@ -16,7 +16,7 @@ from aisc.core.grants.workflow import CallStatus
 from aisc.web.accounts.models import OrgKind
 from aisc.web.accounts.time_zone import centre_today
 from aisc.web.grants import decision_times, queries
-from aisc.web.grants.models import Call, Scheme
+from aisc.web.grants.models import Call, Scheme, StarterProgramme
 from aisc.web.grants.views.page import is_zh
 
 
@@ -85,6 +85,7 @@ def call_page(request: HttpRequest, code: str) -> HttpResponse:
             "exceptional": scheme.exceptional_max_rate * 100,
         },
         "decision_times": decision_times.for_call(call),
+        "starter": StarterProgramme.objects.filter(call=call).first(),
         "is_open": call.status == CallStatus.OPEN
         and call.opens_on <= centre_today() <= call.closes_on,
     }
