@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -33,7 +32,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from web_load import AISC, ROOT, postgres, run, server
+from web_load import AISC, ROOT, demo_env, machine_line, postgres, run, server
 
 PORT = 18811
 ROLES = {
@@ -132,19 +131,7 @@ def main() -> None:
     context = postgres() if args.database == "postgresql" else nullcontext("")
     started = time.monotonic()
     with context as database:
-        env = {
-            **os.environ,
-            "AISC_DATA_DIR": str(work / "data"),
-            "AISC_SECRET_KEY": "b" * 50,
-            "AISC_AUDIT_ANCHOR_KEY": "c" * 50,
-            "AISC_EMAIL_URL": f"file://{work / 'mail'}",
-            "AISC_LOG_FORMAT": "json",
-        }
-        env.pop("AISC_DATABASE_URL", None)
-        if database:
-            env["AISC_DATABASE_URL"] = database
-        for step in (["migrate"], ["demo", "load"], ["collectstatic"]):
-            run([*AISC, *step], env)
+        env = demo_env(work, database, AISC_EMAIL_URL=f"file://{work / 'mail'}")
         people = json.dumps({r: ROLES[r] for r in roles})
         script = f"import django\ndjango.setup()\nPEOPLE = {people!r}\n{PREPARE}"
         prepared = run(
@@ -169,13 +156,10 @@ def main() -> None:
             fuzzed = time.monotonic() - fuzzing
     server_errors = (work / "server.log").read_text(errors="replace").count('"status": 500')
     failed = [r for r in results if r["exit"] != 0]
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         json.dumps(
             {
-                "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                "machine": f"{platform.node()} ({os.cpu_count()} CPUs)",
-                "load_average": load,
+                "when": machine_line(),
                 "database": args.database,
                 "seed": seed,
                 "fuzzing_minutes": round(fuzzed / 60, 1),

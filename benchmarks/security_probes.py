@@ -15,8 +15,6 @@ import argparse
 import csv
 import io
 import json
-import os
-import platform
 import re
 import shutil
 import subprocess
@@ -32,7 +30,7 @@ from typing import Any
 
 import httpx
 import psycopg
-from web_load import AISC, ROOT, postgres, run, server
+from web_load import AISC, ROOT, demo_env, machine_line, postgres, run, server
 
 PORT = 18801
 MB = 1 << 20
@@ -448,19 +446,7 @@ def probe_everything(kind_of_database: str, work: Path, table: Table) -> None:
     # SQLite: the data directory's file.
     context = postgres() if kind_of_database == "postgresql" else nullcontext("")
     with context as database:
-        env = {
-            **os.environ,
-            "AISC_DATA_DIR": str(work / "data"),
-            "AISC_SECRET_KEY": "b" * 50,
-            "AISC_AUDIT_ANCHOR_KEY": "c" * 50,
-            "AISC_EMAIL_URL": f"file://{work / 'mail'}",
-            "AISC_LOG_FORMAT": "json",
-        }
-        env.pop("AISC_DATABASE_URL", None)
-        if database:
-            env["AISC_DATABASE_URL"] = database
-        for step in (["migrate"], ["demo", "load"], ["collectstatic"]):
-            run([*AISC, *step], env)
+        env = demo_env(work, database, AISC_EMAIL_URL=f"file://{work / 'mail'}")
         script = f"import django\ndjango.setup()\n{PREPARE}"
         prepared = run(
             [sys.executable, "-c", script], {**env, "DJANGO_SETTINGS_MODULE": "aisc.web.settings"}
@@ -506,11 +492,7 @@ def main() -> None:
         probe_everything(args.database, work, table)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.node()} "
-        f"({os.cpu_count()} CPUs), {args.database}, load average {load}\n"
-    )
+    print(f"{machine_line(args.database)}\n")
     print(table.markdown())
     sys.exit(0 if all(ok for *_, ok, _ in table.rows) else 1)
 

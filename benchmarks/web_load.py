@@ -133,6 +133,38 @@ def postgres() -> Iterator[str]:
             run(["bash", "scripts/pg-test-server", "down"], env)
 
 
+def demo_env(work: Path, database: str = "", **extra: str) -> dict[str, str]:
+    """The environment of a fresh installation under `work` (SQLite in work/data unless
+    `database` names another), migrated, with the demo loaded and the static files collected."""
+    env = {
+        **os.environ,
+        "AISC_DATA_DIR": str(work / "data"),
+        "AISC_SECRET_KEY": "b" * 50,
+        "AISC_AUDIT_ANCHOR_KEY": "c" * 50,
+        "AISC_LOG_FORMAT": "json",
+        **extra,
+    }
+    env.pop("AISC_DATABASE_URL", None)
+    if database:
+        env["AISC_DATABASE_URL"] = database
+    for step in (["migrate"], ["demo", "load"], ["collectstatic"]):
+        run([*AISC, *step], env)
+    return env
+
+
+def machine_line(*what: str) -> str:
+    """When and where a benchmark ran, and the machine's load then."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return ", ".join(
+        [
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+            f"{platform.node()} ({os.cpu_count()} CPUs)",
+            *what,
+            f"load average {load}",
+        ]
+    )
+
+
 def free_port() -> int:
     import socket
 

@@ -14,8 +14,6 @@ import base64
 import io
 from dataclasses import dataclass
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -66,6 +64,10 @@ def secret_text(device: TOTPDevice) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// URL as an SVG drawn here: the secret never leaves for a QR web service."""
+    # Imported here: only the set-up page draws a QR code; every worker would carry it otherwise.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     out = io.BytesIO()
     image.save(out)

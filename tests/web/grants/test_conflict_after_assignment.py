@@ -55,15 +55,16 @@ def assigned(in_review: Application, secretariat: User, reviewers: list[User]) -
     )
 
 
-def test_a_reviewer_who_joins_the_applicant_declares_from_the_queue_without_seeing_it(
-    assigned: Review,
-    reviewers: list[User],
-    secretariat: User,
-    client: Client,
-    api_client: Callable[[User], Client],
+@pytest.fixture
+def api(reviewers: list[User], api_client: Callable[[User], Client]) -> Client:
+    """The assigned reviewer's API client."""
+    return api_client(reviewers[0])
+
+
+def test_a_reviewer_with_a_tie_found_later_declares_from_the_queue_without_seeing_it(
+    assigned: Review, reviewers: list[User], secretariat: User, client: Client, api: Client
 ) -> None:
     reviewer, application = reviewers[0], assigned.application
-    api = api_client(reviewer)
     assert sees(reviewer, application, client, api) == (True, True, True, True)
     tie_with_applicant(reviewer, application)
     assert sees(reviewer, application, client, api) == (False, False, False, False)
@@ -118,15 +119,10 @@ def test_the_application_leaves_the_queue_once_another_reviewer_is_assigned(
 
 
 def test_the_secretariat_records_a_conflict_found_by_others(
-    assigned: Review,
-    reviewers: list[User],
-    secretariat: User,
-    client: Client,
-    api_client: Callable[[User], Client],
+    assigned: Review, reviewers: list[User], secretariat: User, client: Client, api: Client
 ) -> None:
-    reviewer, application = reviewers[0], assigned.application
-    api = api_client(reviewer)
-    assert sees(reviewer, application, client, api) == (True, True, True, True)
+    application = assigned.application
+    assert sees(reviewers[0], application, client, api) == (True,) * 4
     client.force_login(secretariat)
     page = client.get(f"/grants/applications/{application.pk}/")
     assert f"/grants/reviews/{assigned.pk}/conflict" in page.content.decode()
@@ -140,10 +136,10 @@ def test_the_secretariat_records_a_conflict_found_by_others(
     assert done.status_code == 302
     assert done.headers["Location"] == f"/grants/applications/{application.pk}/"
     event = AuditEvent.objects.get(verb="grants.review.record_conflict")
-    assert (event.actor_id, (event.after or {})["reviewer"]) == (secretariat.pk, reviewer.email)
+    assert (event.actor_id, (event.after or {})["reviewer"]) == (secretariat.pk, reviewers[0].email)
     assigned.refresh_from_db()
     assert assigned.conflict_declared_by == secretariat
-    assert sees(reviewer, application, client, api) == (False, False, False, False)
+    assert sees(reviewers[0], application, client, api) == (False, False, False, False)
     assert f"Reviewers to assign: {application.title}" in dashboard(client, secretariat)
 
 
