@@ -71,6 +71,10 @@ class Config:
     metrics_token: str = ""  # empty: /metrics answers loopback clients only
     secret_key_file: Path | None = None  # where the key came from, if from a file
     oidc: OidcConfig = field(default_factory=OidcConfig)  # single sign-on; off by default
+    # Percent of an allocation's released GPU-hours at which the grantee is warned, and at which
+    # new jobs stop (aisc.core.allocations.credit).
+    credit_warn_percent: int = 80
+    credit_stop_percent: int = 100
 
 
 # Policies that can give a queued job back, which the allocation limits need (core gate).
@@ -201,6 +205,20 @@ def _read_key(env: Mapping[str, str], name: str, generated: Path) -> str:
     return key
 
 
+def parse_credit(env: Mapping[str, str]) -> tuple[int, int]:
+    warn = parse_count(
+        "AISC_CREDIT_WARN_PERCENT", env.get("AISC_CREDIT_WARN_PERCENT", ""), 80, 1, 99
+    )
+    stop = parse_count(
+        "AISC_CREDIT_STOP_PERCENT", env.get("AISC_CREDIT_STOP_PERCENT", ""), 100, 2, 100
+    )
+    if warn >= stop:
+        raise ConfigError(
+            f"AISC_CREDIT_WARN_PERCENT: must be below AISC_CREDIT_STOP_PERCENT ({warn} >= {stop})"
+        )
+    return warn, stop
+
+
 def default_workers() -> int:
     """Gunicorn's advice for sync workers: two per core plus one."""
     return 2 * len(os.sched_getaffinity(0)) + 1
@@ -233,6 +251,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     if public.host and public.host not in hosts:
         hosts = (*hosts, public.host)
     https = public.https
+    credit_warn, credit_stop = parse_credit(env)
     return Config(
         data_dir=data_dir,
         database=parse_database_url(
@@ -302,5 +321,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         ),
         metrics_token=env.get("AISC_METRICS_TOKEN", "").strip(),
         secret_key_file=secret_key_file(env, data_dir),
+        credit_warn_percent=credit_warn,
+        credit_stop_percent=credit_stop,
         oidc=parse_oidc(env),
     )

@@ -183,3 +183,36 @@ def test_an_api_token_lives_at_most_a_year_and_a_day_unless_told_otherwise(
 ) -> None:
     assert load(env(AISC_DATA_DIR=str(tmp_path))).token_max_days == 366
     assert load(env(AISC_DATA_DIR=str(tmp_path), AISC_TOKEN_MAX_DAYS="30")).token_max_days == 30
+
+
+def test_the_credit_thresholds_default_to_80_and_100_percent_unless_told_otherwise(
+    tmp_path: Path,
+) -> None:
+    default = load(env(AISC_DATA_DIR=str(tmp_path)))
+    assert (default.credit_warn_percent, default.credit_stop_percent) == (80, 100)
+    chosen = load(
+        env(
+            AISC_DATA_DIR=str(tmp_path),
+            AISC_CREDIT_WARN_PERCENT="70",
+            AISC_CREDIT_STOP_PERCENT="95",
+        )
+    )
+    assert (chosen.credit_warn_percent, chosen.credit_stop_percent) == (70, 95)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"AISC_CREDIT_WARN_PERCENT": "100"}, "AISC_CREDIT_WARN_PERCENT: must be a whole number"),
+        ({"AISC_CREDIT_STOP_PERCENT": "120"}, "AISC_CREDIT_STOP_PERCENT: must be a whole number"),
+        (
+            {"AISC_CREDIT_WARN_PERCENT": "90", "AISC_CREDIT_STOP_PERCENT": "90"},
+            "AISC_CREDIT_WARN_PERCENT: must be below AISC_CREDIT_STOP_PERCENT",
+        ),
+    ],
+)
+def test_credit_thresholds_out_of_range_or_order_are_refused_naming_the_variable(
+    tmp_path: Path, extra: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load(env(AISC_DATA_DIR=str(tmp_path), **extra))

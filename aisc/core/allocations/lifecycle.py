@@ -39,7 +39,7 @@ TRANSITIONS: dict[Status, dict[str, Status]] = {
 
 # Statuses whose accounts exist in Slurm; of those, these cannot start new jobs.
 PROVISIONED = frozenset({Status.ACTIVE, Status.SUSPENDED, Status.EXHAUSTED, Status.EXPIRED})
-NO_NEW_JOBS = frozenset({Status.SUSPENDED, Status.EXPIRED})
+NO_NEW_JOBS = frozenset({Status.SUSPENDED, Status.EXHAUSTED, Status.EXPIRED})
 # Statuses that hold capacity in the guard.
 COMMITTED = frozenset({Status.PENDING, Status.ACTIVE, Status.SUSPENDED, Status.EXHAUSTED})
 
@@ -97,3 +97,44 @@ def due_event(
     if today > end and "expire" in TRANSITIONS[current]:
         return "expire"
     return None
+
+
+class CreditStage(StrEnum):
+    """Where an allocation's released budget stands: open, warned (the warning threshold
+    reached), stopped (the stop threshold reached: no new jobs), expired (the award ended and the
+    unused hours were written off). Each stage is reached once per released budget: a release or
+    a top-up that raises the budget reopens it."""
+
+    OPEN = "open"
+    WARNED = "warned"
+    STOPPED = "stopped"
+    EXPIRED = "expired"
+
+
+CREDIT_TRANSITIONS: dict[CreditStage, dict[str, CreditStage]] = {
+    CreditStage.OPEN: {
+        "warn": CreditStage.WARNED,
+        "stop": CreditStage.STOPPED,
+        "expire": CreditStage.EXPIRED,
+    },
+    CreditStage.WARNED: {
+        "stop": CreditStage.STOPPED,
+        "expire": CreditStage.EXPIRED,
+        "reopen": CreditStage.OPEN,
+    },
+    CreditStage.STOPPED: {"expire": CreditStage.EXPIRED, "reopen": CreditStage.OPEN},
+    CreditStage.EXPIRED: {},
+}
+
+
+def credit_transition(stage: str, event: str) -> CreditStage:
+    current = CreditStage(stage)
+    allowed = CREDIT_TRANSITIONS[current]
+    if event not in allowed:
+        choices = ", ".join(sorted(allowed)) or "none (it is final)"
+        raise InvalidTransition(
+            "a budget that is %(current)s cannot %(event)s; allowed: %(choices)s",
+            field="credit_stage",
+            params={"current": current.value, "event": event, "choices": choices},
+        )
+    return allowed[event]

@@ -27,6 +27,7 @@ class Kind(StrEnum):
     ADJUSTMENT = "adjustment"  # late usage and corrections billed after their period closed
     CASH = "cash"  # money the centre has received from organisations
     RECOVERY = "recovery"  # claimed back from an award on a recovery invoice, not yet settled
+    EXPIRED = "expired"  # committed subsidy of GPU-hours that expired unused, written off
 
 
 _SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -73,6 +74,10 @@ def disbursed(scheme: str, call_code: str, project: str) -> str:
 
 def recovery(scheme: str, call_code: str, project: str) -> str:
     return f"{Kind.RECOVERY}:{_award_path(scheme, call_code, project)}"
+
+
+def expired(scheme: str, call_code: str, project: str) -> str:
+    return f"{Kind.EXPIRED}:{_award_path(scheme, call_code, project)}"
 
 
 def receivable(organisation: str) -> str:

@@ -65,6 +65,21 @@ def commit(award: AwardRef, amount: Decimal, at: dt.datetime, key: str) -> Entry
     )
 
 
+def write_off_expired(award: AwardRef, amount: Decimal, at: dt.datetime, key: str) -> Entry:
+    """The subsidy of GPU-hours that expired unused leaves the award's commitment for an account
+    of its own: the ledger shows the write-off as such, apart from what usage disbursed."""
+    _positive(amount, "amount")
+    return make_entry(
+        key,
+        f"expired GPU-hours of {award.project} written off",
+        at,
+        [
+            posting(accounts.expired(award.scheme, award.call, award.project), amount),
+            posting(accounts.commitment(award.scheme, award.call, award.project), -amount),
+        ],
+    )
+
+
 @dataclass(frozen=True)
 class BilledLine:
     """One statement line: list amount = fund share + grantee share, all in cents."""

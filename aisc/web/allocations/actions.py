@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -366,11 +367,15 @@ def _carry_out(request: ChangeRequest) -> None:
     guard.check(commitments, exclude=allocation)
     allocation.save()
     if request.kind != RequestKind.EXTENSION:
-        for line in new_lines:
-            AllocationLine.objects.create(
-                allocation=allocation, chip=line.chip, gpu_hours=line.gpu_hours,
-                released=line.released, source=line.source,
-            )  # fmt: skip
+        add_lines(allocation, new_lines)
+
+
+def add_lines(allocation: Allocation, lines: Iterable[budget.BudgetLine]) -> None:
+    for line in lines:
+        AllocationLine.objects.create(
+            allocation=allocation, chip=line.chip, gpu_hours=line.gpu_hours,
+            released=line.released, source=line.source,
+        )  # fmt: skip
 
 
 def exchange_rates() -> list[ThroughputRate]:

@@ -7,7 +7,7 @@ class AllocationsConfig(AppConfig):
     verbose_name = "Allocations and their Slurm enforcement"
 
     def ready(self) -> None:
-        from aisc.web.allocations import cluster, grants_link, rules, sync  # noqa: F401
+        from aisc.web.allocations import cluster, credit, grants_link, rules, sync  # noqa: F401
         from aisc.web.catalogue import cluster_state
         from aisc.web.grants import events
 

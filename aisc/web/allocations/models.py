@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aisc.core.allocations.budget import BudgetLine
-from aisc.core.allocations.lifecycle import RequestStatus, Status
+from aisc.core.allocations.lifecycle import CreditStage, RequestStatus, Status
 
 USER = settings.AUTH_USER_MODEL
 
@@ -68,6 +68,19 @@ class Allocation(models.Model):
     )
     synced_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     sync_message = models.TextField(_("sync detail"), blank=True)
+    # Where the released budget stands (aisc.core.allocations.lifecycle.CREDIT_TRANSITIONS);
+    # moved only by allocations.credit.
+    credit_stage = models.CharField(
+        _("budget stage"),
+        max_length=10,
+        choices=[
+            (CreditStage.OPEN.value, _("Open")),
+            (CreditStage.WARNED.value, _("Warned")),
+            (CreditStage.STOPPED.value, _("Stopped: no new jobs")),
+            (CreditStage.EXPIRED.value, _("Expired")),
+        ],
+        default=CreditStage.OPEN.value,
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["project_code"]
@@ -161,6 +174,50 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.allocation}"
+
+
+class CreditKind(models.TextChoices):
+    WARN = "warn", _("Warned")
+    STOP = "stop", _("Stopped: no new jobs")
+    REOPEN = "reopen", _("Reopened by more GPU-hours")
+    EXPIRE = "expire", _("Expired: unused GPU-hours written off")
+    CARRY_OVER = "carry_over", _("Carried over at a tranche release")
+
+
+class CreditEvent(models.Model):
+    """One step of an allocation's credit lifecycle, or a tranche release's carry-over: the
+    budget and use it was taken on, and the hours that expired (written off on the ledger)."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="credit")
+    kind = models.CharField(_("step"), max_length=12, choices=CreditKind.choices)
+    released = hours(_("released GPU-hours"))
+    used = hours(_("used GPU-hours"))
+    expired = hours(_("GPU-hours expired"), default=Decimal(0))
+    carried = hours(_("GPU-hours carried over"), default=Decimal(0))
+    percent = models.DecimalField(
+        _("carry-over (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    tranche_seq = models.PositiveSmallIntegerField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["allocation", "at", "id"]
+        constraints: ClassVar[list[Any]] = [
+            # The award's end expires its hours once, and a tranche carries over once.
+            models.UniqueConstraint(
+                fields=["allocation"],
+                condition=models.Q(kind="expire"),
+                name="one_credit_expiry",
+            ),
+            models.UniqueConstraint(
+                fields=["allocation", "tranche_seq"],
+                condition=models.Q(kind="carry_over"),
+                name="one_carry_over_per_tranche",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation} {self.kind}"
 
 
 class CapacityPolicy(models.Model):

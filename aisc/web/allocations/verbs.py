@@ -19,3 +19,8 @@ ALLOCATION_RELEASE = "allocations.allocation.release"
 CHANGE_DECIDE = "allocations.change.decide"
 CHANGE_REQUEST = "allocations.change.request"
 SLURM_APPLY = "allocations.slurm.apply"
+
+
+def credit(step: str) -> str:
+    """A credit step (warn, stop, reopen, expire, carry_over): `allocations.credit.<step>`."""
+    return f"allocations.credit.{step}"

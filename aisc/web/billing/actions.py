@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from aisc.adapters.slurm.usage import Parsed
 from aisc.core.billing.rating import PriceBook
 from aisc.core.clock import Clock, SystemClock
 from aisc.core.ledger.entries import Entry
 from aisc.core.metering.split import Month
+from aisc.web.allocations import credit
 from aisc.web.audit.record import record
 from aisc.web.billing import alerting, lock, verbs
 from aisc.web.billing.closing import close
@@ -45,6 +47,7 @@ def do_ingest(
     report = batches.ingest_chunks(chunks, source, directory, prices, tz)
     with transaction.atomic():
         alerting.check_usage(sorted(report.projects), directory)
+        credit.do_credit_steps(timezone.localdate(), sorted(report.projects))
         record(
             acting_user,
             verbs.USAGE_INGEST,

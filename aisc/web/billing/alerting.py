@@ -1,4 +1,5 @@
-"""Alerts at 80 % and 100 % of released GPU-hours and of the subsidy cap, each level sent once.
+"""Alerts at 80 % and 100 % of released GPU-hours (a tenant's; an award's allocation has its
+credit lifecycle, allocations.credit) and of the subsidy cap, each level sent once.
 
 Mail goes to the project's organisation members and to operators, through `aisc.web.notify.send`
 (one mail per event, or the user's daily digest). At 100 % of released GPU-hours the Slurm budget
@@ -20,6 +21,7 @@ from aisc.core.errors import NotFound
 from aisc.core.ledger import accounts
 from aisc.web import notify
 from aisc.web.accounts.models import Role, User
+from aisc.web.allocations.models import Allocation
 from aisc.web.billing.ledger import book
 from aisc.web.billing.models import AlertState, UsageTotal
 from aisc.web.billing.projects import Directory, Project
@@ -48,7 +50,13 @@ def check_usage(codes: Sequence[str], directory: Directory) -> list[tuple[str, s
             projects.append(directory.get(code))
         except NotFound:
             continue
-    limited = [p for p in projects if p.released_gpu_hours is not None]
+    # Awards' allocations are warned and stopped by their credit lifecycle (allocations.credit).
+    followed = set(
+        Allocation.objects.filter(award__isnull=False, project_code__in=codes).values_list(
+            "project_code", flat=True
+        )
+    )
+    limited = [p for p in projects if p.released_gpu_hours is not None and p.code not in followed]
     used = used_gpu_hours([p.code for p in limited])
     readings = [
         (p, used.get(p.code, Decimal(0)), p.released_gpu_hours or Decimal(0)) for p in limited

@@ -52,6 +52,9 @@ NOTES = [
     "months with metered usage",
     "overdue_obligations lists final reports due by the year's end and still neither "
     "delivered nor waived",
+    "subsidy_expired is the committed subsidy of GPU-hours that expired unused in the year (at "
+    "an award's end, or beyond the carry-over at a tranche release), written off the awards' "
+    "commitments on the ledger (expired: accounts)",
 ]
 
 
@@ -171,6 +174,7 @@ def annual_report(year: int) -> dict[str, Any]:
         "subsidy_recovered": _ledger_sum(year, Kind.DISBURSED, "payment:"),
         "subsidy_written_off": _ledger_sum(year, Kind.RECOVERY, "writeoff:recovery-"),
         "subsidy_remaining": _remaining(year),
+        "subsidy_expired": _ledger_sum(year, Kind.EXPIRED, "expiry:"),
         "gpu_hours_used": _gpu_hours_used(year),
         "utilisation": annual_outcomes.utilisation(year),
         "outputs": _outputs(year),

@@ -10,17 +10,19 @@ class BillingConfig(AppConfig):
         from django.conf import settings
 
         from aisc.web import worker_tasks
+        from aisc.web.allocations import events as allocation_events
         from aisc.web.allocations import usage as allocation_usage
         from aisc.web.billing import (
             report_mail,
             rules,  # noqa: F401 - registers the rules
         )
         from aisc.web.billing.ingest import metered, periodic, sources
-        from aisc.web.billing.ledger import fund
+        from aisc.web.billing.ledger import expiry, fund
         from aisc.web.grants import events
 
         events.award_approved.subscribe(self.label, fund.on_award_approved)
         events.award_cancelled.subscribe(self.label, fund.on_award_cancelled)
+        allocation_events.credit_expired.subscribe(self.label, expiry.on_credit_expired)
         allocation_usage.used_gpu_hours.provide(self.label, metered.used_gpu_hours)
         allocation_usage.used_gpu_hours_of.provide(self.label, metered.used_gpu_hours_of)
         allocation_usage.gpu_seconds_used.provide(self.label, metered.gpu_seconds_used)

@@ -4,7 +4,8 @@ chip against the released budget with a projected exhaustion date, and its jobs'
 Jobs are billing's usage records of the project's Slurm account (the centre's Slurm or the
 embedded cluster, metered the same way); GPU-hours per day count each job on the local day it
 began (its run is not split across days); the budget is the allocation's released GPU-hours per
-chip. The exhaustion date extrapolates the mean daily use of the last RATE_DAYS days.
+chip. The exhaustion date extrapolates the mean daily use of the last 30 days
+(aisc.core.allocations.credit, the one projection the secretariat's view shows too).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +21,13 @@ import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from aisc.core.allocations import credit
 from aisc.web.allocations.models import Allocation
 from aisc.web.allocations.pages import ChipBudget, chip_budgets
 from aisc.web.billing.ingest.stored import decode_gpus
 from aisc.web.billing.models import UsageRecord
 from aisc.web.grants.models import Award
 
-RATE_DAYS = 30
 # Wait buckets (hours, upper bounds) for the chart of the project's waits.
 WAIT_BUCKETS = ((1.0, _("< 1 h")), (6.0, _("1-6 h")), (24.0, _("6-24 h")), (72.0, _("1-3 d")))
 LONGER = _("> 3 d")
@@ -50,7 +52,7 @@ class ChipDays:
     chip: str
     budget: ChipBudget
     days: list[dict[str, Any]]  # day, gpu_hours, cumulative
-    rate_per_day: float  # mean of the last RATE_DAYS days
+    rate_per_day: float  # mean of the last credit.RATE_DAYS days
     exhausted_on: dt.date | None  # projected (or past) day the released hours run out
 
 
@@ -64,20 +66,37 @@ class AwardUsage:
     wait_p95_h: float | None
 
 
-def award_usage(award: Award, today: dt.date) -> AwardUsage:
+PerDay = dict[tuple[str, dt.date], float]
+
+
+def use_by_member_and_day(
+    records: Iterable[UsageRecord],
+) -> tuple[dict[str, float], PerDay]:
+    """GPU-hours per member, and per (chip, local day the job began)."""
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    records = UsageRecord.objects.filter(account=award.project_code).order_by("-submit", "-pk")
-    jobs = [job_of(r) for r in records]
     members: dict[str, float] = defaultdict(float)
-    per_day: dict[tuple[str, dt.date], float] = defaultdict(float)
+    per_day: PerDay = defaultdict(float)
     for record in records:
         for chip, count in decode_gpus(record.gpus):
             used = count * record.elapsed_seconds / 3600.0
             members[record.user] += used
             if record.start is not None and used > 0:
                 per_day[(chip, record.start.astimezone(tz).date())] += used
-    allocation = Allocation.objects.filter(project_code=award.project_code).first()
+    return members, per_day
+
+
+def budget_days(allocation: Allocation | None, per_day: PerDay, today: dt.date) -> list[ChipDays]:
+    """Each chip's budget with its days and projected exhaustion (the secretariat's credit view
+    shows the same)."""
     budgets = chip_budgets(allocation) if allocation is not None else []
+    return [_chip_days(b, per_day, today) for b in budgets]
+
+
+def award_usage(award: Award, today: dt.date) -> AwardUsage:
+    records = UsageRecord.objects.filter(account=award.project_code).order_by("-submit", "-pk")
+    jobs = [job_of(r) for r in records]
+    members, per_day = use_by_member_and_day(records)
+    allocation = Allocation.objects.filter(project_code=award.project_code).first()
     waits = np.array([j.wait_h for j in jobs if j.wait_h is not None])
     p50, p95 = np.percentile(waits, [50, 95]) if len(waits) else (None, None)
     return AwardUsage(
@@ -86,7 +105,7 @@ def award_usage(award: Award, today: dt.date) -> AwardUsage:
             {"user": user, "gpu_hours": round(hours, 2)}
             for user, hours in sorted(members.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
-        chips=[_chip_days(b, per_day, today) for b in budgets],
+        chips=budget_days(allocation, per_day, today),
         waits=_wait_buckets(waits),
         wait_p50_h=None if p50 is None else round(float(p50), 2),
         wait_p95_h=None if p95 is None else round(float(p95), 2),
@@ -116,26 +135,9 @@ def _chip_days(
     for day, hours in mine:
         total += hours
         days.append({"day": day, "gpu_hours": round(hours, 2), "cumulative": round(total, 2)})
-    since = today - dt.timedelta(days=RATE_DAYS)
-    rate = sum(hours for day, hours in mine if since < day <= today) / RATE_DAYS
-    return ChipDays(
-        budget.chip, budget, days, round(rate, 2), _exhaustion(mine, budget, rate, today)
-    )
-
-
-def _exhaustion(
-    days: list[tuple[dt.date, float]], budget: ChipBudget, rate: float, today: dt.date
-) -> dt.date | None:
-    released = float(budget.released)
-    total = 0.0
-    for day, hours in days:  # already run out on a past day
-        total += hours
-        if released > 0 and total >= released:
-            return day
-    left = released - total
-    if rate <= 0 or left <= 0:
-        return None
-    return today + dt.timedelta(days=int(np.ceil(left / rate)))
+    rate = credit.burn_rate(mine, today)
+    exhausted = credit.exhaustion_date(mine, float(budget.released), rate, today)
+    return ChipDays(budget.chip, budget, days, round(rate, 2), exhausted)
 
 
 def _wait_buckets(waits: np.ndarray) -> list[dict[str, Any]]:

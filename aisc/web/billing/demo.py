@@ -14,6 +14,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from aisc.web.accounts.models import User
+from aisc.web.allocations import credit
+from aisc.web.allocations.actions import do_transition
+from aisc.web.allocations.models import Allocation
 from aisc.web.billing import actions, payments, recoveries, verbs
 from aisc.web.billing.ingest import sources
 from aisc.web.billing.ledger import fund
@@ -42,7 +45,24 @@ def load(report: DemoReport) -> None:
         f"{', '.join(map(str, months))} from the embedded cluster; "
         f"{months[0]} and {months[1]} closed (the finance login sees the statements)"
     )
+    _credit(report)
     _recovery(report)
+
+
+def _credit(report: DemoReport) -> None:
+    """What the worker's credit task would have done by now: the keen grantee warned (or
+    stopped), and an award whose window passed before the demo began (activated on its start
+    date, as the worker would have) expired, its unused hours written off."""
+    today = timezone.localdate()
+    for allocation in Allocation.objects.filter(status="pending", award__isnull=False):
+        if allocation.start_date <= today and allocation.lines.filter(released=True).exists():
+            do_transition(allocation, "activate", acting_user=None)
+    steps = credit.do_credit_steps(today)
+    report.notes.append(
+        "allocations: credit steps "
+        + (", ".join(steps) or "none")
+        + " (the secretariat's /billing/credit/, each grantee's usage page)"
+    )
 
 
 def _recovery(report: DemoReport) -> None:

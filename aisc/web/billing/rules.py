@@ -25,6 +25,7 @@ authz.rule("billing.fund.view")(authz.has_roles(Role.FINANCE, Role.SECRETARIAT, 
 authz.rule("billing.receivables.view")(_finance)
 authz.rule("billing.export.view")(_finance)
 authz.rule("billing.ledger.reverse")(_finance)
+authz.rule("billing.credit.view")(authz.has_roles(Role.FINANCE, Role.SECRETARIAT))
 authz.rule("billing.usage.ingest")(authz.has_roles(Role.OPERATOR))
 authz.rule("billing.annual.view")(
     authz.has_roles(Role.SECRETARIAT, Role.COMMITTEE, Role.FINANCE, Role.AUDITOR)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aisc.web.billing import annual_views, usage_views, views
+from aisc.web.billing import annual_views, credit_views, usage_views, views
 from aisc.web.billing import receivable_views as rec
 from aisc.web.billing import recovery_views as rv
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path("analytics/", views.analytics, name="analytics"),
     path("awards/<int:award_id>/usage/", usage_views.award_usage_page, name="award-usage"),
+    path("credit/", credit_views.credit_list, name="credit"),
     path("recoveries/", rv.recovery_list, name="recoveries"),
     path("recoveries/open", rv.open_recovery, name="recovery-open"),
     path("recoveries/<int:pk>/", rv.recovery_detail, name="recovery"),

@@ -10,7 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from aisc.web.allocations.models import Allocation
 from aisc.web.billing.award_usage import award_usage, job_of
+from aisc.web.billing.credit_status import credit_row, thresholds, written_off
 from aisc.web.billing.models import UsageRecord
 from aisc.web.billing.usage_charts import budget_svg, waits_svg
 from aisc.web.grants.queries import visible_awards
@@ -51,6 +53,8 @@ def award_usage_page(request: HttpRequest, award_id: int) -> HttpResponse:
     usage = award_usage(award, timezone.localdate())
     charts = [(chip, budget_svg(chip)) for chip in usage.chips]
     listed = JOBS.apply(request, UsageRecord.objects.filter(account=award.project_code))
+    allocation = Allocation.objects.filter(award=award).first()
+    credit = credit_row(allocation, usage.chips, written_off()) if allocation else None
     return render(
         request,
         "billing/award_usage.html",
@@ -62,5 +66,7 @@ def award_usage_page(request: HttpRequest, award_id: int) -> HttpResponse:
             "listed": listed,
             "columns": listed.headers(JOB_COLUMNS),
             "jobs": [job_of(r) for r in listed.rows],
+            "credit": credit,
+            "thresholds": thresholds(),
         },
     )

@@ -3,8 +3,8 @@
 Every allocation with a Slurm account gets jobs from three whole months before this one until
 two weeks ahead (jobs "in the future" are submitted as the clock reaches them, so the worker has
 live work to show). Gangs are powers of two up to the award's GPUs (a tenant's: the largest node
-group it may use), on the allocation's chips; each allocation offers about
-`FILL` of its released GPU-hours spread over its dates. The cluster then runs to now with the
+group it may use), on the allocation's chips; each allocation offers about `FILL` of its
+released GPU-hours spread over its dates (a `KEEN` one more). The cluster then runs to now with the
 same policy and limits as always, and what ran is metered through the sacct path.
 Idempotent: a second load finds the jobs and only advances and meters.
 """
@@ -29,6 +29,9 @@ from aisc.web.demo import DemoReport
 
 SEED = 2026
 FILL = 0.6  # offered GPU-hours / released GPU-hours per day of the allocation
+# A keen grantee offers more: by now past the warning threshold of its released hours, so the
+# demo shows a budget's warning (allocations.credit).
+KEEN = {"p2026a-002": 1.8}
 AHEAD = dt.timedelta(days=14)
 GANGS = (1, 2, 4, 8, 16, 32, 64, 128)
 
@@ -75,7 +78,8 @@ def workload(
         gangs = [g for g in GANGS if g <= widest(spec, allocation, chip)]
         if not gangs:
             continue  # the cluster has no node of this chip open to the project
-        offered = float(hours) / days * FILL * (end - start).total_seconds() / 86_400
+        fill = KEEN.get(allocation.project_code, FILL)
+        offered = float(hours) / days * fill * (end - start).total_seconds() / 86_400
         while offered > 0:
             gpus = int(rng.choice(gangs))
             work = int(min(48 * 3600, max(600, rng.lognormal(np.log(4 * 3600), 0.9))))

@@ -64,6 +64,7 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("Statements"), "billing:statements", "billing.statements.list", group=MONEY),
     NavItem(_("Fund"), "billing:fund", "billing.fund.view", group=MONEY),
+    NavItem(_("Award budgets"), "billing:credit", "billing.credit.view", group=MONEY),
     NavItem(_("Centre analytics"), "billing:analytics", "billing.analytics.view", group=MONEY),
     NavItem(_("Catalogue"), "catalogue:overview", "catalogue.view", group=OPERATIONS),
     NavItem(_("Capacity"), "allocations:capacity", "allocations.capacity.view", group=OPERATIONS),

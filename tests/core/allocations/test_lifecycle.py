@@ -97,6 +97,7 @@ def test_every_status_is_reachable_from_pending_and_every_one_can_still_be_close
 
 def test_the_status_sets_agree_with_the_table() -> None:
     assert NO_NEW_JOBS <= PROVISIONED  # a status that blocks jobs has an account to block
+    assert Status.EXHAUSTED in NO_NEW_JOBS  # the credit stop: no new jobs at 100 %
     assert Status.PENDING not in PROVISIONED
     assert Status.CLOSED not in PROVISIONED
     assert Status.CLOSED not in COMMITTED

@@ -45,6 +45,21 @@ def test_a_billed_line_owes_the_grantee_share_and_disburses_the_fund_share() -> 
     assert book.total() == 0
 
 
+def test_expired_hours_subsidy_leaves_the_commitment_for_its_own_account() -> None:
+    book = funded_book()
+    book.post(flows.bill(line(A1, "1000.00", "700.00"), AT, "bill-1"))
+    book.post(flows.write_off_expired(A1, D("2500.00"), AT, "expiry:p2026a-001"))
+    assert book.balance(accounts.expired("aiss", "c2026a", "p2026a-001")) == D("2500.00")
+    assert book.balance(accounts.commitment("aiss", "c2026a", "p2026a-001")) == D("997500.00")
+    assert accounts.kind_of(accounts.expired("aiss", "c2026a", "p2026a-001")) is (
+        accounts.Kind.EXPIRED
+    )
+    (scheme,) = views.per_scheme(book.balances())
+    assert scheme.committed == D("1297500.00")  # the rest of the two commitments
+    assert scheme.remaining == D("3000000000.00") - D("700.00")  # nothing disbursed for it
+    assert book.total() == 0
+
+
 def test_late_usage_is_billed_to_the_adjustment_account() -> None:
     book = Book()
     book.post(flows.bill(line(A1, "10.00", "7.00", late=True), AT, "late"))
@@ -73,6 +88,7 @@ def test_a_line_whose_shares_do_not_add_up_is_refused() -> None:
         lambda: flows.appropriate("aiss", D("0"), AT, "k"),
         lambda: flows.budget_call("aiss", "c", D("-1"), AT, "k"),
         lambda: flows.commit(A1, D("0"), AT, "k"),
+        lambda: flows.write_off_expired(A1, D("0"), AT, "k"),
     ],
 )
 def test_amounts_moved_through_the_fund_must_be_positive(make) -> None:  # type: ignore[no-untyped-def]

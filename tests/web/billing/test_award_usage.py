@@ -16,7 +16,7 @@ from django.test import Client
 
 from aisc.web.accounts.models import Role, User
 from aisc.web.allocations.pages import ChipBudget
-from aisc.web.billing.award_usage import ChipDays, _exhaustion, _wait_buckets
+from aisc.web.billing.award_usage import ChipDays, _wait_buckets
 from aisc.web.billing.ingest.stored import decode_gpus
 from aisc.web.billing.models import UsageRecord
 from aisc.web.billing.usage_charts import budget_svg, waits_svg
@@ -101,15 +101,6 @@ def test_a_grantee_sees_the_jobs_members_days_and_waits_of_their_award_and_no_on
 
 def budget(released: str) -> ChipBudget:
     return ChipBudget("h800", Decimal(released), Decimal(released), Decimal(0), Decimal(0))
-
-
-def test_the_budget_runs_out_on_the_day_it_did_or_at_the_last_30_days_pace() -> None:
-    today = dt.date(2026, 12, 5)
-    days = [(dt.date(2026, 12, 1), 60.0), (dt.date(2026, 12, 3), 60.0)]
-    assert _exhaustion(days, budget("100"), 4.0, today) == dt.date(2026, 12, 3)  # already
-    assert _exhaustion(days, budget("400"), 4.0, today) == today + dt.timedelta(days=70)
-    assert _exhaustion(days, budget("400"), 0.0, today) is None  # no use lately
-    assert _exhaustion([], budget("0"), 4.0, today) is None  # nothing released
 
 
 def test_waits_fall_into_their_buckets_and_every_job_is_counted_once() -> None:

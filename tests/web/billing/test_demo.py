@@ -9,11 +9,13 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from typer.testing import CliRunner
 
 from aisc.cli.main import app
 from aisc.web.accounts.models import User
-from aisc.web.allocations.models import Allocation
+from aisc.web.allocations.models import Allocation, CreditEvent
+from aisc.web.billing.credit_status import credit_rows
 from aisc.web.billing.models import (
     BillingPeriod,
     LedgerPosting,
@@ -34,8 +36,22 @@ def test_the_demo_has_three_months_of_usage_and_two_closed_periods() -> None:
     assert closed.count() == 2
     months = {r.submit.month for r in UsageRecord.objects.all()}
     assert len(months) >= 3
+    steps = CreditEvent.objects.count()
     load_all()  # idempotent: a second load adds nothing
     assert BillingPeriod.objects.filter(state="closed").count() == 2
+    assert CreditEvent.objects.count() == steps
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_demo_has_a_budget_past_80_percent_and_one_expired_with_a_write_off() -> None:
+    rows = credit_rows(timezone.localdate())
+    past = [r for r in rows if r.allocation.credit_stage in ("warned", "stopped")]
+    assert past, "the keen grantee's budget is past its warning"
+    assert all(r.percent is not None and r.percent >= 80 for r in past)
+    (ended,) = [r for r in rows if r.allocation.credit_stage == "expired"]
+    assert ended.expired > 0
+    assert ended.written_off > 0
+    assert ended.allocation.status == "expired"
 
 
 @pytest.mark.usefixtures("demo")

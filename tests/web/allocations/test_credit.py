@@ -1,0 +1,151 @@
+"""The credit lifecycle of an award's allocation: a mail at 80 % of the released GPU-hours, no
+new jobs at 100 % (through the Slurm sync), a reopening with more hours, and at the award's end
+the unused hours expire and their subsidy is written off the commitment on the ledger, each
+step recorded, audited by the system and taken once however often the worker runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from aisc.core.allocations import credit as core_credit
+from aisc.core.ledger import accounts
+from aisc.web.allocations import cluster, credit, sync
+from aisc.web.allocations.models import Allocation, CreditEvent
+from aisc.web.audit.models import AuditEvent
+from aisc.web.billing.annual import annual_report
+from aisc.web.billing.ledger import book
+from aisc.web.billing.models import LedgerEntry, UsageTotal
+from aisc.web.grants.models import Award
+from tests.fixtures.grants import Mails
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inventory", "price")]
+D = Decimal
+
+
+def use(allocation: Allocation, gpu_hours: int, chip: str = "h800") -> None:
+    UsageTotal.objects.update_or_create(
+        project_code=allocation.project_code,
+        chip=chip,
+        defaults={"gpu_seconds": gpu_hours * 3600},
+    )
+
+
+def released(allocation: Allocation) -> Decimal:
+    return allocation.gpu_hours
+
+
+@pytest.fixture
+def running(award: Award) -> Allocation:
+    allocation = Allocation.objects.get(award=award)
+    allocation.status = "active"
+    allocation.save(update_fields=["status"])
+    assert released(allocation) > 0
+    return allocation
+
+
+def credit_mails(sent: Mails) -> list[str]:
+    return [subject for _, subject in sent() if "GPU-hours" in subject]
+
+
+def test_use_past_80_percent_warns_the_grantee_once_in_their_language(
+    running: Allocation, sent: Mails
+) -> None:
+    during = running.start_date
+    use(running, int(released(running) * D("0.85")))
+    assert credit.do_credit_step(running, during) == ["warn"]
+    assert credit.do_credit_step(running, during) == []  # the worker again: nothing new
+    running.refresh_from_db()
+    assert running.credit_stage == "warned"
+    assert running.status == "active"
+    (mail,) = credit_mails(sent)
+    assert "85% of its released GPU-hours" in mail
+    (event,) = CreditEvent.objects.filter(allocation=running)
+    assert (event.kind, event.used) == ("warn", int(released(running) * D("0.85")))
+    audit = AuditEvent.objects.filter(verb="allocations.credit.warn")
+    assert audit.count() == 1
+    assert audit.get().actor is None  # the system
+
+
+def test_use_of_every_released_hour_stops_new_jobs_on_slurm_and_says_so(
+    running: Allocation, sent: Mails
+) -> None:
+    use(running, int(released(running)))
+    assert credit.do_credit_step(running, running.start_date) == ["stop"]
+    running.refresh_from_db()
+    assert (running.status, running.credit_stage) == ("exhausted", "stopped")
+    sync.apply()
+    account = cluster.adapter().read_state().accounts[running.project_code]
+    assert account.suspended  # GrpJobs=0 and GrpSubmitJobs=0: no new jobs
+    assert any("new jobs are stopped" in s for s in credit_mails(sent))
+    assert AuditEvent.objects.filter(verb="allocations.credit.stop").count() == 1
+
+
+def test_more_released_hours_reopen_a_stopped_budget_and_jobs_start_again(
+    running: Allocation,
+) -> None:
+    use(running, int(released(running)))
+    credit.do_credit_step(running, running.start_date)
+    line = running.lines.filter(released=True).first()
+    assert line is not None
+    line.gpu_hours += 10 * line.gpu_hours  # as a tranche or a top-up would
+    line.save()
+    assert credit.do_credit_step(running, running.start_date) == ["reopen"]
+    running.refresh_from_db()
+    assert (running.status, running.credit_stage) == ("active", "open")
+    sync.apply()
+    assert not cluster.adapter().read_state().accounts[running.project_code].suspended
+
+
+def test_at_the_end_the_unused_hours_expire_and_their_subsidy_is_written_off_once(
+    running: Allocation, award: Award, sent: Mails
+) -> None:
+    before = released(running)
+    use(running, 100)
+    after_end = running.end_date + dt.timedelta(days=1)
+    assert credit.do_credit_steps(after_end) == [f"{running.project_code}: expire"]
+    assert credit.do_credit_steps(after_end) == []  # idempotent: the worker runs it again
+    running.refresh_from_db()
+    assert (running.status, running.credit_stage) == ("expired", "expired")
+    assert released(running) == D(100)  # the unused hours left the budget
+    (event,) = CreditEvent.objects.filter(allocation=running, kind="expire")
+    assert event.expired == before - 100
+    ref = (award.application.call.scheme.code, award.application.call.code, award.project_code)
+    value = (before - 100) * award.list_price * award.subsidy_rate
+    assert book.balances(accounts.expired(*ref)) == {accounts.expired(*ref): value}
+    assert book.balances(accounts.commitment(*ref))[accounts.commitment(*ref)] == (
+        award.committed_amount - value
+    )
+    (entry,) = LedgerEntry.objects.filter(key=f"expiry:{award.project_code}")
+    assert sum(p.amount_cents for p in entry.postings.all()) == 0  # balanced
+    year = timezone_year(entry)
+    assert D(annual_report(year)["subsidy_expired"]) == value
+    assert any("have expired" in s for _, s in sent())
+    assert AuditEvent.objects.filter(verb="allocations.credit.expire").count() == 1
+
+
+def timezone_year(entry: LedgerEntry) -> int:
+    return entry.at.year
+
+
+def test_a_tenant_and_a_pending_allocation_are_left_alone(
+    make_allocation: Callable[..., Allocation], running: Allocation
+) -> None:
+    tenant = make_allocation("com-a")
+    use(tenant, 10**6)
+    assert credit.do_credit_step(tenant, tenant.start_date) == []
+    running.status = "pending"
+    running.save(update_fields=["status"])
+    use(running, 10**6)
+    assert credit.do_credit_step(running, running.start_date) == []
+
+
+def test_the_thresholds_come_from_the_settings(running: Allocation, settings: object) -> None:
+    settings.AISC_CREDIT_WARN_PERCENT = 50  # type: ignore[attr-defined]
+    settings.AISC_CREDIT_STOP_PERCENT = 60  # type: ignore[attr-defined]
+    assert credit.thresholds() == core_credit.Thresholds(50, 60)
+    use(running, int(released(running) * D("0.6")))
+    assert credit.do_credit_step(running, running.start_date) == ["stop"]

@@ -1,0 +1,76 @@
+"""The credit lifecycle as people see it: the secretariat's award budgets list every award's stage,
+use, projected exhaustion, expired hours and subsidy written off; the grantee's usage page shows
+its own stage, steps and write-off; no one else reaches the list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from aisc.web.accounts.models import User
+from aisc.web.allocations import credit
+from aisc.web.allocations.models import Allocation
+from aisc.web.billing.models import UsageTotal
+from aisc.web.grants.models import Award
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inventory", "price")]
+
+
+@pytest.fixture
+def expired(award: Award) -> Allocation:
+    allocation = Allocation.objects.get(award=award)
+    allocation.status = "active"
+    allocation.save(update_fields=["status"])
+    UsageTotal.objects.create(project_code=award.project_code, chip="h800", gpu_seconds=3600 * 40)
+    credit.do_credit_steps(allocation.end_date + dt.timedelta(days=1))
+    allocation.refresh_from_db()
+    assert allocation.credit_stage == "expired"
+    return allocation
+
+
+def test_the_secretariat_sees_each_awards_stage_and_what_was_written_off(
+    expired: Allocation, secretariat: User, logged_in: Callable[[User], Client]
+) -> None:
+    page = logged_in(secretariat).get("/billing/credit/")
+    assert page.status_code == 200
+    (row,) = page.context["rows"]
+    assert row.allocation == expired
+    assert row.used == Decimal("40.00")
+    assert row.expired > 0
+    assert row.written_off > 0
+    html = page.content.decode()
+    assert f'data-project="{expired.project_code}"' in html
+    assert f'data-value="{row.written_off}"' in html
+    assert "Expired" in html
+
+
+def test_the_grantee_sees_the_stage_the_expiry_and_the_write_off_on_their_usage_page(
+    expired: Allocation, applicant: User, logged_in: Callable[[User], Client]
+) -> None:
+    page = logged_in(applicant).get(f"/billing/awards/{expired.award_id}/usage/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="credit"' in html
+    assert "unused GPU-hours expired" in html
+    assert html.count('data-row="credit-step"') == 1
+    assert page.context["credit"].written_off > 0
+
+
+def test_the_grantee_is_told_the_stage_in_chinese_too(
+    expired: Allocation, applicant: User, logged_in: Callable[[User], Client]
+) -> None:
+    client = logged_in(applicant)
+    page = client.get(f"/billing/awards/{expired.award_id}/usage/", HTTP_ACCEPT_LANGUAGE="zh-hant")
+    html = page.content.decode()
+    assert "額度階段" in html
+    assert "已撇銷" in html
+
+
+def test_an_applicant_cannot_reach_the_award_budgets(
+    award: Award, applicant: User, logged_in: Callable[[User], Client]
+) -> None:
+    assert logged_in(applicant).get("/billing/credit/").status_code == 403
