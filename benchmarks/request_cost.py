@@ -66,7 +66,9 @@ def drop(url: str, admin: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {url.rpartition('/')[2]} WITH (FORCE)")
 
 
-def measure(facts: dict[str, Any], rounds: int, profile: list[str]) -> list[dict[str, Any]]:
+def measure(
+    facts: dict[str, Any], rounds: int, profile: list[str], sort: str = "cumulative"
+) -> list[dict[str, Any]]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -104,8 +106,10 @@ def measure(facts: dict[str, Any], rounds: int, profile: list[str]) -> list[dict
             }
         )
         if profiler is not None:
+            per_round = queries.captured_queries[: len(queries) // rounds]
+            print(f"{path}:", *(q["sql"][:300] for q in per_round), sep="\n  ", file=sys.stderr)
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(25)
             print(out.getvalue(), file=sys.stderr)
     return results
 
@@ -113,6 +117,7 @@ def measure(facts: dict[str, Any], rounds: int, profile: list[str]) -> list[dict
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument(
         "--profile", action="append", default=[], help="a path of the mix to profile (repeatable)"
@@ -139,7 +144,7 @@ def main() -> None:
         namespace: dict[str, Any] = {"CLIENTS": 1, "print": lambda text: out.write(text)}
         exec(PREPARE, namespace)  # noqa: S102 - web_load's own preparation, same facts
         facts = json.loads(out.getvalue())
-        results = measure(facts, args.rounds, args.profile)
+        results = measure(facts, args.rounds, args.profile, args.sort)
         by_kind = {
             kind: round(statistics.mean(r["cpu_ms_p50"] for r in results if r["kind"] == kind), 2)
             for kind in ("api", "public", "portal")

@@ -81,8 +81,10 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
+    # The budget and the page both read the lines: fetched once for both.
     allocation = get_object_or_404(
-        Allocation.objects.select_related("organisation"), project_code=code
+        Allocation.objects.select_related("organisation").prefetch_related("lines", "members"),
+        project_code=code,
     )
     authz.require(user, "allocations.view", allocation)
     form = ChangeRequestForm(request.POST or None)

@@ -209,3 +209,15 @@ def test_the_allocations_list_filters_by_project_and_sorts_by_organisation(
     assert f'value="{allocation.project_code}"' in html
     nothing = logged_in(make_user(Role.OPERATOR)).get("/allocations/?q=no-such-project")
     assert 'data-project="' not in nothing.content.decode()
+
+
+def test_the_allocation_page_reads_its_budget_lines_once_for_the_budget_and_the_list(
+    allocation: Allocation, applicant: User, logged_in: Callable[[User], Client]
+) -> None:
+    client = logged_in(applicant)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/allocations/p2026a-001/").content.decode()
+    assert 'data-key="released">1,000' in page  # the budget, from the lines
+    assert "tranche 2: 500" in page  # the list of lines
+    reads = [q["sql"] for q in queries if 'FROM "allocations_allocationline"' in q["sql"]]
+    assert len(reads) == 1, reads
