@@ -30,7 +30,7 @@ ACCOUNTS = ("p2026a-001", "p2026a-001", "tenant-kc")  # two in three jobs subsid
 def random_jobs(rng: random.Random) -> tuple[list[str], list[str]]:
     """sacct lines of a random year, and the months they were closed in."""
     months = sorted(rng.sample(range(1, 12), rng.randint(1, 4)))
-    lines = []
+    lines: list[str] = []
     for month in months:
         for _ in range(rng.randint(1, 5)):
             # Some jobs start on the month's last evening and run into the next month.
