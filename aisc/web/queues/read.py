@@ -96,12 +96,15 @@ def _member_awards(user: User) -> QuerySet[Award]:
 def applicant_queue(user: User, today: dt.date) -> Queue:
     queue = Queue("applicant", _("Your organisations' applications and awards"))
     mine = visible_applications(user).filter(organisation__memberships__user=user)
-    for app in mine.filter(status=ApplicationStatus.DRAFT).order_by("-updated_at"):
-        url = reverse("grants:edit", args=[app.pk])
-        queue.add(Item(_("Draft to finish: %(title)s") % {"title": app.title}, url))
-    for app in mine.filter(status=ApplicationStatus.RETURNED).order_by("-updated_at"):
-        url = reverse("grants:edit", args=[app.pk])
-        queue.add(Item(_("Returned for changes: %(title)s") % {"title": app.title}, url))
+    for status, text in (
+        (ApplicationStatus.DRAFT, _("Draft to finish: %(title)s")),
+        (ApplicationStatus.RETURNED, _("Returned for changes: %(title)s")),
+    ):
+        # Only what can be shown is read; the rest is counted.
+        waiting = mine.filter(status=status)
+        for pk, title in waiting.order_by("-updated_at").values_list("pk", "title")[:SHOWN]:
+            queue.add(Item(text % {"title": title}, reverse("grants:edit", args=[pk])))
+        queue.total += max(0, waiting.count() - SHOWN)
     recent = timezone.now() - STARTER_NOTICE
     for app in starter_requests(user).filter(submitted_at__gte=recent):
         url = reverse("grants:starter_status", args=[app.pk])

@@ -3,6 +3,7 @@ is done (and that page opens for the user), and nothing shows that the user may 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -257,3 +258,18 @@ def test_the_queues_read_in_traditional_chinese(
     assert "Draft to finish" not in page
     assert "Cantonese LLM" in page
     assert "待完成的草稿" in page
+
+
+def test_an_applicant_with_many_drafts_sees_ten_and_the_rest_counted(
+    draft: Application, applicant: User
+) -> None:
+    from aisc.web.queues.read import SHOWN, applicant_queue
+
+    for n in range(SHOWN + 2):
+        draft.pk = None
+        draft.title = f"Copy {n}"
+        draft.save()
+    queue = applicant_queue(applicant, dt.date(2026, 12, 6))
+    assert len(queue.items) == SHOWN
+    assert queue.total == SHOWN + 3
+    assert queue.more == 3
