@@ -85,13 +85,19 @@ class PlannedJob:
 
 
 def workload(
-    n: int, seed: int, spread_s: float, chips: list[str], accounts: list[str], max_run_s: int = 45
+    n: int,
+    seed: int,
+    spread_s: float,
+    chips: list[str],
+    accounts: list[str],
+    max_run_s: int = 45,
+    min_run_s: int = 5,
 ) -> list[PlannedJob]:
     rng = np.random.default_rng(seed)
     offsets = np.sort(rng.uniform(0.0, spread_s, n))
     jobs = []
     for i, offset in enumerate(offsets):
-        run_s = int(rng.integers(min(5, max_run_s), max_run_s + 1))
+        run_s = int(rng.integers(min(min_run_s, max_run_s), max_run_s + 1))
         who = int(rng.integers(len(accounts)))
         jobs.append(
             PlannedJob(
@@ -273,7 +279,7 @@ def replay(args: argparse.Namespace) -> Path:
     stamp = dt.datetime.now(dt.UTC).strftime("%H%M%S")
     accounts = [f"fid{stamp}{c}" for c in "abcd"]
     chips = list(conf.cluster.chips)
-    jobs = workload(args.jobs, args.seed, args.spread, chips, accounts, args.max_run)
+    jobs = workload(args.jobs, args.seed, args.spread, chips, accounts, args.max_run, args.min_run)
     run = SlurmRun(accounts)
     run.create_accounts()
     try:
@@ -298,6 +304,7 @@ def replay(args: argparse.Namespace) -> Path:
         "seed": args.seed,
         "spread_s": args.spread,
         "max_run_s": args.max_run,
+        "min_run_s": args.min_run,
         "sched_params": args.sched_params or "as configured",
         "wall_s": round(time.perf_counter() - began, 1),
         "slurmctld_boot": slurmctld_boot(),
@@ -412,6 +419,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--spread", type=float, default=180.0, help="submission window (s)")
     parser.add_argument("--max-run", type=int, default=45, help="longest run time (s)")
+    parser.add_argument("--min-run", type=int, default=5, help="shortest run time (s)")
     parser.add_argument("--out", type=Path, default=Path("var/fidelity"))
     parser.add_argument("--sched-params", default="", help="SchedulerParameters for this run")
     parser.add_argument(

@@ -297,3 +297,10 @@ def test_every_account_of_the_export_gets_a_share_so_slurm_ranks_it_from_the_fir
     accounts = {ln.split("|")[2] for ln in (SAVED / "sacct.txt").read_text().splitlines()[1:]}
     assert seen
     assert all(shares == dict.fromkeys(accounts, 1.0) for shares in seen)
+
+
+def test_the_shortest_run_time_can_be_raised_for_minute_long_workloads() -> None:
+    jobs = fidelity.workload(200, 20, 300.0, ["h800", "br104"], ["a", "b"], 60, min_run_s=20)
+    assert all(20 <= j.run_s <= 60 for j in jobs)
+    assert min(j.run_s for j in jobs) < 25  # the whole range is drawn from
+    assert all(j.limit_min * 60 >= j.run_s + 5 for j in jobs)

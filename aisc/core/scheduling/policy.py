@@ -68,6 +68,9 @@ class PolicyOptions:
     decay_half_life_s: float = 7 * DAY  # PriorityDecayHalfLife
     calc_period_s: float = 300.0  # PriorityCalcPeriod
     bf_max_job_test: int = 100  # bf_max_job_test
+    # bf_node_space_size: records the backfill map may hold before a cycle stops (None: as many
+    # as bf_max_job_test, Slurm's default; range 2 to 2,000,000).
+    bf_node_space_size: int | None = None
     # The `slurm` policy's cycles (slurm.conf(5) SchedulerParameters, Slurm 22.05 defaults).
     sched_interval_s: float = 60.0  # sched_interval: the main loop over every pending job
     default_queue_depth: int = 100  # default_queue_depth: jobs the main loop tests per event
@@ -105,6 +108,18 @@ class PolicyOptions:
                 ),
                 field="bf_max_job_test",
                 params={"depth": f"{depth!r}", "bf_max": f"{BF_MAX:,}"},
+            )
+        space = self.bf_node_space_size
+        if space is not None and (
+            isinstance(space, bool) or not (isinstance(space, int) and 2 <= space <= 2 * BF_MAX)
+        ):
+            raise RuleViolation(
+                (
+                    "bf_node_space_size %(space)s must be a whole number from 2 to "
+                    "%(most)s (Slurm's range)"
+                ),
+                field="bf_node_space_size",
+                params={"space": f"{space!r}", "most": f"{2 * BF_MAX:,}"},
             )
         for name in (
             "sched_interval_s",

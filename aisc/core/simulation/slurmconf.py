@@ -7,8 +7,9 @@ Slurm's main loop and backfill cycle; multifactor + builtin -> `multifactor`; ba
 `fifo`), and the `PriorityWeight*` (age, fair share, job size, partition, QOS), `PriorityMaxAge`,
 `PriorityDecayHalfLife`, `PriorityCalcPeriod`, each partition's `PriorityJobFactor`, and the
 SchedulerParameters `sched_interval`, `default_queue_depth`, `bf_interval`, `bf_resolution`,
-`bf_window` and `bf_max_job_test` become `PolicyOptions`, with Slurm 22.05's defaults
-(slurm.conf(5)) where the file says nothing. What the simulator cannot mirror is in `notes`.
+`bf_window`, `bf_max_job_test` and `bf_node_space_size` become `PolicyOptions`, with Slurm
+22.05's defaults (slurm.conf(5)) where the file says nothing. What the simulator cannot mirror is
+in `notes`.
 """
 
 from __future__ import annotations
@@ -206,6 +207,9 @@ def _policy(
     common: dict[str, Any] = dict(
         cycles, bf_max_job_test=_max_job_test(params), default_queue_depth=depth
     )
+    if "bf_node_space_size" in params:  # default: bf_max_job_test
+        space = _number(params["bf_node_space_size"], "bf_node_space_size")
+        common["bf_node_space_size"] = int(space)
     if not multifactor:
         # priority/basic is arrival order: every weight 0 leaves the ties, broken by submit time.
         options = PolicyOptions(

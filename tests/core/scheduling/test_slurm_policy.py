@@ -93,7 +93,7 @@ def test_a_job_that_could_start_only_past_bf_window_gets_no_reservation() -> Non
 
 def test_a_gang_free_now_on_unreserved_nodes_backfills_at_once() -> None:
     jobs = [job(0, 0, 8, 100), job(1, 1, 24, 10), job(2, 2, 16, 50)]
-    got = starts(parse_cluster("h800=3x8"), jobs, **QUICK)
+    got = starts(parse_cluster("h800=3x8"), jobs, **QUICK, weight_jobsize=0.0)
     assert got == {0: 0.0, 1: 100.0, 2: 10.0}
 
 
@@ -124,6 +124,23 @@ def test_a_pending_job_blocks_its_own_partition_only() -> None:
     ]
     got = starts(two_partitions(), jobs, **dict(QUICK, bf_interval_s=1000.0))
     assert got == {0: 0.0, 1: 100.0, 2: 100.0, 3: 1.0}
+
+
+def test_jobs_started_by_both_loops_at_one_point_leave_the_queue_once_each() -> None:
+    jobs = [
+        job(0, 0, 6, 100, chip="h800"),
+        job(1, 10, 4, 10, chip="h800"),  # blocks partition a; reserved from 100
+        job(2, 10, 1, 50, chip="h800"),  # the backfill cycle at 10 starts it, ahead of job 1
+        job(3, 10, 2, 10, chip="br104"),  # the main loop at 10 starts it, behind job 2
+    ]
+    cluster = two_partitions()
+    sim = Simulator(cluster, Slurm(cluster, PolicyOptions(**QUICK, weight_jobsize=0.0)))
+    for each in jobs:  # queue order 1, 2, 3: equal priorities, submitted together
+        sim.submit(each)
+    sim.run()
+    assert [j.first_start for j in jobs] == [0.0, 100.0, 10.0, 10.0]
+    assert [j.end for j in jobs] == [100.0, 110.0, 60.0, 20.0]
+    assert sim.record.ended == 4  # each ran once: job 3 did not start again from the queue
 
 
 @pytest.mark.parametrize(("a_ends", "b_ends", "chip"), [(100, 40, "br104"), (40, 100, "h800")])
@@ -196,6 +213,56 @@ def test_an_account_without_a_share_has_no_factor_until_the_pass_after_its_first
     ]
     options = dict(QUICK, calc_period_s=10.0, weight_age=0.0)
     assert starts(parse_cluster("h800=1x8"), jobs, **options) == {0: 0.0, 1: 18.0, 2: 28.0}
+
+
+def four_jobs() -> list[Job]:
+    return [
+        job(0, 0, 8, 100),  # node 0 until 100
+        job(1, 1, 16, 10),  # both nodes: reserved over [100, 110], two boundaries
+        job(2, 2, 8, 200),  # must reserve from 110: a third and fourth boundary
+        job(3, 3, 4, 50),  # fits now on node 1 and ends before 100
+    ]
+
+
+def test_a_full_backfill_map_ends_the_cycle_before_later_jobs_are_tested() -> None:
+    cluster = parse_cluster("h800=2x8")
+    assert starts(cluster, four_jobs(), **QUICK)[3] == 10.0  # the first cycle backfills it
+    # Three records (now-100, 100-110, 110-) fill a map of 3: job 2 finds it full, the cycle
+    # stops before job 3, and job 3 waits for the main loop once jobs 0 and 1 are done.
+    got = starts(cluster, four_jobs(), **QUICK, bf_node_space_size=3)
+    assert got == {0: 0.0, 1: 100.0, 2: 110.0, 3: 110.0}
+    assert starts(cluster, four_jobs(), **QUICK, bf_node_space_size=4)[3] == 10.0
+
+
+def test_a_job_that_cannot_start_inside_the_window_reserves_nothing() -> None:
+    def jobs() -> list[Job]:
+        return [
+            job(0, 0, 4, 100),  # half the node until 100
+            job(1, 1, 6, 10),  # fits only at 100
+            job(2, 2, 2, 200),  # fits now, but would run into job 1's reservation
+        ]
+
+    cluster = parse_cluster("h800=1x8")
+    # 100 lies past a 50 s window: job 1 gets no reservation, so job 2 backfills at 10.
+    assert starts(cluster, jobs(), **QUICK, bf_window_s=50.0)[2] == 10.0
+    assert starts(cluster, jobs(), **QUICK)[2] == 100.0  # reserved: job 2 waits with job 1
+
+
+def test_a_gang_of_whole_nodes_plans_past_reservation_ends_until_enough_nodes_are_free() -> None:
+    jobs = [
+        job(0, 0, 8, 100),  # node 0 until 100
+        job(1, 0, 8, 30),  # node 1 until 30
+        job(2, 1, 16, 50),  # two nodes: reserved over [30, 80]
+        job(3, 2, 24, 10),  # all three nodes: not before 100, past the reservation's end at 80
+    ]
+    got = starts(parse_cluster("h800=3x8"), jobs, **QUICK, weight_jobsize=0.0)
+    assert got == {0: 0.0, 1: 0.0, 2: 30.0, 3: 100.0}
+
+
+@pytest.mark.parametrize("size", [1, 2_000_001, True, 2.5])
+def test_a_node_space_size_outside_slurms_range_is_refused(size: Any) -> None:
+    with pytest.raises(RuleViolation, match="bf_node_space_size"):
+        PolicyOptions(bf_node_space_size=size)
 
 
 @pytest.mark.parametrize("name", ["bf_interval_s", "bf_resolution_s", "sched_interval_s"])

@@ -148,7 +148,7 @@ def test_scheduler_parameters_partition_factors_and_keys_are_read_whatever_their
         "nodename=g[1-2] gres=gpu:h800:8\npartitionname=all nodes=g1 PriorityJobFactor=10\n"
         "partitionname=low nodes=g2\nPriorityWeightPartition=2000\n"
         "PRIORITYTYPE=priority/multifactor\nschedulerparameters=bf_interval=2,bf_resolution=10,"
-        "bf_window=30,sched_interval=20,default_queue_depth=7\n"
+        "bf_window=30,sched_interval=20,default_queue_depth=7,bf_node_space_size=40\n"
         "PriorityWeightFairshare=100\nPriorityFlags=SMALL_RELATIVE_TO_TIME,NO_FAIR_TREE\n"
     )
     o = conf.options
@@ -156,6 +156,8 @@ def test_scheduler_parameters_partition_factors_and_keys_are_read_whatever_their
     assert o.weight_fairshare == 100.0
     assert (o.bf_interval_s, o.bf_resolution_s, o.bf_window_s) == (2.0, 10.0, 1800.0)
     assert (o.sched_interval_s, o.default_queue_depth) == (20.0, 7)
+    assert (o.bf_max_job_test, o.bf_node_space_size) == (500, 40)
+    assert mirror("nodename=g1 gres=gpu:h800:8\n").options.bf_node_space_size is None
     assert (o.weight_partition, o.partition_factor) == (2000.0, {"all": 10.0, "low": 1.0})
     assert not any("Fair Tree" in note for note in conf.notes)
 

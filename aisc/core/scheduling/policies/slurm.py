@@ -14,8 +14,10 @@ Priorities (age, fair share with PriorityDecayHalfLife, job size, partition, QOS
 recalculated every PriorityCalcPeriod and kept as whole numbers, as Slurm stores them.
 
 Cost per cycle is bounded as Slurm's is: the main pass stops once every partition is blocked or
-no GPU is free, and the backfill cycle stops testing once no GPU is free, since every later
-test could only reserve, and reservations are rebuilt from nothing at the next cycle.
+no GPU is free; the backfill cycle tests at most `bf_max_job_test` jobs, stops once its map
+holds `bf_node_space_size` records (so no test retries at more than that many times), and stops
+testing once no GPU is free, since every later test could only reserve, and reservations are
+rebuilt from nothing at the next cycle.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Slurm(Multifactor):
         # not it has submitted yet; without shares an account is known from its first job.
         self.projects: set[str] = set(cluster.shares)
         self.releases = self.running_index = Releases(cluster)
+        self.reach = 0  # the queue position after the last job started in this call
 
     def submit(self, job: Job, now: float) -> None:
         """Priority from the fair-share factors of the last recalculation, as Slurm sets it at
@@ -74,8 +77,10 @@ class Slurm(Multifactor):
         if now >= self.next_backfill:
             self.next_backfill = self._next_tick(now, o.bf_interval_s)
             self._backfill(ctx, started)
-        if started:
-            self.queue = [job for job in self.queue if job.id not in started]
+        if started:  # every job started lies before `reach`: only that head is rebuilt
+            head = self.queue[: self.reach]
+            self.queue[: self.reach] = [job for job in head if job.id not in started]
+            self.reach = 0
         if self.queue:
             ctx.wake_at(min(self.next_main, self.next_backfill, self.next_calc))
         self.fresh.clear()
@@ -90,7 +95,7 @@ class Slurm(Multifactor):
     def _main(self, ctx: Context, depth: float) -> set[int]:
         cluster, blocked, started = ctx.cluster, set[str](), set[int]()
         tested = 0
-        for job in self.queue:
+        for index, job in enumerate(self.queue):
             if tested >= depth or cluster.free_gpus == 0 or blocked >= self.all_partitions:
                 break
             parts = partitions(cluster.eligible(job))
@@ -99,6 +104,7 @@ class Slurm(Multifactor):
             tested += 1
             if ctx.start(job):
                 started.add(job.id)
+                self.reach = max(self.reach, index + 1)
             else:
                 blocked |= parts
         return started
@@ -108,11 +114,16 @@ class Slurm(Multifactor):
         o, cluster = self.options, ctx.cluster
         if cluster.free_gpus == 0:
             return
+        records = o.bf_max_job_test if o.bf_node_space_size is None else o.bf_node_space_size
         space = BackfillMap(
-            ctx.now, resolution=o.bf_resolution_s, window=o.bf_window_s, epoch=o.epoch_s
+            ctx.now,
+            resolution=o.bf_resolution_s,
+            window=o.bf_window_s,
+            epoch=o.epoch_s,
+            max_records=records,
         )
         tested = 0
-        for job in self.queue:
+        for index, job in enumerate(self.queue):
             if tested >= o.bf_max_job_test or cluster.free_gpus == 0:
                 break
             if job.id in started:
@@ -122,10 +133,13 @@ class Slurm(Multifactor):
             if plan is None:
                 continue
             if plan.start > ctx.now:
+                if space.full:  # Slurm: "table size limit reached", the cycle ends
+                    break
                 space.hold(plan, job, cluster.groups[plan.group].chip)
                 continue
             self._start(ctx, job, plan, space)
             started.add(job.id)
+            self.reach = max(self.reach, index + 1)
 
     def _plan(self, job: Job, cluster: ClusterState, space: BackfillMap) -> Plan | None:
         """The earliest plan over the groups the job may use (a start now wins at once)."""
