@@ -245,21 +245,12 @@ class GavelRounds(Policy):
         return chosen
 
 
-class GavelFifo(GavelRounds):
-    name = "gavel-fifo"
-    mode = "fifo"
+def _variant(name: str, mode: str) -> type[GavelRounds]:
+    """One of the four: the mechanism is the same, only the allocation differs."""
+    return type(name.replace("-", "_"), (GavelRounds,), {"name": name, "mode": mode})
 
 
-class GavelFifoPerf(GavelRounds):
-    name = "gavel-fifo-perf"
-    mode = "fifo-perf"
-
-
-class GavelLas(GavelRounds):
-    name = "gavel-las"
-    mode = "las"
-
-
-class GavelLasPerf(GavelRounds):
-    name = "gavel-las-perf"
-    mode = "las-perf"
+GavelFifo = _variant("gavel-fifo", "fifo")
+GavelFifoPerf = _variant("gavel-fifo-perf", "fifo-perf")
+GavelLas = _variant("gavel-las", "las")
+GavelLasPerf = _variant("gavel-las-perf", "las-perf")
