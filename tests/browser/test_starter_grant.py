@@ -4,15 +4,12 @@ in 繁體中文."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from aisc.core.grants.starter import Terms
-from aisc.web.grants import actions
 from aisc.web.grants.models import Award, StarterProgramme
 from tests.browser.test_grants_flow import (  # noqa: F401 - the fixture this walk shares
     Login,
@@ -32,19 +29,10 @@ def starter_programme(
     clear_ledger: None,  # noqa: F811 - the imported fixture
     embedded_cluster: Any,
     price: Decimal,
+    programme: StarterProgramme,
 ) -> StarterProgramme:
-    scheme = actions.do_create_scheme(
-        acting_user=None, code="aiss", name_en="AI Subsidy Scheme", fund=Decimal("3000000000")
-    )
-    call = actions.do_create_call(
-        acting_user=None, scheme=scheme, code="s2026", title_en="Starter grants 2026",
-        opens_on=dt.date(2026, 1, 1), closes_on=dt.date(2027, 12, 31),
-        period_start=dt.date(2026, 1, 1), period_end=dt.date(2028, 12, 31),
-        budget=Decimal("1000000"),
-    )  # fmt: skip
-    actions.do_open_call(acting_user=None, call=call)
-    terms = Terms(Decimal(500), 3, ("h800", "br104"), 2, Decimal("0.70"))
-    return actions.do_create_starter_programme(acting_user=None, call=call, terms=terms)
+    """The shared programme (tests/fixtures/grants.py) beside the demo's people."""
+    return programme
 
 
 def test_an_applicant_gets_a_starter_grant_decided_on_the_spot(
