@@ -5,10 +5,13 @@ saves nothing; everything audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts.models import User
@@ -232,3 +235,35 @@ def test_a_value_goes_only_on_an_open_report_of_the_kpis_own_award(
         actions.do_report_kpi(acting_user=applicant, report=report, kpi=elsewhere, value="5")
     assert err.value.field == "kpi"
     assert not KpiValue.objects.exists()
+
+
+def test_the_award_page_lists_outputs_kpis_with_values_and_the_survey(
+    active: Award, committee: User, applicant: User, client: Any
+) -> None:
+    kpi = actions.do_agree_kpi(
+        acting_user=committee, award=active, name="Users", target="10000", unit="users"
+    )
+    report = actions.do_submit_report(
+        acting_user=applicant, award=active, kind="progress", text="Q1"
+    )
+    actions.do_report_kpi(acting_user=applicant, report=report, kpi=kpi, value="1250")
+    actions.do_add_output(
+        acting_user=applicant,
+        award=active,
+        kind="follow_on_funding",
+        title="Seed",
+        quantity="2500000",
+    )
+    Award.objects.filter(pk=active.pk).update(end_date=dt.date(2025, 1, 15))
+    active.refresh_from_db()
+    actions.do_answer_survey(
+        acting_user=applicant, award=active, revenue="900000", users="12000", jobs="7"
+    )
+    client.force_login(applicant)
+    page = client.get(reverse("grants:award", args=[active.pk])).content.decode()
+    assert 'data-kind="follow_on_funding"' in page
+    assert "HK$2,500,000.00" in page
+    assert "Users: target 10000 users" in page
+    assert ": 1250</li>" in page
+    assert "Follow-up survey due 2026-01-15" in page
+    assert "HK$900,000.00 · 12000 users · 7 jobs" in page
