@@ -6,6 +6,8 @@ x 8 H800, seed 1. Aim (issue 6): near-linear growth; 1,000,000 jobs with backfil
 
 Usage: .venv/bin/python benchmarks/sim_scaling.py [--load L] [MAX_JOBS] [POLICY ...]
        (default: load 0.8, 1000000, fifo backfill; issue 19 asks `--load 1.2 1000000 slurm`)
+       .venv/bin/python benchmarks/sim_scaling.py --steps SIZE POLICY LOAD STEP_S
+       (one run advanced STEP_S simulated seconds at a time, CPU and queue printed per step)
 Each (size, policy) runs in its own child process, pinned to one core, so its peak resident memory
 is its own. Prints one Markdown row per run: jobs, policy, CPU and wall seconds of the simulation
 (generating the trace is timed apart), jobs per CPU-second, peak RSS, utilisation over the whole
@@ -52,7 +54,32 @@ def one_run(size: int, policy: str, load: float = 0.8) -> dict[str, float]:
     }
 
 
+def steps(size: int, policy: str, load: float, step_s: float) -> None:
+    """Advance one run `step_s` simulated seconds at a time, printing the CPU spent so far and
+    the queue: where a run that does not finish spends its time."""
+    from aisc.core.scheduling.model import parse_cluster
+    from aisc.core.scheduling.policies import make_policy
+    from aisc.core.simulation.engine import Simulator
+    from aisc.core.simulation.synthetic import philly_like
+
+    cluster = parse_cluster(CLUSTER)
+    trace = philly_like(size, gpus=cluster.gpus, load=load, seed=1)
+    sim = Simulator(cluster, make_policy(policy, cluster), trace, keep_segments=False)
+    cpu, until = time.process_time(), float(trace.submit[-1])
+    print(f"arrivals span {until:,.0f} s")
+    while sim.record.ended + len(trace.skipped) < size:
+        sim.advance(sim.now + step_s)
+        print(
+            f"t={sim.now:,.0f} s  CPU {time.process_time() - cpu:.1f} s  queue {sim.pending:,}  "
+            f"ended {sim.record.ended:,}  load avg {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--steps"]:
+        steps(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
+        return
     if sys.argv[1:2] == ["--one"]:
         print(json.dumps(one_run(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]))))
         return
