@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts.models import Role, User
@@ -214,3 +215,60 @@ def test_the_portal_says_who_decides_and_shows_the_automatic_note_in_chinese(
     shown = client.get(page, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
     assert "10.00 h800 → br104" in shown
     assert "自動批准" in shown
+
+
+def test_top_ups_and_extensions_are_never_approved_automatically_however_small(
+    granted: Allocation, applicant: User
+) -> None:
+    top_up = actions.do_request_change(
+        granted, actions.ChangeInput("top_up", "x", chip="h800", gpu_hours=D(1)),
+        acting_user=applicant,
+    )  # fmt: skip
+    later = granted.end_date.replace(year=granted.end_date.year + 1)
+    extension = actions.do_request_change(
+        granted, actions.ChangeInput("extension", "x", new_end_date=later), acting_user=applicant
+    )
+    assert (top_up.status, extension.status) == ("pending", "pending")
+
+
+def test_a_rejected_exchange_leaves_the_budgets_as_they_were(
+    granted: Allocation, applicant: User, secretariat: User
+) -> None:
+    before = budgets(granted)
+    change = actions.do_request_change(
+        granted, actions.ChangeInput("exchange", "x", chip="h800", to_chip="br104",
+                                     gpu_hours=D(500)), acting_user=applicant,
+    )  # fmt: skip
+    actions.do_decide_change(change, approve=False, note="keep h800", acting_user=secretariat)
+    assert budgets(granted) == before
+    row = AuditEvent.objects.get(verb="allocations.change.decide")
+    assert row.actor_label == secretariat.email
+
+
+def test_an_exchange_on_a_closed_allocation_is_refused_naming_the_status(
+    granted: Allocation, applicant: User
+) -> None:
+    actions.do_transition(granted, "close", acting_user=None)
+    granted.refresh_from_db()
+    with pytest.raises(RuleViolation, match="closed") as info:
+        actions.do_request_change(
+            granted, actions.ChangeInput("exchange", "x", chip="h800", to_chip="br104",
+                                         gpu_hours=D(1)), acting_user=applicant,
+        )  # fmt: skip
+    assert info.value.field == "status"
+    assert not ChangeRequest.objects.exists()
+
+
+def test_the_secretariat_queue_names_the_exchange_in_chinese(
+    granted: Allocation, applicant: User, secretariat: User
+) -> None:
+    actions.do_request_change(
+        granted, actions.ChangeInput("exchange", "x", chip="h800", to_chip="br104",
+                                     gpu_hours=D(150)), acting_user=applicant,
+    )  # fmt: skip
+    with translation.override("zh-hant"):
+        items = secretariat_queue(secretariat, granted.start_date).items
+    waiting = [(i.text, i.detail) for i in items if granted.project_code in i.text]
+    assert waiting == [
+        (f"待決定的晶片交換：{granted.project_code}", "150.00 GPU 小時，由 h800 轉到 br104")
+    ]
