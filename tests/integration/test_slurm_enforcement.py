@@ -183,3 +183,21 @@ def test_an_expired_allocation_takes_no_new_jobs(org: Organisation) -> None:
                      "true")  # fmt: skip
     assert refused.returncode != 0
     assert "Job violates accounting/QOS policy" in refused.stderr
+
+
+def test_an_exhausted_allocation_takes_no_new_jobs_until_it_is_topped_up(
+    org: Organisation,
+) -> None:
+    # The credit lifecycle's stop at 100 % (aisc.web.allocations.credit) is this transition.
+    allocation = allocate(org, "p-int-exhausted", D(10))
+    actions.do_transition(allocation, "exhaust", acting_user=None)
+    sync.apply()
+    refused = sbatch("alice", "-A", "p-int-exhausted", "--gres=gpu:h800:1", "-t", "1", "--wrap",
+                     "true")  # fmt: skip
+    assert refused.returncode != 0
+    assert "Job violates accounting/QOS policy" in refused.stderr
+    actions.do_transition(allocation, "top_up", acting_user=None)
+    sync.apply()
+    again = job_id(sbatch("alice", "-A", "p-int-exhausted", "-p", "h800", "--gres=gpu:h800:1",
+                          "-t", "1", "--wrap", "true"))  # fmt: skip
+    assert wait_until(finished(again), 30)

@@ -10,16 +10,25 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 
 from aisc.core.allocations import credit as core_credit
+from aisc.core.errors import RuleViolation
 from aisc.core.ledger import accounts
-from aisc.web.allocations import cluster, credit, sync
-from aisc.web.allocations.models import Allocation, CreditEvent
+from aisc.core.ledger.entries import make_entry, posting
+from aisc.core.units import round_money
+from aisc.web import worker_tasks
+from aisc.web.accounts.models import User
+from aisc.web.allocations import cluster, credit, events, sync
+from aisc.web.allocations.models import Allocation, AllocationLine, CreditEvent
 from aisc.web.audit.models import AuditEvent
 from aisc.web.billing.annual import annual_report
-from aisc.web.billing.ledger import book
+from aisc.web.billing.ledger import book, expiry
 from aisc.web.billing.models import LedgerEntry, UsageTotal
+from aisc.web.catalogue.prices import list_price
 from aisc.web.grants.models import Award
+from aisc.web.outbox.models import OutboxMessage
 from tests.fixtures.grants import Mails
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inventory", "price")]
@@ -149,3 +158,125 @@ def test_the_thresholds_come_from_the_settings(running: Allocation, settings: ob
     assert credit.thresholds() == core_credit.Thresholds(50, 60)
     use(running, int(released(running) * D("0.6")))
     assert credit.do_credit_step(running, running.start_date) == ["stop"]
+
+
+def test_use_past_the_budget_at_the_end_expires_nothing_and_writes_nothing_off(
+    running: Allocation, award: Award
+) -> None:
+    use(running, int(released(running)) + 50)
+    after_end = running.end_date + dt.timedelta(days=1)
+    assert credit.do_credit_step(running, after_end) == ["expire"]
+    (event,) = CreditEvent.objects.filter(allocation=running)
+    assert event.expired == 0
+    assert not LedgerEntry.objects.filter(key__startswith="expiry:").exists()
+    running.refresh_from_db()
+    assert not running.lines.filter(source="expired").exists()
+    assert running.status == "expired"
+
+
+def test_the_write_off_is_never_more_than_the_commitment_still_undisbursed(
+    running: Allocation, award: Award
+) -> None:
+    ref = (award.application.call.scheme.code, award.application.call.code, award.project_code)
+    with transaction.atomic():
+        book.post(
+            [
+                make_entry(
+                    "test-disbursed",
+                    "usage billed",
+                    timezone.now(),
+                    [
+                        posting(accounts.disbursed(*ref), award.committed_amount - D(10)),
+                        posting(accounts.REVENUE, -(award.committed_amount - D(10))),
+                    ],
+                )
+            ]
+        )
+    credit.do_credit_step(running, running.end_date + dt.timedelta(days=1))
+    assert book.balances(accounts.expired(*ref)) == {accounts.expired(*ref): D(10)}
+
+
+def test_hours_exchanged_to_another_chip_expire_at_that_chips_list_price(
+    running: Allocation, award: Award
+) -> None:
+    AllocationLine.objects.create(
+        allocation=running, chip="br104", gpu_hours=D(100), released=True, source="exchange 1"
+    )
+    h800 = released(running) - D(100)
+    after_end = running.end_date + dt.timedelta(days=1)
+    credit.do_credit_step(running, after_end)
+    expected = round_money(
+        (h800 * award.list_price + D(100) * list_price("br104", timezone.localdate()))
+        * award.subsidy_rate
+    )
+    ref = (award.application.call.scheme.code, award.application.call.code, award.project_code)
+    assert book.balances(accounts.expired(*ref))[accounts.expired(*ref)] == expected
+    lines = running.lines.filter(source="expired").order_by("chip")
+    assert [(line.chip, line.gpu_hours) for line in lines] == [("br104", D(-100)), ("h800", -h800)]
+
+
+def test_the_expiry_is_one_balanced_entry_that_a_second_posting_leaves_alone(
+    running: Allocation, award: Award
+) -> None:
+    after_end = running.end_date + dt.timedelta(days=1)
+    credit.do_credit_step(running, after_end)
+    (entry,) = LedgerEntry.objects.filter(key__startswith="expiry:")
+    postings = {p.account.split(":")[0]: p.amount_cents for p in entry.postings.all()}
+    assert postings["expired"] == -postings["commitment"] > 0
+    # The same key again with another amount is refused: a key names one fact for ever.
+    with pytest.raises(RuleViolation), transaction.atomic():
+        expiry.on_credit_expired(events.CreditExpired(running, {"h800": D(1)}, entry.key, entry.at))
+    assert LedgerEntry.objects.filter(key__startswith="expiry:").count() == 1
+
+
+def test_a_stopped_budget_warned_again_after_a_small_raise_mails_the_warning_anew(
+    running: Allocation, sent: Mails
+) -> None:
+    total = released(running)
+    use(running, int(total))
+    credit.do_credit_step(running, running.start_date)
+    AllocationLine.objects.create(
+        allocation=running, chip="h800", gpu_hours=total / 10, released=True, source="top-up 1"
+    )
+    assert credit.do_credit_step(running, running.start_date) == ["reopen", "warn"]
+    running.refresh_from_db()
+    assert (running.status, running.credit_stage) == ("active", "warned")
+    subjects = credit_mails(sent)
+    assert len(subjects) == 2
+    assert "90% of its released GPU-hours" in subjects[-1]
+
+
+def test_the_mail_goes_to_the_grantees_members_only_and_in_chinese_to_who_chose_it(
+    running: Allocation, make_user: Callable[..., User], sent: Mails
+) -> None:
+    member = make_user(org=running.organisation, email="zh@example.hk", language="zh-hant")
+    make_user("operator", email="ops@example.hk")
+    use(running, int(released(running) * D("0.9")))
+    credit.do_credit_step(running, running.start_date)
+    to = {email for email, _ in sent()}
+    assert member.email in to
+    assert "ops@example.hk" not in to
+    body = (
+        OutboxMessage.objects.filter(kind="notify.mail", payload__user_id=member.pk)
+        .last()
+        .payload["body"]  # type: ignore[union-attr]
+    )
+    assert "已用其" in body
+
+
+def test_an_ingest_takes_the_credit_steps_of_the_projects_it_read(running: Allocation) -> None:
+    use(running, int(released(running)))
+    credit.do_credit_steps(running.start_date, codes=["someone-else"])
+    running.refresh_from_db()
+    assert running.credit_stage == "open"  # another project's reading leaves it alone
+    credit.do_credit_steps(running.start_date, codes=[running.project_code])
+    running.refresh_from_db()
+    assert running.credit_stage == "stopped"
+
+
+def test_the_worker_task_is_registered_and_reports_its_steps(running: Allocation) -> None:
+    task = next(t for t in worker_tasks.registered() if t.name == credit.TASK)
+    assert task.every.total_seconds() > 0
+    first = credit.periodic()
+    assert first.endswith(" credit steps")
+    assert credit.periodic() == "0 credit steps"  # what the first took is not taken again
