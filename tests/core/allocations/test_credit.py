@@ -168,3 +168,67 @@ def test_the_burn_rate_is_the_mean_of_the_last_30_days_up_to_today() -> None:
     days = [(dt.date(2026, 12, 1), 900.0), (dt.date(2026, 12, 2), 30.0), (today, 30.0)]
     assert burn_rate(days, today) == 2.0  # 1 December is 30 days back: outside
     assert burn_rate([(dt.date(2027, 1, 1), 30.0)], today) == 0.0  # tomorrow: not yet
+
+
+@pytest.mark.parametrize(("warn", "stop"), [(1, 2), (99, 100), (50, 90)])
+def test_thresholds_in_order_and_range_are_accepted(warn: int, stop: int) -> None:
+    assert Thresholds(warn=warn, stop=stop).stop == stop
+
+
+@given(
+    low=st.integers(0, 500),
+    more=st.integers(0, 500),
+    released=st.integers(0, 400),
+    warn=st.integers(1, 98),
+)
+def test_more_use_never_moves_a_budget_to_an_earlier_stage(
+    low: int, more: int, released: int, warn: int
+) -> None:
+    thresholds = Thresholds(warn=warn, stop=warn + 1)
+    rank = {CreditStage.OPEN: 0, CreditStage.WARNED: 1, CreditStage.STOPPED: 2}
+    before = stage_for(D(low), D(released), thresholds)
+    after = stage_for(D(low + more), D(released), thresholds)
+    assert rank[after] >= rank[before]
+
+
+@given(
+    used=st.lists(st.integers(0, 50), min_size=0, max_size=40),
+    released=st.integers(0, 800),
+    rate=st.floats(0, 100, allow_nan=False),
+)
+def test_the_exhaustion_date_is_the_first_day_the_budget_ran_out_or_a_day_ahead(
+    used: list[int], released: int, rate: float
+) -> None:
+    today = dt.date(2026, 12, 31)
+    days = [(today - dt.timedelta(days=len(used) - i), float(h)) for i, h in enumerate(used)]
+    found = exhaustion_date(days, float(released), rate, today)
+    total = sum(h for _, h in days)
+    if found is not None and found <= today:
+        assert released > 0
+        assert sum(h for day, h in days if day <= found) >= released
+        assert sum(h for day, h in days if day < found) < released
+    elif found is not None:
+        assert rate > 0
+        assert total < released
+        ahead = (found - today).days
+        assert (ahead - 1) * rate < released - total <= ahead * rate + 1e-9
+    else:
+        assert total < released or released == 0
+        assert rate <= 0 or total >= released
+
+
+@given(days=st.lists(st.tuples(st.integers(-60, 5), st.floats(0, 100)), max_size=30))
+def test_the_burn_rate_counts_only_the_30_days_up_to_today(
+    days: list[tuple[int, float]],
+) -> None:
+    today = dt.date(2026, 12, 31)
+    dated = [(today + dt.timedelta(days=offset), hours) for offset, hours in days]
+    inside = sum(h for offset, h in days if -30 < offset <= 0)
+    assert burn_rate(dated, today) == pytest.approx(inside / 30)
+    assert burn_rate(dated, today) >= 0
+
+
+def test_a_scheme_allowing_no_carry_over_refuses_any_percent_and_expires_everything() -> None:
+    assert carry_over(D("12.50"), D(0), D(0)) == (D(0), D("12.50"))
+    with pytest.raises(RuleViolation):
+        carry_over(D("12.50"), D("0.01"), D(0))

@@ -14,6 +14,7 @@ from django.test import Client
 from aisc.web.accounts.models import User
 from aisc.web.allocations import credit
 from aisc.web.allocations.models import Allocation
+from aisc.web.billing.credit_status import credit_rows, written_off
 from aisc.web.billing.models import UsageTotal
 from aisc.web.grants.models import Award
 
@@ -74,3 +75,41 @@ def test_an_applicant_cannot_reach_the_award_budgets(
     award: Award, applicant: User, logged_in: Callable[[User], Client]
 ) -> None:
     assert logged_in(applicant).get("/billing/credit/").status_code == 403
+
+
+def test_the_list_leaves_out_tenants_and_allocations_not_yet_started(
+    award: Award, make_user: Callable[..., User]
+) -> None:
+    allocation = Allocation.objects.get(award=award)
+    assert allocation.status == "pending"  # the award starts later
+    assert credit_rows(allocation.start_date) == []
+    allocation.status = "active"
+    allocation.save(update_fields=["status"])
+    (row,) = credit_rows(allocation.start_date)
+    assert row.percent == 0
+    assert row.written_off == 0
+    assert row.steps == []
+
+
+def test_a_budget_with_nothing_released_shows_no_percentage(award: Award) -> None:
+    allocation = Allocation.objects.get(award=award)
+    allocation.status = "active"
+    allocation.save(update_fields=["status"])
+    allocation.lines.update(released=False)
+    (row,) = credit_rows(allocation.start_date)
+    assert (row.released, row.percent, row.runs_out) == (Decimal(0), None, None)
+
+
+def test_the_written_off_subsidy_is_read_per_project_from_the_expired_accounts(
+    expired: Allocation,
+) -> None:
+    written = written_off()
+    assert list(written) == [expired.project_code]
+    assert written[expired.project_code] > 0
+
+
+@pytest.mark.parametrize("role", ["committee", "reviewer", "operator"])
+def test_staff_outside_the_secretariat_and_finance_cannot_reach_the_award_budgets(
+    role: str, award: Award, make_user: Callable[..., User], logged_in: Callable[[User], Client]
+) -> None:
+    assert logged_in(make_user(role)).get("/billing/credit/").status_code == 403
