@@ -272,3 +272,23 @@ def test_the_secretariat_queue_names_the_exchange_in_chinese(
     assert waiting == [
         (f"待決定的晶片交換：{granted.project_code}", "150.00 GPU 小時，由 h800 轉到 br104")
     ]
+
+
+def test_the_secretariat_sets_the_limit_on_the_scheme_page_and_exchanges_follow_it(
+    granted: Allocation, applicant: User, secretariat: User, client: Client
+) -> None:
+    scheme = granted.award.application.call.scheme  # type: ignore[union-attr]
+    edit = {
+        "name_en": scheme.name_en, "fund": str(scheme.fund),
+        "default_rate": str(scheme.default_rate), "max_rate": str(scheme.max_rate),
+        "exceptional_max_rate": str(scheme.exceptional_max_rate),
+        "eligible_kinds": list(scheme.eligible_kinds), "exchange_auto_gpu_hours": "50",
+    }  # fmt: skip
+    client.force_login(secretariat)
+    saved = client.post(f"/grants/schemes/{scheme.pk}/edit", edit)
+    assert saved.status_code == 302
+    row = AuditEvent.objects.get(verb="grants.scheme.update")
+    assert Decimal((row.after or {})["exchange_auto_gpu_hours"]) == 50
+    client.force_login(applicant)
+    assert ask(client, granted.project_code, exchange("50")).json()["status"] == "approved"
+    assert ask(client, granted.project_code, exchange("50.01")).json()["status"] == "pending"

@@ -112,3 +112,13 @@ def test_the_programme_page_tells_its_decision_times_in_traditional_chinese(
     page = client.get("/calls/s2026/").content.decode()
     assert "入門資助由系統於提交時決定" in page
     assert "申請入門資助" in page
+
+
+def test_the_api_answers_404_for_a_programme_that_does_not_exist(
+    programme: StarterProgramme, applicant: User, org: Organisation, client: Client
+) -> None:
+    client.force_login(applicant)
+    body = {"programme": "nope", "organisation": org.pk, "chip": "br104", "title": "x"}
+    response = client.post("/api/v1/grants/starter/requests", body, content_type="application/json")
+    assert response.status_code == 404
+    assert not Application.objects.exists()
