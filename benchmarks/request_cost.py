@@ -24,11 +24,9 @@ import os
 import platform
 import pstats
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -36,27 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import portal_pages  # noqa: E402
 from web_load import PREPARE, mix  # noqa: E402
 
 
 def fresh_database(kind: str) -> tuple[str, str | None]:
     """The database's URL, and the server's URL to drop it from (None for SQLite)."""
-    if kind == "sqlite":
-        return f"sqlite:///{tempfile.mkdtemp(prefix='aisc-bench-cost-')}/bench.sqlite3", None
-    import psycopg
-
-    url = subprocess.run(
-        ["bash", "scripts/pg-test-server", "up"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    server = url.rpartition("/")[0]
-    name = f"aisc_bench_cost_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{server}/{name}", f"{server}/postgres"
+    url = portal_pages.fresh_database(kind)
+    return url, None if kind == "sqlite" else f"{url.rpartition('/')[0]}/postgres"
 
 
 def drop(url: str, admin: str) -> None:
