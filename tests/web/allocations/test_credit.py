@@ -23,9 +23,11 @@ from aisc.web.accounts.models import User
 from aisc.web.allocations import cluster, credit, events, sync
 from aisc.web.allocations.models import Allocation, AllocationLine, CreditEvent
 from aisc.web.audit.models import AuditEvent
+from aisc.web.billing import alerting
 from aisc.web.billing.annual import annual_report
 from aisc.web.billing.ledger import book, expiry
 from aisc.web.billing.models import LedgerEntry, UsageTotal
+from aisc.web.billing.projects import Project, StaticDirectory
 from aisc.web.catalogue.prices import list_price
 from aisc.web.grants.models import Award
 from aisc.web.outbox.models import OutboxMessage
@@ -280,3 +282,38 @@ def test_the_worker_task_is_registered_and_reports_its_steps(running: Allocation
     first = credit.periodic()
     assert first.endswith(" credit steps")
     assert credit.periodic() == "0 credit steps"  # what the first took is not taken again
+
+
+def test_an_awards_allocation_gets_its_credit_mails_not_the_tenants_usage_alerts_too(
+    running: Allocation, make_allocation: Callable[..., Allocation], sent: Mails
+) -> None:
+    tenant = make_allocation("com-a", hours=1000)
+    use(tenant, 900)
+    use(running, int(released(running) * D("0.9")))
+    directory = StaticDirectory(
+        [
+            Project(tenant.project_code, tenant.organisation_id, None, None, D(1000)),
+            Project(running.project_code, running.organisation_id, None, None, released(running)),
+        ]
+    )
+    raised = alerting.check_usage([tenant.project_code, running.project_code], directory)
+    assert raised == [(tenant.project_code, alerting.GPU_HOURS, 80)]  # the tenant alone
+    credit.do_credit_steps(running.start_date, [running.project_code])
+    about_award = [s for _, s in sent() if running.project_code in s]
+    assert about_award == [f"{running.project_code} has used 90% of its released GPU-hours"]
+
+
+def test_the_stop_and_expiry_mails_read_in_chinese_for_a_member_who_chose_it(
+    running: Allocation, make_user: Callable[..., User]
+) -> None:
+    member = make_user(org=running.organisation, language="zh-hant")
+    use(running, int(released(running)))
+    credit.do_credit_step(running, running.start_date)
+    credit.do_credit_step(running, running.end_date + dt.timedelta(days=1))
+    bodies = [
+        m.payload["body"]
+        for m in OutboxMessage.objects.filter(kind="notify.mail", payload__user_id=member.pk)
+    ]
+    assert len(bodies) == 2
+    assert "不再接受此項目的新作業" in bodies[0]  # stopped
+    assert "已到期並予以撇銷" in bodies[1]  # expired
