@@ -5,9 +5,10 @@ is refused naming the field."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from aisc.core.errors import RuleViolation
+from aisc.core.grants.outputs import typed_number
 
 MAX_NAME = 200
 MAX_UNIT = 40
@@ -24,11 +25,8 @@ class Kpi:
 
 def check_amount(text: str, field: str) -> Decimal:
     """A target or a reported value: a number from 0 up to 10^12, at most two decimals."""
-    try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or not Decimal(0) <= value < MAX_VALUE:
+    value = typed_number(text, field)
+    if not Decimal(0) <= value < MAX_VALUE:
         raise RuleViolation(
             "a number from 0 to below 10^12, not %(text)s",
             field=field,

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 from aisc.core.errors import RuleViolation
+from aisc.core.units import to_decimal
 
 
 class OutputKind(StrEnum):
@@ -78,20 +79,19 @@ def check_url(text: str) -> str:
     return url
 
 
-def _quantity(text: str, field: str) -> Decimal:
+def typed_number(text: str, field: str) -> Decimal:
+    """A number as typed (thousands commas allowed), finite; the one reading of figures the
+    grants forms take (outputs, KPIs, the follow-up survey)."""
     try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
+        return to_decimal(text.strip().replace(",", ""))
+    except ValueError:
         raise RuleViolation(
             "must be a number, not %(text)s", field=field, params={"text": f"{text.strip()!r}"}
-        )
-    return value
+        ) from None
 
 
 def _people(text: str) -> Decimal:
-    count = _quantity(text, "quantity")
+    count = typed_number(text, "quantity")
     if count != count.to_integral_value() or not 1 <= count <= MAX_PEOPLE:
         raise RuleViolation(
             "how many people: a whole number from 1 to %(max_people)s",
@@ -102,7 +102,7 @@ def _people(text: str) -> Decimal:
 
 
 def _funding(text: str) -> Decimal:
-    amount = _quantity(text, "quantity")
+    amount = typed_number(text, "quantity")
     if not Decimal(0) < amount < MAX_FUNDING or amount != amount.quantize(Decimal("0.01")):
         raise RuleViolation(
             "the amount raised: more than HK$0, to the cent, below HK$%(max_funding)s",

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from aisc.core.errors import RuleViolation
+from aisc.core.grants.outputs import typed_number
 
 SURVEY_MONTHS = 12
 REMINDER_OFFSETS = (0, 30, 60)  # days after the survey falls due
@@ -41,11 +42,8 @@ def reminder_to_send(due: dt.date, today: dt.date, sent: int) -> int | None:
 
 
 def _number(text: str, field: str) -> Decimal:
-    try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or value < 0:
+    value = typed_number(text, field)
+    if value < 0:
         raise RuleViolation(
             "a number from 0, not %(text)s", field=field, params={"text": f"{text.strip()!r}"}
         )

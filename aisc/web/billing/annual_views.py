@@ -78,13 +78,7 @@ def annual_pdf(request: HttpRequest, year: int) -> HttpResponse:
     report = annual_report(year)
     pdf = pdfs.bounded(lambda: pdf_of(report))
     if pdf is None:
-        busy = HttpResponse(
-            _("Reports are being prepared for others; try again in a few seconds."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-        busy["Retry-After"] = "5"
-        return busy
+        return pdfs.busy()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="annual-report-{year}.pdf"'
     return response

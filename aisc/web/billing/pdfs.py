@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from aisc.web.billing.models import PeriodState, Statement
 
@@ -67,6 +69,17 @@ def host_slot() -> Iterator[bool]:
 def cache_path(statement: Statement, language: str) -> Path:
     folder = Path(settings.AISC_FILES_DIR) / "statement-pdfs"
     return folder / f"statement-{statement.pk}-{language}.pdf"
+
+
+def busy() -> HttpResponse:
+    """The answer when every render slot is taken: try again in a few seconds."""
+    answer = HttpResponse(
+        _("Reports are being prepared for others; try again in a few seconds."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    answer["Retry-After"] = "5"
+    return answer
 
 
 def bounded(render: Callable[[], bytes]) -> bytes | None:

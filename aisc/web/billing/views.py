@@ -121,13 +121,7 @@ def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: renders.statement_pdf(statement, _statement_context(statement)),
     )
     if pdf is None:
-        busy = HttpResponse(
-            _("Statements are being prepared for others; try again in a few seconds."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-        busy["Retry-After"] = "5"
-        return busy
+        return pdfs.busy()
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"statement-{statement.project_code}-{statement.period.month}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

@@ -33,7 +33,7 @@ def test_it_refuses_a_kpi_without_a_name(name: str) -> None:
 
 @pytest.mark.parametrize("text", ["", "many", "-1", "1e12", "NaN", "sNaN", "Infinity"])
 def test_a_target_or_value_must_be_a_number_from_zero_below_a_trillion(text: str) -> None:
-    with pytest.raises(RuleViolation, match="a number from 0") as err:
+    with pytest.raises(RuleViolation, match="a number") as err:
         check_amount(text, "target")
     assert err.value.field == "target"
 

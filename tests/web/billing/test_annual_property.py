@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -17,10 +16,11 @@ from django.db.models import Sum
 
 from aisc.web.billing.annual import annual_report
 from aisc.web.billing.ingest.batches import IngestReport
-from aisc.web.billing.models import LedgerPosting, Statement
+from aisc.web.billing.models import Statement
 from aisc.web.billing.money import from_cents
 
 from .conftest import sacct_line
+from .test_annual import ledger_disbursed
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
@@ -53,20 +53,6 @@ def random_jobs(rng: random.Random) -> tuple[list[str], list[str]]:
     return lines, closed
 
 
-def ledger_by_month(year: int) -> dict[str, Decimal]:
-    cents: dict[str, int] = defaultdict(int)
-    rows = (
-        LedgerPosting.objects.filter(
-            account__startswith="disbursed:", entry__key__startswith=f"bill:{year}-"
-        )
-        .values("entry__key")
-        .annotate(total=Sum("amount_cents"))
-    )
-    for row in rows:
-        cents[row["entry__key"].split(":")[1]] += row["total"]
-    return {month: from_cents(c) for month, c in cents.items() if c}
-
-
 @pytest.mark.parametrize("seed", range(4))
 def test_the_annual_reports_subsidy_equals_the_ledger_over_a_random_year(
     seed: int, ingest_text: Callable[..., IngestReport], close: Callable[..., Any]
@@ -80,7 +66,7 @@ def test_the_annual_reports_subsidy_equals_the_ledger_over_a_random_year(
     by_month = {
         m: Decimal(v) for m, v in report["subsidy_disbursed"]["by_month"].items() if Decimal(v)
     }
-    ledger = ledger_by_month(YEAR)
+    ledger = {m: v for m, v in ledger_disbursed(YEAR).items() if v}
     assert by_month == ledger
     assert Decimal(report["subsidy_disbursed"]["total"]) == sum(ledger.values(), Decimal(0))
     statements = Statement.objects.filter(period__month__startswith=f"{YEAR}-")
