@@ -17,15 +17,18 @@ TEMPLATES = sorted(p for p in WEB.rglob("templates/**/*.html"))
 # The project catalogue plus one per app (each app keeps its own, so apps never share a file).
 CATALOGUES = sorted(WEB.rglob("locale/zh_Hant/LC_MESSAGES/django.po"))
 
-# Django tags and comments are removed first; what is left outside markup is visible text.
+# Django tags and comments are removed first; what is left outside markup is visible text. A block
+# named `..._id` holds an element id for a base template (list_page.html's table_id), not text.
 DJANGO_BLOCKS = re.compile(
     r"{%\s*(blocktranslate|blocktrans)\b.*?{%\s*end(blocktranslate|blocktrans)\s*%}"
+    r"|{%\s*block\s+\w+_id\s*%}[\w-]*{%\s*endblock\b[^%]*%}"
     r"|{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}|{%.*?%}|{{.*?}}",
     re.DOTALL,
 )
 TEXT_ATTRS = {"title", "alt", "placeholder", "aria-label", "value"}
 LETTERS = re.compile(r"[A-Za-z\u4e00-\u9fff]{2,}")
-ALLOWED = {"aisc", "API", "PFLOPS", "HK$", "GPU", "CSV", "JSON", "PDF"}
+# Words that stay as they are in both languages (doi: the identifier scheme of a DOI).
+ALLOWED = {"aisc", "API", "PFLOPS", "HK$", "GPU", "CSV", "JSON", "PDF", "doi"}
 
 
 class VisibleText(HTMLParser):
