@@ -135,4 +135,7 @@ def exhaustion_date(
     left = released - total
     if rate <= 0 or left <= 0:
         return None
-    return today + dt.timedelta(days=math.ceil(left / rate))
+    ahead = left / rate
+    if ahead > (dt.date.max - today).days:  # a pace so slow no calendar holds the day
+        return None
+    return today + dt.timedelta(days=math.ceil(ahead))

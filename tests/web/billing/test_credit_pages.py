@@ -10,12 +10,13 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from aisc.web.accounts.models import User
 from aisc.web.allocations import credit
 from aisc.web.allocations.models import Allocation
 from aisc.web.billing.credit_status import credit_rows, written_off
-from aisc.web.billing.models import UsageTotal
+from aisc.web.billing.models import UsageRecord, UsageTotal
 from aisc.web.grants.models import Award
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inventory", "price")]
@@ -113,3 +114,25 @@ def test_staff_outside_the_secretariat_and_finance_cannot_reach_the_award_budget
     role: str, award: Award, make_user: Callable[..., User], logged_in: Callable[[User], Client]
 ) -> None:
     assert logged_in(make_user(role)).get("/billing/credit/").status_code == 403
+
+
+def test_the_grantee_and_the_secretariat_see_the_same_run_out_day(
+    award: Award,
+    applicant: User,
+    secretariat: User,
+    logged_in: Callable[[User], Client],
+) -> None:
+    allocation = Allocation.objects.get(award=award)
+    allocation.status = "active"
+    allocation.save(update_fields=["status"])
+    today = timezone.localdate()
+    UsageRecord.objects.create(
+        cluster="embedded", job_id="1", account=award.project_code, user="alice",
+        partition="h800", state="COMPLETED", gpus="h800=8", source="test",
+        submit=timezone.now() - dt.timedelta(days=1), start=timezone.now() - dt.timedelta(days=1),
+        elapsed_seconds=24 * 3600,
+    )  # fmt: skip
+    grantee = logged_in(applicant).get(f"/billing/awards/{award.pk}/usage/").context["credit"]
+    (listed,) = logged_in(secretariat).get("/billing/credit/").context["rows"]
+    assert grantee.runs_out is not None
+    assert grantee.runs_out == listed.runs_out > today
