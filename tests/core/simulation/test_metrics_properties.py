@@ -10,8 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aisc.adapters.solvers.highs import HighsSolver
 from aisc.core.scheduling.model import ClusterSpec, NodeGroup
 from aisc.core.scheduling.policies import POLICIES
+from aisc.core.scheduling.policy import PolicyOptions
 from aisc.core.simulation.run import simulate
 from aisc.core.simulation.traces.base import TraceBuilder
 
@@ -39,7 +41,8 @@ def run(jobs: list[tuple[int, int, int, str]], spec: ClusterSpec, policy: str): 
     builder = TraceBuilder("hypothesis")
     for line, (submit, gpus, work, project) in enumerate(jobs, start=1):
         builder.add(line, float(submit), gpus, float(work), time_limit=400.0, project=project)
-    return simulate(builder.build(), spec, policy)
+    # every policy, so the ones that solve an LP get a solver, as the CLI gives them
+    return simulate(builder.build(), spec, policy, PolicyOptions(lp_solver=HighsSolver()))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
