@@ -55,6 +55,12 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("post", "/reports/{report_id}/accept"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
     ("post", "/reports/{report_id}/return"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
     ("get", "/grantees"): "public",
+    # Starter grants: open programmes are public; the secretariat sets one; an organisation asks
+    # for itself only (the story's organisation is another one), and reads what it asked.
+    ("get", "/starter/programmes"): "public",
+    ("post", "/starter/programmes"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
+    ("post", "/starter/requests"): ADMIN,
+    ("get", "/starter/requests/{application_id}"): VIEWERS,
 }
 PREFIX = "/api/v1/grants"
 
@@ -82,6 +88,20 @@ def body_for(method: str, path: str, story: Story, members: list[int]) -> dict[s
         "/reviews/{review_id}/conflict": {"reason": "x"},
         "/awards/{award_id}/reports": {"kind": "progress", "text": "x"},
         "/reports/{report_id}/return": {"message": "x"},
+        "/starter/programmes": {
+            "call": story.call.code,
+            "chips": ["h800"],
+            "gpu_hours": "500",
+            "months": 3,
+            "per_org_per_year": 1,
+            "subsidy_rate": "0.70",
+        },
+        "/starter/requests": {
+            "programme": story.call.code,
+            "organisation": story.application.organisation_id,
+            "chip": "h800",
+            "title": "x",
+        },
     }
     return bodies.get(path, {})
 

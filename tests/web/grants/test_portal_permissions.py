@@ -55,6 +55,9 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     "accept_report": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "cancel_award": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     "waive_final_report": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
+    # A conflict is declared by the assigned reviewer (none of these users) or recorded by the
+    # secretariat.
+    "declare_conflict": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     # Funding is declared by the application's organisation, checked by the secretariat.
     "declare_funding": ("post", ADMIN),
     "check_declaration": ("post", frozenset({Role.SECRETARIAT, Role.ADMIN})),
