@@ -16,7 +16,9 @@ fidelity = load_script("slurm_fidelity")
 
 
 def test_five_short_jobs_replay_on_slurm_and_on_the_simulator(tmp_path: Path) -> None:
-    args = argparse.Namespace(jobs=5, seed=3, spread=3.0, max_run=6, sched_params="", out=tmp_path)
+    args = argparse.Namespace(
+        jobs=5, seed=3, spread=3.0, min_run=5, max_run=6, sched_params="", out=tmp_path
+    )
     fidelity.replay(args)
     ids = (tmp_path / "ids.json").read_text(encoding="utf-8")
     export = (tmp_path / "sacct.txt").read_text(encoding="utf-8")
