@@ -109,7 +109,7 @@ class Charger:
         if local is None or began + seconds > local[3]:
             wanted = desired(record, self.tz)
             if self.postgres:
-                return dict(wanted)
+                return wanted
             return {slot: (day.isoformat(), part) for slot, (day, part) in wanted.items()}
         month, day, day_text, _ = local
         on: dt.date | str = day if self.postgres else day_text

@@ -111,7 +111,7 @@ class RowMaker:
     ) -> None:
         """`problem` is the ingest's check (`checks.Checker.problem`): None, or why a record with
         these charges is refused."""
-        self.tz, self.problem, self.source, self.postgres = tz, problem, source, postgres
+        self.problem, self.source, self.postgres = problem, source, postgres
         self.charger = charges.Charger(tz, postgres=postgres)
         self._utc_text: dict[int, str] = {}
         self._gpus: dict[Gpus, str] = {}
