@@ -19,7 +19,7 @@ from aisc.core.units import Money
 from aisc.web.accounts.models import Membership, Role, User
 from aisc.web.grants.actions.applications import request_cost
 from aisc.web.grants.actions.decisions import committed
-from aisc.web.grants.models import Application, Award, Call, Report, Review
+from aisc.web.grants.models import Application, Award, Call, Kpi, Output, Report, Review
 from aisc.web.i18n import explain
 
 T = TypeVar("T", bound=Model)
@@ -139,6 +139,18 @@ def visible_awards(user: User) -> QuerySet[Award]:
 def visible_reports(user: User) -> QuerySet[Report]:
     """THE rule for who sees a progress or final report: whoever sees its award."""
     return Report.objects.select_related("award").filter(award__in=visible_awards(user))
+
+
+def visible_outputs(user: User) -> QuerySet[Output]:
+    """THE rule for who sees an award's outputs (the award page, the API): whoever sees the
+    award. The public sees published awards' outputs through the impact page instead."""
+    return Output.objects.select_related("award", "report").filter(award__in=visible_awards(user))
+
+
+def visible_kpis(user: User) -> QuerySet[Kpi]:
+    """THE rule for who sees an award's KPIs and the values reported against them: whoever
+    sees the award."""
+    return Kpi.objects.select_related("award").filter(award__in=visible_awards(user))
 
 
 def visible_reviews(user: User) -> QuerySet[Review]:

@@ -13,7 +13,7 @@ from aisc.core.grants.workflow import ReviewStatus
 from aisc.web.accounts.authz import has_roles, member_of, rule
 from aisc.web.accounts.models import Role, User
 from aisc.web.grants.conflicts import conflict_of
-from aisc.web.grants.models import Application, Award, Report, Review
+from aisc.web.grants.models import Application, Award, Kpi, Output, Report, Review
 
 STAFF = (Role.SECRETARIAT, Role.COMMITTEE)
 
@@ -32,7 +32,7 @@ def reviewer_blocked(user: User, application: Application) -> str | None:
 def _org_of(obj: Any) -> int | None:
     if isinstance(obj, Application | Award):
         return obj.organisation_id
-    if isinstance(obj, Report):
+    if isinstance(obj, Report | Output | Kpi):
         return obj.award.organisation_id
     return None
 
@@ -91,3 +91,9 @@ rule("grants.report.submit")(lambda user, obj: obj is not None and member_of(use
 rule("grants.report.decide")(has_roles(Role.SECRETARIAT))
 rule("grants.award.waive")(has_roles(Role.SECRETARIAT))
 rule("grants.award.cancel")(has_roles(Role.SECRETARIAT))
+# Outcomes (issue 18): the award's organisation declares outputs, reports KPI values and answers
+# the follow-up survey; the secretariat or the committee agrees KPIs at award time.
+rule("grants.output.declare")(lambda user, obj: obj is not None and member_of(user, _org_of(obj)))
+rule("grants.kpi.report")(lambda user, obj: obj is not None and member_of(user, _org_of(obj)))
+rule("grants.survey.answer")(lambda user, obj: obj is not None and member_of(user, _org_of(obj)))
+rule("grants.kpi.agree")(has_roles(*STAFF))

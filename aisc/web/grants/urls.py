@@ -11,6 +11,7 @@ from aisc.web.grants.views import (
     documents,
     funding,
     new_call,
+    outcomes,
     public,
     public_calls,
     schemes,
@@ -83,6 +84,19 @@ urlpatterns = [
     path("grants/reports/<int:report_id>/decide", staff.decide_report, name="decide_report"),
     path("grants/reports/<int:report_id>/accept", awards.accept_report, name="accept_report"),
     path("grants/awards/<int:award_id>/cancel", awards.cancel_award, name="cancel_award"),
+    path("grants/reports/<int:report_id>/outputs/new", outcomes.new_output, name="new_output"),
+    path("grants/outputs/<int:output_id>/edit", outcomes.edit_output, name="edit_output"),
+    path(
+        "grants/outputs/<int:output_id>/withdraw", outcomes.withdraw_output, name="withdraw_output"
+    ),
+    path(
+        "grants/reports/<int:report_id>/import",
+        outcomes.import_publications,
+        name="import_publications",
+    ),
+    path("grants/awards/<int:award_id>/kpis/new", outcomes.agree_kpi, name="agree_kpi"),
+    path("grants/reports/<int:report_id>/kpi-values", outcomes.report_kpi, name="report_kpi"),
+    path("grants/awards/<int:award_id>/survey", outcomes.answer_survey, name="answer_survey"),
     path("", public_calls.home, name="front"),
     path("calls/", public_calls.calls, name="calls"),
     path("calls/<slug:code>/", public_calls.call_page, name="call"),

@@ -14,7 +14,7 @@ from django.test import Client
 
 from aisc.adapters.files import default_store
 from aisc.web.accounts.models import Role
-from aisc.web.grants import urls
+from aisc.web.grants import actions, urls
 from aisc.web.grants.models import FundingDeclaration
 from tests.fixtures.grants import ROLES
 
@@ -66,6 +66,15 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     # not a starter request, so its status page answers 404 to everyone.
     "starter": ("get", frozenset({"applicant", Role.ADMIN})),
     "starter_status": ("get", frozenset()),
+    # Outcomes: the award's organisation declares outputs, imports publications, reports KPI
+    # values and answers the survey; the secretariat or the committee agrees KPIs.
+    "new_output": ("get", ADMIN),
+    "edit_output": ("get", ADMIN),
+    "withdraw_output": ("get", ADMIN),
+    "import_publications": ("get", ADMIN),
+    "report_kpi": ("get", ADMIN),
+    "answer_survey": ("get", ADMIN),
+    "agree_kpi": ("get", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.ADMIN})),
     "grantees": ("get", EVERYONE),
     "front": ("get", EVERYONE),
     "calls": ("get", EVERYONE),
@@ -94,6 +103,7 @@ def url_for(pattern: str, story: Story) -> str:
         "report_id": story.report.pk,
         "document_id": story.application.documents.get().pk,
         "declaration_id": story.application.funding_declarations.get().pk,
+        "output_id": story.report.outputs.get().pk,
     }
     path = re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), pattern)
     return "/" + path.replace("<slug:code>", story.call.code)
@@ -117,6 +127,15 @@ def declared_funding(story: Story) -> None:
         start_date=story.award.start_date,
         end_date=story.award.end_date,
     )
+
+
+@pytest.fixture(autouse=True)
+def declared_output(story: Story) -> None:
+    """The story's report declares an output, so that its edit and withdrawal have one."""
+    actions.do_add_output(
+        acting_user=story.report.submitted_by, award=story.award, report=story.report,
+        kind="product", title="Secret project chat",
+    )  # fmt: skip
 
 
 def test_every_page_has_a_rule() -> None:

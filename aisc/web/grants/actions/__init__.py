@@ -30,7 +30,12 @@ from aisc.web.grants.actions.funding import (
 from aisc.web.grants.actions.groups import do_save_related_group
 from aisc.web.grants.actions.kpis import do_agree_kpi, do_report_kpi
 from aisc.web.grants.actions.obligations import do_waive_final_report
-from aisc.web.grants.actions.outputs import do_add_output, do_import_publications
+from aisc.web.grants.actions.outputs import (
+    do_add_output,
+    do_import_publications,
+    do_update_output,
+    do_withdraw_output,
+)
 from aisc.web.grants.actions.reports import do_accept_report, do_return_report, do_submit_report
 from aisc.web.grants.actions.review import (
     do_assign_reviewer,
@@ -83,8 +88,10 @@ __all__ = [
     "do_submit_report",
     "do_submit_review",
     "do_update_application",
+    "do_update_output",
     "do_update_scheme",
     "do_upload_document",
     "do_waive_final_report",
     "do_withdraw_application",
+    "do_withdraw_output",
 ]

@@ -4,12 +4,14 @@ declared it)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from aisc.core.errors import RuleViolation
 from aisc.core.grants import outputs
-from aisc.core.grants.workflow import AwardStatus
+from aisc.core.grants.workflow import AwardStatus, ReportStatus
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
 from aisc.web.grants import citations, verbs
@@ -47,6 +49,93 @@ def _check_open(award: Award, report: Report | None) -> None:
         )
     if report is not None and report.award_id != award.pk:
         raise RuleViolation(gettext_noop("the report belongs to another award"), field="report")
+    if report is not None and report.status != ReportStatus.SUBMITTED:
+        raise RuleViolation(
+            gettext_noop("outputs are declared on a report that awaits its decision"),
+            field="report",
+        )
+
+
+def _check_changeable(output: Output) -> None:
+    """An output declared on a report changes only while that report awaits its decision (the
+    secretariat decides on what it read); one declared on no report, while its award is open."""
+    _check_open(output.award, None)
+    if output.report is not None and output.report.status != ReportStatus.SUBMITTED:
+        raise RuleViolation(
+            gettext_noop("the report that declared this output has been decided on"),
+            field="report",
+        )
+
+
+def _fields(output: Output) -> dict[str, str | None]:
+    return {
+        "award": output.award.project_code,
+        "kind": output.kind,
+        "title": output.title,
+        "doi": output.doi,
+        "url": output.url,
+        "licence": output.licence,
+        "reference": output.reference,
+        "quantity": None if output.quantity is None else f"{output.quantity:.2f}",
+    }
+
+
+@transaction.atomic
+def do_update_output(
+    *,
+    acting_user: User,
+    output: Output,
+    title: str,
+    doi: str = "",
+    url: str = "",
+    licence: str = "",
+    reference: str = "",
+    quantity: str = "",
+) -> Output:
+    """The output's fields as given, checked as a new one of its kind (its kind stays: another
+    kind is another output, withdrawn and declared anew)."""
+    _check_changeable(output)
+    checked = outputs.check_output(
+        output.kind, title, doi=doi, url=url, licence=licence, reference=reference,
+        quantity=quantity,
+    )  # fmt: skip
+    before = _fields(output)
+    output.title, output.doi, output.url = checked.title, checked.doi, checked.url
+    output.licence, output.reference = checked.licence, checked.reference
+    output.quantity = checked.quantity
+    output.save()
+    record(acting_user, verbs.OUTPUT_UPDATE, output, before=before, after=_fields(output))
+    return output
+
+
+@transaction.atomic
+def do_withdraw_output(*, acting_user: User, output: Output) -> None:
+    """Removed from the award and its report; the audit row keeps what it said."""
+    _check_changeable(output)
+    record(acting_user, verbs.OUTPUT_WITHDRAW, output, before=_fields(output))
+    output.delete()
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a file would do: the publications it adds, and those skipped because the
+    award already lists their DOI (or the file lists it twice)."""
+
+    added: list[outputs.Output]
+    skipped: list[outputs.Output]
+
+
+def preview_import(award: Award, fmt: str, text: str) -> ImportPreview:
+    """Reads and checks every entry (a bad one refuses the file, naming it); saves nothing."""
+    known = {d.lower() for d in award.outputs.exclude(doi="").values_list("doi", flat=True)}
+    added, skipped = [], []
+    for checked in citations.read_publications(fmt, text):
+        if checked.doi.lower() in known:
+            skipped.append(checked)
+        else:
+            added.append(checked)
+            known.add(checked.doi.lower())
+    return ImportPreview(added, skipped)
 
 
 @transaction.atomic
@@ -57,13 +146,7 @@ def do_import_publications(
     refusal names the entry). A DOI the award already lists is skipped, so importing the same
     file twice adds nothing."""
     _check_open(award, report)
-    known = set(award.outputs.exclude(doi="").values_list("doi", flat=True))
-    saved = []
-    for checked in citations.read_publications(fmt, text):
-        if checked.doi.lower() not in {d.lower() for d in known}:
-            saved.append(_save(acting_user, award, report, checked))
-            known.add(checked.doi)
-    return saved
+    return [_save(acting_user, award, report, c) for c in preview_import(award, fmt, text).added]
 
 
 def _save(
@@ -81,19 +164,5 @@ def _save(
         quantity=checked.quantity,
         created_by=acting_user,
     )
-    record(
-        acting_user,
-        verbs.OUTPUT_ADD,
-        output,
-        after={
-            "award": award.project_code,
-            "kind": output.kind,
-            "title": output.title,
-            "doi": output.doi,
-            "url": output.url,
-            "licence": output.licence,
-            "reference": output.reference,
-            "quantity": None if output.quantity is None else str(output.quantity),
-        },
-    )
+    record(acting_user, verbs.OUTPUT_ADD, output, after=_fields(output))
     return output

@@ -20,6 +20,7 @@ from aisc.web.grants.actions.obligations import obligation_of
 from aisc.web.grants.choices import APPLICATION_STATUS
 from aisc.web.grants.forms import ApplicationForm, ReportForm, UploadForm
 from aisc.web.grants.models import Application, Call
+from aisc.web.grants.views.outcomes import outcome_context
 from aisc.web.grants.views.page import estimate_context, refuse, user_of
 from aisc.web.lists import Choice, ListSpec, Search
 
@@ -193,5 +194,6 @@ def award(request: HttpRequest, award_id: int) -> HttpResponse:
         "can_waive": authz.can(user, "grants.award.waive", found),
         "can_cancel": authz.can(user, "grants.award.cancel", found),
         "final_report": obligation_of(found),
+        **outcome_context(user, found),
     }
     return render(request, "grants/award.html", context)
