@@ -55,7 +55,9 @@ from aisc.core.scheduling.model import ClusterSpec
 from aisc.core.simulation.fidelity import Times, compare, free_while_waiting
 from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.slurmconf import SlurmMirror, mirror
+from aisc.core.simulation.slurmlog import SlurmLog, backfill_clock, decay_phase, parse
 from aisc.core.simulation.traces import parse_lines
+from aisc.core.simulation.traces.base import Trace
 from aisc.core.simulation.traces.sacct import duration, gpus_of
 
 SLURM_CONF = Path("/etc/slurm/slurm.conf")
@@ -68,7 +70,7 @@ MIRRORED_OPTIONS = (
     "weight_age", "weight_fairshare", "weight_jobsize", "weight_qos", "weight_partition",
     "partition_factor", "max_age_s", "decay_half_life_s", "calc_period_s", "bf_max_job_test",
     "sched_interval_s", "default_queue_depth", "bf_interval_s", "bf_resolution_s", "bf_window_s",
-    "epoch_s", "cycle_origin_s",
+    "epoch_s", "cycle_origin_s", "bf_origin_s", "calc_origin_s", "batch_sched_delay_s",
 )  # fmt: skip
 
 
@@ -217,6 +219,16 @@ def real_times(text: str, ids: dict[str, str]) -> dict[str, Times]:
     return times
 
 
+def logged_times(text: str, ids: dict[str, str], log: SlurmLog) -> dict[str, Times]:
+    """real_times with the log's millisecond submit, start and end."""
+    by_name = {name: job_id for job_id, name in ids.items()}
+    times = {}
+    for name, coarse in real_times(text, ids).items():
+        submit, start, end = log.times(by_name[name])
+        times[name] = replace(coarse, submit=submit, start=start, end=end)
+    return times
+
+
 def simulated_times(result: SimulationResult, text: str, ids: dict[str, str]) -> dict[str, Times]:
     """Per job name, from the simulator's record; job i is the trace's row i, from line[i]."""
     lines = text.splitlines()
@@ -313,8 +325,12 @@ def replay(args: argparse.Namespace) -> Path:
     return out
 
 
-def evaluate_dir(folder: Path, completing_s: float = 1.0) -> dict[str, Any]:
-    """Compare the export in `folder` with the simulator under the mirrored configuration."""
+def evaluate_dir(
+    folder: Path, completing_s: float = 1.0, log_times: bool = False
+) -> dict[str, Any]:
+    """Compare the export in `folder` with the simulator under the mirrored configuration;
+    with `log_times`, at the millisecond times of the saved slurmctld log (where it has every
+    job), with the cycles' phases read from it and the main loop batched as slurm.conf says."""
     text = (folder / "sacct.txt").read_text(encoding="utf-8")
     ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
     conf = mirror((folder / "slurm.conf").read_text(encoding="utf-8"))
@@ -324,15 +340,62 @@ def evaluate_dir(folder: Path, completing_s: float = 1.0) -> dict[str, Any]:
     if boot:
         origin = dt.datetime.fromisoformat(boot).replace(tzinfo=dt.UTC).timestamp()
         conf = replace(conf, options=replace(conf.options, cycle_origin_s=origin))
-    report = evaluate(text, str(folder / "sacct.txt"), ids, conf, completing_s)
+    log_file = folder / "slurmctld.log"
+    log = parse(log_file.read_text(encoding="utf-8")) if log_times and log_file.exists() else None
+    if log is not None and not log.complete(ids):
+        log = None
+    if log is None:
+        # Whole seconds cannot say whether a submission came before or after the background
+        # thread's wake-up in the same second: the main loop runs at every event instead.
+        conf = replace(conf, options=replace(conf.options, batch_sched_delay_s=0.0))
+    report = evaluate(text, str(folder / "sacct.txt"), ids, conf, completing_s, log)
     report["run"] = facts
     return report
 
 
+def with_log(trace: Trace, text: str, ids: dict[str, str], log: SlurmLog) -> Trace:
+    """The trace with the log's millisecond submit times and run times (start to the end the
+    log records), rows in submission order; simulation time 0 is the first submission's whole
+    second."""
+    lines = text.splitlines()
+    job_ids = [lines[n - 1].split("|")[0] for n in trace.line.tolist()]
+    epoch = math.floor(min(log.submits[i][0] for i in job_ids))
+    submit = np.array([log.submits[i][0] - epoch for i in job_ids])
+    work = np.array([log.ends[i] - log.starts[i][0] for i in job_ids])
+    order = np.argsort(submit, kind="stable")
+    columns = {
+        name: getattr(trace, name)[order]
+        for name in ("gpus", "time_limit", "project", "user", "qos", "chip", "speed", "line")
+    }
+    return replace(trace, submit=submit[order], work=work[order], **columns)
+
+
+def log_clocks(conf: SlurmMirror, log: SlurmLog, text: str) -> SlurmMirror:
+    """The backfill cycle's phase and period and the decay thread's phase, as the log shows
+    them (each keeps a clock of its own; see aisc.core.simulation.slurmlog)."""
+    o = conf.options
+    clock = backfill_clock(log, o.bf_interval_s)
+    if clock is not None:
+        o = replace(o, bf_origin_s=clock[0], bf_interval_s=clock[1])
+    rows = [line.split("|") for line in text.splitlines()[1:]]
+    phase = decay_phase(log, {cells[0]: cells[2] for cells in rows}, o.calc_period_s)
+    if phase is not None:
+        o = replace(o, calc_origin_s=(phase[0] + phase[1]) / 2)
+    return replace(conf, options=o)
+
+
 def evaluate(
-    text: str, source: str, ids: dict[str, str], conf: SlurmMirror, completing_s: float = 1.0
+    text: str,
+    source: str,
+    ids: dict[str, str],
+    conf: SlurmMirror,
+    completing_s: float = 1.0,
+    log: SlurmLog | None = None,
 ) -> dict[str, Any]:
     trace = parse_lines(text.splitlines(), "sacct", source)
+    if log is not None:
+        trace = with_log(trace, text, ids, log)
+        conf = log_clocks(conf, log, text)
     # The accounts exist before the first submission (sacctmgr, Fairshare=1 by default), so
     # Slurm's decay thread ranks every one of them from its first pass on.
     accounts = {line.split("|")[2] for line in text.splitlines()[1:]}
@@ -342,12 +405,11 @@ def evaluate(
     # Slurm frees a job's nodes a moment after the end sacct records (COMPLETING): the job holds
     # its GPUs that much longer in the simulator too.
     trace.work = trace.work + completing_s
-    real = real_times(text, ids)
-    # Simulation time 0 is the first submission; Slurm rounds its backfill map and times its
-    # cycles on the wall clock, so the simulator is told where time 0 falls on it.
-    conf = replace(
-        conf, options=replace(conf.options, epoch_s=min(t.submit for t in real.values()))
-    )
+    real = real_times(text, ids) if log is None else logged_times(text, ids, log)
+    # Simulation time 0 is the first submission's whole second; Slurm rounds its backfill map
+    # and times its cycles on the wall clock, so the simulator is told where time 0 falls on it.
+    epoch = math.floor(min(t.submit for t in real.values()))
+    conf = replace(conf, options=replace(conf.options, epoch_s=float(epoch)))
     report: dict[str, Any] = {
         "jobs": len(trace),
         "skipped_lines": [str(s) for s in trace.skipped],
@@ -431,6 +493,11 @@ def main() -> None:
         default=1.0,
         help="seconds Slurm holds a job's nodes after its recorded end (see gaps below)",
     )
+    parser.add_argument(
+        "--log-times",
+        action="store_true",
+        help="compare at the saved slurmctld.log's millisecond times and cycle phases",
+    )
     args = parser.parse_args()
     cpu = time.process_time()
     if not args.from_export:
@@ -440,7 +507,8 @@ def main() -> None:
         finally:
             if original is not None:
                 restore(original)
-    report = evaluate_dir(args.out, args.completing_s)
+    report = evaluate_dir(args.out, args.completing_s, args.log_times)
+    report["log_times"] = args.log_times
     report["end_to_start_gaps_s"] = end_to_start_gaps(args.out)
     report["evaluated"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     report["cpu_s"] = round(time.process_time() - cpu, 2)

@@ -81,6 +81,14 @@ class PolicyOptions:
     # The wall-clock second slurmctld started: its cycles and priority recalculations tick from
     # there (None: from time 0).
     cycle_origin_s: float | None = None
+    # Where on the wall clock one backfill cycle and one decay-thread pass fell, when a run's
+    # log shows it (None: cycle_origin_s): each thread keeps a phase of its own.
+    bf_origin_s: float | None = None
+    calc_origin_s: float | None = None
+    # batch_sched_delay: a submission asks slurmctld's background thread, which wakes on whole
+    # wall-clock seconds, for a main-loop pass at least this long after its previous one; a job
+    # ending asks for one at once. 0: a pass at every event (Slurm's default is 3).
+    batch_sched_delay_s: float = 0.0
     weight_partition: float = 0.0  # PriorityWeightPartition
     partition_factor: dict[str, float] = field(default_factory=dict)  # PriorityJobFactor
     qos_priority: dict[str, float] = field(default_factory=lambda: {"normal": 0.0, "high": 1.0})
@@ -134,6 +142,11 @@ class PolicyOptions:
                     field=name,
                     params={"name": name},
                 )
+        if not 0.0 <= self.batch_sched_delay_s <= DAY:
+            raise RuleViolation(
+                "batch_sched_delay_s must be from 0 to 86,400 seconds",
+                field="batch_sched_delay_s",
+            )
         if not self.reset_interval_s >= 0:
             raise RuleViolation(
                 "reset_interval_s must be 0 or more seconds", field="reset_interval_s"

@@ -194,9 +194,8 @@ def _policy(
         for name, (default, option, unit) in _CYCLES.items()
     }
     notes = [
-        "Slurm batches events for its main loop (sched_min_interval) and runs its cycles on "
-        "its own clock; the simulator runs the main loop at every event and the cycles on "
-        "multiples of their intervals"
+        "Slurm's cycles run on their own threads' clocks; the simulator ticks them on multiples "
+        "of their intervals from slurmctld's start unless a run's log gives their phase"
     ]
     if multifactor and "NO_FAIR_TREE" not in settings.get("priorityflags", "").upper():
         notes.append(
@@ -204,8 +203,12 @@ def _policy(
             "of sibling accounts with equal shares, other magnitudes)"
         )
     depth = int(_number(params.get("default_queue_depth", "100"), "default_queue_depth"))
+    delay = params.get("batch_sched_delay", "3")  # Slurm's default; 0 is allowed
     common: dict[str, Any] = dict(
-        cycles, bf_max_job_test=_max_job_test(params), default_queue_depth=depth
+        cycles,
+        bf_max_job_test=_max_job_test(params),
+        default_queue_depth=depth,
+        batch_sched_delay_s=0.0 if delay == "0" else _number(delay, "batch_sched_delay"),
     )
     if "bf_node_space_size" in params:  # default: bf_max_job_test
         space = _number(params["bf_node_space_size"], "bf_node_space_size")

@@ -33,9 +33,10 @@ def test_it_mirrors_the_slurm_test_cluster_as_two_partitions_under_slurms_own_sc
     # bf_interval=5 from the file; the rest are Slurm 22.05's defaults.
     assert (o.bf_interval_s, o.bf_resolution_s, o.bf_window_s) == (5.0, 60.0, 86_400.0)
     assert (o.sched_interval_s, o.default_queue_depth) == (60.0, 100)
+    assert o.batch_sched_delay_s == 3.0  # Slurm's default
     assert o.partition_factor == {"h800": 1.0, "br104": 1.0}  # PriorityJobFactor's default
     assert len(conf.notes) == 2
-    assert "sched_min_interval" in conf.notes[0]
+    assert "own threads' clocks" in conf.notes[0]
     assert "Fair Tree" in conf.notes[1]
 
 
@@ -170,3 +171,21 @@ def test_a_time_string_slurm_would_refuse_is_refused(text: str) -> None:
 
 def test_a_bare_number_counts_in_the_unit_asked_for() -> None:
     assert slurm_seconds("90", unit=1.0) == 90.0
+
+
+@pytest.mark.parametrize(
+    ("param", "delay"), [("batch_sched_delay=0", 0.0), ("batch_sched_delay=7", 7.0)]
+)
+def test_the_main_loops_batch_delay_comes_from_scheduler_parameters(
+    param: str, delay: float
+) -> None:
+    conf = mirror(
+        "NodeName=g1 Gres=gpu:4\nPartitionName=all Nodes=g1\nSchedulerParameters=" + param
+    )
+    assert conf.options.batch_sched_delay_s == delay
+
+
+def test_a_batch_delay_that_is_not_a_whole_number_is_refused_naming_it() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        mirror("NodeName=g1 Gres=gpu:4\nSchedulerParameters=batch_sched_delay=soon")
+    assert caught.value.field == "batch_sched_delay"

@@ -1,8 +1,10 @@
 """Slurm's scheduling as sched/backfill with priority/multifactor runs it (Slurm 22.05).
 
 Two loops over the pending jobs in priority order (ties: submission order), as slurmctld has:
-- the main scheduler, at every event (a job submitted or ended) over at most
-  `default_queue_depth` jobs, and every `sched_interval` over all of them: it starts each job
+- the main scheduler, over at most `default_queue_depth` jobs when a job ends (slurmctld calls
+  it at once) or after submissions (its background thread, which wakes on whole wall-clock
+  seconds, runs it once `batch_sched_delay` has passed since its previous pass; with a delay of
+  0, at every submission), and every `sched_interval` over all of them: it starts each job
   that fits; once a job of a partition is left pending, no later job of that partition starts
   in that pass (sched_config.html: "once any job ... in a partition is left pending, no other
   jobs in that partition will be scheduled");
@@ -52,6 +54,10 @@ class Slurm(Multifactor):
         self.projects: set[str] = set(cluster.shares)
         self.releases = self.running_index = Releases(cluster)
         self.reach = 0  # the queue position after the last job started in this call
+        # Submissions wait for the background thread's next pass (batch_sched_delay).
+        self.requested = False
+        self.batch_at = -math.inf
+        self.last_batch = -math.inf
 
     def submit(self, job: Job, now: float) -> None:
         """Priority from the fair-share factors of the last recalculation, as Slurm sets it at
@@ -62,35 +68,73 @@ class Slurm(Multifactor):
     def recalculate(self, now: float) -> None:
         self.fairshare = dict.fromkeys(self.projects, 0.0)
         super().recalculate(now)
-        self.next_calc = self._next_tick(now, self.options.calc_period_s)
+        o = self.options
+        self.next_calc = self._next_tick(now, o.calc_period_s, o.calc_origin_s)
 
     def schedule(self, ctx: Context) -> None:
         now, o = ctx.now, self.options
         if self.next_calc == -math.inf:  # the first recalculation comes on its own clock
-            self.next_calc = self._next_tick(now, o.calc_period_s)
+            self.next_calc = self._next_tick(now, o.calc_period_s, o.calc_origin_s)
         if now >= self.next_calc:
             self.recalculate(now)
-        full = now >= self.next_main
-        if full:
+        if self.next_main == -math.inf:  # so do the main loop's and the backfill's
+            self.next_main = self._next_tick(now, o.sched_interval_s, at_or_after=True)
+            self.next_backfill = self._next_tick(now, o.bf_interval_s, o.bf_origin_s, True)
+        # A tick that passed while nothing was queued (no wake-up was asked for) found
+        # nothing to do; the cycle runs at the ticks, not late.
+        full = now == self.next_main
+        if now >= self.next_main:
             self.next_main = self._next_tick(now, o.sched_interval_s)
-        started = self._main(ctx, math.inf if full else o.default_queue_depth)
+            self.last_batch = max(self.last_batch, self.next_main - o.sched_interval_s)
+        started: set[int] = set()
+        if self._main_due(ctx, full):
+            started = self._main(ctx, math.inf if full else o.default_queue_depth)
         if now >= self.next_backfill:
-            self.next_backfill = self._next_tick(now, o.bf_interval_s)
-            self._backfill(ctx, started)
+            due = now == self.next_backfill
+            self.next_backfill = self._next_tick(now, o.bf_interval_s, o.bf_origin_s)
+            if due:
+                self._backfill(ctx, started)
         if started:  # every job started lies before `reach`: only that head is rebuilt
             head = self.queue[: self.reach]
             self.queue[: self.reach] = [job for job in head if job.id not in started]
             self.reach = 0
         if self.queue:
-            ctx.wake_at(min(self.next_main, self.next_backfill, self.next_calc))
+            wake = min(self.next_main, self.next_backfill, self.next_calc)
+            ctx.wake_at(min(wake, self.batch_at) if self.requested else wake)
         self.fresh.clear()
 
-    def _next_tick(self, now: float, interval: float) -> float:
-        """The first tick after `now` of a cycle that runs every `interval` from slurmctld's start
-        (simulation time 0 when that is not known)."""
+    def _main_due(self, ctx: Context, full: bool) -> bool:
+        """Whether the main loop runs now: every sched_interval, when a job ended, and on the
+        background thread's first whole second at least batch_sched_delay after its last pass
+        once a job was submitted (controller.c's _slurmctld_background)."""
+        delay, now = self.options.batch_sched_delay_s, ctx.now
+        if delay == 0:
+            return True
+        if self.fresh and not self.requested:
+            self.requested = True
+            self.batch_at = max(self._whole_second_from(now), self.last_batch + delay)
+        if full or (self.requested and now >= self.batch_at):
+            self.requested = False
+            self.last_batch = now
+            return True
+        return ctx.freed
+
+    def _whole_second_from(self, now: float) -> float:
+        """The first whole wall-clock second at or after `now`."""
+        epoch = self.options.epoch_s
+        return math.ceil(now + epoch - 1e-6) - epoch
+
+    def _next_tick(
+        self, now: float, interval: float, origin_s: float | None = None, at_or_after: bool = False
+    ) -> float:
+        """The first tick after `now` (or at it) of a cycle that runs every `interval` from
+        `origin_s` (wall clock; by default slurmctld's start, or simulation time 0 when that is
+        not known)."""
         o = self.options
-        origin = 0.0 if o.cycle_origin_s is None else o.cycle_origin_s - o.epoch_s
-        return origin + (math.floor((now - origin) / interval) + 1) * interval
+        wall = o.cycle_origin_s if origin_s is None else origin_s
+        origin = 0.0 if wall is None else wall - o.epoch_s
+        steps = (now - origin) / interval
+        return origin + (math.ceil(steps) if at_or_after else math.floor(steps) + 1) * interval
 
     def _main(self, ctx: Context, depth: float) -> set[int]:
         cluster, blocked, started = ctx.cluster, set[str](), set[int]()
