@@ -44,6 +44,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aisc.devtools.databases import scratch_database
+
 if TYPE_CHECKING:  # imported at run time only after django.setup()
     from aisc.web.billing.models import BillingPeriod
 
@@ -299,14 +301,19 @@ def compare(base: Path, rounds: int, options: list[str]) -> None:
     """Base and this tree alternately, `rounds` times each, each run on a fresh database."""
     sides = {"base": base.resolve(), "this": HERE}
     results: dict[str, list[dict[str, object]]] = {"base": [], "this": []}
+    # A new database for each run (the ledger's tables refuse to be emptied): on
+    # AISC_DATABASE_URL's PostgreSQL server, else a SQLite file.
+    url = os.environ.get("AISC_DATABASE_URL", "")
+    server = url if url.startswith("postgres") else None
     for round_no in range(1, rounds + 1):
         for side, tree in sides.items():
-            env = {**os.environ, "PYTHONPATH": str(tree), "AISC_DATABASE_URL": _fresh_database()}
-            load = [round(x, 1) for x in os.getloadavg()]
-            run = subprocess.run(
-                [sys.executable, str(tree / "benchmarks" / "billing_usage.py"), *options],
-                env=env, cwd=tree, capture_output=True, text=True, check=True,
-            )  # fmt: skip
+            with scratch_database(server, "bench_billing") as database:
+                env = {**os.environ, "PYTHONPATH": str(tree), "AISC_DATABASE_URL": database}
+                load = [round(x, 1) for x in os.getloadavg()]
+                run = subprocess.run(
+                    [sys.executable, str(tree / "benchmarks" / "billing_usage.py"), *options],
+                    env=env, cwd=tree, capture_output=True, text=True, check=True,
+                )  # fmt: skip
             figures = json.loads(run.stdout)
             figures.update(side=side, round=round_no, load_before=load, tree=str(tree))
             results[side].append(figures)
@@ -327,20 +334,6 @@ def compare(base: Path, rounds: int, options: list[str]) -> None:
         for key in ("ingest_rate_post_s", "ingest_rate_post_cpu_with_server_s")
     }
     print(json.dumps({"medians": medians, **ratios}))
-
-
-def _fresh_database() -> str:
-    """A new empty database: a SQLite file, or one created on AISC_DATABASE_URL's server."""
-    url = os.environ.get("AISC_DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return f"sqlite:///{tempfile.mkdtemp(prefix='aisc-bench-billing-')}/bench.sqlite3"
-    import psycopg
-
-    server, _, _ = url.rpartition("/")
-    name = f"bench_{os.getpid()}_{time.monotonic_ns()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{server}/{name}"
 
 
 if __name__ == "__main__":

@@ -5,15 +5,16 @@ test_accessibility.py: the public pages, an applicant's, the staff's) with the d
     python benchmarks/portal_pages.py [--records 1000000] [--applications 1000] [--awards 200]
                                       [--rounds 5] [--database sqlite|postgresql|both]
 
-Each database is fresh: a new SQLite file, or a new database on scripts/pg-test-server's
-PostgreSQL (AISC_PG_PORT, AISC_PG_DIR; started when not running). The demo's people, catalogue,
-allocations and grants are loaded as the browser walk loads them; the extra applications and
-awards are copies of the demo's (bulk inserted: the pages read them, no action is measured here);
-the usage records are billing's benchmark jobs (benchmarks/billing_usage.ingest_jobs) on the
-awards' projects (p0000, p0001, ...). Each page is requested in this process with Django's test
-client as its role (a visitor, the demo applicant, the demo administrator), once to warm up and
-then `--rounds` times: server time is the time from request to rendered response inside the
-process (middleware, view, queries, template), p50 and max, with the queries it ran.
+Each database is fresh and removed afterwards: a new SQLite file, or a new database on
+scripts/pg-test-server's PostgreSQL (AISC_PG_PORT, AISC_PG_DIR; started when not running). The
+demo's people, catalogue, allocations and grants are loaded as the browser walk loads them; the
+extra applications and awards are copies of the demo's (bulk inserted: the pages read them, no
+action is measured here); the usage records are billing's benchmark jobs
+(benchmarks/billing_usage.ingest_jobs) on the awards' projects (p0000, p0001, ...). Each page is
+requested in this process with Django's test client as its role (a visitor, the demo applicant, the
+demo administrator), once to warm up and then `--rounds` times: server time is the time from
+request to rendered response inside the process (middleware, view, queries, template), p50 and max,
+with the queries it ran.
 
 Prints one JSON object per database, with the machine and its load average.
 """
@@ -32,6 +33,8 @@ import sys
 import tempfile
 import time
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,27 +44,27 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from billing_usage import ingest_jobs  # noqa: E402
 
+from aisc.devtools.databases import scratch_database  # noqa: E402
+
 HK = zoneinfo.ZoneInfo("Asia/Hong_Kong")
 BAR_MS = 200.0
 
 
-def fresh_database(kind: str) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tempfile.mkdtemp(prefix='aisc-bench-portal-')}/bench.sqlite3"
-    import psycopg
-
-    url = subprocess.run(
-        ["bash", "scripts/pg-test-server", "up"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    server, _, _ = url.rpartition("/")
-    name = f"bench_portal_{os.getpid()}_{time.monotonic_ns()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{server}/{name}"
+@contextmanager
+def fresh_database(kind: str) -> Iterator[str]:
+    """A new database of `kind` ("sqlite" or "postgresql", on scripts/pg-test-server's server,
+    started when not running), removed afterwards."""
+    server = None
+    if kind == "postgresql":
+        server = subprocess.run(
+            ["bash", "scripts/pg-test-server", "up"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    with scratch_database(server, "bench_portal") as url:
+        yield url
 
 
 def add_grants(applications: int, awards: int) -> list[str]:
@@ -137,8 +140,13 @@ def time_pages(pages: list[tuple[str, str, Any]], rounds: int) -> list[dict[str,
 
 
 def run_one(args: argparse.Namespace) -> None:
-    """In a process of its own: one database, set up, filled and measured."""
-    os.environ["AISC_DATABASE_URL"] = fresh_database(args.database)
+    """In a process of its own: one database, set up, filled and measured, then dropped."""
+    with fresh_database(args.database) as url:
+        os.environ["AISC_DATABASE_URL"] = url
+        measure_one(args)
+
+
+def measure_one(args: argparse.Namespace) -> None:
     data = tempfile.mkdtemp(prefix="aisc-bench-portal-data-")
     os.environ.setdefault("AISC_DATA_DIR", data)
     os.environ.setdefault("AISC_EMAIL_URL", "memory://")

@@ -38,19 +38,6 @@ import portal_pages  # noqa: E402
 from web_load import PREPARE, mix  # noqa: E402
 
 
-def fresh_database(kind: str) -> tuple[str, str | None]:
-    """The database's URL, and the server's URL to drop it from (None for SQLite)."""
-    url = portal_pages.fresh_database(kind)
-    return url, None if kind == "sqlite" else f"{url.rpartition('/')[0]}/postgres"
-
-
-def drop(url: str, admin: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {url.rpartition('/')[2]} WITH (FORCE)")
-
-
 def measure(
     facts: dict[str, Any], rounds: int, profile: list[str], sort: str = "cumulative"
 ) -> list[dict[str, Any]]:
@@ -108,57 +95,55 @@ def main() -> None:
         "--profile", action="append", default=[], help="a path of the mix to profile (repeatable)"
     )
     args = parser.parse_args()
-    url, admin = fresh_database(args.database)
-    os.environ["AISC_DATABASE_URL"] = url
+    with portal_pages.fresh_database(args.database) as url:
+        os.environ["AISC_DATABASE_URL"] = url
+        report(args)
+
+
+def report(args: argparse.Namespace) -> None:
+    """Django set up on AISC_DATABASE_URL, the demo loaded, the mix measured and printed."""
     os.environ.setdefault("AISC_DATA_DIR", tempfile.mkdtemp(prefix="aisc-bench-cost-data-"))
     os.environ.setdefault("AISC_EMAIL_URL", "memory://")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aisc.web.settings")
-    try:
-        import django
+    import django
 
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
 
-        settings.ALLOWED_HOSTS = ["*"]
-        call_command("migrate", verbosity=0)
-        from aisc.web.demo_load import load_all
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    from aisc.web.demo_load import load_all
 
-        load_all()
-        out = io.StringIO()
-        namespace: dict[str, Any] = {"CLIENTS": 1, "print": lambda text: out.write(text)}
-        exec(PREPARE, namespace)  # noqa: S102 - web_load's own preparation, same facts
-        facts = json.loads(out.getvalue())
-        results = measure(facts, args.rounds, args.profile, args.sort)
-        by_kind = {
-            kind: round(statistics.mean(r["cpu_ms_p50"] for r in results if r["kind"] == kind), 2)
-            for kind in ("api", "public", "portal")
-        }
-        weights = [kind for kind, _ in mix(facts)]
-        cpu_of = {r["path"]: r["cpu_ms_p50"] for r in results}
-        mix_cpu = statistics.mean(cpu_of[path] for _, path in mix(facts))
-        print(
-            json.dumps(
-                {
-                    "database": args.database,
-                    "rounds": args.rounds,
-                    "paths": results,
-                    "cpu_ms_mean_by_kind": by_kind,
-                    "cpu_ms_mean_of_mix": round(mix_cpu, 2),
-                    "mix_kinds": {k: weights.count(k) for k in ("api", "public", "portal")},
-                    "machine": f"{platform.machine()}, {os.cpu_count()} cpus, "
-                    f"Python {platform.python_version()}",
-                    "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()],
-                },
-                indent=2,
-            )
+    load_all()
+    out = io.StringIO()
+    namespace: dict[str, Any] = {"CLIENTS": 1, "print": lambda text: out.write(text)}
+    exec(PREPARE, namespace)  # noqa: S102 - web_load's own preparation, same facts
+    facts = json.loads(out.getvalue())
+    results = measure(facts, args.rounds, args.profile, args.sort)
+    by_kind = {
+        kind: round(statistics.mean(r["cpu_ms_p50"] for r in results if r["kind"] == kind), 2)
+        for kind in ("api", "public", "portal")
+    }
+    weights = [kind for kind, _ in mix(facts)]
+    cpu_of = {r["path"]: r["cpu_ms_p50"] for r in results}
+    mix_cpu = statistics.mean(cpu_of[path] for _, path in mix(facts))
+    print(
+        json.dumps(
+            {
+                "database": args.database,
+                "rounds": args.rounds,
+                "paths": results,
+                "cpu_ms_mean_by_kind": by_kind,
+                "cpu_ms_mean_of_mix": round(mix_cpu, 2),
+                "mix_kinds": {k: weights.count(k) for k in ("api", "public", "portal")},
+                "machine": f"{platform.machine()}, {os.cpu_count()} cpus, "
+                f"Python {platform.python_version()}",
+                "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()],
+            },
+            indent=2,
         )
-    finally:
-        if admin is not None:
-            from django.db import connections
-
-            connections.close_all()
-            drop(url, admin)
+    )
 
 
 if __name__ == "__main__":

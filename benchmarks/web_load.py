@@ -34,14 +34,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
+
+from aisc.devtools.databases import scratch_database
 
 ROOT = Path(__file__).resolve().parents[1]
 AISC = [sys.executable, "-m", "aisc.cli.main"]
@@ -114,21 +114,17 @@ def run(argv: list[str], env: dict[str, str]) -> str:
 
 @contextmanager
 def postgres() -> Iterator[str]:
-    """A database of its own on the test PostgreSQL server, dropped afterwards."""
+    """A database of its own on the test PostgreSQL server (started here when it is not running,
+    and stopped again), dropped afterwards."""
     env = {**os.environ}
     running = subprocess.run(
         ["bash", "scripts/pg-test-server", "status"], cwd=ROOT, capture_output=True, env=env
     )
     server = run(["bash", "scripts/pg-test-server", "up"], env).strip()
-    base = server.rsplit("/", 1)[0]
-    name = f"aisc_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
     try:
-        yield f"{base}/{name}"
+        with scratch_database(server, "aisc_bench") as database:
+            yield database
     finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         if running.returncode != 0:
             run(["bash", "scripts/pg-test-server", "down"], env)
 

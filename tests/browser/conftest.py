@@ -18,14 +18,14 @@ import base64
 import os
 import re
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from aisc.devtools.databases import scratch_database
 
 CHROMIUM = Path(os.environ.get("AISC_CHROMIUM", "/usr/bin/chromium"))
 # Quiet, headless and offline: no GPU, no sandbox (CI runs as root), nothing fetched in the
@@ -206,12 +206,5 @@ def unit_database() -> Iterator[str]:
     server = os.environ.get("AISC_TEST_POSTGRES_URL")
     if not server:
         pytest.fail("AISC_TEST_POSTGRES_URL is unset: scripts/run-tests browser starts PostgreSQL")
-    base = server.rsplit("/", 1)[0]
-    name = f"aisc_unit_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with scratch_database(server, "aisc_unit") as url:
+        yield url
