@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -23,6 +23,8 @@ from aisc.core.units import CENT, round_money
 RATE_DAYS = 30
 DEFAULT_WARN_PERCENT = 80
 DEFAULT_STOP_PERCENT = 100
+# A scheme's carry-over by default: every unused hour goes on, and expires at the award's end.
+FULL_CARRY_OVER = Decimal(100)
 _RANK = {CreditStage.OPEN: 0, CreditStage.WARNED: 1, CreditStage.STOPPED: 2}
 _EVENT = {CreditStage.WARNED: "warn", CreditStage.STOPPED: "stop"}
 
@@ -93,20 +95,40 @@ def unused(released: Decimal, used: Decimal) -> Decimal:
     return max(released - used, Decimal(0)).quantize(CENT, rounding=ROUND_DOWN)
 
 
-def carry_over(left: Decimal, percent: Decimal, most: Decimal) -> tuple[Decimal, Decimal]:
-    """(carried, expired): `percent` of a tranche's unused hours go on into the next tranche,
-    rounded down to the hundredth of an hour, the rest expire. The scheme sets the `most` a
-    release may carry."""
+def check_carry_over_percent(percent: Decimal, most: Decimal = FULL_CARRY_OVER) -> Decimal:
+    """A carry-over percentage is from 0 (every unused hour expires at the next release) to the
+    `most` a scheme allows (100: every unused hour goes on)."""
     if not 0 <= percent <= most:
         raise RuleViolation(
             "the carry-over must be from 0 to %(most)s%% of the unused hours (got %(percent)s%%)",
             field="carry_over_percent",
             params={"most": most, "percent": percent},
         )
+    return percent
+
+
+def carry_over(left: Decimal, percent: Decimal, most: Decimal) -> tuple[Decimal, Decimal]:
+    """(carried, expired): `percent` of a tranche's unused hours go on into the next tranche,
+    rounded down to the hundredth of an hour, the rest expire. The scheme sets the `most` a
+    release may carry."""
+    check_carry_over_percent(percent, most)
     if left <= 0:
         return Decimal(0), Decimal(0)
     carried = (left * percent / 100).quantize(CENT, rounding=ROUND_DOWN)
     return carried, left - carried
+
+
+def carry_over_at_release(
+    released: Mapping[str, Decimal], used: Mapping[str, Decimal], percent: Decimal
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """Per chip with unused released hours before a tranche's release, (carried, expired) at the
+    scheme's `percent`; chips used up (or beyond) carry and lose nothing and are left out."""
+    check_carry_over_percent(percent)
+    return {
+        chip: carry_over(left, percent, FULL_CARRY_OVER)
+        for chip, hours in sorted(released.items())
+        if (left := unused(hours, used.get(chip, Decimal(0)))) > 0
+    }
 
 
 def expired_subsidy(list_value: Decimal, rate: Decimal, undisbursed: Decimal) -> Decimal:

@@ -119,14 +119,19 @@ def _expire(
         for chip, hours in sorted(released.items())
         if (left := credit.unused(hours, used.get(chip, Decimal(0)))) > 0
     }
-    add_lines(allocation, [BudgetLine(c, -h, True, "expired") for c, h in expired.items()])
+    write_off(allocation, expired, f"expiry:{allocation.project_code}", "expired")
+    return expired
+
+
+def write_off(allocation: Allocation, expired: dict[str, Decimal], key: str, source: str) -> None:
+    """Expired hours (chip -> hours above zero) leave the budget as negative lines named
+    `source`, and billing writes their subsidy off the award's commitment under `key`; the
+    one path of the award's end and of a tranche release's carry-over."""
+    add_lines(allocation, [BudgetLine(c, -h, True, source) for c, h in expired.items()])
     if expired:
         events.credit_expired.publish(
-            events.CreditExpired(
-                allocation, expired, f"expiry:{allocation.project_code}", timezone.now()
-            )
+            events.CreditExpired(allocation, expired, key, timezone.now())
         )
-    return expired
 
 
 def recipients(allocation: Allocation) -> list[User]:

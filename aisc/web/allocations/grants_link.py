@@ -18,6 +18,7 @@ from aisc.web.allocations.actions import (
     do_release_tranche,
     do_transition,
 )
+from aisc.web.allocations.carry_over import do_carry_over
 from aisc.web.allocations.models import Allocation
 from aisc.web.grants.events import AwardApproved, AwardCancelled, TrancheReleased
 
@@ -60,6 +61,8 @@ def release_tranche(tranche: Any, *, acting_user: Any) -> None:
     allocation = Allocation.objects.filter(project_code=tranche.award.project_code).first()
     if allocation is None:
         allocation = do_create_allocation_from_award(tranche.award, acting_user=acting_user)
+    # The hours released before this tranche and unused go on, or part of them expire, first.
+    do_carry_over(allocation, tranche.seq, acting_user=acting_user)
     do_release_tranche(allocation, tranche.seq, tranche.gpu_hours, acting_user=acting_user)
 
 

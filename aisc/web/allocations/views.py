@@ -18,7 +18,13 @@ from aisc.web.accounts import authz
 from aisc.web.accounts.models import User
 from aisc.web.allocations import actions, chart, cluster, guard, pages, plan_chart, plan_page, sync
 from aisc.web.allocations.forms import CapacityPlanForm, ChangeRequestForm, DecisionForm
-from aisc.web.allocations.models import Allocation, ChangeRequest, RequestKind, SyncStatus
+from aisc.web.allocations.models import (
+    Allocation,
+    ChangeRequest,
+    CreditKind,
+    RequestKind,
+    SyncStatus,
+)
 from aisc.web.grants.models import Application
 from aisc.web.i18n import explain
 from aisc.web.lists import Choice, ListSpec, Search
@@ -108,6 +114,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "allocation": allocation,
             "budgets": pages.chip_budgets(allocation),
             "lines": allocation.lines.all(),
+            "carry_overs": allocation.credit.filter(kind=CreditKind.CARRY_OVER),
             "members": allocation.members.all(),
             "requests": requests,
             "form": form,

@@ -27,7 +27,8 @@ class CreditRow:
     used: Decimal
     percent: int | None  # of the released hours used; None when nothing is released
     runs_out: dt.date | None  # the first chip's projected (or past) exhaustion
-    expired: Decimal  # GPU-hours
+    carried: Decimal  # GPU-hours carried over at tranche releases
+    expired: Decimal  # GPU-hours, at the award's end and beyond the carry-over at releases
     written_off: Decimal  # HK$ of subsidy
     steps: list[CreditEvent]
 
@@ -54,6 +55,7 @@ def credit_row(
         used=used,
         percent=int(used * 100 / released) if released > 0 else None,
         runs_out=min(dates) if dates else None,
+        carried=sum((s.carried for s in steps), Decimal(0)),
         expired=sum((s.expired for s in steps), Decimal(0)),
         written_off=written.get(allocation.project_code, Decimal(0)),
         steps=steps,

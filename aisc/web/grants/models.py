@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aisc.core.allocations.credit import FULL_CARRY_OVER
 from aisc.core.grants import obligations, overlap, workflow
 from aisc.core.grants import rubric as rubric_rules
 from aisc.core.grants.caps import Cap
@@ -98,6 +99,15 @@ class Scheme(models.Model):
         null=True,
         blank=True,
         default=Decimal(100),
+    )
+    # At a tranche's release, this share of the earlier tranches' unused hours goes on; the rest
+    # is written off at once (aisc.core.allocations.credit.carry_over_at_release). 100: all go
+    # on, and what is left unused expires at the award's end.
+    carry_over_percent = models.DecimalField(
+        _("carry-over of unused GPU-hours into the next tranche (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=FULL_CARRY_OVER,
     )
 
     def __str__(self) -> str:

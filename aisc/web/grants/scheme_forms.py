@@ -11,6 +11,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aisc.core.allocations.credit import FULL_CARRY_OVER
 from aisc.core.grants.obligations import DEFAULT_FINAL_REPORT_DAYS, MAX_FINAL_REPORT_DAYS
 from aisc.core.grants.overlap import DEFAULT_THRESHOLD
 from aisc.web.accounts.models import Organisation, OrgKind
@@ -65,6 +66,15 @@ class SchemeForm(forms.Form):
         max_digits=14,
         decimal_places=2,
     )
+    # The range (0-100) is the core's (aisc.core.allocations.credit), checked by the action.
+    carry_over_percent = scheme_field(
+        "carry_over_percent",
+        _(
+            "Carry-over of unused GPU-hours into the next tranche (%; 0-100; empty: 100, all "
+            "go on until the award's end)"
+        ),
+        required=False,
+    )
     # Cumulative caps across the scheme's calls; empty: no cap (aisc.core.grants.caps).
     org_cap_subsidy = scheme_field(
         "org_cap_subsidy", _("Cap of subsidy per organisation (HK$; empty: none)")
@@ -84,6 +94,10 @@ class SchemeForm(forms.Form):
     def clean_overlap_threshold(self) -> Decimal:
         value = self.cleaned_data.get("overlap_threshold")
         return DEFAULT_THRESHOLD if value is None else Decimal(value)
+
+    def clean_carry_over_percent(self) -> Decimal:
+        value = self.cleaned_data.get("carry_over_percent")
+        return FULL_CARRY_OVER if value is None else Decimal(value)
 
     def clean_final_report_days(self) -> int:
         days = self.cleaned_data.get("final_report_days")

@@ -11,9 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aisc.core.allocations.credit import (
+    FULL_CARRY_OVER,
     Thresholds,
     burn_rate,
     carry_over,
+    carry_over_at_release,
+    check_carry_over_percent,
     due_events,
     exhaustion_date,
     expired_subsidy,
@@ -234,3 +237,38 @@ def test_a_scheme_allowing_no_carry_over_refuses_any_percent_and_expires_everyth
     assert carry_over(D("12.50"), D(0), D(0)) == (D(0), D("12.50"))
     with pytest.raises(RuleViolation):
         carry_over(D("12.50"), D("0.01"), D(0))
+
+
+def test_a_release_at_50_percent_carries_half_of_each_chips_unused_hours_and_expires_the_rest() -> (
+    None
+):
+    released = {"h800": D(1000), "br104": D(100), "mi300": D(10)}
+    used = {"h800": D("400.5"), "mi300": D(12)}
+    assert carry_over_at_release(released, used, D(50)) == {
+        "br104": (D(50), D(50)),
+        "h800": (D("299.75"), D("299.75")),
+    }  # mi300, used past its budget, has nothing to carry or lose
+
+
+def test_a_release_at_the_full_carry_over_expires_nothing_and_at_0_everything() -> None:
+    released, used = {"h800": D(1000)}, {"h800": D(250)}
+    assert carry_over_at_release(released, used, FULL_CARRY_OVER) == {"h800": (D(750), D(0))}
+    assert carry_over_at_release(released, used, D(0)) == {"h800": (D(0), D(750))}
+    assert carry_over_at_release({}, used, D(0)) == {}  # nothing released before
+
+
+@pytest.mark.parametrize("percent", [D("-0.01"), D("100.01"), D(150)])
+def test_a_carry_over_percent_outside_0_to_100_is_refused_naming_the_field(
+    percent: Decimal,
+) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        check_carry_over_percent(percent)
+    assert refused.value.field == "carry_over_percent"
+    assert refused.value.params == {"most": D(100), "percent": percent}
+    with pytest.raises(RuleViolation):
+        carry_over_at_release({"h800": D(1)}, {}, percent)
+
+
+@pytest.mark.parametrize("percent", [D(0), D("37.5"), D(100)])
+def test_a_carry_over_percent_from_0_to_100_is_accepted_as_it_is(percent: Decimal) -> None:
+    assert check_carry_over_percent(percent) == percent

@@ -37,6 +37,7 @@ def edit_form(scheme: Scheme, **changes: Any) -> dict[str, Any]:
         "exceptional_max_rate": str(scheme.exceptional_max_rate),
         "eligible_kinds": list(scheme.eligible_kinds),
         "exchange_auto_gpu_hours": str(scheme.exchange_auto_gpu_hours),
+        "carry_over_percent": str(scheme.carry_over_percent),
     }
     return {**form, **changes}
 
@@ -167,3 +168,52 @@ def test_the_scheme_pages_read_in_traditional_chinese(scheme: Scheme, secretaria
     assert "資助計劃一覽" in listing
     form = client.get(f"/grants/schemes/{scheme.pk}/edit").content.decode()
     assert "合資格申請者類別" in form
+
+
+def test_a_new_scheme_carries_every_unused_hour_over_unless_told_otherwise(
+    secretariat: User,
+) -> None:
+    as_client(secretariat).post("/grants/schemes/new", NEW)
+    assert Scheme.objects.get(code="aiss2").carry_over_percent == Decimal(100)
+    as_client(secretariat).post(
+        "/grants/schemes/new", {**NEW, "code": "aiss3", "carry_over_percent": "37.5"}
+    )
+    assert Scheme.objects.get(code="aiss3").carry_over_percent == Decimal("37.5")
+
+
+def test_the_secretariat_sets_the_carry_over_and_the_change_is_audited(
+    scheme: Scheme, secretariat: User
+) -> None:
+    form = edit_form(scheme, carry_over_percent="50")
+    response = as_client(secretariat).post(f"/grants/schemes/{scheme.pk}/edit", form)
+    assert response.status_code == 302
+    scheme.refresh_from_db()
+    assert scheme.carry_over_percent == Decimal(50)
+    event = AuditEvent.objects.get(verb="grants.scheme.update")
+    assert event.after == {"carry_over_percent": "50"}
+
+
+@pytest.mark.parametrize("percent", ["150", "-1", "100.01"])
+def test_a_carry_over_outside_0_to_100_is_refused_next_to_its_field_keeping_the_form(
+    percent: str, scheme: Scheme, secretariat: User
+) -> None:
+    form = edit_form(scheme, carry_over_percent=percent, name_en="Typed name")
+    response = as_client(secretariat).post(f"/grants/schemes/{scheme.pk}/edit", form)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert f"the carry-over must be from 0 to 100% of the unused hours (got {percent}%)" in html
+    assert response.context["form"].errors["carry_over_percent"]
+    assert 'value="Typed name"' in html  # nothing typed is lost
+    scheme.refresh_from_db()
+    assert (scheme.carry_over_percent, scheme.name_en) == (Decimal(100), "AI Subsidy Scheme")
+
+
+def test_the_carry_over_refusal_reads_in_traditional_chinese(
+    scheme: Scheme, secretariat: User
+) -> None:
+    client = as_client(secretariat)
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/grants/schemes/"})
+    form = edit_form(scheme, carry_over_percent="120")
+    html = client.post(f"/grants/schemes/{scheme.pk}/edit", form).content.decode()
+    assert "結轉須為未用時數的 0 至 100%（收到 120%）" in html
+    assert "未用 GPU 時數結轉至下一期" in html  # the field's label

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_noop
 
+from aisc.core.allocations.credit import check_carry_over_percent
 from aisc.core.errors import RuleViolation
 from aisc.core.grants import caps, obligations, overlap
 from aisc.web.accounts.models import OrgKind, User
@@ -29,6 +30,7 @@ SCHEME_FIELDS = (
     "final_report_days",
     "overlap_threshold",
     "exchange_auto_gpu_hours",
+    "carry_over_percent",
     "org_cap_subsidy",
     "org_cap_gpu_hours",
     "group_cap_subsidy",
@@ -41,6 +43,7 @@ EDITABLE = frozenset(SCHEME_FIELDS) - {"code"}
 def _check(scheme: Scheme) -> None:
     obligations.check_days(scheme.final_report_days)
     overlap.check_threshold(scheme.overlap_threshold)
+    check_carry_over_percent(scheme.carry_over_percent)
     for name in CAP_FIELDS:
         caps.check_cap_value(getattr(scheme, name), name)
     limit = scheme.exchange_auto_gpu_hours
