@@ -56,10 +56,11 @@ HETERO_OBJECTIVE = typer.Option(
     help="hetero only: max-min (least normalised attained service) or min-jct.",
 )
 RESTART_S = typer.Option(
-    0.0,
+    None,
     "--restart-s",
     help="Preemptive policies: wall seconds a preempted job spends restoring when it resumes, "
-    "0 to 86400 (default 0: free preemption, as Gavel's simulator assumes).",
+    "0 to 86400 (default: 30 for las and hetero, as Pollux's simulator charges; 0 for the "
+    "gavel-* policies, Gavel's free preemption).",
 )
 PROCS_PER_GPU = typer.Option(
     1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."
@@ -92,7 +93,7 @@ def run(
     procs_per_gpu: int = PROCS_PER_GPU,
     bf_max_job_test: int = BF_MAX_JOB_TEST,
     hetero_objective: str = HETERO_OBJECTIVE,
-    restart_s: float = RESTART_S,
+    restart_s: float | None = RESTART_S,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -147,7 +148,7 @@ def compare(
     procs_per_gpu: int = PROCS_PER_GPU,
     bf_max_job_test: int = BF_MAX_JOB_TEST,
     hetero_objective: str = HETERO_OBJECTIVE,
-    restart_s: float = RESTART_S,
+    restart_s: float | None = RESTART_S,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -269,7 +270,7 @@ def _simulate(
     policy: str,
     bf_max_job_test: int = 100,
     hetero_objective: str = "max-min",
-    restart_s: float = 0.0,
+    restart_s: float | None = None,
     seed: int = 0,
 ) -> SimulationResult:
     from rich.console import Console

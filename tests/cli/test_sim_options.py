@@ -60,7 +60,7 @@ def test_a_restart_cost_slows_a_preemptive_policy_and_is_bounded_as_its_help_say
         "h800=2x8",
     )
     common += ("--policy", "las", "--seed", "3", "--json")
-    _, free, _ = sim(*common)
+    _, free, _ = sim(*common, "--restart-s", "0")
     code, costly, err = sim(*common, "--restart-s", "120")
     assert code == 0, err
     assert json.loads(costly)["avg_jct_s"] > json.loads(free)["avg_jct_s"]

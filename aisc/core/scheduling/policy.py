@@ -20,6 +20,11 @@ from aisc.core.scheduling.timeshare import LpSolver
 
 DAY = 86_400.0
 MAX_RESTART_S = 86_400.0  # a day: a typo guard, not a model
+# Wall seconds a preempted job spends restoring when it resumes, unless PolicyOptions.restart_s
+# says otherwise: the 30 s that Pollux's simulator (Qiao et al., OSDI'21; petuum/adaptdl,
+# simulator/simulator.py, Job.reallocate) charges every job whose allocation changes, Tiresias'
+# LAS included, in rounds of 60 s, holding its GPUs and doing no work. See docs/simulator.md.
+RESTART_S = 30.0
 BF_MAX = 1_000_000  # slurm.conf: bf_max_job_test Default 100, Min 1, Max 1,000,000
 
 
@@ -96,9 +101,9 @@ class PolicyOptions:
     las_thresholds_gpu_s: tuple[float, ...] = (3600.0, 36_000.0)
     round_s: float = 360.0
     hetero_objective: str = "max-min"  # or "min-jct"
-    # Wall seconds a preempted job spends restoring when it resumes, before it progresses.
-    # 0: Gavel's and Tiresias' simulators assume free preemption; see docs/simulator.md.
-    restart_s: float = 0.0
+    # Wall seconds a preempted job spends restoring when it resumes, before it progresses;
+    # None: the policy's own default (`Policy.default_restart_s`).
+    restart_s: float | None = None
     # Gavel's rounds (policies/gavel.py): an allocation is recomputed at most this often
     # (Gavel's minimum_time_between_allocation_resets), by this LP solver where it needs one;
     # the seed draws the agnostic policies' random choices.
@@ -155,7 +160,7 @@ class PolicyOptions:
             raise RuleViolation(
                 "default_queue_depth must be at least 1", field="default_queue_depth"
             )
-        if not 0.0 <= self.restart_s <= MAX_RESTART_S:
+        if self.restart_s is not None and not 0.0 <= self.restart_s <= MAX_RESTART_S:
             raise RuleViolation(
                 "restart_s %(restart_s)s must be between 0 and %(max_restart_s)s seconds",
                 field="restart_s",
@@ -171,10 +176,17 @@ class Policy:
 
     name = "base"
     preemptive = False
+    default_restart_s = RESTART_S  # where PolicyOptions.restart_s is None
 
     def __init__(self, cluster: ClusterSpec, options: PolicyOptions) -> None:
         self.spec = cluster
         self.options = options
+
+    @property
+    def restart_s(self) -> float:
+        """Wall seconds a preempted job of this policy restores for when it resumes."""
+        chosen = self.options.restart_s
+        return self.default_restart_s if chosen is None else chosen
 
     def submit(self, job: Job, now: float) -> None:
         raise NotImplementedError

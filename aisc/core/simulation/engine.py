@@ -54,7 +54,7 @@ class Simulator:
         self._wakes: set[float] = set()
         self.on_finish: Callable[[Job], None] | None = None
         self._chips = cluster.chips
-        self._restart_s = policy.options.restart_s
+        self._restart_s = policy.restart_s
 
     # ---- the Context a policy sees -------------------------------------------------------
     @property

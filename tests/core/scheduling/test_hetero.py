@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import parse_cluster
@@ -175,11 +177,84 @@ def test_jobs_are_not_moved_between_chips_of_equal_speed_whatever_the_cluster_or
     assert result.record.columns()["end"].tolist() == [1000.0, 1000.0]
 
 
-def test_a_job_moves_to_a_slower_chip_only_when_one_with_more_to_gain_takes_its_own() -> None:
-    # The nearly-even job holds the V100; a fast job arrives on the K80. The round swaps them
-    # (the even job loses 10 %, the fast one gains 10x), and once the fast job is done the even
-    # one goes back up to the V100; a lone job is never moved down.
-    swapped = run([(0.0, 1, 1000.0, NEARLY_EVEN), (10.0, 1, 1000.0, FAST_ON_V100)], "hetero")
-    assert swapped.record.columns()["preemptions"].tolist() == [2, 1]
+def groups_of(result: SimulationResult, job: int) -> list[int]:
+    segments = result.record.segments
+    return [segments.group[i] for i in range(len(segments)) if segments.job[i] == job]
+
+
+@pytest.mark.parametrize(("restart_s", "ends"), [(0.0, [1065.0, 425.0]), (None, [1125.0, 455.0])])
+def test_a_job_is_paused_rather_than_moved_to_a_slower_chip(
+    restart_s: float | None, ends: list[float]
+) -> None:
+    # The nearly-even job holds the V100 (group 0); a fast job arrives on the K80 (group 1).
+    # At the round at 360 the fast job moves up to the V100 (it gains 10x, far more than a
+    # restart costs); the even job is paused, not moved down to the K80 it would run slower
+    # on, and goes back to the V100 when the fast job is done (at 425, or 455 with the
+    # default 30 s restart, which it then pays too).
+    rows = [(0.0, 1, 1000.0, NEARLY_EVEN), (10.0, 1, 1000.0, FAST_ON_V100)]
+    result = run(rows, "hetero", restart_s=restart_s)
+    assert groups_of(result, 0) == [0, 0]
+    assert groups_of(result, 1) == [1, 0]
+    assert result.record.columns()["end"].tolist() == ends
     alone = run([(0.0, 1, 1000.0, NEARLY_EVEN)], "hetero")
     assert alone.summary["preemptions"] == 0
+
+
+@pytest.mark.parametrize(("restart_s", "preemptions"), [(0.0, 1), (None, 0)])
+def test_a_move_up_is_made_only_if_it_repays_its_restart_within_a_round(
+    restart_s: float | None, preemptions: int
+) -> None:
+    # Job 1 runs 5 % faster on the V100 that job 0 frees at 100. At the round at 360 a free
+    # move (restart 0) gains; with the default restart (30 s) 1.05 x 330 s of work < 360 s
+    # of staying, so the job stays on its K80.
+    rows = [
+        (0.0, 1, 100.0, {"v100": 1.0, "k80": 1.0}),
+        (1.0, 1, 5000.0, {"v100": 1.05, "k80": 1.0}),
+    ]
+    result = run(rows, "hetero", restart_s=restart_s)
+    assert groups_of(result, 1)[0] == 1
+    assert result.summary["preemptions"] == preemptions
+
+
+def test_a_job_still_restoring_at_a_round_has_done_no_work_there_yet() -> None:
+    # A 280 s restart: the fast job moves up at 360 (10 x 80 s > 360 s of staying) and ends at
+    # 705; the even job resumes on the V100 then and is still restoring at the round at 720.
+    rows = [(0.0, 1, 1000.0, NEARLY_EVEN), (10.0, 1, 1000.0, FAST_ON_V100)]
+    result = run(rows, "hetero", restart_s=280.0)
+    assert groups_of(result, 0) == [0, 0]
+    assert result.record.columns()["end"].tolist() == [1625.0, 705.0]
+
+
+speeds = st.fixed_dictionaries(
+    {"v100": st.sampled_from([1.0, 2.0, 10.0]), "k80": st.sampled_from([0.5, 1.0, 2.0])}
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    jobs=st.lists(
+        st.tuples(st.integers(0, 900), st.sampled_from([1, 1, 2]), st.integers(1, 3000), speeds),
+        min_size=1,
+        max_size=12,
+    ),
+    restart_s=st.sampled_from([0.0, None]),
+)
+def test_no_job_is_ever_moved_to_a_chip_where_it_runs_no_faster(
+    jobs: list[tuple[int, int, int, dict[str, float]]], restart_s: float | None
+) -> None:
+    jobs = sorted(jobs, key=lambda row: row[0])  # job ids follow arrival order
+    builder = TraceBuilder("t")
+    for line, (submit, gpus, work, job_speeds) in enumerate(jobs, start=1):
+        builder.add(line, float(submit), gpus, float(work), speeds=job_speeds)
+    cluster = parse_cluster("v100=1x2,k80=2x1")
+    result = simulate(builder.build(), cluster, "hetero", PolicyOptions(restart_s=restart_s))
+    seg = result.record.segments
+    chips = [g.chip for g in cluster.groups]
+    stopped: dict[int, tuple[float, str]] = {}
+    for i in range(len(seg)):
+        job, chip = seg.job[i], chips[seg.group[i]]
+        if job in stopped and stopped[job][0] == seg.start[i]:  # resumed at once: a move
+            before = stopped[job][1]
+            assert jobs[job][3][chip] > jobs[job][3][before]
+        stopped[job] = (seg.end[i], chip)
+    assert (result.record.columns()["outcome"] == 1).all()

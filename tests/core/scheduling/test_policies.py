@@ -14,6 +14,7 @@ def run(
 ) -> SimulationResult:
     spec = parse_cluster(cluster) if isinstance(cluster, str) else cluster
     trace = parse_lines(lines, "csv", "t")
+    options.setdefault("restart_s", 0.0)  # these tests are about order, not restart costs
     return simulate(trace, spec, policy, PolicyOptions(**options))  # type: ignore[arg-type]
 
 

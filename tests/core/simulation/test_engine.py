@@ -12,6 +12,8 @@ from aisc.core.simulation.traces.base import TraceBuilder
 class Greedy(Policy):
     """Starts whatever fits, in arrival order; optionally preempts at a wake-up."""
 
+    default_restart_s = 0.0  # free preemption unless a test gives a restart cost
+
     def __init__(self, cluster: ClusterSpec, preempt_at: float | None = None) -> None:
         super().__init__(cluster, PolicyOptions())
         self.queue: deque[Job] = deque()

@@ -5,7 +5,8 @@ import pytest
 
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import Job, parse_cluster
-from aisc.core.scheduling.policy import PolicyOptions
+from aisc.core.scheduling.policies import make_policy
+from aisc.core.scheduling.policy import RESTART_S, PolicyOptions
 from aisc.core.simulation.engine import Simulator
 from aisc.core.simulation.run import simulate
 from aisc.core.simulation.synthetic import philly_like
@@ -50,7 +51,7 @@ def test_a_job_preempted_while_still_restoring_made_no_progress() -> None:
 def test_a_preemptive_policy_pays_for_its_preemptions() -> None:
     trace = philly_like(300, gpus=16, load=1.2, seed=3)
     cluster = parse_cluster("h800=2x8")
-    free = simulate(trace, cluster, "las")
+    free = simulate(trace, cluster, "las", PolicyOptions(restart_s=0.0))
     costly = simulate(trace, cluster, "las", PolicyOptions(restart_s=120.0))
     assert free.summary["preemptions"] > 0
     assert costly.summary["avg_jct_s"] > free.summary["avg_jct_s"]
@@ -61,3 +62,29 @@ def test_a_restart_cost_outside_its_range_is_refused(restart_s: float) -> None:
     with pytest.raises(RuleViolation) as caught:
         PolicyOptions(restart_s=restart_s)
     assert caught.value.field == "restart_s"
+
+
+@pytest.mark.parametrize(
+    ("policy", "restart_s", "expected"),
+    [
+        ("las", None, RESTART_S),
+        ("hetero", None, RESTART_S),
+        ("gavel-las", None, 0.0),  # Gavel's published figures assume free preemption
+        ("hetero", 0.0, 0.0),
+        ("gavel-fifo", 45.0, 45.0),
+    ],
+)
+def test_a_policy_restores_for_its_default_unless_a_restart_cost_is_given(
+    policy: str, restart_s: float | None, expected: float
+) -> None:
+    assert RESTART_S == 30.0  # Pollux's simulator, docs/simulator.md
+    options = PolicyOptions(restart_s=restart_s)
+    assert make_policy(policy, parse_cluster("h800=1x8"), options).restart_s == expected
+
+
+def test_las_pays_the_default_restart_cost_unless_told_preemption_is_free() -> None:
+    trace = philly_like(300, gpus=16, load=1.2, seed=3)
+    cluster = parse_cluster("h800=2x8")
+    default = simulate(trace, cluster, "las")
+    free = simulate(trace, cluster, "las", PolicyOptions(restart_s=0.0))
+    assert default.summary["avg_jct_s"] > free.summary["avg_jct_s"]

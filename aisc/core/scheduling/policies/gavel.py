@@ -21,8 +21,9 @@ simulator (stanford-futuredata/gavel, scheduler/scheduler.py) does:
   Gavel shuffles them; `-perf`: in the cluster's order), jobs in priority order: a job runs on
   the first type where its gang fits in what is left. FIFO skips jobs of priority 0; LAS lets
   them use what its allocations left free (Gavel's behaviour, work-conserving).
-- **Preemption is free** in Gavel: a job moved or paused loses nothing. `restart_s` (default 0)
-  adds a cost per resumption here; jobs that continue on their type are never touched.
+- **Preemption is free** in Gavel: a job moved or paused loses nothing, so these policies'
+  `restart_s` defaults to 0 (the other preemptive policies' to 30 s); a `restart_s` adds a cost
+  per resumption; jobs that continue on their type are never touched.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class GavelRounds(Policy):
 
     name = "gavel"
     preemptive = True
+    default_restart_s = 0.0  # Gavel's assumption, which its published figures rest on
     mode = "las"
 
     def __init__(self, cluster: ClusterSpec, options: PolicyOptions) -> None:

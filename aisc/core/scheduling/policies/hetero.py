@@ -14,12 +14,13 @@ afresh which jobs run and on which chip type, preempting and resuming as needed 
    best type chooses first, then takes its best type with room left. This is where the gain over
    heterogeneity-agnostic policies comes from: jobs with the largest relative advantage on a
    chip get that chip.
-4. Keep admitted jobs already running on their type; preempt the others; start the rest.
-   A running job is never moved between chip types of equal speed for it: in step 3 its own
-   type comes first among equals, and a type of the same speed is not a reason to preempt it (a
-   move would only cost a restart). Before this rule, two 1-GPU jobs on `a10=1x1,zz=1x1` were
-   preempted twice on an idle cluster, by the order of the chip names. A job goes to a slower
-   type only when a job with more to gain took its own (the exchange Gavel's gain comes from).
+4. Keep admitted jobs already running on their type; pause the others; start the rest.
+   A running job is never moved to a chip type of equal or lower speed for it: in step 3 it
+   may take a faster type where the move repays its restart within the round, else only its
+   own; if a job with more to gain took its own, the round pauses it and does not restart it
+   at that instant elsewhere. (Two 1-GPU jobs on `a10=1x1,zz=1x1` were once preempted twice on
+   an idle cluster, by the order of the chip names; a move down costs the job speed and a
+   restart.)
 
 Between rounds, free GPUs are filled in objective order, best type first.
 
@@ -139,7 +140,8 @@ class HeterogeneityAware(Policy):
             self.next_round = ctx.now + self.options.round_s
             if not self._round(ctx):
                 return  # an idle cluster needs no wake-up: the next arrival calls again
-        self._start_in_order(ctx)
+        else:
+            self._start_in_order(ctx)
         # Also between rounds: a job started after an idle round must still meet the next one.
         ctx.wake_at(self.next_round)
 
@@ -149,12 +151,14 @@ class HeterogeneityAware(Policy):
             return False
         admitted = self._admit(self._active_in_order(ctx), ctx.cluster)
         current = {j.id: ctx.cluster.groups[j.placement[0]].chip for j in ctx.running_jobs()}
-        chosen = self._assign(admitted, ctx.cluster, current)
+        chosen = self._assign(admitted, ctx, current)
+        paused = set()
         for job in list(ctx.running_jobs()):
-            chip, here = chosen.get(job.id), current[job.id]
-            if chip is None or job.speed_on(chip) != job.speed_on(here):
+            if chosen.get(job.id) != current[job.id]:
+                paused.add(job.id)
                 self._preempt(ctx, job)
         self._start_assigned(ctx, admitted, chosen)
+        self._start_in_order(ctx, paused)
         return True
 
     def _admit(self, ordered: Iterator[Job], cluster: ClusterState) -> list[Job]:
@@ -173,15 +177,15 @@ class HeterogeneityAware(Policy):
                 break
         return admitted
 
-    def _assign(
-        self, jobs: list[Job], cluster: ClusterState, current: dict[int, str]
-    ) -> dict[int, str]:
+    def _assign(self, jobs: list[Job], ctx: Context, current: dict[int, str]) -> dict[int, str]:
         """Chip type per admitted job; who loses most without its best type chooses first.
 
-        A running job prefers its own type to any other of the same speed for it.
+        A running job may take a faster type where the move pays for its restart within the
+        round (`_worth_moving`), else its own; never a type of equal or lower speed for it. If
+        a job with more to gain took its own type, it gets none: the round pauses it.
         """
         room: dict[str, int] = {}
-        for group in cluster.groups:
+        for group in ctx.cluster.groups:
             room[group.chip] = room.get(group.chip, 0) + group.spec.gpus
         profiles = self.profiles
         ranked = sorted(range(len(jobs)), key=lambda i: (-profiles[jobs[i].id].regret, i))
@@ -191,13 +195,22 @@ class HeterogeneityAware(Policy):
             chips = profiles[job.id].chips
             here = current.get(job.id)
             if here is not None:
-                chips = tuple(sorted(chips, key=lambda c: (-job.speed_on(c), c != here)))
+                up = (c for c in chips if c != here and self._worth_moving(job, c, ctx.now))
+                chips = (*up, here)
             for chip in chips:
                 if room.get(chip, 0) >= job.gpus:
                     choice[job.id] = chip
                     room[chip] -= job.gpus
                     break
         return choice
+
+    def _worth_moving(self, job: Job, there: str, now: float) -> bool:
+        """Over the next round (or what the job has left, if less), a move to `there` does more
+        work than staying, after the restart it costs."""
+        worked = now - job.run_since - job.restart_left
+        left = job.remaining - (worked if worked > 0.0 else 0.0) * job.run_speed
+        horizon = min(self.options.round_s, left / job.run_speed)
+        return job.speed_on(there) * (horizon - self.restart_s) > job.run_speed * horizon
 
     def _start_assigned(self, ctx: Context, admitted: list[Job], chosen: dict[int, str]) -> None:
         for job in admitted:
@@ -209,12 +222,20 @@ class HeterogeneityAware(Policy):
             if placement is not None:
                 ctx.start(job, placement)
 
-    def _start_in_order(self, ctx: Context) -> None:
-        """Fill what is left (e.g. an assignment that did not fit node-wise), best type first."""
+    def _start_in_order(
+        self, ctx: Context, paused: set[int] | frozenset[int] = frozenset()
+    ) -> None:
+        """Fill what is left (e.g. an assignment that did not fit node-wise), best type first.
+
+        A job the round has just paused waits for a later point (restarting it now, elsewhere,
+        would be the move `_assign` refused).
+        """
         cluster = ctx.cluster
         for job in self.waiting.snapshot():
             if cluster.free_gpus == 0:
                 return
+            if job.id in paused:
+                continue
             placement = cluster.place(job, groups=self._by_speed(job, cluster))
             if placement is not None:
                 ctx.start(job, placement)
