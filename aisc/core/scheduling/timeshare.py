@@ -6,8 +6,9 @@ X[m, j] is the share of wall time job m should run on type j, with (the paper's 
 
     0 <= X[m, j] <= 1,   sum_j X[m, j] <= 1,   sum_m X[m, j] * scale_factor_m <= num_workers_j.
 
-- `fifo_allocation`: Gavel's FIFO (`fifo`, arrival order, a random type with room) and FIFO-perf
-  (`fifo_perf`, the fastest type with room); whole jobs, X is 0 or 1; head of line blocks.
+- `fifo_allocation`: Gavel's FIFO (`fifo`) and FIFO-perf (`fifo_perf`, the fastest type with
+  room), as Gavel's code does them (including where its agnostic FIFO does not do what its
+  comment says); whole jobs, X is 0 or 1; head of line blocks.
 - `agnostic_max_min`: Gavel's LAS (`max_min_fairness`), max-min fairness of scale_factor x
   time share. Its LP has one optimum in the GPU shares (water-filling: every job gets the same
   GPU share L, or all of its gang when that is less) but many in how a share is split across
@@ -25,6 +26,8 @@ X[m, j] is the share of wall time job m should run on type j, with (the paper's 
 
 from __future__ import annotations
 
+import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -65,31 +68,66 @@ def fifo_allocation(
     capacity: np.ndarray,
     *,
     perf: bool,
-    keep: dict[int, int],
-    choose: np.random.Generator,
+    arrivals: Sequence[int],
+    previous: dict[int, int],
+    names: Sequence[str],
+    choose: random.Random,
 ) -> dict[int, int]:
-    """Chip type (column) per job row, in arrival (row) order, strictly head of line.
+    """Gavel's FIFO allocation (`FIFOPolicy.get_allocation`, scheduler/policies/fifo.py at
+    fc065b6), step for step: arrival number -> chip type (column) for the active jobs.
 
-    `keep` (agnostic FIFO only) holds the types of jobs placed before, by row: Gavel's FIFO
-    never moves a running job; FIFO-perf recomputes every job's type each time, so an earlier
-    job takes a fast type as soon as one frees up.
+    Row i is the active job with arrival number `arrivals[i]` (increasing); `previous` is the
+    allocation returned last time (agnostic FIFO keeps it; it may name jobs that have ended
+    since); `names` are the types' names, whose sorted order Gavel walks.
+
+    1. Agnostic FIFO keeps every placed job's type. Walking the previous allocation in arrival
+       order, each ended job's type goes to the head of the queue if the head fits in what the
+       jobs walked so far leave of it (`scale_factors[...] <= available_workers[worker_type]`,
+       counted part way), as Gavel does.
+    2. Then the queue, in arrival order, while some type has a free GPU: the head is dropped
+       from this pass (and blocks all behind it) if its gang fits in no type. FIFO-perf gives it
+       the fastest type among those where it fits. Agnostic FIFO draws a random index among
+       them (`self._rng.randrange`) but never uses it to pick the type: `worker_type` is still
+       the loop variable of the scan over the free types, the last of them in name order
+       (v100 of k80 / p100 / v100), whether or not the gang fits there; the drawn index only
+       says which type leaves the free list when the chosen one reaches exactly zero.
+       That is why Gavel's "FIFO" runs nearly every job on V100s, oversubscribed and
+       time-shared by the rounds (docs/simulator.md, "Gavel reproduction").
+    A job whose chosen type cannot run it (throughput 0) is passed over in this pass.
     """
-    room = capacity.astype(np.int64)
-    placed = dict(keep) if not perf else {}
-    for row, column in placed.items():
-        room[column] -= gangs[row]
-    for row in range(len(gangs)):
-        if row in placed:
+    available = capacity.astype(np.int64)
+    row_of = {arrival: row for row, arrival in enumerate(arrivals)}
+    placed = {} if perf else dict(previous)
+    queue = [arrival for arrival in arrivals if arrival not in placed]
+    for arrival in sorted(placed):
+        column = placed[arrival]
+        if arrival in row_of:
+            available[column] -= gangs[row_of[arrival]]
             continue
-        fits = np.flatnonzero((room >= gangs[row]) & (speeds[row] > 0))
-        if fits.size == 0:
+        del placed[arrival]
+        if queue:
+            head = row_of[queue[0]]
+            if gangs[head] <= available[column] and speeds[head, column] > 0:
+                placed[queue.pop(0)] = column
+                available[column] -= gangs[head]
+    free = [c for c in sorted(range(len(names)), key=lambda c: names[c]) if available[c] > 0]
+    while queue and free:
+        arrival = queue.pop(0)
+        row = row_of[arrival]
+        fits = [i for i, c in enumerate(free) if available[c] >= gangs[row]]
+        if not fits:
             break
         if perf:
-            column = int(fits[np.argmax(speeds[row, fits])])  # the first of equal bests
+            pick = max(fits, key=lambda i: (speeds[row, free[i]], -i))  # the first of equals
+            column = free[pick]
         else:
-            column = int(fits[choose.integers(fits.size)])
-        placed[row] = column
-        room[column] -= gangs[row]
+            pick = fits[choose.randrange(len(fits))]
+            column = free[-1]
+        if speeds[row, column] > 0:
+            placed[arrival] = column
+            available[column] -= gangs[row]
+            if available[column] == 0:
+                free.pop(pick)
     return placed
 
 

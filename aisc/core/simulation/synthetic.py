@@ -16,6 +16,7 @@ span is long against the cut (`summary["steady_utilization"]` measures it).
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 
@@ -88,40 +89,60 @@ def _trace(
     return builder.build()
 
 
-GAVEL_BLOCK = 1000  # jobs drawn per block (see gavel_continuous)
+# Gavel's JobTable (scheduler/job_table.py), in its order: `rng.choice(JobTable)` draws by index,
+# so the order decides which job a seed draws. The first 19 are its distributed templates.
+GAVEL_JOB_TABLE = tuple(
+    [f"ResNet-18 (batch size {b})" for b in (16, 32, 64, 128, 256)]
+    + [f"ResNet-50 (batch size {b})" for b in (16, 32, 64, 128)]
+    + [f"Transformer (batch size {b})" for b in (16, 32, 64, 128, 256)]
+    + [f"LM (batch size {b})" for b in (5, 10, 20, 40, 80)]
+    + [f"Recommendation (batch size {b})" for b in (512, 1024, 2048, 4096, 8192)]
+    + ["A3C", "CycleGAN"]
+)
 
 
 def gavel_continuous(
     n: int, *, jobs_per_hour: float, matrix: dict[str, dict[tuple[str, int], float]], seed: int
 ) -> Trace:
-    """Gavel's continuous multi-GPU workload (OSDI'20 §7; its `generate_job`), re-drawn here:
-    Poisson arrivals; gang 1 (70 %), 2 (10 %), 4 (15 %), 8 (5 %); run time on a V100
-    60 x 10^U(1.5, 3) s, or 60 x 10^U(3, 4) s with probability 0.2; a job type drawn uniformly
-    among those measured at that gang size (1 GPU if none is); work = run time x its V100
-    throughput, in steps.
+    """Gavel's continuous multi-GPU workload, drawn as its simulator draws it (scheduler.py
+    `simulate` with `utils.generate_job`, generate_multi_gpu_jobs): the same Python generators,
+    seeded as Gavel seeds them (jobs `random.Random(seed + 2)`, gaps `random.Random(seed + 3)`),
+    drawn in the same order, so seed s gives Gavel's seed-s workload. Per job: gang 1 / 2 / 4 /
+    8 for u in [0, 0.7) / [0.7, 0.8] / (0.8, 0.95] / (0.95, 1); V100 run time 60 x 10^U(3, 4) s
+    if a second draw is >= 0.8, else 60 x 10^U(1.5, 3) s; a template drawn from the JobTable
+    until one runs at that gang size; steps = run time x its V100 throughput. The first job
+    arrives at 0, each next one an exponential gap later (mean 3600 / rate s). Each job's draws
+    follow the previous job's, so the first k jobs are the same however many are generated.
+
+    Templates the matrix does not hold are skipped (Gavel's own matrix holds all 26), and any
+    other types it holds follow in name order; a gang size no template was measured at runs
+    at the smallest size the matrix measured (one GPU).
     """
     _check(n, 1.0)
-    rng = np.random.default_rng(seed)
     reference = matrix["v100"]
-    types = sorted({job_type for job_type, _ in reference})
-    # Drawn in blocks of a fixed size, so the first k jobs are the same whatever n is: a longer
-    # run only adds later arrivals (results on a window do not depend on the horizon drawn).
-    blocks = [rng.uniform(0, 1, size=(5, GAVEL_BLOCK)) for _ in range(-(-n // GAVEL_BLOCK))]
-    r, long_u, short_u, gap_u, type_u = np.concatenate(blocks, axis=1)[:, :n]
-    sizes = np.select([r >= 0.95, r >= 0.8, r >= 0.7], [8, 4, 2], default=1)
-    exponent = np.where(long_u >= 0.8, 3 + short_u, 1.5 + 1.5 * short_u)
-    run_time = 60 * 10**exponent
-    submit = np.cumsum(-np.log1p(-gap_u) * 3600.0 / jobs_per_hour)  # exponential gaps
+    measured = {job_type for job_type, _ in reference}
+    table = [t for t in GAVEL_JOB_TABLE if t in measured]
+    table += sorted(measured - set(table))
+    smallest = min(scale for _, scale in reference)
+    # Not for secrets: Python's generator because Gavel's draws come from it.
+    jobs, gaps = random.Random(seed + 2), random.Random(seed + 3)  # noqa: S311
+    mean_gap_s = 3600.0 / jobs_per_hour
     builder = TraceBuilder(f"gavel-continuous n={n} rate={jobs_per_hour}/h seed={seed}")
+    submit = 0.0
     for i in range(n):
-        scale = int(sizes[i])
-        allowed = [t for t in types if (t, scale) in reference]
-        if not allowed:  # a gang size the matrix never measured runs as one GPU
-            scale, allowed = 1, [t for t in types if (t, 1) in reference]
-        job_type = allowed[int(type_u[i] * len(allowed))]
+        u = jobs.uniform(0, 1)
+        scale = 2 if 0.7 <= u <= 0.8 else 4 if 0.8 <= u <= 0.95 else 8 if u >= 0.95 else 1
+        if jobs.random() >= 0.8:
+            run_time = 60 * 10 ** jobs.uniform(3, 4)
+        else:
+            run_time = 60 * 10 ** jobs.uniform(1.5, 3)
+        if not any((t, scale) in reference for t in table):
+            scale = smallest
+        job_type = jobs.choice(table)
+        while (job_type, scale) not in reference:
+            job_type = jobs.choice(table)
         speeds = {w: t[(job_type, scale)] for w, t in matrix.items() if (job_type, scale) in t}
-        work = float(run_time[i]) * reference[(job_type, scale)]
-        builder.add(
-            i + 1, float(submit[i]), scale, work, project=job_type.split(" (")[0], speeds=speeds
-        )
+        work = run_time * reference[(job_type, scale)]
+        builder.add(i + 1, submit, scale, work, project=job_type.split(" (")[0], speeds=speeds)
+        submit += -math.log(1.0 - gaps.random()) * mean_gap_s
     return builder.build()

@@ -1,3 +1,4 @@
+import random
 from dataclasses import replace
 
 import numpy as np
@@ -18,15 +19,26 @@ SPEEDS = np.array([[10.0, 1.0], [1.0, 0.9]])
 ONE_EACH = np.array([1, 1])
 
 
-def fifo(speeds: np.ndarray, gangs: list[int], room: list[int], **kw: object) -> dict[int, int]:
-    keep = kw.pop("keep", {})
+def fifo(
+    speeds: np.ndarray,
+    gangs: list[int],
+    room: list[int],
+    *,
+    perf: bool = False,
+    previous: dict[int, int] | None = None,
+    arrivals: list[int] | None = None,
+    names: tuple[str, ...] = ("v100", "k80"),
+    seed: int = 0,
+) -> dict[int, int]:
     return fifo_allocation(
         speeds,
         np.array(gangs),
         np.array(room),
-        perf=bool(kw.pop("perf", False)),
-        keep=keep,  # type: ignore[arg-type]
-        choose=np.random.default_rng(0),
+        perf=perf,
+        arrivals=list(range(len(gangs))) if arrivals is None else arrivals,
+        previous={} if previous is None else previous,
+        names=names,
+        choose=random.Random(seed),
     )
 
 
@@ -35,20 +47,69 @@ def test_fifo_perf_gives_each_job_in_arrival_order_its_fastest_type_with_room() 
     # The first job took the V100 although the second gains more there: arrival order rules.
 
 
+def test_fifo_perf_takes_the_first_in_name_order_of_equally_fast_types() -> None:
+    assert fifo(np.ones((1, 2)), [1], [1, 1], perf=True) == {0: 1}  # k80 sorts before v100
+
+
 def test_fifo_blocks_at_the_first_job_that_fits_nowhere() -> None:
     speeds = np.ones((3, 2))
-    assert fifo(speeds, [1, 4, 1], [1, 1], perf=True) == {0: 0}
+    assert fifo(speeds, [1, 4, 1], [1, 1], perf=True) == {0: 1}
     assert fifo(speeds, [1, 4, 1], [1, 1]).keys() == {0}
+
+
+def test_gavels_agnostic_fifo_puts_jobs_on_the_last_type_by_name_even_past_its_room() -> None:
+    # As Gavel's code does it: a random index is drawn but the type is the scan's last free
+    # one (v100 of k80 / v100), whether the gang fits there or not. One V100 and two K80s:
+    # the 2-GPU job fits only the K80s, yet it and every job behind it go to the V100.
+    for seed in range(8):
+        assert fifo(np.ones((3, 2)), [2, 1, 1], [1, 2], seed=seed) == {0: 0, 1: 0, 2: 0}
+
+
+def test_gavels_agnostic_fifo_drops_a_random_type_when_the_chosen_one_fills_exactly() -> None:
+    # Two GPUs of each type: jobs 0 and 1 fill the V100s exactly, and the type that leaves
+    # the free list is the random one. If it is the K80, job 2 fits nowhere left and blocks;
+    # if it is the V100, the K80 is now the last type and job 2 goes there.
+    outcomes = {
+        tuple(sorted(fifo(np.ones((4, 2)), [1, 1, 1, 2], [2, 2], seed=s).items()))
+        for s in range(16)
+    }
+    assert outcomes == {((0, 0), (1, 0)), ((0, 0), (1, 0), (2, 1))}
+
+
+def test_agnostic_fifo_hands_an_ended_jobs_type_to_the_head_of_the_queue() -> None:
+    # Job 0 held the K80 (column 1) and ended; job 1 waits; job 2 still runs on the V100.
+    speeds = np.ones((2, 2))
+    placed = fifo(speeds, [1, 1], [1, 1], previous={0: 1, 2: 0}, arrivals=[1, 2])
+    assert placed == {1: 1, 2: 0}
+
+
+def test_the_hand_off_counts_only_the_jobs_before_the_ended_one_as_gavel_does() -> None:
+    # One V100 is held by job 5 (still running); job 0 ended on the V100; job 1 waits. At
+    # job 0's turn nothing before it is counted, so job 1 gets the V100 beside job 5.
+    speeds = np.ones((2, 2))
+    placed = fifo(speeds, [1, 1], [1, 0], previous={0: 0, 5: 0}, arrivals=[1, 5])
+    assert placed == {1: 0, 5: 0}
+
+
+def test_the_hand_off_skips_a_head_that_does_not_fit_or_cannot_run_there() -> None:
+    wide = fifo(np.ones((1, 2)), [2], [1, 1], previous={0: 0}, arrivals=[1])
+    assert wide == {}
+    cannot = fifo(np.array([[0.0, 1.0]]), [1], [1, 0], previous={0: 0}, arrivals=[1])
+    assert cannot == {}
 
 
 def test_agnostic_fifo_keeps_a_placed_job_where_it_is_and_perf_moves_it() -> None:
     speeds = np.array([[10.0, 1.0]])
-    assert fifo(speeds, [1], [1, 1], keep={0: 1}) == {0: 1}
-    assert fifo(speeds, [1], [1, 1], keep={0: 1}, perf=True) == {0: 0}
+    assert fifo(speeds, [1], [1, 1], previous={0: 1}) == {0: 1}
+    assert fifo(speeds, [1], [1, 1], previous={0: 1}, perf=True) == {0: 0}
 
 
-def test_fifo_never_places_a_job_on_a_type_that_cannot_run_it() -> None:
-    assert fifo(np.array([[0.0, 2.0]]), [1], [1, 1]) == {0: 1}
+def test_fifo_passes_over_a_job_its_chosen_type_cannot_run() -> None:
+    # Gavel checks the throughput only after choosing; the job is left for the next pass and
+    # the one behind it is placed.
+    speeds = np.array([[0.0, 2.0], [1.0, 1.0]])
+    assert fifo(speeds, [1, 1], [1, 1]) == {1: 0}
+    assert fifo(np.array([[0.0, 0.0]]), [1], [0, 1], perf=True) == {}
 
 
 def test_agnostic_max_min_shares_the_gpus_equally_and_splits_by_type_size() -> None:

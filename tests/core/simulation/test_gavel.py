@@ -1,4 +1,6 @@
 import json
+import math
+import random
 from pathlib import Path
 
 import pytest
@@ -6,7 +8,7 @@ import pytest
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import parse_cluster
 from aisc.core.simulation.run import simulate
-from aisc.core.simulation.synthetic import gavel_continuous
+from aisc.core.simulation.synthetic import GAVEL_JOB_TABLE, gavel_continuous
 from aisc.core.simulation.traces import gavel, load_file
 from aisc.core.simulation.traces.gavel import read_throughputs
 
@@ -141,3 +143,48 @@ def test_gavels_workload_draws_the_same_first_jobs_whatever_the_horizon() -> Non
     assert long.submit[:1500].tolist() == short.submit.tolist()
     assert long.work[:1500].tolist() == short.work.tolist()
     assert long.gpus[:1500].tolist() == short.gpus.tolist()
+
+
+def gavels_notebook_draws(seed: int, n: int) -> list[tuple[float, str, int]]:
+    """The replay of Gavel's job stream in its own notebook (continuous_jobs_multigpu.ipynb,
+    `get_job_durations`): run time, template and gang of each job, from random.Random(seed + 2)."""
+    rng = random.Random(seed + 2)
+    distributed = set(GAVEL_JOB_TABLE[:19])
+    draws = []
+    for _ in range(n):
+        r = rng.uniform(0, 1)
+        scale = 1
+        if 0.7 <= r <= 0.8:
+            scale = 2
+        elif 0.8 <= r <= 0.95:
+            scale = 4
+        elif r >= 0.95:
+            scale = 8
+        if rng.random() >= 0.8:
+            duration = 60 * (10 ** rng.uniform(3, 4))
+        else:
+            duration = 60 * (10 ** rng.uniform(1.5, 3))
+        while True:
+            template = rng.choice(GAVEL_JOB_TABLE)
+            if scale == 1 or template in distributed:
+                break
+        draws.append((duration, template, scale))
+    return draws
+
+
+def test_gavels_workload_draws_the_jobs_of_gavels_own_seeds() -> None:
+    matrix = {w: {} for w in ("v100", "p100", "k80")}  # type: dict[str, dict[tuple[str, int], float]]
+    for i, name in enumerate(GAVEL_JOB_TABLE):
+        for scale in (1, 2, 4, 8) if i < 19 else (1,):
+            for w, speed in zip(matrix, (3.0, 2.0, 1.0), strict=True):
+                matrix[w][(name, scale)] = speed * scale
+    trace = gavel_continuous(200, jobs_per_hour=2.6, matrix=matrix, seed=4)
+    jobs = trace.as_lists()
+    for i, (duration, template, scale) in enumerate(gavels_notebook_draws(4, 200)):
+        job = jobs.job(i)
+        assert job.gpus == scale
+        assert job.work == pytest.approx(duration * 3.0 * scale)
+        assert trace.projects[trace.project[i]] == template.split(" (")[0]
+    gaps = random.Random(7)  # Gavel's interarrival generator: seed + 3
+    assert trace.submit[0] == 0.0
+    assert trace.submit[1] == pytest.approx(-math.log(1 - gaps.random()) * 3600 / 2.6)

@@ -29,6 +29,7 @@ simulator (stanford-futuredata/gavel, scheduler/scheduler.py) does:
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 
@@ -68,7 +69,11 @@ class GavelRounds(Policy):
             )
         self.perf = self.mode.endswith("perf")
         self.fifo = self.mode.startswith("fifo")
-        self.rng = np.random.default_rng(options.seed)
+        # Gavel's own generators: its worker-type shuffler is random.Random(seed + 5) and its
+        # FIFO policy's random.Random(seed) (scheduler.py _initialize_seeds, utils.get_policy).
+        # Not for secrets: a simulation that must draw as Gavel's simulator does.
+        self.shuffler = random.Random(options.seed + 5)  # noqa: S311
+        self.fifo_rng = random.Random(options.seed)  # noqa: S311
         self.half_round = options.round_s / 2
         types = len(self.chips)
         self.speed = np.zeros((0, types))
@@ -82,7 +87,11 @@ class GavelRounds(Policy):
         self.worker_time = np.zeros(types)
         self.last_reset = 0.0
         self.need_update = False
-        self.placed: dict[int, int] = {}  # agnostic FIFO: job id -> its type, kept while it runs
+        # Agnostic FIFO: arrival number -> type, Gavel's allocation as last returned (it may
+        # name jobs that ended since: their types go to the queue's head at the next one).
+        self.placed: dict[int, int] = {}
+        self.arrival: dict[int, int] = {}  # job id -> arrival number (Gavel's job id)
+        self.arrived = 0
         self.round_start = 0.0
         self.next_round = -math.inf
         self._preempting: Job | None = None
@@ -93,6 +102,8 @@ class GavelRounds(Policy):
         row = self.free.pop() if self.free else self._grow()
         self.slot[job.id] = row
         self.jobs[job.id] = job
+        self.arrival[job.id] = self.arrived
+        self.arrived += 1
         self.speed[row] = [job.speed_on(c) for c in self.chips]
         self.gang[row] = job.gpus
         self.alloc[row] = 0.0
@@ -118,7 +129,7 @@ class GavelRounds(Policy):
             return
         self.free.append(self.slot.pop(job.id))
         del self.jobs[job.id]
-        self.placed.pop(job.id, None)
+        del self.arrival[job.id]
         self.need_update = True
 
     def _account(self, job: Job, now: float) -> None:
@@ -193,16 +204,22 @@ class GavelRounds(Policy):
         gangs, speeds = self.gang[rows], self.speed[rows]
         self.allocations += 1
         if self.fifo:
-            index = {job_id: i for i, job_id in enumerate(self.jobs)}
-            keep = {index[j]: c for j, c in self.placed.items()}
+            arrivals = [self.arrival[j] for j in self.jobs]
             placed = fifo_allocation(
-                speeds, gangs, self.capacity, perf=self.perf, keep=keep, choose=self.rng
+                speeds,
+                gangs,
+                self.capacity,
+                perf=self.perf,
+                arrivals=arrivals,
+                previous=self.placed,
+                names=self.chips,
+                choose=self.fifo_rng,
             )
-            ids = list(self.jobs)
-            self.placed = {} if self.perf else {ids[i]: c for i, c in placed.items()}
+            self.placed = {} if self.perf else placed
+            row_of = {arrival: i for i, arrival in enumerate(arrivals)}
             table = np.zeros_like(speeds)
-            for i, column in placed.items():
-                table[i, column] = 1.0
+            for arrival, column in placed.items():
+                table[row_of[arrival], column] = 1.0
         elif self.perf:
             assert self.solver is not None  # checked when the policy was made
             table = perf_max_min(speeds, gangs, self.capacity, self.solver)
@@ -228,7 +245,9 @@ class GavelRounds(Policy):
         priority = self._priorities(rows)
         deficit, alloc, speed = self.deficit[rows], self.alloc[rows], self.speed[rows]
         gang = self.gang[rows]
-        order = range(len(self.chips)) if self.perf else self.rng.permutation(len(self.chips))
+        order = list(range(len(self.chips)))
+        if not self.perf:
+            self.shuffler.shuffle(order)
         left = self.capacity.copy()
         arrival = np.arange(len(rows))
         chosen: dict[int, int] = {}
