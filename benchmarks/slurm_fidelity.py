@@ -55,7 +55,13 @@ from aisc.core.scheduling.model import ClusterSpec
 from aisc.core.simulation.fidelity import Times, compare, free_while_waiting
 from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.slurmconf import SlurmMirror, mirror
-from aisc.core.simulation.slurmlog import SlurmLog, backfill_clock, decay_phase, parse
+from aisc.core.simulation.slurmlog import (
+    SlurmLog,
+    backfill_clock,
+    decay_phase,
+    parse,
+    wake_clock,
+)
 from aisc.core.simulation.traces import parse_lines
 from aisc.core.simulation.traces.base import Trace
 from aisc.core.simulation.traces.sacct import duration, gpus_of
@@ -71,6 +77,7 @@ MIRRORED_OPTIONS = (
     "partition_factor", "max_age_s", "decay_half_life_s", "calc_period_s", "bf_max_job_test",
     "sched_interval_s", "default_queue_depth", "bf_interval_s", "bf_resolution_s", "bf_window_s",
     "epoch_s", "cycle_origin_s", "bf_origin_s", "calc_origin_s", "batch_sched_delay_s",
+    "sched_wake_origin_s", "sched_wake_period_s", "fair_tree",
 )  # fmt: skip
 
 
@@ -377,6 +384,9 @@ def log_clocks(conf: SlurmMirror, log: SlurmLog, text: str) -> SlurmMirror:
     clock = backfill_clock(log, o.bf_interval_s)
     if clock is not None:
         o = replace(o, bf_origin_s=clock[0], bf_interval_s=clock[1])
+    wake = wake_clock(log)
+    if wake is not None:
+        o = replace(o, sched_wake_origin_s=wake[0], sched_wake_period_s=wake[1])
     rows = [line.split("|") for line in text.splitlines()[1:]]
     phase = decay_phase(log, {cells[0]: cells[2] for cells in rows}, o.calc_period_s)
     if phase is not None:

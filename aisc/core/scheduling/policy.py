@@ -72,6 +72,9 @@ class PolicyOptions:
     max_age_s: float = 7 * DAY  # PriorityMaxAge
     decay_half_life_s: float = 7 * DAY  # PriorityDecayHalfLife
     calc_period_s: float = 300.0  # PriorityCalcPeriod
+    # Fair share by Slurm's Fair Tree (its default) instead of the classic 2^(-U/S)
+    # (PriorityFlags=NO_FAIR_TREE, the simulator's default).
+    fair_tree: bool = False
     bf_max_job_test: int = 100  # bf_max_job_test
     # bf_node_space_size: records the backfill map may hold before a cycle stops (None: as many
     # as bf_max_job_test, Slurm's default; range 2 to 2,000,000).
@@ -94,6 +97,10 @@ class PolicyOptions:
     # wall-clock seconds, for a main-loop pass at least this long after its previous one; a job
     # ending asks for one at once. 0: a pass at every event (Slurm's default is 3).
     batch_sched_delay_s: float = 0.0
+    # When the background thread wakes: every period from the origin (wall clock; None: whole
+    # seconds). Its one-second sleeps drift by milliseconds, which a run's log shows.
+    sched_wake_origin_s: float | None = None
+    sched_wake_period_s: float = 1.0
     weight_partition: float = 0.0  # PriorityWeightPartition
     partition_factor: dict[str, float] = field(default_factory=dict)  # PriorityJobFactor
     qos_priority: dict[str, float] = field(default_factory=lambda: {"normal": 0.0, "high": 1.0})
@@ -140,6 +147,7 @@ class PolicyOptions:
             "bf_resolution_s",
             "bf_window_s",
             "round_s",
+            "sched_wake_period_s",
         ):
             if not getattr(self, name) > 0:
                 raise RuleViolation(

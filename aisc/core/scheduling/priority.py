@@ -6,7 +6,8 @@ each factor in [0, 1] (partition, association, TRES and nice terms are zero here
 - age = min(time waiting / PriorityMaxAge, 1);
 - fairshare = 2^(-U/S), the classic formula (PriorityFlags=NO_FAIR_TREE): U the project's
   share of all decayed usage (PriorityDecayHalfLife), S its share of all allocation shares;
-  a project with no share gets 0;
+  a project with no share gets 0; or, with `fair_tree` (Slurm's default), the project's rank
+  by Fair Tree (`aisc.core.scheduling.fairtree`) over the number of projects;
 - jobsize = GPUs asked / GPUs in the cluster (PriorityFavorSmall=NO, Slurm's default);
 - qos = the QOS's priority / the largest QOS priority;
 - partition = the PriorityJobFactor of the job's partition / the largest one.
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from aisc.core.scheduling.fairtree import Association, fair_tree
 from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.policy import PolicyOptions
 
@@ -43,9 +45,15 @@ class PriorityCalculator:
         self.whole = False
 
     def fairshare(self, usage: dict[str, float], projects: Iterable[str]) -> dict[str, float]:
-        """2^(-U/S) per project; U and S normalised over every project known so far."""
+        """2^(-U/S) per project; U and S normalised over every project known so far. With
+        `fair_tree`, Slurm's Fair Tree instead, each project one association under the root."""
         known = set(usage) | set(projects)
         shares = self.shares or dict.fromkeys(known, 1.0)
+        if self.options.fair_tree:
+            leaves = tuple(
+                Association(p, shares.get(p, 0.0), usage.get(p, 0.0)) for p in sorted(known)
+            )
+            return fair_tree(Association("root", usage=sum(usage.values()), children=leaves))
         share_total = sum(shares.values())
         usage_total = sum(usage.values())
         factors = {}

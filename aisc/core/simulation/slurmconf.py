@@ -197,10 +197,11 @@ def _policy(
         "Slurm's cycles run on their own threads' clocks; the simulator ticks them on multiples "
         "of their intervals from slurmctld's start unless a run's log gives their phase"
     ]
-    if multifactor and "NO_FAIR_TREE" not in settings.get("priorityflags", "").upper():
+    fair = multifactor and "NO_FAIR_TREE" not in settings.get("priorityflags", "").upper()
+    if fair:
         notes.append(
-            "fair share: Slurm ranks by Fair Tree; the simulator uses 2^(-U/S) (the same order "
-            "of sibling accounts with equal shares, other magnitudes)"
+            "fair share: Fair Tree over one association per project under the root (Slurm's "
+            "tree also ranks the users inside an account, and counts every user association)"
         )
     depth = int(_number(params.get("default_queue_depth", "100"), "default_queue_depth"))
     delay = params.get("batch_sched_delay", "3")  # Slurm's default; 0 is allowed
@@ -230,6 +231,7 @@ def _policy(
         max_age_s=slurm_seconds(settings["prioritymaxage"]),
         decay_half_life_s=half_life if half_life > 0 else math.inf,
         calc_period_s=slurm_seconds(settings["prioritycalcperiod"]),
+        fair_tree=fair,
         **common,
     )
     return ("slurm" if backfill else "multifactor"), options, notes

@@ -13,6 +13,7 @@ thread fell on the wall clock in that run, so a comparison need not guess their 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -75,6 +76,43 @@ def backfill_clock(log: SlurmLog, interval: float) -> tuple[float, float] | None
     first, last = cycles[0], cycles[-1]
     steps = round((last - first) / interval)
     return first, ((last - first) / steps if steps else interval)
+
+
+def wake_clock(
+    log: SlurmLog, *, after_end_s: float = 0.1, tolerance_s: float = 0.02
+) -> tuple[float, float] | None:
+    """(the wall time of one wake-up, the period) of slurmctld's background thread, fitted to
+    the main-loop passes it ran: those that started a job and came no sooner than
+    `after_end_s` after a job ended (a job ending runs the main loop at once, off this clock).
+    The thread sleeps about a second per loop and drifts by milliseconds a loop; the fit is
+    the period in [1.000, 1.010] s and phase that put the most passes within `tolerance_s` of
+    a wake-up (the closest on ties). None with fewer than three such passes."""
+    ends = sorted(log.ends.values())
+    passes = sorted(
+        {
+            t
+            for t, loop in log.starts.values()
+            if loop == "main" and not _soon_after(ends, t, after_end_s)
+        }
+    )
+    if len(passes) < 3:
+        return None
+    first, best = passes[0], (0, 0.0, 0.0, 1.0)
+    for step in range(101):
+        period = 1.0 + step * 1e-4
+        phases = [(t - first) % period for t in passes]
+        for phase in phases:
+            gaps = [min(abs(p - phase), period - abs(p - phase)) for p in phases]
+            near = [gap for gap in gaps if gap <= tolerance_s]
+            score = (len(near), -sum(near), phase, period)  # most passes, then the closest
+            if score[:2] > best[:2]:
+                best = score
+    return first + best[2], best[3]
+
+
+def _soon_after(ends: list[float], t: float, within: float) -> bool:
+    i = bisect.bisect_right(ends, t)
+    return i > 0 and t - ends[i - 1] < within
 
 
 def decay_phase(

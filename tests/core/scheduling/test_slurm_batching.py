@@ -74,3 +74,10 @@ def test_policy_options_refuse_a_batch_delay_out_of_range(delay: float) -> None:
     with pytest.raises(RuleViolation) as caught:
         PolicyOptions(batch_sched_delay_s=delay)
     assert caught.value.field == "batch_sched_delay_s"
+
+
+def test_the_background_thread_wakes_on_the_phase_and_period_given() -> None:
+    jobs = [job(0, 0.5, 1, 100), job(1, 1.3, 1, 100)]
+    got = starts(jobs, batch_sched_delay_s=3.0, sched_wake_origin_s=0.25, sched_wake_period_s=1.01)
+    # Wake-ups at 0.25 + 1.01 k: 1.26 first; then the first one in whole second 4 (1 + 3): 4.29.
+    assert got == pytest.approx({0: 1.26, 1: 4.29})

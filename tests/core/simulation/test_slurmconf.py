@@ -34,6 +34,7 @@ def test_it_mirrors_the_slurm_test_cluster_as_two_partitions_under_slurms_own_sc
     assert (o.bf_interval_s, o.bf_resolution_s, o.bf_window_s) == (5.0, 60.0, 86_400.0)
     assert (o.sched_interval_s, o.default_queue_depth) == (60.0, 100)
     assert o.batch_sched_delay_s == 3.0  # Slurm's default
+    assert o.fair_tree  # no PriorityFlags=NO_FAIR_TREE: Slurm's default
     assert o.partition_factor == {"h800": 1.0, "br104": 1.0}  # PriorityJobFactor's default
     assert len(conf.notes) == 2
     assert "own threads' clocks" in conf.notes[0]
@@ -65,6 +66,7 @@ def test_multifactor_with_the_builtin_scheduler_is_strict_priority_order() -> No
     assert conf.options.weight_fairshare == 0.0  # Slurm's default weight
     assert conf.cluster.groups == (NodeGroup("h800", 1, 8, "gpu"),)  # no partition line
     assert not any("Fair Tree" in note for note in conf.notes)
+    assert not conf.options.fair_tree
 
 
 def test_nodes_without_gpus_and_default_lines_are_left_out_and_alike_nodes_merge() -> None:

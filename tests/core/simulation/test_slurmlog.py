@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from aisc.core.simulation.slurmlog import backfill_clock, decay_phase, parse
+from aisc.core.simulation.slurmlog import backfill_clock, decay_phase, parse, wake_clock
 
 LOG = """\
 [2026-12-05T20:43:26.822] _slurm_rpc_submit_batch_job: JobId=433 InitPrio=1 usec=450
@@ -120,3 +120,27 @@ def test_the_decay_phase_meets_intervals_across_the_turn_of_the_minute(
     accounts = {"0": "a", "1": "a", "2": "b", "3": "b"}
     low, high = decay_phase(parse(submits(*rows)), accounts, 60.0) or (0.0, 0.0)
     assert [low % 60, high % 60] == pytest.approx([0.5, 0.8])
+
+
+def main_passes(*clocks: str) -> str:
+    return "".join(
+        f"[2026-12-05T{c}] sched: Allocate JobId={i} NodeList=n #CPUs=2 Partition=p\n"
+        for i, c in enumerate(clocks)
+    )
+
+
+def test_the_background_threads_wake_ups_are_fitted_to_its_main_loop_passes() -> None:
+    # Passes 3 and 6 wake-ups apart, 4 ms a wake-up late, plus one right after a job ended
+    # (off this clock) and one more that fits no wake-up.
+    text = main_passes("20:43:56.240", "20:43:59.252", "20:44:05.276", "20:44:08.288")
+    text += main_passes("20:44:01.900")
+    text += "[2026-12-05T20:44:03.580] _job_complete: JobId=77 done\n"
+    text += "[2026-12-05T20:44:03.600] sched: Allocate JobId=78 NodeList=n #CPUs=2 Partition=p\n"
+    origin, period = wake_clock(parse(text)) or (0.0, 0.0)
+    assert period == pytest.approx(1.004, abs=2e-4)
+    steps = (origin - at("20:43:56.240")) / period  # any wake-up of the fitted clock will do
+    assert steps == pytest.approx(round(steps), abs=0.02)
+
+
+def test_the_wake_up_clock_needs_three_passes_off_job_ends() -> None:
+    assert wake_clock(parse(main_passes("20:43:56.240", "20:43:59.252"))) is None

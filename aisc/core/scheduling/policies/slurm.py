@@ -112,17 +112,27 @@ class Slurm(Multifactor):
             return True
         if self.fresh and not self.requested:
             self.requested = True
-            self.batch_at = max(self._whole_second_from(now), self.last_batch + delay)
+            # Slurm compares time(NULL), whole seconds: the first wake-up in the whole second
+            # `delay` after the last pass's, however far into its second that pass came.
+            epoch = self.options.epoch_s
+            last = self.last_batch
+            ready = (
+                -math.inf if last == -math.inf else math.floor(last + epoch + 1e-6) + delay - epoch
+            )
+            self.batch_at = self._wake_from(max(now, ready))
         if full or (self.requested and now >= self.batch_at):
             self.requested = False
             self.last_batch = now
             return True
         return ctx.freed
 
-    def _whole_second_from(self, now: float) -> float:
-        """The first whole wall-clock second at or after `now`."""
-        epoch = self.options.epoch_s
-        return math.ceil(now + epoch - 1e-6) - epoch
+    def _wake_from(self, now: float) -> float:
+        """The background thread's first wake-up at or after `now`: whole wall-clock seconds,
+        or the phase and period a run's log shows (its one-second sleeps drift)."""
+        o = self.options
+        origin = (0.0 if o.sched_wake_origin_s is None else o.sched_wake_origin_s) - o.epoch_s
+        steps = math.ceil((now - origin) / o.sched_wake_period_s - 1e-6)
+        return origin + steps * o.sched_wake_period_s
 
     def _next_tick(
         self, now: float, interval: float, origin_s: float | None = None, at_or_after: bool = False
