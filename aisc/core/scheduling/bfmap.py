@@ -8,23 +8,22 @@ Slurm keeps two things apart, and so does this module:
   for them are taken out of the map from the start time to start + time limit, both rounded down
   to `bf_resolution` (a one-GPU job reserves its node whole, as Slurm's node bitmaps do).
 
-A job is planned by `plan`: start at now; take the nodes free of reservations over
-[start, start + limit]; ask will-run; if the answer lies past the next end of a reservation, try
-again from there (Slurm's "TRY_LATER" retries at every change of the map; see `next_release`);
-a start beyond `bf_window` gets no reservation. The map is a list of records, one per span of time
-between two reservation boundaries (Slurm's node_space table); once it holds
-`bf_node_space_size` records, the cycle makes no more reservations and stops, which bounds the
-cycle's work as Slurm's ("table size limit reached"). Slurm also merges a record into its
-neighbour when both leave the same nodes free; the count here does not, so a cycle may stop a
-little earlier than Slurm's. Times are simulation seconds; `epoch` is the
-wall-clock second of time 0, so rounding to the resolution falls where Slurm's does (on
-multiples of the resolution since 1970).
+Slurm plans a job by retrying: start at now; take the nodes free of reservations over
+[start, start + limit]; ask will-run; if the answer lies past the next change of the map, try
+again from there (TRY_LATER). `plan` gives the start those retries arrive at, found node by node
+(`earliest`), and the nodes will-run names at it; a start beyond `bf_window` gets no
+reservation. The map is a list of records, one per span of time between two reservation
+boundaries (Slurm's node_space table); once it holds `bf_node_space_size` records, the cycle
+makes no more reservations and stops, which bounds the cycle's work as Slurm's ("table size
+limit reached"). Slurm also merges a record into its neighbour when both leave the same nodes
+free; the count here does not, so a cycle may stop a little earlier than Slurm's. Times are
+simulation seconds; `epoch` is the wall-clock second of time 0, so rounding to the resolution
+falls where Slurm's does (on multiples of the resolution since 1970).
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right, insort
 from dataclasses import dataclass
 
 from aisc.core.scheduling.model import Job
@@ -59,7 +58,6 @@ class BackfillMap:
         self.window_end = now + window
         # group -> reservations (begin, end, nodes), in the order they were made
         self.reserved: dict[int, list[tuple[float, float, frozenset[int]]]] = {}
-        self.ends: dict[int, list[float]] = {}  # group -> the reservations' ends, sorted
         # group -> node -> the reservations holding it (begin, end)
         self.on_node: dict[int, dict[int, list[tuple[float, float]]]] = {}
 
@@ -76,7 +74,6 @@ class BackfillMap:
     def reserve(self, group: int, begin: float, end: float, nodes: frozenset[int]) -> None:
         self.bounds.update(t for t in (begin, end) if self.now < t < self.window_end)
         self.reserved.setdefault(group, []).append((begin, end, nodes))
-        insort(self.ends.setdefault(group, []), end)
         on_node = self.on_node.setdefault(group, {})
         for node in nodes:
             on_node.setdefault(node, []).append((begin, end))
@@ -90,44 +87,29 @@ class BackfillMap:
                 taken |= nodes
         return taken
 
-    def next_release(self, group: int, after: float) -> float | None:
-        """The first time after `after` at which a reservation of `group` ends.
-
-        Slurm retries at every change of its map; a reservation that begins only takes nodes
-        away, so a start the retry at a beginning could find is found at the next end too."""
-        ends = self.ends.get(group, ())
-        at = bisect_right(ends, after)
-        return ends[at] if at < len(ends) else None
-
     def plan(self, job: Job, group: GroupState, releases: Releases) -> Plan | None:
-        """Start now, reserve, or None (never fits on this group inside the window)."""
+        """Start now, reserve, or None (never fits on this group inside the window).
+
+        Slurm retries its will-run test at every change of the map until the answer holds over
+        the job's limit (TRY_LATER); `earliest` finds the time those retries arrive at without
+        walking them (tests/core/scheduling/test_bfmap_properties.py compares the two on random
+        maps), and the will-run test at that time names the nodes."""
         limit = job.estimate_on(job.speed_on(group.chip))
-        start_res = self.now
-        if job.gpus <= group.gpn:
-            first = self._earliest_on_one_node(job.gpus, limit, group, releases)
-            if first is None:
-                return None
-            start_res = first
-        while start_res <= self.window_end:
-            blocked = self.blocked(group.index, start_res, start_res + limit)
-            later = self.next_release(group.index, start_res)
-            fit = releases.will_run(job.gpus, group, blocked)
-            if fit is None:
-                # Only reservations keep an eligible job off its nodes, and each one ends.
-                assert later is not None, "with nothing reserved every running job ends"
-                start_res = later
-                continue
-            start = max(fit[0], start_res)
-            if start <= self.now:
-                return Plan(group.index, self.now, fit[1])
-            if later is not None and start > later:
-                start_res = later
-                continue
-            if start > start_res:  # the nodes free over [start, start + limit] may differ
-                start_res = start
-                continue
-            return Plan(group.index, start, fit[1])
-        return None  # no start inside bf_window
+        start = self.earliest(job.gpus, limit, group, releases)
+        if start is None:
+            return None
+        fit = releases.will_run(job.gpus, group, self.blocked(group.index, start, start + limit))
+        assert fit is not None, "the earliest start fits"
+        assert fit[0] <= start, "the earliest start fits"
+        return Plan(group.index, start, fit[1])
+
+    def earliest(
+        self, gpus: int, limit: float, group: GroupState, releases: Releases
+    ) -> float | None:
+        """The start the retries arrive at, found without them; None: none inside the window."""
+        if gpus <= group.gpn:
+            return self._earliest_on_one_node(gpus, limit, group, releases)
+        return self._earliest_whole_nodes(group.nodes_needed(gpus), limit, group, releases)
 
     def _earliest_on_one_node(
         self, gpus: int, limit: float, group: GroupState, releases: Releases
@@ -154,6 +136,49 @@ class BackfillMap:
             if start < best and start <= self.window_end:
                 best = start
         return best if best < math.inf else None
+
+    def _earliest_whole_nodes(
+        self, need: int, limit: float, group: GroupState, releases: Releases
+    ) -> float | None:
+        """The earliest time `need` nodes are whole and free of reservations together over the
+        job's limit, by one sweep over the count of such nodes instead of retry by retry.
+
+        A start s is blocked on a node by a reservation [begin, end) when begin <= s + limit and
+        s < end, i.e. for s in [begin - limit, end); the node can also take the gang only once
+        its running jobs have left it whole. So each reserved node is free over a few intervals
+        of s, every other node from its readiness on, and the answer is the first time the
+        count reaches `need`: the time the retries arrive at, since the count changes only at
+        readiness times, reservation ends and the starts of blocked spans; `plan` confirms it
+        and takes the nodes."""
+        now, on_node, gpn = self.now, self.on_node.get(group.index, {}), group.gpn
+        rows = releases.rows[group.index]
+        changes: list[tuple[float, int]] = []
+        for node, holds in on_node.items():
+            row = rows.get(node)
+            free_from = now if row is None else max(row[gpn], now)
+            for begin, end in sorted((begin - limit, end) for begin, end in holds):
+                if end <= free_from:
+                    continue
+                if begin > free_from:
+                    changes += ((free_from, 1), (begin, -1))
+                free_from = end
+            changes.append((free_from, 1))
+        changes.sort()
+        ready = [max(t, now) for t, node in releases.ready[group.index][gpn] if node not in on_node]
+        free, i, j = 0, 0, 0
+        while True:  # every node is free in the end, so the count reaches `need` or the window
+            time = min(
+                ready[i] if i < len(ready) else math.inf,
+                changes[j][0] if j < len(changes) else math.inf,
+            )
+            if time > self.window_end or time == math.inf:
+                return None
+            while i < len(ready) and ready[i] == time:
+                free, i = free + 1, i + 1
+            while j < len(changes) and changes[j][0] == time:
+                free, j = free + changes[j][1], j + 1
+            if free >= need:
+                return time
 
     def hold(self, plan: Plan, job: Job, chip: str) -> None:
         """Enter a reservation for a planned (not started) job."""
