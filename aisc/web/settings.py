@@ -161,7 +161,7 @@ def _database(db: aisc_config.DatabaseConfig) -> dict[str, Any]:
             },
         }
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "aisc.web.ops.postgresql",
         "NAME": db.name,
         "USER": db.user,
         "PASSWORD": db.password,
@@ -169,7 +169,8 @@ def _database(db: aisc_config.DatabaseConfig) -> dict[str, Any]:
         "PORT": db.port,
         "OPTIONS": dict(db.options),
         # Kept between requests by each gunicorn worker; checked before reuse, so a restarted
-        # PostgreSQL costs one reconnect, not an error page.
+        # PostgreSQL costs one reconnect, not an error page (aisc.web.ops.postgresql: Django's
+        # backend, whose check asks the socket rather than the server).
         "CONN_MAX_AGE": CONFIG.conn_max_age,
         "CONN_HEALTH_CHECKS": CONFIG.conn_max_age > 0,
     }

@@ -19,7 +19,7 @@ names = ["ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SECURE_SSL_REDIRECT", "SESSIO
 out = {n: getattr(settings, n) for n in names}
 out["SECURE_PROXY_SSL_HEADER"] = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
 db = settings.DATABASES["default"]
-out["DB"] = {k: db.get(k) for k in ("OPTIONS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")}
+out["DB"] = {k: db.get(k) for k in ("ENGINE", "OPTIONS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")}
 print(json.dumps(out))
 """
 
@@ -79,6 +79,8 @@ def test_the_database_url_query_and_the_connection_age_reach_django(tmp_path: Pa
         AISC_DB_CONN_MAX_AGE="60",
     )
     assert got["DB"] == {
+        # Django's backend with a health check that asks the socket (aisc.web.ops.postgresql).
+        "ENGINE": "aisc.web.ops.postgresql",
         "OPTIONS": {"sslmode": "verify-full", "connect_timeout": 5},
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
