@@ -15,6 +15,7 @@ from django.db import transaction
 from django.test import Client
 
 from aisc.web.accounts.models import Role, User
+from aisc.web.grants import actions
 from tests.fixtures.grants import SCORES
 from tests.web.api_matrix import endpoints_under, url_with
 
@@ -55,6 +56,18 @@ RULES: dict[tuple[str, str], frozenset[str] | str] = {
     ("post", "/reports/{report_id}/accept"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
     ("post", "/reports/{report_id}/return"): frozenset({Role.SECRETARIAT, Role.ADMIN}),
     ("get", "/grantees"): "public",
+    # Outcomes: read by whoever sees the award; declared, imported, reported and answered by its
+    # organisation; KPIs agreed by the secretariat or the committee.
+    ("get", "/awards/{award_id}/outputs"): VIEWERS | {Role.FINANCE, Role.OPERATOR},
+    ("post", "/awards/{award_id}/outputs"): ADMIN,
+    ("put", "/outputs/{output_id}"): ADMIN,
+    ("delete", "/outputs/{output_id}"): ADMIN,
+    ("post", "/awards/{award_id}/outputs/import"): ADMIN,
+    ("get", "/awards/{award_id}/kpis"): VIEWERS | {Role.FINANCE, Role.OPERATOR},
+    ("post", "/awards/{award_id}/kpis"): frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.ADMIN}),
+    ("put", "/reports/{report_id}/kpis/{kpi_id}"): ADMIN,
+    ("get", "/awards/{award_id}/survey"): VIEWERS | {Role.FINANCE, Role.OPERATOR},
+    ("put", "/awards/{award_id}/survey"): ADMIN,
     # Starter grants: open programmes are public; the secretariat sets one; an organisation asks
     # for itself only (the story's organisation is another one), and reads what it asked.
     ("get", "/starter/programmes"): "public",
@@ -88,6 +101,11 @@ def body_for(method: str, path: str, story: Story, members: list[int]) -> dict[s
         "/reviews/{review_id}/conflict": {"reason": "x"},
         "/awards/{award_id}/reports": {"kind": "progress", "text": "x"},
         "/reports/{report_id}/return": {"message": "x"},
+        "/awards/{award_id}/outputs": {"kind": "product", "title": "x"},
+        "/outputs/{output_id}": {"title": "x"},
+        "/awards/{award_id}/kpis": {"name": "Users", "target": "10", "unit": "users"},
+        "/reports/{report_id}/kpis/{kpi_id}": {"value": "5"},
+        "/awards/{award_id}/survey": {"revenue": "1", "users": "1", "jobs": "1"},
         "/starter/programmes": {
             "call": story.call.code,
             "chips": ["h800"],
@@ -113,6 +131,8 @@ def url_for(path: str, story: Story) -> str:
         "review_id": story.review.pk,
         "award_id": story.award.pk,
         "report_id": story.report.pk,
+        "output_id": story.report.outputs.get().pk,
+        "kpi_id": story.award.kpis.get().pk,
     }
     return url_with(PREFIX, path, ids)
 
@@ -123,8 +143,25 @@ def call_endpoint(client: Client, method: str, path: str, story: Story, members:
         upload = io.BytesIO(b"%PDF-1.7 x")
         upload.name = "x.pdf"
         return client.post(url, {"kind": "other", "file": upload})
+    if path.endswith("/import"):
+        bib = io.BytesIO(b"@article{k, title={x}, doi={10.1038/n1}}")
+        bib.name = "x.bib"
+        return client.post(url, {"format": "bibtex", "file": bib})
     body = body_for(method, path, story, members)
     return getattr(client, method)(url, body, content_type="application/json")
+
+
+@pytest.fixture(autouse=True)
+def outcomes(story: Story, make_user: Callable[..., User]) -> None:
+    """The story's award has a KPI and its report an output, for the endpoints that name them."""
+    actions.do_add_output(
+        acting_user=story.report.submitted_by, award=story.award, report=story.report,
+        kind="product", title="Secret project chat",
+    )  # fmt: skip
+    actions.do_agree_kpi(
+        acting_user=make_user("secretariat"), award=story.award, name="Users", target="9",
+        unit="users",
+    )  # fmt: skip
 
 
 def test_every_endpoint_has_a_rule() -> None:

@@ -301,6 +301,7 @@ def list_grantees(request: HttpRequest) -> list[dict[str, Any]]:
     return queries.grantees()
 
 
-from aisc.web.grants.api import starter  # noqa: E402
+from aisc.web.grants.api import outcomes, starter  # noqa: E402
 
 router.add_router("/starter", starter.router)
+router.add_router("", outcomes.router)
