@@ -1,4 +1,6 @@
-"""Demo billing: the fund on the ledger, and the first two of the three months of usage closed.
+"""Demo billing: the fund on the ledger, the first two of the three months of usage closed, and
+what follows from the use: a release carrying over half the unused hours, the credit steps and a
+recovery.
 
 The usage itself comes from the embedded cluster (aisc.web.cluster.demo, which runs before this
 loader): the grantees' jobs run there, and this loader meters them through the same sacct parser
@@ -26,6 +28,7 @@ from aisc.web.billing.projects import AllocationDirectory
 from aisc.web.cluster import service, usage
 from aisc.web.cluster.demo import months_before
 from aisc.web.demo import DemoReport
+from aisc.web.grants import demo_outcomes
 from aisc.web.grants.models import Award
 
 
@@ -45,8 +48,20 @@ def load(report: DemoReport) -> None:
         f"{', '.join(map(str, months))} from the embedded cluster; "
         f"{months[0]} and {months[1]} closed (the finance login sees the statements)"
     )
+    _carry_over(report)
     _credit(report)
     _recovery(report)
+
+
+def _carry_over(report: DemoReport) -> None:
+    staff = {"secretariat": User.objects.get(email="secretariat@aisc.demo")}
+    award = demo_outcomes.release_with_carry_over(staff)
+    if award is not None:
+        report.notes.append(
+            f"grants: {award.project_code}'s progress report accepted after its first months of "
+            f"use: tranche 2 released, {demo_outcomes.CARRY_OVER_PERCENT}% of tranche 1's unused "
+            "hours carried over and the rest written off (its allocation's page)"
+        )
 
 
 def _credit(report: DemoReport) -> None:

@@ -41,6 +41,9 @@ OUTPUTS = [
     {"kind": "people_trained", "title": "Students trained on the centre's GPUs", "quantity": "14"},
     {"kind": "follow_on_funding", "title": "Seed round, Harbour Ventures", "quantity": "8000000"},
 ]
+# The scheme's carry-over once set, and the award whose release shows it.
+CARRY_OVER_PERCENT = Decimal(50)
+CARRY_OVER_AWARD = "p2026a-003"
 KPIS = [("Downloads of the released model", "5000", "downloads"), ("Papers", "3", "papers")]
 
 
@@ -82,7 +85,27 @@ def caps(scheme: Scheme, staff: dict[str, User]) -> None:
         org_cap_gpu_hours=Decimal("100000"),
         group_cap_subsidy=Decimal("30000000"),
         group_cap_gpu_hours=Decimal("150000"),
+        # From here on, half of a tranche's unused hours go on at the next release and the rest
+        # expire (the first award's second tranche, released above, carried everything).
+        carry_over_percent=CARRY_OVER_PERCENT,
     )
+
+
+def release_with_carry_over(staff: dict[str, User]) -> Award | None:
+    """A second award's progress report accepted once its project has run a while (billing's
+    demo calls it after metering the cluster's usage): its second tranche is released and, at
+    the scheme's carry-over, half of the first tranche's unused hours are written off."""
+    award = Award.objects.get(project_code=CARRY_OVER_AWARD)
+    if award.reports.exists():
+        return None
+    report = actions.do_submit_report(
+        acting_user=award.application.created_by,
+        award=award,
+        kind="progress",
+        text="Materials dataset curated; a first 7B checkpoint trained on the first tranche.",
+    )
+    actions.do_accept_report(acting_user=staff["secretariat"], report=report)
+    return award
 
 
 def declare_funding(application: Application, member: User) -> None:

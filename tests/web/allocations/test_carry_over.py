@@ -5,10 +5,13 @@ annual report's `subsidy_expired`."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from decimal import Decimal
+import random
+from decimal import ROUND_DOWN, Decimal
 
 import pytest
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -182,3 +185,36 @@ def test_a_pending_or_ended_allocation_and_the_first_release_carry_nothing(
     assert do_carry_over(running, 2, acting_user=committee) is None  # nothing released before
     assert do_carry_over(running, 9, acting_user=committee) is None  # no such tranche
     assert not CreditEvent.objects.exists()
+
+
+class Undo(Exception):
+    """Rolls one random draw back, so the next starts from the same award."""
+
+
+def test_over_random_percents_and_use_the_ledger_balances_and_the_report_equals_it(
+    running: Allocation, award: Award, committee: User
+) -> None:
+    rng = random.Random(18)
+    first = first_hours(award)
+    for _ in range(6):
+        percent = rng.choice((D(0), D(1), D(33), D(50), D(99), D(rng.randint(0, 9999)) / 100))
+        used = rng.randint(0, int(first) + 10)
+        with contextlib.suppress(Undo), transaction.atomic():
+            carry(award, str(percent))
+            use(running, used)
+            release_second(award, committee)
+            left = max(first - used, D(0))
+            (event,) = CreditEvent.objects.filter(kind="carry_over")
+            assert event.carried + event.expired == left
+            assert event.carried == (left * percent / 100).quantize(D("0.01"), ROUND_DOWN)
+            cents = LedgerPosting.objects.filter(entry__key__startswith="expiry:")
+            assert sum(p.amount_cents for p in cents) == 0  # balanced
+            expired = sum(p.amount_cents for p in cents if p.account.startswith("expired:"))
+            assert D(expired) / 100 == round_money(
+                event.expired * award.list_price * award.subsidy_rate
+            )
+            year = timezone.localdate().year
+            assert D(annual_report(year)["subsidy_expired"]) == D(expired) / 100
+            running.refresh_from_db()
+            assert running.gpu_hours == first - event.expired + second(award).gpu_hours
+            raise Undo

@@ -43,7 +43,7 @@ def test_the_demo_has_three_months_of_usage_and_two_closed_periods() -> None:
 
 
 @pytest.mark.usefixtures("demo")
-def test_the_demo_has_a_budget_past_80_percent_and_one_expired_with_a_write_off() -> None:
+def test_the_demo_has_a_budget_past_80_percent_one_expired_and_one_carried_over_at_half() -> None:
     rows = credit_rows(timezone.localdate())
     past = [r for r in rows if r.allocation.credit_stage in ("warned", "stopped")]
     assert past, "the keen grantee's budget is past its warning"
@@ -52,6 +52,15 @@ def test_the_demo_has_a_budget_past_80_percent_and_one_expired_with_a_write_off(
     assert ended.expired > 0
     assert ended.written_off > 0
     assert ended.allocation.status == "expired"
+    # A release under the scheme's 50 % carry-over, after the project's first months of use.
+    (carried,) = CreditEvent.objects.filter(kind="carry_over")
+    assert (carried.percent, carried.tranche_seq) == (Decimal(50), 2)
+    assert carried.carried > 0
+    assert carried.expired - carried.carried in (0, Decimal("0.01"))
+    row = next(r for r in rows if r.allocation == carried.allocation)
+    assert row.allocation.credit_stage == "open"
+    assert row.written_off > 0
+    assert row.released == sum(t.gpu_hours for t in row.allocation.lines.all())
 
 
 @pytest.mark.usefixtures("demo")
