@@ -23,11 +23,17 @@ from aisc.core.simulation.traces.base import Trace
 
 COMPLETION, AT_ONCE, ARRIVAL, WAKE = 0, 1, 2, 3
 INF = math.inf
+# A preempted job's completion event goes stale in the heap until its time comes, which for a
+# long job preempted every round is thousands of entries: once stale entries are more than
+# half the heap (and at least this many), the heap is rebuilt without them.
+COMPACT_AT = 1024
 Event = tuple[float, int, int, Job | None, int]
 
 
 class Simulator:
     """A simulated cluster driven by one policy; deterministic for a given trace and seed."""
+
+    _stale = 0  # completion events of preempted jobs still in the heap (class default: pickles)
 
     def __init__(
         self,
@@ -88,6 +94,18 @@ class Simulator:
         job.version += 1
         job.preemptions += 1
         self.pending += 1
+        self._stale += 1
+        if self._stale >= COMPACT_AT and 2 * self._stale > len(self.heap):
+            self._compact()
+
+    def _compact(self) -> None:
+        """Drop stale completion events, in place (callers hold the heap list)."""
+        heap = self.heap
+        heap[:] = [
+            e for e in heap if e[1] != COMPLETION or (e[3] is not None and e[4] == e[3].version)
+        ]
+        heapq.heapify(heap)
+        self._stale = 0
 
     def wake_at(self, time: float) -> None:
         if time > self.now and time not in self._wakes:
@@ -136,6 +154,8 @@ class Simulator:
             _, _, _, job, version = pop(heap)
             if job is not None and version == job.version:
                 self._complete(job)
+            else:
+                self._stale -= 1
         self._arrive_trace_jobs(time)
         while heap and heap[0][0] == time:
             _, kind, _, job, _ = pop(heap)

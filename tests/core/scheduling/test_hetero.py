@@ -3,13 +3,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aisc.core.errors import RuleViolation
-from aisc.core.scheduling.model import parse_cluster
+from aisc.core.scheduling.model import ClusterSpec, parse_cluster
 from aisc.core.scheduling.policies import make_policy
-from aisc.core.scheduling.policies.hetero import HeterogeneityAware
+from aisc.core.scheduling.policies.hetero import OBJECTIVES, HeterogeneityAware
 from aisc.core.scheduling.policy import PolicyOptions
 from aisc.core.simulation.engine import Simulator
 from aisc.core.simulation.run import SimulationResult, simulate
-from aisc.core.simulation.traces.base import TraceBuilder
+from aisc.core.simulation.traces.base import Trace, TraceBuilder
 
 FAST_ON_V100 = {"v100": 10.0, "k80": 1.0}  # 10x on a V100 (like ResNet-18)
 NEARLY_EVEN = {"v100": 1.0, "k80": 0.9}  # like Recommendation: a K80 does almost as well
@@ -258,3 +258,84 @@ def test_no_job_is_ever_moved_to_a_chip_where_it_runs_no_faster(
             assert jobs[job][3][chip] > jobs[job][3][before]
         stopped[job] = (seg.end[i], chip)
     assert (result.record.columns()["outcome"] == 1).all()
+
+
+class EveryRound(HeterogeneityAware):
+    """The policy as it was: the reallocation work at every round boundary."""
+
+    def _needs_round(self, now: float) -> bool:
+        return True
+
+    def _next_wake(self) -> float:
+        return self.next_round
+
+
+def schedule_of(policy: HeterogeneityAware, trace: Trace, cluster: ClusterSpec) -> list[object]:
+    sim = Simulator(cluster, policy, trace)
+    sim.run()
+    cols, seg = sim.record.columns(), sim.record.segments
+    return [cols["start"].tolist(), cols["end"].tolist(), list(seg.start), list(seg.group)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    jobs=st.lists(
+        st.tuples(st.integers(0, 3000), st.sampled_from([1, 1, 2]), st.integers(1, 4000), speeds),
+        min_size=1,
+        max_size=14,
+    ),
+    restart_s=st.sampled_from([0.0, None]),
+    objective=st.sampled_from(OBJECTIVES),
+)
+def test_rounds_skipped_while_nothing_can_change_leave_the_schedule_as_it_was(
+    jobs: list[tuple[int, int, int, dict[str, float]]],
+    restart_s: float | None,
+    objective: str,
+) -> None:
+    builder = TraceBuilder("t")
+    for line, (submit, gpus, work, job_speeds) in enumerate(jobs, start=1):
+        builder.add(line, float(submit), gpus, float(work), speeds=job_speeds)
+    trace = builder.build()
+    cluster = parse_cluster("v100=1x2,k80=2x1")
+    options = PolicyOptions(restart_s=restart_s, hetero_objective=objective)
+    lazy = HeterogeneityAware(cluster, options)
+    every = EveryRound(cluster, options)
+    assert schedule_of(lazy, trace, cluster) == schedule_of(every, trace, cluster)
+    assert lazy.rounds <= every.rounds
+
+
+def test_no_round_does_reallocation_work_while_nothing_arrives_or_ends() -> None:
+    # Two jobs, one per chip: the round at 0 starts them and the one at 360 finds nothing to
+    # change; none follows until the fast job ends (10,000 s); the round after (10,080) moves
+    # the even job up to the V100 and the next one (10,440) finds nothing more. Every round
+    # boundary did that work before: 281 of them, to the even job's end.
+    rows = [(0.0, 1, 100_000.0, FAST_ON_V100), (0.0, 1, 100_000.0, NEARLY_EVEN)]
+    builder = TraceBuilder("t")
+    for line, (submit, gpus, work, job_speeds) in enumerate(rows, start=1):
+        builder.add(line, submit, gpus, work, speeds=job_speeds)
+    cluster = parse_cluster("v100=1x1,k80=1x1")
+    policy = HeterogeneityAware(cluster, PolicyOptions())
+    sim = Simulator(cluster, policy, builder.build())
+    sim.run()
+    assert policy.rounds == 4
+    assert sim.record.columns()["preemptions"].tolist() == [0, 1]
+    every = EveryRound(cluster, PolicyOptions())
+    Simulator(cluster, every, builder.build()).run()
+    assert every.rounds == 281
+
+
+def test_max_min_rounds_come_back_when_a_waiting_job_falls_behind_a_running_one() -> None:
+    # Three equal jobs on one GPU: max-min time-slices them; between the swaps no arrival or
+    # end happens, yet the rounds that swap them still come (at the boundary after the
+    # running job's service passes the least-served waiting job's).
+    rows = [(0.0, 1, 2000.0, {"v100": 1.0})] * 3
+    builder = TraceBuilder("t")
+    for line, (submit, gpus, work, job_speeds) in enumerate(rows, start=1):
+        builder.add(line, submit, gpus, work, speeds=job_speeds)
+    cluster = parse_cluster("v100=1x1")
+    options = PolicyOptions(restart_s=0.0)
+    lazy, every = HeterogeneityAware(cluster, options), EveryRound(cluster, options)
+    assert schedule_of(lazy, builder.build(), cluster) == schedule_of(
+        every, builder.build(), cluster
+    )
+    assert 0 < lazy.rounds <= every.rounds

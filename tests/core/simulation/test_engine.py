@@ -4,7 +4,7 @@ import pytest
 
 from aisc.core.scheduling.model import ClusterSpec, Job, parse_cluster
 from aisc.core.scheduling.policy import Context, Policy, PolicyOptions
-from aisc.core.simulation.engine import Simulator
+from aisc.core.simulation.engine import COMPACT_AT, Simulator
 from aisc.core.simulation.records import Outcome
 from aisc.core.simulation.traces.base import TraceBuilder
 
@@ -173,3 +173,41 @@ def test_a_policy_may_hand_the_engine_its_own_placement() -> None:
     assert len(sim.record.segments) == 1
     assert sim.cluster.groups[0].free == [8, 8]
     assert len(sim.timeline) >= 1
+
+
+class Churn(Policy):
+    """Preempts and resumes every running job once a second (a stale completion each time)."""
+
+    default_restart_s = 0.0
+
+    def __init__(self, cluster: ClusterSpec) -> None:
+        super().__init__(cluster, PolicyOptions())
+        self.queue: list[Job] = []
+        self.heap_sizes: list[int] = []
+
+    def submit(self, job: Job, now: float) -> None:
+        self.queue.append(job)
+
+    def schedule(self, ctx: Context) -> None:
+        for job in list(ctx.running_jobs()):
+            ctx.preempt(job)
+            self.queue.append(job)
+        self.queue = [job for job in self.queue if not ctx.start(job)]
+        if ctx.running_jobs():
+            ctx.wake_at(ctx.now + 1.0)
+        assert isinstance(ctx, Simulator)
+        self.heap_sizes.append(len(ctx.heap))
+
+
+def test_stale_completions_of_preempted_jobs_do_not_pile_up_in_the_heap() -> None:
+    # 9,999 preemptions of one job would leave 9,999 stale completion events (each due at
+    # 10,000 s); the heap is rebuilt without them once they are more than half of it.
+    spec = parse_cluster("h800=1x8")
+    policy = Churn(spec)
+    sim = Simulator(spec, policy)
+    sim.submit(Job(0, 0.0, 8, 10_000.0))
+    sim.run()
+    assert sim.record.preemptions[0] == 9_999  # at 1, 2, ..., 9,999 s; it ends at 10,000
+    assert sim.record.end[0] == 10_000.0
+    assert max(policy.heap_sizes) <= COMPACT_AT + 2
+    assert sim.heap == []

@@ -24,6 +24,12 @@ afresh which jobs run and on which chip type, preempting and resuming as needed 
 
 Between rounds, free GPUs are filled in objective order, best type first.
 
+Rounds only where the allocation can change: a round does its work when jobs arrived or ended
+since the last one, when the last one changed something, or once the objective's order may
+call for a change (`_order_changes_at`); otherwise the boundary passes with no work and no
+wake-up. The schedule is the same as with the work done at every boundary
+(`tests/core/scheduling/test_hetero.py` checks it on random traces).
+
 Gavel solves steps 2-3 as a linear program over time fractions; this greedy needs no solver.
 Cost: a waiting job's objective key does not change while it waits, so the waiting jobs are kept
 sorted as they come and go (`OrderedJobs`); a round sorts only the running jobs (at most one per
@@ -34,8 +40,10 @@ Each job's speeds, best speed and regret are computed once, when it first arrive
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import ClusterSpec, Job
@@ -85,12 +93,17 @@ class HeterogeneityAware(Policy):
         self.profiles: dict[int, Profile] = {}
         self.next_round = 0.0
         self._preempting: Job | None = None
+        self.rounds = 0  # rounds that did the reallocation work
+        self._changed = True  # jobs arrived or ended, or the last round changed something
+        self._due = math.inf  # from when the objective's order may call for a change
+        self._idle = True  # the last round found nothing to do: rounds restart at the next call
 
     # ---- bookkeeping ----------------------------------------------------------------------
     def submit(self, job: Job, now: float) -> None:
         if job.id not in self.profiles:
             self.profiles[job.id] = profile_of(job, self.spec.chips)
             self.service[job.id] = 0.0
+            self._changed = True
         self.waiting.add(job, self._waiting_key(job))
 
     def started(self, job: Job, now: float) -> None:
@@ -102,6 +115,7 @@ class HeterogeneityAware(Policy):
             self.service[job.id] = self._service_now(job, now)
         else:
             del self.service[job.id], self.profiles[job.id]
+            self._changed = True
 
     def _preempt(self, ctx: Context, job: Job) -> None:
         self._preempting = job
@@ -136,40 +150,120 @@ class HeterogeneityAware(Policy):
 
     # ---- scheduling points -----------------------------------------------------------------
     def schedule(self, ctx: Context) -> None:
-        if ctx.now >= self.next_round:
-            self.next_round = ctx.now + self.options.round_s
-            if not self._round(ctx):
-                return  # an idle cluster needs no wake-up: the next arrival calls again
-        else:
+        now, step = ctx.now, self.options.round_s
+        if now < self.next_round:
             self._start_in_order(ctx)
+        else:
+            boundary = now if self._idle else self.next_round
+            while boundary + step <= now:  # boundaries passed over (nothing could change)
+                boundary += step
+            self.next_round = boundary + step
+            if now != boundary or not self._needs_round(now):
+                self._start_in_order(ctx)
+            elif not self._round(ctx):
+                self._idle = True  # no wake-up: the next arrival calls, and rounds from there
+                return
+            self._idle = False
         # Also between rounds: a job started after an idle round must still meet the next one.
-        ctx.wake_at(self.next_round)
+        ctx.wake_at(self._next_wake())
+
+    def _needs_round(self, now: float) -> bool:
+        """Whether a round could change the allocation: jobs arrived or ended, the last round
+        changed something, or a waiting job may now come before a running one."""
+        return self._changed or now >= self._due
+
+    def _next_wake(self) -> float:
+        """The next round boundary at which a round may be needed without any event."""
+        if self._changed:
+            return self.next_round
+        if self._due == math.inf:
+            return math.inf
+        wake, step = self.next_round, self.options.round_s
+        while wake < self._due:
+            wake += step
+        return wake
 
     def _round(self, ctx: Context) -> bool:
         """One round's decision; False when there is nothing to schedule."""
         if not self.waiting and not any(True for _ in ctx.running_jobs()):
             return False
-        admitted = self._admit(self._active_in_order(ctx), ctx.cluster)
-        current = {j.id: ctx.cluster.groups[j.placement[0]].chip for j in ctx.running_jobs()}
+        self.rounds += 1
+        own = {j.id: j.placement[0] for j in ctx.running_jobs()}
+        admitted = self._admit(self._active_in_order(ctx), ctx.cluster, own)
+        current = {job_id: ctx.cluster.groups[index].chip for job_id, index in own.items()}
         chosen = self._assign(admitted, ctx, current)
         paused = set()
         for job in list(ctx.running_jobs()):
             if chosen.get(job.id) != current[job.id]:
                 paused.add(job.id)
                 self._preempt(ctx, job)
+        waiting = len(self.waiting)
         self._start_assigned(ctx, admitted, chosen)
         self._start_in_order(ctx, paused)
+        self._changed = bool(paused) or len(self.waiting) != waiting
+        self._due = self._order_changes_at(ctx)
         return True
 
-    def _admit(self, ordered: Iterator[Job], cluster: ClusterState) -> list[Job]:
-        """Jobs, in order, whose gangs fit in the GPUs of the types they may use."""
+    def _order_changes_at(self, ctx: Context) -> float:
+        """When a round may next change the allocation although no job arrives or ends.
+
+        A waiting job's key is fixed; a running job's moves linearly (its service grows under
+        max-min, its remaining work shrinks under min-jct). A round admits the running jobs in
+        their own groups while they all come before every waiting job, and keeps each on its
+        type unless one ranked before it in `_assign` (a higher regret, or the same regret and
+        ahead in the objective's order) takes it. So a round can change something only once a
+        waiting job's key is passed, or two running jobs of equal regret swap places (on a
+        cluster of more than one type; the first swap is between neighbours in today's order).
+        """
+        now, slopes = ctx.now, {}
+        keys = []
+        for job in ctx.running_jobs():
+            profile = self.profiles[job.id]
+            if self.min_jct:
+                slopes[job.id] = -job.run_speed / profile.best
+            else:
+                slopes[job.id] = job.gpus * job.run_speed / profile.best
+            keys.append((self._running_key(job, now), job.submit, job.id))
+        due = math.inf
+        if self.waiting:
+            first = next(self.waiting.entries())
+            for key in keys:
+                if key >= first:
+                    return now
+                if not self.min_jct:  # under min-jct running keys only fall further behind
+                    due = min(due, now + (first[0] - key[0]) / slopes[key[2]])
+        if len(set(self.spec.chips)) > 1:
+            by_regret: dict[float, list[tuple[float, float, int]]] = {}
+            for key in keys:
+                by_regret.setdefault(self.profiles[key[2]].regret, []).append(key)
+            for same in by_regret.values():
+                same.sort()
+                for ahead, behind in pairwise(same):
+                    gain = slopes[ahead[2]] - slopes[behind[2]]
+                    if gain > 0:
+                        due = min(due, now + (behind[0] - ahead[0]) / gain)
+        return due
+
+    def _admit(
+        self, ordered: Iterator[Job], cluster: ClusterState, own: dict[int, int]
+    ) -> list[Job]:
+        """Jobs, in order, whose gangs fit in the GPUs of the types they may use.
+
+        A running job counts first against the group it runs in (`own`: job id -> group), so
+        the order the running jobs come in cannot leave one of them out by packing alone.
+        """
         room = {g.index: g.spec.gpus for g in cluster.groups}
         left = sum(room.values())
         admitted = []
         for job in ordered:
-            for group in cluster.eligible(job):
-                if room[group.index] >= job.gpus:
-                    room[group.index] -= job.gpus
+            here = own.get(job.id)
+            indexes = [g.index for g in cluster.eligible(job)]
+            if here is not None:
+                indexes.remove(here)
+                indexes.insert(0, here)
+            for index in indexes:
+                if room[index] >= job.gpus:
+                    room[index] -= job.gpus
                     left -= job.gpus
                     admitted.append(job)
                     break
