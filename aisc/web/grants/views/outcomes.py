@@ -83,6 +83,11 @@ def new_output(request: HttpRequest, report_id: int) -> HttpResponse:
     chosen = KindForm(request.POST if request.method == "POST" else request.GET)
     kind = chosen.cleaned_data["kind"] if chosen.is_valid() else OutputKind.PUBLICATION
     form = OutputForm(request.POST or None, kind=kind)
+    if request.method == "POST" and not chosen.is_valid():
+        # Declaring another kind than the one posted would record what nobody asked for.
+        page = {"heading": _("Declare an output"), "kind_form": chosen, "submit": _("Declare")}
+        context = {"form": OutputForm(kind=kind), "award": report.award, **page}
+        return render(request, "grants/outcome_form.html", context, status=422)
     return _form_page(
         request,
         form,
