@@ -24,7 +24,9 @@ falls where Slurm's does (on multiples of the resolution since 1970).
 from __future__ import annotations
 
 import math
+from bisect import insort
 from dataclasses import dataclass
+from typing import cast
 
 from aisc.core.scheduling.model import Job
 from aisc.core.scheduling.placement import GroupState
@@ -38,6 +40,24 @@ class Plan:
     group: int
     start: float
     nodes: frozenset[int]
+
+
+class Held:
+    """The nodes some reservation holds at any time of [start, end], asked node by node: the
+    will-run test looks at a few nodes, so the whole set is never built."""
+
+    def __init__(
+        self, on_node: dict[int, list[tuple[float, float]]], start: float, end: float
+    ) -> None:
+        self.on_node, self.start, self.end = on_node, start, end
+
+    def __contains__(self, node: object) -> bool:
+        for begin, finish in self.on_node.get(cast(int, node), ()):  # sorted by beginning
+            if begin > self.end:
+                return False
+            if finish > self.start:
+                return True
+        return False
 
 
 class BackfillMap:
@@ -58,7 +78,7 @@ class BackfillMap:
         self.window_end = now + window
         # group -> reservations (begin, end, nodes), in the order they were made
         self.reserved: dict[int, list[tuple[float, float, frozenset[int]]]] = {}
-        # group -> node -> the reservations holding it (begin, end)
+        # group -> node -> the reservations holding it (begin, end), sorted
         self.on_node: dict[int, dict[int, list[tuple[float, float]]]] = {}
 
     def floor(self, time: float) -> float:
@@ -76,7 +96,7 @@ class BackfillMap:
         self.reserved.setdefault(group, []).append((begin, end, nodes))
         on_node = self.on_node.setdefault(group, {})
         for node in nodes:
-            on_node.setdefault(node, []).append((begin, end))
+            insort(on_node.setdefault(node, []), (begin, end))
 
     def blocked(self, group: int, start: float, end: float) -> set[int]:
         """Nodes some reservation holds at any time of [start, end] (Slurm ANDs the slots that
@@ -98,7 +118,8 @@ class BackfillMap:
         start = self.earliest(job.gpus, limit, group, releases)
         if start is None:
             return None
-        fit = releases.will_run(job.gpus, group, self.blocked(group.index, start, start + limit))
+        held = Held(self.on_node.get(group.index, {}), start, start + limit)
+        fit = releases.will_run(job.gpus, group, held)
         assert fit is not None, "the earliest start fits"
         assert fit[0] <= start, "the earliest start fits"
         return Plan(group.index, start, fit[1])
@@ -120,22 +141,20 @@ class BackfillMap:
         It is the time the retries over the whole map arrive at (the first time some node is
         ready and free of reservations over the job's limit), found by visiting only the
         nodes in order of readiness, until none can start earlier; `plan` confirms it."""
-        on_node = self.on_node.get(group.index, {})
-        best = math.inf
+        on_node, now, best = self.on_node.get(group.index, {}), self.now, math.inf
         for ready, node in releases.ready[group.index][gpus]:
-            start = max(ready, self.now)
+            start = ready if ready > now else now
             if start >= best:
                 break
-            holds = on_node.get(node, ())
-            moved = True
-            while moved:
-                moved = False
-                for begin, end in holds:
-                    if end > start and begin <= start + limit:
-                        start, moved = end, True
-            if start < best and start <= self.window_end:
-                best = start
-        return best if best < math.inf else None
+            # Sorted by beginning, one pass pushes the start past each reservation in its way,
+            # and stops at the first that begins after the job's limit from the pushed start.
+            for begin, end in on_node.get(node, ()):
+                if begin > start + limit:
+                    break
+                if end > start:
+                    start = end
+            best = min(best, start)
+        return best if best <= self.window_end else None
 
     def _earliest_whole_nodes(
         self, need: int, limit: float, group: GroupState, releases: Releases
@@ -156,29 +175,31 @@ class BackfillMap:
         for node, holds in on_node.items():
             row = rows.get(node)
             free_from = now if row is None else max(row[gpn], now)
-            for begin, end in sorted((begin - limit, end) for begin, end in holds):
+            for begin, end in holds:  # sorted by beginning
                 if end <= free_from:
                     continue
-                if begin > free_from:
-                    changes += ((free_from, 1), (begin, -1))
+                if begin - limit > free_from:
+                    changes += ((free_from, 1), (begin - limit, -1))
                 free_from = end
             changes.append((free_from, 1))
+        # Nodes no reservation holds count from their readiness; only the first `need` of
+        # them can matter, since the count reaches `need` by the last one's readiness.
+        unheld = 0
+        for ready, node in releases.ready[group.index][gpn]:
+            if unheld == need:
+                break
+            if node not in on_node:
+                changes.append((max(ready, now), 1))
+                unheld += 1
+        # Ends of blocked spans sort before beginnings at the same time (-1 < 1), so the count
+        # first reaches `need` at a time the job can start. The last entry stands for "never".
         changes.sort()
-        ready = [max(t, now) for t, node in releases.ready[group.index][gpn] if node not in on_node]
-        free, i, j = 0, 0, 0
-        while True:  # every node is free in the end, so the count reaches `need` or the window
-            time = min(
-                ready[i] if i < len(ready) else math.inf,
-                changes[j][0] if j < len(changes) else math.inf,
-            )
-            if time > self.window_end or time == math.inf:
-                return None
-            while i < len(ready) and ready[i] == time:
-                free, i = free + 1, i + 1
-            while j < len(changes) and changes[j][0] == time:
-                free, j = free + changes[j][1], j + 1
-            if free >= need:
-                return time
+        changes.append((math.inf, need))
+        free, at = 0, 0
+        while free < need:
+            time, step = changes[at]
+            free, at = free + step, at + 1
+        return time if time <= self.window_end else None
 
     def hold(self, plan: Plan, job: Job, chip: str) -> None:
         """Enter a reservation for a planned (not started) job."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, insort
+from collections.abc import Container
 
 from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.placement import GroupState
@@ -62,7 +63,7 @@ class Releases:
                 del ready[k][bisect_left(ready[k], (before, node))]
                 insort(ready[k], (row[k], node))
 
-    def will_run(self, gpus: int, group: GroupState, blocked: set[int]) -> Fit | None:
+    def will_run(self, gpus: int, group: GroupState, blocked: Container[int]) -> Fit | None:
         """The earliest time (-inf: now) a gang of `gpus` fits on the group's nodes outside
         `blocked`, and the nodes it would take; None when it never does there."""
         if gpus > group.gpn:
@@ -76,7 +77,7 @@ class Releases:
                 return time, frozenset((node,))
         return None
 
-    def _whole_nodes(self, need: int, group: GroupState, blocked: set[int]) -> Fit | None:
+    def _whole_nodes(self, need: int, group: GroupState, blocked: Container[int]) -> Fit | None:
         whole = sorted(n for n in group.buckets[group.gpn] if n not in blocked)
         if len(whole) >= need:
             return -math.inf, frozenset(whole[:need])
