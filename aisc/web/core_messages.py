@@ -211,6 +211,7 @@ MESSAGES = (
     gettext_noop("hetero objective %(hetero_objective)s must be one of %(objectives)s"),
     gettext_noop("bf_max_job_test %(depth)s must be a whole number from 1 to %(bf_max)s (Slurm's range)"),
     gettext_noop("bf_node_space_size %(space)s must be a whole number from 2 to %(most)s (Slurm's range)"),
+    gettext_noop("batch_sched_delay_s must be from 0 to 86,400 seconds"),
     gettext_noop("reset_interval_s must be 0 or more seconds"),
     gettext_noop("default_queue_depth must be at least 1"),
     gettext_noop("restart_s %(restart_s)s must be between 0 and %(max_restart_s)s seconds"),

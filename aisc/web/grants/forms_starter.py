@@ -1,4 +1,5 @@
-"""The starter-grant request form: which programme, for which organisation, on which chip."""
+"""The starter-grant forms: the request (which programme, for which organisation, on which chip)
+and the secretariat's programme (its terms on a call)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aisc.core.catalogue.chips import CHIPS
+from aisc.core.grants.starter import Terms
+from aisc.core.grants.workflow import CallStatus
 from aisc.web.accounts.models import Organisation
-from aisc.web.grants.models import StarterProgramme
+from aisc.web.grants.models import Call, StarterProgramme
 
 
 class ProgrammeChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -55,3 +59,53 @@ class StarterForm(forms.Form):
             self.initial.setdefault("programme", programmes[0].pk)
         if len(organisations) == 1:
             self.initial.setdefault("organisation", organisations[0].pk)
+
+
+class CallChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code}: {obj.title_en}"
+
+
+class ProgrammeForm(forms.Form):
+    """A starter-grant programme's terms; the ranges are the core's (aisc.core.grants.starter),
+    checked by the action the API calls too, so the form only parses."""
+
+    call = CallChoice(
+        label=_("Call (a draft or open call without applications)"), queryset=Call.objects
+    )
+    chips = forms.MultipleChoiceField(
+        label=_("Chips offered"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    gpu_hours = forms.DecimalField(label=_("GPU-hours per grant"), max_digits=14, decimal_places=2)
+    months = forms.IntegerField(label=_("Months a grant runs"))
+    per_org_per_year = forms.IntegerField(label=_("Starter grants per organisation a year"))
+    subsidy_rate = forms.DecimalField(
+        label=_("Subsidy rate (at most the scheme's maximum, e.g. 0.70)"),
+        max_digits=4,
+        decimal_places=2,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        call = self.fields["call"]
+        assert isinstance(call, forms.ModelChoiceField)
+        call.queryset = (
+            Call.objects.filter(
+                status__in=(CallStatus.DRAFT, CallStatus.OPEN), starter_programme__isnull=True
+            )
+            .select_related("scheme")
+            .order_by("code")
+        )
+        chips = self.fields["chips"]
+        assert isinstance(chips, forms.MultipleChoiceField)
+        chips.choices = [(code, f"{code.upper()} ({spec.name})") for code, spec in CHIPS.items()]
+
+    def terms(self) -> Terms:
+        data = self.cleaned_data
+        return Terms(
+            data["gpu_hours"],
+            data["months"],
+            tuple(data["chips"]),
+            data["per_org_per_year"],
+            data["subsidy_rate"],
+        )

@@ -73,6 +73,7 @@ urlpatterns = [
         name="check_overlap",
     ),
     path("grants/starter/", starter.starter, name="starter"),
+    path("grants/starter/programmes/", starter.programmes, name="starter_programmes"),
     path("grants/starter/<int:application_id>/", starter.starter_status, name="starter_status"),
     path("grants/awards/", award_list.award_list, name="awards"),
     path("grants/awards/<int:award_id>/", applicant.award, name="award"),

@@ -48,6 +48,12 @@ NAV: list[NavItem] = [
     NavItem(_("Dashboard"), "queues:dashboard", "portal.dashboard.view"),
     NavItem(_("Grants"), "grants:home", "grants.call.view", group=GRANTS),
     NavItem(_("Schemes"), "grants:schemes", "grants.scheme.view", group=GRANTS),
+    NavItem(
+        _("Starter-grant programmes"),
+        "grants:starter_programmes",
+        "grants.call.manage",
+        group=GRANTS,
+    ),
     # Staff see every allocation, grantees their own, on the same page: one entry for both.
     NavItem(
         _("Allocations"),

@@ -66,6 +66,8 @@ PAGES: dict[str, tuple[str, frozenset[str]]] = {
     # not a starter request, so its status page answers 404 to everyone.
     "starter": ("get", frozenset({"applicant", Role.ADMIN})),
     "starter_status": ("get", frozenset()),
+    # Programmes are set by the secretariat (the API's POST /starter/programmes too).
+    "starter_programmes": ("get", frozenset({Role.SECRETARIAT, Role.ADMIN})),
     # Outcomes: the award's organisation declares outputs, imports publications, reports KPI
     # values and answers the survey; the secretariat or the committee agrees KPIs.
     "new_output": ("get", ADMIN),
