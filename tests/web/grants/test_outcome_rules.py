@@ -305,3 +305,44 @@ def test_every_outcome_page_speaks_chinese(
     assert refused.status_code == 422
     rule = "a KPI needs its unit (1 to %(max_unit)s characters, e.g. users, papers, HK$)"
     assert refused.context["form"].errors["unit"] == [chinese(rule) % {"max_unit": 40}]
+
+
+def test_the_impact_page_shows_an_edit_and_forgets_a_withdrawn_output(
+    report: Report, applicant: User, client: Client
+) -> None:
+    grantee = logged(applicant)
+    new = f"/grants/reports/{report.pk}/outputs/new"
+    grantee.post(new, {"kind": "product", "title": "Canto chat"})
+    grantee.post(
+        new, {"kind": "software", "title": "tok", "url": "https://g.hk/t", "licence": "MIT"}
+    )
+    chat, tok = Output.objects.order_by("pk")
+    grantee.post(f"/grants/outputs/{chat.pk}/edit", {"title": "Canto chat service"})
+    grantee.post(f"/grants/outputs/{tok.pk}/withdraw")
+    published = client.get("/impact.json").json()
+    mine = next(a for a in published["awards"] if a["project_code"] == report.award.project_code)
+    assert [o["title"] for o in mine["outputs"]] == ["Canto chat service"]
+    year = next(t for t in published["totals"] if sum(t["outputs"].values()))
+    assert (year["outputs"]["product"], year["outputs"]["software"]) == (1, 0)
+
+
+def test_an_import_on_a_report_of_another_award_is_a_404_and_saves_nothing(
+    report: Report, applicant: User, api_client: Callable[[User], Client]
+) -> None:
+    upload = SimpleUploadedFile("r.bib", b"@article{a, title={T}, doi={10.1038/n1}}")
+    refused = api_client(applicant).post(
+        f"{API}/awards/{report.award_id}/outputs/import",
+        {"format": "bibtex", "file": upload, "report": report.pk + 99},
+    )
+    assert refused.status_code == 404
+    assert not Output.objects.exists()
+
+
+def test_the_survey_read_through_the_api_counts_the_reminders_sent(
+    active: Award, applicant: User, api_client: Callable[[User], Client]
+) -> None:
+    Award.objects.filter(pk=active.pk).update(end_date=dt.date.today() - dt.timedelta(days=400))
+    # 35 days past due: the second reminder, the latest the worker missed, is the one sent.
+    assert actions.do_send_survey_reminders() == [f"{active.project_code} #2"]
+    read = api_client(applicant).get(f"{API}/awards/{active.pk}/survey").json()
+    assert (read["reminders_sent"], read["answered_at"], read["users"]) == (2, None, None)
