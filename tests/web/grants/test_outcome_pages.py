@@ -14,13 +14,13 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
 
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
 from aisc.web.grants.forms_outcomes import KIND_FIELDS
 from aisc.web.grants.models import Award, FollowUpSurvey, Kpi, KpiValue, Output, Report
+from tests.web.grants.test_pages_zh import chinese
 
 pytestmark = pytest.mark.django_db
 
@@ -51,22 +51,10 @@ TYPED: dict[str, dict[str, str]] = {
 
 
 @pytest.fixture
-def report(active: Award, applicant: User) -> Report:
-    return actions.do_submit_report(acting_user=applicant, award=active, kind="progress", text="M1")
-
-
-@pytest.fixture
 def grantee(applicant: User) -> Client:
     client = Client()
     client.force_login(applicant)
     return client
-
-
-def chinese(text: str) -> str:
-    with translation.override("zh-hant"):
-        translated = translation.gettext(text)
-    assert translated != text, f"no zh-Hant text for {text!r}"
-    return translated
 
 
 def test_the_form_asks_for_exactly_the_fields_of_the_kind_chosen(

@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
 
 from aisc.web.accounts.models import User
 from aisc.web.audit.models import AuditEvent
@@ -21,27 +20,16 @@ from aisc.web.grants import actions
 from aisc.web.grants.choices import OutputKind
 from aisc.web.grants.forms_outcomes import KIND_FIELDS, MAX_FILE_BYTES
 from aisc.web.grants.models import Award, FollowUpSurvey, Kpi, KpiValue, Output, Report
+from tests.web.grants.test_pages_zh import chinese
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/grants"
-
-
-@pytest.fixture
-def report(active: Award, applicant: User) -> Report:
-    return actions.do_submit_report(acting_user=applicant, award=active, kind="progress", text="M1")
 
 
 def logged(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def chinese(text: str) -> str:
-    with translation.override("zh-hant"):
-        translated = translation.gettext(text)
-    assert translated != text, f"no zh-Hant text for {text!r}"
-    return translated
 
 
 def test_every_kind_of_output_has_its_form() -> None:

@@ -19,6 +19,7 @@ from aisc.web.accounts.models import Organisation, User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
 from aisc.web.grants.models import Award, FollowUpSurvey, Kpi, KpiValue, Output, Report
+from tests.web.grants.test_outcome_pages import upload
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/grants"
@@ -26,11 +27,6 @@ BIBTEX = """
 @article{a, title = {Canto LLM}, doi = {10.1038/n1}}
 @article{b, title = {Sparse attention}, doi = {10.1038/n2}, url = {https://x.org/b}}
 """
-
-
-@pytest.fixture
-def report(active: Award, applicant: User) -> Report:
-    return actions.do_submit_report(acting_user=applicant, award=active, kind="progress", text="M1")
 
 
 @pytest.fixture
@@ -108,10 +104,6 @@ def test_a_report_of_another_award_or_an_accepted_one_takes_no_outputs(
     assert not Output.objects.exists()
 
 
-def bib(text: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile("refs.bib", text.encode(), content_type="text/plain")
-
-
 def test_an_import_dry_run_saves_nothing_and_the_real_one_skips_known_dois(
     grantee: Client, report: Report, applicant: User
 ) -> None:
@@ -120,14 +112,14 @@ def test_an_import_dry_run_saves_nothing_and_the_real_one_skips_known_dois(
         doi="10.1038/N1",
     )  # fmt: skip
     url = f"{API}/awards/{report.award_id}/outputs/import"
-    dry = grantee.post(url, {"format": "bibtex", "file": bib(BIBTEX), "dry_run": "true"})
+    dry = grantee.post(url, {"format": "bibtex", "file": upload(BIBTEX), "dry_run": "true"})
     assert dry.status_code == 200, dry.content
     seen = dry.json()
     assert (seen["saved"], seen["ids"]) == (False, [])
     assert [p["doi"] for p in seen["added"]] == ["10.1038/n2"]
     assert [p["doi"] for p in seen["skipped"]] == ["10.1038/n1"]
     assert Output.objects.count() == 1
-    done = grantee.post(url, {"format": "bibtex", "file": bib(BIBTEX), "report": report.pk})
+    done = grantee.post(url, {"format": "bibtex", "file": upload(BIBTEX), "report": report.pk})
     assert done.status_code == 200
     ids = done.json()["ids"]
     assert Output.objects.get(pk=ids[0]).report == report
@@ -139,14 +131,14 @@ def test_a_file_with_a_bad_entry_is_refused_naming_entry_field_and_rule(
 ) -> None:
     url = f"{API}/awards/{report.award_id}/outputs/import"
     broken = BIBTEX.replace("10.1038/n2", "10.12/short")
-    refused = grantee.post(url, {"format": "bibtex", "file": bib(broken)})
+    refused = grantee.post(url, {"format": "bibtex", "file": upload(broken)})
     assert refused.status_code == 422
     error = error_of(refused)
     assert error["field"] == "file"
     assert error["message"].startswith("entry 2 (b): doi: not a DOI")
     binary = SimpleUploadedFile("x.bib", b"\xff\xfe\x00", content_type="text/plain")
     assert error_of(grantee.post(url, {"format": "bibtex", "file": binary}))["field"] == "file"
-    unknown = grantee.post(url, {"format": "ris", "file": bib(BIBTEX)})
+    unknown = grantee.post(url, {"format": "ris", "file": upload(BIBTEX)})
     assert error_of(unknown)["field"] == "format"
     assert not Output.objects.exists()
 

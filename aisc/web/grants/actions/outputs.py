@@ -67,7 +67,7 @@ def _check_changeable(output: Output) -> None:
         )
 
 
-def _fields(output: Output) -> dict[str, str | None]:
+def output_fields(output: Output) -> dict[str, str | None]:
     return {
         "award": output.award.project_code,
         "kind": output.kind,
@@ -81,30 +81,18 @@ def _fields(output: Output) -> dict[str, str | None]:
 
 
 @transaction.atomic
-def do_update_output(
-    *,
-    acting_user: User,
-    output: Output,
-    title: str,
-    doi: str = "",
-    url: str = "",
-    licence: str = "",
-    reference: str = "",
-    quantity: str = "",
-) -> Output:
-    """The output's fields as given, checked as a new one of its kind (its kind stays: another
-    kind is another output, withdrawn and declared anew)."""
+def do_update_output(*, acting_user: User, output: Output, **fields: str) -> Output:
+    """The output's fields (those outputs.check_output takes: title, doi, url, licence,
+    reference, quantity) as given, checked as a new one of its kind; the kind stays, since
+    another kind is another output, withdrawn and declared anew."""
     _check_changeable(output)
-    checked = outputs.check_output(
-        output.kind, title, doi=doi, url=url, licence=licence, reference=reference,
-        quantity=quantity,
-    )  # fmt: skip
-    before = _fields(output)
+    checked = outputs.check_output(output.kind, **fields)
+    before = output_fields(output)
     output.title, output.doi, output.url = checked.title, checked.doi, checked.url
     output.licence, output.reference = checked.licence, checked.reference
     output.quantity = checked.quantity
     output.save()
-    record(acting_user, verbs.OUTPUT_UPDATE, output, before=before, after=_fields(output))
+    record(acting_user, verbs.OUTPUT_UPDATE, output, before=before, after=output_fields(output))
     return output
 
 
@@ -112,7 +100,7 @@ def do_update_output(
 def do_withdraw_output(*, acting_user: User, output: Output) -> None:
     """Removed from the award and its report; the audit row keeps what it said."""
     _check_changeable(output)
-    record(acting_user, verbs.OUTPUT_WITHDRAW, output, before=_fields(output))
+    record(acting_user, verbs.OUTPUT_WITHDRAW, output, before=output_fields(output))
     output.delete()
 
 
@@ -164,5 +152,5 @@ def _save(
         quantity=checked.quantity,
         created_by=acting_user,
     )
-    record(acting_user, verbs.OUTPUT_ADD, output, after=_fields(output))
+    record(acting_user, verbs.OUTPUT_ADD, output, after=output_fields(output))
     return output

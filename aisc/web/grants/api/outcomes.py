@@ -19,7 +19,7 @@ from aisc.core.grants import outputs, survey
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import User
 from aisc.web.grants import actions, queries
-from aisc.web.grants.actions.outputs import preview_import
+from aisc.web.grants.actions.outputs import output_fields, preview_import
 from aisc.web.grants.forms_outcomes import MAX_FILE_BYTES
 from aisc.web.grants.models import Award, FollowUpSurvey, Kpi, Output, Report
 
@@ -101,21 +101,20 @@ class SurveyOut(Schema):
     jobs: int | None
 
 
-def _award(user: User, award_id: int) -> Award:
-    return queries.one_visible(queries.visible_awards(user), award_id)
+def _award(request: HttpRequest, award_id: int, rule: str | None = None) -> tuple[User, Award]:
+    """The acting user and the award, if they see it (404), and may act on it by `rule` (403)."""
+    user = authz.acting_user(request)
+    award = queries.one_visible(queries.visible_awards(user), award_id)
+    if rule is not None:
+        authz.require(user, rule, award)
+    return user, award
 
 
 def _output(output: Output) -> dict[str, Any]:
     return {
+        **output_fields(output),
         "id": output.pk,
-        "award": output.award.project_code,
         "report": output.report_id,
-        "kind": output.kind,
-        "title": output.title,
-        "doi": output.doi,
-        "url": output.url,
-        "licence": output.licence,
-        "reference": output.reference,
         "quantity": output.quantity,
         "created_at": output.created_at,
     }
@@ -144,16 +143,13 @@ def _report_of(user: User, award: Award, report_id: int | None) -> Report | None
 
 @router.get("/awards/{award_id}/outputs", response=list[OutputOut])
 def list_outputs(request: HttpRequest, award_id: int) -> list[dict[str, Any]]:
-    user = authz.acting_user(request)
-    award = _award(user, award_id)
+    user, award = _award(request, award_id)
     return [_output(o) for o in queries.visible_outputs(user).filter(award=award)]
 
 
 @router.post("/awards/{award_id}/outputs", response={201: OutputOut})
 def add_output(request: HttpRequest, award_id: int, body: OutputIn) -> Status[dict[str, Any]]:
-    user = authz.acting_user(request)
-    award = _award(user, award_id)
-    authz.require(user, "grants.output.declare", award)
+    user, award = _award(request, award_id, "grants.output.declare")
     report = _report_of(user, award, body.report)
     fields = body.dict(exclude={"report"})
     output = actions.do_add_output(acting_user=user, award=award, report=report, **fields)
@@ -188,9 +184,7 @@ def import_publications(
 ) -> dict[str, Any]:
     """Multipart `format` (bibtex or csl-json) and `file` (UTF-8, at most 2 MB); `dry_run`
     answers what would be added and skipped, saving nothing. One bad entry refuses the file."""
-    user = authz.acting_user(request)
-    award = _award(user, award_id)
-    authz.require(user, "grants.output.declare", award)
+    user, award = _award(request, award_id, "grants.output.declare")
     declared_on = _report_of(user, award, report)
     text = _text_of(file)
     preview = preview_import(award, format, text)
@@ -222,16 +216,13 @@ def _text_of(file: UploadedFile) -> str:
 
 @router.get("/awards/{award_id}/kpis", response=list[KpiOut])
 def list_kpis(request: HttpRequest, award_id: int) -> list[dict[str, Any]]:
-    user = authz.acting_user(request)
-    award = _award(user, award_id)
+    user, award = _award(request, award_id)
     return [_kpi(k) for k in queries.visible_kpis(user).filter(award=award)]
 
 
 @router.post("/awards/{award_id}/kpis", response={201: KpiOut})
 def agree_kpi(request: HttpRequest, award_id: int, body: KpiIn) -> Status[dict[str, Any]]:
-    user = authz.acting_user(request)
-    award = _award(user, award_id)
-    authz.require(user, "grants.kpi.agree", award)
+    user, award = _award(request, award_id, "grants.kpi.agree")
     return Status(201, _kpi(actions.do_agree_kpi(acting_user=user, award=award, **body.dict())))
 
 
@@ -263,13 +254,11 @@ def _survey(award: Award) -> dict[str, Any]:
 
 @router.get("/awards/{award_id}/survey", response=SurveyOut)
 def get_survey(request: HttpRequest, award_id: int) -> dict[str, Any]:
-    return _survey(_award(authz.acting_user(request), award_id))
+    return _survey(_award(request, award_id)[1])
 
 
 @router.put("/awards/{award_id}/survey", response=SurveyOut)
 def answer_survey(request: HttpRequest, award_id: int, body: SurveyIn) -> dict[str, Any]:
-    user = authz.acting_user(request)
-    award = _award(user, award_id)
-    authz.require(user, "grants.survey.answer", award)
+    user, award = _award(request, award_id, "grants.survey.answer")
     actions.do_answer_survey(acting_user=user, award=award, **body.dict())
     return _survey(award)

@@ -194,20 +194,34 @@ def import_publications(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
+def _award_form(
+    request: HttpRequest,
+    award_id: int,
+    rule: str,
+    form_class: type[forms.Form],
+    act: Callable[[User, Award, dict[str, Any]], object],
+    page: dict[str, Any],
+) -> HttpResponse:
+    """A form about the award as a whole (a KPI, the survey), for those `rule` lets use it."""
+    user = user_of(request)
+    award = queries.one_visible(queries.visible_awards(user), award_id)
+    authz.require(user, rule, award)
+    form = form_class(request.POST or None)
+    return _form_page(
+        request, form, award, lambda: act(user, award, form.cleaned_data), page["done"], page
+    )
+
+
 @login_required
 @GET_POST
 def agree_kpi(request: HttpRequest, award_id: int) -> HttpResponse:
-    user = user_of(request)
-    award = queries.one_visible(queries.visible_awards(user), award_id)
-    authz.require(user, "grants.kpi.agree", award)
-    form = KpiForm(request.POST or None)
-    return _form_page(
+    return _award_form(
         request,
-        form,
-        award,
-        lambda: actions.do_agree_kpi(acting_user=user, award=award, **form.cleaned_data),
-        _("KPI agreed."),
-        {"heading": _("Agree a KPI"), "submit": _("Agree")},
+        award_id,
+        "grants.kpi.agree",
+        KpiForm,
+        lambda user, award, data: actions.do_agree_kpi(acting_user=user, award=award, **data),
+        {"heading": _("Agree a KPI"), "submit": _("Agree"), "done": _("KPI agreed.")},
     )
 
 
@@ -237,15 +251,15 @@ def report_kpi(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 @GET_POST
 def answer_survey(request: HttpRequest, award_id: int) -> HttpResponse:
-    user = user_of(request)
-    award = queries.one_visible(queries.visible_awards(user), award_id)
-    authz.require(user, "grants.survey.answer", award)
-    form = SurveyForm(request.POST or None)
-    return _form_page(
+    return _award_form(
         request,
-        form,
-        award,
-        lambda: actions.do_answer_survey(acting_user=user, award=award, **form.cleaned_data),
-        _("Survey answered."),
-        {"heading": _("Follow-up survey"), "submit": _("Send the answer")},
+        award_id,
+        "grants.survey.answer",
+        SurveyForm,
+        lambda user, award, data: actions.do_answer_survey(acting_user=user, award=award, **data),
+        {
+            "heading": _("Follow-up survey"),
+            "submit": _("Send the answer"),
+            "done": _("Survey answered."),
+        },
     )
