@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export AISC_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test check audit-deps install install-dev fmt test-sqlite test-postgres test-browser test-slurm coverage bench fuzz messages clean screenshots
+.PHONY: demo test check audit-deps install install-dev fmt test-sqlite test-postgres test-browser test-slurm coverage bench fuzz messages clean screenshots deploy-rehearsal
 
 # Debian splits venv (and ensurepip) into python3-venv; as root, install it when it is missing.
 $(BIN)/python:
@@ -102,3 +102,8 @@ fuzz: install-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# docs/deploy.md run as written on this host as root (about 5 minutes; not part of `make test`):
+# packages, user, folders, install, PostgreSQL, the units, nginx, upgrade and rollback.
+deploy-rehearsal: install-dev
+	bash scripts/deploy-rehearsal

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Response, expect
 
+from aisc.devtools.units import read_unit
 from tests.browser.conftest import set_up_authenticator
 from tests.cli.test_server import free_port
 
@@ -37,31 +37,6 @@ UNIT = ROOT / "deploy/aisc-web.service"
 INSTALLED_BIN = "/opt/aisc/.venv/bin/"
 ADMIN_EMAIL = "ops@example.hk"
 ADMIN_PASSWORD = "harbour-lights-2026-unit"
-
-
-@dataclass(frozen=True)
-class Unit:
-    exec_start: list[str]
-    environment: dict[str, str]
-    environment_files: list[str]
-
-
-def read_unit(path: Path) -> Unit:
-    """The [Service] lines that decide what runs: ExecStart, Environment=, EnvironmentFile=."""
-    exec_start: list[str] = []
-    environment: dict[str, str] = {}
-    files: list[str] = []
-    for raw in path.read_text().splitlines():
-        line = raw.strip()
-        if line.startswith("ExecStart="):
-            exec_start = shlex.split(line.removeprefix("ExecStart="))
-        elif line.startswith("Environment="):
-            for pair in shlex.split(line.removeprefix("Environment=")):
-                key, _, value = pair.partition("=")
-                environment[key] = value
-        elif line.startswith("EnvironmentFile="):
-            files.append(line.removeprefix("EnvironmentFile=").lstrip("-"))
-    return Unit(exec_start, environment, files)
 
 
 def test_the_unit_file_runs_aisc_serve_hardened_with_json_logs_and_restarts() -> None:
