@@ -14,6 +14,7 @@ import pytest
 from aisc.web.accounts.models import Organisation
 from aisc.web.allocations.actions import NewAllocation, do_create_allocation
 from aisc.web.allocations.models import Allocation
+from aisc.web.grants.models import Award
 
 START = dt.date(2026, 12, 1)
 END = dt.date(2027, 2, 28)
@@ -50,3 +51,13 @@ def new_allocation(org: Organisation) -> Callable[..., NewAllocation]:
 @pytest.fixture
 def allocation(new_allocation: Callable[..., NewAllocation]) -> Allocation:
     return do_create_allocation(new_allocation(), acting_user=None)
+
+
+@pytest.fixture
+def running(award: Award) -> Allocation:
+    """The award's allocation, active (as on its start date)."""
+    allocation = Allocation.objects.get(award=award)
+    allocation.status = "active"
+    allocation.save(update_fields=["status"])
+    assert allocation.gpu_hours > 0
+    return allocation

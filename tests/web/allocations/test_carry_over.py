@@ -24,20 +24,13 @@ from aisc.web.allocations.models import Allocation, CreditEvent
 from aisc.web.audit.models import AuditEvent
 from aisc.web.billing.annual import annual_report
 from aisc.web.billing.ledger import book
-from aisc.web.billing.models import LedgerEntry, LedgerPosting, UsageTotal
-from aisc.web.grants.actions.awards import release_tranche
+from aisc.web.billing.models import LedgerEntry, LedgerPosting
+from aisc.web.grants.actions.awards import do_release_due_tranches, release_tranche
 from aisc.web.grants.models import Award, AwardTranche, Scheme
+from tests.fixtures.allocations import use
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inventory", "price")]
 D = Decimal
-
-
-def use(allocation: Allocation, gpu_hours: int, chip: str = "h800") -> None:
-    UsageTotal.objects.update_or_create(
-        project_code=allocation.project_code,
-        chip=chip,
-        defaults={"gpu_seconds": gpu_hours * 3600},
-    )
 
 
 def carry(award: Award, percent: str) -> None:
@@ -56,14 +49,6 @@ def release_second(award: Award, who: User | None) -> None:
 
 def ref(award: Award) -> tuple[str, str, str]:
     return (award.application.call.scheme.code, award.application.call.code, award.project_code)
-
-
-@pytest.fixture
-def running(award: Award) -> Allocation:
-    allocation = Allocation.objects.get(award=award)
-    allocation.status = "active"
-    allocation.save(update_fields=["status"])
-    return allocation
 
 
 def first_hours(award: Award) -> Decimal:
@@ -218,3 +203,17 @@ def test_over_random_percents_and_use_the_ledger_balances_and_the_report_equals_
             running.refresh_from_db()
             assert running.gpu_hours == first - event.expired + second(award).gpu_hours
             raise Undo
+
+
+def test_a_release_the_worker_makes_on_the_start_date_carries_over_as_the_system(
+    running: Allocation, award: Award
+) -> None:
+    carry(award, "0")
+    use(running, 1)
+    tranche = second(award)
+    tranche.release_on = award.start_date
+    tranche.save(update_fields=["release_on"])
+    assert do_release_due_tranches(award.start_date) == [f"{award.project_code} #2"]
+    (event,) = CreditEvent.objects.filter(kind="carry_over")
+    assert event.expired == first_hours(award) - 1
+    assert AuditEvent.objects.get(verb="allocations.credit.carry_over").actor is None

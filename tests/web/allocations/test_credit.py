@@ -26,36 +26,20 @@ from aisc.web.audit.models import AuditEvent
 from aisc.web.billing import alerting
 from aisc.web.billing.annual import annual_report
 from aisc.web.billing.ledger import book, expiry
-from aisc.web.billing.models import LedgerEntry, UsageTotal
+from aisc.web.billing.models import LedgerEntry
 from aisc.web.billing.projects import Project, StaticDirectory
 from aisc.web.catalogue.prices import list_price
 from aisc.web.grants.models import Award
 from aisc.web.outbox.models import OutboxMessage
+from tests.fixtures.allocations import use
 from tests.fixtures.grants import Mails
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inventory", "price")]
 D = Decimal
 
 
-def use(allocation: Allocation, gpu_hours: int, chip: str = "h800") -> None:
-    UsageTotal.objects.update_or_create(
-        project_code=allocation.project_code,
-        chip=chip,
-        defaults={"gpu_seconds": gpu_hours * 3600},
-    )
-
-
 def released(allocation: Allocation) -> Decimal:
     return allocation.gpu_hours
-
-
-@pytest.fixture
-def running(award: Award) -> Allocation:
-    allocation = Allocation.objects.get(award=award)
-    allocation.status = "active"
-    allocation.save(update_fields=["status"])
-    assert released(allocation) > 0
-    return allocation
 
 
 def credit_mails(sent: Mails) -> list[str]:
