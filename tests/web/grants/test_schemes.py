@@ -191,6 +191,8 @@ def test_the_secretariat_sets_the_carry_over_and_the_change_is_audited(
     assert scheme.carry_over_percent == Decimal(50)
     event = AuditEvent.objects.get(verb="grants.scheme.update")
     assert event.after == {"carry_over_percent": "50"}
+    listing = as_client(secretariat).get("/grants/schemes/").content.decode()
+    assert '<td class="num" data-figure="carry-over">50%</td>' in listing
 
 
 @pytest.mark.parametrize("percent", ["150", "-1", "100.01"])
