@@ -171,26 +171,28 @@ class BackfillMap:
         and takes the nodes."""
         now, on_node, gpn = self.now, self.on_node.get(group.index, {}), group.gpn
         rows = releases.rows[group.index]
+        # Nodes no reservation holds count from their readiness; only the first `need` of
+        # them can matter: the count reaches `need` by the last one's readiness, `cap`.
         changes: list[tuple[float, int]] = []
+        for ready, node in releases.ready[group.index][gpn]:
+            if len(changes) == need:
+                break
+            if node not in on_node:
+                changes.append((max(ready, now), 1))
+        cap = changes[-1][0] if len(changes) == need else math.inf
         for node, holds in on_node.items():
             row = rows.get(node)
             free_from = now if row is None else max(row[gpn], now)
             for begin, end in holds:  # sorted by beginning
+                if free_from >= cap:  # what this node does from `cap` on cannot matter
+                    break
                 if end <= free_from:
                     continue
                 if begin - limit > free_from:
                     changes += ((free_from, 1), (begin - limit, -1))
                 free_from = end
-            changes.append((free_from, 1))
-        # Nodes no reservation holds count from their readiness; only the first `need` of
-        # them can matter, since the count reaches `need` by the last one's readiness.
-        unheld = 0
-        for ready, node in releases.ready[group.index][gpn]:
-            if unheld == need:
-                break
-            if node not in on_node:
-                changes.append((max(ready, now), 1))
-                unheld += 1
+            if free_from < cap:
+                changes.append((free_from, 1))
         # Ends of blocked spans sort before beginnings at the same time (-1 < 1), so the count
         # first reaches `need` at a time the job can start. The last entry stands for "never".
         changes.sort()

@@ -112,3 +112,11 @@ def test_a_gang_whose_nodes_are_whole_together_only_past_the_window_gets_no_plan
     assert space.plan(gang, group, releases) is None
     wider = BackfillMap(NOW, resolution=1.0, window=800.0, epoch=0.0)
     assert wider.plan(gang, group, releases) == Plan(0, 800.0, frozenset({0, 1}))
+
+
+def test_a_gang_that_unreserved_nodes_can_take_ignores_nodes_held_only_later() -> None:
+    # Nodes 1 and 2 are whole now; node 0 runs a job until 400 and is reserved over [450, 500]:
+    # nothing node 0 does can bring the start before now.
+    space, group, releases = scene(3, [(8, 300.0)], [(350.0, 50.0, {0})])
+    gang = Job(1, 0.0, 16, 30.0, time_limit=30.0)
+    assert space.plan(gang, group, releases) == Plan(0, NOW, frozenset({1, 2}))
