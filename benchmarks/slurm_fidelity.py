@@ -39,6 +39,7 @@ import json
 import math
 import os
 import platform
+import re
 import subprocess
 import time
 from dataclasses import dataclass, replace
@@ -57,10 +58,10 @@ from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.slurmconf import SlurmMirror, mirror
 from aisc.core.simulation.slurmlog import (
     SlurmLog,
-    backfill_clock,
+    backfill_cycles,
     decay_phase,
     parse,
-    wake_clock,
+    wake_ups,
 )
 from aisc.core.simulation.traces import parse_lines
 from aisc.core.simulation.traces.base import Trace
@@ -77,7 +78,8 @@ MIRRORED_OPTIONS = (
     "partition_factor", "max_age_s", "decay_half_life_s", "calc_period_s", "bf_max_job_test",
     "sched_interval_s", "default_queue_depth", "bf_interval_s", "bf_resolution_s", "bf_window_s",
     "epoch_s", "cycle_origin_s", "bf_origin_s", "calc_origin_s", "batch_sched_delay_s",
-    "sched_wake_origin_s", "sched_wake_period_s", "fair_tree",
+    "fair_tree", "bf_cycles_s", "sched_wakes_s", "calc_passes_s", "main_passes_s",
+    "full_passes_s",
 )  # fmt: skip
 
 
@@ -278,7 +280,29 @@ def log_slice(conf_text: str, since: dt.datetime, until: dt.datetime) -> str:
         return ""
     low, high = since.strftime("[%Y-%m-%dT%H:%M:%S"), until.strftime("[%Y-%m-%dT%H:%M:%S.999]")
     lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-    return "".join(f"{ln}\n" for ln in lines if low <= ln[:24] <= high)
+    return "".join(f"{ln}\n" for ln in lines if low <= ln[:24] <= high and KEPT.search(ln))
+
+
+# The log lines a comparison reads (aisc.core.simulation.slurmlog), with Fair Tree's level fair
+# shares and each job's priority per decay pass (DebugFlags=Priority) to check the simulator's
+# against; at debug level slurmctld logs twenty times more, none of it needed here.
+KEPT = re.compile(
+    r"_slurm_rpc_submit_batch_job|sched: Allocate|_start_job: Started|_job_complete: JobId=\d+ done"
+    r"|Running job scheduler|_attempt_backfill: beginning|Fair Tree fairshare|_ft_debug"
+    r"|_get_priority_internal: Job \d+ priority"
+)
+
+
+def debug_logging(on: bool) -> None:
+    """slurmctld's log level for one run: at debug it logs each main-loop pass ("sched: Running
+    job scheduler") and backfill cycle ("_attempt_backfill: beginning"); the Priority flag logs
+    each decay-thread pass ("Fair Tree fairshare algorithm"). Set at run time, so the test
+    cluster's slurm.conf (SlurmctldDebug=info) is what it comes back to."""
+    for argv in (
+        ["scontrol", "setdebug", "debug" if on else "info"],
+        ["scontrol", "setdebugflags", "+Priority" if on else "-Priority"],
+    ):
+        subprocess.run(argv, check=True, timeout=30, capture_output=True)
 
 
 def slurmctld_boot() -> str:
@@ -325,6 +349,7 @@ def replay(args: argparse.Namespace) -> Path:
         "max_run_s": args.max_run,
         "min_run_s": args.min_run,
         "sched_params": args.sched_params or "as configured",
+        "debug_log": bool(getattr(args, "debug_log", False)),
         "wall_s": round(time.perf_counter() - began, 1),
         "slurmctld_boot": slurmctld_boot(),
     }
@@ -332,12 +357,12 @@ def replay(args: argparse.Namespace) -> Path:
     return out
 
 
-def evaluate_dir(
-    folder: Path, completing_s: float = 1.0, log_times: bool = False
-) -> dict[str, Any]:
+def evaluate_dir(folder: Path, completing_s: float = 1.0, log_times: str = "") -> dict[str, Any]:
     """Compare the export in `folder` with the simulator under the mirrored configuration;
     with `log_times`, at the millisecond times of the saved slurmctld log (where it has every
-    job), with the cycles' phases read from it and the main loop batched as slurm.conf says."""
+    job), the main loop batched as slurm.conf says: "modelled" fits the threads' clocks to what
+    an info-level log shows; "logged" also runs the main loop, backfill and decay passes at
+    every pass a debug-level log records."""
     text = (folder / "sacct.txt").read_text(encoding="utf-8")
     ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
     conf = mirror((folder / "slurm.conf").read_text(encoding="utf-8"))
@@ -355,7 +380,9 @@ def evaluate_dir(
         # Whole seconds cannot say whether a submission came before or after the background
         # thread's wake-up in the same second: the main loop runs at every event instead.
         conf = replace(conf, options=replace(conf.options, batch_sched_delay_s=0.0))
-    report = evaluate(text, str(folder / "sacct.txt"), ids, conf, completing_s, log)
+    report = evaluate(
+        text, str(folder / "sacct.txt"), ids, conf, completing_s, log, log_times == "logged"
+    )
     report["run"] = facts
     return report
 
@@ -377,20 +404,25 @@ def with_log(trace: Trace, text: str, ids: dict[str, str], log: SlurmLog) -> Tra
     return replace(trace, submit=submit[order], work=work[order], **columns)
 
 
-def log_clocks(conf: SlurmMirror, log: SlurmLog, text: str) -> SlurmMirror:
-    """The backfill cycle's phase and period and the decay thread's phase, as the log shows
-    them (each keeps a clock of its own; see aisc.core.simulation.slurmlog)."""
-    o = conf.options
-    clock = backfill_clock(log, o.bf_interval_s)
-    if clock is not None:
-        o = replace(o, bf_origin_s=clock[0], bf_interval_s=clock[1])
-    wake = wake_clock(log)
-    if wake is not None:
-        o = replace(o, sched_wake_origin_s=wake[0], sched_wake_period_s=wake[1])
+def log_clocks(
+    conf: SlurmMirror, log: SlurmLog, text: str, every_pass: bool = False
+) -> SlurmMirror:
+    """When the backfill cycles and the background thread's wake-ups came, and the decay
+    thread's phase, as the log shows them (each thread keeps a clock of its own; see
+    aisc.core.simulation.slurmlog)."""
     rows = [line.split("|") for line in text.splitlines()[1:]]
+    o = replace(conf.options, bf_cycles_s=backfill_cycles(log), sched_wakes_s=wake_ups(log))
     phase = decay_phase(log, {cells[0]: cells[2] for cells in rows}, o.calc_period_s)
     if phase is not None:
         o = replace(o, calc_origin_s=(phase[0] + phase[1]) / 2)
+    if every_pass and log.passes:  # a run logged at debug level: every pass of every thread
+        o = replace(
+            o,
+            main_passes_s=tuple(t for t, _ in log.passes),
+            full_passes_s=tuple(t for t, full in log.passes if full),
+            bf_cycles_s=tuple(log.cycles),
+            calc_passes_s=tuple(log.decays),
+        )
     return replace(conf, options=o)
 
 
@@ -401,11 +433,12 @@ def evaluate(
     conf: SlurmMirror,
     completing_s: float = 1.0,
     log: SlurmLog | None = None,
+    every_pass: bool = False,
 ) -> dict[str, Any]:
     trace = parse_lines(text.splitlines(), "sacct", source)
     if log is not None:
         trace = with_log(trace, text, ids, log)
-        conf = log_clocks(conf, log, text)
+        conf = log_clocks(conf, log, text, every_pass)
     # The accounts exist before the first submission (sacctmgr, Fairshare=1 by default), so
     # Slurm's decay thread ranks every one of them from its first pass on.
     accounts = {line.split("|")[2] for line in text.splitlines()[1:]}
@@ -442,6 +475,29 @@ def evaluate(
             "free_while_waiting_sim_gpu_s": free_while_waiting(simulated.values(), capacity),
         }
     return report
+
+
+def slurm_against_slurm(first: Path, second: Path) -> dict[str, float]:
+    """Two Slurm runs of one workload (same seed and shape) compared as the simulator is: how
+    far Slurm reproduces itself. Times from each run's log where it has every job, else from
+    its export; each run's time 0 is its first submission."""
+
+    def times(folder: Path) -> dict[str, Times]:
+        text = (folder / "sacct.txt").read_text(encoding="utf-8")
+        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        log_file = folder / "slurmctld.log"
+        log = parse(log_file.read_text(encoding="utf-8")) if log_file.exists() else None
+        if log is not None and log.complete(ids):
+            real = logged_times(text, ids, log)
+        else:
+            real = real_times(text, ids)
+        zero = min(t.submit for t in real.values())
+        return {
+            name: replace(t, submit=t.submit - zero, start=t.start - zero, end=t.end - zero)
+            for name, t in real.items()
+        }
+
+    return compare(times(first), times(second)).as_dict()
 
 
 def end_to_start_gaps(folder: Path) -> dict[str, float]:
@@ -505,16 +561,43 @@ def main() -> None:
     )
     parser.add_argument(
         "--log-times",
+        choices=("modelled", "logged"),
+        nargs="?",
+        const="modelled",
+        default="",
+        help="compare at the saved slurmctld.log's millisecond times, with the threads' clocks "
+        "fitted to it (modelled) or at every pass a debug-level log records (logged)",
+    )
+    parser.add_argument(
+        "--debug-log",
         action="store_true",
-        help="compare at the saved slurmctld.log's millisecond times and cycle phases",
+        help="log every main-loop pass, backfill cycle and decay pass during the run "
+        "(scontrol setdebug debug, setdebugflags +Priority; back to info after)",
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        help="compare the Slurm run in OUT with another Slurm run of the same workload in "
+        "this folder (how far Slurm reproduces itself); no simulation",
     )
     args = parser.parse_args()
     cpu = time.process_time()
+    if args.against is not None:
+        figures = slurm_against_slurm(args.out, args.against)
+        print(
+            json.dumps({"first": str(args.out), "second": str(args.against), **figures}, indent=2)
+        )
+        return
     if not args.from_export:
         original = with_sched_params(args.sched_params) if args.sched_params else None
+        if args.debug_log:
+            debug_logging(True)
         try:
             replay(args)
         finally:
+            if args.debug_log:
+                debug_logging(False)
             if original is not None:
                 restore(original)
     report = evaluate_dir(args.out, args.completing_s, args.log_times)

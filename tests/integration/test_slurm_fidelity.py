@@ -31,6 +31,10 @@ def test_five_short_jobs_replay_on_slurm_and_on_the_simulator(tmp_path: Path) ->
         assert -1.0 <= figures["kendall_tau_b"] <= 1.0
         assert figures["makespan_real_s"] >= 5.0  # every job sleeps 5 or 6 s
         assert figures["makespan_sim_s"] >= 5.0
+    # slurmctld's log slice has every job to the millisecond: the same comparison at those times.
+    timed = fidelity.evaluate_dir(tmp_path, log_times="modelled")
+    assert timed["policies"]["slurm"]["jobs"] == 5
+    assert timed["options"]["batch_sched_delay_s"] == 3.0
     accounts = subprocess.run(
         ["sacctmgr", "-n", "-P", "show", "account", "format=account"],
         capture_output=True, text=True, check=True,

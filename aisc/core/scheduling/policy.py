@@ -97,10 +97,16 @@ class PolicyOptions:
     # wall-clock seconds, for a main-loop pass at least this long after its previous one; a job
     # ending asks for one at once. 0: a pass at every event (Slurm's default is 3).
     batch_sched_delay_s: float = 0.0
-    # When the background thread wakes: every period from the origin (wall clock; None: whole
-    # seconds). Its one-second sleeps drift by milliseconds, which a run's log shows.
-    sched_wake_origin_s: float | None = None
-    sched_wake_period_s: float = 1.0
+    # When a run's log shows them (wall clock, ascending): the background thread's wake-ups
+    # (else whole seconds) and backfill cycles (else every bf_interval from bf_origin_s); the
+    # threads' sleeps drift between them, so the simulator ticks through each one.
+    sched_wakes_s: tuple[float, ...] = ()
+    bf_cycles_s: tuple[float, ...] = ()
+    calc_passes_s: tuple[float, ...] = ()  # the decay thread's passes
+    # Every main-loop pass of a run (SlurmctldDebug=debug logs each), those over the full queue
+    # among them: the main loop then runs at exactly these times instead of by its own rules.
+    main_passes_s: tuple[float, ...] = ()
+    full_passes_s: tuple[float, ...] = ()
     weight_partition: float = 0.0  # PriorityWeightPartition
     partition_factor: dict[str, float] = field(default_factory=dict)  # PriorityJobFactor
     qos_priority: dict[str, float] = field(default_factory=lambda: {"normal": 0.0, "high": 1.0})
@@ -147,7 +153,6 @@ class PolicyOptions:
             "bf_resolution_s",
             "bf_window_s",
             "round_s",
-            "sched_wake_period_s",
         ):
             if not getattr(self, name) > 0:
                 raise RuleViolation(

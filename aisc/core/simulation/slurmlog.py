@@ -6,9 +6,11 @@ test cluster) and records, per job:
   it got then (from the fair-share factors of the decay thread's last pass);
 - `sched: Allocate JobId=N` (the main loop) or `sched/backfill: _start_job: Started JobId=N`
   (the backfill cycle): when it started, and which loop started it;
-- `_job_complete: JobId=N done`: when it ended.
-From these, `backfill_clock` and `decay_phase` read where the backfill cycle and the decay
-thread fell on the wall clock in that run, so a comparison need not guess their phase.
+- `_job_complete: JobId=N done`: when it ended;
+and, at SlurmctldDebug=debug with DebugFlags=Priority, every main-loop pass, backfill cycle and
+decay-thread pass, whether or not it started a job.
+From these, `backfill_cycles`, `wake_ups` and `decay_phase` read when the backfill cycle, the
+background thread and the decay thread came round in that run, so a comparison need not guess.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ _SUBMIT = re.compile(r"_slurm_rpc_submit_batch_job: JobId=(\d+) InitPrio=(\d+)")
 _MAIN = re.compile(r"sched: Allocate JobId=(\d+)")
 _BACKFILL = re.compile(r"sched/backfill: _start_job: Started JobId=(\d+)")
 _END = re.compile(r"_job_complete: JobId=(\d+) done")
+# At SlurmctldDebug=debug and DebugFlags=Priority: every pass of each thread.
+_PASS = re.compile(r"sched: Running job scheduler for (full queue|default depth)")
+_CYCLE = re.compile(r"_attempt_backfill: beginning")
+_DECAY = re.compile(r"Fair Tree fairshare algorithm, starting at root")
 # Starts of one backfill cycle lie within milliseconds of each other.
 SAME_CYCLE_S = 0.05
 
@@ -37,6 +43,11 @@ class SlurmLog:
     submits: dict[str, tuple[float, int]] = field(default_factory=dict)
     starts: dict[str, tuple[float, str]] = field(default_factory=dict)
     ends: dict[str, float] = field(default_factory=dict)
+    # Logged at debug level only (empty otherwise): main-loop passes (time, over the full
+    # queue?), backfill cycles and decay-thread passes, in log order.
+    passes: list[tuple[float, bool]] = field(default_factory=list)
+    cycles: list[float] = field(default_factory=list)
+    decays: list[float] = field(default_factory=list)
 
     def complete(self, ids: Iterable[str]) -> bool:
         """Whether the log has the submission, start and end of every one of `ids`."""
@@ -62,31 +73,31 @@ def parse(text: str) -> SlurmLog:
             log.starts[found.group(1)] = (stamp, "backfill")
         elif found := _END.search(body):
             log.ends[found.group(1)] = stamp
+        elif found := _PASS.search(body):
+            log.passes.append((stamp, found.group(1) == "full queue"))
+        elif _CYCLE.search(body):
+            log.cycles.append(stamp)
+        elif _DECAY.search(body):
+            log.decays.append(stamp)
     return log
 
 
-def backfill_clock(log: SlurmLog, interval: float) -> tuple[float, float] | None:
-    """(the wall time of one cycle, the period between cycles), fitted to the cycles that
-    started a job. Slurm sleeps `interval` after each cycle ends, so the period is the interval
-    plus a cycle's own run time, and the phase drifts; None with fewer than two such cycles."""
+def backfill_cycles(log: SlurmLog) -> tuple[float, ...]:
+    """When the backfill cycles that started a job ran (starts within SAME_CYCLE_S of each
+    other are one cycle)."""
     times = sorted(t for t, loop in log.starts.values() if loop == "backfill")
-    cycles = [t for i, t in enumerate(times) if i == 0 or t - times[i - 1] > SAME_CYCLE_S]
-    if len(cycles) < 2:
-        return None
-    first, last = cycles[0], cycles[-1]
-    steps = round((last - first) / interval)
-    return first, ((last - first) / steps if steps else interval)
+    return tuple(t for i, t in enumerate(times) if i == 0 or t - times[i - 1] > SAME_CYCLE_S)
 
 
-def wake_clock(
-    log: SlurmLog, *, after_end_s: float = 0.1, tolerance_s: float = 0.02
-) -> tuple[float, float] | None:
-    """(the wall time of one wake-up, the period) of slurmctld's background thread, fitted to
-    the main-loop passes it ran: those that started a job and came no sooner than
-    `after_end_s` after a job ended (a job ending runs the main loop at once, off this clock).
-    The thread sleeps about a second per loop and drifts by milliseconds a loop; the fit is
-    the period in [1.000, 1.010] s and phase that put the most passes within `tolerance_s` of
-    a wake-up (the closest on ties). None with fewer than three such passes."""
+def wake_ups(
+    log: SlurmLog, *, after_end_s: float = 0.1, drift_s: float = 0.01, slack_s: float = 0.03
+) -> tuple[float, ...]:
+    """When slurmctld's background thread woke and ran the main loop, as far as the log shows:
+    the passes that started a job no sooner than `after_end_s` after a job ended (a job ending
+    runs the main loop at once, off this clock) and lie a whole number of its one-second turns
+    after the previous such pass (each turn `drift_s` late at most, `slack_s` besides). Other
+    passes (after an epilog completes, say) fall off that chain; the chain is started from
+    whichever of the first few passes keeps the most."""
     ends = sorted(log.ends.values())
     passes = sorted(
         {
@@ -95,19 +106,17 @@ def wake_clock(
             if loop == "main" and not _soon_after(ends, t, after_end_s)
         }
     )
-    if len(passes) < 3:
-        return None
-    first, best = passes[0], (0, 0.0, 0.0, 1.0)
-    for step in range(101):
-        period = 1.0 + step * 1e-4
-        phases = [(t - first) % period for t in passes]
-        for phase in phases:
-            gaps = [min(abs(p - phase), period - abs(p - phase)) for p in phases]
-            near = [gap for gap in gaps if gap <= tolerance_s]
-            score = (len(near), -sum(near), phase, period)  # most passes, then the closest
-            if score[:2] > best[:2]:
-                best = score
-    return first + best[2], best[3]
+    best: list[float] = []
+    for start in range(min(len(passes), 5)):
+        chain = [passes[start]]
+        for t in passes[start + 1 :]:
+            gap = t - chain[-1]
+            turns = round(gap)
+            if turns >= 1 and abs(gap - turns) <= drift_s * turns + slack_s:
+                chain.append(t)
+        if len(chain) > len(best):
+            best = chain
+    return tuple(best)
 
 
 def _soon_after(ends: list[float], t: float, within: float) -> bool:

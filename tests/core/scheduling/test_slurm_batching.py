@@ -76,8 +76,22 @@ def test_policy_options_refuse_a_batch_delay_out_of_range(delay: float) -> None:
     assert caught.value.field == "batch_sched_delay_s"
 
 
-def test_the_background_thread_wakes_on_the_phase_and_period_given() -> None:
+def test_the_background_thread_wakes_through_the_wake_ups_given() -> None:
     jobs = [job(0, 0.5, 1, 100), job(1, 1.3, 1, 100)]
-    got = starts(jobs, batch_sched_delay_s=3.0, sched_wake_origin_s=0.25, sched_wake_period_s=1.01)
-    # Wake-ups at 0.25 + 1.01 k: 1.26 first; then the first one in whole second 4 (1 + 3): 4.29.
+    got = starts(jobs, batch_sched_delay_s=3.0, sched_wakes_s=(0.25, 6.31))
+    # Wake-ups at 0.25 + 1.01 k between the two given: 1.26 first; then the first one in
+    # whole second 4 (1 + 3): 4.29.
     assert got == pytest.approx({0: 1.26, 1: 4.29})
+
+
+def test_logged_passes_run_the_main_loop_at_those_times_only_and_full_ones_over_every_job() -> None:
+    jobs = [job(0, 0.5, 1, 100), job(1, 0.6, 1, 100), job(2, 0.7, 1, 100)]
+    got = starts(jobs, default_queue_depth=1, main_passes_s=(1.5, 4.0), full_passes_s=(4.0,))
+    assert got == {0: 1.5, 1: 4.0, 2: 4.0}  # one job at the default depth, the rest in full
+
+
+def test_a_logged_pass_that_came_with_nothing_queued_is_skipped_and_none_follow_the_last() -> None:
+    jobs = [job(0, 0.5, 1, 100), job(1, 4.0, 1, 100), job(2, 7.0, 1, 100)]
+    got = starts(jobs, main_passes_s=(1.5, 3.0, 6.0))
+    # 2 comes after the last logged pass: only the backfill cycle (every 1000 s) starts it.
+    assert got == {0: 1.5, 1: 6.0, 2: 1000.0}

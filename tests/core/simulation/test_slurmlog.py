@@ -1,10 +1,10 @@
-"""slurmctld's log read to the millisecond: per-job times, the backfill clock, the decay phase."""
+"""slurmctld's log read to the millisecond: per-job times, the threads' passes, the decay phase."""
 
 import datetime as dt
 
 import pytest
 
-from aisc.core.simulation.slurmlog import backfill_clock, decay_phase, parse, wake_clock
+from aisc.core.simulation.slurmlog import backfill_cycles, decay_phase, parse, wake_ups
 
 LOG = """\
 [2026-12-05T20:43:26.822] _slurm_rpc_submit_batch_job: JobId=433 InitPrio=1 usec=450
@@ -48,19 +48,10 @@ def backfill_starts(*clocks: str) -> str:
     )
 
 
-def test_the_backfill_clock_is_fitted_to_the_cycles_that_started_jobs() -> None:
-    # Cycles at .215, then 10.03 s later (two periods) and 20.06 s later: 5.015 s each; two
-    # starts a millisecond apart are one cycle.
+def test_the_backfill_cycles_are_those_that_started_jobs_one_per_burst_of_starts() -> None:
     log = parse(backfill_starts("20:43:32.215", "20:43:32.216", "20:43:42.245", "20:43:52.275"))
-    origin, period = backfill_clock(log, 5.0) or (0.0, 0.0)
-    assert origin == at("20:43:32.215")
-    assert period == pytest.approx(5.015)
-
-
-def test_the_backfill_clock_needs_two_cycles_and_keeps_the_interval_for_one_period() -> None:
-    assert backfill_clock(parse(backfill_starts("20:43:32.215")), 5.0) is None
-    same = parse(backfill_starts("20:43:32.215", "20:43:33.215"))  # closer than one interval
-    assert backfill_clock(same, 5.0) == (at("20:43:32.215"), 5.0)
+    assert backfill_cycles(log) == (at("20:43:32.215"), at("20:43:42.245"), at("20:43:52.275"))
+    assert backfill_cycles(parse(LOG)) == (at("20:43:32.215"),)
 
 
 def submits(*rows: tuple[str, int]) -> str:
@@ -129,18 +120,42 @@ def main_passes(*clocks: str) -> str:
     )
 
 
-def test_the_background_threads_wake_ups_are_fitted_to_its_main_loop_passes() -> None:
-    # Passes 3 and 6 wake-ups apart, 4 ms a wake-up late, plus one right after a job ended
-    # (off this clock) and one more that fits no wake-up.
-    text = main_passes("20:43:56.240", "20:43:59.252", "20:44:05.276", "20:44:08.288")
-    text += main_passes("20:44:01.900")
+def test_the_background_threads_wake_ups_chain_its_passes_a_whole_number_of_turns_apart() -> None:
+    # Passes 3, 6 and 3 turns apart, 4 ms a turn late; one at :01.900 fits no turn, and one
+    # right after a job ended is off this clock.
+    text = main_passes(
+        "20:43:56.240", "20:43:59.252", "20:44:05.276", "20:44:08.288", "20:44:01.900"
+    )
     text += "[2026-12-05T20:44:03.580] _job_complete: JobId=77 done\n"
     text += "[2026-12-05T20:44:03.600] sched: Allocate JobId=78 NodeList=n #CPUs=2 Partition=p\n"
-    origin, period = wake_clock(parse(text)) or (0.0, 0.0)
-    assert period == pytest.approx(1.004, abs=2e-4)
-    steps = (origin - at("20:43:56.240")) / period  # any wake-up of the fitted clock will do
-    assert steps == pytest.approx(round(steps), abs=0.02)
+    assert wake_ups(parse(text)) == tuple(
+        at(c) for c in ("20:43:56.240", "20:43:59.252", "20:44:05.276", "20:44:08.288")
+    )
 
 
-def test_the_wake_up_clock_needs_three_passes_off_job_ends() -> None:
-    assert wake_clock(parse(main_passes("20:43:56.240", "20:43:59.252"))) is None
+def test_the_wake_up_chain_starts_from_whichever_early_pass_keeps_the_most() -> None:
+    # The first pass is an outlier (after an epilog, say): the chain starts at the second.
+    text = main_passes("20:43:55.700", "20:43:56.240", "20:43:59.252", "20:44:02.264")
+    assert wake_ups(parse(text)) == tuple(
+        at(c) for c in ("20:43:56.240", "20:43:59.252", "20:44:02.264")
+    )
+    assert wake_ups(parse("")) == ()
+
+
+def test_at_debug_level_every_pass_of_each_thread_is_read() -> None:
+    text = (
+        "[2026-12-06T02:41:40.741] debug:  sched: Running job scheduler for default depth.\n"
+        "[2026-12-06T02:41:44.054] debug:  sched/backfill: _attempt_backfill: beginning\n"
+        "[2026-12-06T02:42:02.413] priority/multifactor: _apply_priority_fs: PRIO: Fair Tree "
+        "fairshare algorithm, starting at root:\n"
+        "[2026-12-06T02:42:02.947] debug:  sched: Running job scheduler for full queue.\n"
+    )
+    log = parse(text)
+    day = "2026-12-06T02:4"
+    stamp = [
+        dt.datetime.fromisoformat(f"{day}{c}").replace(tzinfo=dt.UTC).timestamp()
+        for c in ("1:40.741", "1:44.054", "2:02.413", "2:02.947")
+    ]
+    assert log.passes == [(stamp[0], False), (stamp[3], True)]
+    assert log.cycles == [stamp[1]]
+    assert log.decays == [stamp[2]]

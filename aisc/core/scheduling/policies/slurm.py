@@ -32,6 +32,7 @@ from aisc.core.scheduling.placement import ClusterState, GroupState
 from aisc.core.scheduling.policies.multifactor import Multifactor
 from aisc.core.scheduling.policy import Context, PolicyOptions
 from aisc.core.scheduling.releases import Releases
+from aisc.core.scheduling.ticks import EPSILON, Ticks
 
 
 def partitions(groups: tuple[GroupState, ...]) -> frozenset[str]:
@@ -58,6 +59,26 @@ class Slurm(Multifactor):
         self.requested = False
         self.batch_at = -math.inf
         self.last_batch = -math.inf
+        # Each cycle ticks from slurmctld's start (simulation time 0 when that is not known)
+        # or a phase of its own; the background thread wakes about once a second (whole
+        # seconds); where a run's log shows when the threads came round, through those times.
+        o, epoch = options, options.epoch_s
+
+        def origin(wall: float | None) -> float:
+            start = o.cycle_origin_s if wall is None else wall
+            return 0.0 if start is None else start - epoch
+
+        self.main_clock = Ticks(o.sched_interval_s, origin(None))
+        self.calc_clock = Ticks(
+            o.calc_period_s, origin(o.calc_origin_s), tuple(t - epoch for t in o.calc_passes_s)
+        )
+        self.logged_passes = tuple(t - epoch for t in o.main_passes_s)
+        self.full_passes = frozenset(t - epoch for t in o.full_passes_s)
+        self.pass_index = 0
+        self.wake_clock = Ticks(1.0, -epoch, tuple(t - epoch for t in o.sched_wakes_s))
+        self.backfill_clock = Ticks(
+            o.bf_interval_s, origin(o.bf_origin_s), tuple(t - epoch for t in o.bf_cycles_s)
+        )
 
     def submit(self, job: Job, now: float) -> None:
         """Priority from the fair-share factors of the last recalculation, as Slurm sets it at
@@ -68,30 +89,33 @@ class Slurm(Multifactor):
     def recalculate(self, now: float) -> None:
         self.fairshare = dict.fromkeys(self.projects, 0.0)
         super().recalculate(now)
-        o = self.options
-        self.next_calc = self._next_tick(now, o.calc_period_s, o.calc_origin_s)
+        self.next_calc = self.calc_clock.after(now)
 
     def schedule(self, ctx: Context) -> None:
         now, o = ctx.now, self.options
         if self.next_calc == -math.inf:  # the first recalculation comes on its own clock
-            self.next_calc = self._next_tick(now, o.calc_period_s, o.calc_origin_s)
+            self.next_calc = self.calc_clock.after(now)
         if now >= self.next_calc:
             self.recalculate(now)
-        if self.next_main == -math.inf:  # so do the main loop's and the backfill's
-            self.next_main = self._next_tick(now, o.sched_interval_s, at_or_after=True)
-            self.next_backfill = self._next_tick(now, o.bf_interval_s, o.bf_origin_s, True)
-        # A tick that passed while nothing was queued (no wake-up was asked for) found
-        # nothing to do; the cycle runs at the ticks, not late.
-        full = now == self.next_main
-        if now >= self.next_main:
-            self.next_main = self._next_tick(now, o.sched_interval_s)
-            self.last_batch = max(self.last_batch, self.next_main - o.sched_interval_s)
+        if self.next_backfill == -math.inf:  # so do the main loop's and the backfill's
+            self.next_main = self.main_clock.at_or_after(now)
+            self.next_backfill = self.backfill_clock.at_or_after(now)
+        if self.logged_passes:
+            full, due = self._logged_pass(now)
+        else:
+            # A tick that passed while nothing was queued (no wake-up was asked for) found
+            # nothing to do; the cycle runs at the ticks, not late.
+            full = now == self.next_main
+            if now >= self.next_main:
+                self.next_main = self.main_clock.after(now)
+                self.last_batch = max(self.last_batch, self.next_main - o.sched_interval_s)
+            due = self._main_due(ctx, full)
         started: set[int] = set()
-        if self._main_due(ctx, full):
+        if due:
             started = self._main(ctx, math.inf if full else o.default_queue_depth)
         if now >= self.next_backfill:
             due = now == self.next_backfill
-            self.next_backfill = self._next_tick(now, o.bf_interval_s, o.bf_origin_s)
+            self.next_backfill = self.backfill_clock.after(now)
             if due:
                 self._backfill(ctx, started)
         if started:  # every job started lies before `reach`: only that head is rebuilt
@@ -102,6 +126,19 @@ class Slurm(Multifactor):
             wake = min(self.next_main, self.next_backfill, self.next_calc)
             ctx.wake_at(min(wake, self.batch_at) if self.requested else wake)
         self.fresh.clear()
+
+    def _logged_pass(self, now: float) -> tuple[bool, bool]:
+        """(full, due) where the main loop's passes are the ones a run's log shows: a pass is
+        due at each of those times and at no other; one that came while nothing was queued
+        (no wake-up was asked for) found nothing to do."""
+        passes, i = self.logged_passes, self.pass_index
+        while i < len(passes) and passes[i] < now - EPSILON:
+            i += 1
+        due = i < len(passes) and passes[i] <= now + EPSILON
+        full = due and passes[i] in self.full_passes
+        self.pass_index = i + 1 if due else i
+        self.next_main = passes[self.pass_index] if self.pass_index < len(passes) else math.inf
+        return full, due
 
     def _main_due(self, ctx: Context, full: bool) -> bool:
         """Whether the main loop runs now: every sched_interval, when a job ended, and on the
@@ -119,32 +156,12 @@ class Slurm(Multifactor):
             ready = (
                 -math.inf if last == -math.inf else math.floor(last + epoch + 1e-6) + delay - epoch
             )
-            self.batch_at = self._wake_from(max(now, ready))
+            self.batch_at = self.wake_clock.at_or_after(max(now, ready))
         if full or (self.requested and now >= self.batch_at):
             self.requested = False
             self.last_batch = now
             return True
         return ctx.freed
-
-    def _wake_from(self, now: float) -> float:
-        """The background thread's first wake-up at or after `now`: whole wall-clock seconds,
-        or the phase and period a run's log shows (its one-second sleeps drift)."""
-        o = self.options
-        origin = (0.0 if o.sched_wake_origin_s is None else o.sched_wake_origin_s) - o.epoch_s
-        steps = math.ceil((now - origin) / o.sched_wake_period_s - 1e-6)
-        return origin + steps * o.sched_wake_period_s
-
-    def _next_tick(
-        self, now: float, interval: float, origin_s: float | None = None, at_or_after: bool = False
-    ) -> float:
-        """The first tick after `now` (or at it) of a cycle that runs every `interval` from
-        `origin_s` (wall clock; by default slurmctld's start, or simulation time 0 when that is
-        not known)."""
-        o = self.options
-        wall = o.cycle_origin_s if origin_s is None else origin_s
-        origin = 0.0 if wall is None else wall - o.epoch_s
-        steps = (now - origin) / interval
-        return origin + (math.ceil(steps) if at_or_after else math.floor(steps) + 1) * interval
 
     def _main(self, ctx: Context, depth: float) -> set[int]:
         cluster, blocked, started = ctx.cluster, set[str](), set[int]()
