@@ -24,6 +24,28 @@ GRACEFUL_SECONDS = 30
 REQUEST_TIMEOUT_SECONDS = 120
 
 
+# The garbage collector's young-generation threshold in a worker (CPython's default: 700). A
+# request allocates tens of thousands of objects, nearly all freed by reference counting when it
+# ends; at 700 the collector runs dozens of times a request, each time walking what is alive.
+# The generations above it are collected 20 and 100 times less often, as before.
+GC_THRESHOLD = (50_000, 20, 100)
+
+
+def worker_ready(worker: Any) -> None:
+    """In each worker, once Django is loaded: import the URL configuration (and every view with
+    it) now instead of on the first request, then freeze all that was loaded (gc.freeze): those
+    objects live as long as the worker, and the collector no longer walks them on every full
+    collection. With the threshold above, about 5 % less CPU a request (docs/benchmarks.md)."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().reverse_dict  # noqa: B018 - builds the resolver's tables now
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
 def child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
@@ -59,6 +81,7 @@ def options(cfg: Config, host: str, port: int, workers: int) -> dict[str, Any]:
         "proc_name": "aisc-web",
         # Its control socket would live in the home directory, which the unit user lacks.
         "control_socket_disable": True,
+        "post_worker_init": worker_ready,
         "child_exit": child_exit,
         # The body of an upload is read by the worker; the proxy in front holds slow clients.
         "limit_request_line": 8190,

@@ -263,6 +263,8 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 MEDIA_ROOT = CONFIG.files_dir
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with one statement written out once (accounts/sessions.py).
+SESSION_ENGINE = "aisc.web.accounts.sessions"
 CSRF_COOKIE_HTTPONLY = False  # htmx and the portal's scripts read it for the X-CSRFToken header
 
 # A request body larger than this is refused with 413 before anything reads it

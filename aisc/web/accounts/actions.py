@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aisc.core.errors import RuleViolation
-from aisc.web.accounts import authz, links, tokens, verbs
+from aisc.web.accounts import authz, callers, links, tokens, verbs
 from aisc.web.accounts.models import (
     ApiToken,
     Membership,
@@ -233,7 +233,7 @@ LAST_USE_PRECISION = dt.timedelta(minutes=1)
 
 def authenticate_token(secret: str) -> ApiToken | None:
     """Look a bearer secret up by digest; note its last use. Not audited: it changes no state."""
-    token = ApiToken.objects.select_related("user").filter(digest=tokens.digest(secret)).first()
+    token = callers.token_with_user(tokens.digest(secret))
     now = timezone.now()
     if token is None or not token.is_usable(now) or not token.user.is_active:
         return None

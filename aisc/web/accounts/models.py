@@ -201,7 +201,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def role_codes(self) -> frozenset[str]:
         cached: frozenset[str] | None = getattr(self, "_role_codes", None)
         if cached is None:
-            cached = frozenset(self.roles.values_list("code", flat=True))
+            from aisc.web.accounts import callers  # which imports this module
+
+            cached = callers.role_codes_of(self.pk) if self.pk is not None else frozenset()
             self._role_codes = cached
         return cached
 

@@ -40,27 +40,42 @@ def _allocations() -> list[Allocation]:
 
 def cluster_spec(allocations: list[Allocation] | None = None) -> ClusterSpec:
     allocations = _allocations() if allocations is None else allocations
-    holder = {
-        node: a.project_code
-        for a in allocations
-        if a.status == Status.ACTIVE.value
-        for node in a.dedicated_nodes
-    }
-    counts: Counter[tuple[str, int, str, str | None]] = Counter()
-    for node in embedded_nodes():
-        if node.chip and node.gpus and node.state not in UNAVAILABLE:
-            counts[(node.chip, node.gpus, node.partition, holder.get(node.name))] += 1
-    groups = tuple(
-        NodeGroup(chip, count, gpus, partition, reserved)
-        for (chip, gpus, partition, reserved), count in sorted(
-            counts.items(), key=lambda item: (item[0][0], item[0][2], item[0][3] or "")
-        )
+    groups = _groups(
+        {
+            node: a.project_code
+            for a in allocations
+            if a.status == Status.ACTIVE.value
+            for node in a.dedicated_nodes
+        }
     )
     # Fair share follows the released GPU-hours, as the awards do.
     shares = {
         a.project_code: float(sum(released_by_chip(a.budget_lines()).values())) for a in allocations
     }
     return ClusterSpec(groups, {k: v for k, v in shares.items() if v > 0})
+
+
+def node_groups() -> tuple[NodeGroup, ...]:
+    """cluster_spec().groups, reading of the allocations only the active ones' dedicated nodes
+    (the operator page shows the groups; the shares need every allocation's budget lines)."""
+    active = Allocation.objects.filter(status=Status.ACTIVE.value).values_list(
+        "project_code", "dedicated_nodes"
+    )
+    return _groups({node: code for code, nodes in active for node in nodes})
+
+
+def _groups(holder: dict[str, str]) -> tuple[NodeGroup, ...]:
+    """The nodes grouped, each dedicated node (its name in `holder`) with its project's."""
+    counts: Counter[tuple[str, int, str, str | None]] = Counter()
+    for node in embedded_nodes():
+        if node.chip and node.gpus and node.state not in UNAVAILABLE:
+            counts[(node.chip, node.gpus, node.partition, holder.get(node.name))] += 1
+    return tuple(
+        NodeGroup(chip, count, gpus, partition, reserved)
+        for (chip, gpus, partition, reserved), count in sorted(
+            counts.items(), key=lambda item: (item[0][0], item[0][2], item[0][3] or "")
+        )
+    )
 
 
 def _midnight(day: dt.date) -> dt.datetime:

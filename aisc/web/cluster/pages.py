@@ -61,7 +61,7 @@ def overview() -> Overview:
     row = service.clock()
     running = list(EmbeddedJob.objects.filter(state=JobState.RUNNING).order_by("start_at", "id"))
     pending = list(EmbeddedJob.objects.filter(state=JobState.PENDING).order_by("submit_at", "id"))
-    groups = [_group_use(g, running) for g in layout.cluster_spec().groups]
+    groups = [_group_use(g, running) for g in layout.node_groups()]
     day_ago = row.advanced_to - dt.timedelta(days=1)
     ended = EmbeddedJob.objects.filter(end_at__gt=day_ago, end_at__lte=row.advanced_to).count()
     total = sum(g.gpus for g in groups) * 86_400

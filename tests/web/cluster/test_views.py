@@ -65,3 +65,20 @@ def test_the_use_over_the_last_day_counts_only_the_gpu_time_inside_it(
     service.advance(EPOCH + 48 * HOUR)
     # In the last 24 h (24 h to 48 h): 16 GPUs x 6 h of 32 GPUs x 24 h = 12.5 %, shown as 12.
     assert pages.overview().day_use_percent == 12
+
+
+def test_the_page_groups_the_nodes_as_the_scheduler_does_from_the_active_allocations_alone(
+    make_allocation: Callable[..., Allocation], epoch: object
+) -> None:
+    from aisc.web.cluster import layout
+
+    make_allocation("com-a", hours=20, dedicated=("h800-02",))
+    stopped = make_allocation("com-b", hours=20, dedicated=("h800-01",))
+    make_allocation("com-c", hours=20)
+    Allocation.objects.filter(pk=stopped.pk).update(status="suspended")
+
+    groups = layout.node_groups()
+
+    assert groups == layout.cluster_spec().groups
+    assert [g.reserved_for for g in groups].count("com-a") == 1
+    assert "com-b" not in [g.reserved_for for g in groups]
