@@ -108,7 +108,8 @@ class Simulator:
         self._stale = 0
 
     def wake_at(self, time: float) -> None:
-        if time > self.now and time not in self._wakes:
+        """A wake-up at `time`; none for the present, the past or never (inf)."""
+        if self.now < time < INF and time not in self._wakes:
             self._wakes.add(time)
             self._push(time, WAKE, None, 0)
 

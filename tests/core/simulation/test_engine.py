@@ -1,3 +1,4 @@
+import math
 from collections import deque
 
 import pytest
@@ -30,6 +31,7 @@ class Greedy(Policy):
             ctx.wake_at(self.preempt_at)
             ctx.wake_at(self.preempt_at)  # asked twice, woken once
             ctx.wake_at(ctx.now)  # the present is not a wake-up
+            ctx.wake_at(math.inf)  # nor is never
             if ctx.now == self.preempt_at:
                 for job in list(ctx.running_jobs()):
                     ctx.preempt(job)
@@ -210,4 +212,12 @@ def test_stale_completions_of_preempted_jobs_do_not_pile_up_in_the_heap() -> Non
     assert sim.record.preemptions[0] == 9_999  # at 1, 2, ..., 9,999 s; it ends at 10,000
     assert sim.record.end[0] == 10_000.0
     assert max(policy.heap_sizes) <= COMPACT_AT + 2
+    assert sim.heap == []
+
+
+def test_a_wake_up_asked_for_never_leaves_nothing_in_the_heap() -> None:
+    spec = parse_cluster("h800=1x8")
+    sim = Simulator(spec, Greedy(spec, preempt_at=4.0))
+    sim.submit(Job(0, 0.0, 8, 10.0))
+    sim.run()
     assert sim.heap == []
