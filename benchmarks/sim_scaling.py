@@ -8,6 +8,11 @@ Usage: .venv/bin/python benchmarks/sim_scaling.py [--load L] [MAX_JOBS] [POLICY 
        (default: load 0.8, 1000000, fifo backfill; issue 19 asks `--load 1.2 1000000 slurm`)
        .venv/bin/python benchmarks/sim_scaling.py --steps SIZE POLICY LOAD STEP_S
        (one run advanced STEP_S simulated seconds at a time, CPU and queue printed per step)
+       .venv/bin/python benchmarks/sim_scaling.py --recalc QUEUED
+       (CPU of one PriorityCalcPeriod recalculation of `slurm` with QUEUED jobs waiting)
+       .venv/bin/python benchmarks/sim_scaling.py --digest
+       (four overloaded `slurm` runs: a digest of every job's start, end and group, and the CPU;
+       a change meant to keep Slurm's starts must print the same digests)
 Each (size, policy) runs in its own child process, pinned to one core, so its peak resident memory
 is its own. Prints one Markdown row per run: jobs, policy, CPU and wall seconds of the simulation
 (generating the trace is timed apart), jobs per CPU-second, peak RSS, utilisation over the whole
@@ -76,7 +81,76 @@ def steps(size: int, policy: str, load: float, step_s: float) -> None:
         )
 
 
+def recalc(queued: int) -> None:
+    """Time `slurm`'s priority recalculation over a queue of `queued` Philly-like jobs: Slurm
+    recalculates every pending job each PriorityCalcPeriod, so a run pays this per period."""
+    from aisc.core.scheduling.model import parse_cluster
+    from aisc.core.scheduling.policies.slurm import Slurm
+    from aisc.core.scheduling.policy import PolicyOptions
+    from aisc.core.simulation.synthetic import philly_like
+
+    cluster = parse_cluster(CLUSTER)
+    trace = philly_like(queued, gpus=cluster.gpus, load=1.2, seed=1)
+    policy = Slurm(cluster, PolicyOptions())
+    columns = trace.as_lists()
+    for i in range(queued):
+        job = columns.job(i)
+        policy.submit(job, job.submit)
+    now, rounds = float(trace.submit[-1]), 10
+    cpu = time.process_time()
+    for _ in range(rounds):
+        now += policy.options.calc_period_s
+        policy.recalculate(now)
+    each = (time.process_time() - cpu) / rounds
+    print(
+        f"{queued:,} queued: {each * 1000:.1f} ms CPU per recalculation, "
+        f"{each / queued * 1e9:.0f} ns per job, load avg {os.getloadavg()[0]:.1f}"
+    )
+
+
+# (jobs, cluster, offered load, seed, bf_node_space_size or None for the default)
+DIGEST_RUNS = (
+    (6_000, "h800=32x8", 1.5, 1, None),
+    (6_000, "h800=32x8", 1.5, 2, 2_000_000),
+    (20_000, "h800=64x8", 1.3, 3, None),
+    (8_000, "h800=16x8,br104=16x4", 1.4, 4, 2_000_000),
+)
+
+
+def digest() -> None:
+    """Overloaded runs where the backfill map holds many reservations, each reduced to one
+    digest of every job's first start, end and group (and the CPU it took)."""
+    import hashlib
+
+    from aisc.core.scheduling.model import parse_cluster
+    from aisc.core.scheduling.policy import PolicyOptions
+    from aisc.core.simulation.run import simulate
+    from aisc.core.simulation.synthetic import philly_like
+
+    for size, spec, load, seed, space in DIGEST_RUNS:
+        cluster = parse_cluster(spec)
+        trace = philly_like(size, gpus=cluster.gpus, load=load, seed=seed)
+        options = PolicyOptions() if space is None else PolicyOptions(bf_node_space_size=space)
+        cpu = time.process_time()
+        record = simulate(trace, cluster, "slurm", options, keep_segments=False).record
+        cpu = time.process_time() - cpu
+        sha = hashlib.sha256()
+        for column in (record.first_start, record.end, record.group):
+            sha.update(bytes(column))
+        print(
+            f"{size:,} jobs on {spec} at load {load}, seed {seed}, bf_node_space_size {space}: "
+            f"{sha.hexdigest()[:16]}  CPU {cpu:.1f} s  load avg {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--digest"]:
+        digest()
+        return
+    if sys.argv[1:2] == ["--recalc"]:
+        recalc(int(sys.argv[2]))
+        return
     if sys.argv[1:2] == ["--steps"]:
         steps(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
         return
