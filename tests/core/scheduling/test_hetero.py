@@ -6,7 +6,7 @@ from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import ClusterSpec, parse_cluster
 from aisc.core.scheduling.policies import make_policy
 from aisc.core.scheduling.policies.hetero import OBJECTIVES, HeterogeneityAware
-from aisc.core.scheduling.policy import PolicyOptions
+from aisc.core.scheduling.policy import Policy, PolicyOptions
 from aisc.core.simulation.engine import Simulator
 from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.traces.base import Trace, TraceBuilder
@@ -225,29 +225,36 @@ def test_a_job_still_restoring_at_a_round_has_done_no_work_there_yet() -> None:
     assert result.record.columns()["end"].tolist() == [1625.0, 705.0]
 
 
-speeds = st.fixed_dictionaries(
-    {"v100": st.sampled_from([1.0, 2.0, 10.0]), "k80": st.sampled_from([0.5, 1.0, 2.0])}
-)
+Row = tuple[int, int, int, dict[str, float]]  # submit, GPUs, work, speeds
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    jobs=st.lists(
-        st.tuples(st.integers(0, 900), st.sampled_from([1, 1, 2]), st.integers(1, 3000), speeds),
-        min_size=1,
-        max_size=12,
-    ),
-    restart_s=st.sampled_from([0.0, None]),
-)
-def test_no_job_is_ever_moved_to_a_chip_where_it_runs_no_faster(
-    jobs: list[tuple[int, int, int, dict[str, float]]], restart_s: float | None
-) -> None:
-    jobs = sorted(jobs, key=lambda row: row[0])  # job ids follow arrival order
+def hetero_rows(last_submit: int, most_work: int, most_jobs: int) -> st.SearchStrategy[list[Row]]:
+    """Jobs in arrival order (so job ids follow the list), with speeds on a V100 and a K80."""
+    speeds = st.fixed_dictionaries(
+        {"v100": st.sampled_from([1.0, 2.0, 10.0]), "k80": st.sampled_from([0.5, 1.0, 2.0])}
+    )
+    row = st.tuples(
+        st.integers(0, last_submit), st.sampled_from([1, 1, 2]), st.integers(1, most_work), speeds
+    )
+    return st.lists(row, min_size=1, max_size=most_jobs).map(
+        lambda r: sorted(r, key=lambda x: x[0])
+    )
+
+
+def trace_of(jobs: list[Row]) -> Trace:
     builder = TraceBuilder("t")
     for line, (submit, gpus, work, job_speeds) in enumerate(jobs, start=1):
         builder.add(line, float(submit), gpus, float(work), speeds=job_speeds)
+    return builder.build()
+
+
+@settings(max_examples=40, deadline=None)
+@given(jobs=hetero_rows(900, 3000, 12), restart_s=st.sampled_from([0.0, None]))
+def test_no_job_is_ever_moved_to_a_chip_where_it_runs_no_faster(
+    jobs: list[Row], restart_s: float | None
+) -> None:
     cluster = parse_cluster("v100=1x2,k80=2x1")
-    result = simulate(builder.build(), cluster, "hetero", PolicyOptions(restart_s=restart_s))
+    result = simulate(trace_of(jobs), cluster, "hetero", PolicyOptions(restart_s=restart_s))
     seg = result.record.segments
     chips = [g.chip for g in cluster.groups]
     stopped: dict[int, tuple[float, str]] = {}
@@ -270,32 +277,30 @@ class EveryRound(HeterogeneityAware):
         return self.next_round
 
 
-def schedule_of(policy: HeterogeneityAware, trace: Trace, cluster: ClusterSpec) -> list[object]:
+def schedule_of(policy: Policy, trace: Trace, cluster: ClusterSpec) -> list[object]:
+    """What a run did: first starts, ends, and every run segment's start, end and group."""
     sim = Simulator(cluster, policy, trace)
     sim.run()
     cols, seg = sim.record.columns(), sim.record.segments
-    return [cols["start"].tolist(), cols["end"].tolist(), list(seg.start), list(seg.group)]
+    return [
+        cols["start"].tolist(),
+        cols["end"].tolist(),
+        list(seg.start),
+        list(seg.end),
+        list(seg.group),
+    ]
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    jobs=st.lists(
-        st.tuples(st.integers(0, 3000), st.sampled_from([1, 1, 2]), st.integers(1, 4000), speeds),
-        min_size=1,
-        max_size=14,
-    ),
+    jobs=hetero_rows(3000, 4000, 14),
     restart_s=st.sampled_from([0.0, None]),
     objective=st.sampled_from(OBJECTIVES),
 )
 def test_rounds_skipped_while_nothing_can_change_leave_the_schedule_as_it_was(
-    jobs: list[tuple[int, int, int, dict[str, float]]],
-    restart_s: float | None,
-    objective: str,
+    jobs: list[Row], restart_s: float | None, objective: str
 ) -> None:
-    builder = TraceBuilder("t")
-    for line, (submit, gpus, work, job_speeds) in enumerate(jobs, start=1):
-        builder.add(line, float(submit), gpus, float(work), speeds=job_speeds)
-    trace = builder.build()
+    trace = trace_of(jobs)
     cluster = parse_cluster("v100=1x2,k80=2x1")
     options = PolicyOptions(restart_s=restart_s, hetero_objective=objective)
     lazy = HeterogeneityAware(cluster, options)

@@ -15,7 +15,8 @@ from aisc.core.scheduling.model import ClusterSpec, Job, parse_cluster
 from aisc.core.scheduling.policies.las import LeastAttainedService
 from aisc.core.scheduling.policy import Context, Policy, PolicyOptions
 from aisc.core.simulation.engine import Simulator
-from aisc.core.simulation.traces.base import Trace, TraceBuilder
+from aisc.core.simulation.traces.base import TraceBuilder
+from tests.core.scheduling.test_hetero import schedule_of
 
 
 def _rank(job: Job) -> tuple[float, float, int]:
@@ -106,13 +107,6 @@ class Recomputing(Policy):
         ]
         if crossings:
             ctx.wake_at(min(crossings))
-
-
-def schedule_of(policy: Policy, trace: Trace, cluster: ClusterSpec) -> list[object]:
-    sim = Simulator(cluster, policy, trace)
-    sim.run()
-    cols, seg = sim.record.columns(), sim.record.segments
-    return [cols["start"].tolist(), cols["end"].tolist(), list(seg.start), list(seg.end)]
 
 
 @settings(max_examples=80, deadline=None)
