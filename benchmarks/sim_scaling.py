@@ -117,7 +117,7 @@ DIGEST_RUNS = (
 )
 
 
-def digest() -> None:
+def digest(runs: tuple[tuple[int, str, float, int, int | None], ...] = DIGEST_RUNS) -> None:
     """Overloaded runs where the backfill map holds many reservations, each reduced to one
     digest of every job's first start, end and group (and the CPU it took)."""
     import hashlib
@@ -127,7 +127,7 @@ def digest() -> None:
     from aisc.core.simulation.run import simulate
     from aisc.core.simulation.synthetic import philly_like
 
-    for size, spec, load, seed, space in DIGEST_RUNS:
+    for size, spec, load, seed, space in runs:
         cluster = parse_cluster(spec)
         trace = philly_like(size, gpus=cluster.gpus, load=load, seed=seed)
         options = PolicyOptions() if space is None else PolicyOptions(bf_node_space_size=space)

@@ -16,3 +16,22 @@ def test_the_step_mode_prints_cpu_and_queue_per_step_until_every_job_has_ended(
     assert len(lines) >= 2
     assert all(" CPU " in line and " queue " in line for line in lines[1:])
     assert "ended 200 " in lines[-1]
+
+
+def test_the_digest_mode_gives_one_run_the_same_digest_each_time(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tiny = ((300, "h800=4x8", 1.5, 1, None), (300, "h800=4x8", 1.5, 1, None))
+    scaling.digest(tiny)
+    first, second = capsys.readouterr().out.splitlines()
+    assert first.startswith("300 jobs on h800=4x8 at load 1.5, seed 1")
+    assert first.split("  CPU")[0] == second.split("  CPU")[0]
+
+
+def test_the_recalc_mode_prints_the_cpu_of_one_recalculation_per_job(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    scaling.recalc(500)
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("500 queued: ")
+    assert " ns per job" in line
