@@ -93,7 +93,9 @@ def fifo_allocation(
        says which type leaves the free list when the chosen one reaches exactly zero.
        That is why Gavel's "FIFO" runs nearly every job on V100s, oversubscribed and
        time-shared by the rounds (docs/simulator.md, "Gavel reproduction").
-    A job whose chosen type cannot run it (throughput 0) is passed over in this pass.
+    A job whose chosen type cannot run it (throughput 0) takes the last free type in name
+    order that can, where its gang fits; with none it is passed over in this pass (Gavel's
+    behaviour, the same wherever Gavel's own clusters and throughputs can reach it).
     """
     available = capacity.astype(np.int64)
     row_of = {arrival: row for row, arrival in enumerate(arrivals)}
@@ -123,6 +125,14 @@ def fifo_allocation(
         else:
             pick = fits[choose.randrange(len(fits))]
             column = free[-1]
+            if speeds[row, column] <= 0:
+                # Gavel passes the job over for this pass, which is the same on its clusters (a
+                # type that cannot run a job is K80, first in name order, so no usable type is
+                # free after it); here a pinned chip or a reserved type may never fill, and the
+                # job would wait forever: it takes the last free type it can run on instead.
+                usable = [i for i in fits if speeds[row, free[i]] > 0]
+                if usable:
+                    column = free[usable[-1]]
         if speeds[row, column] > 0:
             placed[arrival] = column
             available[column] -= gangs[row]

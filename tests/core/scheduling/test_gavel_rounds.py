@@ -166,6 +166,32 @@ def test_a_job_whose_type_is_reserved_for_another_project_runs_on_a_type_it_may_
     assert (result.record.columns()["end"] > 0).all()
 
 
+@pytest.mark.parametrize("policy", GAVEL)
+def test_a_gang_no_node_group_of_a_type_may_hold_runs_on_a_type_that_can(policy: str) -> None:
+    # The H800 node is reserved for p1 and too narrow for the 16-GPU gang anyway; the A100s
+    # hold it. Agnostic FIFO's last type by name is the H800: it must not wait there forever.
+    spec = ClusterSpec(
+        (NodeGroup("a100", 2, 8), NodeGroup("h800", 1, 8, "dedicated", reserved_for="p1"))
+    )
+    builder = TraceBuilder("t")
+    builder.add(1, 2.0, 16, 16.0, project="p2")
+    builder.add(2, 3.0, 8, 16.0, project="p2", chip="a100")
+    result = simulate(builder.build(), spec, policy, PolicyOptions(lp_solver=HighsSolver()))
+    assert (result.record.columns()["end"] > 0).all()
+
+
+def test_a_gang_the_type_has_gpus_for_but_no_node_room_waits_for_a_later_round() -> None:
+    # Gavel counts 4 GPUs left of 16, but they are 2 + 2 on two nodes: the 4-GPU job cannot
+    # be placed this round and starts once a 6-GPU job has ended.
+    builder = TraceBuilder("t")
+    for line, gpus in enumerate((6, 6, 4), start=1):
+        builder.add(line, 0.0, gpus, 1000.0 * gpus)
+    result = simulate(builder.build(), parse_cluster("a100=2x8"), "gavel-fifo", PolicyOptions())
+    cols = result.record.columns()
+    assert (cols["end"] > 0).all()
+    assert cols["start"][2] >= min(cols["end"][0], cols["end"][1])
+
+
 def test_round_and_reset_intervals_are_checked_by_name() -> None:
     with pytest.raises(RuleViolation, match="reset_interval_s must be 0 or more seconds"):
         PolicyOptions(reset_interval_s=-1.0)

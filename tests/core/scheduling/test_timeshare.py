@@ -104,12 +104,20 @@ def test_agnostic_fifo_keeps_a_placed_job_where_it_is_and_perf_moves_it() -> Non
     assert fifo(speeds, [1], [1, 1], previous={0: 1}, perf=True) == {0: 0}
 
 
-def test_fifo_passes_over_a_job_its_chosen_type_cannot_run() -> None:
-    # Gavel checks the throughput only after choosing; the job is left for the next pass and
-    # the one behind it is placed.
-    speeds = np.array([[0.0, 2.0], [1.0, 1.0]])
-    assert fifo(speeds, [1, 1], [1, 1]) == {1: 0}
+def test_fifo_passes_over_a_job_no_free_type_can_run() -> None:
+    # Gavel checks the throughput only after choosing: with only the K80 free and the job
+    # unable to run there (as Gavel's ResNet-50 gangs on K80), it is left for the next pass
+    # and the one behind it is placed.
+    speeds = np.array([[1.0, 0.0], [1.0, 1.0]])
+    assert fifo(speeds, [1, 1], [0, 1]) == {1: 1}
     assert fifo(np.array([[0.0, 0.0]]), [1], [0, 1], perf=True) == {}
+
+
+def test_agnostic_fifo_puts_a_job_that_cannot_run_on_the_last_type_on_one_it_can() -> None:
+    # The V100 (last by name) cannot run it, the K80 can and has room: without this a type
+    # that never fills (reserved for another project, or a chip the job does not use) would
+    # keep the job waiting forever. Gavel's own throughputs never reach this case.
+    assert fifo(np.array([[0.0, 2.0]]), [1], [1, 1]) == {0: 1}
 
 
 def test_agnostic_max_min_shares_the_gpus_equally_and_splits_by_type_size() -> None:

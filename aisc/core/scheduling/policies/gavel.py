@@ -104,12 +104,23 @@ class GavelRounds(Policy):
         self.jobs[job.id] = job
         self.arrival[job.id] = self.arrived
         self.arrived += 1
-        self.speed[row] = [job.speed_on(c) for c in self.chips]
+        self.speed[row] = [job.speed_on(c) if self._may_hold(job, c) else 0.0 for c in self.chips]
         self.gang[row] = job.gpus
         self.alloc[row] = 0.0
         self.time[row] = self.half_round
         self.deficit[row] = 0.0
         self.need_update = True
+
+    def _may_hold(self, job: Job, chip: str) -> bool:
+        """Gavel's types hold any of its gangs; here a type's nodes may all be reserved for
+        other projects or be too few for the gang, and the job can never run there whatever
+        its throughput: it counts as speed 0, or FIFO would keep it there forever."""
+        return any(
+            g.chip == chip
+            and g.reserved_for in (None, job.project)
+            and -(-job.gpus // g.gpus_per_node) <= g.nodes
+            for g in self.spec.groups
+        )
 
     def _grow(self) -> int:
         size = len(self.gang)
