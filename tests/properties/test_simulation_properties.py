@@ -65,8 +65,13 @@ def test_every_job_starts_and_ends_once_and_capacity_is_never_exceeded(
         nodes.append(NodeGroup("h800", 1, 8, "dedicated", reserved_for="p1"))
     spec = ClusterSpec(tuple(nodes), shares={"p1": 2.0, "p2": 1.0})
     trace = build(rows).build()
+    # No restart cost: the run time checked below is then exactly the work (the cost a resume
+    # adds has its own tests in tests/core/scheduling).
     options = PolicyOptions(
-        las_thresholds_gpu_s=(100.0, 1000.0), calc_period_s=30.0, lp_solver=HighsSolver()
+        las_thresholds_gpu_s=(100.0, 1000.0),
+        calc_period_s=30.0,
+        lp_solver=HighsSolver(),
+        restart_s=0.0,
     )
     result = simulate(trace, spec, policy, options)
     cols = result.record.columns()
