@@ -41,10 +41,10 @@ import os
 import platform
 import re
 import subprocess
+import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -52,35 +52,21 @@ import numpy as np
 from aisc.adapters.slurm.cli import CliSlurm
 from aisc.adapters.slurm.errors import SlurmCommandFailed
 from aisc.adapters.slurm.usage import FIELDS, sacct_args
-from aisc.core.scheduling.model import ClusterSpec
-from aisc.core.simulation.fidelity import Times, compare, free_while_waiting
-from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.slurmconf import SlurmMirror, mirror
-from aisc.core.simulation.slurmlog import (
-    SlurmLog,
-    backfill_cycles,
-    decay_phase,
-    parse,
-    wake_ups,
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fidelity_compare import (
+    end_to_start_gaps,
+    evaluate_dir,
+    slurm_against_slurm,
+    table,
 )
-from aisc.core.simulation.traces import parse_lines
-from aisc.core.simulation.traces.base import Trace
-from aisc.core.simulation.traces.sacct import duration, gpus_of
 
 SLURM_CONF = Path("/etc/slurm/slurm.conf")
 USERS = ("alice", "bob", "carol", "dave")
 PARENT = "fidelity"
 EXPORT_FIELDS = (*FIELDS, "Timelimit")
 GANGS, GANG_P = (1, 2, 4, 8, 16), (0.35, 0.25, 0.2, 0.15, 0.05)
-REFERENCE_POLICIES = ("backfill", "fifo", "multifactor")
-MIRRORED_OPTIONS = (
-    "weight_age", "weight_fairshare", "weight_jobsize", "weight_qos", "weight_partition",
-    "partition_factor", "max_age_s", "decay_half_life_s", "calc_period_s", "bf_max_job_test",
-    "sched_interval_s", "default_queue_depth", "bf_interval_s", "bf_resolution_s", "bf_window_s",
-    "epoch_s", "cycle_origin_s", "bf_origin_s", "calc_origin_s", "batch_sched_delay_s",
-    "fair_tree", "bf_cycles_s", "sched_wakes_s", "calc_passes_s", "main_passes_s",
-    "full_passes_s",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -209,48 +195,6 @@ def _all_final(text: str, ids: dict[str, str]) -> bool:
     return final == set(ids)
 
 
-def real_times(text: str, ids: dict[str, str]) -> dict[str, Times]:
-    """Per job name: submit, start, end (seconds since the epoch, from the export's UTC times)."""
-    lines = text.splitlines()
-    header = lines[0].split("|")
-    times = {}
-    for line in lines[1:]:
-        row = dict(zip(header, line.split("|"), strict=True))
-        if row["JobID"] not in ids or not row["Start"][:1].isdigit():
-            continue  # not ours, or never started (the trace skips it too)
-        submit, start = (
-            dt.datetime.fromisoformat(row[k]).replace(tzinfo=dt.UTC).timestamp()
-            for k in ("Submit", "Start")
-        )
-        end = start + duration(row["Elapsed"], "Elapsed")
-        chip, gpus = gpus_of(row["AllocTRES"])
-        times[ids[row["JobID"]]] = Times(submit, start, end, gpus, chip or "")
-    return times
-
-
-def logged_times(text: str, ids: dict[str, str], log: SlurmLog) -> dict[str, Times]:
-    """real_times with the log's millisecond submit, start and end."""
-    by_name = {name: job_id for job_id, name in ids.items()}
-    times = {}
-    for name, coarse in real_times(text, ids).items():
-        submit, start, end = log.times(by_name[name])
-        times[name] = replace(coarse, submit=submit, start=start, end=end)
-    return times
-
-
-def simulated_times(result: SimulationResult, text: str, ids: dict[str, str]) -> dict[str, Times]:
-    """Per job name, from the simulator's record; job i is the trace's row i, from line[i]."""
-    lines = text.splitlines()
-    record, trace, times = result.record, result.trace, {}
-    for i, line_no in enumerate(trace.line.tolist()):
-        name = ids[lines[line_no - 1].split("|")[0]]
-        chip = trace.chips[trace.chip[i]] if trace.chip[i] >= 0 else ""
-        times[name] = Times(
-            record.submit[i], record.first_start[i], record.end[i], int(record.gpus[i]), chip
-        )
-    return times
-
-
 def with_sched_params(params: str) -> str:
     """Write slurm.conf with these SchedulerParameters, reconfigure; the original text back."""
     original = SLURM_CONF.read_text(encoding="utf-8")
@@ -355,190 +299,6 @@ def replay(args: argparse.Namespace) -> Path:
     }
     (args.out / "run.json").write_text(json.dumps(run_facts, indent=1), encoding="utf-8")
     return out
-
-
-def evaluate_dir(folder: Path, completing_s: float = 1.0, log_times: str = "") -> dict[str, Any]:
-    """Compare the export in `folder` with the simulator under the mirrored configuration;
-    with `log_times`, at the millisecond times of the saved slurmctld log (where it has every
-    job), the main loop batched as slurm.conf says: "modelled" fits the threads' clocks to what
-    an info-level log shows; "logged" also runs the main loop, backfill and decay passes at
-    every pass a debug-level log records."""
-    text = (folder / "sacct.txt").read_text(encoding="utf-8")
-    ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
-    conf = mirror((folder / "slurm.conf").read_text(encoding="utf-8"))
-    facts_file = folder / "run.json"
-    facts = json.loads(facts_file.read_text(encoding="utf-8")) if facts_file.exists() else {}
-    boot = facts.get("slurmctld_boot")
-    if boot:
-        origin = dt.datetime.fromisoformat(boot).replace(tzinfo=dt.UTC).timestamp()
-        conf = replace(conf, options=replace(conf.options, cycle_origin_s=origin))
-    log_file = folder / "slurmctld.log"
-    log = parse(log_file.read_text(encoding="utf-8")) if log_times and log_file.exists() else None
-    if log is not None and not log.complete(ids):
-        log = None
-    if log is None:
-        # Whole seconds cannot say whether a submission came before or after the background
-        # thread's wake-up in the same second: the main loop runs at every event instead.
-        conf = replace(conf, options=replace(conf.options, batch_sched_delay_s=0.0))
-    report = evaluate(
-        text, str(folder / "sacct.txt"), ids, conf, completing_s, log, log_times == "logged"
-    )
-    report["run"] = facts
-    return report
-
-
-def with_log(trace: Trace, text: str, ids: dict[str, str], log: SlurmLog) -> Trace:
-    """The trace with the log's millisecond submit times and run times (start to the end the
-    log records), rows in submission order; simulation time 0 is the first submission's whole
-    second."""
-    lines = text.splitlines()
-    job_ids = [lines[n - 1].split("|")[0] for n in trace.line.tolist()]
-    epoch = math.floor(min(log.submits[i][0] for i in job_ids))
-    submit = np.array([log.submits[i][0] - epoch for i in job_ids])
-    work = np.array([log.ends[i] - log.starts[i][0] for i in job_ids])
-    order = np.argsort(submit, kind="stable")
-    columns = {
-        name: getattr(trace, name)[order]
-        for name in ("gpus", "time_limit", "project", "user", "qos", "chip", "speed", "line")
-    }
-    return replace(trace, submit=submit[order], work=work[order], **columns)
-
-
-def log_clocks(
-    conf: SlurmMirror, log: SlurmLog, text: str, every_pass: bool = False
-) -> SlurmMirror:
-    """When the backfill cycles and the background thread's wake-ups came, and the decay
-    thread's phase, as the log shows them (each thread keeps a clock of its own; see
-    aisc.core.simulation.slurmlog)."""
-    rows = [line.split("|") for line in text.splitlines()[1:]]
-    o = replace(conf.options, bf_cycles_s=backfill_cycles(log), sched_wakes_s=wake_ups(log))
-    phase = decay_phase(log, {cells[0]: cells[2] for cells in rows}, o.calc_period_s)
-    if phase is not None:
-        o = replace(o, calc_origin_s=(phase[0] + phase[1]) / 2)
-    if every_pass and log.passes:  # a run logged at debug level: every pass of every thread
-        o = replace(
-            o,
-            main_passes_s=tuple(t for t, _ in log.passes),
-            full_passes_s=tuple(t for t, full in log.passes if full),
-            bf_cycles_s=tuple(log.cycles),
-            calc_passes_s=tuple(log.decays),
-        )
-    return replace(conf, options=o)
-
-
-def evaluate(
-    text: str,
-    source: str,
-    ids: dict[str, str],
-    conf: SlurmMirror,
-    completing_s: float = 1.0,
-    log: SlurmLog | None = None,
-    every_pass: bool = False,
-) -> dict[str, Any]:
-    trace = parse_lines(text.splitlines(), "sacct", source)
-    if log is not None:
-        trace = with_log(trace, text, ids, log)
-        conf = log_clocks(conf, log, text, every_pass)
-    # The accounts exist before the first submission (sacctmgr, Fairshare=1 by default), so
-    # Slurm's decay thread ranks every one of them from its first pass on.
-    accounts = {line.split("|")[2] for line in text.splitlines()[1:]}
-    conf = replace(
-        conf, cluster=ClusterSpec(conf.cluster.groups, dict.fromkeys(sorted(accounts), 1.0))
-    )
-    # Slurm frees a job's nodes a moment after the end sacct records (COMPLETING): the job holds
-    # its GPUs that much longer in the simulator too.
-    trace.work = trace.work + completing_s
-    real = real_times(text, ids) if log is None else logged_times(text, ids, log)
-    # Simulation time 0 is the first submission's whole second; Slurm rounds its backfill map
-    # and times its cycles on the wall clock, so the simulator is told where time 0 falls on it.
-    epoch = math.floor(min(t.submit for t in real.values()))
-    conf = replace(conf, options=replace(conf.options, epoch_s=float(epoch)))
-    report: dict[str, Any] = {
-        "jobs": len(trace),
-        "skipped_lines": [str(s) for s in trace.skipped],
-        "cluster": conf.cluster.describe(),
-        "mirrored_policy": conf.policy,
-        "options": {k: v for k, v in vars(conf.options).items() if k in MIRRORED_OPTIONS},
-        "cannot_mirror": conf.notes,
-        "completing_s": completing_s,
-        "policies": {},
-    }
-    capacity: dict[str, int] = {}
-    for group in conf.cluster.groups:
-        capacity[group.chip] = capacity.get(group.chip, 0) + group.gpus
-    for policy in dict.fromkeys((conf.policy, *REFERENCE_POLICIES)):
-        result = simulate(trace, conf.cluster, policy, conf.options)
-        simulated = simulated_times(result, text, ids)
-        report["policies"][policy] = {
-            **compare(real, simulated).as_dict(),
-            "free_while_waiting_real_gpu_s": free_while_waiting(real.values(), capacity),
-            "free_while_waiting_sim_gpu_s": free_while_waiting(simulated.values(), capacity),
-        }
-    return report
-
-
-def slurm_against_slurm(first: Path, second: Path) -> dict[str, float]:
-    """Two Slurm runs of one workload (same seed and shape) compared as the simulator is: how
-    far Slurm reproduces itself. Times from each run's log where it has every job, else from
-    its export; each run's time 0 is its first submission."""
-
-    def times(folder: Path) -> dict[str, Times]:
-        text = (folder / "sacct.txt").read_text(encoding="utf-8")
-        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
-        log_file = folder / "slurmctld.log"
-        log = parse(log_file.read_text(encoding="utf-8")) if log_file.exists() else None
-        if log is not None and log.complete(ids):
-            real = logged_times(text, ids, log)
-        else:
-            real = real_times(text, ids)
-        zero = min(t.submit for t in real.values())
-        return {
-            name: replace(t, submit=t.submit - zero, start=t.start - zero, end=t.end - zero)
-            for name, t in real.items()
-        }
-
-    return compare(times(first), times(second)).as_dict()
-
-
-def end_to_start_gaps(folder: Path) -> dict[str, float]:
-    """How long after a job's recorded end Slurm started a job that had waited for it: per job
-    that waited, the gap from the last end on its chip (after its submission) to its start."""
-    text = (folder / "sacct.txt").read_text(encoding="utf-8")
-    real = real_times(text, json.loads((folder / "ids.json").read_text(encoding="utf-8")))
-    gaps = []
-    for job in real.values():
-        ends = [t.end for t in real.values() if t.chip == job.chip and job.submit <= t.end]
-        before = [end for end in ends if end <= job.start]
-        if job.start > job.submit and before:
-            gaps.append(job.start - max(before))
-    return {"jobs": len(gaps), "mean": round(float(np.mean(gaps)), 2) if gaps else math.nan}
-
-
-ROWS = (
-    ("Kendall tau-b of start order", "kendall_tau_b", "{:.3f}"),
-    ("concordant pairs", "concordant_fraction", "{:.1%}"),
-    ("mean |wait diff| (s)", "mean_abs_wait_diff_s", "{:.1f}"),
-    ("median |wait diff| (s)", "median_abs_wait_diff_s", "{:.1f}"),
-    ("p95 |wait diff| (s)", "p95_abs_wait_diff_s", "{:.1f}"),
-    ("mean wait sim - Slurm (s)", "mean_wait_diff_s", "{:+.1f}"),
-    ("mean wait Slurm / sim (s)", "mean_wait_{}_s", "pair"),
-    ("makespan Slurm / sim (s)", "makespan_{}_s", "pair"),
-    ("GPU-s free, jobs waiting", "free_while_waiting_{}_gpu_s", "pair"),
-)
-
-
-def table(report: dict[str, Any]) -> str:
-    policies: dict[str, dict[str, float]] = report["policies"]
-    out = [f"{'':30}" + "".join(f"{p:>16}" for p in policies)]
-    for label, key, fmt in ROWS:
-        cells = [
-            f"{f[key.format('real')]:.0f} / {f[key.format('sim')]:.0f}"
-            if fmt == "pair"
-            else fmt.format(f[key])
-            for f in policies.values()
-        ]
-        out.append(f"{label:30}" + "".join(f"{c:>16}" for c in cells))
-    return "\n".join(out)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 of a saved 6-job export from the real test cluster (data/fidelity-6, seed 1) with the simulator."""
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ from aisc.core.simulation.slurmconf import mirror
 from tests.benchmarks.conftest import load_script
 
 fidelity = load_script("slurm_fidelity")
+# The comparison half, as the script imports it (benchmarks/fidelity_compare.py).
+compare = sys.modules[fidelity.evaluate_dir.__module__]
 SAVED = Path(__file__).parent / "data" / "fidelity-6"
 
 
@@ -55,7 +58,7 @@ def test_a_job_on_one_node_asks_two_cpus_per_gpu_and_a_wider_one_whole_nodes() -
 def test_the_real_times_come_from_the_export_for_our_jobs_only() -> None:
     text = (SAVED / "sacct.txt").read_text(encoding="utf-8")
     pending = "99|aisc|x|x|h800|PENDING|2026-11-29T04:03:15|Unknown|00:00:00||00:01:00\n"
-    times = fidelity.real_times(text + pending, {"43": "fid-005", "99": "other"})
+    times = compare.real_times(text + pending, {"43": "fid-005", "99": "other"})
     assert list(times) == ["fid-005"]  # job 99 never started
     wide = times["fid-005"]
     assert (wide.wait, wide.end - wide.start) == (34.0, 7.0)
@@ -286,13 +289,13 @@ def test_every_account_of_the_export_gets_a_share_so_slurm_ranks_it_from_the_fir
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[dict[str, float]] = []
-    real_simulate = fidelity.simulate
+    real_simulate = compare.simulate
 
     def simulate(trace: Any, cluster: Any, policy: str, options: Any) -> Any:
         seen.append(dict(cluster.shares))
         return real_simulate(trace, cluster, policy, options)
 
-    monkeypatch.setattr(fidelity, "simulate", simulate)
+    monkeypatch.setattr(compare, "simulate", simulate)
     fidelity.evaluate_dir(SAVED)
     accounts = {ln.split("|")[2] for ln in (SAVED / "sacct.txt").read_text().splitlines()[1:]}
     assert seen
