@@ -11,9 +11,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from aisc.core.errors import RuleViolation
 from aisc.web.grants.choices import OutputKind
-from aisc.web.grants.citations import FORMATS
+from aisc.web.grants.citations import FORMATS, MAX_FILE_BYTES, uploaded_text
 from aisc.web.grants.models import Kpi
+from aisc.web.i18n import explain
 
 if TYPE_CHECKING:  # a type-checking package only
     from django_stubs_ext import StrPromise
@@ -45,7 +47,6 @@ LABELS: dict[str, dict[str, StrPromise]] = {
     OutputKind.PATENT_GRANTED: {"reference": _("Patent number")},
     OutputKind.PRODUCT: {"title": _("Name of the product or service")},
 }
-MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 def _text(label: StrPromise, max_length: int | None = None, **kwargs: Any) -> forms.CharField:
@@ -87,14 +88,11 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("File"))
 
     def clean_file(self) -> str:
-        """The file's text (UTF-8); its entries are read and checked by the action."""
-        given = self.cleaned_data["file"]
-        if given.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(_("at most 2 MB"))
+        """The file's text; its entries are read and checked by the action."""
         try:
-            return str(given.read().decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("not a text file in UTF-8")) from None
+            return uploaded_text(self.cleaned_data["file"])
+        except RuleViolation as exc:
+            raise forms.ValidationError(explain(exc)) from None
 
 
 class ImportConfirmForm(forms.Form):

@@ -18,7 +18,8 @@ from aisc.web.accounts.models import User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.grants import actions
 from aisc.web.grants.choices import OutputKind
-from aisc.web.grants.forms_outcomes import KIND_FIELDS, MAX_FILE_BYTES
+from aisc.web.grants.citations import MAX_FILE_BYTES, uploaded_text
+from aisc.web.grants.forms_outcomes import KIND_FIELDS
 from aisc.web.grants.models import Award, FollowUpSurvey, Kpi, KpiValue, Output, Report
 from tests.web.grants.test_pages_zh import chinese
 
@@ -233,22 +234,44 @@ def test_a_csl_json_file_is_imported_through_the_portal(report: Report, applican
     assert (saved.title, saved.url, saved.report) == ("Canto LLM", "https://x.org/1", report)
 
 
-def test_a_file_over_2_mb_is_refused_in_the_portal_and_the_api(
-    report: Report, applicant: User, api_client: Callable[[User], Client]
+def test_an_uploaded_file_is_read_as_text_without_its_byte_order_mark() -> None:
+    with_bom = SimpleUploadedFile("refs.bib", "\ufeff@article{a, title={Ü}}".encode())
+    assert uploaded_text(with_bom) == "@article{a, title={Ü}}"
+
+
+@pytest.mark.parametrize(
+    ("content", "rule"),
+    [
+        (b"%" * (MAX_FILE_BYTES + 1), "at most 2 MB"),
+        (b"\xff\xfe\x00bad", "not a text file in UTF-8"),
+    ],
+    ids=["too-large", "not-utf-8"],
+)
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_a_file_too_large_or_not_utf_8_is_refused_alike_in_the_portal_and_the_api(
+    report: Report,
+    applicant: User,
+    api_client: Callable[[User], Client],
+    content: bytes,
+    rule: str,
+    language: str,
 ) -> None:
-    big = b"%" * (MAX_FILE_BYTES + 1)
+    said = chinese(rule) if language == "zh-hant" else rule
     portal = logged(applicant).post(
         f"/grants/reports/{report.pk}/import",
-        {"format": "bibtex", "file": SimpleUploadedFile("big.bib", big)},
+        {"format": "bibtex", "file": SimpleUploadedFile("refs.bib", content)},
+        HTTP_ACCEPT_LANGUAGE=language,
     )
     assert portal.status_code == 422
-    assert "2 MB" in portal.context["form"].errors["file"][0]
+    assert portal.context["form"].errors["file"] == [said]
     api = api_client(applicant).post(
         f"{API}/awards/{report.award_id}/outputs/import",
-        {"format": "bibtex", "file": SimpleUploadedFile("big.bib", big)},
+        {"format": "bibtex", "file": SimpleUploadedFile("refs.bib", content)},
+        HTTP_ACCEPT_LANGUAGE=language,
     )
     assert api.status_code == 422
-    assert json.loads(api.content)["error"]["field"] == "file"
+    error = json.loads(api.content)["error"]
+    assert (error["field"], error["message"]) == ("file", said)
     assert not Output.objects.exists()
 
 

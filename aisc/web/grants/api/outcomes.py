@@ -11,16 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_noop
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
-from aisc.core.errors import RuleViolation
 from aisc.core.grants import outputs, survey
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import User
 from aisc.web.grants import actions, queries
 from aisc.web.grants.actions.outputs import output_fields, preview_import
-from aisc.web.grants.forms_outcomes import MAX_FILE_BYTES
+from aisc.web.grants.citations import uploaded_text
 from aisc.web.grants.models import Award, FollowUpSurvey, Kpi, Output, Report
 
 router = Router(tags=["grants"])
@@ -186,7 +184,7 @@ def import_publications(
     answers what would be added and skipped, saving nothing. One bad entry refuses the file."""
     user, award = _award(request, award_id, "grants.output.declare")
     declared_on = _report_of(user, award, report)
-    text = _text_of(file)
+    text = uploaded_text(file)
     preview = preview_import(award, format, text)
     saved: list[Output] = []
     if not dry_run:
@@ -203,15 +201,6 @@ def import_publications(
 
 def _publication(checked: outputs.Output) -> dict[str, str]:
     return {"title": checked.title, "doi": checked.doi, "url": checked.url}
-
-
-def _text_of(file: UploadedFile) -> str:
-    if (file.size or 0) > MAX_FILE_BYTES:
-        raise RuleViolation(gettext_noop("at most 2 MB"), field="file")
-    try:
-        return str(file.read().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise RuleViolation(gettext_noop("not a text file in UTF-8"), field="file") from None
 
 
 @router.get("/awards/{award_id}/kpis", response=list[KpiOut])
