@@ -1,14 +1,11 @@
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
-from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aisc.web.accounts.models import ApiToken, Membership, Organisation, Role, User
-from aisc.web.audit.admin import ReadOnlyAdmin, ReadOnlyInline
+from aisc.web.audit.admin import ReadOnly, ReadOnlyAdmin, ReadOnlyInline
 
 # aisc's permissions are roles (Role, authz), never Django groups: no page to edit them unaudited.
 admin.site.unregister(Group)
@@ -35,7 +32,7 @@ class MembershipInline(ReadOnlyInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin[User]):
+class UserAdmin(ReadOnly, BaseUserAdmin[User]):
     """Read-only: accounts, roles and memberships change through the do_* actions."""
 
     ordering = ("email",)
@@ -49,15 +46,6 @@ class UserAdmin(BaseUserAdmin[User]):
         ("Review", {"fields": ("declared_relationships", "digest_mail")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ApiToken)

@@ -16,19 +16,9 @@ from django.http import HttpRequest
 from aisc.web.audit.models import AuditEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline[Any, Any]):
-    extra = 0
+class ReadOnly:
+    """Refuses every add, change and delete; comes first among the bases of a model admin or
+    an inline (Django asks an inline about `obj` too, hence the optional argument)."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -38,6 +28,14 @@ class ReadOnlyInline(admin.TabularInline[Any, Any]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin[Any]):
+    pass
+
+
+class ReadOnlyInline(ReadOnly, admin.TabularInline[Any, Any]):
+    extra = 0
 
 
 @admin.register(AuditEvent)
