@@ -40,6 +40,29 @@ MIRRORED_OPTIONS = (
 )  # fmt: skip
 
 
+def read_export(folder: Path) -> str:
+    """The run's sacct export, each job's Submit moved to its Eligible time where that is later
+    (a held job released with the rest, `--at-once`: its wait counts from the release, in Slurm's
+    priority age as in the comparison)."""
+    lines = (folder / "sacct.txt").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("|")
+    if "Eligible" not in header:
+        return "".join(f"{line}\n" for line in lines)
+    at, submit = header.index("Eligible"), header.index("Submit")
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split("|")
+        if cells[at][:1].isdigit() and cells[at] > cells[submit]:
+            cells[submit] = cells[at]
+        out.append("|".join(cells))
+    return "".join(f"{line}\n" for line in out)
+
+
+def was_released(folder: Path) -> bool:
+    facts = folder / "run.json"
+    return facts.exists() and bool(json.loads(facts.read_text(encoding="utf-8")).get("released"))
+
+
 def real_times(text: str, ids: dict[str, str]) -> dict[str, Times]:
     """Per job name: submit, start, end (seconds since the epoch, from the export's UTC times)."""
     lines = text.splitlines()
@@ -88,7 +111,7 @@ def evaluate_dir(folder: Path, completing_s: float = 1.0, log_times: str = "") -
     job), the main loop batched as slurm.conf says: "modelled" fits the threads' clocks to what
     an info-level log shows; "logged" also runs the main loop, backfill and decay passes at
     every pass a debug-level log records."""
-    text = (folder / "sacct.txt").read_text(encoding="utf-8")
+    text = read_export(folder)
     ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
     conf = mirror((folder / "slurm.conf").read_text(encoding="utf-8"))
     facts_file = folder / "run.json"
@@ -99,14 +122,22 @@ def evaluate_dir(folder: Path, completing_s: float = 1.0, log_times: str = "") -
         conf = replace(conf, options=replace(conf.options, cycle_origin_s=origin))
     log_file = folder / "slurmctld.log"
     log = parse(log_file.read_text(encoding="utf-8")) if log_times and log_file.exists() else None
-    if log is not None and not log.complete(ids):
+    # The log's submissions are the sbatch calls, not the release of held jobs.
+    if log is not None and (not log.complete(ids) or was_released(folder)):
         log = None
     if log is None:
         # Whole seconds cannot say whether a submission came before or after the background
         # thread's wake-up in the same second: the main loop runs at every event instead.
         conf = replace(conf, options=replace(conf.options, batch_sched_delay_s=0.0))
     report = evaluate(
-        text, str(folder / "sacct.txt"), ids, conf, completing_s, log, log_times == "logged"
+        text,
+        str(folder / "sacct.txt"),
+        ids,
+        conf,
+        completing_s,
+        log,
+        log_times == "logged",
+        {account: float(share) for account, share in facts.get("shares", {}).items()},
     )
     report["run"] = facts
     return report
@@ -159,16 +190,19 @@ def evaluate(
     completing_s: float = 1.0,
     log: SlurmLog | None = None,
     every_pass: bool = False,
+    shares: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     trace = parse_lines(text.splitlines(), "sacct", source)
     if log is not None:
         trace = with_log(trace, text, ids, log)
         conf = log_clocks(conf, log, text, every_pass)
-    # The accounts exist before the first submission (sacctmgr, Fairshare=1 by default), so
-    # Slurm's decay thread ranks every one of them from its first pass on.
+    # The accounts exist before the first submission (sacctmgr, Fairshare=1 by default, or as
+    # the run gave them), so Slurm's decay thread ranks every one of them from its first pass on.
     accounts = {line.split("|")[2] for line in text.splitlines()[1:]}
+    given = shares or {}
     conf = replace(
-        conf, cluster=ClusterSpec(conf.cluster.groups, dict.fromkeys(sorted(accounts), 1.0))
+        conf,
+        cluster=ClusterSpec(conf.cluster.groups, {a: given.get(a, 1.0) for a in sorted(accounts)}),
     )
     # Slurm frees a job's nodes a moment after the end sacct records (COMPLETING): the job holds
     # its GPUs that much longer in the simulator too.
@@ -208,10 +242,14 @@ def slurm_against_slurm(first: Path, second: Path) -> dict[str, float]:
     its export; each run's time 0 is its first submission."""
 
     def times(folder: Path) -> dict[str, Times]:
-        text = (folder / "sacct.txt").read_text(encoding="utf-8")
+        text = read_export(folder)
         ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
         log_file = folder / "slurmctld.log"
-        log = parse(log_file.read_text(encoding="utf-8")) if log_file.exists() else None
+        log = (
+            parse(log_file.read_text(encoding="utf-8"))
+            if log_file.exists() and not was_released(folder)
+            else None
+        )
         if log is not None and log.complete(ids):
             real = logged_times(text, ids, log)
         else:
@@ -228,7 +266,7 @@ def slurm_against_slurm(first: Path, second: Path) -> dict[str, float]:
 def end_to_start_gaps(folder: Path) -> dict[str, float]:
     """How long after a job's recorded end Slurm started a job that had waited for it: per job
     that waited, the gap from the last end on its chip (after its submission) to its start."""
-    text = (folder / "sacct.txt").read_text(encoding="utf-8")
+    text = read_export(folder)
     real = real_times(text, json.loads((folder / "ids.json").read_text(encoding="utf-8")))
     gaps = []
     for job in real.values():

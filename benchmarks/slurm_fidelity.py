@@ -65,7 +65,8 @@ from fidelity_compare import (
 SLURM_CONF = Path("/etc/slurm/slurm.conf")
 USERS = ("alice", "bob", "carol", "dave")
 PARENT = "fidelity"
-EXPORT_FIELDS = (*FIELDS, "Timelimit")
+# Eligible: when a held job was released (`--at-once`); the comparison counts waits from it.
+EXPORT_FIELDS = (*FIELDS, "Timelimit", "Eligible")
 GANGS, GANG_P = (1, 2, 4, 8, 16), (0.35, 0.25, 0.2, 0.15, 0.05)
 
 
@@ -89,12 +90,16 @@ def workload(
     accounts: list[str],
     max_run_s: int = 45,
     min_run_s: int = 5,
+    quantum_s: int = 0,
 ) -> list[PlannedJob]:
+    """With `quantum_s`, run times are whole multiples of it (from min to max run)."""
     rng = np.random.default_rng(seed)
     offsets = np.sort(rng.uniform(0.0, spread_s, n))
     jobs = []
     for i, offset in enumerate(offsets):
         run_s = int(rng.integers(min(min_run_s, max_run_s), max_run_s + 1))
+        if quantum_s:
+            run_s = max(quantum_s, round(run_s / quantum_s) * quantum_s)
         who = int(rng.integers(len(accounts)))
         jobs.append(
             PlannedJob(
@@ -111,7 +116,9 @@ def workload(
     return jobs
 
 
-def sbatch_argv(job: PlannedJob, partition: str, gpus_per_node: int) -> list[str]:
+def sbatch_argv(
+    job: PlannedJob, partition: str, gpus_per_node: int, held: bool = False
+) -> list[str]:
     shape = (
         ["-N", str(job.gpus // gpus_per_node), "--exclusive", "--ntasks-per-node=1",
          f"--gres=gpu:{job.chip}:{gpus_per_node}", f"--cpus-per-task={2 * gpus_per_node}"]
@@ -122,16 +129,17 @@ def sbatch_argv(job: PlannedJob, partition: str, gpus_per_node: int) -> list[str
     return [
         "runuser", "-u", job.user, "--", "sbatch", "--parsable", "-D", "/", "-o", "/dev/null",
         "-J", job.name, "-A", job.account, "-p", partition, "-t", str(job.limit_min), *shape,
-        "--wrap", f"sleep {job.run_s}",
+        *(["--hold"] if held else []), "--wrap", f"sleep {job.run_s}",
     ]  # fmt: skip
 
 
 class SlurmRun:
     """Accounts, timed submission, waiting and the sacct export, on the real cluster."""
 
-    def __init__(self, accounts: list[str]) -> None:
+    def __init__(self, accounts: list[str], shares: tuple[int, ...] = ()) -> None:
         self.slurm = CliSlurm()
         self.accounts = accounts
+        self.shares = shares  # sacctmgr's Fairshare per account; none given: its default, 1
 
     def sacctmgr(self, *args: str, tolerate: str = "") -> None:
         try:
@@ -143,28 +151,38 @@ class SlurmRun:
     def create_accounts(self) -> None:
         self.sacctmgr("add", "account", PARENT, "parent=root", tolerate="Nothing new added")
         for i, account in enumerate(self.accounts):
-            self.sacctmgr("add", "account", account, f"parent={PARENT}")
+            share = [f"fairshare={self.shares[i]}"] if self.shares else []
+            self.sacctmgr("add", "account", account, f"parent={PARENT}", *share)
             self.sacctmgr("add", "user", USERS[i % len(USERS)], f"account={account}")
 
     def remove_accounts(self) -> None:
         for account in self.accounts:
             self.sacctmgr("delete", "account", f"name={account}", tolerate="Nothing deleted")
 
-    def submit(self, jobs: list[PlannedJob], mirror_: SlurmMirror) -> dict[str, str]:
-        """Submit each job at its offset; Slurm job id -> job name."""
+    def submit(
+        self, jobs: list[PlannedJob], mirror_: SlurmMirror, held: bool = False
+    ) -> dict[str, str]:
+        """Submit each job at its offset (held: at once, to be released together); Slurm job
+        id -> job name."""
         group = {g.chip: g for g in mirror_.cluster.groups}
         ids, began = {}, time.monotonic()
         for job in jobs:
-            time.sleep(max(0.0, began + job.offset_s - time.monotonic()))
+            if not held:
+                time.sleep(max(0.0, began + job.offset_s - time.monotonic()))
             chip = group[job.chip]
             done = subprocess.run(
-                sbatch_argv(job, chip.partition, chip.gpus_per_node),
+                sbatch_argv(job, chip.partition, chip.gpus_per_node, held),
                 capture_output=True, text=True, timeout=30, check=False,
             )  # fmt: skip
             if done.returncode != 0:
                 raise SystemExit(f"sbatch refused {job}: {done.stderr.strip()}")
             ids[done.stdout.strip().split(";")[0]] = job.name
         return ids
+
+    def release(self, ids: dict[str, str]) -> str:
+        """Release every held job in one request, so the queue they form is known at once."""
+        self.slurm.runner.run(["scontrol", "release", ",".join(ids)])
+        return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
     def wait_all(self, ids: dict[str, str], deadline_s: float) -> None:
         deadline = time.monotonic() + deadline_s
@@ -234,10 +252,11 @@ KEPT = re.compile(
     r"_slurm_rpc_submit_batch_job|sched: Allocate|_start_job: Started|_job_complete: JobId=\d+ done"
     r"|Running job scheduler|_attempt_backfill: beginning|Fair Tree fairshare|_ft_debug"
     r"|_get_priority_internal: Job \d+ priority"
+    r"|BACKFILL"  # DebugFlags=Backfill,BackfillMap (--backfill-log): each reservation, the map
 )
 
 
-def debug_logging(on: bool) -> None:
+def debug_logging(on: bool, backfill: bool = False) -> None:
     """slurmctld's log level for one run: at debug it logs each main-loop pass ("sched: Running
     job scheduler") and backfill cycle ("_attempt_backfill: beginning"); the Priority flag logs
     each decay-thread pass ("Fair Tree fairshare algorithm"). Set at run time, so the test
@@ -245,7 +264,9 @@ def debug_logging(on: bool) -> None:
     for argv in (
         ["scontrol", "setdebug", "debug" if on else "info"],
         ["scontrol", "setdebugflags", "+Priority" if on else "-Priority"],
-    ):
+        *([["scontrol", "setdebugflags", f"{'+' if on else '-'}{flag}"]
+           for flag in ("Backfill", "BackfillMap")] if backfill else []),
+    ):  # fmt: skip
         subprocess.run(argv, check=True, timeout=30, capture_output=True)
 
 
@@ -266,12 +287,26 @@ def replay(args: argparse.Namespace) -> Path:
     stamp = dt.datetime.now(dt.UTC).strftime("%H%M%S")
     accounts = [f"fid{stamp}{c}" for c in "abcd"]
     chips = list(conf.cluster.chips)
-    jobs = workload(args.jobs, args.seed, args.spread, chips, accounts, args.max_run, args.min_run)
-    run = SlurmRun(accounts)
+    jobs = workload(
+        args.jobs,
+        args.seed,
+        args.spread,
+        chips,
+        accounts,
+        args.max_run,
+        args.min_run,
+        getattr(args, "quantum", 0),
+    )
+    shares = tuple(getattr(args, "shares", ()))
+    run = SlurmRun(accounts, shares)
     run.create_accounts()
+    released = ""
     try:
         since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
-        ids = run.submit(jobs, conf)
+        at_once = bool(getattr(args, "at_once", False))
+        ids = run.submit(jobs, conf, held=at_once)
+        if at_once:
+            released = run.release(ids)
         work = sum(j.gpus * j.run_s for j in jobs) / conf.cluster.gpus
         run.wait_all(ids, deadline_s=args.spread + 4 * work + 300)
         text = run.export(since, ids)
@@ -292,6 +327,10 @@ def replay(args: argparse.Namespace) -> Path:
         "spread_s": args.spread,
         "max_run_s": args.max_run,
         "min_run_s": args.min_run,
+        "quantum_s": getattr(args, "quantum", 0),
+        "at_once": at_once,
+        "shares": dict(zip(accounts, shares, strict=True)) if shares else {},
+        "released": released,
         "sched_params": args.sched_params or "as configured",
         "debug_log": bool(getattr(args, "debug_log", False)),
         "wall_s": round(time.perf_counter() - began, 1),
@@ -308,6 +347,20 @@ def main() -> None:
     parser.add_argument("--spread", type=float, default=180.0, help="submission window (s)")
     parser.add_argument("--max-run", type=int, default=45, help="longest run time (s)")
     parser.add_argument("--min-run", type=int, default=5, help="shortest run time (s)")
+    parser.add_argument(
+        "--quantum", type=int, default=0, help="run times in whole multiples of this (s)"
+    )
+    parser.add_argument(
+        "--at-once",
+        action="store_true",
+        help="submit every job held and release them together (waits count from the release)",
+    )
+    parser.add_argument(
+        "--shares",
+        type=lambda text: tuple(int(x) for x in text.split(",")),
+        default=(),
+        help="Fairshare of the four accounts, e.g. 1000,100,10,1 (default: 1 each)",
+    )
     parser.add_argument("--out", type=Path, default=Path("var/fidelity"))
     parser.add_argument("--sched-params", default="", help="SchedulerParameters for this run")
     parser.add_argument(
@@ -335,6 +388,12 @@ def main() -> None:
         "(scontrol setdebug debug, setdebugflags +Priority; back to info after)",
     )
     parser.add_argument(
+        "--backfill-log",
+        action="store_true",
+        help="with --debug-log: also each backfill reservation and map "
+        "(setdebugflags +Backfill,+BackfillMap)",
+    )
+    parser.add_argument(
         "--against",
         type=Path,
         default=None,
@@ -352,12 +411,12 @@ def main() -> None:
     if not args.from_export:
         original = with_sched_params(args.sched_params) if args.sched_params else None
         if args.debug_log:
-            debug_logging(True)
+            debug_logging(True, args.backfill_log)
         try:
             replay(args)
         finally:
             if args.debug_log:
-                debug_logging(False)
+                debug_logging(False, args.backfill_log)
             if original is not None:
                 restore(original)
     report = evaluate_dir(args.out, args.completing_s, args.log_times)

@@ -219,7 +219,7 @@ def test_the_export_asks_for_the_adapter_fields_with_timelimit_for_our_accounts(
     assert naps == [2]  # asked again once slurmdbd had not yet recorded the end
     argv = recorder.calls[0]
     assert argv[0] == "sacct"
-    assert f"--format={','.join(fidelity.FIELDS)},Timelimit" in argv
+    assert f"--format={','.join(fidelity.FIELDS)},Timelimit,Eligible" in argv
     assert "--accounts=fidxa,fidxb" in argv
     assert "--starttime=2026-11-29T04:00:00" in argv
     assert sum(a.startswith("--format=") for a in argv) == 1

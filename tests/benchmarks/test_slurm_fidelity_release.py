@@ -1,0 +1,170 @@
+"""benchmarks/slurm_fidelity.py's workloads that Slurm repeats, without Slurm: run times in whole
+multiples of a quantum, every job submitted held and released in one request, and waits counted
+from the release (the export's Eligible time) in the comparison and in Slurm against itself."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aisc.core.simulation.slurmconf import mirror
+from tests.benchmarks.test_slurm_fidelity import SAVED, compare, fidelity, slurm_run
+
+CHIPS, ACCOUNTS = ["h800", "br104"], ["a", "b", "c", "d"]
+
+
+def test_run_times_are_whole_multiples_of_the_quantum_within_the_asked_bounds() -> None:
+    jobs = fidelity.workload(200, 5, 0.0, CHIPS, ACCOUNTS, 40, min_run_s=20, quantum_s=10)
+    assert {j.run_s for j in jobs} == {20, 30, 40}
+    assert all(j.limit_min * 60 >= j.run_s + 5 for j in jobs)
+    # the same draws as without a quantum: only the run times are rounded
+    plain = fidelity.workload(200, 5, 0.0, CHIPS, ACCOUNTS, 40, min_run_s=20)
+    assert [(j.gpus, j.chip, j.account) for j in jobs] == [
+        (j.gpus, j.chip, j.account) for j in plain
+    ]
+    assert {j.run_s for j in fidelity.workload(50, 1, 0.0, CHIPS, ACCOUNTS, 4, 1, 10)} == {10}
+
+
+def test_a_held_job_is_submitted_with_hold_before_its_command() -> None:
+    job = fidelity.PlannedJob("fid-001", 0.0, "br104", 4, 30, 1, "fidb", "bob")
+    held = fidelity.sbatch_argv(job, "br104", 8, held=True)
+    assert held[-3:] == ["--hold", "--wrap", "sleep 30"]
+    assert "--hold" not in fidelity.sbatch_argv(job, "br104", 8)
+
+
+def test_held_jobs_are_submitted_without_waiting_for_their_offsets_and_released_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    naps: list[float] = []
+    seen: list[list[str]] = []
+
+    class Accepted:
+        returncode, stderr = 0, ""
+
+        def __init__(self, argv: list[str]) -> None:
+            seen.append(argv)
+            self.stdout = f"{200 + len(seen)};aisc\n"
+
+    monkeypatch.setattr(fidelity.time, "sleep", naps.append)
+    monkeypatch.setattr(fidelity.subprocess, "run", lambda argv, **_: Accepted(argv))
+    conf = mirror((SAVED / "slurm.conf").read_text(encoding="utf-8"))
+    jobs = [
+        fidelity.PlannedJob("fid-000", 0.0, "h800", 1, 30, 1, "fidxa", "alice"),
+        fidelity.PlannedJob("fid-001", 90.0, "br104", 2, 30, 1, "fidxb", "bob"),
+    ]
+    run, recorder = slurm_run()
+    ids = run.submit(jobs, conf, held=True)
+    assert ids == {"201": "fid-000", "202": "fid-001"}
+    assert naps == []  # no timed submission
+    assert all("--hold" in argv for argv in seen)
+    released = run.release(ids)
+    assert recorder.calls == [["scontrol", "release", "201,202"]]
+    assert released.startswith("20")
+    assert released[-1].isdigit()
+
+
+FIELDS = "JobID|Cluster|Account|User|Partition|State|Submit|Start|Elapsed|AllocTRES|Timelimit"
+
+
+def released_run(folder: Path, starts: tuple[str, str], released: bool = True) -> Path:
+    """Two one-GPU jobs submitted held at 04:00:00 and :01, released at 04:00:10."""
+    folder.mkdir()
+    rows = [
+        f"{7 + i}|aisc|fidx{c}|alice|h800|COMPLETED|2026-11-29T04:00:0{i}|2026-11-29T{start}|"
+        f"00:00:30|gres/gpu:h800=1|00:01:00|2026-11-29T04:00:10"
+        for i, (c, start) in enumerate(zip("ab", starts, strict=True))
+    ]
+    text = "\n".join([f"{FIELDS}|Eligible", *rows, ""])
+    (folder / "sacct.txt").write_text(text, encoding="utf-8")
+    (folder / "ids.json").write_text(json.dumps({"7": "fid-000", "8": "fid-001"}))
+    (folder / "slurm.conf").write_text((SAVED / "slurm.conf").read_text(encoding="utf-8"))
+    facts = {"released": "2026-11-29T04:00:10.020" if released else ""}
+    (folder / "run.json").write_text(json.dumps(facts), encoding="utf-8")
+    # an info-level log whose submissions are the sbatch calls, not the release
+    (folder / "slurmctld.log").write_text("", encoding="utf-8")
+    return folder
+
+
+def test_waits_count_from_the_release_where_eligible_is_later_than_submit(tmp_path: Path) -> None:
+    folder = released_run(tmp_path / "run", ("04:00:10", "04:00:14"))
+    text = compare.read_export(folder)
+    assert [line.split("|")[6] for line in text.splitlines()[1:]] == ["2026-11-29T04:00:10"] * 2
+    times = compare.real_times(text, {"7": "fid-000", "8": "fid-001"})
+    assert [t.wait for t in times.values()] == [0.0, 4.0]
+    # an export without Eligible, and a job never made eligible, keep their Submit
+    assert compare.read_export(SAVED) == (SAVED / "sacct.txt").read_text(encoding="utf-8")
+    saved = (folder / "sacct.txt").read_text(encoding="utf-8")
+    unknown = saved.replace("|2026-11-29T04:00:10\n", "|Unknown\n", 1)
+    (folder / "sacct.txt").write_text(unknown, encoding="utf-8")
+    assert compare.read_export(folder).splitlines()[1].split("|")[6] == "2026-11-29T04:00:00"
+
+
+def test_a_released_run_is_compared_from_its_export_even_when_log_times_are_asked(
+    tmp_path: Path,
+) -> None:
+    folder = released_run(tmp_path / "run", ("04:00:10", "04:00:10"))
+    assert compare.was_released(folder)
+    assert not compare.was_released(SAVED)  # no run.json
+    report: dict[str, Any] = fidelity.evaluate_dir(folder, 0.0, "logged")
+    slurm = report["policies"]["slurm"]
+    assert slurm["jobs"] == 2
+    assert slurm["mean_wait_real_s"] == 0.0
+    # released at 04:00:10 on an idle cluster, the simulator starts both at once too
+    assert slurm["mean_wait_sim_s"] == pytest.approx(0.0, abs=1.0)
+
+
+def test_slurm_against_itself_counts_from_each_release(tmp_path: Path) -> None:
+    first = released_run(tmp_path / "one", ("04:00:10", "04:00:14"))
+    second = released_run(tmp_path / "two", ("04:00:11", "04:00:15"))
+    figures = compare.slurm_against_slurm(first, second)
+    assert figures["kendall_tau_b"] == pytest.approx(1.0)
+    # each run's time 0 is its release: waits 0 and 4 s in the first, 1 and 5 s in the second
+    assert figures["mean_abs_wait_diff_s"] == pytest.approx(1.0)
+    assert not compare.was_released(released_run(tmp_path / "three", ("04:00:10",) * 2, False))
+
+
+def test_the_backfill_log_adds_backfill_and_its_map_to_the_debug_flags_and_takes_them_off_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(fidelity.subprocess, "run", lambda argv, **_: calls.append(argv))
+    fidelity.debug_logging(True, backfill=True)
+    fidelity.debug_logging(False, backfill=True)
+    assert calls == [
+        ["scontrol", "setdebug", "debug"],
+        ["scontrol", "setdebugflags", "+Priority"],
+        ["scontrol", "setdebugflags", "+Backfill"],
+        ["scontrol", "setdebugflags", "+BackfillMap"],
+        ["scontrol", "setdebug", "info"],
+        ["scontrol", "setdebugflags", "-Priority"],
+        ["scontrol", "setdebugflags", "-Backfill"],
+        ["scontrol", "setdebugflags", "-BackfillMap"],
+    ]
+    assert fidelity.KEPT.search("[2026-12-06T05:30:00.001] BACKFILL_MAP: Begin:05:30:00 End:")
+
+
+def test_accounts_get_the_shares_asked_and_the_comparison_gives_the_simulator_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, recorder = slurm_run()
+    run.shares = (100, 1)
+    run.create_accounts()
+    assert recorder.calls[1] == [
+        "sacctmgr", "-i", "add", "account", "fidxa", "parent=fidelity", "fairshare=100",
+    ]  # fmt: skip
+    assert recorder.calls[3][-1] == "fairshare=1"
+    seen: list[dict[str, float]] = []
+    real_simulate = compare.simulate
+
+    def simulate(trace: Any, cluster: Any, policy: str, options: Any) -> Any:
+        seen.append(dict(cluster.shares))
+        return real_simulate(trace, cluster, policy, options)
+
+    monkeypatch.setattr(compare, "simulate", simulate)
+    folder = released_run(tmp_path / "run", ("04:00:10", "04:00:10"))
+    facts = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    (folder / "run.json").write_text(json.dumps({**facts, "shares": {"fidxa": 100}}))
+    fidelity.evaluate_dir(folder)
+    assert seen
+    assert all(shares == {"fidxa": 100.0, "fidxb": 1.0} for shares in seen)  # b: the default
