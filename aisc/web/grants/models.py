@@ -1,5 +1,7 @@
 """Persistence of the subsidy scheme. Lifecycle rules live in aisc.core.grants; the do_* actions
-in actions/ are the only writers of status fields.
+in actions/ are the only writers of status fields. An award's outcomes (outcome_models), the
+double-funding checks (funding_models) and the starter programme (starter_models) have their own
+modules, imported at the end so that Django finds them and callers import every model from here.
 """
 
 from __future__ import annotations
@@ -19,22 +21,9 @@ from aisc.core.grants.caps import Cap
 from aisc.core.grants.subsidy import SubsidyRules
 from aisc.web.accounts.models import Organisation
 from aisc.web.grants import choices as ch
+from aisc.web.grants.fields import hours, money, rate
 
 USER = settings.AUTH_USER_MODEL
-
-
-def money(label: Any = None, **kw: Any) -> models.DecimalField[Any, Decimal]:
-    """HK$ to the cent; 16 digits hold far more than the HK$3 bn fund."""
-    return models.DecimalField(label, max_digits=16, decimal_places=2, **kw)
-
-
-def rate(label: Any = None, **kw: Any) -> models.DecimalField[Any, Decimal]:
-    """A subsidy rate such as 0.70."""
-    return models.DecimalField(label, max_digits=4, decimal_places=2, **kw)
-
-
-def hours(label: Any = None, **kw: Any) -> models.DecimalField[Any, Decimal]:
-    return models.DecimalField(label, max_digits=14, decimal_places=2, **kw)
 
 
 def default_rubric() -> list[dict[str, Any]]:
@@ -388,147 +377,11 @@ class Report(models.Model):
         return f"{self.get_kind_display()} for {self.award}"
 
 
-class Output(models.Model):
-    """What an award produced (aisc.core.grants.outputs.OutputKind); written only by
-    do_add_output and do_import_publications, which check it with aisc.core.grants.outputs."""
-
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="outputs")
-    report = models.ForeignKey(
-        Report, on_delete=models.PROTECT, related_name="outputs", null=True, blank=True
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=ch.OutputKind.choices)
-    title = models.CharField(_("title"), max_length=300)
-    doi = models.CharField(_("DOI"), max_length=200, blank=True)
-    url = models.URLField(_("web address"), max_length=500, blank=True)
-    licence = models.CharField(_("licence"), max_length=100, blank=True)
-    # A patent's application or patent number.
-    reference = models.CharField(_("number"), max_length=100, blank=True)
-    # How many people (hired, trained), or the follow-on funding raised in HK$.
-    quantity = models.DecimalField(
-        _("how many / amount (HK$)"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["award", "created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.title}"
-
-
-class Kpi(models.Model):
-    """A KPI agreed at award time (aisc.core.grants.kpis); written only by do_agree_kpi."""
-
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="kpis")
-    name = models.CharField(_("KPI"), max_length=200)
-    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=40)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["award", "pk"]
-        constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["award", "name"], name="one_kpi_per_name")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.target} {self.unit})"
-
-
-class KpiValue(models.Model):
-    """What one report says about one KPI; written only by do_report_kpi."""
-
-    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="values")
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="kpi_values")
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["kpi", "report__submitted_at"]
-        constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["kpi", "report"], name="one_value_per_report")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kpi.name}: {self.value}"
-
-
-class FollowUpSurvey(models.Model):
-    """The survey 12 months after an award ends (aisc.core.grants.survey): opened by the worker's
-    grants.survey_reminders when it falls due, answered by the grantee (do_answer_survey)."""
-
-    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="survey")
-    due_on = models.DateField()
-    reminders_sent = models.PositiveSmallIntegerField(default=0)
-    revenue = models.DecimalField(
-        _("revenue (HK$)"), max_digits=16, decimal_places=2, null=True, blank=True
-    )
-    users = models.PositiveIntegerField(_("users"), null=True, blank=True)
-    jobs = models.PositiveIntegerField(_("jobs"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    answered_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"survey of {self.award}"
-
-
-class FundingCheck(models.TextChoices):
-    PENDING = "", _("Not yet checked")
-    NO_OVERLAP = "no_overlap", _("Not double funding")
-    OVERLAP = "overlap", _("Double funding")
-
-
-class FundingDeclaration(models.Model):
-    """Other public funding the applicant declares for the same work; the secretariat's screening
-    records a decision on it (written only by the do_* actions in actions/funding.py)."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="funding_declarations"
-    )
-    funder = models.CharField(_("funder"), max_length=200)
-    programme = models.CharField(_("programme"), max_length=200, blank=True)
-    amount = money(_("amount (HK$)"))
-    start_date = models.DateField(_("starts on"))
-    end_date = models.DateField(_("ends on"))
-    decision = models.CharField(max_length=20, choices=FundingCheck.choices, blank=True)
-    decision_note = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["application", "start_date", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.funder} {self.programme}".strip()
-
-
-class OverlapDecision(models.Model):
-    """The secretariat's decision on an earlier award flagged as a likely overlap."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="overlap_decisions"
-    )
-    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="+")
-    similarity = rate()
-    decision = models.CharField(max_length=20, choices=FundingCheck.choices)
-    note = models.TextField(blank=True)
-    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["application", "award"], name="one_overlap_decision")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.application_id} ~ {self.award}"
-
-
+from aisc.web.grants.funding_models import FundingCheck as FundingCheck  # noqa: E402
+from aisc.web.grants.funding_models import FundingDeclaration as FundingDeclaration  # noqa: E402
+from aisc.web.grants.funding_models import OverlapDecision as OverlapDecision  # noqa: E402
+from aisc.web.grants.outcome_models import FollowUpSurvey as FollowUpSurvey  # noqa: E402
+from aisc.web.grants.outcome_models import Kpi as Kpi  # noqa: E402
+from aisc.web.grants.outcome_models import KpiValue as KpiValue  # noqa: E402
+from aisc.web.grants.outcome_models import Output as Output  # noqa: E402
 from aisc.web.grants.starter_models import StarterProgramme as StarterProgramme  # noqa: E402
