@@ -11,8 +11,9 @@ Usage: .venv/bin/python benchmarks/sim_scaling.py [--load L] [MAX_JOBS] [POLICY 
        .venv/bin/python benchmarks/sim_scaling.py --recalc QUEUED
        (CPU of one PriorityCalcPeriod recalculation of `slurm` with QUEUED jobs waiting)
        .venv/bin/python benchmarks/sim_scaling.py --digest
-       (four overloaded `slurm` runs: a digest of every job's start, end and group, and the CPU;
-       a change meant to keep Slurm's starts must print the same digests)
+       (overloaded runs, four of `slurm`, one each of `backfill` and `multifactor`: a digest of
+       every job's start, end and group, and the CPU; a change meant to keep the starts must
+       print the same digests)
 Each (size, policy) runs in its own child process, pinned to one core, so its peak resident memory
 is its own. Prints one Markdown row per run: jobs, policy, CPU and wall seconds of the simulation
 (generating the trace is timed apart), jobs per CPU-second, peak RSS, utilisation over the whole
@@ -108,16 +109,19 @@ def recalc(queued: int) -> None:
     )
 
 
-# (jobs, cluster, offered load, seed, bf_node_space_size or None for the default)
-DIGEST_RUNS = (
-    (6_000, "h800=32x8", 1.5, 1, None),
-    (6_000, "h800=32x8", 1.5, 2, 2_000_000),
-    (20_000, "h800=64x8", 1.3, 3, None),
-    (8_000, "h800=16x8,br104=16x4", 1.4, 4, 2_000_000),
+# (jobs, cluster, offered load, seed, bf_node_space_size or None for the default, policy)
+DigestRun = tuple[int, str, float, int, int | None, str]
+DIGEST_RUNS: tuple[DigestRun, ...] = (
+    (6_000, "h800=32x8", 1.5, 1, None, "slurm"),
+    (6_000, "h800=32x8", 1.5, 2, 2_000_000, "slurm"),
+    (20_000, "h800=64x8", 1.3, 3, None, "slurm"),
+    (8_000, "h800=16x8,br104=16x4", 1.4, 4, 2_000_000, "slurm"),
+    (20_000, "h800=64x8", 1.3, 3, None, "backfill"),
+    (8_000, "h800=16x8,br104=16x4", 1.4, 4, None, "multifactor"),
 )
 
 
-def digest(runs: tuple[tuple[int, str, float, int, int | None], ...] = DIGEST_RUNS) -> None:
+def digest(runs: tuple[DigestRun, ...] = DIGEST_RUNS) -> None:
     """Overloaded runs where the backfill map holds many reservations, each reduced to one
     digest of every job's first start, end and group (and the CPU it took)."""
     import hashlib
@@ -127,18 +131,19 @@ def digest(runs: tuple[tuple[int, str, float, int, int | None], ...] = DIGEST_RU
     from aisc.core.simulation.run import simulate
     from aisc.core.simulation.synthetic import philly_like
 
-    for size, spec, load, seed, space in runs:
+    for size, spec, load, seed, space, policy in runs:
         cluster = parse_cluster(spec)
         trace = philly_like(size, gpus=cluster.gpus, load=load, seed=seed)
         options = PolicyOptions() if space is None else PolicyOptions(bf_node_space_size=space)
         cpu = time.process_time()
-        record = simulate(trace, cluster, "slurm", options, keep_segments=False).record
+        record = simulate(trace, cluster, policy, options, keep_segments=False).record
         cpu = time.process_time() - cpu
         sha = hashlib.sha256()
         for column in (record.first_start, record.end, record.group):
             sha.update(bytes(column))
         print(
-            f"{size:,} jobs on {spec} at load {load}, seed {seed}, bf_node_space_size {space}: "
+            f"{policy}, {size:,} jobs on {spec} at load {load}, seed {seed}, "
+            f"bf_node_space_size {space}: "
             f"{sha.hexdigest()[:16]}  CPU {cpu:.1f} s  load avg {os.getloadavg()[0]:.1f}",
             flush=True,
         )

@@ -21,10 +21,10 @@ def test_the_step_mode_prints_cpu_and_queue_per_step_until_every_job_has_ended(
 def test_the_digest_mode_gives_one_run_the_same_digest_each_time(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    tiny = ((300, "h800=4x8", 1.5, 1, None), (300, "h800=4x8", 1.5, 1, None))
+    tiny = ((300, "h800=4x8", 1.5, 1, None, "backfill"),) * 2
     scaling.digest(tiny)
     first, second = capsys.readouterr().out.splitlines()
-    assert first.startswith("300 jobs on h800=4x8 at load 1.5, seed 1")
+    assert first.startswith("backfill, 300 jobs on h800=4x8 at load 1.5, seed 1")
     assert first.split("  CPU")[0] == second.split("  CPU")[0]
 
 

@@ -19,10 +19,10 @@ Source of the defaults: docs/facts/scheduling-anchors.md §1.10.
 from __future__ import annotations
 
 import math
-from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
 
 from aisc.core.scheduling.fairtree import Association, fair_tree
 from aisc.core.scheduling.model import ClusterSpec, Job
@@ -72,24 +72,22 @@ class PriorityCalculator:
             part = o.weight_partition * self.partition_factor.get(job.groups[0].spec.partition, 0.0)
         return size + o.weight_qos * self.qos_factor.get(job.qos, 0.0) + part
 
-    def order(
-        self, jobs: Sequence[Job], table: JobTable, now: float, fairshare: dict[str, float]
-    ) -> tuple[list[int], list[float]]:
-        """Queue positions in priority order (ties: older, then lower id) and each priority."""
+    def priorities(
+        self,
+        submit: npt.NDArray[np.float64],
+        static: npt.NDArray[np.float64],
+        fairshare: npt.NDArray[np.float64],
+        now: float,
+    ) -> npt.NDArray[np.float64]:
+        """`priority` over columns of jobs (submission time, `static_part`, the fair-share factor
+        of each job's project): the same operations in the same order, so the same values."""
         o = self.options
-        ids = np.fromiter((j.id for j in jobs), np.int64, len(jobs))
-        submit = np.frombuffer(table.submit, dtype=np.float64)[ids]
-        codes = np.frombuffer(table.project, dtype=np.int64)[ids]
-        fs = np.array([fairshare.get(name, 0.0) for name in table.names], dtype=np.float64)
         priority = (
             o.weight_age * np.minimum((now - submit) / o.max_age_s, 1.0)
-            + o.weight_fairshare * fs[codes]
-            + np.frombuffer(table.static, dtype=np.float64)[ids]
+            + o.weight_fairshare * fairshare
+            + static
         )
-        if self.whole:
-            priority = np.floor(priority)
-        order = np.lexsort((ids, submit, -priority))
-        return order.tolist(), priority.tolist()
+        return np.floor(priority) if self.whole else priority
 
     def priority(self, job: Job, now: float, fairshare: dict[str, float]) -> float:
         """The same formula for one job, without numpy's per-call cost."""
@@ -100,26 +98,3 @@ class PriorityCalculator:
             + self.static_part(job)
         )
         return float(math.floor(value)) if self.whole else value
-
-
-class JobTable:
-    """Per-job columns indexed by job id, so a recalculation is a few numpy gathers."""
-
-    def __init__(self) -> None:
-        self.submit = array("d")
-        self.static = array("d")
-        self.project = array("q")
-        self.names: list[str] = []
-        self._codes: dict[str, int] = {}
-
-    def add(self, job: Job, static: float) -> None:
-        missing = job.id + 1 - len(self.submit)
-        if missing > 0:
-            self.submit.extend(array("d", [0.0]) * missing)
-            self.static.extend(array("d", [0.0]) * missing)
-            self.project.extend(array("q", [0]) * missing)
-        code = self._codes.get(job.project)
-        if code is None:
-            code = self._codes[job.project] = len(self.names)
-            self.names.append(job.project)
-        self.submit[job.id], self.static[job.id], self.project[job.id] = job.submit, static, code

@@ -1,10 +1,11 @@
 import math
 
+import numpy as np
 import pytest
 
 from aisc.core.scheduling.model import ClusterSpec, Job, NodeGroup, parse_cluster
 from aisc.core.scheduling.policy import PolicyOptions
-from aisc.core.scheduling.priority import JobTable, PriorityCalculator
+from aisc.core.scheduling.priority import PriorityCalculator
 from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.traces import parse_lines
 
@@ -113,11 +114,13 @@ def test_the_multifactor_priority_follows_slurms_weighted_sum() -> None:
     job = Job(0, 0.0, 8, 10.0, project="p2", qos="high")
     expected = 1000 * 0.5 + 10_000 * fairshare["p2"] + 1000 * 8 / 16 + 1000 * 1.0
     assert calc.priority(job, 3.5 * 86_400, fairshare) == pytest.approx(expected)
-    table = JobTable()
-    table.add(job, calc.static_part(job))
-    order, values = calc.order([job], table, 3.5 * 86_400, fairshare)
-    assert order == [0]
-    assert values[0] == pytest.approx(expected)
+    (vector,) = calc.priorities(
+        np.array([job.submit]),
+        np.array([calc.static_part(job)]),
+        np.array([fairshare["p2"]]),
+        3.5 * 86_400,
+    )
+    assert vector == pytest.approx(expected)
 
 
 def test_fair_share_factors_are_one_before_anyone_has_used_anything() -> None:
@@ -151,15 +154,6 @@ def test_backfill_tests_no_more_jobs_than_bf_max_job_test() -> None:
 def test_an_idle_queue_is_recalculated_without_harm() -> None:
     result = run(["0,1,10", "1000,1,10"], "h800=1x8", "backfill", calc_period_s=1.0)
     assert starts(result) == [0.0, 1000.0]
-
-
-def test_the_job_table_grows_to_any_id_and_keeps_earlier_rows() -> None:
-    table = JobTable()
-    table.add(Job(5, 50.0, 1, 1.0, project="a"), 1.5)
-    table.add(Job(2, 20.0, 1, 1.0, project="b"), 0.5)
-    assert list(table.submit) == [0.0, 0.0, 20.0, 0.0, 0.0, 50.0]
-    assert list(table.project)[2] == 1
-    assert table.names == ["a", "b"]
 
 
 def test_las_preempts_only_as_many_jobs_as_it_needs() -> None:

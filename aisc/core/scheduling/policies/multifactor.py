@@ -14,18 +14,14 @@ reservation unchanged, cannot start a job tested before; such a point tests only
 from __future__ import annotations
 
 import math
-from bisect import insort
 
 from aisc.core.scheduling.backfill import Reservation, ReservationPlanner, try_backfill
 from aisc.core.scheduling.model import ClusterSpec, Job
+from aisc.core.scheduling.pending import PendingQueue
 from aisc.core.scheduling.placement import ClusterState
 from aisc.core.scheduling.policy import Context, Policy, PolicyOptions, UsageMeter
-from aisc.core.scheduling.priority import JobTable, PriorityCalculator
+from aisc.core.scheduling.priority import PriorityCalculator
 from aisc.core.scheduling.releases import Releases
-
-
-def rank(job: Job) -> tuple[float, float, int]:
-    return (-job.priority, job.submit, job.id)
 
 
 class Multifactor(Policy):
@@ -39,8 +35,7 @@ class Multifactor(Policy):
         self.planner = ReservationPlanner()
         # Running jobs by when they end: the planner here, a per-node index for `slurm`.
         self.running_index: ReservationPlanner | Releases = self.planner
-        self.table = JobTable()
-        self.queue: list[Job] = []
+        self.queue = PendingQueue(self.calculator)
         self.fairshare: dict[str, float] = {}
         self.next_calc = -math.inf
         self.fresh: set[int] = set()  # ids submitted since the last scheduling point
@@ -55,9 +50,7 @@ class Multifactor(Policy):
 
     def enqueue(self, job: Job, now: float) -> None:
         """Rank the job by its priority now and put it in the queue."""
-        job.priority = self.calculator.priority(job, now, self.fairshare)
-        self.table.add(job, self.calculator.static_part(job))
-        insort(self.queue, job, key=rank)
+        self.queue.add(job, now, self.fairshare)
         self.fresh.add(job.id)
 
     def started(self, job: Job, now: float) -> None:
@@ -69,9 +62,8 @@ class Multifactor(Policy):
         self.running_index.remove(job)
 
     def withdraw(self, job: Job) -> bool:
-        if job not in self.queue:
+        if not self.queue.discard(job):
             return False
-        self.queue.remove(job)
         self.fresh.discard(job.id)
         if self.reservation is not None and self.reservation.job is job:
             self.reservation = None
@@ -79,37 +71,30 @@ class Multifactor(Policy):
 
     def recalculate(self, now: float) -> None:
         self.fairshare = self.calculator.fairshare(self.meter.at(now), self.fairshare)
-        if self.queue:
-            queue = self.queue
-            order, values = self.calculator.order(queue, self.table, now, self.fairshare)
-            for job, value in zip(queue, values, strict=True):
-                job.priority = value
-            self.queue = [queue[i] for i in order]
+        self.queue.reorder(now, self.fairshare)
         self.next_calc = now + self.options.calc_period_s
 
     def schedule(self, ctx: Context) -> None:
         retest = ctx.freed or ctx.now >= self.next_calc
         if ctx.now >= self.next_calc:
             self.recalculate(ctx.now)
-        started = self._pass(ctx, retest)
-        queue = self.queue
-        for index in reversed(started):
-            del queue[index]
+        for job in self._pass(ctx, retest):
+            self.queue.discard(job)
         self.fresh.clear()
 
-    def _pass(self, ctx: Context, retest: bool) -> list[int]:
-        """Indices of the queue that started, in priority order."""
-        cluster, started, fresh = ctx.cluster, [], self.fresh
+    def _pass(self, ctx: Context, retest: bool) -> list[Job]:
+        """The jobs that started, in priority order."""
+        cluster, started, fresh = ctx.cluster, list[Job](), self.fresh
         reservation: Reservation | None = None
         budget = self.options.bf_max_job_test
         failed: dict[tuple[int, int], float] = {}
-        for index, job in enumerate(self.queue):
+        for job in self.queue:
             free = cluster.free_gpus
             if free == 0:
                 break
             if reservation is None:
                 if ctx.start(job):
-                    started.append(index)
+                    started.append(job)
                     continue
                 if not self.backfill:
                     break
@@ -122,7 +107,7 @@ class Multifactor(Policy):
                 break
             tested = retest or job.id in fresh
             if tested and job.gpus <= free and try_backfill(job, ctx, reservation, failed):
-                started.append(index)
+                started.append(job)
         return started
 
     def _reservation_for(self, job: Job, cluster: ClusterState, retest: bool) -> Reservation:

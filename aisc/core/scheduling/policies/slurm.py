@@ -54,7 +54,6 @@ class Slurm(Multifactor):
         # not it has submitted yet; without shares an account is known from its first job.
         self.projects: set[str] = set(cluster.shares)
         self.releases = self.running_index = Releases(cluster)
-        self.reach = 0  # the queue position after the last job started in this call
         # Submissions wait for the background thread's next pass (batch_sched_delay).
         self.requested = False
         self.batch_at = -math.inf
@@ -110,18 +109,13 @@ class Slurm(Multifactor):
                 self.next_main = self.main_clock.after(now)
                 self.last_batch = max(self.last_batch, self.next_main - o.sched_interval_s)
             due = self._main_due(ctx, full)
-        started: set[int] = set()
         if due:
-            started = self._main(ctx, math.inf if full else o.default_queue_depth)
+            self._main(ctx, math.inf if full else o.default_queue_depth)
         if now >= self.next_backfill:
             due = now == self.next_backfill
             self.next_backfill = self.backfill_clock.after(now)
             if due:
-                self._backfill(ctx, started)
-        if started:  # every job started lies before `reach`: only that head is rebuilt
-            head = self.queue[: self.reach]
-            self.queue[: self.reach] = [job for job in head if job.id not in started]
-            self.reach = 0
+                self._backfill(ctx)
         if self.queue:
             wake = min(self.next_main, self.next_backfill, self.next_calc)
             ctx.wake_at(min(wake, self.batch_at) if self.requested else wake)
@@ -163,10 +157,10 @@ class Slurm(Multifactor):
             return True
         return ctx.freed
 
-    def _main(self, ctx: Context, depth: float) -> set[int]:
-        cluster, blocked, started = ctx.cluster, set[str](), set[int]()
+    def _main(self, ctx: Context, depth: float) -> None:
+        cluster, blocked = ctx.cluster, set[str]()
         tested = 0
-        for index, job in enumerate(self.queue):
+        for job in self.queue:
             if tested >= depth or cluster.free_gpus == 0 or blocked >= self.all_partitions:
                 break
             parts = partitions(cluster.eligible(job))
@@ -174,14 +168,12 @@ class Slurm(Multifactor):
                 continue
             tested += 1
             if ctx.start(job):
-                started.add(job.id)
-                self.reach = max(self.reach, index + 1)
+                self.queue.discard(job)
             else:
                 blocked |= parts
-        return started
 
-    def _backfill(self, ctx: Context, started: set[int]) -> None:
-        """Test jobs in priority order; add those started to `started`."""
+    def _backfill(self, ctx: Context) -> None:
+        """Test jobs in priority order, starting those that fit now."""
         o, cluster = self.options, ctx.cluster
         if cluster.free_gpus == 0:
             return
@@ -194,11 +186,9 @@ class Slurm(Multifactor):
             max_records=records,
         )
         tested = 0
-        for index, job in enumerate(self.queue):
+        for job in self.queue:  # those started in this call have left it
             if tested >= o.bf_max_job_test or cluster.free_gpus == 0:
                 break
-            if job.id in started:
-                continue
             tested += 1
             plan = self._plan(job, cluster, space)
             if plan is None:
@@ -209,8 +199,7 @@ class Slurm(Multifactor):
                 space.hold(plan, job, cluster.groups[plan.group].chip)
                 continue
             self._start(ctx, job, plan, space)
-            started.add(job.id)
-            self.reach = max(self.reach, index + 1)
+            self.queue.discard(job)
 
     def _plan(self, job: Job, cluster: ClusterState, space: BackfillMap) -> Plan | None:
         """The earliest plan over the groups the job may use (a start now wins at once)."""
