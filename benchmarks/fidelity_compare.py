@@ -58,9 +58,23 @@ def read_export(folder: Path) -> str:
     return "".join(f"{line}\n" for line in out)
 
 
-def was_released(folder: Path) -> bool:
+def read_log(folder: Path, ids: dict[str, str]) -> SlurmLog | None:
+    """The saved slurmctld log where it has every job; in a run whose jobs all became eligible
+    at one begin time (`--at-once`), each job's submission is that time, not its sbatch call."""
+    log_file = folder / "slurmctld.log"
+    if not log_file.exists():
+        return None
+    log = parse(log_file.read_text(encoding="utf-8"))
+    if not log.complete(ids):
+        return None
     facts = folder / "run.json"
-    return facts.exists() and bool(json.loads(facts.read_text(encoding="utf-8")).get("released"))
+    released = (
+        json.loads(facts.read_text(encoding="utf-8")).get("released") if facts.exists() else ""
+    )
+    if released:
+        at = dt.datetime.fromisoformat(released).replace(tzinfo=dt.UTC).timestamp()
+        log.submits = {job: (max(at, t), prio) for job, (t, prio) in log.submits.items()}
+    return log
 
 
 def real_times(text: str, ids: dict[str, str]) -> dict[str, Times]:
@@ -120,11 +134,7 @@ def evaluate_dir(folder: Path, completing_s: float = 1.0, log_times: str = "") -
     if boot:
         origin = dt.datetime.fromisoformat(boot).replace(tzinfo=dt.UTC).timestamp()
         conf = replace(conf, options=replace(conf.options, cycle_origin_s=origin))
-    log_file = folder / "slurmctld.log"
-    log = parse(log_file.read_text(encoding="utf-8")) if log_times and log_file.exists() else None
-    # The log's submissions are the sbatch calls, not the release of held jobs.
-    if log is not None and (not log.complete(ids) or was_released(folder)):
-        log = None
+    log = read_log(folder, ids) if log_times else None
     if log is None:
         # Whole seconds cannot say whether a submission came before or after the background
         # thread's wake-up in the same second: the main loop runs at every event instead.
@@ -244,16 +254,8 @@ def slurm_against_slurm(first: Path, second: Path) -> dict[str, float]:
     def times(folder: Path) -> dict[str, Times]:
         text = read_export(folder)
         ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
-        log_file = folder / "slurmctld.log"
-        log = (
-            parse(log_file.read_text(encoding="utf-8"))
-            if log_file.exists() and not was_released(folder)
-            else None
-        )
-        if log is not None and log.complete(ids):
-            real = logged_times(text, ids, log)
-        else:
-            real = real_times(text, ids)
+        log = read_log(folder, ids)
+        real = real_times(text, ids) if log is None else logged_times(text, ids, log)
         zero = min(t.submit for t in real.values())
         return {
             name: replace(t, submit=t.submit - zero, start=t.start - zero, end=t.end - zero)

@@ -65,7 +65,7 @@ from fidelity_compare import (
 SLURM_CONF = Path("/etc/slurm/slurm.conf")
 USERS = ("alice", "bob", "carol", "dave")
 PARENT = "fidelity"
-# Eligible: when a held job was released (`--at-once`); the comparison counts waits from it.
+# Eligible: when a job became eligible (its begin time, `--at-once`); waits count from it.
 EXPORT_FIELDS = (*FIELDS, "Timelimit", "Eligible")
 GANGS, GANG_P = (1, 2, 4, 8, 16), (0.35, 0.25, 0.2, 0.15, 0.05)
 
@@ -116,9 +116,7 @@ def workload(
     return jobs
 
 
-def sbatch_argv(
-    job: PlannedJob, partition: str, gpus_per_node: int, held: bool = False
-) -> list[str]:
+def sbatch_argv(job: PlannedJob, partition: str, gpus_per_node: int, begin: str = "") -> list[str]:
     shape = (
         ["-N", str(job.gpus // gpus_per_node), "--exclusive", "--ntasks-per-node=1",
          f"--gres=gpu:{job.chip}:{gpus_per_node}", f"--cpus-per-task={2 * gpus_per_node}"]
@@ -129,7 +127,7 @@ def sbatch_argv(
     return [
         "runuser", "-u", job.user, "--", "sbatch", "--parsable", "-D", "/", "-o", "/dev/null",
         "-J", job.name, "-A", job.account, "-p", partition, "-t", str(job.limit_min), *shape,
-        *(["--hold"] if held else []), "--wrap", f"sleep {job.run_s}",
+        *([f"--begin={begin}"] if begin else []), "--wrap", f"sleep {job.run_s}",
     ]  # fmt: skip
 
 
@@ -160,29 +158,24 @@ class SlurmRun:
             self.sacctmgr("delete", "account", f"name={account}", tolerate="Nothing deleted")
 
     def submit(
-        self, jobs: list[PlannedJob], mirror_: SlurmMirror, held: bool = False
+        self, jobs: list[PlannedJob], mirror_: SlurmMirror, begin: str = ""
     ) -> dict[str, str]:
-        """Submit each job at its offset (held: at once, to be released together); Slurm job
-        id -> job name."""
+        """Submit each job at its offset, or all at once to become eligible together at
+        `begin`; Slurm job id -> job name."""
         group = {g.chip: g for g in mirror_.cluster.groups}
         ids, began = {}, time.monotonic()
         for job in jobs:
-            if not held:
+            if not begin:
                 time.sleep(max(0.0, began + job.offset_s - time.monotonic()))
             chip = group[job.chip]
             done = subprocess.run(
-                sbatch_argv(job, chip.partition, chip.gpus_per_node, held),
+                sbatch_argv(job, chip.partition, chip.gpus_per_node, begin),
                 capture_output=True, text=True, timeout=30, check=False,
             )  # fmt: skip
             if done.returncode != 0:
                 raise SystemExit(f"sbatch refused {job}: {done.stderr.strip()}")
             ids[done.stdout.strip().split(";")[0]] = job.name
         return ids
-
-    def release(self, ids: dict[str, str]) -> str:
-        """Release every held job in one request, so the queue they form is known at once."""
-        self.slurm.runner.run(["scontrol", "release", ",".join(ids)])
-        return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
     def wait_all(self, ids: dict[str, str], deadline_s: float) -> None:
         deadline = time.monotonic() + deadline_s
@@ -202,6 +195,18 @@ class SlurmRun:
             if _all_final(text, ids) or time.monotonic() > deadline:
                 return text
             time.sleep(2)
+
+
+def begin_time(n: int, boot: float, period_s: float, now: float | None = None) -> int:
+    """When `n` jobs submitted from now, all with this begin time, become eligible together
+    (the first scheduling pass after it sees them all): past their submission (0.3 s each and
+    10 s, twice what sbatch took on the loaded test machine), and always at the same phase of
+    the decay thread (passes every period from slurmctld's boot, `boot` in epoch seconds):
+    its first pass that ranks the accounts by usage comes 45 % of a period after the begin
+    time in every run (27 s of 60, past the ends of the first jobs of 10 and 20 s). Whole
+    seconds, as sbatch --begin takes them."""
+    at = math.ceil((time.time() if now is None else now) + 0.3 * n + 10)
+    return at + math.ceil((0.55 * period_s - (at - boot)) % period_s)
 
 
 def _all_final(text: str, ids: dict[str, str]) -> bool:
@@ -300,13 +305,17 @@ def replay(args: argparse.Namespace) -> Path:
     shares = tuple(getattr(args, "shares", ()))
     run = SlurmRun(accounts, shares)
     run.create_accounts()
-    released = ""
+    released, begin = "", 0
     try:
         since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
         at_once = bool(getattr(args, "at_once", False))
-        ids = run.submit(jobs, conf, held=at_once)
         if at_once:
-            released = run.release(ids)
+            boot = dt.datetime.fromisoformat(slurmctld_boot()).replace(tzinfo=dt.UTC)
+            begin = begin_time(len(jobs), boot.timestamp(), conf.options.calc_period_s)
+            released = dt.datetime.fromtimestamp(begin, dt.UTC).isoformat(timespec="seconds")
+        ids = run.submit(jobs, conf, begin=released[:19])
+        if at_once and time.time() >= begin:
+            raise SystemExit(f"the submissions ran past the begin time {released}")
         work = sum(j.gpus * j.run_s for j in jobs) / conf.cluster.gpus
         run.wait_all(ids, deadline_s=args.spread + 4 * work + 300)
         text = run.export(since, ids)
@@ -353,7 +362,8 @@ def main() -> None:
     parser.add_argument(
         "--at-once",
         action="store_true",
-        help="submit every job held and release them together (waits count from the release)",
+        help="submit every job with one begin time, so all become eligible together (waits "
+        "count from it)",
     )
     parser.add_argument(
         "--shares",

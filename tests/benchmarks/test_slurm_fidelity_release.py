@@ -26,14 +26,14 @@ def test_run_times_are_whole_multiples_of_the_quantum_within_the_asked_bounds() 
     assert {j.run_s for j in fidelity.workload(50, 1, 0.0, CHIPS, ACCOUNTS, 4, 1, 10)} == {10}
 
 
-def test_a_held_job_is_submitted_with_hold_before_its_command() -> None:
+def test_a_job_of_a_run_at_once_is_submitted_with_its_begin_time_before_its_command() -> None:
     job = fidelity.PlannedJob("fid-001", 0.0, "br104", 4, 30, 1, "fidb", "bob")
-    held = fidelity.sbatch_argv(job, "br104", 8, held=True)
-    assert held[-3:] == ["--hold", "--wrap", "sleep 30"]
-    assert "--hold" not in fidelity.sbatch_argv(job, "br104", 8)
+    argv = fidelity.sbatch_argv(job, "br104", 8, begin="2026-12-06T05:40:30")
+    assert argv[-3:] == ["--begin=2026-12-06T05:40:30", "--wrap", "sleep 30"]
+    assert not any(a.startswith("--begin") for a in fidelity.sbatch_argv(job, "br104", 8))
 
 
-def test_held_jobs_are_submitted_without_waiting_for_their_offsets_and_released_together(
+def test_jobs_with_a_begin_time_are_submitted_without_waiting_for_their_offsets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     naps: list[float] = []
@@ -53,15 +53,21 @@ def test_held_jobs_are_submitted_without_waiting_for_their_offsets_and_released_
         fidelity.PlannedJob("fid-000", 0.0, "h800", 1, 30, 1, "fidxa", "alice"),
         fidelity.PlannedJob("fid-001", 90.0, "br104", 2, 30, 1, "fidxb", "bob"),
     ]
-    run, recorder = slurm_run()
-    ids = run.submit(jobs, conf, held=True)
+    run, _ = slurm_run()
+    ids = run.submit(jobs, conf, begin="2026-12-06T05:40:30")
     assert ids == {"201": "fid-000", "202": "fid-001"}
     assert naps == []  # no timed submission
-    assert all("--hold" in argv for argv in seen)
-    released = run.release(ids)
-    assert recorder.calls == [["scontrol", "release", "201,202"]]
-    assert released.startswith("20")
-    assert released[-1].isdigit()
+    assert all("--begin=2026-12-06T05:40:30" in argv for argv in seen)
+
+
+def test_the_begin_time_leaves_room_for_submission_and_keeps_one_phase_to_decay_passes() -> None:
+    boot = 1000.0
+    # 100 jobs from 1000 + 75.5: at least 30 + 10 s later (115.5 -> 116), then the next time
+    # 33 s past a pass (passes at 1000 + 60 k): 1000 + 153, the next pass 27 s later
+    assert fidelity.begin_time(100, boot, 60.0, now=boot + 75.5) == boot + 153
+    # exactly there already
+    assert fidelity.begin_time(10, boot, 60.0, now=boot + 80.0) == boot + 93
+    assert fidelity.begin_time(1, boot, 60.0) > fidelity.time.time()
 
 
 FIELDS = "JobID|Cluster|Account|User|Partition|State|Submit|Start|Elapsed|AllocTRES|Timelimit"
@@ -79,7 +85,7 @@ def released_run(folder: Path, starts: tuple[str, str], released: bool = True) -
     (folder / "sacct.txt").write_text(text, encoding="utf-8")
     (folder / "ids.json").write_text(json.dumps({"7": "fid-000", "8": "fid-001"}))
     (folder / "slurm.conf").write_text((SAVED / "slurm.conf").read_text(encoding="utf-8"))
-    facts = {"released": "2026-11-29T04:00:10.020" if released else ""}
+    facts = {"released": "2026-11-29T04:00:10+00:00" if released else ""}
     (folder / "run.json").write_text(json.dumps(facts), encoding="utf-8")
     # an info-level log whose submissions are the sbatch calls, not the release
     (folder / "slurmctld.log").write_text("", encoding="utf-8")
@@ -104,8 +110,6 @@ def test_a_released_run_is_compared_from_its_export_even_when_log_times_are_aske
     tmp_path: Path,
 ) -> None:
     folder = released_run(tmp_path / "run", ("04:00:10", "04:00:10"))
-    assert compare.was_released(folder)
-    assert not compare.was_released(SAVED)  # no run.json
     report: dict[str, Any] = fidelity.evaluate_dir(folder, 0.0, "logged")
     slurm = report["policies"]["slurm"]
     assert slurm["jobs"] == 2
@@ -121,7 +125,6 @@ def test_slurm_against_itself_counts_from_each_release(tmp_path: Path) -> None:
     assert figures["kendall_tau_b"] == pytest.approx(1.0)
     # each run's time 0 is its release: waits 0 and 4 s in the first, 1 and 5 s in the second
     assert figures["mean_abs_wait_diff_s"] == pytest.approx(1.0)
-    assert not compare.was_released(released_run(tmp_path / "three", ("04:00:10",) * 2, False))
 
 
 def test_the_backfill_log_adds_backfill_and_its_map_to_the_debug_flags_and_takes_them_off_after(
@@ -168,3 +171,27 @@ def test_accounts_get_the_shares_asked_and_the_comparison_gives_the_simulator_th
     fidelity.evaluate_dir(folder)
     assert seen
     assert all(shares == {"fidxa": 100.0, "fidxb": 1.0} for shares in seen)  # b: the default
+
+
+def test_a_run_at_once_reads_its_log_with_every_submission_at_the_begin_time(
+    tmp_path: Path,
+) -> None:
+    folder = released_run(tmp_path / "run", ("04:00:10", "04:00:14"))
+    lines = [
+        "[2026-11-29T04:00:00.300] _slurm_rpc_submit_batch_job: JobId=7 InitPrio=0 usec=1",
+        "[2026-11-29T04:00:01.100] _slurm_rpc_submit_batch_job: JobId=8 InitPrio=0 usec=1",
+        "[2026-11-29T04:00:10.250] sched/backfill: _start_job: Started JobId=7 in h800 on h800-01",
+        "[2026-11-29T04:00:14.500] sched: Allocate JobId=8 NodeList=h800-01 #CPUs=2",
+        "[2026-11-29T04:00:40.300] _job_complete: JobId=7 done",
+        "[2026-11-29T04:00:44.600] _job_complete: JobId=8 done",
+    ]
+    (folder / "slurmctld.log").write_text("".join(f"{ln}\n" for ln in lines), encoding="utf-8")
+    log = compare.read_log(folder, {"7": "fid-000", "8": "fid-001"})
+    assert log is not None
+    begin = fidelity.dt.datetime(2026, 11, 29, 4, 0, 10, tzinfo=fidelity.dt.UTC).timestamp()
+    assert log.submits == {"7": (begin, 0), "8": (begin, 0)}
+    assert log.starts["7"] == (begin + 0.25, "backfill")
+    # waits from the begin time at the log's milliseconds, in Slurm against itself too
+    figures = compare.slurm_against_slurm(folder, folder)
+    assert figures["mean_wait_real_s"] == pytest.approx((0.25 + 4.5) / 2)
+    assert compare.read_log(folder, {"9": "fid-009"}) is None  # not every job in the log
