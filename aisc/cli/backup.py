@@ -11,8 +11,6 @@ import typer
 
 from aisc.cli import boot
 
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
-
 
 def register(app: typer.Typer) -> None:
     app.command()(backup)
@@ -33,7 +31,7 @@ def _run(what: str, call: Any) -> Any:
 
 def backup(
     out: Annotated[Path, typer.Option("--out", help="The archive to write (a tar file).")],
-    as_json: bool = JSON,
+    as_json: bool = boot.JSON,
 ) -> None:
     """Write the database, the uploaded documents and a manifest to one archive; safe while the
     server, the worker and an ingest run."""
@@ -65,7 +63,7 @@ def restore(
     archive: Annotated[
         Path, typer.Argument(metavar="FILE", help="An archive `aisc backup` wrote.")
     ],
-    as_json: bool = JSON,
+    as_json: bool = boot.JSON,
 ) -> None:
     """Restore into an empty database and files directory; then check the audit chain and that
     every figure of the manifest (ledger, usage, migrations) is found again."""

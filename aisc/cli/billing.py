@@ -44,7 +44,7 @@ def _month(text: str):  # type: ignore[no-untyped-def]
 @app.command()
 def close(
     month: str = typer.Argument(..., help="YYYY-MM"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = boot.JSON,
 ) -> None:
     """Freeze the month: one statement per project, posted to the ledger. Never recomputed."""
     parsed = _month(month)
@@ -76,7 +76,7 @@ def close(
 @app.command()
 def show(
     month: str = typer.Argument(..., help="YYYY-MM"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = boot.JSON,
 ) -> None:
     """The stored figures of a closed period (the same as `close` printed)."""
     parsed = _month(month)
@@ -92,7 +92,7 @@ def show(
 
 
 @app.command()
-def periods(as_json: bool = typer.Option(False, "--json")) -> None:
+def periods(as_json: bool = boot.JSON) -> None:
     """Every period known, with its state."""
     boot.django()
     from aisc.web.billing.closing.figures import periods_list

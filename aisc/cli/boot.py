@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from aisc.core.errors import AiscError
 
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order
+# The --json flag of every command that prints what it did.
+JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 
 def fail(message: str, code: int = 2) -> None:

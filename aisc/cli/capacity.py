@@ -30,7 +30,6 @@ app = typer.Typer(
 MONTHS = typer.Option(None, "--months", help="Months to plan (a file's own horizon otherwise).")
 SEEDS = typer.Option(5, "--seeds", help="How many seeds (demand draws) to run; bands over them.")
 FIRST_SEED = typer.Option(0, "--first-seed", help="The first seed; the others follow it.")
-AS_JSON = typer.Option(False, "--json", help="Print JSON.")
 OUT = typer.Option(None, "--out", help="Write CSV, JSON and PNG charts to this directory.")
 SCENARIO = typer.Option(
     None, "--scenario", help="Scenario TOML; default: the centre as configured."
@@ -102,7 +101,7 @@ def plan_command(
     history: int = typer.Option(
         3, "--history", help="Without --scenario: past months of metered usage to replay."
     ),
-    as_json: bool = AS_JSON,
+    as_json: bool = boot.JSON,
     out: Path | None = OUT,
 ) -> None:
     """Plan one scenario: per month and chip, capacity, demand, delivered, utilisation, waits."""
@@ -135,7 +134,7 @@ def compare(
     months: int | None = MONTHS,
     seeds: int = SEEDS,
     first_seed: int = FIRST_SEED,
-    as_json: bool = AS_JSON,
+    as_json: bool = boot.JSON,
     out: Path | None = OUT,
 ) -> None:
     """Plan several scenarios on the same seeds and put them side by side."""
@@ -192,7 +191,7 @@ def sweep(
     jobs: int = typer.Option(
         0, "--jobs", help="Worker processes (0: one per core this process may use)."
     ),
-    as_json: bool = AS_JSON,
+    as_json: bool = boot.JSON,
     slurm: bool = typer.Option(
         False, "--slurm", help="Run the cells as one Slurm job array instead of locally."
     ),
@@ -311,7 +310,7 @@ def sweep_cell(
 @app.command("sweep-gather")
 def sweep_gather(
     directory: Path = SWEEP_DIR,
-    as_json: bool = AS_JSON,
+    as_json: bool = boot.JSON,
 ) -> None:
     """Combine the cells of a Slurm sweep (after `sweep --slurm --no-wait`) into its lines."""
     from aisc.cli import capacity_array as array

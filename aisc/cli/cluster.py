@@ -16,8 +16,6 @@ from aisc.cli import boot
 
 app = typer.Typer(help="The embedded cluster: queue, submit, advance.", no_args_is_help=True)
 
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
-
 
 def _job_facts(job: Any) -> dict[str, Any]:
     return {
@@ -36,7 +34,7 @@ def _job_facts(job: Any) -> dict[str, Any]:
 
 
 @app.command()
-def queue(as_json: bool = JSON) -> None:
+def queue(as_json: bool = boot.JSON) -> None:
     """Running and pending jobs of the embedded cluster."""
     boot.django()
     from aisc.web.cluster import pages
@@ -98,7 +96,7 @@ def submit(
 
 
 @app.command()
-def advance(as_json: bool = JSON) -> None:
+def advance(as_json: bool = boot.JSON) -> None:
     """Run the embedded cluster to now and meter its usage."""
     boot.django()
     from aisc.web.billing.ingest.sources import advance_and_meter

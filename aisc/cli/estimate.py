@@ -62,7 +62,7 @@ def estimate(
     request_months: float | None = typer.Option(
         None, "--request-months", help="Months requested, 0.01 to 120 (with --request-gpus)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = boot.JSON,
 ) -> None:
     """FLOPs = k·N·D; GPU-hours = FLOPs / (peak x MFU x 3600); the request beside it."""
     from aisc.core.errors import AiscError

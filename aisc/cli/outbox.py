@@ -12,7 +12,6 @@ from aisc.cli import boot
 app = typer.Typer(
     help="The outbox the worker delivers, and its dead letters.", no_args_is_help=True
 )
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 
 def _row(message: Any) -> dict[str, Any]:
@@ -27,7 +26,7 @@ def _row(message: Any) -> dict[str, Any]:
 
 
 @app.command()
-def status(as_json: bool = JSON) -> None:
+def status(as_json: bool = boot.JSON) -> None:
     """Running workers, messages waiting, the oldest one's wait, dead letters."""
     boot.django()
     boot.check_database()
@@ -52,7 +51,7 @@ def status(as_json: bool = JSON) -> None:
 
 
 @app.command("dead-letters")
-def dead_letters(as_json: bool = JSON) -> None:
+def dead_letters(as_json: bool = boot.JSON) -> None:
     """List the messages that failed AISC_OUTBOX_MAX_ATTEMPTS times."""
     boot.django()
     boot.check_database()
@@ -86,12 +85,12 @@ def _act(verb: str, message_id: int, as_json: bool) -> None:
 
 
 @app.command()
-def retry(message_id: int = typer.Argument(..., metavar="ID"), as_json: bool = JSON) -> None:
+def retry(message_id: int = typer.Argument(..., metavar="ID"), as_json: bool = boot.JSON) -> None:
     """Queue a dead letter again, due now, with a fresh count of attempts."""
     _act("retry", message_id, as_json)
 
 
 @app.command()
-def discard(message_id: int = typer.Argument(..., metavar="ID"), as_json: bool = JSON) -> None:
+def discard(message_id: int = typer.Argument(..., metavar="ID"), as_json: bool = boot.JSON) -> None:
     """Give up on a dead letter: kept, marked discarded, never delivered."""
     _act("discard", message_id, as_json)

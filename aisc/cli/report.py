@@ -116,7 +116,7 @@ def _print(report: dict[str, Any]) -> None:
 @app.command()
 def annual(
     year: int = typer.Option(..., "--year", help="YYYY, 1970-2100"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = boot.JSON,
     out: Path | None = OUT,
     lang: str | None = LANG,
 ) -> None:

@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Allocations on Slurm: plan, apply, check.", no_args_is_help=True)
 
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
-
 
 def _plan_facts(pending: SlurmPlan) -> dict[str, Any]:
     return {
@@ -59,7 +57,7 @@ def _cluster_plan() -> SlurmPlan:
 
 
 @app.command()
-def plan(as_json: bool = JSON) -> None:
+def plan(as_json: bool = boot.JSON) -> None:
     """Print what apply would change; change nothing."""
     boot.django()
     boot.check_database()
@@ -71,7 +69,7 @@ def apply(
     force: bool = typer.Option(
         False, "--force", help="Cancel the jobs of accounts being removed, then remove them."
     ),
-    as_json: bool = JSON,
+    as_json: bool = boot.JSON,
 ) -> None:
     """Apply the plan. Exits 1 when something could not be applied (see what remains)."""
     boot.django()
@@ -105,7 +103,7 @@ def apply(
 
 
 @app.command()
-def check(as_json: bool = JSON) -> None:
+def check(as_json: bool = boot.JSON) -> None:
     """Exit 1 when Slurm differs from the allocations, 0 when it agrees."""
     boot.django()
     boot.check_database()
