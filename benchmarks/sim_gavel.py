@@ -12,10 +12,14 @@ whether that happened before the last generated arrival (only then does the resu
 on how many jobs were generated: the generator draws the same first jobs whatever the count).
 
 Policies: Gavel's four (`gavel-fifo`, `gavel-fifo-perf`, `gavel-las`, `gavel-las-perf`, the
-last solving its LP with SciPy's HiGHS) and ours without space sharing (`hetero`).
+last solving its LP with SciPy's HiGHS) and ours without space sharing (`hetero`: max-min,
+min-jct, srsf).
+
+Preemption costs nothing unless `--restart-s S` (Gavel's assumption, stated with every result:
+its figures rest on it); `--restart-s 30` gives every policy our default restart cost.
 
 Usage: nice -n 10 .venv/bin/python benchmarks/sim_gavel.py [--rates 2.6] [--seeds 0 1 2 3 4]
-    [--jobs 9000] [--horizon 20000] [--policies gavel-las-perf ...]
+    [--jobs 9000] [--horizon 20000] [--restart-s 0] [--policies gavel-las-perf ...]
 `--horizon N` reruns every (policy, seed) with N generated jobs and prints the difference.
 """
 
@@ -57,14 +61,17 @@ POLICIES = {  # label -> (policy, options)
     "gavel-las-perf": ("gavel-las-perf", {}),
     "hetero max-min": ("hetero", {"hetero_objective": "max-min"}),
     "hetero min-jct": ("hetero", {"hetero_objective": "min-jct"}),
+    "hetero srsf": ("hetero", {"hetero_objective": "srsf"}),
 }
 
 
 def window_jct_hours(
-    rate: float, seed: int, label: str, jobs: int
-) -> tuple[float, float, bool, int]:
+    rate: float, seed: int, label: str, jobs: int, restart_s: float = 0.0
+) -> tuple[float, float, bool, int, int]:
     """Average JCT of the window (h), CPU seconds, whether it closed before the last arrival,
-    and the allocations computed (Gavel's policies)."""
+    the allocations computed (Gavel's policies), and the jobs that had arrived when the window
+    closed: any run of at least that many generated jobs gives the same figure, which is then
+    the figure of Gavel's own simulator (it generates arrivals until the window has ended)."""
     matrix = read_throughputs(
         (trace_path("gavel") / "simulation_throughputs.json").read_text("utf-8")
     )
@@ -72,7 +79,12 @@ def window_jct_hours(
     cluster = parse_cluster(CLUSTER)
     name, extra = POLICIES[label]
     solver = highs_solver() if name == "gavel-las-perf" else None
-    options = PolicyOptions(lp_solver=solver, seed=seed, **extra)  # type: ignore[arg-type]
+    options = PolicyOptions(
+        lp_solver=solver,
+        seed=seed,
+        restart_s=restart_s,
+        **extra,  # type: ignore[arg-type]
+    )
     policy = make_policy(name, cluster, options)
     cpu = time.process_time()
     sim = Simulator(cluster, policy, trace, keep_segments=False)
@@ -86,7 +98,8 @@ def window_jct_hours(
     submit = trace.submit[first:last]
     closed = bool((ends >= 0).all() and ends.max() <= trace.submit[-1])
     allocations = int(getattr(policy, "allocations", 0))
-    return float((ends - submit).mean() / 3600), cpu, closed, allocations
+    arrived = int(np.searchsorted(trace.submit, ends.max(), side="right"))
+    return float((ends - submit).mean() / 3600), cpu, closed, allocations, arrived
 
 
 def main() -> None:
@@ -95,14 +108,25 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--jobs", type=int, default=9000)
     parser.add_argument("--horizon", type=int, default=0)
+    parser.add_argument("--restart-s", type=float, default=0.0)
     parser.add_argument("--policies", nargs="+", default=list(POLICIES), choices=list(POLICIES))
     args = parser.parse_args()
     print(f"cluster {CLUSTER}, window jobs {WINDOW[0]}-{WINDOW[1] - 1}, seeds {args.seeds}")
     print(f"{args.jobs} generated jobs; load average {os.getloadavg()[0]:.1f} at start")
+    print(f"restart cost per resumption {args.restart_s:g} s (Gavel's assumption: 0)")
     for rate in args.rates:
         print(f"\nrate {rate} jobs/h")
         for label in args.policies:
-            runs = [window_jct_hours(rate, seed, label, args.jobs) for seed in args.seeds]
+            runs = []
+            for seed in args.seeds:
+                runs.append(window_jct_hours(rate, seed, label, args.jobs, args.restart_s))
+                jct, cpu, closed, _, arrived = runs[-1]
+                mark = "" if closed else "*"
+                print(
+                    f"  {label} seed {seed}: {jct:.2f}{mark} h, cpu {cpu:.1f} s, "
+                    f"window closed after arrival {arrived:,}",
+                    flush=True,
+                )
             jcts = [r[0] for r in runs]
             marks = ["" if r[2] else "*" for r in runs]
             per_seed = " / ".join(f"{j:.1f}{m}" for j, m in zip(jcts, marks, strict=True))
@@ -124,7 +148,12 @@ def main() -> None:
                 f"cpu {sum(r[1] for r in runs):6.1f} s  allocations {sum(r[3] for r in runs)}"
             )
             if args.horizon:
-                longer = [window_jct_hours(rate, s, label, args.horizon)[0] for s in args.seeds]
+                longer = []
+                for seed in args.seeds:
+                    longer.append(
+                        window_jct_hours(rate, seed, label, args.horizon, args.restart_s)[0]
+                    )
+                    print(f"  {label} seed {seed}, {args.horizon} jobs: {longer[-1]:.2f} h")
                 diffs = " / ".join(f"{b / a - 1:+.1%}" for a, b in zip(jcts, longer, strict=True))
                 print(f"  {'':<16} with {args.horizon} jobs: {np.mean(longer):7.2f} h ({diffs})")
     print("\n* = the window closed only after the last generated arrival (horizon-dependent)")

@@ -53,7 +53,8 @@ BF_MAX_JOB_TEST = typer.Option(
 HETERO_OBJECTIVE = typer.Option(
     "max-min",
     "--hetero-objective",
-    help="hetero only: max-min (least normalised attained service) or min-jct.",
+    help="hetero only: max-min (least normalised attained service), min-jct (least time left "
+    "on the best chip) or srsf (least GPU-time left on the best chip).",
 )
 RESTART_S = typer.Option(
     None,

@@ -39,14 +39,15 @@ def test_load_above_one_overloads_the_cluster_as_its_help_says() -> None:
     assert "overloads" in help_text
 
 
-def test_hetero_min_jct_can_be_chosen_and_a_bad_objective_is_refused() -> None:
+def test_hetero_min_jct_and_srsf_can_be_chosen_and_a_bad_objective_is_refused() -> None:
     common = ("run", "--synthetic", "100", "--cluster", "h800=1x8,br104=1x8", "--policy", "hetero")
-    code, out, err = sim(*common, "--hetero-objective", "min-jct", "--json")
-    assert code == 0, err
-    assert json.loads(out)["jobs"] == 100
+    for objective in ("min-jct", "srsf"):
+        code, out, err = sim(*common, "--hetero-objective", objective, "--json")
+        assert code == 0, err
+        assert json.loads(out)["jobs"] == 100
     code, _, err = sim(*common, "--hetero-objective", "fastest")
     assert code == 2
-    assert "--hetero-objective 'fastest' must be one of max-min, min-jct" in err
+    assert "--hetero-objective 'fastest' must be one of max-min, min-jct, srsf" in err
 
 
 def test_a_restart_cost_slows_a_preemptive_policy_and_is_bounded_as_its_help_says() -> None:

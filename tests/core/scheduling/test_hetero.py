@@ -54,6 +54,39 @@ def test_min_jct_runs_the_shortest_remaining_job_first() -> None:
     assert cols["end"][2] < 400.0  # preempts a long job at the first round boundary
 
 
+def test_srsf_runs_single_gpu_jobs_before_a_gang_with_less_time_but_more_gpu_time_left() -> None:
+    # One node of two V100s. The gang needs 300 s on both GPUs (600 GPU-seconds), the single
+    # GPU jobs 400 and 450 s. min-jct runs the gang first (least time left); srsf runs the
+    # single jobs side by side first (least GPU-time left), which lowers the mean JCT.
+    builder = TraceBuilder("t")
+    builder.add(1, 0.0, 2, 300.0, speeds={"v100": 1.0})
+    builder.add(2, 0.0, 1, 400.0, speeds={"v100": 1.0})
+    builder.add(3, 0.0, 1, 450.0, speeds={"v100": 1.0})
+    trace, cluster = builder.build(), parse_cluster("v100=1x2")
+    ends = {}
+    for objective in ("min-jct", "srsf"):
+        options = PolicyOptions(hetero_objective=objective)
+        result = simulate(trace, cluster, "hetero", options)
+        ends[objective] = result.record.columns()["end"].tolist()
+        assert result.summary["preemptions"] == 0
+    assert ends["min-jct"] == [300.0, 700.0, 750.0]
+    assert ends["srsf"] == [750.0, 400.0, 450.0]
+    assert sum(ends["srsf"]) < sum(ends["min-jct"])
+
+
+def test_srsf_ranks_a_running_gang_by_the_gpu_time_it_has_left_now() -> None:
+    # The gang (2 GPUs, 1000 s) runs alone from 0; a 1-GPU job of 700 s arrives at 100 and
+    # waits for the round at 360. The gang then has 640 s x 2 GPUs = 1,280 GPU-seconds left,
+    # more than the newcomer's 700: srsf pauses it there (min-jct, counting 640 s, would not).
+    builder = TraceBuilder("t")
+    builder.add(1, 0.0, 2, 1000.0, speeds={"v100": 1.0})
+    builder.add(2, 100.0, 1, 700.0, speeds={"v100": 1.0})
+    options = PolicyOptions(hetero_objective="srsf", restart_s=0.0)
+    result = simulate(builder.build(), parse_cluster("v100=1x2"), "hetero", options)
+    assert result.record.columns()["end"].tolist() == [1700.0, 1060.0]
+    assert result.summary["preemptions"] == 1
+
+
 def test_a_job_already_on_its_best_chip_keeps_running_across_rounds() -> None:
     result = run([(0.0, 1, 10_000.0, FAST_ON_V100)], "hetero")
     assert result.record.columns()["end"].tolist() == [1000.0]

@@ -7,7 +7,10 @@ afresh which jobs run and on which chip type, preempting and resuming as needed 
    - `max-min` (Gavel's heterogeneity-aware LAS): least normalised attained service first, where
      service is GPU-seconds weighted by speed / the job's best speed (best-chip-equivalent
      GPU-seconds), so a job is not penalised for time on a slow chip;
-   - `min-jct`: least remaining time on its best chip first (shortest remaining processing time).
+   - `min-jct`: least remaining time on its best chip first (shortest remaining processing time);
+   - `srsf`: least remaining service first, service being the remaining time on its best chip
+     times its GPUs (Tiresias' SRSF, Gu et al., NSDI'19, with the best chip's time): a gang of
+     8 holds 8 GPUs while it runs, so it comes after a single GPU job of up to 8x its time left.
 2. Admit jobs in that order while their gangs fit in the cluster's GPUs of the types they can use.
 3. Assign the admitted jobs to chip types to raise the sum of GPUs x normalised speed
    (speed / best speed), greedily by regret (after Vogel): the job that loses most by missing its
@@ -51,7 +54,7 @@ from aisc.core.scheduling.ordered import OrderedJobs
 from aisc.core.scheduling.placement import ClusterState, GroupState
 from aisc.core.scheduling.policy import Context, Policy, PolicyOptions
 
-OBJECTIVES = ("max-min", "min-jct")
+OBJECTIVES = ("max-min", "min-jct", "srsf")
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,9 @@ class HeterogeneityAware(Policy):
                     "objectives": OBJECTIVES,
                 },
             )
-        self.min_jct = options.hetero_objective == "min-jct"
+        # Remaining-work objectives rank by best-chip seconds left, times the gang for srsf.
+        self.min_jct = options.hetero_objective in ("min-jct", "srsf")
+        self.srsf = options.hetero_objective == "srsf"
         self.waiting = OrderedJobs()
         self.service: dict[int, float] = {}  # best-chip-equivalent GPU-seconds, while active
         self.profiles: dict[int, Profile] = {}
@@ -127,14 +132,17 @@ class HeterogeneityAware(Policy):
     def _waiting_key(self, job: Job) -> float:
         """A waiting job's key; it stays the same until the job runs again."""
         if self.min_jct:
-            return job.remaining / self.profiles[job.id].best
+            return job.remaining / self.profiles[job.id].best * self._gang(job)
         return self.service[job.id]
 
     def _running_key(self, job: Job, now: float) -> float:
         if self.min_jct:
             remaining = job.remaining - (now - job.run_since) * job.run_speed
-            return remaining / self.profiles[job.id].best
+            return remaining / self.profiles[job.id].best * self._gang(job)
         return self._service_now(job, now)
+
+    def _gang(self, job: Job) -> int:
+        return job.gpus if self.srsf else 1
 
     def _service_now(self, job: Job, now: float) -> float:
         ran = (now - job.run_since) * job.gpus * job.run_speed / self.profiles[job.id].best
@@ -220,7 +228,7 @@ class HeterogeneityAware(Policy):
         for job in ctx.running_jobs():
             profile = self.profiles[job.id]
             if self.min_jct:
-                slopes[job.id] = -job.run_speed / profile.best
+                slopes[job.id] = -job.run_speed / profile.best * self._gang(job)
             else:
                 slopes[job.id] = job.gpus * job.run_speed / profile.best
             keys.append((self._running_key(job, now), job.submit, job.id))
