@@ -26,7 +26,7 @@ from aisc.web.audit.record import record
 from aisc.web.catalogue.capacity import offered_chips
 from aisc.web.grants import notifications, pricing, verbs
 from aisc.web.grants.actions import awards, obligations
-from aisc.web.grants.actions.lifecycle import move, snapshot
+from aisc.web.grants.actions.lifecycle import move_and_record, snapshot
 from aisc.web.grants.choices import DocumentKind, ModelType, Workload
 from aisc.web.grants.models import Application, Award, Call, StarterProgramme
 
@@ -186,21 +186,14 @@ def do_submit_application(*, acting_user: User, application: Application) -> App
     if application.call.status != CallStatus.OPEN:
         raise RuleViolation("this call is no longer open for submissions", field="call")
     obligations.check_may_submit(application.organisation, centre_today())
-    before, after = move(
+    move_and_record(
+        acting_user,
         application,
         APPLICATION_TRANSITIONS,
-        ApplicationStatus,
         ApplicationStatus.SUBMITTED,
-        what="the application",
-    )
-    application.submitted_at = timezone.now()
-    application.save(update_fields=["status", "submitted_at"])
-    record(
-        acting_user,
         verbs.APPLICATION_SUBMIT,
-        application,
-        before={"status": before},
-        after={"status": after},
+        what="the application",
+        changes={"submitted_at": timezone.now()},
     )
     notifications.status_changed(application)
     return application
@@ -208,20 +201,13 @@ def do_submit_application(*, acting_user: User, application: Application) -> App
 
 @transaction.atomic
 def do_withdraw_application(*, acting_user: User, application: Application) -> Application:
-    before, after = move(
+    move_and_record(
+        acting_user,
         application,
         APPLICATION_TRANSITIONS,
-        ApplicationStatus,
         ApplicationStatus.WITHDRAWN,
-        what="the application",
-    )
-    application.save(update_fields=["status"])
-    record(
-        acting_user,
         verbs.APPLICATION_WITHDRAW,
-        application,
-        before={"status": before},
-        after={"status": after},
+        what="the application",
     )
     award = Award.objects.filter(application=application).first()
     if award is not None:

@@ -15,7 +15,7 @@ from aisc.web.accounts.models import User
 from aisc.web.accounts.time_zone import centre_today
 from aisc.web.audit.record import record
 from aisc.web.grants import events, verbs
-from aisc.web.grants.actions.lifecycle import move
+from aisc.web.grants.actions.lifecycle import move_and_record
 from aisc.web.grants.models import Award, AwardTranche
 
 RELEASE_TASK = "grants.release_due_tranches"
@@ -77,16 +77,14 @@ def do_release_due_tranches(today: dt.date | None = None) -> list[str]:
 
 def cancel(acting_user: User | None, award: Award, reason: str) -> None:
     """Within an action: the award is cancelled; allocations closes its allocation."""
-    before, after = move(
-        award, AWARD_TRANSITIONS, AwardStatus, AwardStatus.CANCELLED, what="the award"
-    )
-    award.save(update_fields=["status"])
-    record(
+    move_and_record(
         acting_user,
-        verbs.AWARD_CANCEL,
         award,
-        before={"status": before},
-        after={"status": after, "reason": reason},
+        AWARD_TRANSITIONS,
+        AwardStatus.CANCELLED,
+        verbs.AWARD_CANCEL,
+        what="the award",
+        audit={"reason": reason},
     )
     events.award_cancelled.publish(events.AwardCancelled(award, acting_user))
 

@@ -26,7 +26,7 @@ from aisc.core.units import Money
 from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications, verbs
-from aisc.web.grants.actions.lifecycle import move, snapshot
+from aisc.web.grants.actions.lifecycle import move_and_record, snapshot
 from aisc.web.grants.models import Application, Award, Call, Review, Scheme
 
 CALL_FIELDS = ("code", "title_en", "opens_on", "closes_on", "period_start", "period_end", "budget")
@@ -119,10 +119,16 @@ def do_set_call_criteria(
     return call
 
 
-def _move_call(acting_user: User | None, call: Call, target: CallStatus, verb: str) -> Call:
-    before, after = move(call, CALL_TRANSITIONS, CallStatus, target, what="the call")
-    call.save(update_fields=["status", "published_at"])
-    record(acting_user, verb, call, before={"status": before}, after={"status": after})
+def _move_call(
+    acting_user: User | None,
+    call: Call,
+    target: CallStatus,
+    verb: str,
+    changes: dict[str, Any] | None = None,
+) -> Call:
+    move_and_record(
+        acting_user, call, CALL_TRANSITIONS, target, verb, what="the call", changes=changes
+    )
     return call
 
 
@@ -142,20 +148,16 @@ def do_publish_results(*, acting_user: User | None, call: Call) -> Call:
     Refused while any application of the call still awaits a decision."""
     check_publishable(call.applications.filter(status__in=UNDECIDED).count())
     now = timezone.now()
-    call.published_at = now
-    _move_call(acting_user, call, CallStatus.PUBLISHED, verbs.CALL_PUBLISH)
+    _move_call(acting_user, call, CallStatus.PUBLISHED, verbs.CALL_PUBLISH, {"published_at": now})
     for award in Award.objects.filter(application__call=call, status=AwardStatus.APPROVED):
-        before, after = move(
-            award, AWARD_TRANSITIONS, AwardStatus, AwardStatus.ACTIVE, what="the award"
-        )
-        award.published_at = now
-        award.save(update_fields=["status", "published_at"])
-        record(
+        move_and_record(
             acting_user,
-            verbs.AWARD_PUBLISH,
             award,
-            before={"status": before},
-            after={"status": after},
+            AWARD_TRANSITIONS,
+            AwardStatus.ACTIVE,
+            verbs.AWARD_PUBLISH,
+            what="the award",
+            changes={"published_at": now},
         )
         notifications.award_published(award)
     return call

@@ -17,7 +17,7 @@ from aisc.web.accounts.models import User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications, verbs
 from aisc.web.grants.actions.awards import next_unreleased, release_tranche
-from aisc.web.grants.actions.lifecycle import move
+from aisc.web.grants.actions.lifecycle import move, move_and_record
 from aisc.web.grants.choices import ReportKind
 from aisc.web.grants.models import Award, Report
 
@@ -58,34 +58,28 @@ def do_submit_report(*, acting_user: User, award: Award, kind: str, text: str) -
 
 @transaction.atomic
 def do_accept_report(*, acting_user: User, report: Report) -> Report:
-    before, after = move(
-        report, REPORT_TRANSITIONS, ReportStatus, ReportStatus.ACCEPTED, what="the report"
-    )
     now = timezone.now()
-    report.decided_by, report.decided_at = acting_user, now
-    report.save(update_fields=["status", "decided_by", "decided_at"])
-    record(
+    move_and_record(
         acting_user,
-        verbs.REPORT_ACCEPT,
         report,
-        before={"status": before},
-        after={"status": after},
+        REPORT_TRANSITIONS,
+        ReportStatus.ACCEPTED,
+        verbs.REPORT_ACCEPT,
+        what="the report",
+        changes={"decided_by": acting_user, "decided_at": now},
     )
     award = report.award
     following = next_unreleased(award)
     if following is not None:
         release_tranche(acting_user, following, now)
     if report.kind == ReportKind.FINAL:
-        prior, done = move(
-            award, AWARD_TRANSITIONS, AwardStatus, AwardStatus.COMPLETED, what="the award"
-        )
-        award.save(update_fields=["status"])
-        record(
+        move_and_record(
             acting_user,
-            verbs.AWARD_COMPLETE,
             award,
-            before={"status": prior},
-            after={"status": done},
+            AWARD_TRANSITIONS,
+            AwardStatus.COMPLETED,
+            verbs.AWARD_COMPLETE,
+            what="the award",
         )
     notifications.report_decided(report)
     return report
@@ -95,18 +89,19 @@ def do_accept_report(*, acting_user: User, report: Report) -> Report:
 def do_return_report(*, acting_user: User, report: Report, message: str) -> Report:
     if not message.strip():
         raise RuleViolation("tell the grantee what to change, in a message", field="message")
-    before, after = move(
-        report, REPORT_TRANSITIONS, ReportStatus, ReportStatus.RETURNED, what="the report"
-    )
-    report.message = message.strip()
-    report.decided_by, report.decided_at = acting_user, timezone.now()
-    report.save(update_fields=["status", "message", "decided_by", "decided_at"])
-    record(
+    move_and_record(
         acting_user,
-        verbs.REPORT_RETURN,
         report,
-        before={"status": before},
-        after={"status": after, "message": report.message},
+        REPORT_TRANSITIONS,
+        ReportStatus.RETURNED,
+        verbs.REPORT_RETURN,
+        what="the report",
+        changes={
+            "message": message.strip(),
+            "decided_by": acting_user,
+            "decided_at": timezone.now(),
+        },
+        audit={"message": message.strip()},
     )
     notifications.report_decided(report)
     return report

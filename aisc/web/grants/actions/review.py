@@ -17,7 +17,7 @@ from aisc.core.grants.workflow import (
 from aisc.web.accounts.models import Role, User
 from aisc.web.audit.record import record
 from aisc.web.grants import notifications, verbs
-from aisc.web.grants.actions.lifecycle import move
+from aisc.web.grants.actions.lifecycle import move_and_record
 from aisc.web.grants.conflicts import conflict_of
 from aisc.web.grants.models import Application, Review
 
@@ -48,24 +48,16 @@ def do_screen(
         eligibility.check_checklist(application.call.checklist_codes(), answers)
     elif not message.strip():
         raise RuleViolation(gettext_noop("tell the applicant why, in a message"), field="message")
-    before, after = move(
+    screening = {code: bool(answers.get(code)) for code in application.call.checklist_codes()}
+    move_and_record(
+        acting_user,
         application,
         APPLICATION_TRANSITIONS,
-        ApplicationStatus,
         SCREENING_OUTCOMES[outcome],
-        what="the application",
-    )
-    application.screening = {
-        code: bool(answers.get(code)) for code in application.call.checklist_codes()
-    }
-    application.screening_message = message.strip()
-    application.save(update_fields=["status", "screening", "screening_message"])
-    record(
-        acting_user,
         verbs.APPLICATION_SCREEN,
-        application,
-        before={"status": before},
-        after={"status": after, "screening": application.screening, "message": message},
+        what="the application",
+        changes={"screening": screening, "screening_message": message.strip()},
+        audit={"screening": screening, "message": message},
     )
     notifications.status_changed(application)
     return application
@@ -100,22 +92,20 @@ def do_declare_conflict(*, acting_user: User, review: Review, reason: str) -> Re
     the application goes back on the secretariat's queue for a replacement reviewer."""
     if not reason.strip():
         raise RuleViolation(gettext_noop("say what the conflict is"), field="reason")
-    before, after = move(
-        review, REVIEW_TRANSITIONS, ReviewStatus, ReviewStatus.CONFLICTED, what="the review"
-    )
-    review.conflict_reason = reason.strip()
-    review.conflict_declared_by = acting_user
-    review.conflict_declared_at = timezone.now()
-    review.save(
-        update_fields=["status", "conflict_reason", "conflict_declared_by", "conflict_declared_at"]
-    )
     by_reviewer = acting_user is not None and acting_user.pk == review.reviewer_id
-    record(
+    move_and_record(
         acting_user,
-        verbs.REVIEW_DECLARE_CONFLICT if by_reviewer else verbs.REVIEW_RECORD_CONFLICT,
         review,
-        before={"status": before},
-        after={"status": after, "reason": reason.strip(), "reviewer": review.reviewer.email},
+        REVIEW_TRANSITIONS,
+        ReviewStatus.CONFLICTED,
+        verbs.REVIEW_DECLARE_CONFLICT if by_reviewer else verbs.REVIEW_RECORD_CONFLICT,
+        what="the review",
+        changes={
+            "conflict_reason": reason.strip(),
+            "conflict_declared_by": acting_user,
+            "conflict_declared_at": timezone.now(),
+        },
+        audit={"reason": reason.strip(), "reviewer": review.reviewer.email},
     )
     return review
 
@@ -135,19 +125,19 @@ def do_submit_review(
     unknown = sorted(set(comments) - {c.code for c in criteria})
     if unknown:
         raise RuleViolation(f"not a criterion of this rubric: {unknown[0]}", field=unknown[0])
-    before, after = move(
-        review, REVIEW_TRANSITIONS, ReviewStatus, ReviewStatus.SUBMITTED, what="the review"
-    )
-    review.scores = dict(scores)
-    review.comments = {code: text.strip() for code, text in comments.items()}
-    review.total = total
-    review.submitted_at = timezone.now()
-    review.save(update_fields=["status", "scores", "comments", "total", "submitted_at"])
-    record(
+    move_and_record(
         acting_user,
-        verbs.REVIEW_SUBMIT,
         review,
-        before={"status": before},
-        after={"status": after, "total": total, "scores": review.scores},
+        REVIEW_TRANSITIONS,
+        ReviewStatus.SUBMITTED,
+        verbs.REVIEW_SUBMIT,
+        what="the review",
+        changes={
+            "scores": dict(scores),
+            "comments": {code: text.strip() for code, text in comments.items()},
+            "total": total,
+            "submitted_at": timezone.now(),
+        },
+        audit={"total": total, "scores": dict(scores)},
     )
     return review
