@@ -193,6 +193,7 @@ def do_decide(*, acting_user: User, application: Application, decision: Decision
         "status": after,
         "members": [m.email for m in decision.members_present],
     }
+    award: Award | None = None
     if plan is not None:
         award = create_award(application, plan)
         audit_after |= {
@@ -214,13 +215,14 @@ def do_decide(*, acting_user: User, application: Application, decision: Decision
                     for b in plan.cap_breaches
                 ],
             }
-        record(
-            acting_user,
-            verbs.APPLICATION_DECIDE,
-            application,
-            before={"status": before},
-            after=audit_after,
-        )
+    record(
+        acting_user,
+        verbs.APPLICATION_DECIDE,
+        application,
+        before={"status": before},
+        after=audit_after,
+    )
+    if award is not None:
         record(
             acting_user,
             verbs.AWARD_APPROVE,
@@ -229,13 +231,5 @@ def do_decide(*, acting_user: User, application: Application, decision: Decision
         )
         events.award_approved.publish(events.AwardApproved(award, acting_user))
         release_tranche(acting_user, award.tranches.order_by("seq")[0], timezone.now())
-    else:
-        record(
-            acting_user,
-            verbs.APPLICATION_DECIDE,
-            application,
-            before={"status": before},
-            after=audit_after,
-        )
     notifications.status_changed(application)
     return row
