@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "aisc.web.accounts.signed_in.SignedInMiddleware",  # django-otp's OTPMiddleware, one read
     "aisc.web.accounts.second_factor_middleware.SecondFactorMiddleware",
     "aisc.web.accounts.time_zone.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

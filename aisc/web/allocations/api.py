@@ -5,6 +5,7 @@ and their decision, capacity month by month, and the Slurm plan."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,7 @@ from ninja.pagination import paginate
 from aisc.web.accounts import authz
 from aisc.web.allocations import actions, cluster, pages, sync
 from aisc.web.allocations.models import Allocation, ChangeRequest
+from aisc.web.api.rows import fields_of, written_out
 
 router = Router(tags=["allocations"])
 
@@ -81,32 +83,41 @@ class PlanOut(Schema):
     problems: list[str]
 
 
-def _out(allocation: Allocation, budgets: list[pages.ChipBudget] | None = None) -> AllocationOut:
-    found = pages.chip_budgets(allocation) if budgets is None else budgets
-    return AllocationOut(
-        project_code=allocation.project_code,
-        organisation_id=allocation.organisation_id,
-        parent_account=allocation.parent_account,
-        status=allocation.status,
-        start_date=allocation.start_date,
-        end_date=allocation.end_date,
-        subsidised=allocation.subsidised,
-        dedicated_nodes=list(allocation.dedicated_nodes),
-        sync_status=allocation.sync_status,
-        sync_message=allocation.sync_message,
-        budgets=[ChipBudgetOut(**vars(b)) for b in found],
-    )
+BUDGET_FIELDS = fields_of(ChipBudgetOut)
+
+
+def _row(allocation: Allocation, budgets: list[pages.ChipBudget]) -> dict[str, Any]:
+    """AllocationOut's fields, of the types the schema holds (written out as they are)."""
+    return {
+        "project_code": allocation.project_code,
+        "organisation_id": allocation.organisation_id,
+        "parent_account": allocation.parent_account,
+        "status": allocation.status,
+        "start_date": allocation.start_date,
+        "end_date": allocation.end_date,
+        "subsidised": allocation.subsidised,
+        "dedicated_nodes": list(allocation.dedicated_nodes),
+        "sync_status": allocation.sync_status,
+        "sync_message": allocation.sync_message,
+        "budgets": [{name: getattr(b, name) for name in BUDGET_FIELDS} for b in budgets],
+    }
+
+
+def _out(allocation: Allocation) -> AllocationOut:
+    return AllocationOut(**_row(allocation, pages.chip_budgets(allocation)))
 
 
 @router.get("", response=list[AllocationOut])
+@written_out(AllocationOut)
 @paginate(page_size=50)
-def list_allocations(request: HttpRequest) -> list[AllocationOut]:
+def list_allocations(request: HttpRequest) -> list[dict[str, Any]]:
     user = authz.acting_user(request)
     if not authz.can(user, "allocations.list.view"):
         authz.require(user, "allocations.mine.view")
-    allocations = list(pages.visible_to(user).prefetch_related("lines"))
+    # The organisation that visible_to joins is not in the answer.
+    allocations = list(pages.visible_to(user).select_related(None).prefetch_related("lines"))
     budgets = pages.budgets_of(allocations)
-    return [_out(a, budgets[a.project_code]) for a in allocations]
+    return [_row(a, budgets[a.project_code]) for a in allocations]
 
 
 @router.get("/capacity", response=list[MonthOut])

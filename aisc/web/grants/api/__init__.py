@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import Organisation, User
+from aisc.web.api.rows import fields_of, written_out
 from aisc.web.grants import actions, queries
 from aisc.web.grants.actions.applications import missing
 from aisc.web.grants.api import schemas as s
@@ -93,11 +94,12 @@ def call_ranking(request: HttpRequest, call_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/applications", response=list[s.ApplicationOut])
+@written_out(s.ApplicationOut)
 @paginate(page_size=50)
 def list_applications(request: HttpRequest) -> Any:
     user = authz.acting_user(request)
     authz.require(user, "grants.application.view")
-    return queries.visible_applications(user)
+    return queries.visible_applications(user).values(*fields_of(s.ApplicationOut))
 
 
 @router.post("/applications", response={201: s.ApplicationDetail})
