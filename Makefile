@@ -29,7 +29,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock
 	touch $@
 
 # The static files, hashed and compressed, into $(AISC_DATA_DIR)/static (or AISC_STATIC_ROOT),
-# where `aisc serve` (gunicorn + whitenoise) serves them from; again when one of them changes.
+# where `aisc serve` (granian + whitenoise) serves them from; again when one of them changes.
 STATIC_SOURCES := $(shell find aisc -path '*/static/*' -type f 2>/dev/null)
 $(AISC_DATA_DIR)/.static-collected: $(VENV)/.installed $(STATIC_SOURCES)
 	$(BIN)/aisc collectstatic

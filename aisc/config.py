@@ -65,7 +65,7 @@ class Config:
     static_root: Path = Path("static")
     bind_host: str = "127.0.0.1"
     bind_port: int = 8000
-    web_workers: int = 3
+    web_workers: int = 2
     log_format: str = "text"  # "text" or "json"
     log_level: str = "INFO"
     metrics_token: str = ""  # empty: /metrics answers loopback clients only
@@ -220,8 +220,10 @@ def parse_credit(env: Mapping[str, str]) -> tuple[int, int]:
 
 
 def default_workers() -> int:
-    """Gunicorn's advice for sync workers: two per core plus one."""
-    return 2 * len(os.sched_getaffinity(0)) + 1
+    """One granian worker process per core, each running the application in several threads
+    (docs/benchmarks.md, "Which WSGI server": more processes cost memory and measured no
+    better)."""
+    return len(os.sched_getaffinity(0))
 
 
 def load(env: Mapping[str, str] | None = None) -> Config:

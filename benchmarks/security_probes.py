@@ -1,5 +1,5 @@
 """Issue 15's acceptance: its attacker's probes, rerun from outside over HTTP against `aisc serve`
-(gunicorn) on a fresh database with the demo loaded, and the audit tampers against that database.
+(granian) on a fresh database with the demo loaded, and the audit tampers against that database.
 
     python benchmarks/security_probes.py [--database sqlite|postgresql]
 
@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 import psycopg
-from web_load import AISC, ROOT, demo_env, machine_line, postgres, run, server
+from web_load import AISC, ROOT, demo_env, group_rss, machine_line, postgres, run, server
 
 PORT = 18801
 MB = 1 << 20
@@ -132,19 +132,9 @@ class Table:
 
 
 def group_rss_bytes(pgid: int) -> int:
-    """Resident memory of the live processes of the server's process group (gunicorn, its
+    """Resident memory of the live processes of the server's process group (granian, its
     workers and their children)."""
-    total = 0
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
-                continue
-            status = (proc / "status").read_text()
-        except (OSError, ValueError, IndexError):
-            continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
-        total += int(match.group(1)) * 1024 if match else 0
-    return total
+    return sum(group_rss(pgid).values())
 
 
 @contextmanager

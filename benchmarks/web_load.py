@@ -1,4 +1,4 @@
-"""Web load benchmark: N concurrent clients for S seconds against `aisc serve` (gunicorn) on
+"""Web load benchmark: N concurrent clients for S seconds against `aisc serve` (granian) on
 PostgreSQL, then the same against the development server (`aisc serve --dev`), in one run.
 
     python benchmarks/web_load.py [--clients 50] [--seconds 60] [--workers N] [--no-dev]
@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -341,6 +342,22 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def group_rss(pgid: int) -> dict[int, int]:
+    """Resident memory in bytes of each live process of a process group (the server's master,
+    its workers and their children), by process id."""
+    found = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
+                continue
+            status = (proc / "status").read_text()
+        except (OSError, ValueError, IndexError):
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        found[int(proc.name)] = int(match.group(1)) * 1024 if match else 0
+    return found
+
+
 def postgres_cpu_seconds() -> float:
     """CPU of the test PostgreSQL: the postmaster, its live backends, and the backends it has
     reaped (a closed connection's CPU lands in the postmaster's children's times)."""
@@ -379,6 +396,7 @@ def measure(
             )
         server_cpu = group_cpu_seconds(pgid) - server_cpu
         database_cpu = postgres_cpu_seconds() - database_cpu
+        resident = group_rss(pgid)
     return {
         **summary(results, args.seconds),
         # What each request cost the server's processes and the load generator, in CPU time:
@@ -386,16 +404,43 @@ def measure(
         "server_cpu_ms_per_request": round(server_cpu * 1000 / max(len(results), 1), 1),
         "postgres_cpu_ms_per_request": round(database_cpu * 1000 / max(len(results), 1), 1),
         "client_cpu_ms_per_request": round(client_cpu * 1000 / max(len(results), 1), 1),
+        # After the run: all the server's processes together, and the largest (a worker).
+        "processes": len(resident),
+        "rss_mb": round(sum(resident.values()) / 2**20),
+        "largest_process_rss_mb": round(max(resident.values(), default=0) / 2**20),
         "load_average_before": round(load_before, 1),
         "load_average_after": round(os.getloadavg()[0], 1),
     }
+
+
+def prepare(database: str, work: Path, clients: int) -> tuple[dict[str, str], dict[str, Any]]:
+    """The server's environment on `database` with the demo centre loaded and the static files
+    collected, and the facts the mix needs (tokens, session, the objects it reads)."""
+    env = {
+        **os.environ,
+        "AISC_DATABASE_URL": database,
+        "AISC_DATA_DIR": str(work / "data"),
+        "AISC_SECRET_KEY": "b" * 50,
+        "AISC_AUDIT_ANCHOR_KEY": "c" * 50,
+        "AISC_EMAIL_URL": "memory://",
+        # As deploy/aisc-web.service runs it.
+        "AISC_LOG_FORMAT": "json",
+        "AISC_DB_CONN_MAX_AGE": "60",
+    }
+    for step in (["migrate"], ["demo", "load"], ["collectstatic"]):
+        run([*AISC, *step], env)
+    script = f"import django\ndjango.setup()\nCLIENTS = {clients}\n{PREPARE}"
+    prepared = run(
+        [sys.executable, "-c", script], {**env, "DJANGO_SETTINGS_MODULE": "aisc.web.settings"}
+    )
+    return env, json.loads(prepared.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (0: default)")
+    parser.add_argument("--workers", type=int, default=0, help="aisc serve workers (0: default)")
     parser.add_argument("--no-dev", action="store_true", help="skip the development server")
     parser.add_argument(
         "--client",
@@ -413,32 +458,15 @@ def main() -> None:
         )
     work = Path(tempfile.mkdtemp(prefix="aisc-bench-web-"))
     with postgres() as database:
-        env = {
-            **os.environ,
-            "AISC_DATABASE_URL": database,
-            "AISC_DATA_DIR": str(work / "data"),
-            "AISC_SECRET_KEY": "b" * 50,
-            "AISC_AUDIT_ANCHOR_KEY": "c" * 50,
-            "AISC_EMAIL_URL": "memory://",
-            # As deploy/aisc-web.service runs it.
-            "AISC_LOG_FORMAT": "json",
-            "AISC_DB_CONN_MAX_AGE": "60",
-        }
-        for step in (["migrate"], ["demo", "load"], ["collectstatic"]):
-            run([*AISC, *step], env)
-        script = f"import django\ndjango.setup()\nCLIENTS = {args.clients}\n{PREPARE}"
-        prepared = run(
-            [sys.executable, "-c", script], {**env, "DJANGO_SETTINGS_MODULE": "aisc.web.settings"}
-        )
-        facts = json.loads(prepared.strip().splitlines()[-1])
+        env, facts = prepare(database, work, args.clients)
         workers = ["--workers", str(args.workers)] if args.workers else []
         report: dict[str, Any] = {
             "clients": args.clients,
             "client": args.client,
             **({"client_processes": args.client_processes} if args.client == "python" else {}),
             "seconds": args.seconds,
-            "gunicorn": measure(
-                "gunicorn",
+            "aisc_serve": measure(
+                "aisc-serve",
                 [*AISC, "serve", "--port", str(free_port()), *workers],
                 env,
                 facts,
@@ -451,7 +479,7 @@ def main() -> None:
                 "dev", [*AISC, "serve", "--dev", "--port", str(free_port())], env, facts, args, work
             )
             report["requests_per_s_ratio"] = round(
-                report["gunicorn"]["requests_per_s"]
+                report["aisc_serve"]["requests_per_s"]
                 / max(report["dev_server"]["requests_per_s"], 0.1),
                 2,
             )

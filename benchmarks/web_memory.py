@@ -1,4 +1,4 @@
-"""Resident memory of `aisc serve` (gunicorn, its master and sync workers) at rest, by worker
+"""Resident memory of `aisc serve` (granian, its master and workers) at rest, by worker
 count: what each worker costs before any PDF flood (issue 15, "memory of the server stays under
 1 GB under the upload and PDF floods").
 

@@ -1,9 +1,11 @@
-"""`aisc serve`: gunicorn, a pre-forking WSGI server, run in this process.
+"""`aisc serve`: granian, a Rust HTTP server with WSGI worker processes, run in this process.
 
 The master process reads only the configuration (so a wrong value stops start-up with one line)
 and never imports Django: each worker sets Django up after the fork, so `kill -HUP` (systemd's
-reload) replaces the workers gracefully with ones that read the collected static files and the
-code afresh, while requests in flight finish. SIGTERM stops after the requests in flight.
+reload) replaces the workers one by one with ones that read the collected static files and the
+code afresh, each old worker finishing its requests in flight first. SIGTERM stops after the
+requests in flight. Each worker runs the application in a few threads: while one waits on
+PostgreSQL another runs (docs/benchmarks.md, "Which WSGI server").
 """
 
 from __future__ import annotations
@@ -13,15 +15,14 @@ import shutil
 import tempfile
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
-
+from aisc.adapters.systemd import notify_ready
 from aisc.config import Config
 
-# Seconds a worker has to finish its requests after HUP or TERM, and the most one request may
-# take before the master replaces its worker (a statement PDF of a large organisation is the
-# slowest page).
+# Seconds a worker has to finish its requests after HUP or TERM before it is killed (a statement
+# PDF of a large organisation is the slowest page).
 GRACEFUL_SECONDS = 30
-REQUEST_TIMEOUT_SECONDS = 120
+# Threads per worker that run the application.
+THREADS = 4
 
 
 # The garbage collector's young-generation threshold in a worker (CPython's default: 700). A
@@ -31,7 +32,7 @@ REQUEST_TIMEOUT_SECONDS = 120
 GC_THRESHOLD = (50_000, 20, 100)
 
 
-def worker_ready(worker: Any) -> None:
+def worker_ready() -> None:
     """In each worker, once Django is loaded: import the URL configuration (and every view with
     it) now instead of on the first request, then freeze all that was loaded (gc.freeze): those
     objects live as long as the worker, and the collector no longer walks them on every full
@@ -46,46 +47,45 @@ def worker_ready(worker: Any) -> None:
     gc.set_threshold(*GC_THRESHOLD)
 
 
-def child_exit(server: Any, worker: Any) -> None:
-    from prometheus_client import multiprocess
+def application() -> Any:
+    """The WSGI application, built in each worker (granian's factory)."""
+    from aisc.web.wsgi import application
 
-    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
-
-
-class Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, options: dict[str, Any]) -> None:
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        from aisc.web.wsgi import application
-
-        return application
+    worker_ready()
+    return application
 
 
-def options(cfg: Config, host: str, port: int, workers: int) -> dict[str, Any]:
-    return {
-        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-        "workers": workers,
-        "worker_class": "sync",
-        "graceful_timeout": GRACEFUL_SECONDS,
-        "timeout": REQUEST_TIMEOUT_SECONDS,
-        # The request log is aisc's own (aisc.request: one line, with request and user ids).
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": cfg.log_level.lower(),
-        "proc_name": "aisc-web",
-        # Its control socket would live in the home directory, which the unit user lacks.
-        "control_socket_disable": True,
-        "post_worker_init": worker_ready,
-        "child_exit": child_exit,
-        # The body of an upload is read by the worker; the proxy in front holds slow clients.
-        "limit_request_line": 8190,
-    }
+def server(cfg: Config, host: str, port: int, workers: int) -> Any:
+    from granian.constants import HTTPModes, Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    from aisc.web.ops import logs
+
+    # Granian's own lines (start, stop, a worker replaced) in aisc's format: JSON with
+    # AISC_LOG_FORMAT=json. The request log is aisc's own (aisc.request: one line, with ids).
+    log_config = logs.config(cfg.log_format, cfg.log_level)
+    log_config["loggers"]["_granian"] = {"handlers": ["console"], "propagate": False}
+    built = Server(
+        "aisc.cli.production:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        http=HTTPModes.http1,
+        websockets=False,
+        workers=workers,
+        blocking_threads=THREADS,
+        factory=True,
+        log_level=LogLevels(cfg.log_level.lower()),
+        log_dictconfig=log_config,
+        log_access=False,
+        workers_kill_timeout=GRACEFUL_SECONDS,
+        respawn_failed_workers=True,
+    )
+    # Type=notify: systemd's start returns once the socket listens; the workers come up behind
+    # it and connections wait in its backlog meanwhile (gunicorn's master did the same).
+    built.on_startup(notify_ready)
+    return built
 
 
 def run(cfg: Config, host: str, port: int, workers: int) -> None:
@@ -95,9 +95,8 @@ def run(cfg: Config, host: str, port: int, workers: int) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     master = os.getpid()
     try:
-        Gunicorn(options(cfg, host, port, workers)).run()
+        server(cfg, host, port, workers).serve()
     finally:
-        # A worker leaves by SystemExit through this same frame (it was forked inside run());
-        # only the master, on its way out, removes the folder the new workers still write to.
+        # Only the master, on its way out, removes the folder the workers write to.
         if os.getpid() == master:
             shutil.rmtree(metrics_dir, ignore_errors=True)

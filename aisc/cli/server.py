@@ -18,12 +18,12 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: str = typer.Option("", help="Address to listen on [AISC_HOST, 127.0.0.1]."),
     port: int = typer.Option(0, help="Port to listen on [AISC_PORT, 8000]."),
-    workers: int = typer.Option(0, help="Worker processes [AISC_WEB_WORKERS, 2 x cores + 1]."),
+    workers: int = typer.Option(0, help="Worker processes [AISC_WEB_WORKERS, one per core]."),
     dev: bool = typer.Option(
         False, "--dev", help="Django's development server: reloads on code changes, one process."
     ),
 ) -> None:
-    """Serve the portal and API: gunicorn with the collected static files, or --dev."""
+    """Serve the portal and API: granian with the collected static files, or --dev."""
     cfg = boot.config()
     host, port = host or cfg.bind_host, port or cfg.bind_port
     if dev:

@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "aisc.web.api.middleware.JsonErrorsMiddleware",
     "aisc.web.api.middleware.BodySizeLimitMiddleware",
     # Serves the collected static files (hashed names, far-future caching, gzip/brotli) from
-    # the gunicorn workers; before `aisc collectstatic` the development server serves them.
+    # the server's workers; before `aisc collectstatic` the development server serves them.
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if COLLECTED else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -168,7 +168,7 @@ def _database(db: aisc_config.DatabaseConfig) -> dict[str, Any]:
         "HOST": db.host,
         "PORT": db.port,
         "OPTIONS": dict(db.options),
-        # Kept between requests by each gunicorn worker; checked before reuse, so a restarted
+        # Kept between requests by each worker thread; checked before reuse, so a restarted
         # PostgreSQL costs one reconnect, not an error page (aisc.web.ops.postgresql: Django's
         # backend, whose check asks the socket rather than the server).
         "CONN_MAX_AGE": CONFIG.conn_max_age,
@@ -219,7 +219,7 @@ AISC_RATES = {
     "signup_client": "10/hour",
 }
 # The throttles count in the database (accounts.RateCount, one upsert a request), not in Django's
-# cache: every gunicorn worker and every host behind the proxy counts against the same limit, with
+# cache: every worker process and every host behind the proxy counts against the same limit, with
 # no cache service to run. In one process's memory, N workers would each allow the whole rate.
 
 # The staff roles that move money or decide awards sign in with a second factor (TOTP or a

@@ -1,7 +1,7 @@
 """nginx in front of the production server, as deploy/ and docs/deploy.md set them up: the site
 file deploy/nginx-aisc.conf with only its addresses, certificate and folder paths changed for
 this machine (a self-signed certificate made here), nginx in the foreground with its own prefix,
-pid and logs in a temporary folder, and gunicorn started exactly as deploy/aisc-web.service
+pid and logs in a temporary folder, and `aisc serve` started exactly as deploy/aisc-web.service
 starts it, with the public URL https. Also `systemd-analyze verify` of both units.
 
 nginx is Debian's package (scripts/ensure-nginx installs it in `make test`); without it, or
@@ -171,7 +171,7 @@ def test_django_sees_https_through_the_proxy_and_sets_secure_cookies(proxied: Pr
     csrf = [c for c in cookies if c.startswith("csrftoken=")]
     assert csrf, cookies
     assert "Secure" in csrf[0], cookies
-    # The same request straight to gunicorn, with no proxy to vouch for TLS, is sent to https.
+    # The same request straight to the server, with no proxy to vouch for TLS, is sent to https.
     direct = http.client.HTTPConnection("127.0.0.1", int(proxied.served.env["AISC_PORT"]))
     direct.request("GET", "/accounts/login/", headers={"Host": HOST})
     answer = direct.getresponse()

@@ -1,4 +1,4 @@
-"""`aisc serve` in production: gunicorn workers behind one master, the static files collected at
+"""`aisc serve` in production: granian workers behind one master, the static files collected at
 install time and served with hashed names and far-future caching, graceful reloads on HUP, and
 the OpenAPI browser served from the installed packages alone."""
 
@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -49,6 +50,7 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Served:
     process: subprocess.Popen[str]
     base: str
+    notified: socket.socket
 
     def get(self, path: str) -> tuple[int, bytes]:
         return get(self.base + path)
@@ -80,9 +82,12 @@ def get_or_none(url: str) -> tuple[int, bytes] | None:
 @pytest.fixture(scope="module")
 def served(collected: Path) -> Iterator[Served]:
     port = free_port()
+    # systemd's side of Type=notify: a datagram socket named by NOTIFY_SOCKET.
+    notified = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notified.bind(str(collected / "notify"))
     process = subprocess.Popen(
         [*AISC, "serve", "--port", str(port)],
-        env=aisc_env(collected, AISC_WEB_WORKERS="2"),
+        env=aisc_env(collected, AISC_WEB_WORKERS="2", NOTIFY_SOCKET=str(collected / "notify")),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -90,15 +95,21 @@ def served(collected: Path) -> Iterator[Served]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_listening(process, base)
-        yield Served(process, base)
+        yield Served(process, base, notified)
     finally:
         process.terminate()
         process.communicate(timeout=60)
+        notified.close()
 
 
-def test_serve_runs_as_many_gunicorn_workers_as_asked(served: Served) -> None:
+def test_serve_runs_as_many_workers_as_asked(served: Served) -> None:
     assert len(served.workers()) == 2
     assert served.get("/healthz")[0] == 200
+
+
+def test_serve_tells_systemd_it_is_ready(served: Served) -> None:
+    served.notified.settimeout(10)
+    assert served.notified.recv(100) == b"READY=1"
 
 
 def test_the_stylesheet_is_served_under_its_hashed_name_with_far_future_caching(

@@ -1,6 +1,6 @@
 """/metrics in the Prometheus text format.
 
-Request counts and latencies are counted by each gunicorn worker (prometheus-client's
+Request counts and latencies are counted by each worker process (prometheus-client's
 multiprocess mode adds the workers' files up at scrape time); the state of the centre (outbox,
 worker, usage ingest, GPU-hours, billing period, embedded queue) is read from the database at
 scrape time, a handful of aggregate queries.

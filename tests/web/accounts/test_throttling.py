@@ -223,7 +223,7 @@ def test_the_counts_are_kept_in_the_database_so_every_server_process_shares_them
 def test_the_limit_holds_when_many_processes_count_at_once(
     transactional_db: None, settings: Any
 ) -> None:
-    """Each thread has its own database connection, as each gunicorn worker has: on PostgreSQL
+    """Each thread has its own database connection, as each server thread has: on PostgreSQL
     they really race, and exactly the limit's worth is allowed."""
     settings.AISC_RATES = {**settings.AISC_RATES, "anonymous": "30/min"}
     if connection.vendor != "postgresql":

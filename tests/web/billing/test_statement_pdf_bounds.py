@@ -79,7 +79,7 @@ def test_while_other_server_processes_hold_every_host_slot_a_pdf_is_refused_with
     settings.AISC_PDF_RENDERS = 2
     statement = Statement.objects.get(project_code="p2026a-001")
     url = reverse("billing:statement-pdf", args=[statement.pk])
-    # flock conflicts between separate opens of a file, as between two gunicorn workers.
+    # flock conflicts between separate opens of a file, as between two worker processes.
     held = [path.open("a") for path in pdfs.slot_files()]
     try:
         for handle in held:

@@ -1,7 +1,7 @@
 """Django's PostgreSQL backend, with a health check that costs no round trip while the
 connection is healthy.
 
-With CONN_MAX_AGE each gunicorn worker keeps its connection between requests, and
+With CONN_MAX_AGE each worker thread keeps its connection between requests, and
 CONN_HEALTH_CHECKS makes Django check it before the first query of each request, so that a
 restarted PostgreSQL costs one reconnect rather than an error page. Django's check is a
 `SELECT 1`: a round trip, and a statement for the server to run, on every request (about 0.5 ms
