@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aisc.core.scheduling.model import ClusterSpec, Job, NodeGroup
-from aisc.core.scheduling.pending import PendingQueue, rank_order
+from aisc.core.scheduling.pending import RADIX_SPAN, PendingQueue, rank_order
 from aisc.core.scheduling.policy import PolicyOptions, UsageMeter
 from aisc.core.scheduling.priority import PriorityCalculator
 
@@ -156,3 +156,41 @@ def test_a_job_not_queued_is_not_in_the_queue_and_cannot_leave_it() -> None:
 def test_equal_priorities_keep_the_order_they_were_given_in(whole: bool) -> None:
     order = rank_order(np.array([5.0, 7.0, 5.0, 7.0, 6.0]), whole=whole)
     assert order.tolist() == [1, 3, 4, 0, 2]
+
+
+def test_a_job_submitted_since_the_recalculation_that_left_is_skipped_in_the_walk() -> None:
+    calc = PriorityCalculator(SPEC, PolicyOptions())
+    queue = PendingQueue(calc)
+    old = Job(1, 0.0, 1, 1.0, project="p2")
+    queue.add(old, 0.0, {})
+    queue.reorder(10.0, {})
+    # Ranked ahead of the recalculated job by its QOS, then gone before anyone walks the queue.
+    urgent = Job(2, 20.0, 1, 1.0, project="p1", qos="high")
+    later = Job(3, 30.0, 1, 1.0, project="p1", qos="high")
+    queue.add(urgent, 20.0, {})
+    queue.add(later, 30.0, {})
+    assert queue.discard(urgent)
+    assert [job.id for job in queue] == [3, 1]
+
+
+def test_whole_priorities_spread_past_the_radix_span_sort_by_value() -> None:
+    spread = np.array([0.0, 3.0 * RADIX_SPAN, 5.0, 3.0 * RADIX_SPAN])
+    assert rank_order(spread, whole=True).tolist() == [1, 3, 2, 0]
+
+
+def test_a_job_that_comes_back_with_an_earlier_submit_time_is_ranked_by_it() -> None:
+    calc = PriorityCalculator(SPEC, PolicyOptions())
+    queue = PendingQueue(calc)
+    newer = Job(1, 100.0, 1, 1.0, project="p1")
+    queue.add(newer, 100.0, {})
+    queue.reorder(110.0, {})
+    returned = Job(0, 50.0, 1, 1.0, project="p1")  # held back by its allocation's limits
+    queue.add(returned, 120.0, {})
+    queue.reorder(130.0, {})
+    assert [job.id for job in queue] == [0, 1]
+    # Submitted since, behind every ranked job; one of them gone before the walk.
+    last, gone = Job(2, 140.0, 1, 1.0, project="p1"), Job(3, 150.0, 1, 1.0, project="p1")
+    queue.add(last, 140.0, {})
+    queue.add(gone, 150.0, {})
+    assert queue.discard(gone)
+    assert [job.id for job in queue] == [0, 1, 2]
