@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from typing import Any
 
-from aisc.adapters.systemd import notify_ready
+from aisc.adapters.systemd import notify_ready_once_listening
 from aisc.config import Config
 
 # Seconds a worker has to finish its requests after HUP or TERM before it is killed (a statement
@@ -82,9 +82,10 @@ def server(cfg: Config, host: str, port: int, workers: int) -> Any:
         workers_kill_timeout=GRACEFUL_SECONDS,
         respawn_failed_workers=True,
     )
-    # Type=notify: systemd's start returns once the socket listens; the workers come up behind
-    # it and connections wait in its backlog meanwhile (gunicorn's master did the same).
-    built.on_startup(notify_ready)
+    # Type=notify: systemd's start returns once the port accepts connections. granian binds the
+    # socket in the master but listens only when a worker has built the application; until then
+    # a connection is refused, so READY=1 waits for a connection to succeed.
+    built.on_startup(lambda: notify_ready_once_listening(host, port))
     return built
 
 
