@@ -12,8 +12,9 @@ whether that happened before the last generated arrival (only then does the resu
 on how many jobs were generated: the generator draws the same first jobs whatever the count).
 
 Policies: Gavel's four (`gavel-fifo`, `gavel-fifo-perf`, `gavel-las`, `gavel-las-perf`, the
-last solving its LP with SciPy's HiGHS) and ours without space sharing (`hetero`: max-min,
-min-jct, srsf).
+last solving its LP with SciPy's HiGHS) and ours without space sharing: `hetero` (max-min,
+min-jct, srsf) and `srsf-perf` (shortest remaining service first on effective throughput, an LP
+on Gavel's round mechanism; HiGHS too).
 
 Preemption costs nothing unless `--restart-s S` (Gavel's assumption, stated with every result:
 its figures rest on it); `--restart-s 30` gives every policy our default restart cost.
@@ -62,6 +63,7 @@ POLICIES = {  # label -> (policy, options)
     "hetero max-min": ("hetero", {"hetero_objective": "max-min"}),
     "hetero min-jct": ("hetero", {"hetero_objective": "min-jct"}),
     "hetero srsf": ("hetero", {"hetero_objective": "srsf"}),
+    "srsf-perf": ("srsf-perf", {}),
 }
 
 
@@ -78,7 +80,7 @@ def window_jct_hours(
     trace = gavel_continuous(jobs, jobs_per_hour=rate, matrix=matrix, seed=seed)
     cluster = parse_cluster(CLUSTER)
     name, extra = POLICIES[label]
-    solver = highs_solver() if name == "gavel-las-perf" else None
+    solver = highs_solver() if name in ("gavel-las-perf", "srsf-perf") else None
     options = PolicyOptions(
         lp_solver=solver,
         seed=seed,

@@ -315,7 +315,7 @@ def _simulate(
 
 def _solver(policy: str) -> LpSolver | None:
     """SciPy's HiGHS for the policies that solve an LP; imported only for them."""
-    if policy != "gavel-las-perf":
+    if policy not in ("gavel-las-perf", "srsf-perf"):
         return None
     from aisc.adapters.solvers import highs_solver
 

@@ -6,7 +6,13 @@ from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.model import ClusterSpec
 from aisc.core.scheduling.policies.fairshare import FairShare
 from aisc.core.scheduling.policies.fifo import Fifo
-from aisc.core.scheduling.policies.gavel import GavelFifo, GavelFifoPerf, GavelLas, GavelLasPerf
+from aisc.core.scheduling.policies.gavel import (
+    GavelFifo,
+    GavelFifoPerf,
+    GavelLas,
+    GavelLasPerf,
+    SrsfPerf,
+)
 from aisc.core.scheduling.policies.hetero import HeterogeneityAware
 from aisc.core.scheduling.policies.las import LeastAttainedService
 from aisc.core.scheduling.policies.multifactor import Backfill, Multifactor
@@ -28,6 +34,7 @@ POLICIES: dict[str, type[Policy]] = {
     "gavel-fifo-perf": GavelFifoPerf,
     "gavel-las": GavelLas,
     "gavel-las-perf": GavelLasPerf,
+    "srsf-perf": SrsfPerf,
 }
 
 

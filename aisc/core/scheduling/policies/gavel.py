@@ -41,6 +41,7 @@ from aisc.core.scheduling.timeshare import (
     agnostic_max_min,
     fifo_allocation,
     perf_max_min,
+    perf_srsf,
 )
 
 NO_FRACTION_PRIORITY = 1e9  # Gavel: X x 1e9 for a job with no time on the type yet
@@ -61,7 +62,7 @@ class GavelRounds(Policy):
             [sum(g.gpus for g in cluster.groups if g.chip == c) for c in self.chips], np.int64
         )
         self.solver: LpSolver | None = options.lp_solver
-        if self.mode == "las-perf" and self.solver is None:
+        if self.mode in ("las-perf", "srsf-perf") and self.solver is None:
             raise RuleViolation(
                 "policy %(name)s solves a linear program: give it an LP solver (SciPy's HiGHS)",
                 field="policy",
@@ -168,7 +169,7 @@ class GavelRounds(Policy):
             now - self.last_reset >= self.options.reset_interval_s or self.last_reset == 0
         ):
             self._reset(now)
-            self._allocate()
+            self._allocate(now, {job.id for job in ctx.running_jobs()})
             self.need_update = False
         chosen = self._select()
         for job in list(ctx.running_jobs()):
@@ -210,7 +211,7 @@ class GavelRounds(Policy):
     def _rows(self) -> np.ndarray:
         return np.fromiter((self.slot[j] for j in self.jobs), np.int64, len(self.jobs))
 
-    def _allocate(self) -> None:
+    def _allocate(self, now: float, running: set[int]) -> None:
         rows = self._rows()
         gangs, speeds = self.gang[rows], self.speed[rows]
         self.allocations += 1
@@ -231,6 +232,10 @@ class GavelRounds(Policy):
             table = np.zeros_like(speeds)
             for arrival, column in placed.items():
                 table[row_of[arrival], column] = 1.0
+        elif self.mode == "srsf-perf":
+            assert self.solver is not None  # checked when the policy was made
+            left = [_work_left(job, now, job.id in running) for job in self.jobs.values()]
+            table = perf_srsf(speeds, gangs, np.array(left), self.capacity, self.solver)
         elif self.perf:
             assert self.solver is not None  # checked when the policy was made
             table = perf_max_min(speeds, gangs, self.capacity, self.solver)
@@ -277,6 +282,15 @@ class GavelRounds(Policy):
         return chosen
 
 
+def _work_left(job: Job, now: float, running: bool) -> float:
+    """The job's work still to do now (the engine updates `remaining` only when it stops)."""
+    left = job.remaining
+    if running:
+        worked = now - job.run_since - job.restart_left  # restoring does no work
+        left -= (worked if worked > 0.0 else 0.0) * job.run_speed
+    return left if left > 1e-9 else 1e-9  # a job about to end: first, not a division by 0
+
+
 def _variant(name: str, mode: str) -> type[GavelRounds]:
     """One of the four: the mechanism is the same, only the allocation differs."""
     return type(name.replace("-", "_"), (GavelRounds,), {"name": name, "mode": mode})
@@ -286,3 +300,5 @@ GavelFifo = _variant("gavel-fifo", "fifo")
 GavelFifoPerf = _variant("gavel-fifo-perf", "fifo-perf")
 GavelLas = _variant("gavel-las", "las")
 GavelLasPerf = _variant("gavel-las-perf", "las-perf")
+# Ours on Gavel's mechanism: the LAS-perf rounds with the SRSF allocation (timeshare.perf_srsf).
+SrsfPerf = _variant("srsf-perf", "srsf-perf")
