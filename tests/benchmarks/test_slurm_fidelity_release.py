@@ -195,3 +195,20 @@ def test_a_run_at_once_reads_its_log_with_every_submission_at_the_begin_time(
     figures = compare.slurm_against_slurm(folder, folder)
     assert figures["mean_wait_real_s"] == pytest.approx((0.25 + 4.5) / 2)
     assert compare.read_log(folder, {"9": "fid-009"}) is None  # not every job in the log
+
+
+def test_at_the_begin_time_one_held_job_wakes_the_backfill_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    naps: list[float] = []
+    monkeypatch.setattr(fidelity.time, "sleep", naps.append)
+    monkeypatch.setattr(fidelity.time, "time", lambda: 1000.0)
+    run, recorder = slurm_run("4242;aisc\n")
+    assert run.wake_at(1010.0) == "4242"
+    assert naps == [pytest.approx(10.2)]  # just past the begin time
+    argv = recorder.calls[0]
+    assert argv[:2] == ["sbatch", "--parsable"]
+    assert "--hold" in argv  # never started: nothing of the workload's changes
+    assert argv[-2:] == ["--wrap", "true"]
+    run.wake_at(990.0)
+    assert naps[-1] == 0.0  # already past: at once

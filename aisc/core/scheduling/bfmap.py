@@ -115,6 +115,9 @@ class BackfillMap:
         walking them (tests/core/scheduling/test_bfmap_properties.py compares the two on random
         maps), and the will-run test at that time names the nodes."""
         limit = job.estimate_on(job.speed_on(group.chip))
+        first = self._first_try(job.gpus, limit, group, releases)
+        if first is not None:
+            return first
         start = self.earliest(job.gpus, limit, group, releases)
         if start is None:
             return None
@@ -123,6 +126,52 @@ class BackfillMap:
         assert fit is not None, "the earliest start fits"
         assert fit[0] <= start, "the earliest start fits"
         return Plan(group.index, start, fit[1])
+
+    def _first_try(
+        self, gpus: int, limit: float, group: GroupState, releases: Releases
+    ) -> Plan | None:
+        """Slurm's first test of a job that cannot start now, where it is already a plan:
+        will-run on the nodes free of reservations over [now, now + limit] answers a start
+        no later than the map's next boundary, and the job's slot rounded to the resolution,
+        [floor(start), floor(start + limit)), holds none of those nodes while some
+        reservation does (backfill.c, `_test_resv_overlap`, strict on the end). That slot
+        can end before the job's limit does: a reservation beginning at floor(start +
+        limit) does not stop the plan, where the retries `earliest` stands for would push
+        the start past it. None: not such a case (the search decides)."""
+        now = self.now
+        fit = releases.will_run(gpus, group, self.blocked(group.index, now, now + limit))
+        if fit is None or fit[0] <= now or fit[0] > self.window_end:
+            return None
+        begin, end = self.floor(fit[0]), self.floor(fit[0] + limit)
+        later = self.later_start(group.index, len(group.free), limit)
+        if fit[0] > later or self.blocked_before(group.index, begin, end) & fit[1]:
+            return None
+        return Plan(group.index, fit[0], fit[1])
+
+    def later_start(self, group: int, nodes: int, limit: float) -> float:
+        """backfill.c's `later_start` for a test from now: walking the map's records (spans
+        between the boundaries of every group's reservations) from the one holding now, the
+        end of the first record after which one of the group's nodes is free that is not
+        free in every record met so far within [now, now + limit]; a boundary where nodes are
+        only taken, or only another group's change, is no reason to test later. inf: none."""
+        every, now = set(range(nodes)), self.now
+        met, free, begin = every, every - self.blocked(group, now, now), now
+        for edge in sorted(self.bounds):  # each record's end, the next one's beginning
+            following = every - self.blocked(group, edge, edge)
+            if not following <= met & free:
+                return edge
+            if begin > now + limit:
+                break
+            met, free, begin = met & free, following, edge
+        return math.inf
+
+    def blocked_before(self, group: int, start: float, end: float) -> set[int]:
+        """Nodes some reservation holds at any time of [start, end): the rounded test."""
+        taken: set[int] = set()
+        for begin, finish, nodes in self.reserved.get(group, ()):
+            if finish > start and begin < end:
+                taken |= nodes
+        return taken
 
     def earliest(
         self, gpus: int, limit: float, group: GroupState, releases: Releases

@@ -1,8 +1,11 @@
 """The backfill map's searches against Slurm's plain retries, on random maps: a job on one node
 and a gang of whole nodes get the same start and the same nodes as retrying at every
-reservation end would give them (`BackfillMap.plan` against `retried` below)."""
+reservation end would give them (`BackfillMap.earliest` against `retried` below), and a plan
+is Slurm's first test where that test already plans (`first_try`), else the retries'."""
 
 from __future__ import annotations
+
+import math
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,6 +54,40 @@ def retried(space: BackfillMap, job: Job, group: GroupState, releases: Releases)
     return None
 
 
+def first_try(space: BackfillMap, job: Job, group: GroupState, releases: Releases) -> Plan | None:
+    """backfill.c's first test as written: will-run on the nodes no reservation holds over
+    [now, now + limit]; a start past now, no later than the end of the map record holding now,
+    whose rounded slot [floor(start), floor(start + limit)) meets no reservation on its nodes,
+    is the plan at once (None: the retries decide)."""
+    limit, now, held = job.estimate_on(1.0), space.now, space.reserved.get(group.index, [])
+    blocked: set[int] = set()
+    for begin, end, nodes in held:
+        if end > now and begin <= now + limit:
+            blocked |= nodes
+    fit = releases.will_run(job.gpus, group, blocked)
+    if fit is None or fit[0] <= now or fit[0] > space.window_end:
+        return None
+    # later_start: the end of the first record after which a node is free that was not free
+    # in every record so far (records are the spans between the reservations' edges)
+    starts = [now, *sorted({t for b, e, _ in held for t in (b, e) if now < t < space.window_end})]
+    avail = [set(range(group.spec.nodes)) - {n for b, e, on in held if b <= t < e for n in on}
+             for t in starts]  # fmt: skip
+    later, met = math.inf, set(range(group.spec.nodes))
+    for k, t in enumerate(starts[:-1]):
+        if not avail[k + 1] <= met & avail[k]:
+            later = starts[k + 1]
+            break
+        if t > now + limit:
+            break
+        met &= avail[k]
+    if fit[0] > later:
+        return None
+    low, high = space.floor(fit[0]), space.floor(fit[0] + limit)
+    if any(e > low and b < high and nodes & fit[1] for b, e, nodes in held):
+        return None
+    return Plan(group.index, fit[0], fit[1])
+
+
 def scene(
     nodes: int, jobs: list[tuple[int, float]], holds: list[tuple[float, float, set[int]]]
 ) -> tuple[BackfillMap, GroupState, Releases]:
@@ -91,7 +128,9 @@ def test_the_fast_searches_plan_what_slurms_retries_plan_on_any_map(
     assert space.earliest(job.gpus, limit, group, releases) == (
         None if plain is None else plain.start
     )
-    assert space.plan(job, group, releases) == plain
+    # Slurm's first test can plan a start whose rounded slot ends where a reservation begins.
+    first = first_try(space, job, group, releases)
+    assert space.plan(job, group, releases) == (plain if first is None else first)
 
 
 def test_a_gang_starts_when_enough_nodes_are_whole_between_the_reservations_on_them() -> None:
@@ -120,3 +159,35 @@ def test_a_gang_that_unreserved_nodes_can_take_ignores_nodes_held_only_later() -
     space, group, releases = scene(3, [(8, 300.0)], [(350.0, 50.0, {0})])
     gang = Job(1, 0.0, 16, 30.0, time_limit=30.0)
     assert space.plan(gang, group, releases) == Plan(0, NOW, frozenset({1, 2}))
+
+
+def test_a_plan_whose_rounded_slot_ends_where_a_reservation_begins_is_slurms_first_answer() -> None:
+    # Slurm 22.05 at 05:55:08 (bf_resolution 60): br104-02 whole at 05:56:08, br104-01 at
+    # 05:57:08, a 16-GPU job reserved both over [05:57:00, 05:58:00]. An 8-GPU job of one minute
+    # got "to start at 05:56:08, end at 05:57:00 on nodes br104-02": its slot rounds to
+    # [05:56:00, 05:57:00), which meets the reservation only where it begins.
+    spec = parse_cluster("br104=2x8")
+    cluster, releases = ClusterState(spec), Releases(spec)
+    now = 8.0  # seconds past the minute, on a map whose resolution is a minute
+    for id, (gpus, end) in enumerate(((8, 128.0), (6, 68.0))):
+        job = Job(id, 0.0, gpus, 1.0)
+        placement = cluster.place(job)
+        assert placement is not None
+        job.placement, job.expected_end = placement, end
+        releases.add(job)
+    group = cluster.groups[0]
+    space = BackfillMap(now, resolution=60.0, window=3600.0, epoch=0.0)
+    space.reserve(0, 120.0, 180.0, frozenset({0, 1}))
+    eight = Job(5, 0.0, 8, 60.0, time_limit=60.0)
+    assert space.plan(eight, group, releases) == Plan(0, 68.0, frozenset({1}))
+    # the retries would have gone past the reservation: that is not what Slurm planned
+    assert space.earliest(8, 60.0, group, releases) == 180.0
+    space.hold(Plan(0, 68.0, frozenset({1})), eight, "br104")
+    assert space.reserved[0][-1] == (60.0, 120.0, frozenset({1}))
+    # so a 2-GPU job of one minute cannot take br104-02's two free GPUs now (Slurm tested it
+    # "on br104-01" only and planned it for later), as it could with the 8-GPU job at 180
+    two = Job(6, 0.0, 2, 60.0, time_limit=60.0)
+    assert space.blocked(0, now, now + 60.0) == {1}  # br104-01 (node 0) has no GPU free
+    plan = space.plan(two, group, releases)
+    assert plan is not None
+    assert plan.start > now
