@@ -118,14 +118,17 @@ class BackfillMap:
         first = self._first_try(job.gpus, limit, group, releases)
         if first is not None:
             return first
-        start = self.earliest(job.gpus, limit, group, releases)
-        if start is None:
+        found = self._search(job.gpus, limit, group, releases)
+        if found is None:
             return None
-        held = Held(self.on_node.get(group.index, {}), start, start + limit)
-        fit = releases.will_run(job.gpus, group, held)
-        assert fit is not None, "the earliest start fits"
-        assert fit[0] <= start, "the earliest start fits"
-        return Plan(group.index, start, fit[1])
+        start, nodes = found
+        if nodes is None:
+            held = Held(self.on_node.get(group.index, {}), start, start + limit)
+            fit = releases.will_run(job.gpus, group, held)
+            assert fit is not None, "the earliest start fits"
+            assert fit[0] <= start, "the earliest start fits"
+            nodes = fit[1]
+        return Plan(group.index, start, nodes)
 
     def _first_try(
         self, gpus: int, limit: float, group: GroupState, releases: Releases
@@ -177,20 +180,37 @@ class BackfillMap:
         self, gpus: int, limit: float, group: GroupState, releases: Releases
     ) -> float | None:
         """The start the retries arrive at, found without them; None: none inside the window."""
+        found = self._search(gpus, limit, group, releases)
+        return None if found is None else found[0]
+
+    def _search(
+        self, gpus: int, limit: float, group: GroupState, releases: Releases
+    ) -> tuple[float, frozenset[int] | None] | None:
+        """The earliest start, and the nodes will-run names at it where the search knows them
+        already (None: ask will-run); None when no start lies inside the window."""
         if gpus <= group.gpn:
             return self._earliest_on_one_node(gpus, limit, group, releases)
-        return self._earliest_whole_nodes(group.nodes_needed(gpus), limit, group, releases)
+        start = self._earliest_whole_nodes(group.nodes_needed(gpus), limit, group, releases)
+        return None if start is None else (start, None)
 
     def _earliest_on_one_node(
         self, gpus: int, limit: float, group: GroupState, releases: Releases
-    ) -> float | None:
+    ) -> tuple[float, frozenset[int] | None] | None:
         """The earliest time a job on one node can start, node by node: on each node, from when
         running jobs leave it `gpus` free, past every reservation on it that overlaps the job.
 
         It is the time the retries over the whole map arrive at (the first time some node is
         ready and free of reservations over the job's limit), found by visiting only the
-        nodes in order of readiness, until none can start earlier; `plan` confirms it."""
+        nodes in order of readiness, until none can start earlier; `plan` confirms it.
+
+        The first node in that order to reach the earliest start is the node will-run names
+        there when running jobs must leave it first: every node before it in that order (those
+        with `gpus` free now among them) cannot start the job then, so a reservation holds it
+        then, and will-run, asking the free nodes first and then the others in the same order,
+        skips them all. A node with `gpus` free now is left to will-run, which picks among
+        those by best fit."""
         on_node, now, best = self.on_node.get(group.index, {}), self.now, math.inf
+        first, first_ready = -1, -math.inf  # the first node to reach `best`, and its readiness
         for ready, node in releases.ready[group.index][gpus]:
             start = ready if ready > now else now
             if start >= best:
@@ -202,8 +222,11 @@ class BackfillMap:
                     break
                 if end > start:
                     start = end
-            best = min(best, start)
-        return best if best <= self.window_end else None
+            if start < best:
+                best, first, first_ready = start, node, ready
+        if best > self.window_end:
+            return None
+        return best, (None if first_ready == -math.inf else frozenset((first,)))
 
     def _earliest_whole_nodes(
         self, need: int, limit: float, group: GroupState, releases: Releases
