@@ -6,6 +6,7 @@ in its folder, so it reruns on any machine without Slurm (`slurm_fidelity.py --f
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import math
 from dataclasses import replace
@@ -61,10 +62,13 @@ def read_export(folder: Path) -> str:
 def read_log(folder: Path, ids: dict[str, str]) -> SlurmLog | None:
     """The saved slurmctld log where it has every job; in a run whose jobs all became eligible
     at one begin time (`--at-once`), each job's submission is that time, not its sbatch call."""
-    log_file = folder / "slurmctld.log"
-    if not log_file.exists():
+    log_file, packed = folder / "slurmctld.log", folder / "slurmctld.log.gz"
+    if log_file.exists():
+        log = parse(log_file.read_text(encoding="utf-8"))
+    elif packed.exists():  # a run with --backfill-log: megabytes of map dumps, kept gzipped
+        log = parse(gzip.decompress(packed.read_bytes()).decode("utf-8"))
+    else:
         return None
-    log = parse(log_file.read_text(encoding="utf-8"))
     if not log.complete(ids):
         return None
     facts = folder / "run.json"

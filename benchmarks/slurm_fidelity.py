@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import json
 import math
 import os
@@ -266,7 +267,8 @@ KEPT = re.compile(
     r"_slurm_rpc_submit_batch_job|sched: Allocate|_start_job: Started|_job_complete: JobId=\d+ done"
     r"|Running job scheduler|_attempt_backfill: beginning|Fair Tree fairshare|_ft_debug"
     r"|_get_priority_internal: Job \d+ priority"
-    r"|BACKFILL|_dump_node_space_table|_dump_job_test|_dump_job_sched"  # --backfill-log: the map
+    # --backfill-log: each cycle's map, the nodes each job was tested on, its plan, retries
+    r"|_dump_node_space_table|_dump_job_test|_dump_job_sched|BACKFILL: (?:Try later|JobId=\d+ ov)"
 )
 
 
@@ -339,7 +341,10 @@ def replay(args: argparse.Namespace) -> Path:
     (args.out / "sacct.txt").write_text(text, encoding="utf-8")
     (args.out / "ids.json").write_text(json.dumps(ids, indent=1), encoding="utf-8")
     log = log_slice(conf_text, since, dt.datetime.now(dt.UTC))
-    (args.out / "slurmctld.log").write_text(log, encoding="utf-8")
+    if getattr(args, "backfill_log", False):  # megabytes of map dumps: kept gzipped
+        (args.out / "slurmctld.log.gz").write_bytes(gzip.compress(log.encode("utf-8"), mtime=0))
+    else:
+        (args.out / "slurmctld.log").write_text(log, encoding="utf-8")
     run_facts = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.node()} ({os.cpu_count()} cores)",

@@ -144,7 +144,8 @@ def test_the_backfill_log_adds_backfill_and_its_map_to_the_debug_flags_and_takes
         ["scontrol", "setdebugflags", "-Backfill"],
         ["scontrol", "setdebugflags", "-BackfillMap"],
     ]
-    assert fidelity.KEPT.search("[2026-12-06T05:30:00.001] BACKFILL_MAP: Begin:05:30:00 End:")
+    assert fidelity.KEPT.search("[2026-12-06T05:30:00.001] sched/backfill: _dump_node_space_table: B")
+    assert not fidelity.KEPT.search("[2026-12-06T05:30:00.001] _attempt_backfill: BACKFILL: test for")
 
 
 def test_accounts_get_the_shares_asked_and_the_comparison_gives_the_simulator_the_same(
@@ -212,3 +213,23 @@ def test_at_the_begin_time_one_held_job_wakes_the_backfill_thread(
     assert argv[-2:] == ["--wrap", "true"]
     run.wake_at(990.0)
     assert naps[-1] == 0.0  # already past: at once
+
+
+def test_a_gzipped_log_is_read_as_the_plain_one(tmp_path: Path) -> None:
+    folder = released_run(tmp_path / "run", ("04:00:10", "04:00:14"))
+    lines = [
+        "[2026-11-29T04:00:00.300] _slurm_rpc_submit_batch_job: JobId=7 InitPrio=0 usec=1",
+        "[2026-11-29T04:00:01.100] _slurm_rpc_submit_batch_job: JobId=8 InitPrio=0 usec=1",
+        "[2026-11-29T04:00:10.250] sched: Allocate JobId=7 NodeList=h800-01 #CPUs=2",
+        "[2026-11-29T04:00:14.500] sched: Allocate JobId=8 NodeList=h800-01 #CPUs=2",
+        "[2026-11-29T04:00:40.300] _job_complete: JobId=7 done",
+        "[2026-11-29T04:00:44.600] _job_complete: JobId=8 done",
+    ]
+    text = "".join(f"{ln}\n" for ln in lines)
+    (folder / "slurmctld.log").unlink()
+    (folder / "slurmctld.log.gz").write_bytes(fidelity.gzip.compress(text.encode()))
+    log = compare.read_log(folder, {"7": "fid-000", "8": "fid-001"})
+    assert log is not None
+    assert log.starts["8"][1] == "main"
+    (folder / "slurmctld.log.gz").unlink()
+    assert compare.read_log(folder, {"7": "fid-000"}) is None  # no log at all
