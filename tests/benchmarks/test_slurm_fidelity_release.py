@@ -144,8 +144,12 @@ def test_the_backfill_log_adds_backfill_and_its_map_to_the_debug_flags_and_takes
         ["scontrol", "setdebugflags", "-Backfill"],
         ["scontrol", "setdebugflags", "-BackfillMap"],
     ]
-    assert fidelity.KEPT.search("[2026-12-06T05:30:00.001] sched/backfill: _dump_node_space_table: B")
-    assert not fidelity.KEPT.search("[2026-12-06T05:30:00.001] _attempt_backfill: BACKFILL: test for")
+    assert fidelity.KEPT.search(
+        "[2026-12-06T05:30:00.001] sched/backfill: _dump_node_space_table: B"
+    )
+    assert not fidelity.KEPT.search(
+        "[2026-12-06T05:30:00.001] _attempt_backfill: BACKFILL: test for"
+    )
 
 
 def test_accounts_get_the_shares_asked_and_the_comparison_gives_the_simulator_the_same(
