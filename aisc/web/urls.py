@@ -8,6 +8,9 @@ from aisc.web.api_v1 import api
 from aisc.web.portal.language import choose_language
 
 urlpatterns = [
+    # First: Django tries the patterns in order, and an API call (most of the traffic) would
+    # otherwise be compared with every portal page's pattern before its own (~0.1 ms a call).
+    path("api/v1/", api.urls),
     path("", include("aisc.web.ops.urls")),
     path("", include("aisc.web.queues.urls")),
     path("accounts/", include("aisc.web.accounts.urls")),
@@ -24,5 +27,4 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
 ]

@@ -73,6 +73,12 @@ def request_with(cookie: str) -> tuple[dict[str, Any], HttpRequest, int]:
     return seen, request, len(queries)
 
 
+def assert_verified(seen: dict[str, Any], user: User, device: Any) -> None:
+    assert seen["user"] == user
+    assert seen["device"] == device
+    assert seen["verified"]
+
+
 def test_the_portal_reads_who_is_signed_in_with_this_middleware() -> None:
     assert "aisc.web.accounts.signed_in.SignedInMiddleware" in settings.MIDDLEWARE
     assert "django_otp.middleware.OTPMiddleware" not in settings.MIDDLEWARE
@@ -117,9 +123,7 @@ def test_a_verified_administrator_is_read_with_the_session_in_two_queries(
 
     seen, _, queries = request_with(signed_in(admin, device))
 
-    assert seen["user"] == admin
-    assert seen["verified"]
-    assert seen["device"] == device
+    assert_verified(seen, admin, device)
     assert seen["roles"] == {Role.ADMIN}
     assert queries == 2  # the session, then the user with roles and device
 
@@ -172,15 +176,10 @@ def test_a_recovery_code_and_another_backend_are_read_the_libraries_own_way(
 ) -> None:
     admin = make_user(Role.ADMIN)
     codes = StaticDevice.objects.create(user=admin, name="backup", confirmed=True)
-    seen, _, _ = request_with(signed_in(admin, codes))
-    assert seen["user"] == admin
-    assert seen["device"] == codes
-    assert seen["verified"]
+    assert_verified(request_with(signed_in(admin, codes))[0], admin, codes)
 
     backend = f"{OwnRulesBackend.__module__}.{OwnRulesBackend.__qualname__}"
     with override_settings(AUTHENTICATION_BACKENDS=[*settings.AUTHENTICATION_BACKENDS, backend]):
         device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
         seen, _, _ = request_with(signed_in(admin, device, backend=backend))
-    assert seen["user"] == admin
-    assert seen["device"] == device
-    assert seen["verified"]
+    assert_verified(seen, admin, device)

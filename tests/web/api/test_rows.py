@@ -6,6 +6,7 @@ content type, and the OpenAPI document still names the schemas."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -92,3 +93,18 @@ def test_a_bad_page_is_refused_as_before_and_the_document_names_the_schemas(
         paged = document["components"]["schemas"][ok["schema"]["$ref"].rsplit("/", 1)[1]]
         assert set(paged["properties"]) == {"items", "count"}
         assert paged["properties"]["items"]["items"]["$ref"].endswith(f"/{schema}")
+
+
+def test_every_api_path_still_resolves_to_the_api_and_the_portal_to_its_pages() -> None:
+    # The API's patterns come first in the URL map (aisc.web.urls): nothing of the portal's
+    # may answer for them, nor they for the portal's.
+    from django.urls import resolve
+
+    from aisc.web.api_v1 import api
+
+    document = api.get_openapi_schema()
+    for template in document["paths"]:
+        path = re.sub(r"\{[^}]+\}", "1", template)
+        assert resolve(path).namespace == "api", path
+    for page in ("/", "/grantees/", "/dashboard/", "/allocations/", "/admin/", "/healthz"):
+        assert resolve(page).namespace != "api", page
