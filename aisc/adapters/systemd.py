@@ -32,11 +32,15 @@ def accepts(host: str, port: int) -> bool:
         return False
 
 
-def notify_ready_once_listening(host: str, port: int, within: float = 600.0) -> threading.Thread:
+def notify_ready_once_listening(
+    host: str, port: int, within: float = 600.0
+) -> threading.Thread | None:
     """READY=1 once host:port accepts connections, from a thread of its own (started here and
-    returned). A server whose socket is bound but not yet listening refuses connections: systemd
-    must not call it started before then. Nothing is sent if it never listens within `within`
-    seconds: systemd's own start timeout then fails the unit."""
+    returned; none outside systemd). A server whose socket is bound but not yet listening
+    refuses connections: systemd must not call it started before then. Nothing is sent if it
+    never listens within `within` seconds: systemd's own start timeout then fails the unit."""
+    if not os.environ.get("NOTIFY_SOCKET"):
+        return None
 
     def wait() -> None:
         deadline = time.monotonic() + within

@@ -15,6 +15,10 @@ import shutil
 import tempfile
 from typing import Any
 
+from granian.constants import HTTPModes, Interfaces
+from granian.log import LogLevels
+from granian.server import MPServer
+
 from aisc.adapters.systemd import notify_ready_once_listening
 from aisc.config import Config
 
@@ -55,18 +59,26 @@ def application() -> Any:
     return application
 
 
-def server(cfg: Config, host: str, port: int, workers: int) -> Any:
-    from granian.constants import HTTPModes, Interfaces
-    from granian.log import LogLevels
-    from granian.server import Server
+class Granian(MPServer):
+    """granian's server of worker processes, telling systemd when it is ready (Type=notify):
+    once the port accepts connections. granian binds the socket in the master but listens only
+    when a worker has built the application; until then a connection is refused."""
 
+    def startup(self, spawn_target: Any, target_loader: Any) -> None:
+        super().startup(spawn_target, target_loader)  # type: ignore[no-untyped-call]
+        # Only now, with the workers forked: a thread of the master's that held a lock while
+        # the master forked would leave the child waiting on it for ever.
+        notify_ready_once_listening(self.bind_addr, self.bind_port)
+
+
+def server(cfg: Config, host: str, port: int, workers: int) -> Granian:
     from aisc.web.ops import logs
 
     # Granian's own lines (start, stop, a worker replaced) in aisc's format: JSON with
     # AISC_LOG_FORMAT=json. The request log is aisc's own (aisc.request: one line, with ids).
     log_config = logs.config(cfg.log_format, cfg.log_level)
     log_config["loggers"]["_granian"] = {"handlers": ["console"], "propagate": False}
-    built = Server(
+    return Granian(
         "aisc.cli.production:application",
         address=host,
         port=port,
@@ -82,11 +94,6 @@ def server(cfg: Config, host: str, port: int, workers: int) -> Any:
         workers_kill_timeout=GRACEFUL_SECONDS,
         respawn_failed_workers=True,
     )
-    # Type=notify: systemd's start returns once the port accepts connections. granian binds the
-    # socket in the master but listens only when a worker has built the application; until then
-    # a connection is refused, so READY=1 waits for a connection to succeed.
-    built.on_startup(lambda: notify_ready_once_listening(host, port))
-    return built
 
 
 def run(cfg: Config, host: str, port: int, workers: int) -> None:

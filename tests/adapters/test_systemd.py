@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,15 +11,27 @@ import pytest
 from aisc.adapters.systemd import notify_ready, notify_ready_once_listening
 
 
-def test_ready_is_sent_on_systemds_notify_socket(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "notify"
+@pytest.fixture
+def notified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[socket.socket]:
+    """systemd's side: a datagram socket named by NOTIFY_SOCKET, waiting at most a second."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
-        listener.bind(str(path))
-        monkeypatch.setenv("NOTIFY_SOCKET", str(path))
-        notify_ready()
-        assert listener.recv(100) == b"READY=1"
+        listener.bind(str(tmp_path / "notify"))
+        listener.settimeout(1)
+        monkeypatch.setenv("NOTIFY_SOCKET", str(tmp_path / "notify"))
+        yield listener
+
+
+@pytest.fixture
+def bound() -> Iterator[socket.socket]:
+    """A TCP socket bound but not listening, as granian's is until a worker is up."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        yield server
+
+
+def test_ready_is_sent_on_systemds_notify_socket(notified: socket.socket) -> None:
+    notify_ready()
+    assert notified.recv(100) == b"READY=1"
 
 
 def test_ready_reaches_an_abstract_notify_socket(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,39 +44,30 @@ def test_ready_reaches_an_abstract_notify_socket(monkeypatch: pytest.MonkeyPatch
 
 
 def test_ready_waits_until_the_port_accepts_connections(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    notified: socket.socket, bound: socket.socket
 ) -> None:
-    path = tmp_path / "notify"
-    with (
-        socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notified,
-        socket.socket() as server,
-    ):
-        notified.bind(str(path))
-        notified.settimeout(1)
-        monkeypatch.setenv("NOTIFY_SOCKET", str(path))
-        # Bound but not listening, as granian's socket is until a worker is up.
-        server.bind(("127.0.0.1", 0))
-        waiting = notify_ready_once_listening("0.0.0.0", server.getsockname()[1])  # noqa: S104
-        with pytest.raises(TimeoutError):
-            notified.recv(100)
-        server.listen()
-        assert notified.recv(100) == b"READY=1"
-        waiting.join(timeout=10)
-        assert not waiting.is_alive()
+    waiting = notify_ready_once_listening("0.0.0.0", bound.getsockname()[1])  # noqa: S104
+    assert waiting is not None
+    with pytest.raises(TimeoutError):
+        notified.recv(100)
+    bound.listen()
+    assert notified.recv(100) == b"READY=1"
+    waiting.join(timeout=10)
+    assert not waiting.is_alive()
 
 
 def test_nothing_is_sent_for_a_port_that_never_listens(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    notified: socket.socket, bound: socket.socket
 ) -> None:
-    path = tmp_path / "notify"
-    with (
-        socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notified,
-        socket.socket() as server,
-    ):
-        notified.bind(str(path))
-        notified.settimeout(0.5)
-        monkeypatch.setenv("NOTIFY_SOCKET", str(path))
-        server.bind(("127.0.0.1", 0))
-        notify_ready_once_listening("127.0.0.1", server.getsockname()[1], within=0.5).join(5)
-        with pytest.raises(TimeoutError):
-            notified.recv(100)
+    waiting = notify_ready_once_listening("127.0.0.1", bound.getsockname()[1], within=0.5)
+    assert waiting is not None
+    waiting.join(5)
+    with pytest.raises(TimeoutError):
+        notified.recv(100)
+
+
+def test_outside_systemd_no_thread_is_started(
+    monkeypatch: pytest.MonkeyPatch, bound: socket.socket
+) -> None:
+    monkeypatch.delenv("NOTIFY_SOCKET", raising=False)
+    assert notify_ready_once_listening("127.0.0.1", bound.getsockname()[1]) is None
