@@ -24,7 +24,7 @@ falls where Slurm's does (on multiples of the resolution since 1970).
 from __future__ import annotations
 
 import math
-from bisect import insort
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from typing import cast
 
@@ -73,6 +73,7 @@ class BackfillMap:
         self.now = now
         self.max_records = max_records
         self.bounds: set[float] = set()  # the times at which one record ends and the next begins
+        self.edges: list[float] = []  # the same, sorted
         self.resolution = resolution
         self.epoch = epoch
         self.window_end = now + window
@@ -80,6 +81,9 @@ class BackfillMap:
         self.reserved: dict[int, list[tuple[float, float, frozenset[int]]]] = {}
         # group -> node -> the reservations holding it (begin, end), sorted
         self.on_node: dict[int, dict[int, list[tuple[float, float]]]] = {}
+        # group -> (time, node), sorted: a boundary at which the node stops being reserved
+        # (`later_start` reads the first)
+        self.leaves: dict[int, list[tuple[float, int]]] = {}
 
     def floor(self, time: float) -> float:
         """`time` rounded down to the resolution, on the wall clock's grid."""
@@ -92,11 +96,33 @@ class BackfillMap:
         return 1 + len(self.bounds) >= self.max_records
 
     def reserve(self, group: int, begin: float, end: float, nodes: frozenset[int]) -> None:
-        self.bounds.update(t for t in (begin, end) if self.now < t < self.window_end)
+        for t in (begin, end):
+            if self.now < t < self.window_end and t not in self.bounds:
+                self.bounds.add(t)
+                insort(self.edges, t)
         self.reserved.setdefault(group, []).append((begin, end, nodes))
         on_node = self.on_node.setdefault(group, {})
+        leaves = self.leaves.setdefault(group, [])
         for node in nodes:
-            insort(on_node.setdefault(node, []), (begin, end))
+            holds = on_node.setdefault(node, [])
+            before = self._leaving(holds)
+            insort(holds, (begin, end))
+            after = self._leaving(holds)
+            for time in before - after:
+                del leaves[bisect_left(leaves, (time, node))]
+            for time in after - before:
+                insort(leaves, (time, node))
+
+    def _leaving(self, holds: list[tuple[float, float]]) -> set[float]:
+        """The boundaries at which a node with these reservations stops being reserved: the
+        end of one that holds it for a while, where no other holds it."""
+        return {
+            end
+            for begin, end in holds
+            if begin < end
+            and self.now < end < self.window_end
+            and not any(b <= end < e for b, e in holds)
+        }
 
     def blocked(self, group: int, start: float, end: float) -> set[int]:
         """Nodes some reservation holds at any time of [start, end] (Slurm ANDs the slots that
@@ -141,40 +167,39 @@ class BackfillMap:
         can end before the job's limit does: a reservation beginning at floor(start +
         limit) does not stop the plan, where the retries `earliest` stands for would push
         the start past it. None: not such a case (the search decides)."""
-        now = self.now
-        fit = releases.will_run(gpus, group, self.blocked(group.index, now, now + limit))
+        now, on_node = self.now, self.on_node.get(group.index, {})
+        fit = releases.will_run(gpus, group, Held(on_node, now, now + limit))
         if fit is None or fit[0] <= now or fit[0] > self.window_end:
             return None
-        begin, end = self.floor(fit[0]), self.floor(fit[0] + limit)
-        later = self.later_start(group.index, len(group.free), limit)
-        if fit[0] > later or self.blocked_before(group.index, begin, end) & fit[1]:
+        if fit[0] > self.later_start(group.index, limit):
             return None
+        begin, end = self.floor(fit[0]), self.floor(fit[0] + limit)
+        for node in fit[1]:  # a reservation holding it at any time of [begin, end)
+            for b, e in on_node.get(node, ()):  # sorted by beginning
+                if b >= end:
+                    break
+                if e > begin:
+                    return None
         return Plan(group.index, fit[0], fit[1])
 
-    def later_start(self, group: int, nodes: int, limit: float) -> float:
+    def later_start(self, group: int, limit: float) -> float:
         """backfill.c's `later_start` for a test from now: walking the map's records (spans
         between the boundaries of every group's reservations) from the one holding now, the
         end of the first record after which one of the group's nodes is free that is not
-        free in every record met so far within [now, now + limit]; a boundary where nodes are
-        only taken, or only another group's change, is no reason to test later. inf: none."""
-        every, now = set(range(nodes)), self.now
-        met, free, begin = every, every - self.blocked(group, now, now), now
-        for edge in sorted(self.bounds):  # each record's end, the next one's beginning
-            following = every - self.blocked(group, edge, edge)
-            if not following <= met & free:
-                return edge
-            if begin > now + limit:
-                break
-            met, free, begin = met & free, following, edge
-        return math.inf
+        free in every record met so far; a boundary where nodes are only taken, or only
+        another group's change, is no reason to test later. The walk tests the boundary after
+        a record and then stops once that record began past now + limit, so it reaches the
+        boundaries up to the second past now + limit. inf: none.
 
-    def blocked_before(self, group: int, start: float, end: float) -> set[int]:
-        """Nodes some reservation holds at any time of [start, end): the rounded test."""
-        taken: set[int] = set()
-        for begin, finish, nodes in self.reserved.get(group, ()):
-            if finish > start and begin < end:
-                taken |= nodes
-        return taken
+        The boundary it stops at is the first at which a node stops being reserved (a node
+        free there but not in every record before was reserved in the record just before,
+        by a reservation that ends there): the first of `leaves`, if the walk reaches it."""
+        leaves, edges = self.leaves.get(group), self.edges
+        if not leaves:
+            return math.inf
+        reach = bisect_right(edges, self.now + limit) + 1  # the last boundary the walk tests
+        first = leaves[0][0]
+        return first if first <= edges[min(reach, len(edges) - 1)] else math.inf
 
     def earliest(
         self, gpus: int, limit: float, group: GroupState, releases: Releases
