@@ -245,6 +245,8 @@ MESSAGES = (
     gettext_noop("the node list is empty"),
     gettext_noop("a node list needs at least 1 node"),
     gettext_noop("a pod list needs at least 1 pod"),
+    gettext_noop("a pod mix needs 6 shares that sum to 1"),
+    gettext_noop("the typed share must be in [0, 1]"),
     gettext_noop("timed pods need the cluster's GPUs and a load in (0, 10]"),
     gettext_noop("slurm.conf: no node with Gres=gpu:..."),
     gettext_noop("slurm.conf: %(text)s is not a Slurm time"),

@@ -45,8 +45,20 @@ class TaskType:
 @dataclass
 class Workload:
     types: list[TaskType]
-    # bound to a cluster: per type, which nodes' GPU model it accepts
-    accepts: list[np.ndarray] | None = None
+    # bound to a cluster: per type, which of the cluster's GPU models it accepts (types x models)
+    accepts: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        # the task types as columns, so that one numpy expression scores every type at once
+        def column(name: str, dtype: type) -> np.ndarray:
+            return np.array([getattr(t, name) for t in self.types], dtype=dtype)[:, None]
+
+        self.num_gpu = column("num_gpu", np.int64)
+        self.per_gpu = column("per_gpu", np.int64)[:, :, None]
+        self.cpu_milli = column("cpu_milli", np.int64)
+        self.memory_mib = column("memory_mib", np.int64)
+        self.weight = column("weight", np.float64)
+        self.gpu_task = self.num_gpu > 0
 
     @classmethod
     def of(cls, pods: Sequence[Pod]) -> Workload:
@@ -72,12 +84,10 @@ class Workload:
         return cls(types)
 
     def bind(self, models: list[str], node_model: np.ndarray) -> Workload:
-        accepts = []
-        for task in self.types:
-            if task.models is None:
-                accepts.append(np.ones(len(models), dtype=bool))
-            else:
-                accepts.append(np.array([m in task.models for m in models], dtype=bool))
+        accepts = np.ones((len(self.types), len(models)), dtype=bool)
+        for row, task in enumerate(self.types):
+            if task.models is not None:
+                accepts[row] = [m in task.models for m in models]
         return Workload(self.types, accepts)
 
 
@@ -88,18 +98,18 @@ def fragmentation(
     mem: np.ndarray,
     model: np.ndarray,
 ) -> np.ndarray:
-    """F_n(M) in milli-GPU for each row (node, or a node as it would be after a placement)."""
-    assert workload.accepts is not None  # bound to the cluster's models
+    """F_n(M) in milli-GPU for each row (node, or a node as it would be after a placement).
+
+    Every task type at once, as a (types x rows) table; its rows are added in type order, so
+    the sum is the same floating-point sum as adding the types one by one."""
+    w = workload
+    assert w.accepts is not None  # bound to the cluster's models
     usable = np.clip(free, 0, None)
     total = usable.sum(axis=1).astype(np.float64)
-    result = np.zeros(len(free), dtype=np.float64)
-    for task, accepts in zip(workload.types, workload.accepts, strict=True):
-        if task.num_gpu == 0:
-            result += task.weight * total
-            continue
-        enough = free >= task.per_gpu
-        hosts = (cpu >= task.cpu_milli) & (mem >= task.memory_mib) & accepts[model]
-        hosts &= enough.sum(axis=1) >= task.num_gpu
-        stranded = np.where(enough, 0, usable).sum(axis=1)
-        result += task.weight * np.where(hosts, stranded, total)
+    enough = free >= w.per_gpu  # types x rows x GPUs
+    hosts = (cpu >= w.cpu_milli) & (mem >= w.memory_mib) & w.accepts[:, model]
+    hosts &= (enough.sum(axis=2) >= w.num_gpu) & w.gpu_task
+    stranded = np.where(enough, 0, usable).sum(axis=2)
+    per_type = w.weight * np.where(hosts, stranded, total)
+    result: np.ndarray = np.add.reduce(per_type, axis=0)  # no types: zeros
     return result

@@ -145,13 +145,29 @@ class SharedCluster:
             if pod.num_gpu:
                 after[row[:, None], slots] -= WHOLE
         where = nodes[row]
+        # many candidates end in the same state (empty nodes of one shape, above all): each
+        # state's fragmentation is computed once; a row's figure depends on that row alone
+        width = after.shape[1]
+        state = np.column_stack(
+            (after, self.cpu[where] - pod.cpu_milli, self.mem[where] - pod.memory_mib)
+        )
+        state = np.column_stack((state, self.model[where]))
+        # rows sorted by their columns, a new state wherever a row differs from the one before
+        # (np.unique(axis=0) would sort the rows as opaque records, many times slower)
+        order = np.lexsort(state.T)
+        ranked = state[order]
+        fresh = np.ones(len(ranked), dtype=bool)
+        fresh[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
+        unique = ranked[fresh]
+        inverse = np.empty(len(ranked), dtype=np.int64)
+        inverse[order] = np.cumsum(fresh) - 1
         grown = fragmentation(
             self.workload,
-            after,
-            self.cpu[where] - pod.cpu_milli,
-            self.mem[where] - pod.memory_mib,
-            self.model[where],
-        )
+            unique[:, :width],
+            unique[:, width],
+            unique[:, width + 1],
+            unique[:, width + 2],
+        )[inverse]
         delta = np.round(grown - self.frag[where], 6)
         best = int(np.argmin(delta))  # first of the least: lowest node, then lowest GPU
         return int(where[best]), tuple(int(s) for s in slots[best])

@@ -62,24 +62,38 @@ def node_lines(count: int) -> list[str]:
 
 
 def pod_lines(
-    count: int, *, seed: int, gpus: int = 0, load: float = 1.0, timed: bool = True
+    count: int,
+    *,
+    seed: int,
+    gpus: int = 0,
+    load: float = 1.0,
+    timed: bool = True,
+    shares: tuple[float, ...] = GPU_COUNT_SHARES,
+    typed_share: float = 0.33,
 ) -> list[str]:
-    """`count` pods; with `timed`, arrivals offer `load` x `gpus` GPUs of demand."""
+    """`count` pods; with `timed`, arrivals offer `load` x `gpus` GPUs of demand.
+
+    `shares` (CPU-only, sharing, 1, 2, 4, 8 GPUs) and `typed_share` (of the 1-2 GPU pods) shape
+    another mix; the defaults are the one described above."""
     if count < 1:
         raise RuleViolation("a pod list needs at least 1 pod", field="synthetic")
+    if len(shares) != len(GPU_COUNTS) or not math.isclose(sum(shares), 1.0):
+        raise RuleViolation("a pod mix needs 6 shares that sum to 1", field="shares")
+    if not 0 <= typed_share <= 1:
+        raise RuleViolation("the typed share must be in [0, 1]", field="typed_share")
     if timed and not (gpus > 0 and 0 < load <= 10):
         raise RuleViolation(
             "timed pods need the cluster's GPUs and a load in (0, 10]", field="load"
         )
     rng = np.random.default_rng(seed)
-    kind = rng.choice(len(GPU_COUNTS), size=count, p=GPU_COUNT_SHARES)
+    kind = rng.choice(len(GPU_COUNTS), size=count, p=shares)
     num_gpu = np.array(GPU_COUNTS)[kind]
     milli = np.where(kind == 1, rng.integers(1, 10, size=count) * 100, 1000)
     per_gpu_units = np.maximum(num_gpu, 1) * np.where(kind <= 1, 0.5, 1.0)
     cpu = (rng.integers(2, 9, size=count) * per_gpu_units).astype(np.int64) * 1000
     mem = (rng.integers(8, 33, size=count) * per_gpu_units).astype(np.int64) * 1024
     # a typed multi-GPU pod could find no node of a small family: only 1-2 GPU pods are typed
-    typed = (num_gpu > 0) & (num_gpu <= 2) & (rng.random(count) < 0.33)
+    typed = (num_gpu > 0) & (num_gpu <= 2) & (rng.random(count) < typed_share)
     family = rng.integers(0, len(FAMILIES), size=count)
     sigma = 1.5
     run = np.minimum(rng.lognormal(math.log(MEDIAN_RUN_S), sigma, size=count), MAX_RUN_S).round()

@@ -67,3 +67,45 @@ def test_only_the_most_common_task_types_are_kept_and_reweighted() -> None:
     assert sum(t.weight for t in workload.types) == pytest.approx(1.0)
     assert workload.types[0].per_gpu == 1
     assert workload.types[0].weight == pytest.approx(9 / 40)
+
+
+def test_every_task_type_at_once_adds_up_as_one_type_at_a_time_to_the_last_bit() -> None:
+    # The types are scored as one table; the per-node sum must be the same floating-point sum
+    # as adding the types one by one in order, or FGD's ties could break differently.
+    rng = np.random.default_rng(7)
+    models = ["g2", "p100", "t4"]
+    types = [
+        TaskType(
+            int(g),
+            int(p) if g == 1 else (1000 if g else 0),
+            int(c),
+            int(m),
+            frozenset({models[int(k)]}) if k < 3 else None,
+            float(w),
+        )
+        for g, p, c, m, k, w in zip(
+            rng.choice([0, 1, 1, 2, 4], 20),
+            rng.integers(1, 10, 20) * 100,
+            rng.integers(1, 16, 20) * 1000,
+            rng.integers(1, 64, 20) * 1024,
+            rng.integers(0, 5, 20),
+            rng.dirichlet(np.ones(20)),
+            strict=True,
+        )
+    ]
+    rows = 400
+    model = rng.integers(0, 3, rows)
+    free = rng.integers(-1, 11, (rows, 4)) * 100
+    cpu, mem = rng.integers(0, 32, rows) * 1000, rng.integers(0, 128, rows) * 1024
+    together = fragmentation(Workload(types).bind(models, model), free, cpu, mem, model)
+    one_by_one = np.zeros(rows)
+    for t in types:
+        alone = Workload([TaskType(t.num_gpu, t.per_gpu, t.cpu_milli, t.memory_mib, t.models, 1)])
+        one_by_one += t.weight * fragmentation(alone.bind(models, model), free, cpu, mem, model)
+    assert np.array_equal(together, one_by_one)
+    assert together.min() < together.max()  # the rows differ: the check compared something
+
+
+def test_a_workload_without_task_types_sees_no_fragments() -> None:
+    f, c, m, model = node([1000, 400])
+    assert fragmentation(Workload([]).bind(["t4"], model), f, c, m, model).tolist() == [0.0]

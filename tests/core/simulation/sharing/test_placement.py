@@ -108,3 +108,52 @@ def test_fgd_tries_alike_gpus_of_a_node_once_and_takes_the_first() -> None:
     state.take(pod(1, 1, 500), (0, (0,)))
     # another 500 fills GPU 0 exactly (no fragment) rather than halving a whole GPU
     assert state.choose("fgd", pod(2, 1, 500)) == (0, (0,))
+
+
+def test_fgd_takes_the_node_and_gpu_where_the_clusters_fragmentation_grows_least() -> None:
+    # Against the definition, by trying every choice: many nodes start alike and fgd scores
+    # each distinct state once, so this also checks that the shortcut changes no choice.
+    rng = np.random.default_rng(3)
+    mix = [
+        pod(i, int(g), int(m))
+        for i, (g, m) in enumerate(zip([1, 1, 1, 2, 0], [300, 500, 1000, 1000, 0], strict=True))
+    ]
+    nodes = [
+        SharedNode(f"n{i}", 8000, 65536, int(g), "T4")
+        for i, g in enumerate(rng.choice([1, 2, 4], 12))
+    ]
+    state = SharedCluster(nodes, Workload.of(mix))
+    for i in range(40):
+        g = int(rng.choice([0, 1, 1, 1, 2]))
+        p = pod(
+            100 + i,
+            g,
+            int(rng.integers(1, 11)) * 100 if g == 1 else 1000 * g // max(g, 1),
+            cpu=int(rng.integers(1, 4)) * 1000,
+        )
+        options = []
+        for node in state.feasible(p):
+            gpus = (
+                np.flatnonzero(state.free[node] >= p.per_gpu)
+                if p.num_gpu
+                else np.array([], dtype=int)
+            )
+            picks = (
+                [(int(s),) for s in gpus]
+                if p.num_gpu == 1
+                else [tuple(int(s) for s in gpus[: p.num_gpu])]
+            )
+            for slots in picks:
+                before = state.frag.sum()
+                state.take(p, (int(node), slots))
+                options.append((round(float(state.frag.sum() - before), 6), int(node), slots))
+                state.give_back(p, (int(node), slots))
+        choice = state.choose("fgd", p)
+        if not options:
+            assert choice is None
+            continue
+        least = min(o[0] for o in options)
+        assert choice is not None
+        assert (least, choice[0], choice[1]) in options
+        assert choice[0] == min(o[1] for o in options if o[0] == least)
+        state.take(p, choice)

@@ -36,8 +36,20 @@ def test_timed_and_untimed_pods_load_and_repeat_for_a_seed() -> None:
         lambda: pod_lines(0, seed=0, gpus=1),
         lambda: pod_lines(10, seed=0),
         lambda: pod_lines(10, seed=0, gpus=8, load=20),
+        lambda: pod_lines(10, seed=0, timed=False, shares=(0.5, 0.5)),
+        lambda: pod_lines(10, seed=0, timed=False, shares=(0.5, 0.5, 0.5, 0, 0, 0)),
+        lambda: pod_lines(10, seed=0, timed=False, typed_share=1.5),
     ],
 )
 def test_impossible_sizes_are_refused(call) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(RuleViolation):
         call()
+
+
+def test_another_mix_shifts_the_pods_to_the_asked_shares() -> None:
+    sharing = (0.0, 1.0, 0.0, 0.0, 0.0, 0.0)
+    pods = load_pods(pod_lines(400, seed=2, timed=False, shares=sharing, typed_share=1), "p")
+    assert all(p.num_gpu == 1 and 0 < p.gpu_milli < 1000 for p in pods)
+    assert all(p.models for p in pods)
+    untyped = load_pods(pod_lines(400, seed=2, timed=False, typed_share=0), "p")
+    assert not any(p.models for p in untyped)
