@@ -6,6 +6,9 @@ from pathlib import Path
 from types import ModuleType
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+# The scripts import their neighbours by name (`from web_load import ...`), as when run there.
+if str(BENCHMARKS) not in sys.path:
+    sys.path.append(str(BENCHMARKS))
 
 
 def load_script(name: str) -> ModuleType:
