@@ -245,7 +245,8 @@ def test_a_refused_submission_stops_the_run_naming_the_job(monkeypatch: pytest.M
         run.submit([job], conf)
 
 
-def test_submission_keeps_the_slurm_id_of_each_job(monkeypatch: pytest.MonkeyPatch) -> None:
+def sbatch_accepting(monkeypatch: pytest.MonkeyPatch, first_id: int) -> list[list[str]]:
+    """sbatch answers job ids first_id, first_id + 1, ...; returns the argv it was given."""
     seen: list[list[str]] = []
 
     class Accepted:
@@ -253,9 +254,14 @@ def test_submission_keeps_the_slurm_id_of_each_job(monkeypatch: pytest.MonkeyPat
 
         def __init__(self, argv: list[str]) -> None:
             seen.append(argv)
-            self.stdout = f"{100 + len(seen)};aisc\n"
+            self.stdout = f"{first_id - 1 + len(seen)};aisc\n"
 
     monkeypatch.setattr(fidelity.subprocess, "run", lambda argv, **_: Accepted(argv))
+    return seen
+
+
+def test_submission_keeps_the_slurm_id_of_each_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = sbatch_accepting(monkeypatch, 101)
     conf = mirror((SAVED / "slurm.conf").read_text(encoding="utf-8"))
     jobs = [
         fidelity.PlannedJob("fid-000", 0.0, "h800", 1, 5, 1, "fidxa", "alice"),
@@ -285,9 +291,8 @@ def test_the_log_slice_keeps_only_the_lines_stamped_within_the_run(tmp_path: Pat
     assert fidelity.log_slice("ClusterName=aisc\n", since, until) == ""  # no log configured
 
 
-def test_every_account_of_the_export_gets_a_share_so_slurm_ranks_it_from_the_first_pass(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def shares_simulated(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, float]]:
+    """The accounts' shares of every simulation the comparison runs from now on."""
     seen: list[dict[str, float]] = []
     real_simulate = compare.simulate
 
@@ -296,6 +301,13 @@ def test_every_account_of_the_export_gets_a_share_so_slurm_ranks_it_from_the_fir
         return real_simulate(trace, cluster, policy, options)
 
     monkeypatch.setattr(compare, "simulate", simulate)
+    return seen
+
+
+def test_every_account_of_the_export_gets_a_share_so_slurm_ranks_it_from_the_first_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = shares_simulated(monkeypatch)
     fidelity.evaluate_dir(SAVED)
     accounts = {ln.split("|")[2] for ln in (SAVED / "sacct.txt").read_text().splitlines()[1:]}
     assert seen

@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from aisc.core.simulation.slurmconf import mirror
-from tests.benchmarks.test_slurm_fidelity import SAVED, compare, fidelity, slurm_run
+from tests.benchmarks.test_slurm_fidelity import (
+    SAVED,
+    compare,
+    fidelity,
+    sbatch_accepting,
+    shares_simulated,
+    slurm_run,
+)
 
 CHIPS, ACCOUNTS = ["h800", "br104"], ["a", "b", "c", "d"]
 
@@ -37,17 +44,8 @@ def test_jobs_with_a_begin_time_are_submitted_without_waiting_for_their_offsets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     naps: list[float] = []
-    seen: list[list[str]] = []
-
-    class Accepted:
-        returncode, stderr = 0, ""
-
-        def __init__(self, argv: list[str]) -> None:
-            seen.append(argv)
-            self.stdout = f"{200 + len(seen)};aisc\n"
-
+    seen = sbatch_accepting(monkeypatch, 201)
     monkeypatch.setattr(fidelity.time, "sleep", naps.append)
-    monkeypatch.setattr(fidelity.subprocess, "run", lambda argv, **_: Accepted(argv))
     conf = mirror((SAVED / "slurm.conf").read_text(encoding="utf-8"))
     jobs = [
         fidelity.PlannedJob("fid-000", 0.0, "h800", 1, 30, 1, "fidxa", "alice"),
@@ -162,14 +160,7 @@ def test_accounts_get_the_shares_asked_and_the_comparison_gives_the_simulator_th
         "sacctmgr", "-i", "add", "account", "fidxa", "parent=fidelity", "fairshare=100",
     ]  # fmt: skip
     assert recorder.calls[3][-1] == "fairshare=1"
-    seen: list[dict[str, float]] = []
-    real_simulate = compare.simulate
-
-    def simulate(trace: Any, cluster: Any, policy: str, options: Any) -> Any:
-        seen.append(dict(cluster.shares))
-        return real_simulate(trace, cluster, policy, options)
-
-    monkeypatch.setattr(compare, "simulate", simulate)
+    seen = shares_simulated(monkeypatch)
     folder = released_run(tmp_path / "run", ("04:00:10", "04:00:10"))
     facts = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     (folder / "run.json").write_text(json.dumps({**facts, "shares": {"fidxa": 100}}))
@@ -178,19 +169,26 @@ def test_accounts_get_the_shares_asked_and_the_comparison_gives_the_simulator_th
     assert all(shares == {"fidxa": 100.0, "fidxb": 1.0} for shares in seen)  # b: the default
 
 
+# The two jobs of `released_run` in an info-level log: sbatch at :00 and :01, one started by
+# backfill 0.25 s after the begin time, one by the main loop 4.5 s after.
+LOG = "".join(
+    f"[2026-11-29T04:00:{line}\n"
+    for line in (
+        "00.300] _slurm_rpc_submit_batch_job: JobId=7 InitPrio=0 usec=1",
+        "01.100] _slurm_rpc_submit_batch_job: JobId=8 InitPrio=0 usec=1",
+        "10.250] sched/backfill: _start_job: Started JobId=7 in h800 on h800-01",
+        "14.500] sched: Allocate JobId=8 NodeList=h800-01 #CPUs=2",
+        "40.300] _job_complete: JobId=7 done",
+        "44.600] _job_complete: JobId=8 done",
+    )
+)
+
+
 def test_a_run_at_once_reads_its_log_with_every_submission_at_the_begin_time(
     tmp_path: Path,
 ) -> None:
     folder = released_run(tmp_path / "run", ("04:00:10", "04:00:14"))
-    lines = [
-        "[2026-11-29T04:00:00.300] _slurm_rpc_submit_batch_job: JobId=7 InitPrio=0 usec=1",
-        "[2026-11-29T04:00:01.100] _slurm_rpc_submit_batch_job: JobId=8 InitPrio=0 usec=1",
-        "[2026-11-29T04:00:10.250] sched/backfill: _start_job: Started JobId=7 in h800 on h800-01",
-        "[2026-11-29T04:00:14.500] sched: Allocate JobId=8 NodeList=h800-01 #CPUs=2",
-        "[2026-11-29T04:00:40.300] _job_complete: JobId=7 done",
-        "[2026-11-29T04:00:44.600] _job_complete: JobId=8 done",
-    ]
-    (folder / "slurmctld.log").write_text("".join(f"{ln}\n" for ln in lines), encoding="utf-8")
+    (folder / "slurmctld.log").write_text(LOG, encoding="utf-8")
     log = compare.read_log(folder, {"7": "fid-000", "8": "fid-001"})
     assert log is not None
     begin = fidelity.dt.datetime(2026, 11, 29, 4, 0, 10, tzinfo=fidelity.dt.UTC).timestamp()
@@ -221,17 +219,8 @@ def test_at_the_begin_time_one_held_job_wakes_the_backfill_thread(
 
 def test_a_gzipped_log_is_read_as_the_plain_one(tmp_path: Path) -> None:
     folder = released_run(tmp_path / "run", ("04:00:10", "04:00:14"))
-    lines = [
-        "[2026-11-29T04:00:00.300] _slurm_rpc_submit_batch_job: JobId=7 InitPrio=0 usec=1",
-        "[2026-11-29T04:00:01.100] _slurm_rpc_submit_batch_job: JobId=8 InitPrio=0 usec=1",
-        "[2026-11-29T04:00:10.250] sched: Allocate JobId=7 NodeList=h800-01 #CPUs=2",
-        "[2026-11-29T04:00:14.500] sched: Allocate JobId=8 NodeList=h800-01 #CPUs=2",
-        "[2026-11-29T04:00:40.300] _job_complete: JobId=7 done",
-        "[2026-11-29T04:00:44.600] _job_complete: JobId=8 done",
-    ]
-    text = "".join(f"{ln}\n" for ln in lines)
     (folder / "slurmctld.log").unlink()
-    (folder / "slurmctld.log.gz").write_bytes(fidelity.gzip.compress(text.encode()))
+    (folder / "slurmctld.log.gz").write_bytes(fidelity.gzip.compress(LOG.encode()))
     log = compare.read_log(folder, {"7": "fid-000", "8": "fid-001"})
     assert log is not None
     assert log.starts["8"][1] == "main"
