@@ -7,8 +7,9 @@ before it when they fit (no reservation). A pod that no empty node could ever ho
 unschedulable and never queued.
 
 Retrying cheaply: resources only shrink between departures, so a waiting pod can only fit on a
-node freed since it was last tried, and once a pod of one task shape (CPU, memory, GPUs,
-milli-GPU, models) fails at an instant, every later pod of that shape fails too.
+node freed since it was last tried (the queue is not walked at all while nothing was freed),
+and once a pod of one task shape (CPU, memory, GPUs, milli-GPU, models) fails at an instant,
+every later pod of that shape fails too.
 
 Measured over the arrival window (first to last arrival, so neither the start nor the drain
 counts), each instant weighted by the time to the next:
@@ -62,6 +63,7 @@ class SharingSimulator:
         self.departures: list[tuple[float, int, Pod]] = []
         self.waiting: list[tuple[Pod, int]] = []  # the pod, and the freed-log length when tried
         self.freed: list[int] = []  # nodes, in the order resources came back to them
+        self.retried_at = 0  # the freed-log length at the last retry pass
         self._points: list[tuple[float, float, float]] = []
         self._allocated_integral = self._frag_integral = self._free_integral = 0.0
 
@@ -95,14 +97,18 @@ class SharingSimulator:
             self.waiting.append((pod, len(self.freed)))
 
     def _retry(self, time: float, failed: set[Shape]) -> None:
-        if not self.waiting:
-            return
-        still: list[tuple[Pod, int]] = []
+        # after a pass every waiting pod has been tried against the whole log (and a pod that
+        # arrives since is tried then): with nothing freed since, no pod could fit anywhere new,
+        # and walking the queue at every arrival would cost O(waiting) per instant
         mark = len(self.freed)
+        if not self.waiting or mark == self.retried_at:
+            return
+        self.retried_at = mark
+        still: list[tuple[Pod, int]] = []
         for pod, seen in self.waiting:
             shape = _shape(pod)
-            if seen == mark or shape in failed:
-                still.append((pod, seen if shape not in failed else mark))
+            if shape in failed:  # one of its shape failed at this instant: so would it
+                still.append((pod, mark))
                 continue
             within = np.unique(np.array(self.freed[seen:], dtype=np.int64))
             if not self._try(pod, time, within):

@@ -62,3 +62,24 @@ def test_the_timeline_keeps_at_most_a_hundred_points() -> None:
     result = simulate_sharing(nodes, pods, "first-fit")
     assert len(result.timeline) <= TIMELINE_POINTS
     assert result.summary["placed"] == 300
+
+
+def test_pods_that_wait_through_instants_without_departures_start_once_room_comes_back() -> None:
+    # pods 1-3 wait through arrivals at 2-5 where nothing leaves (the queue is not walked
+    # then); pod 0 leaves at 10 and the first waiting pods take its GPU, in arrival order
+    pods = [pod(0, 0, 1000, run=10), pod(1, 1, 500), pod(2, 1, 300), pod(3, 2, 700)]
+    pods += [pod(10 + i, 2 + i, 1000, gpus=2) for i in range(4)]  # never fit: no 2-GPU node
+    pods += [pod(20, 6, 1000, run=1), pod(21, 10, 200)]
+    result = simulate_sharing(ONE_GPU, pods, "best-fit")
+    assert result.starts == {0: 0, 1: 10, 2: 10, 21: 10}
+    assert sorted(result.unschedulable) == [10, 11, 12, 13]
+    assert result.summary["waiting_at_end"] == 2  # pods 3 and 20
+
+
+def test_a_shape_that_failed_at_an_instant_is_not_tried_again_then_but_later() -> None:
+    # at 10 pod 1 takes the freed GPU and pod 2 fails, so pod 3 (same shape) is not tried;
+    # at 15 pod 1 leaves and pod 2, first in line, starts; pod 3 still waits
+    pods = [pod(0, 0, 1000, run=10), pod(1, 1, 600, run=5), pod(2, 2, 600), pod(3, 3, 600)]
+    result = simulate_sharing(ONE_GPU, pods, "fgd")
+    assert result.starts == {0: 0, 1: 10, 2: 15}
+    assert result.summary["waiting_at_end"] == 1
