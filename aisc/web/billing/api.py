@@ -33,7 +33,9 @@ def get_period(request: HttpRequest, month: str) -> dict[str, Any]:
 
 @router.get("/statements/{statement_id}")
 def get_statement(request: HttpRequest, statement_id: int) -> dict[str, Any]:
-    statement = get_object_or_404(Statement.objects.select_related("period"), pk=statement_id)
+    statement = get_object_or_404(
+        Statement.objects.select_related("period", "organisation"), pk=statement_id
+    )
     authz.require(request.user, "billing.statement.view", statement)
     return {"period": statement.period.month, **statement_figures(statement)}
 
