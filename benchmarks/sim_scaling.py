@@ -60,16 +60,17 @@ def one_run(size: int, policy: str, load: float = 0.8) -> dict[str, float]:
     }
 
 
-def steps(size: int, policy: str, load: float, step_s: float) -> None:
+def steps(size: int, policy: str, load: float, step_s: float, seed: int = 1) -> None:
     """Advance one run `step_s` simulated seconds at a time, printing the CPU spent so far and
-    the queue: where a run that does not finish spends its time."""
+    the queue: where a run that does not finish spends its time. Another `seed` draws other
+    jobs, so that a figure does not rest on one trace."""
     from aisc.core.scheduling.model import parse_cluster
     from aisc.core.scheduling.policies import make_policy
     from aisc.core.simulation.engine import Simulator
     from aisc.core.simulation.synthetic import philly_like
 
     cluster = parse_cluster(CLUSTER)
-    trace = philly_like(size, gpus=cluster.gpus, load=load, seed=1)
+    trace = philly_like(size, gpus=cluster.gpus, load=load, seed=seed)
     sim = Simulator(cluster, make_policy(policy, cluster), trace, keep_segments=False)
     cpu, until = time.process_time(), float(trace.submit[-1])
     print(f"arrivals span {until:,.0f} s")
@@ -157,7 +158,8 @@ def main() -> None:
         recalc(int(sys.argv[2]))
         return
     if sys.argv[1:2] == ["--steps"]:
-        steps(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
+        seed = int(sys.argv[6]) if len(sys.argv) > 6 else 1
+        steps(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), float(sys.argv[5]), seed)
         return
     if sys.argv[1:2] == ["--one"]:
         print(json.dumps(one_run(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]))))

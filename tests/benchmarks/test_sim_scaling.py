@@ -35,3 +35,14 @@ def test_the_recalc_mode_prints_the_cpu_of_one_recalculation_per_job(
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("500 queued: ")
     assert " ns per job" in line
+
+
+def test_the_step_mode_draws_other_jobs_with_another_seed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    scaling.steps(200, "backfill", 1.2, 50_000.0)
+    scaling.steps(200, "backfill", 1.2, 50_000.0, seed=2)
+    first, *_, second = (
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("arrivals")
+    )
+    assert first != second

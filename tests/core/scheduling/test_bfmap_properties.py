@@ -191,3 +191,33 @@ def test_a_plan_whose_rounded_slot_ends_where_a_reservation_begins_is_slurms_fir
     plan = space.plan(two, group, releases)
     assert plan is not None
     assert plan.start > now
+
+
+def test_slurms_first_test_passes_over_a_reservation_that_ends_before_the_rounded_slot() -> None:
+    # Node 0 runs a job until 200 and is reserved over [130, 160]; nodes 1 and 2 run jobs until
+    # 300 and are reserved from 140 and 150 on (boundaries where nodes are only taken, so the
+    # map's later_start lies past node 0's reservation): will-run names node 0 at 200, and the
+    # reservation that ended before that does not stop the plan.
+    space, group, releases = scene(
+        3, [(8, 100.0), (8, 200.0), (8, 200.0)], [(30.0, 30.0, {0}), (40.0, 260.0, {1}),
+                                                  (50.0, 250.0, {2})]
+    )  # fmt: skip
+    job = Job(1, 0.0, 8, 20.0, time_limit=20.0)
+    assert first_try(space, job, group, releases) == Plan(0, NOW + 100.0, frozenset({0}))
+    assert space.plan(job, group, releases) == Plan(0, NOW + 100.0, frozenset({0}))
+
+
+def test_a_job_on_one_node_whose_node_is_ready_only_past_the_window_gets_no_start() -> None:
+    space, group, releases = scene(1, [(8, 700.0)], [])  # node 0 free at 800; window ends 700
+    assert space.earliest(4, 10.0, group, releases) is None
+    assert space.plan(Job(1, 0.0, 4, 10.0, time_limit=10.0), group, releases) is None
+
+
+def test_a_reservation_that_ends_before_a_node_is_ready_does_not_move_the_start() -> None:
+    # Node 0 runs a job until 200 and was reserved over [110, 130]; node 1 is whole now.
+    space, group, releases = scene(2, [(8, 100.0)], [(10.0, 20.0, {0})])
+    one_node = space.earliest(8, 10.0, group, releases)  # node 1 now
+    assert one_node == NOW
+    on_node_0 = scene(1, [(8, 100.0)], [(10.0, 20.0, {0})])
+    assert on_node_0[0].earliest(4, 10.0, on_node_0[1], on_node_0[2]) == NOW + 100.0
+    assert space.earliest(16, 10.0, group, releases) == NOW + 100.0  # both nodes, whole
