@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import (
     BACKEND_SESSION_KEY,
     HASH_SESSION_KEY,
@@ -121,8 +122,6 @@ class SignedInMiddleware(OTPMiddleware):  # type: ignore[misc]  # django-otp is 
             )
 
     def _read(self, request: HttpRequest, django_user: Any) -> Any:
-        from django.conf import settings
-
         try:
             user_id = User._meta.pk.to_python(request.session[SESSION_KEY])
             backend_path = request.session[BACKEND_SESSION_KEY]

@@ -149,9 +149,13 @@ class SharedCluster:
         # state's fragmentation is computed once; a row's figure depends on that row alone
         width = after.shape[1]
         state = np.column_stack(
-            (after, self.cpu[where] - pod.cpu_milli, self.mem[where] - pod.memory_mib)
+            (
+                after,
+                self.cpu[where] - pod.cpu_milli,
+                self.mem[where] - pod.memory_mib,
+                self.model[where],
+            )
         )
-        state = np.column_stack((state, self.model[where]))
         # rows sorted by their columns, a new state wherever a row differs from the one before
         # (np.unique(axis=0) would sort the rows as opaque records, many times slower)
         order = np.lexsort(state.T)
