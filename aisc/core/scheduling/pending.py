@@ -72,12 +72,13 @@ class PendingQueue:
         """Queue `job` with its priority now (Slurm sets it at submission from the fair-share
         factors of the last recalculation)."""
         calc = self.calculator
-        priority = calc.priority(job, now, fairshare)
+        static = calc.static_part(job)
+        priority = calc.priority(job, now, fairshare, static)
         if not self._free:
             self._grow()
         slot = self._free.pop()
         code = self._names.setdefault(job.project, len(self._names))
-        self._submit[slot], self._static[slot] = job.submit, calc.static_part(job)
+        self._submit[slot], self._static[slot] = job.submit, static
         self._code[slot], self._id[slot], self._alive[slot] = code, job.id, True
         self._job_at[slot] = job
         self._slot_of[job.id] = slot

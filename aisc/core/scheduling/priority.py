@@ -89,12 +89,17 @@ class PriorityCalculator:
         )
         return np.floor(priority) if self.whole else priority
 
-    def priority(self, job: Job, now: float, fairshare: dict[str, float]) -> float:
-        """The same formula for one job, without numpy's per-call cost."""
+    def priority(
+        self, job: Job, now: float, fairshare: dict[str, float], static: float | None = None
+    ) -> float:
+        """The same formula for one job, without numpy's per-call cost; `static` is the job's
+        `static_part` where the caller has it already."""
         o = self.options
+        if static is None:
+            static = self.static_part(job)
         value = (
             o.weight_age * min((now - job.submit) / o.max_age_s, 1.0)
             + o.weight_fairshare * fairshare.get(job.project, 0.0)
-            + self.static_part(job)
+            + static
         )
         return float(math.floor(value)) if self.whole else value

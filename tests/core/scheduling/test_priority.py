@@ -54,6 +54,8 @@ def test_the_vector_priorities_are_exactly_each_jobs_own(
         now,
     )
     assert values.tolist() == [calc.priority(j, now, fairshare) for j in jobs]
+    given_static = [calc.priority(j, now, fairshare, calc.static_part(j)) for j in jobs]
+    assert values.tolist() == given_static
 
 
 @settings(max_examples=100)
