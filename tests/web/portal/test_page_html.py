@@ -45,7 +45,8 @@ def pages() -> dict[str, str]:
     """The five portal pages of benchmarks/web_load.py's mix, chosen as it chooses them."""
     statement = Statement.objects.order_by("-gpu_seconds", "id").first()
     allocation = Allocation.objects.order_by("id").first()
-    assert statement is not None and allocation is not None
+    assert statement is not None
+    assert allocation is not None
     return {
         "dashboard": "/dashboard/",
         "statements": "/billing/statements/",
