@@ -92,8 +92,12 @@ def workload(
     max_run_s: int = 45,
     min_run_s: int = 5,
     quantum_s: int = 0,
+    to_limit_s: int = 0,
+    gang_p: tuple[float, ...] = GANG_P,
 ) -> list[PlannedJob]:
-    """With `quantum_s`, run times are whole multiples of it (from min to max run)."""
+    """With `quantum_s`, run times are whole multiples of it (from min to max run). With
+    `to_limit_s`, every job has a limit of one minute and sleeps that less `to_limit_s`, so it
+    ends when the backfill map planned it to (its limit), not at a time the map never knew."""
     rng = np.random.default_rng(seed)
     offsets = np.sort(rng.uniform(0.0, spread_s, n))
     jobs = []
@@ -102,14 +106,18 @@ def workload(
         if quantum_s:
             run_s = max(quantum_s, round(run_s / quantum_s) * quantum_s)
         who = int(rng.integers(len(accounts)))
+        gpus = int(rng.choice(GANGS, p=gang_p))
+        limit_min = math.ceil((run_s + 5) / 60) + int(rng.integers(2))
+        if to_limit_s:
+            limit_min, run_s = 1, 60 - to_limit_s
         jobs.append(
             PlannedJob(
                 name=f"fid-{i:03d}",
                 offset_s=round(float(offset), 1),
                 chip=chips[int(rng.integers(len(chips)))],
-                gpus=int(rng.choice(GANGS, p=GANG_P)),
+                gpus=gpus,
                 run_s=run_s,
-                limit_min=math.ceil((run_s + 5) / 60) + int(rng.integers(2)),
+                limit_min=limit_min,
                 account=accounts[who],
                 user=USERS[who % len(USERS)],
             )
@@ -312,6 +320,8 @@ def replay(args: argparse.Namespace) -> Path:
         args.max_run,
         args.min_run,
         getattr(args, "quantum", 0),
+        getattr(args, "to_limit", 0),
+        getattr(args, "gang_p", GANG_P),
     )
     shares = tuple(getattr(args, "shares", ()))
     run = SlurmRun(accounts, shares)
@@ -354,6 +364,8 @@ def replay(args: argparse.Namespace) -> Path:
         "max_run_s": args.max_run,
         "min_run_s": args.min_run,
         "quantum_s": getattr(args, "quantum", 0),
+        "to_limit_s": getattr(args, "to_limit", 0),
+        "gang_p": list(getattr(args, "gang_p", GANG_P)),
         "at_once": at_once,
         "shares": dict(zip(accounts, shares, strict=True)) if shares else {},
         "released": released,
@@ -375,6 +387,19 @@ def main() -> None:
     parser.add_argument("--min-run", type=int, default=5, help="shortest run time (s)")
     parser.add_argument(
         "--quantum", type=int, default=0, help="run times in whole multiples of this (s)"
+    )
+    parser.add_argument(
+        "--to-limit",
+        type=int,
+        default=0,
+        help="every job's limit one minute, its sleep that less this many seconds (it runs to "
+        "its limit, as the backfill map plans it)",
+    )
+    parser.add_argument(
+        "--gang-p",
+        type=lambda text: tuple(float(x) for x in text.split(",")),
+        default=GANG_P,
+        help="probabilities of gangs of 1, 2, 4, 8 and 16 GPUs (default %(default)s)",
     )
     parser.add_argument(
         "--at-once",

@@ -38,6 +38,22 @@ def test_the_workload_is_seeded_sorted_and_within_the_asked_bounds() -> None:
     assert max(j.run_s for j in fidelity.workload(20, 0, 10.0, ["h800"], ["a"], 8)) <= 8
 
 
+def test_jobs_to_the_limit_have_a_minute_and_sleep_just_under_it_with_the_asked_gangs() -> None:
+    p = (0.6, 0.2, 0.11, 0.07, 0.02)
+    jobs = fidelity.workload(
+        200, 21, 180.0, ["h800", "br104"], ["a", "b", "c", "d"], to_limit_s=2, gang_p=p
+    )
+    assert {(j.limit_min, j.run_s) for j in jobs} == {(1, 58)}
+    assert {j.gpus for j in jobs} == {1, 2, 4, 8}  # no 16 on this seed: 2 % of 200 is 4 jobs
+    ones = sum(j.gpus == 1 for j in jobs)
+    assert 0.5 * 200 < ones < 0.7 * 200  # about 60 % of the jobs take one GPU
+    # the same seed draws the same submissions, chips, gangs and accounts with or without it
+    plain = fidelity.workload(200, 21, 180.0, ["h800", "br104"], ["a", "b", "c", "d"], gang_p=p)
+    assert [(j.offset_s, j.chip, j.gpus, j.account) for j in plain] == [
+        (j.offset_s, j.chip, j.gpus, j.account) for j in jobs
+    ]
+
+
 def test_a_job_on_one_node_asks_two_cpus_per_gpu_and_a_wider_one_whole_nodes() -> None:
     job = fidelity.PlannedJob("fid-001", 1.0, "br104", 4, 12, 1, "fidb", "bob")
     argv = fidelity.sbatch_argv(job, "br104", 8)

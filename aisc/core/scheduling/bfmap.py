@@ -142,9 +142,9 @@ class BackfillMap:
         maps), and the will-run test at that time names the nodes."""
         limit = job.estimate_on(job.speed_on(group.chip))
         first = self._first_try(job.gpus, limit, group, releases)
-        if first is not None:
+        if isinstance(first, Plan):
             return first
-        found = self._search(job.gpus, limit, group, releases)
+        found = self._search(job.gpus, limit, group, releases, first)
         if found is None:
             return None
         start, nodes = found
@@ -158,29 +158,35 @@ class BackfillMap:
 
     def _first_try(
         self, gpus: int, limit: float, group: GroupState, releases: Releases
-    ) -> Plan | None:
+    ) -> Plan | float | None:
         """Slurm's first test of a job that cannot start now, where it is already a plan:
         will-run on the nodes free of reservations over [now, now + limit] answers a start
-        no later than the map's next boundary, and the job's slot rounded to the resolution,
-        [floor(start), floor(start + limit)), holds none of those nodes while some
-        reservation does (backfill.c, `_test_resv_overlap`, strict on the end). That slot
-        can end before the job's limit does: a reservation beginning at floor(start +
-        limit) does not stop the plan, where the retries `earliest` stands for would push
-        the start past it. None: not such a case (the search decides)."""
+        (as Slurm's does, `Releases.batched`: the end of the batch of running jobs that frees
+        the job, which can lie past the earliest time) no later than the map's next boundary,
+        and the job's slot rounded to the resolution, [floor(start), floor(start + limit)),
+        holds none of those nodes while some reservation does (backfill.c,
+        `_test_resv_overlap`, strict on the end). That slot can end before the job's limit
+        does: a reservation beginning at floor(start + limit) does not stop the plan, where
+        the retries `earliest` stands for would push the start past it. Where the slot does
+        meet a reservation, Slurm tries again from that start (TRY_LATER with later_start =
+        the start): the time the search starts from. None: the search decides, from now."""
         now, on_node = self.now, self.on_node.get(group.index, {})
-        fit = releases.will_run(gpus, group, Held(on_node, now, now + limit))
-        if fit is None or fit[0] <= now or fit[0] > self.window_end:
+        held = Held(on_node, now, now + limit)
+        fit = releases.will_run(gpus, group, held)
+        if fit is None or fit[0] <= now:
             return None
-        if fit[0] > self.later_start(group.index, limit):
+        # Slurm's will-run ends running jobs in batches and answers the last one's end
+        start = releases.batched(fit[0], group.index, held, self.epoch)
+        if start > self.window_end or start > self.later_start(group.index, limit):
             return None
-        begin, end = self.floor(fit[0]), self.floor(fit[0] + limit)
+        begin, end = self.floor(start), self.floor(start + limit)
         for node in fit[1]:  # a reservation holding it at any time of [begin, end)
             for b, e in on_node.get(node, ()):  # sorted by beginning
                 if b >= end:
                     break
                 if e > begin:
-                    return None
-        return Plan(group.index, fit[0], fit[1])
+                    return start
+        return Plan(group.index, start, fit[1])
 
     def later_start(self, group: int, limit: float) -> float:
         """backfill.c's `later_start` for a test from now: walking the map's records (spans
@@ -209,17 +215,25 @@ class BackfillMap:
         return None if found is None else found[0]
 
     def _search(
-        self, gpus: int, limit: float, group: GroupState, releases: Releases
+        self,
+        gpus: int,
+        limit: float,
+        group: GroupState,
+        releases: Releases,
+        since: float | None = None,
     ) -> tuple[float, frozenset[int] | None] | None:
-        """The earliest start, and the nodes will-run names at it where the search knows them
-        already (None: ask will-run); None when no start lies inside the window."""
+        """The earliest start from `since` (default now), and the nodes will-run names at it
+        where the search knows them already (None: ask will-run); None when no start lies
+        inside the window."""
+        since = self.now if since is None else since
         if gpus <= group.gpn:
-            return self._earliest_on_one_node(gpus, limit, group, releases)
-        start = self._earliest_whole_nodes(group.nodes_needed(gpus), limit, group, releases)
+            return self._earliest_on_one_node(gpus, limit, group, releases, since)
+        need = group.nodes_needed(gpus)
+        start = self._earliest_whole_nodes(need, limit, group, releases, since)
         return None if start is None else (start, None)
 
     def _earliest_on_one_node(
-        self, gpus: int, limit: float, group: GroupState, releases: Releases
+        self, gpus: int, limit: float, group: GroupState, releases: Releases, now: float
     ) -> tuple[float, frozenset[int] | None] | None:
         """The earliest time a job on one node can start, node by node: on each node, from when
         running jobs leave it `gpus` free, past every reservation on it that overlaps the job.
@@ -234,7 +248,7 @@ class BackfillMap:
         then, and will-run, asking the free nodes first and then the others in the same order,
         skips them all. A node with `gpus` free now is left to will-run, which picks among
         those by best fit."""
-        on_node, now, best = self.on_node.get(group.index, {}), self.now, math.inf
+        on_node, best = self.on_node.get(group.index, {}), math.inf
         first, first_ready = -1, -math.inf  # the first node to reach `best`, and its readiness
         for ready, node in releases.ready[group.index][gpus]:
             start = ready if ready > now else now
@@ -254,7 +268,7 @@ class BackfillMap:
         return best, (None if first_ready == -math.inf else frozenset((first,)))
 
     def _earliest_whole_nodes(
-        self, need: int, limit: float, group: GroupState, releases: Releases
+        self, need: int, limit: float, group: GroupState, releases: Releases, now: float
     ) -> float | None:
         """The earliest time `need` nodes are whole and free of reservations together over the
         job's limit, by one sweep over the count of such nodes instead of retry by retry.
@@ -266,7 +280,7 @@ class BackfillMap:
         count reaches `need`: the time the retries arrive at, since the count changes only at
         readiness times, reservation ends and the starts of blocked spans; `plan` confirms it
         and takes the nodes."""
-        now, on_node, gpn = self.now, self.on_node.get(group.index, {}), group.gpn
+        on_node, gpn = self.on_node.get(group.index, {}), group.gpn
         rows = releases.rows[group.index]
         # Nodes no reservation holds count from their readiness; only the first `need` of
         # them can matter: the count reaches `need` by the last one's readiness, `cap`.

@@ -6,18 +6,25 @@ of the running job on n whose end brings its free GPUs to k (jobs end in order o
 Each k keeps its nodes sorted by that time, so "the first node outside these that has k GPUs
 free, and when" reads a few entries instead of walking every running job; a start or a stop
 rewrites the row of each node it touches.
+
+`batched` gives the answer Slurm's will-run test (select/cons_tres, `_will_run_test`) gives
+instead of the earliest time: it ends running jobs in batches, not one by one, and answers
+the end of the last job of the first batch after which the job fits.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Container
 
 from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.placement import GroupState
 
 Fit = tuple[float, frozenset[int]]
+# cons_tres's first batch: the jobs ending up to the next multiple of 30 s after the first
+# job's end, and 30 s more; the window doubles after each batch (bf_window_scale unset).
+TIME_WINDOW = 30.0
 
 
 class Releases:
@@ -31,15 +38,23 @@ class Releases:
             [[(-math.inf, n) for n in range(g.nodes)] for _ in range(g.gpus_per_node + 1)]
             for g in spec.groups
         ]
+        # every running job by (expected end, id), as slurmctld's job list sorted by end time
+        # (a stable sort of a list in creation order), and where each runs
+        self.order: list[tuple[float, int]] = []
+        self.where: dict[int, tuple[int, frozenset[int]]] = {}
 
     def add(self, job: Job) -> None:
         group, nodes = job.placement
+        insort(self.order, (job.expected_end, job.id))
+        self.where[job.id] = (group, frozenset(node for node, _ in nodes))
         for node, gpus in nodes:
             insort(self.jobs[group].setdefault(node, []), (job.expected_end, job.id, gpus))
             self._update(group, node)
 
     def remove(self, job: Job) -> None:
         group, nodes = job.placement
+        del self.order[bisect_left(self.order, (job.expected_end, job.id))]
+        del self.where[job.id]
         for node, _ in nodes:
             ends = self.jobs[group][node]
             del ends[bisect_left(ends, (job.expected_end, job.id), key=lambda e: e[:2])]
@@ -88,3 +103,38 @@ class Releases:
             if len(whole) == need:
                 return time, frozenset(whole)
         return None
+
+    def batched(self, earliest: float, group: int, blocked: Container[int], epoch: float) -> float:
+        """Slurm's will-run answer for a job that fits on the group's nodes outside `blocked`
+        first at `earliest` (a running job's end): the end of the last job of the batch that
+        frees it. slurmctld walks every running job by end; those on none of the usable nodes
+        are skipped, the others ended in batches: a batch starts at the next usable job, and
+        after ending a usable job it goes on only while the job after it in the walk (of any
+        node) ends within `top` + window, `top` being the first usable job's end raised to the
+        next multiple of 30 s on the wall clock. So a usable job far past the window can join a
+        batch when only other nodes' jobs lie between. After each batch the window doubles
+        until the next job ends within it. (The 200-job cap of a batch is not modelled.)"""
+        order, where, n = self.order, self.where, len(self.order)
+
+        def usable(at: int) -> bool:
+            on, nodes = where[order[at][1]]
+            return on == group and any(node not in blocked for node in nodes)
+
+        at, window, top = 0, TIME_WINDOW, -math.inf
+        while True:
+            while not usable(at):  # the batch's first job: `earliest` is some usable job's end
+                at += 1
+            if top == -math.inf:
+                top = order[at][0] + window - (order[at][0] + epoch) % window
+            # the batch goes on past each usable job whose successor ends by top + window, so
+            # it ends at the first usable job from the one before the first that ends later
+            cut = max(at, bisect_right(order, (top + window, math.inf)) - 1)
+            while cut < n and not usable(cut):
+                cut += 1
+            # past the list's end, the batch ends at its last usable job
+            last = cut if cut < n else max(i for i in range(at, n) if usable(i))
+            if order[last][0] >= earliest:
+                return order[last][0]
+            at, window = last + 1, window * 2
+            while at < n and order[at][0] > top + window:
+                window *= 2

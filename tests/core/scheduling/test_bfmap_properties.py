@@ -28,11 +28,14 @@ held = st.lists(
 )
 
 
-def retried(space: BackfillMap, job: Job, group: GroupState, releases: Releases) -> Plan | None:
-    """Slurm's loop as written: from now, retry at the next reservation end while the will-run
-    answer lies past it, and at the answer while the nodes free over the limit may differ."""
+def retried(
+    space: BackfillMap, job: Job, group: GroupState, releases: Releases, since: float = -1.0
+) -> Plan | None:
+    """Slurm's loop as written: from now (or `since`), retry at the next reservation end while
+    the will-run answer lies past it, and at the answer while the nodes free over the limit may
+    differ."""
     limit = job.estimate_on(1.0)
-    start_res = space.now
+    start_res = max(space.now, since)
     while start_res <= space.window_end:
         blocked = space.blocked(group.index, start_res, start_res + limit)
         ends = [end for _, end, _ in space.reserved.get(group.index, ()) if end > start_res]
@@ -54,18 +57,70 @@ def retried(space: BackfillMap, job: Job, group: GroupState, releases: Releases)
     return None
 
 
-def first_try(space: BackfillMap, job: Job, group: GroupState, releases: Releases) -> Plan | None:
-    """backfill.c's first test as written: will-run on the nodes no reservation holds over
-    [now, now + limit]; a start past now, no later than the end of the map record holding now,
-    whose rounded slot [floor(start), floor(start + limit)) meets no reservation on its nodes,
-    is the plan at once (None: the retries decide)."""
+def slurm_will_run(releases: Releases, job: Job, blocked: set[int], epoch: float) -> float | None:
+    """cons_tres's `_will_run_test` loop as written, for a job that does not fit now: every
+    running job by end (ties in creation order); jobs on no usable node skipped; the usable
+    ones ended in batches (a batch goes on after a job while the next one in the walk ends by
+    the aligned window's end); after each batch the window doubles and the job is tested on
+    the GPUs then free; the answer is the end of the batch's last job."""
+    running: dict[int, tuple[float, set[int]]] = {}
+    free = [8] * releases.size[0]
+    for node, ends in releases.jobs[0].items():
+        for end, id, gpus in ends:
+            running.setdefault(id, (end, set()))[1].add(node)
+            free[node] -= gpus
+    walk = sorted((end, id) for id, (end, _) in running.items())
+    usage = {(id, node): gpus for node, ends in releases.jobs[0].items() for _, id, gpus in ends}
+
+    def fits() -> bool:
+        usable = [n for n in range(len(free)) if n not in blocked]
+        if job.gpus > 8:
+            return sum(free[n] == 8 for n in usable) >= -(-job.gpus // 8)
+        return any(free[n] >= job.gpus for n in usable)
+
+    window, top, at = 30.0, -math.inf, 0
+    while True:
+        last = None
+        while at < len(walk):
+            end, id = walk[at]
+            at += 1
+            if not running[id][1] - blocked:
+                continue
+            if top == -math.inf:
+                top = end + window - (end + epoch) % window
+            last = end
+            for node in running[id][1]:
+                free[node] += usage[id, node]
+            if at < len(walk) and walk[at][0] > top + window:
+                break
+        if last is None:
+            return None
+        window *= 2
+        while at < len(walk) and walk[at][0] > top + window:
+            window *= 2
+        if fits():
+            return last
+
+
+def first_try(
+    space: BackfillMap, job: Job, group: GroupState, releases: Releases
+) -> Plan | float | None:
+    """backfill.c's first test as written: will-run (`slurm_will_run`) on the nodes no
+    reservation holds over [now, now + limit]; a start past now, no later than the end of the
+    map record holding now, whose rounded slot [floor(start), floor(start + limit)) meets no
+    reservation on its nodes, is the plan at once; where the slot meets one, the retries go
+    on from that start (its time returned); None: the retries decide, from now."""
     limit, now, held = job.estimate_on(1.0), space.now, space.reserved.get(group.index, [])
     blocked: set[int] = set()
     for begin, end, nodes in held:
         if end > now and begin <= now + limit:
             blocked |= nodes
     fit = releases.will_run(job.gpus, group, blocked)
-    if fit is None or fit[0] <= now or fit[0] > space.window_end:
+    if fit is None or fit[0] <= now:
+        return None
+    start = slurm_will_run(releases, job, blocked, space.epoch)
+    assert start is not None
+    if start > space.window_end:
         return None
     # later_start: the end of the first record after which a node is free that was not free
     # in every record so far (records are the spans between the reservations' edges)
@@ -80,12 +135,12 @@ def first_try(space: BackfillMap, job: Job, group: GroupState, releases: Release
         if t > now + limit:
             break
         met &= avail[k]
-    if fit[0] > later:
+    if start > later:
         return None
-    low, high = space.floor(fit[0]), space.floor(fit[0] + limit)
+    low, high = space.floor(start), space.floor(start + limit)
     if any(e > low and b < high and nodes & fit[1] for b, e, nodes in held):
-        return None
-    return Plan(group.index, fit[0], fit[1])
+        return start
+    return Plan(group.index, start, fit[1])
 
 
 def scene(
@@ -128,9 +183,12 @@ def test_the_fast_searches_plan_what_slurms_retries_plan_on_any_map(
     assert space.earliest(job.gpus, limit, group, releases) == (
         None if plain is None else plain.start
     )
-    # Slurm's first test can plan a start whose rounded slot ends where a reservation begins.
+    # Slurm's first test can plan a start whose rounded slot ends where a reservation begins,
+    # and its will-run answer can lie past the earliest time.
     first = first_try(space, job, group, releases)
-    assert space.plan(job, group, releases) == (plain if first is None else first)
+    if isinstance(first, float):
+        plain = retried(space, job, group, releases, since=first)
+    assert space.plan(job, group, releases) == (first if isinstance(first, Plan) else plain)
 
 
 def test_a_gang_starts_when_enough_nodes_are_whole_between_the_reservations_on_them() -> None:

@@ -30,8 +30,8 @@ def test_it_mirrors_the_slurm_test_cluster_as_two_partitions_under_slurms_own_sc
     assert o.calc_period_s == 60.0  # PriorityCalcPeriod=1 (minutes)
     assert o.max_age_s == 7 * 86_400  # Slurm's default 7-0
     assert o.bf_max_job_test == 500  # Slurm 22.05's default
-    # bf_interval=5 from the file; the rest are Slurm 22.05's defaults.
-    assert (o.bf_interval_s, o.bf_resolution_s, o.bf_window_s) == (5.0, 60.0, 86_400.0)
+    # bf_interval=1 from the file; the rest are Slurm 22.05's defaults.
+    assert (o.bf_interval_s, o.bf_resolution_s, o.bf_window_s) == (1.0, 60.0, 86_400.0)
     assert (o.sched_interval_s, o.default_queue_depth) == (60.0, 100)
     assert o.batch_sched_delay_s == 3.0  # Slurm's default
     assert o.fair_tree  # no PriorityFlags=NO_FAIR_TREE: Slurm's default

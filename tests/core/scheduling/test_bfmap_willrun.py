@@ -1,0 +1,112 @@
+"""Slurm's will-run answer in the backfill map's first test: cons_tres ends running jobs in
+batches and answers the end of the batch's last job (`Releases.batched`), which can lie past
+the time the job could first start, and that decides whether the first test plans."""
+
+from __future__ import annotations
+
+from aisc.core.scheduling.bfmap import BackfillMap, Held, Plan
+from aisc.core.scheduling.model import Job, parse_cluster
+from aisc.core.scheduling.placement import ClusterState
+from aisc.core.scheduling.releases import Releases
+
+# once-s11-r2 at 06:24:08 (benchmarks/data/slurm-fidelity): every job running then started at
+# 06:24:08, time 8 here (the minute's grid and the 30 s grid both fall on multiples of 60 and
+# 30); limits of one or two minutes, so ends at 68 or 128. (Slurm id, group, node, GPUs, end),
+# in creation order: group 0 is h800, 1 br104.
+RUNNING = (
+    (2811, 1, 0, 4, 68.0),
+    (2812, 0, 0, 8, 68.0),
+    (2813, 1, 0, 2, 128.0),
+    (2814, 0, 1, 1, 68.0),
+    (2815, 0, 1, 1, 128.0),
+    (2816, 1, 0, 2, 68.0),
+    (2818, 1, 1, 2, 68.0),
+    (2819, 1, 1, 2, 128.0),
+    (2821, 1, 1, 2, 68.0),
+    (2824, 1, 1, 1, 68.0),
+)
+NOW = 8.0
+
+
+def at_0624() -> tuple[ClusterState, Releases]:
+    spec = parse_cluster("h800=2x8,br104=2x8")
+    cluster, releases = ClusterState(spec), Releases(spec)
+    for id, group, node, gpus, end in RUNNING:
+        job = Job(id, 0.0, gpus, 1.0)
+        state = cluster.groups[group]
+        nodes = state.take(gpus, exclude={n for n in range(2) if n != node})
+        assert nodes is not None
+        job.placement, job.expected_end = (group, nodes), end
+        releases.add(job)
+    return cluster, releases
+
+
+def test_slurms_will_run_answers_a_later_jobs_end_when_only_other_nodes_jobs_lie_between() -> None:
+    cluster, releases = at_0624()
+    h800 = cluster.groups[0]
+    # h800-01 is whole first, at 06:25:08 (its one job's limit) ...
+    assert releases.will_run(8, h800, set()) == (68.0, frozenset({0}))
+    # ... but Slurm's walk ends 2812, then 2814 (h800-02, 06:25:08), then skips br104's jobs
+    # without looking at their ends and takes 2815 (h800-02, 06:26:08) into the same batch:
+    # the answer is 06:26:08, as the log's "later_start 1796538368" (06:26:08) shows
+    assert releases.batched(68.0, 0, set(), 0.0) == 128.0
+
+
+def test_the_first_test_at_0624_goes_past_the_16_gpu_reservation_as_slurm_did() -> None:
+    # 2817 (16 GPUs, both h800 nodes) is reserved over [06:26:00, 06:27:00). 2820 (8 GPUs, one
+    # minute): Slurm's will-run says 06:26:08, whose slot [06:26:00, 06:27:00) meets that
+    # reservation ("overlaps with existing reservation"), so it tried again from 06:26:08 and
+    # planned "to start at 06:27:00 ... on nodes h800-01".
+    cluster, releases = at_0624()
+    space = BackfillMap(NOW, resolution=60.0, window=86400.0, epoch=0.0)
+    space.reserve(0, 120.0, 180.0, frozenset({0, 1}))
+    job = Job(2820, 0.0, 8, 60.0, time_limit=60.0)
+    assert space.plan(job, cluster.groups[0], releases) == Plan(0, 180.0, frozenset({0}))
+
+
+def test_a_job_alone_on_the_walk_is_its_own_batch() -> None:
+    # once-s10-r1 at 05:55:08: the job ending first on the usable nodes is followed by a job
+    # ending past the window, so the batch holds it alone and the answer is the earliest time.
+    spec = parse_cluster("br104=2x8")
+    cluster, releases = ClusterState(spec), Releases(spec)
+    for id, (gpus, end) in enumerate(((8, 128.0), (6, 68.0))):
+        job = Job(id, 0.0, gpus, 1.0)
+        placement = cluster.place(job)
+        assert placement is not None
+        job.placement, job.expected_end = placement, end
+        releases.add(job)
+    assert releases.batched(68.0, 0, set(), 0.0) == 68.0
+    # with node 1 held by a reservation, node 0's job is the first usable one: 128
+    assert releases.batched(128.0, 0, {1}, 0.0) == 128.0
+
+
+def test_a_batch_that_reaches_the_end_of_the_walk_ends_at_its_last_usable_job() -> None:
+    # Node 0's job ends at 68, node 1's at 70 (inside the first window, so one batch) and a
+    # job of another group ends last: the walk runs to its end and the batch's last usable job
+    # is node 1's.
+    spec = parse_cluster("h800=2x8,br104=1x8")
+    cluster, releases = ClusterState(spec), Releases(spec)
+    for id, (group, gpus, end) in enumerate(((0, 8, 68.0), (0, 8, 70.0), (1, 8, 75.0))):
+        job = Job(id, 0.0, gpus, 1.0)
+        nodes = cluster.groups[group].take(gpus)
+        assert nodes is not None
+        job.placement, job.expected_end = (group, nodes), end
+        releases.add(job)
+    assert releases.batched(68.0, 0, set(), 0.0) == 70.0
+
+
+def test_the_window_doubles_after_a_batch_until_the_next_job_ends_inside_it() -> None:
+    # A gang of both nodes: node 0 whole at 68, node 1 at 400. The first batch (window to 120)
+    # holds node 0's job only; the window then doubles past 400 and the next batch ends node
+    # 1's job: the answer is 400, the earliest time.
+    spec = parse_cluster("h800=2x8")
+    cluster, releases = ClusterState(spec), Releases(spec)
+    for id, end in enumerate((68.0, 400.0)):
+        job = Job(id, 0.0, 8, 1.0)
+        placement = cluster.place(job)
+        assert placement is not None
+        job.placement, job.expected_end = placement, end
+        releases.add(job)
+    assert releases.will_run(16, cluster.groups[0], set()) == (400.0, frozenset({0, 1}))
+    assert releases.batched(400.0, 0, set(), 0.0) == 400.0
+    assert releases.batched(400.0, 0, Held({}, NOW, NOW), 0.0) == 400.0
