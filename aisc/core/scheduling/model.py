@@ -43,6 +43,13 @@ class NodeGroup:
     def gpus(self) -> int:
         return self.nodes * self.gpus_per_node
 
+    def nodes_needed(self, gpus: int) -> int:
+        """Nodes a gang of `gpus` takes: whole nodes, the last one perhaps partly used."""
+        return -(-gpus // self.gpus_per_node)
+
+    def can_ever_hold(self, gpus: int) -> bool:
+        return self.nodes_needed(gpus) <= self.nodes
+
 
 @dataclass(frozen=True)
 class ClusterSpec:

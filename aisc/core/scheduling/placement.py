@@ -35,10 +35,10 @@ class GroupState:
         self.free_gpus = spec.gpus
 
     def nodes_needed(self, gpus: int) -> int:
-        return -(-gpus // self.gpn)
+        return self.spec.nodes_needed(gpus)
 
     def can_ever_hold(self, gpus: int) -> bool:
-        return self.nodes_needed(gpus) <= self.spec.nodes
+        return self.spec.can_ever_hold(gpus)
 
     def fits(self, gpus: int) -> bool:
         if gpus > self.free_gpus:

@@ -3,7 +3,13 @@ import math
 import pytest
 
 from aisc.core.errors import RuleViolation
-from aisc.core.scheduling.model import Job, cluster_from_toml, parse_cluster, parse_shares
+from aisc.core.scheduling.model import (
+    Job,
+    NodeGroup,
+    cluster_from_toml,
+    parse_cluster,
+    parse_shares,
+)
 
 
 def test_it_parses_a_cluster_spec_into_node_groups() -> None:
@@ -105,3 +111,10 @@ def test_a_job_runs_until_its_work_is_done_or_its_time_limit_is_reached() -> Non
     assert job.run_time_on(1.0) == 80.0
     job.ran = 70.0
     assert job.run_time_on(1.0) == 10.0
+
+
+def test_a_gang_takes_whole_nodes_and_fits_a_group_only_if_it_has_that_many() -> None:
+    group = NodeGroup("h800", 2, 8)
+    assert [group.nodes_needed(g) for g in (1, 8, 9, 16, 17)] == [1, 1, 2, 2, 3]
+    assert group.can_ever_hold(16)
+    assert not group.can_ever_hold(17)

@@ -117,9 +117,7 @@ class GavelRounds(Policy):
         other projects or be too few for the gang, and the job can never run there whatever
         its throughput: it counts as speed 0, or FIFO would keep it there forever."""
         return any(
-            g.chip == chip
-            and g.reserved_for in (None, job.project)
-            and -(-job.gpus // g.gpus_per_node) <= g.nodes
+            g.chip == chip and g.reserved_for in (None, job.project) and g.can_ever_hold(job.gpus)
             for g in self.spec.groups
         )
 
