@@ -288,5 +288,12 @@ class Job:
         work_left, limit_left = restart + self.remaining / speed, self.time_limit - self.ran
         return work_left if work_left < limit_left else limit_left
 
+    def work_left_at(self, now: float) -> float:
+        """A running job's reference-chip seconds still to do at `now`: the engine brings
+        `remaining` up to date only when the job stops, and restoring after a restart does
+        no work."""
+        worked = now - self.run_since - self.restart_left
+        return self.remaining - (worked if worked > 0.0 else 0.0) * self.run_speed
+
     def __repr__(self) -> str:
         return f"Job({self.id}, submit={self.submit}, gpus={self.gpus}, work={self.work})"

@@ -113,6 +113,14 @@ def test_a_job_runs_until_its_work_is_done_or_its_time_limit_is_reached() -> Non
     assert job.run_time_on(1.0) == 10.0
 
 
+def test_a_running_jobs_work_left_counts_no_work_while_it_restores() -> None:
+    job = Job(0, 0.0, 1, 100.0)
+    job.run_since, job.restart_left, job.run_speed = 10.0, 30.0, 2.0
+    assert job.work_left_at(25.0) == 100.0  # still restoring
+    assert job.work_left_at(40.0) == 100.0  # restored, no work yet
+    assert job.work_left_at(50.0) == 80.0  # 10 s at twice the reference speed
+
+
 def test_a_gang_takes_whole_nodes_and_fits_a_group_only_if_it_has_that_many() -> None:
     group = NodeGroup("h800", 2, 8)
     assert [group.nodes_needed(g) for g in (1, 8, 9, 16, 17)] == [1, 1, 2, 2, 3]

@@ -281,11 +281,8 @@ class GavelRounds(Policy):
 
 
 def _work_left(job: Job, now: float, running: bool) -> float:
-    """The job's work still to do now (the engine updates `remaining` only when it stops)."""
-    left = job.remaining
-    if running:
-        worked = now - job.run_since - job.restart_left  # restoring does no work
-        left -= (worked if worked > 0.0 else 0.0) * job.run_speed
+    """The job's work still to do now."""
+    left = job.work_left_at(now) if running else job.remaining
     return left if left > 1e-9 else 1e-9  # a job about to end: first, not a division by 0
 
 

@@ -136,6 +136,9 @@ class HeterogeneityAware(Policy):
         return self.service[job.id]
 
     def _running_key(self, job: Job, now: float) -> float:
+        """Under min-jct, the remaining work as if the job had worked since it started (not
+        `Job.work_left_at`, which stands still while it restores): a key linear in time, which
+        `_order_changes_at` extrapolates."""
         if self.min_jct:
             remaining = job.remaining - (now - job.run_since) * job.run_speed
             return remaining / self.profiles[job.id].best * self._gang(job)
@@ -309,8 +312,7 @@ class HeterogeneityAware(Policy):
     def _worth_moving(self, job: Job, there: str, now: float) -> bool:
         """Over the next round (or what the job has left, if less), a move to `there` does more
         work than staying, after the restart it costs."""
-        worked = now - job.run_since - job.restart_left
-        left = job.remaining - (worked if worked > 0.0 else 0.0) * job.run_speed
+        left = job.work_left_at(now)
         horizon = min(self.options.round_s, left / job.run_speed)
         return job.speed_on(there) * (horizon - self.restart_s) > job.run_speed * horizon
 
