@@ -73,9 +73,7 @@ def do_invite_member(
     elif Membership.objects.filter(user=user, organisation=organisation).exists():
         # the inviter administers the organisation and sees its members: this reveals nothing
         raise RuleViolation("this person is already a member", field="email")
-    pending = Invitation.objects.filter(
-        user=user, organisation=organisation, answered_at__isnull=True
-    ).first()
+    pending = _open_between(user, organisation)
     if pending is not None:
         return pending
     invitation = Invitation.objects.create(
@@ -117,6 +115,14 @@ def do_answer_invitation(*, acting_user: User, invitation: Invitation, accept: b
     return invitation
 
 
+def _open_between(user: User, organisation: Organisation) -> Invitation | None:
+    """The unanswered invitation or request between the person and the organisation: one is
+    open at a time, whichever side asked first."""
+    return Invitation.objects.filter(
+        user=user, organisation=organisation, answered_at__isnull=True
+    ).first()
+
+
 def _answer(invitation: Invitation, accept: bool) -> None:
     invitation.answered_at, invitation.accepted = timezone.now(), accept
     invitation.save(update_fields=["answered_at", "accepted"])
@@ -143,9 +149,7 @@ def do_request_membership(
         raise RuleViolation(
             "you are already a member of this organisation", field="registration_code"
         )
-    pending = Invitation.objects.filter(
-        user=acting_user, organisation=organisation, answered_at__isnull=True
-    ).first()
+    pending = _open_between(acting_user, organisation)
     if pending is not None:
         return pending
     request = Invitation.objects.create(

@@ -322,3 +322,21 @@ def test_a_member_of_staff_with_no_organisation_sees_an_empty_list_not_a_refusal
     assert response.status_code == 200
     assert "No organisations to show." in response.content.decode()  # there are none yet
     assert 'href="/accounts/organisations/"' not in response.content.decode()  # not in the menu
+
+
+def test_asking_again_while_an_invitation_or_a_request_is_open_answers_the_open_one(
+    applicant: User, org: Organisation, make_user: Callable[..., User]
+) -> None:
+    known = make_user(email="known@example.hk")
+    invitation = invitations.do_invite_member(
+        acting_user=applicant, organisation=org, email="known@example.hk", base_url=BASE
+    )
+    asked = invitations.do_request_membership(
+        acting_user=known, registration_code=" hu-1 ", base_url=BASE
+    )
+    again = invitations.do_invite_member(
+        acting_user=applicant, organisation=org, email="known@example.hk", base_url=BASE
+    )
+    assert asked.pk == again.pk == invitation.pk
+    assert AuditEvent.objects.filter(verb="accounts.membership.invite").count() == 1
+    assert not AuditEvent.objects.filter(verb="accounts.membership.request").exists()
