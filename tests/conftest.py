@@ -55,6 +55,15 @@ def english_again_after_each_test() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def no_grantee_page_kept() -> None:
+    """A worker keeps the rendered grantee page per version of the list; every test's database
+    starts at the version its migration wrote, whatever the list the last test left."""
+    from aisc.web.grants import grantee_page
+
+    grantee_page.forget()
+
+
+@pytest.fixture(autouse=True)
 def no_requests_counted_yet(request: pytest.FixtureRequest) -> None:
     """The rate limits count in the database (accounts.RateCount): each test with a database
     starts with nothing counted."""

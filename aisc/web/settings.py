@@ -148,6 +148,18 @@ SQLITE_PRAGMAS = (
 )
 
 
+# Parameters travel apart from the statement (PostgreSQL's extended protocol, Django's
+# server_side_binding), and psycopg prepares a statement on the server once a connection has run
+# it twice: the web's requests run the same few dozen statements again and again on kept
+# connections (CONN_MAX_AGE), so the server parses and plans each once per connection instead of
+# once per request (half of PostgreSQL's CPU a request of the web load mix: docs/benchmarks.md,
+# "Session 11"). Django leaves prepared statements off for PgBouncer's transaction pooling,
+# which kept them only from its version 1.21 (max_prepared_statements); aisc connects directly
+# (docs/deploy.md). One statement binds at most 65,535 values this way (aisc.web.ops.postgresql
+# splits bulk inserts for it).
+POSTGRESQL_OPTIONS: dict[str, object] = {"server_side_binding": True, "prepare_threshold": 2}
+
+
 def _database(db: aisc_config.DatabaseConfig) -> dict[str, Any]:
     if db.engine == "sqlite":
         Path(db.name).parent.mkdir(parents=True, exist_ok=True)
@@ -167,7 +179,7 @@ def _database(db: aisc_config.DatabaseConfig) -> dict[str, Any]:
         "PASSWORD": db.password,
         "HOST": db.host,
         "PORT": db.port,
-        "OPTIONS": dict(db.options),
+        "OPTIONS": {**POSTGRESQL_OPTIONS, **db.options},
         # Kept between requests by each worker thread; checked before reuse, so a restarted
         # PostgreSQL costs one reconnect, not an error page (aisc.web.ops.postgresql: Django's
         # backend, whose check asks the socket rather than the server).

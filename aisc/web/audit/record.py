@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aisc.web.audit import anchor, chain
+from aisc.web.audit import anchor, chain, events
 from aisc.web.audit.context import current
 from aisc.web.audit.models import AuditEvent
 
@@ -69,6 +69,7 @@ def record(
     event.hash = chain.row_hash(event.prev_hash, event.chained_fields())
     event.seal = anchor.seal(event.hash)
     event.save(force_insert=True)
+    events.recorded.publish(events.Recorded(event.object_type, verb))
     return event
 
 

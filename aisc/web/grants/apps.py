@@ -9,8 +9,11 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         # Rules and outbox handlers register themselves on import.
         from aisc.web import worker_tasks
-        from aisc.web.grants import notifications, rules  # noqa: F401
+        from aisc.web.audit import events as audit_events
+        from aisc.web.grants import grantee_page, notifications, rules  # noqa: F401
         from aisc.web.grants.actions import awards, survey
+
+        audit_events.recorded.subscribe("grants", grantee_page.on_recorded)
 
         worker_tasks.register(
             awards.RELEASE_TASK, awards.RELEASE_EVERY_SECONDS, awards.do_release_due_tranches

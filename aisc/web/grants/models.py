@@ -384,4 +384,5 @@ from aisc.web.grants.outcome_models import FollowUpSurvey as FollowUpSurvey  # n
 from aisc.web.grants.outcome_models import Kpi as Kpi  # noqa: E402
 from aisc.web.grants.outcome_models import KpiValue as KpiValue  # noqa: E402
 from aisc.web.grants.outcome_models import Output as Output  # noqa: E402
+from aisc.web.grants.public_models import GranteeListVersion as GranteeListVersion  # noqa: E402
 from aisc.web.grants.starter_models import StarterProgramme as StarterProgramme  # noqa: E402

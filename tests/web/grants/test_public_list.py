@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from aisc.web.accounts.actions import do_update_organisation
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions
 from aisc.web.grants.actions import DecisionInput
@@ -211,15 +212,17 @@ def test_the_page_drops_a_withdrawn_grantee_though_its_rows_were_rendered_before
     assert "No grantees published yet." in page
 
 
-def test_the_page_shows_an_edited_title_and_each_language_its_own_rows_after_both_were_shown(
-    peak: Story, client: Client
+def test_the_page_shows_a_renamed_organisation_and_each_language_its_own_rows_after_both_were_shown(
+    peak: Story, client: Client, secretariat: User
 ) -> None:
     english = tbody(client.get("/grantees/").content.decode())
-    assert "<td>Secret project</td>" in english
+    assert "<td>Peak Lab</td>" in english
     client.cookies["django_language"] = "zh-hant"
     assert "<td>山頂實驗室</td>" in client.get("/grantees/").content.decode()
-    Application.objects.filter(pk=peak.application.pk).update(title_zh="秘密項目")
-    assert "<td>秘密項目</td>" in client.get("/grantees/").content.decode()
+    do_update_organisation(
+        acting_user=secretariat, organisation=peak.application.organisation, name_zh="頂峰實驗室"
+    )
+    assert "<td>頂峰實驗室</td>" in client.get("/grantees/").content.decode()
     client.cookies["django_language"] = "en"
     assert tbody(client.get("/grantees/").content.decode()) == english
 

@@ -81,7 +81,13 @@ def test_the_database_url_query_and_the_connection_age_reach_django(tmp_path: Pa
     assert got["DB"] == {
         # Django's backend with a health check that asks the socket (aisc.web.ops.postgresql).
         "ENGINE": "aisc.web.ops.postgresql",
-        "OPTIONS": {"sslmode": "verify-full", "connect_timeout": 5},
+        # Parameters bound by the server, and repeated statements prepared there (settings.py).
+        "OPTIONS": {
+            "server_side_binding": True,
+            "prepare_threshold": 2,
+            "sslmode": "verify-full",
+            "connect_timeout": 5,
+        },
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }

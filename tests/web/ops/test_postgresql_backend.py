@@ -82,3 +82,34 @@ def test_a_closed_connection_is_not_usable(kept: Any) -> None:
     kept.connection.close()
 
     assert kept.is_usable() is False
+
+
+def test_a_statement_a_kept_connection_runs_again_is_prepared_once_on_the_server(
+    kept: Any,
+) -> None:
+    """settings.py's server-side binding and prepare_threshold: from the second run on, the
+    server parses and plans the statement once for the connection, whatever the parameters."""
+    statement = "SELECT %s::text AS asked"
+    with kept.cursor() as cursor:
+        for asked in ("one", "two", "three"):
+            cursor.execute(statement, [asked])
+            assert cursor.fetchone() == (asked,)
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert "SELECT $1::text AS asked" in prepared  # the parameter travelled apart
+
+
+def test_a_bulk_insert_of_more_values_than_one_statement_may_bind_is_split(db: None) -> None:
+    """Server-side binding allows 65,535 parameters a statement. Django 5.2 inserts plain values
+    as one array a column (UNNEST), but rows holding an expression as a list of VALUES: 7,000
+    outbox messages of 11 columns (77,000 values) must go in as two statements, not be refused."""
+    from django.db.models.functions import Now
+
+    from aisc.web.outbox.models import OutboxMessage
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL backend (the postgres stage runs this)")
+    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+    rows = [OutboxMessage(kind="test", payload={"n": n}, created_at=Now()) for n in range(7_000)]
+    OutboxMessage.objects.bulk_create(rows)
+    assert OutboxMessage.objects.filter(kind="test").count() == 7_000

@@ -9,13 +9,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from aisc.core import csvcells
+from aisc.web.grants import grantee_page, queries
 from aisc.web.grants import impact as impact_data
-from aisc.web.grants import queries
 from aisc.web.grants.choices import OutputKind
 from aisc.web.grants.views.page import is_zh
 
@@ -28,6 +25,10 @@ def in_language(request: HttpRequest, rows: list[dict[str, Any]], *names: str) -
             row[name] = row[name + suffix]
 
 
+# The page, rendered once per version of the list (grantee_page); its CSV and JSON read the list.
+grantees = grantee_page.grantees
+
+
 def csv_response(
     filename: str, header: Sequence[str], lines: Iterable[Sequence[Any]]
 ) -> HttpResponse:
@@ -38,31 +39,6 @@ def csv_response(
     writer.writerow(header)
     writer.writerows(lines)
     return response
-
-
-# The grantee list's rows, rendered, per language and per content: the list is read on every
-# visit and changes only when an award is published, cancelled or edited, so the rows are read
-# each time (one query) and rendered again only when what they hold differs. Keyed by the
-# content itself, not by who changed it: no action can forget to invalidate it. Per process,
-# the few latest lists (a new key each time the list changes; the oldest are dropped).
-_rendered: dict[tuple[Any, ...], str] = {}
-RENDERED_KEPT = 8
-
-
-def grantee_rows_html(request: HttpRequest, rows: list[dict[str, Any]]) -> str:
-    key = (get_language(), tuple(tuple(row.items()) for row in rows))
-    if key not in _rendered:
-        in_language(request, rows, "organisation", "title")
-        html = render_to_string("grants/grantee_rows.html", {"rows": rows}, request)
-        while len(_rendered) >= RENDERED_KEPT:
-            del _rendered[next(iter(_rendered))]
-        _rendered[key] = html
-    return _rendered[key]
-
-
-def grantees(request: HttpRequest) -> HttpResponse:
-    rows_html = mark_safe(grantee_rows_html(request, queries.grantees()))  # noqa: S308 - rendered by the template engine above, escaped there
-    return render(request, "grants/grantees.html", {"rows_html": rows_html})
 
 
 def grantees_csv(request: HttpRequest) -> HttpResponse:

@@ -15,12 +15,25 @@ is as the last request left it, usable. Something to read: Django's `SELECT 1` d
 from __future__ import annotations
 
 import select
+from typing import Any
 
 import psycopg
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
+
+# The most parameters one statement may bind on the server (a 16-bit count in the protocol).
+MAX_PARAMETERS = 65_535
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    def bulk_batch_size(self, fields: Any, objs: Any) -> int:
+        if not self.connection.features.uses_server_side_binding:
+            return int(super().bulk_batch_size(fields, objs))
+        return max(1, min(len(objs), MAX_PARAMETERS // max(len(fields), 1)))
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def is_usable(self) -> bool:
         if self.connection is None:
             return False

@@ -1,0 +1,132 @@
+"""The public grantee page is rendered once per version of the list (aisc.web.grants.grantee_page):
+never stale after an action changes the list, each language its own, nothing personal kept, and
+a kept page costs one query. Runs on SQLite and on PostgreSQL (AISC_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.messages import INFO
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import Client, RequestFactory
+
+from aisc.web.accounts.actions import do_create_api_token
+from aisc.web.accounts.models import Organisation, User
+from aisc.web.grants import actions, grantee_page
+from aisc.web.grants.models import Award, Call, GranteeListVersion
+
+from .scenario import approved
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client: Client, path: str = "/grantees/") -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def codes(html: str) -> list[str]:
+    return re.findall(r'data-code="([^"]+)"', html)
+
+
+def token_in(html: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_published_results_show_on_the_next_request_after_the_empty_page_was_kept(
+    call: Call,
+    make_org: Callable[..., Organisation],
+    make_user: Callable[..., User],
+    client: Client,
+) -> None:
+    application, _, _ = approved(call, make_org(name_en="Peak Lab"), make_user)
+    assert "No grantees published yet." in page(client)
+    assert "No grantees published yet." in page(client)  # the kept page
+    staff = make_user("secretariat")
+    actions.do_close_call(acting_user=staff, call=call)
+    actions.do_publish_results(acting_user=staff, call=call)
+    code = Award.objects.get(application=application).project_code
+    assert codes(page(client)) == [code]
+    client.cookies["django_language"] = "zh-hant"
+    assert codes(page(client)) == [code]
+
+
+def test_a_kept_page_costs_one_query_and_a_changed_list_is_read_again(
+    call: Call,
+    make_org: Callable[..., Organisation],
+    make_user: Callable[..., User],
+    client: Client,
+    django_assert_num_queries: Any,
+) -> None:
+    page(client)
+    with django_assert_num_queries(1):  # the version
+        page(client)
+    approved(call, make_org(name_en="Peak Lab"), make_user)
+    with django_assert_num_queries(2):  # the version, then the list
+        page(client)
+
+
+def test_only_changes_to_what_the_list_shows_change_its_version(
+    call: Call, make_user: Callable[..., User], secretariat: User
+) -> None:
+    before = GranteeListVersion.objects.get(pk=1).version
+    do_create_api_token(acting_user=secretariat, name="a script", days=2)
+    assert GranteeListVersion.objects.get(pk=1).version == before
+    actions.do_close_call(acting_user=secretariat, call=call)
+    after = GranteeListVersion.objects.get(pk=1).version
+    assert after != before
+    assert re.fullmatch(r"[0-9a-f]{16}", after)
+
+
+def test_a_version_is_written_again_when_a_flush_emptied_its_table(
+    call: Call, secretariat: User
+) -> None:
+    GranteeListVersion.objects.all().delete()
+    assert grantee_page.version() == ""
+    actions.do_close_call(acting_user=secretariat, call=call)
+    assert re.fullmatch(r"[0-9a-f]{16}", grantee_page.version())
+
+
+def test_a_signed_in_visitors_name_is_never_in_the_page_kept_for_visitors(
+    make_user: Callable[..., User], client: Client
+) -> None:
+    member = make_user(email="someone@example.hk")
+    signed_in = Client()
+    signed_in.force_login(member)
+    assert "someone@example.hk" in page(signed_in)
+    assert "someone@example.hk" not in page(client)
+    assert "someone@example.hk" in page(signed_in)
+    assert "Log in" in page(client)
+
+
+def test_each_visitor_gets_a_token_of_their_own_that_the_language_form_accepts(
+    db: None,
+) -> None:
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    token = token_in(page(first))
+    assert grantee_page.TOKEN_PLACEHOLDER not in page(first)
+    assert first.cookies["csrftoken"].value != ""
+    assert token_in(page(second)) != token
+    form = {"language": "zh-hant", "next": "/grantees/", "csrfmiddlewaretoken": token}
+    answer = first.post("/i18n/setlang/", form)
+    assert answer.status_code == 302
+    assert '<html lang="zh-Hant">' in page(first)
+
+
+def test_a_page_with_a_query_string_or_waiting_messages_is_rendered_whole(
+    db: None, client: Client
+) -> None:
+    assert 'value="/grantees/?sort=code"' in page(client, "/grantees/?sort=code")
+    assert 'value="/grantees/"' in page(client)
+    storage = CookieStorage(RequestFactory().get("/"))
+    sent = [Message(INFO, "Your application was sent.")]
+    client.cookies["messages"] = storage._encode(sent)  # type: ignore[attr-defined]
+    assert "Your application was sent." in page(client)
+    assert "Your application was sent." not in page(client)  # shown once, as on any page
