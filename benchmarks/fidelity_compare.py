@@ -250,15 +250,16 @@ def evaluate(
     return report
 
 
-def slurm_against_slurm(first: Path, second: Path) -> dict[str, float]:
+def slurm_against_slurm(first: Path, second: Path, whole: bool = False) -> dict[str, float]:
     """Two Slurm runs of one workload (same seed and shape) compared as the simulator is: how
-    far Slurm reproduces itself. Times from each run's log where it has every job, else from
-    its export; each run's time 0 is its first submission."""
+    far Slurm reproduces itself. Times from each run's log where it has every job, else (or
+    with `whole`, as the simulator is compared with an export) from its export's whole
+    seconds; each run's time 0 is its first submission."""
 
     def times(folder: Path) -> dict[str, Times]:
         text = read_export(folder)
         ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
-        log = read_log(folder, ids)
+        log = None if whole else read_log(folder, ids)
         real = real_times(text, ids) if log is None else logged_times(text, ids, log)
         zero = min(t.submit for t in real.values())
         return {

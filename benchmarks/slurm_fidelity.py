@@ -452,10 +452,16 @@ def main() -> None:
         help="compare the Slurm run in OUT with another Slurm run of the same workload in "
         "this folder (how far Slurm reproduces itself); no simulation",
     )
+    parser.add_argument(
+        "--whole-seconds",
+        action="store_true",
+        help="with --against: compare at the exports' whole seconds (as the simulator is "
+        "compared without --log-times), not at the logs' milliseconds",
+    )
     args = parser.parse_args()
     cpu = time.process_time()
     if args.against is not None:
-        figures = slurm_against_slurm(args.out, args.against)
+        figures = slurm_against_slurm(args.out, args.against, args.whole_seconds)
         print(
             json.dumps({"first": str(args.out), "second": str(args.against), **figures}, indent=2)
         )

@@ -62,3 +62,5 @@ def test_a_slurm_run_agrees_with_itself_and_a_second_run_of_its_workload_less(
     coarse = fidelity.slurm_against_slurm(RUN, copy)
     assert 0.95 < coarse["kendall_tau_b"] < 1.0
     assert 0.0 < coarse["mean_abs_wait_diff_s"] < 1.0
+    # asked for whole seconds, the run with its log is read from its export as the copy is
+    assert fidelity.slurm_against_slurm(RUN, copy, whole=True)["kendall_tau_b"] == 1.0

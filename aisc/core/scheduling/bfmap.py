@@ -176,7 +176,7 @@ class BackfillMap:
         if fit is None or fit[0] <= now:
             return None
         # Slurm's will-run ends running jobs in batches and answers the last one's end
-        start = releases.batched(fit[0], group.index, held, self.epoch)
+        start = releases.batched(gpus, fit[0], group.index, held, self.epoch)
         if start > self.window_end or start > self.later_start(group.index, limit):
             return None
         begin, end = self.floor(start), self.floor(start + limit)

@@ -41,11 +41,13 @@ class Releases:
         # every running job by (expected end, id), as slurmctld's job list sorted by end time
         # (a stable sort of a list in creation order), and where each runs
         self.order: list[tuple[float, int]] = []
+        self.by_group: list[list[tuple[float, int]]] = [[] for _ in spec.groups]
         self.where: dict[int, tuple[int, frozenset[int]]] = {}
 
     def add(self, job: Job) -> None:
         group, nodes = job.placement
         insort(self.order, (job.expected_end, job.id))
+        insort(self.by_group[group], (job.expected_end, job.id))
         self.where[job.id] = (group, frozenset(node for node, _ in nodes))
         for node, gpus in nodes:
             insort(self.jobs[group].setdefault(node, []), (job.expected_end, job.id, gpus))
@@ -54,6 +56,8 @@ class Releases:
     def remove(self, job: Job) -> None:
         group, nodes = job.placement
         del self.order[bisect_left(self.order, (job.expected_end, job.id))]
+        mine = self.by_group[group]
+        del mine[bisect_left(mine, (job.expected_end, job.id))]
         del self.where[job.id]
         for node, _ in nodes:
             ends = self.jobs[group][node]
@@ -104,37 +108,69 @@ class Releases:
                 return time, frozenset(whole)
         return None
 
-    def batched(self, earliest: float, group: int, blocked: Container[int], epoch: float) -> float:
-        """Slurm's will-run answer for a job that fits on the group's nodes outside `blocked`
-        first at `earliest` (a running job's end): the end of the last job of the batch that
-        frees it. slurmctld walks every running job by end; those on none of the usable nodes
-        are skipped, the others ended in batches: a batch starts at the next usable job, and
-        after ending a usable job it goes on only while the job after it in the walk (of any
-        node) ends within `top` + window, `top` being the first usable job's end raised to the
-        next multiple of 30 s on the wall clock. So a usable job far past the window can join a
-        batch when only other nodes' jobs lie between. After each batch the window doubles
-        until the next job ends within it. (The 200-job cap of a batch is not modelled.)"""
-        order, where, n = self.order, self.where, len(self.order)
+    def _freeing(
+        self, gpus: int, group: int, blocked: Container[int], earliest: float
+    ) -> tuple[float, int]:
+        """The running job (end, id) after whose end, all jobs before it in (end, id) order
+        gone too, a job that fits first at `earliest` fits: among jobs ending together, the
+        one that frees the node (or the last of the gang's nodes) first."""
+        gpn = self.gpn[group]
+        ready = self.ready[group][min(gpus, gpn)]
+        ties = sorted(
+            self._entry(group, node, min(gpus, gpn))
+            for time, node in ready[bisect_left(ready, (earliest, -1)) :]
+            if time == earliest and node not in blocked
+        )
+        if gpus <= gpn:
+            return ties[0]
+        before = sum(1 for time, node in ready if time < earliest and node not in blocked)
+        return ties[-(-gpus // gpn) - before - 1]
 
-        def usable(at: int) -> bool:
-            on, nodes = where[order[at][1]]
-            return on == group and any(node not in blocked for node in nodes)
+    def _entry(self, group: int, node: int, k: int) -> tuple[float, int]:
+        """The running job on `node` whose end leaves it `k` GPUs free."""
+        have = self.gpn[group] - sum(used for *_, used in self.jobs[group][node])
+        ends, at = self.jobs[group][node], 0
+        while have < k:  # the node is short of k now, and has k free at some job's end
+            have += ends[at][2]
+            at += 1
+        return ends[at - 1][0], ends[at - 1][1]
 
-        at, window, top = 0, TIME_WINDOW, -math.inf
+    def batched(
+        self, gpus: int, earliest: float, group: int, blocked: Container[int], epoch: float
+    ) -> float:
+        """Slurm's will-run answer for a job of `gpus` that fits on the group's nodes outside
+        `blocked` first at `earliest` (a running job's end): the end of the last job of the
+        batch that frees it. slurmctld walks every running job by end; those on none of the
+        usable nodes are skipped, the others ended in batches: a batch starts at the next
+        usable job, and after ending a usable job it goes on only while the job after it in the
+        walk (of any node) ends within `top` + window, `top` being the first usable job's end
+        raised to the next multiple of 30 s on the wall clock. So a usable job far past the
+        window can join a batch when only other nodes' jobs lie between. After each batch the
+        window doubles until the next job ends within it; the job is tested after each batch.
+        (The 200-job cap of a batch is not modelled.)"""
+        order, mine, where = self.order, self.by_group[group], self.where
+        freeing = self._freeing(gpus, group, blocked, earliest)
+
+        def usable_from(k: int) -> int:  # the group's first job from k on a usable node
+            while k < len(mine) and all(node in blocked for node in where[mine[k][1]][1]):
+                k += 1
+            return k
+
+        # the batch's first job (`earliest` is some usable job's end, so there is one)
+        at, window = usable_from(0), TIME_WINDOW
+        top = mine[at][0] + window - (mine[at][0] + epoch) % window
         while True:
-            while not usable(at):  # the batch's first job: `earliest` is some usable job's end
-                at += 1
-            if top == -math.inf:
-                top = order[at][0] + window - (order[at][0] + epoch) % window
-            # the batch goes on past each usable job whose successor ends by top + window, so
-            # it ends at the first usable job from the one before the first that ends later
-            cut = max(at, bisect_right(order, (top + window, math.inf)) - 1)
-            while cut < n and not usable(cut):
-                cut += 1
-            # past the list's end, the batch ends at its last usable job
-            last = cut if cut < n else max(i for i in range(at, n) if usable(i))
-            if order[last][0] >= earliest:
-                return order[last][0]
-            at, window = last + 1, window * 2
-            while at < n and order[at][0] > top + window:
+            # the batch goes on past each usable job whose successor in the whole walk ends by
+            # top + window, so it ends at the first usable job from the one before the first
+            # job that ends later (the group's jobs from that one on, by bisection)
+            after = max(bisect_right(order, (top + window, math.inf)) - 1, 0)
+            cut = usable_from(max(at, bisect_left(mine, order[after])))
+            if cut == len(mine):  # the walk reaches the list's end: its last usable job
+                cut = next(k for k in range(len(mine) - 1, at - 1, -1) if usable_from(k) == k)
+            if mine[cut] >= freeing:
+                return mine[cut][0]
+            following = bisect_right(order, mine[cut])  # the job after it in the whole walk
+            window *= 2
+            while following < len(order) and order[following][0] > top + window:
                 window *= 2
+            at = usable_from(cut + 1)

@@ -4,6 +4,11 @@ the time the job could first start, and that decides whether the first test plan
 
 from __future__ import annotations
 
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from aisc.core.scheduling.bfmap import BackfillMap, Held, Plan
 from aisc.core.scheduling.model import Job, parse_cluster
 from aisc.core.scheduling.placement import ClusterState
@@ -49,7 +54,7 @@ def test_slurms_will_run_answers_a_later_jobs_end_when_only_other_nodes_jobs_lie
     # ... but Slurm's walk ends 2812, then 2814 (h800-02, 06:25:08), then skips br104's jobs
     # without looking at their ends and takes 2815 (h800-02, 06:26:08) into the same batch:
     # the answer is 06:26:08, as the log's "later_start 1796538368" (06:26:08) shows
-    assert releases.batched(68.0, 0, set(), 0.0) == 128.0
+    assert releases.batched(8, 68.0, 0, set(), 0.0) == 128.0
 
 
 def test_the_first_test_at_0624_goes_past_the_16_gpu_reservation_as_slurm_did() -> None:
@@ -75,9 +80,9 @@ def test_a_job_alone_on_the_walk_is_its_own_batch() -> None:
         assert placement is not None
         job.placement, job.expected_end = placement, end
         releases.add(job)
-    assert releases.batched(68.0, 0, set(), 0.0) == 68.0
+    assert releases.batched(8, 68.0, 0, set(), 0.0) == 68.0
     # with node 1 held by a reservation, node 0's job is the first usable one: 128
-    assert releases.batched(128.0, 0, {1}, 0.0) == 128.0
+    assert releases.batched(8, 128.0, 0, {1}, 0.0) == 128.0
 
 
 def test_a_batch_that_reaches_the_end_of_the_walk_ends_at_its_last_usable_job() -> None:
@@ -92,7 +97,7 @@ def test_a_batch_that_reaches_the_end_of_the_walk_ends_at_its_last_usable_job() 
         assert nodes is not None
         job.placement, job.expected_end = (group, nodes), end
         releases.add(job)
-    assert releases.batched(68.0, 0, set(), 0.0) == 70.0
+    assert releases.batched(8, 68.0, 0, set(), 0.0) == 70.0
 
 
 def test_the_window_doubles_after_a_batch_until_the_next_job_ends_inside_it() -> None:
@@ -108,5 +113,74 @@ def test_the_window_doubles_after_a_batch_until_the_next_job_ends_inside_it() ->
         job.placement, job.expected_end = placement, end
         releases.add(job)
     assert releases.will_run(16, cluster.groups[0], set()) == (400.0, frozenset({0, 1}))
-    assert releases.batched(400.0, 0, set(), 0.0) == 400.0
-    assert releases.batched(400.0, 0, Held({}, NOW, NOW), 0.0) == 400.0
+    assert releases.batched(16, 400.0, 0, set(), 0.0) == 400.0
+    assert releases.batched(16, 400.0, 0, Held({}, NOW, NOW), 0.0) == 400.0
+
+
+def walked(releases: Releases, gpus: int, group: int, blocked: set[int], epoch: float) -> float:
+    """cons_tres's `_will_run_test` loop as written, over every group's running jobs: by end
+    (ties in creation order), jobs on no usable node skipped without a look at the next job,
+    usable ones ended in batches, the job tested after each batch on the GPUs then free."""
+    jobs: dict[int, tuple[float, int, set[int]]] = {}
+    for g, per in enumerate(releases.jobs):
+        for ends in per.values():
+            for end, id, _ in ends:
+                jobs[id] = (end, g, set())
+    free = [8] * releases.size[group]
+    for node, ends in releases.jobs[group].items():
+        for _, id, used in ends:
+            jobs[id][2].add(node)
+            free[node] -= used
+    walk = sorted((end, id) for id, (end, _, _) in jobs.items())
+    window, top, at = 30.0, math.inf, 0
+    while True:
+        last = math.nan
+        while at < len(walk):
+            end, id = walk[at]
+            at += 1
+            if jobs[id][1] != group or not jobs[id][2] - blocked:
+                continue
+            if top == math.inf:
+                top = end + window - (end + epoch) % window
+            last = end
+            for node, ends in releases.jobs[group].items():
+                free[node] += sum(used for _, other, used in ends if other == id)
+            if at < len(walk) and walk[at][0] > top + window:
+                break
+        window *= 2
+        while at < len(walk) and walk[at][0] > top + window:
+            window *= 2
+        usable = [free[n] for n in range(len(free)) if n not in blocked]
+        if (sum(f == 8 for f in usable) >= gpus // 8) if gpus > 8 else max(usable) >= gpus:
+            return last
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    running=st.lists(
+        st.tuples(st.integers(0, 1), st.integers(1, 8), st.integers(0, 30)), max_size=16
+    ),
+    blocked=st.sets(st.integers(0, 2), max_size=2),
+    gpus=st.sampled_from([1, 2, 4, 8, 16, 24]),
+    epoch=st.integers(0, 29),
+)
+def test_the_batches_answer_what_slurms_walk_answers_on_any_running_set(
+    running: list[tuple[int, int, int]], blocked: set[int], gpus: int, epoch: int
+) -> None:
+    # ends on a 10 s grid, so jobs tie and fall on the 30 s window's edges
+    spec = parse_cluster("h800=3x8,br104=2x8")
+    cluster, releases = ClusterState(spec), Releases(spec)
+    for id, (group, size, end) in enumerate(running):
+        job = Job(id, 0.0, size, 1.0)
+        nodes = cluster.groups[group].take(size)
+        if nodes is None:
+            continue
+        job.placement, job.expected_end = (group, nodes), 100.0 + 10.0 * end
+        releases.add(job)
+    h800 = cluster.groups[0]
+    fit = releases.will_run(gpus, h800, blocked)
+    if fit is None or fit[0] == -math.inf:
+        return
+    assert releases.batched(gpus, fit[0], 0, blocked, float(epoch)) == walked(
+        releases, gpus, 0, blocked, float(epoch)
+    )
