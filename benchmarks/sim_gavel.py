@@ -12,15 +12,17 @@ whether that happened before the last generated arrival (only then does the resu
 on how many jobs were generated: the generator draws the same first jobs whatever the count).
 
 Policies: Gavel's four (`gavel-fifo`, `gavel-fifo-perf`, `gavel-las`, `gavel-las-perf`, the
-last solving its LP with SciPy's HiGHS) and ours without space sharing: `hetero` (max-min,
-min-jct, srsf) and `srsf-perf` (shortest remaining service first on effective throughput, an LP
-on Gavel's round mechanism; HiGHS too).
+last two solving their LPs with SciPy's HiGHS, a vertex of the optimal face; `--lp-solver ecos`
+takes the interior point that Gavel's own solver, ECOS, returns, as Gavel does) and ours
+without space sharing: `hetero` (max-min, min-jct, srsf) and `srsf-perf` (shortest remaining
+service first on effective throughput, an LP on Gavel's round mechanism; HiGHS).
 
 Preemption costs nothing unless `--restart-s S` (Gavel's assumption, stated with every result:
 its figures rest on it); `--restart-s 30` gives every policy our default restart cost.
 
 Usage: nice -n 10 .venv/bin/python benchmarks/sim_gavel.py [--rates 2.6] [--seeds 0 1 2 3 4]
     [--jobs 9000] [--horizon 20000] [--restart-s 0] [--policies gavel-las-perf ...]
+    [--lp-solver ecos|highs]
 `--horizon N` reruns every (policy, seed) with N generated jobs and prints the difference.
 """
 
@@ -33,7 +35,7 @@ import time
 import numpy as np
 from public_traces import trace_path
 
-from aisc.adapters.solvers import highs_solver
+from aisc.adapters.solvers import SOLVERS, solver_named
 from aisc.core.scheduling.model import parse_cluster
 from aisc.core.scheduling.policies import make_policy
 from aisc.core.scheduling.policy import PolicyOptions
@@ -67,8 +69,17 @@ POLICIES = {  # label -> (policy, options)
 }
 
 
+# The LP solver of the policies that solve LPs, unless --lp-solver names one.
+LP_DEFAULTS = {"gavel-las": "highs", "gavel-las-perf": "highs", "srsf-perf": "highs"}
+
+
 def window_jct_hours(
-    rate: float, seed: int, label: str, jobs: int, restart_s: float = 0.0
+    rate: float,
+    seed: int,
+    label: str,
+    jobs: int,
+    restart_s: float = 0.0,
+    lp_solver: str | None = None,
 ) -> tuple[float, float, bool, int, int]:
     """Average JCT of the window (h), CPU seconds, whether it closed before the last arrival,
     the allocations computed (Gavel's policies), and the jobs that had arrived when the window
@@ -80,7 +91,7 @@ def window_jct_hours(
     trace = gavel_continuous(jobs, jobs_per_hour=rate, matrix=matrix, seed=seed)
     cluster = parse_cluster(CLUSTER)
     name, extra = POLICIES[label]
-    solver = highs_solver() if name in ("gavel-las-perf", "srsf-perf") else None
+    solver = solver_named(lp_solver or LP_DEFAULTS[name]) if name in LP_DEFAULTS else None
     options = PolicyOptions(
         lp_solver=solver,
         seed=seed,
@@ -112,16 +123,20 @@ def main() -> None:
     parser.add_argument("--horizon", type=int, default=0)
     parser.add_argument("--restart-s", type=float, default=0.0)
     parser.add_argument("--policies", nargs="+", default=list(POLICIES), choices=list(POLICIES))
+    parser.add_argument("--lp-solver", choices=SOLVERS, default=None)
     args = parser.parse_args()
     print(f"cluster {CLUSTER}, window jobs {WINDOW[0]}-{WINDOW[1] - 1}, seeds {args.seeds}")
     print(f"{args.jobs} generated jobs; load average {os.getloadavg()[0]:.1f} at start")
     print(f"restart cost per resumption {args.restart_s:g} s (Gavel's assumption: 0)")
+    print(f"LP solver: {args.lp_solver or LP_DEFAULTS}")
     for rate in args.rates:
         print(f"\nrate {rate} jobs/h")
         for label in args.policies:
             runs = []
             for seed in args.seeds:
-                runs.append(window_jct_hours(rate, seed, label, args.jobs, args.restart_s))
+                runs.append(
+                    window_jct_hours(rate, seed, label, args.jobs, args.restart_s, args.lp_solver)
+                )
                 jct, cpu, closed, _, arrived = runs[-1]
                 mark = "" if closed else "*"
                 print(
@@ -153,7 +168,9 @@ def main() -> None:
                 longer = []
                 for seed in args.seeds:
                     longer.append(
-                        window_jct_hours(rate, seed, label, args.horizon, args.restart_s)[0]
+                        window_jct_hours(
+                            rate, seed, label, args.horizon, args.restart_s, args.lp_solver
+                        )[0]
                     )
                     print(f"  {label} seed {seed}, {args.horizon} jobs: {longer[-1]:.2f} h")
                 diffs = " / ".join(f"{b / a - 1:+.1%}" for a, b in zip(jcts, longer, strict=True))

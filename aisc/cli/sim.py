@@ -63,6 +63,14 @@ RESTART_S = typer.Option(
     "0 to 86400 (default: 30 for las and hetero, as Pollux's simulator charges; 0 for the "
     "gavel-* policies, Gavel's free preemption).",
 )
+LP_DEFAULTS = {"gavel-las": "highs", "gavel-las-perf": "highs", "srsf-perf": "highs"}
+LP_SOLVER = typer.Option(
+    None,
+    "--lp-solver",
+    help="gavel-las, gavel-las-perf, srsf-perf: highs (default; a vertex of the optimal face, "
+    "ties broken as docs/simulator.md says) or ecos (Gavel's own solver and its interior "
+    "point; pip install ecos).",
+)
 PROCS_PER_GPU = typer.Option(
     1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."
 )
@@ -95,6 +103,7 @@ def run(
     bf_max_job_test: int = BF_MAX_JOB_TEST,
     hetero_objective: str = HETERO_OBJECTIVE,
     restart_s: float | None = RESTART_S,
+    lp_solver: str | None = LP_SOLVER,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -118,7 +127,9 @@ def run(
         jobs = _trace(
             trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs
         )
-        result = _simulate(jobs, spec, policy, bf_max_job_test, hetero_objective, restart_s, seed)
+        result = _simulate(
+            jobs, spec, policy, bf_max_job_test, hetero_objective, restart_s, seed, lp_solver
+        )
         if out is not None:
             from aisc.cli.sim_output import write_run
 
@@ -150,6 +161,7 @@ def compare(
     bf_max_job_test: int = BF_MAX_JOB_TEST,
     hetero_objective: str = HETERO_OBJECTIVE,
     restart_s: float | None = RESTART_S,
+    lp_solver: str | None = LP_SOLVER,
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
@@ -172,12 +184,14 @@ def compare(
     try:
         spec = _cluster(cluster, shares)
         for name in names:
-            _check_policy(name, spec)
+            _check_policy(name, spec, lp_solver)
         jobs = _trace(
             trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs
         )
         results = [
-            _simulate(jobs, spec, name, bf_max_job_test, hetero_objective, restart_s, seed)
+            _simulate(
+                jobs, spec, name, bf_max_job_test, hetero_objective, restart_s, seed, lp_solver
+            )
             for name in names
         ]
         from aisc.cli.sim_output import write_comparison
@@ -195,11 +209,11 @@ def compare(
         typer.echo(f"wrote {', '.join(str(p) for p in written)}")
 
 
-def _check_policy(name: str, spec: ClusterSpec) -> None:
+def _check_policy(name: str, spec: ClusterSpec, lp_solver: str | None = None) -> None:
     from aisc.core.scheduling.policies import make_policy
     from aisc.core.scheduling.policy import PolicyOptions
 
-    make_policy(name, spec, PolicyOptions(lp_solver=_solver(name)))
+    make_policy(name, spec, PolicyOptions(lp_solver=_solver(name, lp_solver)))
 
 
 def _cluster(text: str, shares: str) -> ClusterSpec:
@@ -273,6 +287,7 @@ def _simulate(
     hetero_objective: str = "max-min",
     restart_s: float | None = None,
     seed: int = 0,
+    lp_solver: str | None = None,
 ) -> SimulationResult:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -292,7 +307,7 @@ def _simulate(
         bf_max_job_test=bf_max_job_test,
         hetero_objective=hetero_objective,
         restart_s=restart_s,
-        lp_solver=_solver(policy),
+        lp_solver=_solver(policy, lp_solver),
         seed=seed,
     )
     make_policy(policy, spec, options)  # an unknown policy fails before the bar appears
@@ -313,13 +328,21 @@ def _simulate(
     return result
 
 
-def _solver(policy: str) -> LpSolver | None:
-    """SciPy's HiGHS for the policies that solve an LP; imported only for them."""
-    if policy not in ("gavel-las-perf", "srsf-perf"):
-        return None
-    from aisc.adapters.solvers import highs_solver
+def _solver(policy: str, name: str | None = None) -> LpSolver | None:
+    """The LP solver of the policies that solve LPs (imported only for them): `name`, or the
+    policy's default (HiGHS). Other policies take none (`name` is still checked)."""
+    from aisc.adapters.solvers import SOLVERS, solver_named
+    from aisc.core.errors import RuleViolation
 
-    return highs_solver()
+    if name is not None and name not in SOLVERS:
+        raise RuleViolation(
+            "--lp-solver %(name)s must be one of %(known)s",
+            field="lp_solver",
+            params={"name": repr(name), "known": ", ".join(SOLVERS)},
+        )
+    if policy not in LP_DEFAULTS:
+        return None
+    return solver_named(name or LP_DEFAULTS[policy])
 
 
 def _report_problems(result: SimulationResult) -> None:

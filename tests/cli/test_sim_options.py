@@ -99,6 +99,20 @@ def test_a_gavel_directory_runs_under_gavels_lp_policy_with_a_named_matrix(
     assert json.loads(out)["jobs"] == 2
 
 
+def test_the_lp_solver_is_chosen_by_name_and_an_unknown_one_is_refused(tmp_path: Path) -> None:
+    folder, matrix = write_gavel(tmp_path)
+    args = (
+        "run", "--trace", str(folder), "--trace-format", "gavel", "--throughputs", str(matrix),
+        "--cluster", "v100=1x1,k80=1x1", "--policy", "gavel-las", "--json",
+    )  # fmt: skip
+    code, out, err = sim(*args, "--lp-solver", "ecos")
+    assert code == 0, err
+    assert json.loads(out)["jobs"] == 2
+    code, _, err = sim(*args, "--lp-solver", "cplex")
+    assert code == 2
+    assert "--lp-solver 'cplex' must be one of ecos, highs" in err
+
+
 def test_throughputs_are_required_for_gavel_and_refused_for_other_formats(
     tmp_path: Path,
 ) -> None:
@@ -129,5 +143,5 @@ def test_gavels_policies_and_ours_on_its_mechanism_can_be_compared_side_by_side(
         str(matrix), "--cluster", "v100=1x1,k80=1x1", "--json", "--out", str(tmp_path / "o"),
         "--policies", ",".join(policies),
     )  # fmt: skip
-    assert code == 0, err  # the two that solve an LP were given HiGHS
+    assert code == 0, err  # those that solve an LP were given HiGHS
     assert set(json.loads(out)) == set(policies)

@@ -10,6 +10,7 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aisc.adapters.solvers.ecos import EcosSolver
 from aisc.adapters.solvers.highs import HighsSolver
 from aisc.core.scheduling.model import ClusterSpec, NodeGroup
 from aisc.core.scheduling.policies import POLICIES, make_policy
@@ -53,12 +54,19 @@ def build(rows: list[tuple[int, int, int, int | None, str, str | None]]) -> Trac
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=jobs, groups=clusters, policy=st.sampled_from(sorted(POLICIES)), reserve=st.booleans())
+@given(
+    rows=jobs,
+    groups=clusters,
+    policy=st.sampled_from(sorted(POLICIES)),
+    reserve=st.booleans(),
+    interior=st.booleans(),
+)
 def test_every_job_starts_and_ends_once_and_capacity_is_never_exceeded(
     rows: list[tuple[int, int, int, int | None, str, str | None]],
     groups: list[tuple[str, int, int]],
     policy: str,
     reserve: bool,
+    interior: bool,
 ) -> None:
     nodes = [NodeGroup(chip, n, gpn) for chip, n, gpn in groups]
     if reserve:
@@ -70,7 +78,7 @@ def test_every_job_starts_and_ends_once_and_capacity_is_never_exceeded(
     options = PolicyOptions(
         las_thresholds_gpu_s=(100.0, 1000.0),
         calc_period_s=30.0,
-        lp_solver=HighsSolver(),
+        lp_solver=EcosSolver() if interior else HighsSolver(),  # Gavel's optimum, or a vertex
         restart_s=0.0,
     )
     result = simulate(trace, spec, policy, options)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.timeshare import LpSolver
 
+SOLVERS = ("ecos", "highs")
+
 
 def highs_solver() -> LpSolver:
     """SciPy's HiGHS, or a clear error when SciPy is not installed."""
@@ -18,3 +20,24 @@ def highs_solver() -> LpSolver:
             params={"exc": exc},
         ) from exc
     return HighsSolver()
+
+
+def ecos_solver() -> LpSolver:
+    """ECOS, Gavel's interior-point solver, or a clear error when it is not installed (it is
+    GPL-3.0, so an optional extra: `pip install aisc[gavel]`)."""
+    try:
+        from aisc.adapters.solvers.ecos import EcosSolver
+    except ImportError as exc:
+        raise RuleViolation(
+            "--lp-solver ecos solves Gavel's linear programs with ECOS, as Gavel does, and ECOS "
+            "is not installed (%(exc)s): pip install ecos (GPL-3.0), or use --lp-solver highs "
+            "(another optimum where the LP has many; docs/simulator.md)",
+            field="lp_solver",
+            params={"exc": exc},
+        ) from exc
+    return EcosSolver()
+
+
+def solver_named(name: str) -> LpSolver:
+    """The solver called `name`: "ecos", else HiGHS (callers check the name against SOLVERS)."""
+    return ecos_solver() if name == "ecos" else highs_solver()

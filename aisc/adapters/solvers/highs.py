@@ -11,6 +11,8 @@ from aisc.core.scheduling.timeshare import LinearProgram
 
 
 class HighsSolver:
+    interior = False  # simplex, or interior point then crossover (SciPy always runs it): a vertex
+
     def __init__(self) -> None:
         self.solves = 0
 

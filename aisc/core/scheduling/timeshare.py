@@ -9,19 +9,26 @@ X[m, j] is the share of wall time job m should run on type j, with (the paper's 
 - `fifo_allocation`: Gavel's FIFO (`fifo`) and FIFO-perf (`fifo_perf`, the fastest type with
   room), as Gavel's code does them (including where its agnostic FIFO does not do what its
   comment says); whole jobs, X is 0 or 1; head of line blocks.
-- `agnostic_max_min`: Gavel's LAS (`max_min_fairness`), max-min fairness of scale_factor x
-  time share. Its LP has one optimum in the GPU shares (water-filling: every job gets the same
-  GPU share L, or all of its gang when that is less) but many in how a share is split across
-  types, since every type counts the same; we split it in proportion to each type's GPUs, the
-  symmetric (centred) optimum.
+- `agnostic_max_min`: Gavel's LAS (`max_min_fairness`), the LP
+
+      maximise_X  min_m  scale_factor_m * sum_j X[m, j]
+
+  (every type counting the same). Only its minimum is fixed: when some job's gang caps it, the
+  GPUs left over, and how every share splits across types, are free. Gavel takes the point its
+  interior-point solver (ECOS, through cvxpy) returns, in the middle of that optimal face; so do
+  we with an interior-point `LpSolver` (`solver.interior`). Without one: the water-filling
+  point (every job gets the same GPU share L, or all of its gang when that is less), split in
+  proportion to each type's GPUs, found without a solver.
 - `perf_max_min`: Gavel's LAS-perf (`max_min_fairness_perf`), the LP
 
       maximise_X  min_m  scale_factor_m * throughput(m, X) / throughput(m, X_isolated)
 
   with throughput(m, X) = sum_j T[m, j] X[m, j] and X_isolated the agnostic allocation above
   (the paper's eq. 2 with Gavel's normalisation). Solved by an `LpSolver` passed in (core needs
-  no solver library); among the optima, a second LP takes the one with the largest sum of the
-  jobs' normalised throughputs, where Gavel took whichever its solver (ECOS) returned.
+  no solver library). An interior-point solver gets Gavel's LP as its code states it (no bound
+  on X but X >= 0, as `Policy.get_base_constraints`) and its point is used as it is, as Gavel
+  does; a vertex solver (HiGHS) gets X <= 1 and X = 0 where the job cannot run, and a second
+  LP takes, among the optima, the one with the largest sum of the jobs' normalised throughputs.
 - `perf_srsf`: ours, not Gavel's (`srsf-perf`): shortest remaining service first on effective
   throughput, the LP
 
@@ -66,7 +73,15 @@ class LinearProgram:
 
 
 class LpSolver(Protocol):
-    """Solves a `LinearProgram` to optimality, or raises `RuleViolation` saying why not."""
+    """Solves a `LinearProgram` to optimality, or raises `RuleViolation` saying why not.
+
+    `interior`: the optimum returned lies in the middle of the optimal face (an interior-point
+    method without crossover, as ECOS, Gavel's solver), not at one of its vertices (simplex, or
+    interior point with crossover, as SciPy's HiGHS). Where an LP has many optima, that decides
+    which one a Gavel policy allocates.
+    """
+
+    interior: bool
 
     def solve(self, problem: LinearProgram) -> np.ndarray: ...
 
@@ -150,8 +165,14 @@ def fifo_allocation(
     return placed
 
 
-def agnostic_max_min(gangs: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """Gavel's LAS allocation: the water-filling GPU share, split by the types' GPU counts."""
+def agnostic_max_min(
+    gangs: np.ndarray, capacity: np.ndarray, solver: LpSolver | None = None
+) -> np.ndarray:
+    """Gavel's LAS allocation: Gavel's LP where the solver is an interior-point one, else the
+    water-filling GPU share, split by the types' GPU counts (see the module's docstring)."""
+    if solver is not None and solver.interior:
+        weight = np.repeat(gangs.astype(np.float64)[:, None], len(capacity), axis=1)
+        return _gavel_optimum(weight, gangs, capacity, solver)
     total = float(capacity.sum())
     share = np.minimum(gangs, _water_level(gangs.astype(np.float64), total))
     fraction = share / gangs
@@ -175,9 +196,11 @@ def perf_max_min(
 ) -> np.ndarray:
     """Gavel's LAS-perf allocation (see the module's docstring)."""
     jobs, types = speeds.shape
-    isolated = (speeds * agnostic_max_min(gangs, capacity)).sum(axis=1)
+    isolated = (speeds * agnostic_max_min(gangs, capacity, solver)).sum(axis=1)
     weight = speeds * (gangs / isolated)[:, None]  # objective coefficient of X[m, j]
-    problem = _max_min_program(weight, gangs, capacity, speeds > 0)
+    if solver.interior:
+        return _gavel_optimum(weight, gangs, capacity, solver)
+    problem = _max_min_program(weight, gangs, capacity, (speeds > 0).astype(np.float64), 0.0)
     first = solver.solve(problem)
     level = float(first[-1]) * (1 - OPTIMUM_SLACK)
     lower = problem.lower.copy()
@@ -227,10 +250,26 @@ def perf_srsf(
     return table
 
 
+def _gavel_optimum(
+    weight: np.ndarray, gangs: np.ndarray, capacity: np.ndarray, solver: LpSolver
+) -> np.ndarray:
+    """Gavel's max-min LP as its code states it (X >= 0, t free), solved once; X clipped to
+    [0, 1] as Gavel clips it."""
+    jobs, types = weight.shape
+    problem = _max_min_program(weight, gangs, capacity, np.full(weight.shape, np.inf), -np.inf)
+    table: np.ndarray = np.clip(solver.solve(problem)[:-1].reshape(jobs, types), 0.0, 1.0)
+    return table
+
+
 def _max_min_program(
-    weight: np.ndarray, gangs: np.ndarray, capacity: np.ndarray, usable: np.ndarray
+    weight: np.ndarray,
+    gangs: np.ndarray,
+    capacity: np.ndarray,
+    upper: np.ndarray,
+    t_lower: float,
 ) -> LinearProgram:
-    """Variables X (row-major) then t: maximise t with t <= sum_j weight[m, j] X[m, j]."""
+    """Variables X (row-major) then t: maximise t with t <= sum_j weight[m, j] X[m, j];
+    `upper` bounds X, `t_lower` bounds t."""
     jobs, types = weight.shape
     count = jobs * types
     var = np.arange(count).reshape(jobs, types)
@@ -249,10 +288,12 @@ def _max_min_program(
         (np.ones(jobs), -weight.ravel(), np.repeat(gangs.astype(np.float64), types), np.ones(count))
     )
     bound = np.concatenate((np.zeros(jobs), capacity.astype(np.float64), np.ones(jobs)))
-    upper = np.concatenate((usable.ravel().astype(np.float64), [np.inf]))
+    upper = np.concatenate((upper.ravel(), [np.inf]))
+    lower = np.zeros(count + 1)
+    lower[-1] = t_lower
     cost = np.zeros(count + 1)
     cost[-1] = -1.0
-    return LinearProgram(cost, rows, cols, values, bound, np.zeros(count + 1), upper)
+    return LinearProgram(cost, rows, cols, values, bound, lower, upper)
 
 
 def check_solution(problem: LinearProgram, x: np.ndarray, tolerance: float = 1e-6) -> None:

@@ -4,6 +4,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from aisc.adapters.solvers.ecos import EcosSolver
 from aisc.adapters.solvers.highs import HighsSolver
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.timeshare import (
@@ -157,6 +158,39 @@ def test_perf_max_min_never_uses_a_type_the_job_cannot_run_on() -> None:
     speeds = np.array([[0.0, 1.0], [2.0, 1.0]])
     table = perf_max_min(speeds, ONE_EACH, np.array([1, 1]), HighsSolver())
     assert table[0, 0] == 0.0
+
+
+def test_with_an_interior_solver_las_takes_the_middle_of_gavels_optimal_face() -> None:
+    # Gavel's LP fixes only the minimum: the 1-GPU jobs cap it at 1 GPU, so each runs all the
+    # time, and the 8-GPU job may get anything from 1 GPU (the minimum) to 3 (all the rest, the
+    # water-filling point). ECOS, as in Gavel, returns a point strictly inside, and leaves
+    # GPUs unallocated, which the rounds' work-conserving pass then hands out.
+    gangs, room = np.array([1, 1, 1, 8]), np.array([4, 2])
+    table = agnostic_max_min(gangs, room, EcosSolver())
+    assert table[:3].sum(axis=1).tolist() == pytest.approx([1, 1, 1], abs=1e-6)
+    big = 8 * table[3].sum()
+    assert 1.5 < big < 2.5
+    used = (table * gangs[:, None]).sum(axis=0)
+    assert (used <= room + 1e-6).all()
+    assert used.sum() < 5.5
+    # Where every GPU is needed the share is unique, and the split the symmetric one.
+    crowded = agnostic_max_min(np.ones(6, np.int64), np.array([2, 1]), EcosSolver())
+    assert crowded.ravel().tolist() == pytest.approx([1 / 3, 1 / 6] * 6, abs=1e-6)
+
+
+def test_with_an_interior_solver_las_perf_solves_gavels_lp_once_and_keeps_its_point() -> None:
+    speeds = np.array([[10.0, 1.0], [10.0, 1.0], [1.0, 0.9]])
+    gangs, room = np.ones(3, np.int64), np.array([1, 1])
+    ecos = EcosSolver()
+    table = perf_max_min(speeds, gangs, room, ecos)
+    assert ecos.solves == 2  # the agnostic LP (for the isolated throughputs), then Gavel's
+    isolated = (speeds * agnostic_max_min(gangs, room)).sum(axis=1)
+    normalised = (speeds * table).sum(axis=1) / isolated
+    vertex = perf_max_min(speeds, gangs, room, HighsSolver())
+    best = ((speeds * vertex).sum(axis=1) / isolated).min()
+    assert normalised.min() == pytest.approx(best, rel=1e-5)  # the same optimum ...
+    assert (table > 1e-3).sum() > (vertex > 1e-3).sum()  # ... at another, inner point
+    assert (table.sum(axis=0) <= room + 1e-6).all()
 
 
 def _tiny() -> LinearProgram:

@@ -238,7 +238,7 @@ class GavelRounds(Policy):
             assert self.solver is not None  # checked when the policy was made
             table = perf_max_min(speeds, gangs, self.capacity, self.solver)
         else:
-            table = agnostic_max_min(gangs, self.capacity)
+            table = agnostic_max_min(gangs, self.capacity, self.solver)
         self.alloc[rows] = table
 
     def _priorities(self, rows: np.ndarray) -> np.ndarray:
