@@ -130,6 +130,9 @@ TEMPLATES = [
         },
     }
 ]
+# Plain inputs, selects and text areas written out in Python, the same HTML as Django's widget
+# templates (aisc/web/portal/form_html.py); the other widgets render through their templates.
+FORM_RENDERER = "aisc.web.portal.form_html.FormRenderer"
 
 
 # Write-ahead logging: a commit appends its pages once instead of journalling every page it
