@@ -13,33 +13,41 @@ from aisc.web.accounts import authz
 from aisc.web.portal.navigation import NAV
 
 # Every portal page reverses all the navigation's URL names; what they reverse to changes only
-# with the URL configuration, the prefix the site is mounted under and the language, so each is
-# reversed once per process for each of those (None: the name does not reverse there).
-_urls: dict[tuple[Any, str, str | None, str], str | None] = {}
+# with the URL configuration, the prefix the site is mounted under and the language (the place),
+# so each is reversed once per process for each place (None: the name does not reverse there).
+Place = tuple[Any, str, str | None]
+_urls: dict[Place, dict[str, str | None]] = {}
 
 
-def nav_url(url_name: str) -> str | None:
-    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language(), url_name)
-    if key not in _urls:
+def place() -> Place:
+    return (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+
+
+def nav_url(url_name: str, where: Place | None = None) -> str | None:
+    urls = _urls.setdefault(where or place(), {})
+    if url_name not in urls:
         try:
-            _urls[key] = reverse(url_name)
+            urls[url_name] = reverse(url_name)
         except NoReverseMatch:
-            _urls[key] = None
-    return _urls[key]
+            urls[url_name] = None
+    return urls[url_name]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The entries the user is shown (`nav_items`). The menu bar's grouping of them is worked
+    out only when {% nav_menu %} renders a menu it has not kept (templatetags/navigation.py)."""
     user = getattr(request, "user", None)
+    where = place()
     items = []
     for item in NAV:
         if not item.public and not any(authz.can(user, action) for action in item.actions):
             continue
-        url = nav_url(item.url_name)
+        url = nav_url(item.url_name, where)
         if url is None:
             continue
         active = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active, "group": item.group})
-    return {"nav_items": items, "nav_groups": grouped(items)}
+    return {"nav_items": items}
 
 
 def grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -27,7 +27,8 @@ TILES = re.compile(r'<ul class="tiles">\s*(.*?)\s*</ul>', re.S)
 
 def afresh(name: str, response: Any, language: str) -> str:
     context = response.context
-    shown = {"nav_items": context["nav_items"], "nav_groups": context["nav_groups"]}
+    items = context["nav_items"]
+    shown = {"nav_items": items, "nav_groups": portal_context.grouped(items)}
     with translation.override(language):
         html: str = get_template(f"partials/{name}.html").render(shown)
     return html.strip()

@@ -1,7 +1,7 @@
 """The navigation's HTML, rendered once per language and menu instead of on every page.
 
 {% load navigation %}
-{% nav_menu %}      the menu bar of base.html (partials/nav_menu.html over `nav_groups`)
+{% nav_menu %}      the menu bar of base.html (partials/nav_menu.html over the entries grouped)
 {% nav_tiles %}     the dashboard's tiles (partials/nav_tiles.html over `nav_items`)
 
 What either shows follows from the entries the user is shown (their URLs, which also stand for
@@ -19,6 +19,8 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from aisc.web.portal.context import grouped
+
 register = template.Library()
 
 # Bounded all the same: a centre with many custom roles never grows it past this.
@@ -33,7 +35,7 @@ def rendered(name: str, context: template.Context) -> SafeString:
     if html is None:
         if len(_rendered) >= LIMIT:
             _rendered.clear()
-        shown = {"nav_items": items, "nav_groups": context.get("nav_groups") or []}
+        shown = {"nav_items": items, "nav_groups": grouped(items)}
         # The template's own output (a SafeString, typed str by the stubs), escaped as it rendered.
         html = SafeString(get_template(f"partials/{name}.html").render(shown))
         _rendered[key] = html
