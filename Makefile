@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export AISC_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test check audit-deps install install-dev fmt test-sqlite test-postgres test-browser test-slurm coverage bench fuzz messages clean screenshots deploy-rehearsal
+.PHONY: demo test check audit-deps install install-dev fmt test-sqlite test-postgres test-browser test-slurm coverage bench fuzz messages clean screenshots deploy-rehearsal deploy-boot-rehearsal
 
 # Debian splits venv (and ensurepip) into python3-venv; as root, install it when it is missing.
 $(BIN)/python:
@@ -107,3 +107,8 @@ clean:
 # packages, user, folders, install, PostgreSQL, the units, nginx, upgrade and rollback.
 deploy-rehearsal: install-dev
 	bash scripts/deploy-rehearsal
+
+# The same page under a real, booted systemd: a Debian 12 container (systemd-nspawn -b, as root)
+# whose base root is cached in /var/cache/aisc-boot; docs/deploy.md, "The rehearsal under systemd".
+deploy-boot-rehearsal: install-dev
+	bash scripts/deploy-rehearsal --booted

@@ -37,11 +37,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from aisc.devtools import boot
 from aisc.devtools import rehearsal_steps as steps
+from aisc.devtools import rehearsal_systemd as booted
 from aisc.devtools.rehearsal_steps import Failure, Host
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs/deploy.md"
+Step = tuple[str, Callable[[], None]]
 # Everything section 1-5 creates outside the rehearsal's own folder: absent before, removed after.
 MADE = [
     Path("/opt/aisc"),
@@ -92,10 +95,27 @@ def cleanup(host: Host) -> None:
     shutil.rmtree(host.work, ignore_errors=True)
 
 
+def systemd_steps(host: Host, blocks: dict[int, list[str]]) -> list[Step]:
+    """What only a booted systemd shows, between the first `served` and the upgrade."""
+    return [
+        ("under systemd: the sandbox", lambda: booted.sandbox(host)),
+        ("under systemd: Type=notify", lambda: booted.notify(host)),
+        ("under systemd: reload", lambda: booted.reload(host)),
+        ("under systemd: the worker stopped", lambda: booted.worker_stop(host)),
+        ("under systemd: restart on failure", lambda: booted.restart_on_failure(host)),
+        ("under systemd: the journal", lambda: booted.json_journal(host)),
+        ("11. backup and restore", lambda: booted.backup_restore(host, blocks)),
+    ]
+
+
 def main() -> None:
+    if "--booted" in sys.argv[1:]:
+        boot.main(sys.argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--apt", action="store_true", help="run section 1's apt-get line")
     parser.add_argument("--keep", action="store_true", help="leave everything for a look")
+    parser.add_argument("--booted", action="store_true", help="in a container booting systemd")
+    parser.add_argument("--systemd", action="store_true", help="(inside that container)")
     args = parser.parse_args()
     with open("/tmp/aisc-deploy-rehearsal.lock", "w") as lock:  # noqa: S108 - one per host
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -105,17 +125,19 @@ def main() -> None:
             raise SystemExit(f"deploy-rehearsal: {exc}") from exc
         work = Path(tempfile.mkdtemp(prefix="aisc-rehearsal-"))
         work.chmod(0o755)  # postgres and aisc pass through to their folders
-        host = Host(work, ROOT, password=secrets.token_hex(16))
+        host = Host(work, ROOT, password=secrets.token_hex(16), booted=args.systemd)
         blocks = sections(DOC.read_text())
         began = time.monotonic()
-        run: list[tuple[str, Callable[[], None]]] = [
+        apt = args.apt or args.systemd
+        run: list[Step] = [
             ("the versions", lambda: steps.versions(host)),
-            ("1. packages, user, folders, install", lambda: steps.install(host, blocks, args.apt)),
+            ("1. packages, user, folders, install", lambda: steps.install(host, blocks, apt)),
             ("2. PostgreSQL", lambda: steps.postgres(host, blocks, DOC.read_text())),
             ("3. environment, migrate, admin, check", lambda: steps.configure(host, blocks)),
             ("4. the units", lambda: steps.units(host, blocks)),
             ("5. nginx", lambda: steps.nginx(host, blocks)),
             ("served", lambda: steps.served(host, "vOLD")),
+            *(systemd_steps(host, blocks) if args.systemd else []),
             ("8. upgrade", lambda: steps.upgrade(host, blocks)),
             ("served after the upgrade", lambda: steps.served(host, "vNEW")),
             ("9. rollback", lambda: steps.rollback(host, blocks)),
@@ -131,7 +153,9 @@ def main() -> None:
             host.show_logs()
             raise SystemExit(1) from exc
         finally:
-            if args.keep:
+            if args.systemd:
+                pass  # the container is thrown away (aisc.devtools.boot)
+            elif args.keep:
                 print(f"kept: {work} and {[str(p) for p in MADE]}; user aisc")
             else:
                 cleanup(host)

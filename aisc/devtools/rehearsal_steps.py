@@ -38,10 +38,24 @@ def free_port() -> int:
 class Host:
     """This machine as the rehearsal sees it: its folder, ports and the shell the blocks run in."""
 
-    def __init__(self, work: Path, root: Path, password: str) -> None:
-        self.work, self.root, self.password = work, root, password
-        self.web, self.http, self.https, self.pg = (free_port() for _ in range(4))
+    def __init__(self, work: Path, root: Path, password: str, booted: bool = False) -> None:
+        self.work, self.root, self.password, self.booted = work, root, password, booted
+        # A root shell of this host (its proxy and CA settings reach pip and uv), without
+        # anything of this checkout's own: the blocks set what aisc reads.
+        own = ("AISC_", "DJANGO_", "PG", "VIRTUAL_ENV", "PYTHON")
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(own)},
+            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": "/root",
+        }
+        self.facts: dict[str, str] = {}
         self.state = work / "systemd"
+        if booted:
+            # Under a booted systemd (aisc.devtools.boot): the real services, documented ports.
+            self.web, self.http, self.https, self.pg = 8000, 80, 443, 5432
+            return
+        self.web, self.http, self.https, self.pg = (free_port() for _ in range(4))
         self.state.mkdir()
         shim = work / "bin"
         shim.mkdir()
@@ -50,21 +64,14 @@ class Host:
             f'#!/bin/sh\nPYTHONPATH={root} exec {sys.executable} -m aisc.devtools.systemctl "$@"\n'
         )
         (shim / "systemctl").chmod(0o755)
-        # A root shell of this host (its proxy and CA settings reach pip and uv), without
-        # anything of this checkout's own: the blocks set what aisc reads.
-        own = ("AISC_", "DJANGO_", "PG", "VIRTUAL_ENV", "PYTHON")
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(own)},
-            "PATH": f"{shim}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-            "LANG": "C.UTF-8",
-            "HOME": "/root",
-            "AISC_REHEARSAL_STATE": str(self.state),
-            "AISC_REHEARSAL_NGINX_CONF": str(work / "nginx/nginx.conf"),
+        self.env.update(
+            PATH=f"{shim}:{self.env['PATH']}",
+            AISC_REHEARSAL_STATE=str(self.state),
+            AISC_REHEARSAL_NGINX_CONF=str(work / "nginx/nginx.conf"),
             # The documented psql tools reach the private cluster.
-            "PGHOST": str(work / "pgsock"),
-            "PGPORT": str(self.pg),
-        }
-        self.facts: dict[str, str] = {}
+            PGHOST=str(work / "pgsock"),
+            PGPORT=str(self.pg),
+        )
 
     def sh(self, script: str, title: str, stdin: str = "") -> str:
         print(f"--- {title}\n{script.rstrip()}", flush=True)
@@ -106,6 +113,11 @@ class Host:
         return done.stdout.strip()
 
     def show_logs(self) -> None:
+        if self.booted:
+            units = ("aisc-web", "aisc-worker", "nginx", "postgresql@*")
+            argv = [f"--unit={unit}" for unit in units]
+            subprocess.run(["journalctl", "--no-pager", "-n", "60", *argv], check=False)
+            return
         for log in [*sorted(self.state.glob("*.log")), self.work / "nginx/error.log"]:
             if log.exists():
                 tail = log.read_text(errors="replace").splitlines()[-25:]
@@ -160,32 +172,49 @@ def install(host: Host, blocks: dict[int, list[str]], apt: bool) -> None:
 
 
 def postgres(host: Host, blocks: dict[int, list[str]], doc: str) -> None:
-    """A private cluster with TLS on and the documented pg_hba line, then section 2's block."""
-    data, sock, tls = host.work / "pgdata", host.work / "pgsock", host.work / "pgtls"
-    for folder in (data, sock, tls):
-        folder.mkdir(mode=0o700)
-        shutil.chown(folder, "postgres", "postgres")
-    bin_dir = PG_BIN[-1]
-    host.as_postgres([f"{bin_dir}/initdb", "-D", str(data), "-U", "postgres", "-E", "UTF8",
-                      "--locale=C.UTF-8"])  # fmt: skip
-    cert, key = self_signed(tls)
-    for path in (cert, key):
-        shutil.chown(path, "postgres", "postgres")
-    key.chmod(0o600)
+    """A cluster with TLS on and only the documented pg_hba line, then section 2's block: under
+    a booted systemd Debian's own (the prose's apt-get line), else a private one on a free port."""
     hba_line = re.search(r"`(hostssl aisc aisc \S+ scram-sha-256)`", doc)
     if hba_line is None:
         raise Failure("docs/deploy.md no longer has its pg_hba.conf line")
     hba = hba_line.group(1).replace("192.0.2.10/32", "127.0.0.1/32")
+    same_host = re.search(r"`(apt-get install -y postgresql)`", doc)
+    if host.booted:
+        if same_host is None:
+            raise Failure("docs/deploy.md no longer says how to install PostgreSQL on the host")
+        host.sh(same_host.group(1), "section 2: PostgreSQL on this host")
+        data = next(Path("/etc/postgresql").glob("*/main"))
+        tls, conf = data / "tls", data / "conf.d/aisc.conf"
+    else:
+        data, tls, conf = (
+            host.work / "pgdata",
+            host.work / "pgtls",
+            host.work / "pgdata/postgresql.conf",
+        )
+        for folder in (data, host.work / "pgsock"):
+            folder.mkdir(mode=0o700)
+            shutil.chown(folder, "postgres", "postgres")
+        host.as_postgres([f"{PG_BIN[-1]}/initdb", "-D", str(data), "-U", "postgres", "-E",
+                          "UTF8", "--locale=C.UTF-8"])  # fmt: skip
+    tls.mkdir(mode=0o700)
+    shutil.chown(tls, "postgres", "postgres")
+    cert, key = self_signed(tls)
+    for path in (cert, key):
+        shutil.chown(path, "postgres", "postgres")
+    key.chmod(0o600)
     # Only the documented line (and postgres over the socket, for section 2's commands).
     (data / "pg_hba.conf").write_text(f"local all postgres peer\n{hba}\n")
-    with (data / "postgresql.conf").open("a") as conf:
-        conf.write(
-            f"port = {host.pg}\nlisten_addresses = '127.0.0.1'\n"
-            f"unix_socket_directories = '{sock}'\nssl = on\n"
-            f"ssl_cert_file = '{cert}'\nssl_key_file = '{key}'\n"
-        )
-    host.as_postgres([f"{bin_dir}/pg_ctl", "-D", str(data), "-l", str(data / "server.log"),
-                      "-w", "start"])  # fmt: skip
+    settings = f"ssl = on\nssl_cert_file = '{cert}'\nssl_key_file = '{key}'\n"
+    if host.booted:
+        conf.write_text(settings)
+        host.sh("systemctl restart postgresql", "PostgreSQL with TLS and the pg_hba line")
+    else:
+        sock = host.work / "pgsock"
+        with conf.open("a") as out:
+            out.write(f"port = {host.pg}\nlisten_addresses = '127.0.0.1'\n"
+                      f"unix_socket_directories = '{sock}'\n{settings}")  # fmt: skip
+        host.as_postgres([f"{PG_BIN[-1]}/pg_ctl", "-D", str(data), "-l",
+                          str(data / "server.log"), "-w", "start"])  # fmt: skip
     pw = f"{host.password}\n{host.password}\n"
     host.sh(blocks[2][0], "section 2: role and database", stdin=pw)
     url = next(x for x in blocks[2][1].splitlines() if x.startswith("AISC_DATABASE_URL="))
@@ -203,7 +232,7 @@ def configure(host: Host, blocks: dict[int, list[str]]) -> None:
     env_file = Path("/etc/aisc/aisc.env")
     host.sh(blocks[3][0], "section 3: the environment file")
     values = {
-        "AISC_PUBLIC_URL": f"https://{HOST}:{host.https}",
+        "AISC_PUBLIC_URL": f"https://{HOST}" + ("" if host.booted else f":{host.https}"),
         "AISC_DATABASE_URL": f"'{host.facts['database_url']}'",
         "AISC_EMAIL_URL": "smtp+tls://aisc%40example.hk:secret@localhost:587",
         "AISC_METRICS_TOKEN": host.password * 2,
@@ -217,7 +246,8 @@ def configure(host: Host, blocks: dict[int, list[str]]) -> None:
             raise Failure(f"deploy/aisc.env.example has no one `{key}=` line to fill in")
         lines[at[0]] = f"{key}={value}"
     # Section 3: what the units set (listening on 127.0.0.1:8000) can be overridden here.
-    lines.append(f"AISC_PORT={host.web}")
+    if not host.booted:
+        lines.append(f"AISC_PORT={host.web}")
     env_file.write_text("\n".join(lines) + "\n")
     run = blocks[3][1]
     host.facts["prelude"] = "\n".join(run.splitlines()[:2])
@@ -231,10 +261,16 @@ def units(host: Host, blocks: dict[int, list[str]]) -> None:
     block = fill(blocks[4][0], [("127.0.0.1:8000", f"127.0.0.1:{host.web}")])
     host.sh(block, "section 4: the units")
     for unit in ("aisc-web", "aisc-worker"):
-        pid = int((host.state / f"{unit}.pid").read_text())
+        pid = main_pid(host, unit)
         uid = Path(f"/proc/{pid}/status").read_text().split("\nUid:")[1].split()[0]
         if int(uid) != int(subprocess.check_output(["id", "-u", "aisc"])):
             raise Failure(f"{unit} runs as uid {uid}, not as the aisc user")
+
+
+def main_pid(host: Host, unit: str) -> int:
+    if host.booted:
+        return int(subprocess.check_output(["systemctl", "show", "-P", "MainPID", unit]))
+    return int((host.state / f"{unit}.pid").read_text())
 
 
 def nginx(host: Host, blocks: dict[int, list[str]]) -> None:
@@ -245,6 +281,11 @@ def nginx(host: Host, blocks: dict[int, list[str]]) -> None:
     ssl_dir.mkdir(mode=0o700)
     self_signed(ssl_dir)
     site = Path("/etc/nginx/sites-available/aisc")
+    if host.booted:
+        # Debian's nginx service and main configuration; the edit the comment asks for.
+        site.write_text(fill(site.read_text(), [("aisc.example.hk;", f"{HOST};")]))
+        host.sh("\n".join(lines[edit:]), "section 5: nginx -t and reload")
+        return
     site.write_text(
         render_site(site.read_text(), http=host.http, https=host.https, upstream=host.web,
                     static=STATIC, cert=ssl_dir / "fullchain.pem", key=ssl_dir / "privkey.pem")
