@@ -34,7 +34,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path("/var/cache/aisc-boot")
 BASE = CACHE / "bookworm"
 MIRROR = "http://deb.debian.org/debian"
-PACKAGES = "systemd,systemd-sysv,dbus,python3-cryptography,git"
+# The host's init, and what the rehearsal inside runs with (installed with apt-get: debootstrap
+# does not resolve virtual packages such as python3-cffi-backend-api-min).
+BOOT_PACKAGES = "systemd,systemd-sysv,dbus"
+HARNESS_PACKAGES = ("python3-cryptography", "git")
 PORTS = (80, 443, 5432, 8000)
 PROPAGATE = Path("/run/systemd/nspawn")
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -84,11 +87,15 @@ def base_root(rebuild: bool) -> None:
         print(f"base root: {BASE} (made {stamp.read_text().strip()})")
         return
     shutil.rmtree(BASE, ignore_errors=True)
-    subprocess.run(["debootstrap", "--variant=minbase", f"--include={PACKAGES}", "bookworm",
+    print(f"debootstrap (its log: {BASE}/debootstrap/debootstrap.log until it is done)")
+    subprocess.run(["debootstrap", "--variant=minbase", f"--include={BOOT_PACKAGES}", "bookworm",
                     str(BASE), MIRROR], check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     (BASE / "etc/apt/sources.list").write_text(SOURCES)
     (BASE / "etc/hosts").write_text(HOSTS)
     subprocess.run(nspawn(BASE, "apt-get", "-qq", "update"), check=True)
+    apt = ["apt-get", "install", "-qq", "-y", "--no-install-recommends", *HARNESS_PACKAGES]
+    subprocess.run(nspawn(BASE, *apt), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(nspawn(BASE, "apt-get", "clean"), check=True)
     stamp.write_text(time.strftime("%Y-%m-%d %H:%M UTC\n", time.gmtime()))
 
 
