@@ -121,6 +121,18 @@ def inside(init: int, argv: list[str], **kwargs: object) -> subprocess.Completed
     return subprocess.run(command, text=True, check=False, **kwargs)  # type: ignore[call-overload,no-any-return]
 
 
+def running(init: int, within: float = 180) -> str:
+    """systemd's state once it has booted; its bus answers only some time after it starts."""
+    deadline = time.monotonic() + within
+    while True:
+        state = inside(init, ["systemctl", "is-system-running", "--wait"], capture_output=True)
+        if state.stdout.strip() in ("running", "degraded"):
+            return str(state.stdout.strip())
+        if time.monotonic() > deadline:
+            raise BootFailure(f"the container's systemd: {state.stdout} {state.stderr}".strip())
+        time.sleep(0.5)
+
+
 def boot_and_rehearse(work: Path, keep: bool, began: float) -> int:
     checkout, root = work / "aisc", work / "root"
     for folder in ("upper", "scratch", "root"):
@@ -142,11 +154,7 @@ def boot_and_rehearse(work: Path, keep: bool, began: float) -> int:
     init = 0
     try:
         init = container_init(manager)
-        state = inside(init, ["systemctl", "is-system-running", "--wait"],
-                       capture_output=True, timeout=180)  # fmt: skip
-        print(f"systemd in the container: {state.stdout.strip()} (PID {init} here)")
-        if state.stdout.strip() not in ("running", "degraded"):
-            raise BootFailure(f"the container's systemd is {state.stdout.strip()!r}")
+        print(f"systemd in the container: {running(init)} (PID {init} here)")
         step("docs/deploy.md inside the container", began)
         return inside(init, ["python3", "-m", "aisc.devtools.rehearsal", "--systemd"]).returncode
     finally:
@@ -154,12 +162,12 @@ def boot_and_rehearse(work: Path, keep: bool, began: float) -> int:
             print(f"kept: the container runs; enter: nsenter -t {init} -a bash; stop: "
                   f"nsenter -t {init} -a systemctl poweroff, then umount {root}")  # fmt: skip
         else:
-            if init:
-                inside(init, ["systemctl", "poweroff"], capture_output=True)
+            # nspawn shuts a booted container down cleanly on SIGTERM (SIGRTMIN+3 to its init).
+            manager.terminate()
             try:
                 manager.wait(timeout=90)
             except subprocess.TimeoutExpired:
-                manager.terminate()
+                manager.kill()
                 manager.wait(timeout=30)
             subprocess.run(["umount", str(root)], check=False)
         log.close()
@@ -174,9 +182,7 @@ def main(argv: list[str]) -> None:
     began = time.monotonic()
     try:
         preflight()
-        step(f"the base root ({BASE})", began)
-        base_root(args.rebuild)
-    except (BootFailure, subprocess.CalledProcessError) as exc:
+    except BootFailure as exc:
         raise SystemExit(f"deploy-rehearsal --booted: {exc}") from exc
     mounted = not PROPAGATE.is_mount()
     if mounted:
@@ -185,6 +191,8 @@ def main(argv: list[str]) -> None:
                         str(PROPAGATE)], check=True)  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="aisc-boot-", dir="/var/tmp"))
     try:
+        step(f"the base root ({BASE})", began)
+        base_root(args.rebuild)
         status = boot_and_rehearse(work, args.keep, began)
     except (BootFailure, subprocess.SubprocessError) as exc:
         print(f"deploy-rehearsal --booted: {exc}", file=sys.stderr)
