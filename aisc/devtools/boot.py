@@ -47,8 +47,11 @@ deb {MIRROR} bookworm-updates main
 deb http://deb.debian.org/debian-security bookworm-security main
 """
 HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-# What of this host's shell reaches the container's (a proxy, a package index).
+# What of this host's shell reaches the container's: a proxy, and the CA bundle that lets pip
+# and uv reach PyPI from behind a TLS-inspecting one (bound into the container at HOST_CA).
 PASSED = ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
+CA_VARIABLES = ("SSL_CERT_FILE", "PIP_CERT", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+HOST_CA = "/srv/host-ca.pem"
 
 
 class BootFailure(Exception):
@@ -113,9 +116,16 @@ def container_init(manager: subprocess.Popen[bytes], within: float = 60) -> int:
     raise BootFailure("no systemd started in the container")
 
 
+def host_ca() -> Path | None:
+    named = os.environ.get("SSL_CERT_FILE") or "/etc/ssl/certs/ca-certificates.crt"
+    return Path(named) if Path(named).is_file() else None
+
+
 def inside(init: int, argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     """A command in the container (all its namespaces), with a root shell's clean environment."""
     env = [f"{k}={v}" for k, v in os.environ.items() if k in PASSED]
+    if host_ca():
+        env += [f"{name}={HOST_CA}" for name in CA_VARIABLES]
     env += ["PATH=" + PATH, "LANG=C.UTF-8", "HOME=/root", "PYTHONPATH=/srv/aisc"]
     command = ["nsenter", "-t", str(init), "-a", "--", "env", "-i", *env, *argv]
     return subprocess.run(command, text=True, check=False, **kwargs)  # type: ignore[call-overload,no-any-return]
@@ -145,12 +155,15 @@ def boot_and_rehearse(work: Path, keep: bool, began: float) -> int:
         (CACHE / cache).mkdir(exist_ok=True)
     log = (work / "console.log").open("wb")
     step(f"booting the container (console: {work / 'console.log'})", began)
+    binds = [f"--bind-ro={checkout}:/srv/aisc", f"--bind={CACHE / 'apt'}:/var/cache/apt/archives",
+             f"--bind={CACHE / 'cache'}:/root/.cache"]  # fmt: skip
+    if host_ca():
+        binds.append(f"--bind-ro={host_ca()}:{HOST_CA}")
     manager = subprocess.Popen(
-        nspawn(root, "-b", "-M", "aisc-rehearsal", "--console=passive",
-               f"--bind-ro={checkout}:/srv/aisc", f"--bind={CACHE / 'apt'}:/var/cache/apt/archives",
-               f"--bind={CACHE / 'cache'}:/root/.cache"),
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        nspawn(root, "-b", "-M", "aisc-rehearsal", "--console=passive", *binds),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     init = 0
     try:
         init = container_init(manager)
