@@ -164,7 +164,7 @@ def reload(name: str) -> None:
     if pid is None:
         start(name)
         return
-    os.kill(pid, signal.SIGHUP)  # both ExecReload= lines: kill -HUP $MAINPID
+    os.kill(pid, signal.SIGHUP)  # what both units' ExecReload= lines send
 
 
 def fail(message: str) -> None:

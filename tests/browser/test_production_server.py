@@ -51,7 +51,7 @@ def test_the_unit_file_runs_aisc_serve_hardened_with_json_logs_and_restarts() ->
         "ProtectSystem=strict",
         "NoNewPrivileges=yes",
         "PrivateTmp=yes",
-        "ExecReload=/bin/kill -HUP $MAINPID",
+        "ExecReload=/bin/sh -c 'kill -HUP $$MAINPID'",
     ):
         assert f"\n{setting}\n" in text, setting
     worker = read_unit(ROOT / "deploy/aisc-worker.service")
