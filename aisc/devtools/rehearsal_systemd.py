@@ -52,32 +52,42 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def sandbox_problems(status: str, mountinfo: str, uid: int) -> list[str]:
+    """What in a process's /proc/PID/status and mountinfo breaks the units' sandbox: not the
+    service user, new privileges possible, a capability left, / writable, /var/lib/aisc not
+    writable, /tmp shared with the host."""
+    fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+    problems = []
+    if int(fields["Uid"].split()[0]) != uid:
+        problems.append(f"uid {fields['Uid'].split()[0]}")
+    wanted = {"NoNewPrivs": "1", "CapEff": NO_CAPABILITIES, "CapBnd": NO_CAPABILITIES}
+    problems += [f"{k} {fields[k].strip()}" for k, v in wanted.items() if fields[k].strip() != v]
+    mounts = {}  # mount point -> (its root in the source file system, rw or ro)
+    for line in mountinfo.splitlines():
+        parts = line.split()
+        mounts[parts[4]] = (parts[3], parts[5].split(",")[0])
+    if mounts["/"][1] != "ro":
+        problems.append("/ writable")
+    if mounts.get("/var/lib/aisc", ("", ""))[1] != "rw":
+        problems.append("/var/lib/aisc not writable")
+    if "systemd-private" not in mounts.get("/tmp", ("", ""))[0]:  # noqa: S108 - its view
+        problems.append("/tmp not private")  # noqa: S108 - a message
+    return problems
+
+
 def sandbox(host: Host) -> None:
-    """Each unit active, as aisc, with no new privileges, no capabilities, / read-only but for
-    /var/lib/aisc, and a /tmp of its own."""
+    """Each unit active, and sandboxed as its file says (sandbox_problems)."""
     aisc = int(subprocess.check_output(["id", "-u", "aisc"]))
     for unit in UNITS:
         if prop(unit, "ActiveState") != "active":
             raise Failure(f"{unit} is {prop(unit, 'ActiveState')}, not active")
         pid = int(prop(unit, "MainPID"))
-        status = dict(
-            line.split(":\t", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        proc = Path(f"/proc/{pid}")
+        problems = sandbox_problems(
+            (proc / "status").read_text(), (proc / "mountinfo").read_text(), aisc
         )
-        wanted = {"NoNewPrivs": "1", "CapEff": NO_CAPABILITIES, "CapBnd": NO_CAPABILITIES}
-        wrong = {k: status[k].strip() for k, v in wanted.items() if status[k].strip() != v}
-        if int(status["Uid"].split()[0]) != aisc or wrong:
-            raise Failure(f"{unit} (pid {pid}): uid {status['Uid'].split()[0]}, {wrong}")
-        mounts = {}
-        for line in Path(f"/proc/{pid}/mountinfo").read_text().splitlines():
-            fields = line.split()
-            mounts[fields[4]] = (fields[3], fields[5].split(",")[0])
-        if mounts["/"][1] != "ro" or mounts.get("/var/lib/aisc", ("", ""))[1] != "rw":
-            raise Failure(
-                f"{unit}: / is {mounts['/'][1]}, /var/lib/aisc {mounts.get('/var/lib/aisc')}"
-            )
-        tmp = mounts.get("/tmp", ("", ""))  # noqa: S108 - the service's view of it
-        if "systemd-private" not in tmp[0]:
-            raise Failure(f"{unit}: /tmp is not private: {tmp}")
+        if problems:
+            raise Failure(f"{unit} (pid {pid}): {problems}")
         print(f"{unit}: active, pid {pid} as aisc, NoNewPrivs 1, no capabilities, / read-only, "
               f"/var/lib/aisc writable, private /tmp")  # fmt: skip
 
