@@ -103,7 +103,7 @@ def systemd_steps(host: Host, blocks: dict[int, list[str]]) -> list[Step]:
         ("under systemd: reload", lambda: booted.reload(host)),
         ("under systemd: the worker stopped", lambda: booted.worker_stop(host)),
         ("under systemd: restart on failure", lambda: booted.restart_on_failure(host)),
-        ("under systemd: the journal", lambda: booted.json_journal(host)),
+        ("under systemd: the journal", lambda: booted.json_journal(host, DOC.read_text())),
         ("11. backup and restore", lambda: booted.backup_restore(host, blocks)),
     ]
 

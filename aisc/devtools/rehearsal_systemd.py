@@ -8,6 +8,8 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
+import shlex
 import signal
 import subprocess
 import threading
@@ -170,20 +172,24 @@ def restart_on_failure(host: Host) -> None:
     raise Failure(f"aisc-worker not restarted after kill -9: {prop('aisc-worker', 'ActiveState')}")
 
 
-def json_journal(host: Host) -> None:
-    """The page's `journalctl -u aisc-web -o cat | jq 'select(.status >= 500)'` needs one JSON
-    object per line, request lines with a status among them."""
-    lines = [line for line in journal("aisc-web", 0) if line.strip()]
-    other = []
-    statuses = 0
-    for line in lines:
+def json_journal(host: Host, doc: str) -> None:
+    """Section 4's `journalctl ... | jq 'select(.status >= 500)'` needs one JSON object per line
+    of what it selects, request lines (with a status) among them."""
+    line = re.search(r"`(journalctl [^`|]+)\| jq ", doc)
+    if line is None:
+        raise Failure("docs/deploy.md no longer shows how to read aisc-web's journal")
+    argv = [*shlex.split(line.group(1)), "--no-pager"]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    lines = [text for text in out.splitlines() if text.strip()]
+    other, statuses = [], 0
+    for text in lines:
         try:
-            statuses += "status" in json.loads(line)
+            statuses += "status" in json.loads(text)
         except ValueError:
-            other.append(line)
+            other.append(text)
     if other or not statuses:
-        raise Failure(f"aisc-web's journal: {len(other)} lines not JSON, e.g. {other[:3]}")
-    print(f"aisc-web's journal: {len(lines)} lines, all JSON, {statuses} with a status")
+        raise Failure(f"`{line.group(1)}`: {len(other)} lines not JSON, e.g. {other[:3]}")
+    print(f"`{line.group(1).strip()}`: {len(lines)} lines, all JSON, {statuses} with a status")
 
 
 def backup_restore(host: Host, blocks: dict[int, list[str]]) -> None:

@@ -97,3 +97,11 @@ def test_section_11_has_a_backup_block_and_a_restore_block_the_rehearsal_can_fil
 def test_the_site_file_has_the_server_name_the_booted_rehearsal_edits() -> None:
     site = (ROOT / "deploy/nginx-aisc.conf").read_text()
     assert site.count("server_name aisc.example.hk;") == 2
+
+
+def test_the_journal_line_selects_what_the_service_wrote_not_systemds_lines(doc: str) -> None:
+    # `journalctl -u aisc-web` also shows "Started aisc-web.service", which stops jq.
+    line = re.search(r"`(journalctl [^`|]+)\| jq ", doc)
+    assert line is not None
+    assert "_SYSTEMD_UNIT=aisc-web.service" in line.group(1)
+    assert "-u " not in line.group(1)
