@@ -175,9 +175,13 @@ class BackfillMap:
         fit = releases.will_run(gpus, group, held)
         if fit is None or fit[0] <= now:
             return None
-        # Slurm's will-run ends running jobs in batches and answers the last one's end
+        # Slurm's will-run ends running jobs in batches and answers the last one's end, never
+        # before the earliest time: past the window or the next boundary already, it is no plan
+        later = min(self.window_end, self.later_start(group.index, limit))
+        if fit[0] > later:
+            return None
         start = releases.batched(gpus, fit[0], group.index, held, self.epoch)
-        if start > self.window_end or start > self.later_start(group.index, limit):
+        if start > later:
             return None
         begin, end = self.floor(start), self.floor(start + limit)
         for node in fit[1]:  # a reservation holding it at any time of [begin, end)

@@ -115,15 +115,17 @@ class Releases:
         gone too, a job that fits first at `earliest` fits: among jobs ending together, the
         one that frees the node (or the last of the gang's nodes) first."""
         gpn = self.gpn[group]
-        ready = self.ready[group][min(gpus, gpn)]
-        ties = sorted(
-            self._entry(group, node, min(gpus, gpn))
-            for time, node in ready[bisect_left(ready, (earliest, -1)) :]
-            if time == earliest and node not in blocked
-        )
+        ready, k = self.ready[group][min(gpus, gpn)], min(gpus, gpn)
+        first = at = bisect_left(ready, (earliest, -1))
+        ties = []
+        while at < len(ready) and ready[at][0] == earliest:
+            if ready[at][1] not in blocked:
+                ties.append(self._entry(group, ready[at][1], k))
+            at += 1
+        ties.sort()
         if gpus <= gpn:
             return ties[0]
-        before = sum(1 for time, node in ready if time < earliest and node not in blocked)
+        before = sum(1 for _, node in ready[:first] if node not in blocked)
         return ties[-(-gpus // gpn) - before - 1]
 
     def _entry(self, group: int, node: int, k: int) -> tuple[float, int]:
@@ -151,8 +153,14 @@ class Releases:
         order, mine, where = self.order, self.by_group[group], self.where
         freeing = self._freeing(gpus, group, blocked, earliest)
 
+        def usable(k: int) -> bool:  # the group's k-th job runs on a usable node
+            for node in where[mine[k][1]][1]:  # noqa: SIM110 - any(genexpr) is slower here
+                if node not in blocked:
+                    return True
+            return False
+
         def usable_from(k: int) -> int:  # the group's first job from k on a usable node
-            while k < len(mine) and all(node in blocked for node in where[mine[k][1]][1]):
+            while k < len(mine) and not usable(k):
                 k += 1
             return k
 
@@ -166,7 +174,7 @@ class Releases:
             after = max(bisect_right(order, (top + window, math.inf)) - 1, 0)
             cut = usable_from(max(at, bisect_left(mine, order[after])))
             if cut == len(mine):  # the walk reaches the list's end: its last usable job
-                cut = next(k for k in range(len(mine) - 1, at - 1, -1) if usable_from(k) == k)
+                cut = next(k for k in range(len(mine) - 1, at - 1, -1) if usable(k))
             if mine[cut] >= freeing:
                 return mine[cut][0]
             following = bisect_right(order, mine[cut])  # the job after it in the whole walk
