@@ -84,6 +84,7 @@ class PlanOut(Schema):
 
 
 BUDGET_FIELDS = fields_of(ChipBudgetOut)
+ROW_FIELDS = tuple(name for name in fields_of(AllocationOut) if name != "budgets")
 
 
 def _row(allocation: Allocation, budgets: list[pages.ChipBudget]) -> dict[str, Any]:
@@ -114,10 +115,16 @@ def list_allocations(request: HttpRequest) -> list[dict[str, Any]]:
     user = authz.acting_user(request)
     if not authz.can(user, "allocations.list.view"):
         authz.require(user, "allocations.mine.view")
-    # The organisation that visible_to joins is not in the answer.
-    allocations = list(pages.visible_to(user).select_related(None).prefetch_related("lines"))
-    budgets = pages.budgets_of(allocations)
-    return [_row(a, budgets[a.project_code]) for a in allocations]
+    # Rows, not instances (the organisation that visible_to joins is not in the answer); the
+    # same values and types as _row's, which the tests compare byte for byte.
+    rows = list(pages.visible_to(user).select_related(None).values("id", *ROW_FIELDS))
+    lines = pages.budget_lines_of({row["id"]: row["project_code"] for row in rows})
+    budgets = pages.budgets_of_lines(lines)
+    for row in rows:
+        row["budgets"] = [
+            {name: getattr(b, name) for name in BUDGET_FIELDS} for b in budgets[row["project_code"]]
+        ]
+    return rows
 
 
 @router.get("/capacity", response=list[MonthOut])

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from aisc.core.allocations.budget import granted_by_chip, released_by_chip
+from aisc.core.allocations.budget import BudgetLine, granted_by_chip, released_by_chip
 from aisc.core.allocations.capacity import Month, MonthRow, months_between
 from aisc.web.accounts.models import User
 from aisc.web.allocations import guard
-from aisc.web.allocations.models import Allocation
+from aisc.web.allocations.models import Allocation, AllocationLine
 from aisc.web.allocations.usage import used_gpu_hours_of
 
 
@@ -33,12 +33,28 @@ def chip_budgets(allocation: Allocation) -> list[ChipBudget]:
 def budgets_of(allocations: Sequence[Allocation]) -> dict[str, list[ChipBudget]]:
     """chip_budgets of each allocation by project code, one usage read for them all (prefetch
     their lines: a list of allocations then costs the same few queries however long it is)."""
-    used = used_gpu_hours_of([a.project_code for a in allocations])
-    return {a.project_code: _budgets(a, used.get(a.project_code, {})) for a in allocations}
+    lines = {a.project_code: a.budget_lines() for a in allocations}
+    return budgets_of_lines(lines)
 
 
-def _budgets(allocation: Allocation, used: dict[str, Decimal]) -> list[ChipBudget]:
-    lines = allocation.budget_lines()
+def budgets_of_lines(lines: dict[str, list[BudgetLine]]) -> dict[str, list[ChipBudget]]:
+    """The same from each project's budget lines, however they were read."""
+    used = used_gpu_hours_of(list(lines))
+    return {code: _budgets(found, used.get(code, {})) for code, found in lines.items()}
+
+
+def budget_lines_of(allocation_ids: dict[int, str]) -> dict[str, list[BudgetLine]]:
+    """Each allocation's budget lines (by id → project code) as rows, in one query."""
+    found: dict[str, list[BudgetLine]] = {code: [] for code in allocation_ids.values()}
+    rows = AllocationLine.objects.filter(allocation_id__in=list(allocation_ids)).values_list(
+        "allocation_id", "chip", "gpu_hours", "released", "source"
+    )
+    for allocation_id, *line in rows:
+        found[allocation_ids[allocation_id]].append(BudgetLine(*line))
+    return found
+
+
+def _budgets(lines: list[BudgetLine], used: dict[str, Decimal]) -> list[ChipBudget]:
     granted, released = granted_by_chip(lines), released_by_chip(lines)
     rows = []
     for chip in sorted(granted.keys() | released.keys()):
