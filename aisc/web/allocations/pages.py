@@ -49,8 +49,8 @@ def budget_lines_of(allocation_ids: dict[int, str]) -> dict[str, list[BudgetLine
     rows = AllocationLine.objects.filter(allocation_id__in=list(allocation_ids)).values_list(
         "allocation_id", "chip", "gpu_hours", "released", "source"
     )
-    for allocation_id, *line in rows:
-        found[allocation_ids[allocation_id]].append(BudgetLine(*line))
+    for allocation_id, chip, gpu_hours, released, source in rows:
+        found[allocation_ids[allocation_id]].append(BudgetLine(chip, gpu_hours, released, source))
     return found
 
 
