@@ -14,6 +14,7 @@ from aisc.core.scheduling.bfmap import BackfillMap, Plan
 from aisc.core.scheduling.model import Job, parse_cluster
 from aisc.core.scheduling.placement import ClusterState, GroupState
 from aisc.core.scheduling.releases import Releases
+from tests.core.scheduling.test_bfmap_willrun import running as running_jobs
 
 NOW = 100.0
 # Times on a 10 s grid, so a node's readiness, a reservation's edges and a job's limit meet
@@ -224,15 +225,8 @@ def test_a_plan_whose_rounded_slot_ends_where_a_reservation_begins_is_slurms_fir
     # 05:57:08, a 16-GPU job reserved both over [05:57:00, 05:58:00]. An 8-GPU job of one minute
     # got "to start at 05:56:08, end at 05:57:00 on nodes br104-02": its slot rounds to
     # [05:56:00, 05:57:00), which meets the reservation only where it begins.
-    spec = parse_cluster("br104=2x8")
-    cluster, releases = ClusterState(spec), Releases(spec)
+    cluster, releases = running_jobs("br104=2x8", ((0, 0, None, 8, 128.0), (1, 0, None, 6, 68.0)))
     now = 8.0  # seconds past the minute, on a map whose resolution is a minute
-    for id, (gpus, end) in enumerate(((8, 128.0), (6, 68.0))):
-        job = Job(id, 0.0, gpus, 1.0)
-        placement = cluster.place(job)
-        assert placement is not None
-        job.placement, job.expected_end = placement, end
-        releases.add(job)
     group = cluster.groups[0]
     space = BackfillMap(now, resolution=60.0, window=3600.0, epoch=0.0)
     space.reserve(0, 120.0, 180.0, frozenset({0, 1}))

@@ -5,6 +5,7 @@ the time the job could first start, and that decides whether the first test plan
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,17 +34,24 @@ RUNNING = (
 NOW = 8.0
 
 
-def at_0624() -> tuple[ClusterState, Releases]:
-    spec = parse_cluster("h800=2x8,br104=2x8")
-    cluster, releases = ClusterState(spec), Releases(spec)
-    for id, group, node, gpus, end in RUNNING:
+def running(
+    cluster: str, jobs: Iterable[tuple[int, int, int | None, int, float]]
+) -> tuple[ClusterState, Releases]:
+    """A cluster running these jobs (id, group, node or None for the best fit, GPUs, end)."""
+    spec = parse_cluster(cluster)
+    state, releases = ClusterState(spec), Releases(spec)
+    for id, group, node, gpus, end in jobs:
         job = Job(id, 0.0, gpus, 1.0)
-        state = cluster.groups[group]
-        nodes = state.take(gpus, exclude={n for n in range(2) if n != node})
+        others = None if node is None else set(range(spec.groups[group].nodes)) - {node}
+        nodes = state.groups[group].take(gpus, exclude=others)
         assert nodes is not None
         job.placement, job.expected_end = (group, nodes), end
         releases.add(job)
-    return cluster, releases
+    return state, releases
+
+
+def at_0624() -> tuple[ClusterState, Releases]:
+    return running("h800=2x8,br104=2x8", RUNNING)
 
 
 def test_slurms_will_run_answers_a_later_jobs_end_when_only_other_nodes_jobs_lie_between() -> None:
@@ -72,14 +80,7 @@ def test_the_first_test_at_0624_goes_past_the_16_gpu_reservation_as_slurm_did() 
 def test_a_job_alone_on_the_walk_is_its_own_batch() -> None:
     # once-s10-r1 at 05:55:08: the job ending first on the usable nodes is followed by a job
     # ending past the window, so the batch holds it alone and the answer is the earliest time.
-    spec = parse_cluster("br104=2x8")
-    cluster, releases = ClusterState(spec), Releases(spec)
-    for id, (gpus, end) in enumerate(((8, 128.0), (6, 68.0))):
-        job = Job(id, 0.0, gpus, 1.0)
-        placement = cluster.place(job)
-        assert placement is not None
-        job.placement, job.expected_end = placement, end
-        releases.add(job)
+    _, releases = running("br104=2x8", ((0, 0, None, 8, 128.0), (1, 0, None, 6, 68.0)))
     assert releases.batched(8, 68.0, 0, set(), 0.0) == 68.0
     # with node 1 held by a reservation, node 0's job is the first usable one: 128
     assert releases.batched(8, 128.0, 0, {1}, 0.0) == 128.0
@@ -89,14 +90,9 @@ def test_a_batch_that_reaches_the_end_of_the_walk_ends_at_its_last_usable_job() 
     # Node 0's job ends at 68, node 1's at 70 (inside the first window, so one batch) and a
     # job of another group ends last: the walk runs to its end and the batch's last usable job
     # is node 1's.
-    spec = parse_cluster("h800=2x8,br104=1x8")
-    cluster, releases = ClusterState(spec), Releases(spec)
-    for id, (group, gpus, end) in enumerate(((0, 8, 68.0), (0, 8, 70.0), (1, 8, 75.0))):
-        job = Job(id, 0.0, gpus, 1.0)
-        nodes = cluster.groups[group].take(gpus)
-        assert nodes is not None
-        job.placement, job.expected_end = (group, nodes), end
-        releases.add(job)
+    _, releases = running(
+        "h800=2x8,br104=1x8", ((0, 0, None, 8, 68.0), (1, 0, None, 8, 70.0), (2, 1, None, 8, 75.0))
+    )
     assert releases.batched(8, 68.0, 0, set(), 0.0) == 70.0
 
 
@@ -104,14 +100,7 @@ def test_the_window_doubles_after_a_batch_until_the_next_job_ends_inside_it() ->
     # A gang of both nodes: node 0 whole at 68, node 1 at 400. The first batch (window to 120)
     # holds node 0's job only; the window then doubles past 400 and the next batch ends node
     # 1's job: the answer is 400, the earliest time.
-    spec = parse_cluster("h800=2x8")
-    cluster, releases = ClusterState(spec), Releases(spec)
-    for id, end in enumerate((68.0, 400.0)):
-        job = Job(id, 0.0, 8, 1.0)
-        placement = cluster.place(job)
-        assert placement is not None
-        job.placement, job.expected_end = placement, end
-        releases.add(job)
+    cluster, releases = running("h800=2x8", ((0, 0, None, 8, 68.0), (1, 0, None, 8, 400.0)))
     assert releases.will_run(16, cluster.groups[0], set()) == (400.0, frozenset({0, 1}))
     assert releases.batched(16, 400.0, 0, set(), 0.0) == 400.0
     assert releases.batched(16, 400.0, 0, Held({}, NOW, NOW), 0.0) == 400.0
