@@ -197,3 +197,23 @@ def test_round_and_reset_intervals_are_checked_by_name() -> None:
         PolicyOptions(reset_interval_s=-1.0)
     with pytest.raises(RuleViolation, match="round_s must be a positive number of seconds"):
         PolicyOptions(round_s=0.0)
+
+
+@pytest.mark.parametrize(("policy", "idles"), [("gavel-las", True), ("srsf-perf", False)])
+def test_a_job_that_arrived_since_the_last_allocation_idles_its_gpus_in_gavels_rounds(
+    policy: str, idles: bool
+) -> None:
+    # Resets at 0 and 360 (the interval does not hold while the last reset is at 0); the
+    # third job arrives at 400, so it has no allocation until the reset due at 360 + 1,920,
+    # made at the first round from then (2,520 s). Gavel's selection picks it for the free GPU
+    # each round but does not start it; ours starts it at the next round (720 s).
+    rows = [
+        (0.0, 1, 9000.0, NEARLY_EVEN),
+        (10.0, 1, 9000.0, NEARLY_EVEN),
+        (400.0, 1, 100.0, NEARLY_EVEN),
+    ]
+    cols = run(rows, policy, "v100=3x1").record.columns()
+    if idles:
+        assert cols["start"][2] == pytest.approx(2520.0)
+    else:
+        assert cols["start"][2] == pytest.approx(720.0)

@@ -12,7 +12,10 @@ simulator (stanford-futuredata/gavel, scheduler/scheduler.py) does:
   arrived or ended since the last computation, and at most every `reset_interval_s` (Gavel's
   `minimum_time_between_allocation_resets`, 1,920 s; as there, the interval does not hold
   while the last reset is at time 0); a job that arrived since has no allocation yet
-  (priority 0).
+  (priority 0), and Gavel's four never start it: the selection may still pick it, and count
+  its GPUs as taken, but Gavel's worker assignment skips a job not in the allocation
+  (`_schedule_jobs_on_workers` at c4fa400), so those GPUs idle for the round. `srsf-perf`
+  (ours) starts it.
 - **Priorities**: at each reset every active job's time on each type is set to half a round,
   and since then it accumulates the time the job ran there; priority(m, j) = X[m, j] / (time of
   m on j / time of all jobs on j), so a job behind its share comes first; ties by deficit
@@ -88,6 +91,7 @@ class GavelRounds(Policy):
         self.worker_time = np.zeros(types)
         self.last_reset = 0.0
         self.need_update = False
+        self.unallocated: set[int] = set()  # jobs that arrived since the last allocation
         # Agnostic FIFO: arrival number -> type, Gavel's allocation as last returned (it may
         # name jobs that ended since: their types go to the queue's head at the next one).
         self.placed: dict[int, int] = {}
@@ -111,6 +115,7 @@ class GavelRounds(Policy):
         self.time[row] = self.half_round
         self.deficit[row] = 0.0
         self.need_update = True
+        self.unallocated.add(job.id)
 
     def _may_hold(self, job: Job, chip: str) -> bool:
         """Gavel's types hold any of its gangs; here a type's nodes may all be reserved for
@@ -140,6 +145,7 @@ class GavelRounds(Policy):
         self.free.append(self.slot.pop(job.id))
         del self.jobs[job.id]
         del self.arrival[job.id]
+        self.unallocated.discard(job.id)
         self.need_update = True
 
     def _account(self, job: Job, now: float) -> None:
@@ -179,6 +185,8 @@ class GavelRounds(Policy):
             else:
                 del chosen[job.id]
         for job_id, column in chosen.items():
+            if job_id in self.unallocated and self.mode != "srsf-perf":
+                continue  # Gavel: picked, its GPUs counted, but not in the allocation to run
             job = self.jobs[job_id]
             groups = [g for g in ctx.cluster.eligible(job) if g.chip == self.chips[column]]
             # Gavel counts GPUs per type; here nodes reserved for a project, or a gang wider
@@ -213,6 +221,7 @@ class GavelRounds(Policy):
         rows = self._rows()
         gangs, speeds = self.gang[rows], self.speed[rows]
         self.allocations += 1
+        self.unallocated.clear()
         if self.fifo:
             arrivals = [self.arrival[j] for j in self.jobs]
             placed = fifo_allocation(
