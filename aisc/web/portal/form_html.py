@@ -21,6 +21,7 @@ from django.forms import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString
 
 DJANGO_FORMS = Path(django.forms.__file__).parent / "templates"
@@ -57,6 +58,8 @@ _CONTEXT = Context(autoescape=True)
 
 def shown(value: object) -> str:
     """`{{ value }}` in a template: localised, then escaped unless already safe."""
+    if type(value) is str:  # most values: nothing to localise, not safe, so escaped
+        return escape(value)
     return str(render_value_in_context(value, _CONTEXT))
 
 
