@@ -35,7 +35,7 @@ import time
 import numpy as np
 from public_traces import trace_path
 
-from aisc.adapters.solvers import SOLVERS, solver_named
+from aisc.adapters.solvers import POLICY_SOLVER, SOLVERS, solver_named
 from aisc.core.scheduling.model import parse_cluster
 from aisc.core.scheduling.policies import make_policy
 from aisc.core.scheduling.policy import PolicyOptions
@@ -69,10 +69,6 @@ POLICIES = {  # label -> (policy, options)
 }
 
 
-# The LP solver of the policies that solve LPs, unless --lp-solver names one.
-LP_DEFAULTS = {"gavel-las": "highs", "gavel-las-perf": "highs", "srsf-perf": "highs"}
-
-
 def window_jct_hours(
     rate: float,
     seed: int,
@@ -91,7 +87,7 @@ def window_jct_hours(
     trace = gavel_continuous(jobs, jobs_per_hour=rate, matrix=matrix, seed=seed)
     cluster = parse_cluster(CLUSTER)
     name, extra = POLICIES[label]
-    solver = solver_named(lp_solver or LP_DEFAULTS[name]) if name in LP_DEFAULTS else None
+    solver = solver_named(lp_solver or POLICY_SOLVER[name]) if name in POLICY_SOLVER else None
     options = PolicyOptions(
         lp_solver=solver,
         seed=seed,
@@ -128,7 +124,7 @@ def main() -> None:
     print(f"cluster {CLUSTER}, window jobs {WINDOW[0]}-{WINDOW[1] - 1}, seeds {args.seeds}")
     print(f"{args.jobs} generated jobs; load average {os.getloadavg()[0]:.1f} at start")
     print(f"restart cost per resumption {args.restart_s:g} s (Gavel's assumption: 0)")
-    print(f"LP solver: {args.lp_solver or LP_DEFAULTS}")
+    print(f"LP solver: {args.lp_solver or POLICY_SOLVER}")
     for rate in args.rates:
         print(f"\nrate {rate} jobs/h")
         for label in args.policies:

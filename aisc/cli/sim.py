@@ -63,7 +63,6 @@ RESTART_S = typer.Option(
     "0 to 86400 (default: 30 for las and hetero, as Pollux's simulator charges; 0 for the "
     "gavel-* policies, Gavel's free preemption).",
 )
-LP_DEFAULTS = {"gavel-las": "highs", "gavel-las-perf": "highs", "srsf-perf": "highs"}
 LP_SOLVER = typer.Option(
     None,
     "--lp-solver",
@@ -331,7 +330,7 @@ def _simulate(
 def _solver(policy: str, name: str | None = None) -> LpSolver | None:
     """The LP solver of the policies that solve LPs (imported only for them): `name`, or the
     policy's default (HiGHS). Other policies take none (`name` is still checked)."""
-    from aisc.adapters.solvers import SOLVERS, solver_named
+    from aisc.adapters.solvers import POLICY_SOLVER, SOLVERS, solver_named
     from aisc.core.errors import RuleViolation
 
     if name is not None and name not in SOLVERS:
@@ -340,9 +339,9 @@ def _solver(policy: str, name: str | None = None) -> LpSolver | None:
             field="lp_solver",
             params={"name": repr(name), "known": ", ".join(SOLVERS)},
         )
-    if policy not in LP_DEFAULTS:
+    if policy not in POLICY_SOLVER:
         return None
-    return solver_named(name or LP_DEFAULTS[policy])
+    return solver_named(name or POLICY_SOLVER[policy])
 
 
 def _report_problems(result: SimulationResult) -> None:

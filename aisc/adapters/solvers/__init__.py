@@ -6,6 +6,8 @@ from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.timeshare import LpSolver
 
 SOLVERS = ("ecos", "highs")
+# The policies that solve LPs and the solver each gets unless one is named (`--lp-solver`).
+POLICY_SOLVER = {"gavel-las": "highs", "gavel-las-perf": "highs", "srsf-perf": "highs"}
 
 
 def highs_solver() -> LpSolver:

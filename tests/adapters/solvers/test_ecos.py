@@ -1,6 +1,3 @@
-import builtins
-from typing import Any
-
 import numpy as np
 import pytest
 
@@ -9,19 +6,7 @@ from aisc.adapters.solvers.ecos import EcosSolver
 from aisc.adapters.solvers.highs import HighsSolver
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.timeshare import LinearProgram, check_solution
-
-
-def program(bound: float, upper: float = 1.0) -> LinearProgram:
-    # minimise -x - y subject to x + y <= bound, x - y <= 0, 0 <= x, y <= upper
-    return LinearProgram(
-        cost=np.array([-1.0, -1.0]),
-        rows=np.array([0, 0, 1, 1]),
-        cols=np.array([0, 1, 0, 1]),
-        values=np.array([1.0, 1.0, 1.0, -1.0]),
-        bound=np.array([bound, 0.0]),
-        lower=np.zeros(2),
-        upper=np.full(2, upper),
-    )
+from tests.fixtures.solvers import fail_import, program
 
 
 def test_ecos_solves_a_small_lp_to_its_optimum_within_its_bounds() -> None:
@@ -65,13 +50,6 @@ def test_solvers_are_named_as_the_lp_solver_option_names_them() -> None:
 def test_without_ecos_the_solver_asks_for_it_and_names_the_other(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real_import = builtins.__import__
-
-    def no_ecos(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name == "aisc.adapters.solvers.ecos":
-            raise ImportError("No module named 'ecos'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_ecos)
+    fail_import(monkeypatch, "aisc.adapters.solvers.ecos", "ecos")
     with pytest.raises(RuleViolation, match=r"pip install ecos .*--lp-solver highs"):
         ecos_solver()
