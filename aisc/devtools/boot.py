@@ -40,6 +40,8 @@ BOOT_PACKAGES = "systemd,systemd-sysv,dbus"
 HARNESS_PACKAGES = ("python3-cryptography", "git")
 PORTS = (80, 443, 5432, 8000)
 PROPAGATE = Path("/run/systemd/nspawn")
+# The container's console (systemd's boot and shutdown), kept from the last run.
+CONSOLE = CACHE / "console.log"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # A fresh Debian host's sources (the installer's) and /etc/hosts; debootstrap writes neither.
 SOURCES = f"""deb {MIRROR} bookworm main
@@ -153,8 +155,8 @@ def boot_and_rehearse(work: Path, keep: bool, began: float) -> int:
     subprocess.run(["mount", "-t", "overlay", "overlay", "-o", options, str(root)], check=True)
     for cache in ("apt", "cache"):
         (CACHE / cache).mkdir(exist_ok=True)
-    log = (work / "console.log").open("wb")
-    step(f"booting the container (console: {work / 'console.log'})", began)
+    log = CONSOLE.open("wb")
+    step(f"booting the container (its console: {CONSOLE})", began)
     binds = [f"--bind-ro={checkout}:/srv/aisc", f"--bind={CACHE / 'apt'}:/var/cache/apt/archives",
              f"--bind={CACHE / 'cache'}:/root/.cache"]  # fmt: skip
     if host_ca():
@@ -175,6 +177,7 @@ def boot_and_rehearse(work: Path, keep: bool, began: float) -> int:
             print(f"kept: the container runs; enter: nsenter -t {init} -a bash; stop: "
                   f"nsenter -t {init} -a systemctl poweroff, then umount {root}")  # fmt: skip
         else:
+            step("shutting the container down", began)
             # nspawn shuts a booted container down cleanly on SIGTERM (SIGRTMIN+3 to its init).
             manager.terminate()
             try:

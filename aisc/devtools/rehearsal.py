@@ -98,6 +98,7 @@ def cleanup(host: Host) -> None:
 def systemd_steps(host: Host, blocks: dict[int, list[str]]) -> list[Step]:
     """What only a booted systemd shows, between the first `served` and the upgrade."""
     return [
+        ("Debian's nginx: port 80", lambda: booted.redirect(host)),
         ("under systemd: the sandbox", lambda: booted.sandbox(host)),
         ("under systemd: Type=notify", lambda: booted.notify(host)),
         ("under systemd: reload", lambda: booted.reload(host)),

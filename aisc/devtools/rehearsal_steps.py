@@ -206,7 +206,8 @@ def postgres(host: Host, blocks: dict[int, list[str]], doc: str) -> None:
     (data / "pg_hba.conf").write_text(f"local all postgres peer\n{hba}\n")
     settings = f"ssl = on\nssl_cert_file = '{cert}'\nssl_key_file = '{key}'\n"
     if host.booted:
-        conf.write_text(settings)
+        # One address, as the private cluster: `localhost` is ::1 too, which the line omits.
+        conf.write_text(f"listen_addresses = '127.0.0.1'\n{settings}")
         host.sh("systemctl restart postgresql", "PostgreSQL with TLS and the pg_hba line")
     else:
         sock = host.work / "pgsock"

@@ -54,6 +54,20 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def redirect(host: Host) -> None:
+    """Port 80 of Debian's nginx with the site: a redirect to https, for the site's name."""
+    conn = http.client.HTTPConnection("127.0.0.1", 80, timeout=10)
+    try:
+        conn.request("GET", "/healthz", headers={"Host": "localhost"})
+        response = conn.getresponse()
+        status, location = response.status, response.getheader("Location")
+    finally:
+        conn.close()
+    if status != 301 or location != "https://localhost/healthz":
+        raise Failure(f"http://localhost/healthz: {status} to {location}, not 301 to https")
+    print(f"http://localhost/healthz: 301 to {location}")
+
+
 def sandbox_problems(status: str, mountinfo: str, uid: int) -> list[str]:
     """What in a process's /proc/PID/status and mountinfo breaks the units' sandbox: not the
     service user, new privileges possible, a capability left, / writable, /var/lib/aisc not
