@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from aisc.devtools.rehearsal_systemd import children
+
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path("/var/cache/aisc-boot")
 BASE = CACHE / "bookworm"
@@ -110,10 +112,9 @@ def container_init(manager: subprocess.Popen[bytes], within: float = 60) -> int:
     while time.monotonic() < deadline:
         if manager.poll() is not None:
             raise BootFailure(f"systemd-nspawn exited with {manager.returncode}")
-        for task in Path(f"/proc/{manager.pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                if Path(f"/proc/{child}/comm").read_text().strip() == "systemd":
-                    return int(child)
+        for child in children(manager.pid):
+            if Path(f"/proc/{child}/comm").read_text().strip() == "systemd":
+                return child
         time.sleep(0.2)
     raise BootFailure("no systemd started in the container")
 

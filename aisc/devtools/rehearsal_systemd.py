@@ -48,6 +48,7 @@ def healthz(port: int = 8000) -> int:
 
 
 def children(pid: int) -> set[int]:
+    """The processes `pid` started (Linux's /proc/PID/task/*/children)."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
         found.update(int(child) for child in (task / "children").read_text().split())

@@ -17,9 +17,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from aisc.devtools.rehearsal_systemd import children
+
 SERVER = """
 import sys
 from pathlib import Path
+
+from aisc.devtools.rehearsal_systemd import children
 from granian.constants import HTTPModes, Interfaces
 from aisc.cli import production
 
@@ -61,13 +65,6 @@ def get(port: int) -> str:
         return type(exc).__name__
 
 
-def workers_of(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found.update(int(child) for child in (task / "children").read_text().split())
-    return found
-
-
 def test_a_reload_refuses_no_request_while_the_new_worker_loads(tmp_path: Path) -> None:
     (tmp_path / "slow_app.py").write_text(SLOW_APP)
     port = free_port()
@@ -82,7 +79,7 @@ def test_a_reload_refuses_no_request_while_the_new_worker_loads(tmp_path: Path) 
             assert master.poll() is None
             assert time.monotonic() < deadline
             time.sleep(0.2)
-        before = workers_of(master.pid)
+        before = children(master.pid)
         outcomes: Counter[str] = Counter()
         done = threading.Event()
 
@@ -93,12 +90,12 @@ def test_a_reload_refuses_no_request_while_the_new_worker_loads(tmp_path: Path) 
         asker = threading.Thread(target=ask)
         asker.start()
         master.send_signal(signal.SIGHUP)
-        while workers_of(master.pid) & before and time.monotonic() < deadline + 60:
+        while children(master.pid) & before and time.monotonic() < deadline + 60:
             time.sleep(0.2)
         time.sleep(1)
         done.set()
         asker.join()
-        assert not workers_of(master.pid) & before  # the worker was replaced
+        assert not children(master.pid) & before  # the worker was replaced
         assert set(outcomes) == {"200"}, outcomes
         assert outcomes["200"] > 10
     finally:
