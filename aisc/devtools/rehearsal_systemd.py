@@ -207,18 +207,32 @@ def json_journal(host: Host, doc: str) -> None:
     print(f"`{line.group(1).strip()}`: {len(lines)} lines, all JSON, {statuses} with a status")
 
 
+FIGURES = re.compile(r"(\d+) documents, (\d+) audit rows, (\d+) ledger entries, (\d+) usage")
+
+
 def backup_restore(host: Host, blocks: dict[int, list[str]]) -> None:
-    """Section 11: a backup as written; the database lost (dropped); the restore block into a
-    new, empty one; then served again."""
+    """Section 11 on the demo centre (documents, a ledger, usage): a backup as written; the
+    database and the documents lost; the restore block into a new, empty database; the same
+    figures back, the documents unreadable to others, and served again."""
     prelude = host.facts["prelude"]
+    demo = "runuser -u aisc -- /opt/aisc/.venv/bin/aisc demo load >/dev/null"
+    host.sh(f"{prelude}\n{demo}", "the demo centre, so that the backup holds something")
     out = host.sh(f"{prelude}\n{blocks[11][0]}", "section 11: backup")
+    taken = FIGURES.search(out)
     archive = sorted(Path("/var/backups/aisc").glob("aisc-*.tar"))
-    if len(archive) != 1:
-        raise Failure(f"section 11's backup made {archive}")
+    if len(archive) != 1 or taken is None or taken.group(1) == "0":
+        raise Failure(f"section 11's backup made {archive}, with {taken and taken.groups()}")
     systemctl("stop", *UNITS)
-    host.sh("runuser -u postgres -- dropdb aisc", "the database lost")
+    files = Path("/var/lib/aisc/files")
+    lost = "runuser -u postgres -- dropdb aisc\nrm -r /var/lib/aisc/files"
+    host.sh(lost, "the database and the documents lost")
     block = fill(blocks[11][1], [("/var/backups/aisc/aisc-2026-12-05.tar", str(archive[0]))])
     out = host.sh(f"{prelude}\n{block}", "section 11: restore into an empty database")
-    if "audit chain intact" not in out:
-        raise Failure("`aisc restore` did not report the audit chain intact")
+    back = FIGURES.search(out)
+    if "audit chain intact" not in out or back is None or back.groups() != taken.groups():
+        raise Failure(f"restored {back and back.groups()}, backed up {taken.groups()}")
+    readable = [str(path) for path in [files, *files.rglob("*")] if path.stat().st_mode & 0o007]
+    if readable:
+        raise Failure(f"restored documents others can read: {readable[:3]}")
+    print(f"restored: documents, audit rows, ledger entries, usage records {back.groups()}")
     served(host, "vOLD")

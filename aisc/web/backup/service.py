@@ -196,9 +196,18 @@ def restore(path: Path) -> dict[str, Any]:
     }
 
 
+# The documents are applicants' papers: for the aisc user and its group only, whatever the umask
+# of the shell that runs `aisc restore` (runuser keeps the caller's, often 022; the units write
+# with UMask=0027). The booted deployment rehearsal found them readable by everyone.
+DOCUMENT_MODE, FOLDER_MODE = 0o640, 0o750
+
+
 def _move_documents(source: Path, target: Path) -> None:
     for path in sorted(source.rglob("*")):
         if path.is_file():
             destination = target / path.relative_to(source)
             destination.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, destination)
+    # The target was empty (refused otherwise): all below it is the restore's.
+    for path in [target, *target.rglob("*")]:
+        path.chmod(FOLDER_MODE if path.is_dir() else DOCUMENT_MODE)
