@@ -77,6 +77,17 @@ def test_the_first_test_at_0624_goes_past_the_16_gpu_reservation_as_slurm_did() 
     assert space.plan(job, cluster.groups[0], releases) == Plan(0, 180.0, frozenset({0}))
 
 
+def test_a_will_run_answer_past_the_window_is_no_plan_and_the_search_decides() -> None:
+    # At 06:24 with a window ending at 06:25:48 (108): will-run fits 2820 at 06:25:08 (68), but
+    # Slurm's batched answer, 06:26:08 (128), lies past the window, so the first test plans
+    # nothing and the search from now finds the earliest time inside the window.
+    cluster, releases = at_0624()
+    space = BackfillMap(NOW, resolution=60.0, window=100.0, epoch=0.0)
+    assert releases.batched(8, 68.0, 0, set(), 0.0) == 128.0 > space.window_end == 108.0
+    job = Job(2820, 0.0, 8, 60.0, time_limit=60.0)
+    assert space.plan(job, cluster.groups[0], releases) == Plan(0, 68.0, frozenset({0}))
+
+
 def test_a_job_alone_on_the_walk_is_its_own_batch() -> None:
     # once-s10-r1 at 05:55:08: the job ending first on the usable nodes is followed by a job
     # ending past the window, so the batch holds it alone and the answer is the earliest time.
@@ -84,6 +95,14 @@ def test_a_job_alone_on_the_walk_is_its_own_batch() -> None:
     assert releases.batched(8, 68.0, 0, set(), 0.0) == 68.0
     # with node 1 held by a reservation, node 0's job is the first usable one: 128
     assert releases.batched(8, 128.0, 0, {1}, 0.0) == 128.0
+
+
+def test_a_tie_on_a_held_node_does_not_free_the_job() -> None:
+    # Both nodes' jobs end at 68; node 1 is held by a reservation, so node 0's job is the one
+    # that frees the 8-GPU job, and the answer is its end.
+    _, releases = running("h800=2x8", ((0, 0, 0, 8, 68.0), (1, 0, 1, 8, 68.0)))
+    assert releases.batched(8, 68.0, 0, {1}, 0.0) == 68.0
+    assert releases.batched(8, 68.0, 0, {0}, 0.0) == 68.0
 
 
 def test_a_batch_that_reaches_the_end_of_the_walk_ends_at_its_last_usable_job() -> None:
