@@ -12,7 +12,9 @@ import pytest
 from django.contrib.messages import INFO
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection, transaction
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from aisc.web.accounts.actions import do_create_api_token
 from aisc.web.accounts.models import Organisation, User
@@ -76,13 +78,77 @@ def test_a_kept_page_costs_one_query_and_a_changed_list_is_read_again(
 def test_only_changes_to_what_the_list_shows_change_its_version(
     call: Call, make_user: Callable[..., User], secretariat: User
 ) -> None:
-    before = GranteeListVersion.objects.get(pk=1).version
+    before = grantee_page.version()
     do_create_api_token(acting_user=secretariat, name="a script", days=2)
-    assert GranteeListVersion.objects.get(pk=1).version == before
+    assert grantee_page.version() == before
     actions.do_close_call(acting_user=secretariat, call=call)
-    after = GranteeListVersion.objects.get(pk=1).version
+    after = grantee_page.version()
     assert after != before
     assert re.fullmatch(r"[0-9a-f]{16}", after)
+
+
+def stored() -> str:
+    return GranteeListVersion.objects.get(pk=1).version
+
+
+def version_writes(queries: CaptureQueriesContext) -> int:
+    table = GranteeListVersion._meta.db_table
+    return sum(q["sql"].startswith(f'UPDATE "{table}"') for q in queries.captured_queries)
+
+
+def test_publishing_a_call_of_several_awards_writes_the_version_once(
+    call: Call,
+    make_org: Callable[..., Organisation],
+    make_user: Callable[..., User],
+    secretariat: User,
+    client: Client,
+) -> None:
+    for name in ("Peak Lab", "Harbour Lab", "Kowloon Lab"):
+        approved(call, make_org(name_en=name), make_user, gpus=4)
+    actions.do_close_call(acting_user=secretariat, call=call)
+    assert codes(page(client)) == []
+    with CaptureQueriesContext(connection) as queries:
+        actions.do_publish_results(acting_user=secretariat, call=call)
+    assert version_writes(queries) == 1  # four audit rows: the call and three awards
+    assert len(codes(page(client))) == 3
+
+
+def test_a_second_action_after_a_request_read_the_version_writes_a_new_one(
+    call: Call, secretariat: User
+) -> None:
+    actions.do_close_call(acting_user=secretariat, call=call)
+    seen = grantee_page.version()
+    with CaptureQueriesContext(connection) as queries:
+        actions.do_publish_results(acting_user=secretariat, call=call)
+    assert version_writes(queries) == 1
+    assert grantee_page.version() != seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_committed_transaction_writes_its_own_version_and_a_rolled_back_one_none(
+    call: Call, secretariat: User
+) -> None:
+    """Real commits (the other tests run inside one transaction that is never committed)."""
+    first = stored()
+    actions.do_close_call(acting_user=secretariat, call=call)
+    second = stored()
+    assert second != first
+    seen_inside = []
+
+    def publish_then_fail() -> None:
+        with transaction.atomic():
+            actions.do_publish_results(acting_user=secretariat, call=call)
+            seen_inside.append(stored())
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        publish_then_fail()
+    [inside] = seen_inside
+    assert inside != second
+    assert stored() == second
+    call.refresh_from_db()
+    actions.do_publish_results(acting_user=secretariat, call=call)
+    assert stored() not in {first, second}
 
 
 def test_a_version_is_written_again_when_a_flush_emptied_its_table(
