@@ -143,3 +143,10 @@ def test_each_bound_in_the_help_is_the_bound_that_is_enforced() -> None:
         result = runner.invoke(app, [*base, *args])
         assert result.exit_code == 2, args
         assert f"{flag}: " in result.output
+
+
+def test_a_chip_code_in_capitals_is_the_lower_case_chip() -> None:
+    upper = [*ACCEPTANCE[:5], "--chip", "H800", *ACCEPTANCE[7:]]
+    assert json.loads(runner.invoke(app, upper).output) == json.loads(
+        runner.invoke(app, ACCEPTANCE).output
+    )

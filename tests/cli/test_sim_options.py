@@ -145,3 +145,14 @@ def test_gavels_policies_and_ours_on_its_mechanism_can_be_compared_side_by_side(
     )  # fmt: skip
     assert code == 0, err  # those that solve an LP were given HiGHS
     assert set(json.loads(out)) == set(policies)
+
+
+def test_chip_names_in_capitals_on_the_command_line_and_in_the_trace_are_one_chip(
+    tmp_path: Path,
+) -> None:
+    trace = tmp_path / "t.csv"
+    trace.write_text("0,8,100,v100m16\n1,8,100,V100M16\n", encoding="utf-8")
+    code, out, err = sim("run", "--trace", str(trace), "--cluster", "V100M16=1x8", "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["jobs"], summary["unschedulable"]) == (2, 0)

@@ -182,7 +182,7 @@ def _traces(data: Mapping[str, Any], given: Mapping[str, TraceJobs]) -> Mapping[
 
 
 def _chip(row: Mapping[str, Any], where: str, known: set[str] | None = None) -> str:
-    code = f.text(row, "chip", where)
+    code = f.text(row, "chip", where).lower()
     if code not in CHIPS:
         raise RuleViolation(
             "%(where)s.chip: unknown chip %(code)s; known chips: %(chips)s",

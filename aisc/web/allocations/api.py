@@ -17,6 +17,7 @@ from aisc.web.accounts import authz
 from aisc.web.allocations import actions, cluster, pages, sync
 from aisc.web.allocations.models import Allocation, ChangeRequest
 from aisc.web.api.rows import fields_of, written_out
+from aisc.web.catalogue.chipcodes import ChipCode
 
 router = Router(tags=["allocations"])
 
@@ -46,8 +47,8 @@ class AllocationOut(Schema):
 class ChangeIn(Schema):
     kind: str
     reason: str
-    chip: str = ""
-    to_chip: str = ""
+    chip: ChipCode = ""
+    to_chip: ChipCode = ""
     gpu_hours: Decimal | None = None
     new_end_date: dt.date | None = None
 

@@ -24,6 +24,7 @@ from aisc.web.catalogue.actions import (
     do_set_node_state,
 )
 from aisc.web.catalogue.capacity import capacity_by_chip
+from aisc.web.catalogue.chipcodes import ChipCode
 from aisc.web.catalogue.models import ChipModel, Cluster, ExchangeRate, Node, RateCard
 
 router = Router(tags=["catalogue"])
@@ -47,8 +48,8 @@ class PriceOut(Schema):
 
 class ExchangeIn(Schema):
     gpu_hours: Decimal
-    from_chip: str
-    to_chip: str
+    from_chip: ChipCode
+    to_chip: ChipCode
     on: dt.date | None = None
 
 
@@ -61,7 +62,7 @@ class ExchangeOut(Schema):
 
 
 class RateCardIn(Schema):
-    chip: str
+    chip: ChipCode
     valid_from: dt.date
     valid_to: dt.date | None = None
     price: Decimal
@@ -70,7 +71,7 @@ class RateCardIn(Schema):
 
 
 class ExchangeRateIn(Schema):
-    chip: str
+    chip: ChipCode
     valid_from: dt.date
     factor: Decimal
     basis: str = ""
@@ -133,6 +134,7 @@ def equivalent(
     request: HttpRequest, pflops: float, chip: str = "h800", precision: str = "bf16"
 ) -> dict[str, Any]:
     """Public: PFLOPS at a precision as GPUs and 8-GPU nodes of one chip."""
+    chip = chip.lower()
     gpus = gpus_for(pflops, chip, precision)
     return {
         "pflops": pflops,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aisc.core.catalogue.chips import CHIPS, PRECISIONS
 from aisc.core.estimate import EstimateInput, Workload
+from aisc.web.catalogue.chipcodes import ChipChoiceField
 from aisc.web.catalogue.models import NodeState
 
 CHIP_CHOICES = [(code, spec.name) for code, spec in CHIPS.items()]
@@ -26,8 +27,8 @@ WORKLOAD_CHOICES = [
 
 class ExchangeForm(forms.Form):
     gpu_hours = forms.DecimalField(label=_("GPU-hours"), min_value=0, decimal_places=2)
-    from_chip = forms.ChoiceField(label=_("From chip"), choices=CHIP_CHOICES)
-    to_chip = forms.ChoiceField(label=_("To chip"), choices=CHIP_CHOICES)
+    from_chip = ChipChoiceField(label=_("From chip"), choices=CHIP_CHOICES)
+    to_chip = ChipChoiceField(label=_("To chip"), choices=CHIP_CHOICES)
     on = forms.DateField(
         label=_("On"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -40,7 +41,7 @@ class EquivalentForm(forms.Form):
     """PFLOPS at a precision to GPUs and 8-GPU nodes of one chip (1,300 BF16 = 1,314 H800)."""
 
     pflops = forms.FloatField(label=_("PFLOPS"), min_value=0)
-    chip = forms.ChoiceField(label=_("Chip"), choices=CHIP_CHOICES, initial="h800")
+    chip = ChipChoiceField(label=_("Chip"), choices=CHIP_CHOICES, initial="h800")
     precision = forms.ChoiceField(label=_("Precision"), choices=PRECISION_CHOICES, initial="bf16")
 
 
@@ -57,7 +58,7 @@ class EstimateForm(forms.Form):
     tokens = forms.FloatField(label=_("Training tokens (or tokens served)"))
     epochs = forms.FloatField(label=_("Epochs"), initial=1, required=False)
     seq_len = forms.IntegerField(label=_("Sequence length"), required=False)
-    chip = forms.ChoiceField(label=_("Chip"), choices=CHIP_CHOICES, initial="h800")
+    chip = ChipChoiceField(label=_("Chip"), choices=CHIP_CHOICES, initial="h800")
     precision = forms.ChoiceField(label=_("Precision"), choices=PRECISION_CHOICES, initial="bf16")
     workload = forms.ChoiceField(label=_("Workload"), choices=WORKLOAD_CHOICES)
     mfu = forms.FloatField(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aisc.core.grants.rubric import SCORE_MAX, SCORE_MIN, Criterion
 from aisc.web.accounts.models import Role, User
 from aisc.web.catalogue.capacity import offered_chips
+from aisc.web.catalogue.chipcodes import ChipChoiceField
 from aisc.web.grants.actions.applications import EDITABLE_FIELDS
 from aisc.web.grants.choices import CHIP, DocumentKind, ReportKind
 from aisc.web.grants.models import Application
@@ -72,15 +73,15 @@ class ApplicationForm(forms.ModelForm[Application]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.required = name == "title"
         # Only the chips the centre offers; a stored choice stays shown (the rule then says why).
         offered = {*offered_chips(), self.instance.chip}
-        chip = self.fields["chip"]
-        assert isinstance(chip, forms.ChoiceField)
-        chip.choices = [("", "---------")] + [
-            (code, label) for code, label in CHIP if code in offered
-        ]
+        self.fields["chip"] = ChipChoiceField(
+            label=self.fields["chip"].label,
+            choices=[("", "---------")]
+            + [(code, label) for code, label in CHIP if code in offered],
+        )
+        for name, field in self.fields.items():
+            field.required = name == "title"
 
     def sections(self) -> list[tuple[str | Promise, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]

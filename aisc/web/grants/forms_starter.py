@@ -12,6 +12,7 @@ from aisc.core.catalogue.chips import CHIPS
 from aisc.core.grants.starter import Terms
 from aisc.core.grants.workflow import CallStatus
 from aisc.web.accounts.models import Organisation
+from aisc.web.catalogue.chipcodes import ChipChoiceField, ChipMultipleChoiceField
 from aisc.web.grants.models import Call, StarterProgramme
 
 
@@ -23,7 +24,7 @@ class ProgrammeChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 class StarterForm(forms.Form):
     programme = ProgrammeChoice(label=_("Programme"), queryset=StarterProgramme.objects)
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects)
-    chip = forms.ChoiceField(label=_("Chip"))
+    chip = ChipChoiceField(label=_("Chip"))
     title = forms.CharField(label=_("Project title"), max_length=200)
     summary = forms.CharField(
         label=_("What you will try"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -73,7 +74,7 @@ class ProgrammeForm(forms.Form):
     call = CallChoice(
         label=_("Call (a draft or open call without applications)"), queryset=Call.objects
     )
-    chips = forms.MultipleChoiceField(
+    chips = ChipMultipleChoiceField(
         label=_("Chips offered"), required=False, widget=forms.CheckboxSelectMultiple
     )
     gpu_hours = forms.DecimalField(label=_("GPU-hours per grant"), max_digits=14, decimal_places=2)

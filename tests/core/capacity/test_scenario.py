@@ -311,3 +311,28 @@ def test_dates_read_as_months_days_and_date_times_in_utc() -> None:
         fields.when(row, "f", "t")
     assert fields.add_months(dt.datetime(2026, 11, 1), 3) == dt.datetime(2027, 2, 1)
     assert fields.month_label(dt.datetime(2027, 2, 1)) == "2027-02"
+
+
+def test_chip_codes_in_capitals_name_the_same_chip_in_every_table() -> None:
+    s = scenario_from_dict(
+        minimal(
+            inventory=[
+                {"chip": "H800", "nodes": 10, "from": "2026-01"},
+                {"chip": "BR104", "pflops": 10, "precision": "bf16", "from": "2026-01"},
+            ],
+            awards=[
+                {
+                    "project": "p1",
+                    "chip": "H800",
+                    "gpu_hours": 100,
+                    "nodes": 1,
+                    "start": "2026-01",
+                    "end": "2026-03",
+                }
+            ],
+            maintenance=[{"chip": "Br104", "from": "2026-02", "until": "2026-03"}],
+        )
+    )
+    assert s.chips() == ("h800", "br104")
+    assert [stream.chip for stream in s.streams] == ["h800"]
+    assert [m.chip for m in s.maintenance] == ["br104"]

@@ -292,3 +292,16 @@ def test_the_secretariat_sets_the_limit_on_the_scheme_page_and_exchanges_follow_
     client.force_login(applicant)
     assert ask(client, granted.project_code, exchange("50")).json()["status"] == "approved"
     assert ask(client, granted.project_code, exchange("50.01")).json()["status"] == "pending"
+
+
+def test_an_exchange_between_chips_named_in_capitals_moves_the_lower_case_budgets(
+    granted: Allocation, applicant: User, client: Client
+) -> None:
+    before = budgets(granted)
+    client.force_login(applicant)
+    response = ask(client, granted.project_code, exchange("100", to_chip="BR104", chip="H800"))
+    assert response.status_code == 201, response.content
+    assert (response.json()["chip"], response.json()["to_chip"]) == ("h800", "br104")
+    after = budgets(granted)
+    assert after["h800"] == before["h800"] - 100
+    assert after["br104"] == D("193.24")

@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Schema
 
+from aisc.web.catalogue.chipcodes import ChipCode
+
 
 class CallOut(Schema):
     id: int
@@ -40,7 +42,7 @@ class ApplicationFields(Schema):
     precision: str | None = None
     workload: str | None = None
     tokens_served: float | None = None
-    chip: str | None = None
+    chip: ChipCode | None = None
     gpus: int | None = None
     months: int | None = None
     preferred_start: dt.date | None = None

@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from aisc.core.grants.starter import Terms
 from aisc.web.accounts import authz
 from aisc.web.accounts.models import Organisation
+from aisc.web.catalogue.chipcodes import ChipCode
 from aisc.web.grants import actions, queries
 from aisc.web.grants.models import Call, StarterProgramme
 from aisc.web.grants.starter_outcome import open_programmes, outcome
@@ -23,7 +24,7 @@ router = Router(tags=["grants"])
 
 class ProgrammeIn(Schema):
     call: str  # the call's code
-    chips: list[str]
+    chips: list[ChipCode]
     gpu_hours: Decimal
     months: int
     per_org_per_year: int
@@ -42,7 +43,7 @@ class ProgrammeOut(Schema):
 class StarterIn(Schema):
     programme: str  # the programme's call code
     organisation: int
-    chip: str
+    chip: ChipCode
     title: str
     summary: str = ""
     lay_summary: str = ""
