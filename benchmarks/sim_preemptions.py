@@ -90,6 +90,9 @@ def measured(workload: str, jobs: int, mode: str) -> dict[str, float]:
 
 
 def main() -> None:
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__)
+        return
     if sys.argv[1:2] == ["--one"]:
         print(json.dumps(one(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "keep")))
         return
