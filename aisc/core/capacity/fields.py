@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from aisc.core.catalogue.chips import CHIPS
 from aisc.core.errors import RuleViolation
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -165,3 +166,34 @@ def add_months(start: dt.datetime, months: int) -> dt.datetime:
 
 def month_label(moment: dt.datetime) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def chip(row: Mapping[str, Any], where: str, known: set[str] | None = None) -> str:
+    code = text(row, "chip", where).lower()
+    if code not in CHIPS:
+        raise RuleViolation(
+            "%(where)s.chip: unknown chip %(code)s; known chips: %(chips)s",
+            field=f"{where}.chip",
+            params={"where": where, "code": f"{code!r}", "chips": ", ".join(CHIPS)},
+        )
+    if known is not None and code not in known:
+        raise RuleViolation(
+            "%(where)s.chip: %(code)s is in no [[inventory]] row",
+            field=f"{where}.chip",
+            params={"where": where, "code": f"{code!r}"},
+        )
+    return code
+
+
+def inside(moment: dt.datetime, horizon: tuple[dt.datetime, dt.datetime], name: str) -> None:
+    if not horizon[0] <= moment < horizon[1]:
+        raise RuleViolation(
+            "%(name)s: %(f)s is outside the horizon %(f2)s..%(f3)s",
+            field=name,
+            params={
+                "name": name,
+                "f": month_label(moment),
+                "f2": month_label(horizon[0]),
+                "f3": month_label(add_months(horizon[1], -1)),
+            },
+        )

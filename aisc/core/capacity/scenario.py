@@ -4,7 +4,9 @@ A scenario comes from a TOML file (`scenario_from_toml`) or a dict (an API body,
 the centre as configured: `scenario_from_dict`), and is checked as a whole before anything uses
 it: an unknown chip, a negative count, two inventory rows of one chip and partition whose dates
 overlap, or a month outside the horizon is refused with a RuleViolation naming the field and the
-rule. The layout of the file is in docs/capacity.md.
+rule. The layout of the file is in docs/capacity.md. Here the whole and what the centre has (its
+inventory, maintenance, policy, size classes); the demand rows are read in
+aisc.core.capacity.demand_rows, single fields in aisc.core.capacity.fields.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aisc.core.capacity import demand_rows as rows
 from aisc.core.capacity import fields as f
 from aisc.core.capacity.model import (
     DEFAULT_SIZES,
@@ -30,7 +33,7 @@ from aisc.core.capacity.model import (
 )
 from aisc.core.capacity.replay import Replayed, replayed
 from aisc.core.capacity.shapes import TRACES, TraceJobs, traces_named
-from aisc.core.catalogue.chips import CHIPS, PRECISIONS, peak_tflops
+from aisc.core.catalogue.chips import PRECISIONS, peak_tflops
 from aisc.core.errors import NotFound, RuleViolation
 from aisc.core.scheduling.policies import POLICIES
 
@@ -127,14 +130,14 @@ def scenario_from_dict(
     probability = f.number(pipeline, "award_probability", "pipeline", 0.5, high=1.0)
     streams = (
         *(
-            _stream("awards", i, r, chips, 1.0, horizon)
+            rows.stream("awards", i, r, chips, 1.0, horizon)
             for i, r in enumerate(f.tables(data, "awards"))
         ),
         *(
-            _stream("applications", i, r, chips, probability, horizon)
+            rows.stream("applications", i, r, chips, probability, horizon)
             for i, r in enumerate(f.tables(data, "applications"))
         ),
-        *(_history(i, r, chips, horizon) for i, r in enumerate(f.tables(data, "history"))),
+        *(rows.history(i, r, chips, horizon) for i, r in enumerate(f.tables(data, "history"))),
     )
     return Scenario(
         name=str(data.get("name", "scenario")),
@@ -142,15 +145,15 @@ def scenario_from_dict(
         months=months,
         inventory=inventory,
         streams=streams,
-        mixes=tuple(_mix(i, r, chips, horizon) for i, r in enumerate(f.tables(data, "mix"))),
+        mixes=tuple(rows.mix(i, r, chips, horizon) for i, r in enumerate(f.tables(data, "mix"))),
         replays=tuple(
-            replayed(i, r, _chip(r, f"replay[{i}]", chips), horizon)
+            replayed(i, r, f.chip(r, f"replay[{i}]", chips), horizon)
             for i, r in enumerate(f.tables(data, "replay"))
         ),
         maintenance=tuple(
             _maintenance(i, r, chips, horizon) for i, r in enumerate(f.tables(data, "maintenance"))
         ),
-        shape=_shape(f.table(data, "shape", "shape"), "shape"),
+        shape=rows.shape_of(f.table(data, "shape", "shape"), "shape"),
         policy=_policy(policy),
         overbooking=f.number(policy, "overbooking", "policy", 1.0, low=0.1, high=10.0),
         target_utilization=f.number(
@@ -181,26 +184,9 @@ def _traces(data: Mapping[str, Any], given: Mapping[str, TraceJobs]) -> Mapping[
     return {name: given[name] for name in traces_named(data)}
 
 
-def _chip(row: Mapping[str, Any], where: str, known: set[str] | None = None) -> str:
-    code = f.text(row, "chip", where).lower()
-    if code not in CHIPS:
-        raise RuleViolation(
-            "%(where)s.chip: unknown chip %(code)s; known chips: %(chips)s",
-            field=f"{where}.chip",
-            params={"where": where, "code": f"{code!r}", "chips": ", ".join(CHIPS)},
-        )
-    if known is not None and code not in known:
-        raise RuleViolation(
-            "%(where)s.chip: %(code)s is in no [[inventory]] row",
-            field=f"{where}.chip",
-            params={"where": where, "code": f"{code!r}"},
-        )
-    return code
-
-
 def _inventory(index: int, row: Mapping[str, Any]) -> Inventory:
     where = f"inventory[{index}]"
-    chip = _chip(row, where)
+    chip = f.chip(row, where)
     gpn = f.whole(row, "gpus_per_node", where, 8, low=1)
     if "pflops" in row:
         precision = f.text(row, "precision", where, "bf16")
@@ -253,114 +239,12 @@ def _check_overlaps(rows: tuple[Inventory, ...]) -> None:
                 )
 
 
-def _inside(moment: dt.datetime, horizon: tuple[dt.datetime, dt.datetime], name: str) -> None:
-    if not horizon[0] <= moment < horizon[1]:
-        raise RuleViolation(
-            "%(name)s: %(f)s is outside the horizon %(f2)s..%(f3)s",
-            field=name,
-            params={
-                "name": name,
-                "f": f.month_label(moment),
-                "f2": f.month_label(horizon[0]),
-                "f3": f.month_label(f.add_months(horizon[1], -1)),
-            },
-        )
-
-
-def _stream(
-    kind: str,
-    index: int,
-    row: Mapping[str, Any],
-    chips: set[str],
-    probability: float,
-    horizon: tuple[dt.datetime, dt.datetime],
-) -> Stream:
-    where = f"{kind}[{index}]"
-    start, end = f.when(row, "start", where), f.when(row, "end", where)
-    if end <= start:
-        raise RuleViolation(
-            "%(where)s.end: must be after its start", field=f"{where}.end", params={"where": where}
-        )
-    if end <= horizon[0] or start >= horizon[1]:
-        raise RuleViolation(
-            "%(where)s.end: its dates %(f)s..%(f2)s lie wholly outside the horizon",
-            field=f"{where}.end",
-            params={"where": where, "f": f.month_label(start), "f2": f.month_label(end)},
-        )
-    return _offered(row, where, chips, start, end, probability)
-
-
-def _history(
-    index: int, row: Mapping[str, Any], chips: set[str], horizon: tuple[dt.datetime, dt.datetime]
-) -> Stream:
-    where = f"history[{index}]"
-    month = f.when(row, "month", where)
-    _inside(month, horizon, f"{where}.month")
-    start = dt.datetime(month.year, month.month, 1)
-    return _offered(row, where, chips, start, f.add_months(start, 1), None)
-
-
-def _offered(
-    row: Mapping[str, Any],
-    where: str,
-    chips: set[str],
-    start: dt.datetime,
-    end: dt.datetime,
-    probability: float | None,
-) -> Stream:
-    """The fields every stream row has, read in this order for each kind; `probability` is the
-    default chance of an offer, None for a past month (history: it happened)."""
-    past = probability is None
-    return Stream(
-        project=f.text(row, "project", where),
-        chip=_chip(row, where, chips),
-        gpu_hours=f.number(row, "gpu_hours", where),
-        nodes=f.whole(row, "nodes", where, 1, low=1),
-        start=start,
-        end=end,
-        probability=1.0 if past else f.number(row, "probability", where, probability, high=1.0),
-        history=past,
-        gang_gpus=f.whole(row, "gpus", where, 0),
-        shape=_shape(shape, f"{where}.shape")
-        if (shape := f.table(row, "shape", f"{where}.shape"))
-        else None,
-    )
-
-
-def _mix(
-    index: int, row: Mapping[str, Any], chips: set[str], horizon: tuple[dt.datetime, dt.datetime]
-) -> Mix:
-    where = f"mix[{index}]"
-    start = f.when(row, "start", where, horizon[0])
-    _inside(start, horizon, f"{where}.start")
-    count = f.whole(row, "count", where) if "count" in row else None
-    per_month = f.number(row, "per_month", where, 0.0, high=1000.0)
-    if count is None and per_month == 0.0:
-        raise RuleViolation(
-            "%(where)s.count: give a count, a per_month arrival rate, or both",
-            field=f"{where}.count",
-            params={"where": where},
-        )
-    shape = f.table(row, "shape", f"{where}.shape")
-    return Mix(
-        name=f.text(row, "name", where, f"mix{index}"),
-        chip=_chip(row, where, chips),
-        nodes=f.span(row, "nodes", where),
-        months=f.whole(row, "months", where, low=1),
-        start=start,
-        count=count,
-        per_month=per_month,
-        use=f.number(row, "use", where, 1.0, high=1.0, strict_low=True),
-        shape=_shape(shape, f"{where}.shape") if shape else None,
-    )
-
-
 def _maintenance(
     index: int, row: Mapping[str, Any], chips: set[str], horizon: tuple[dt.datetime, dt.datetime]
 ) -> Maintenance:
     where = f"maintenance[{index}]"
     start, until = f.when(row, "from", where), f.when(row, "until", where)
-    _inside(start, horizon, f"{where}.from")
+    f.inside(start, horizon, f"{where}.from")
     if until <= start:
         raise RuleViolation(
             "%(where)s.until: must be after its from",
@@ -368,32 +252,7 @@ def _maintenance(
             params={"where": where},
         )
     nodes = f.whole(row, "nodes", where) if "nodes" in row else None
-    return Maintenance(_chip(row, where, chips), start, until, nodes)
-
-
-def _shape(row: Mapping[str, Any], where: str) -> Shape:
-    median = f.number(row, "median_h", where, 24.0, low=0.0, strict_low=True)
-    max_h = f.number(row, "max_h", where, 168.0, low=0.0, strict_low=True)
-    if max_h < median:
-        raise RuleViolation(
-            "%(where)s.max_h: must be at least median_h",
-            field=f"{where}.max_h",
-            params={"where": where},
-        )
-    trace = f.text(row, "trace", where, "") if row.get("trace", "") else ""
-    if trace and trace not in TRACES:
-        raise RuleViolation(
-            "%(where)s.trace: unknown trace %(trace)s; known traces: %(traces)s",
-            field=f"{where}.trace",
-            params={"where": where, "trace": f"{trace!r}", "traces": ", ".join(TRACES)},
-        )
-    return Shape(
-        median_h=median,
-        sigma=f.number(row, "sigma", where, 1.0, high=5.0),
-        max_h=max_h,
-        gang_nodes=f.whole(row, "gang_nodes", where, 0),
-        trace=trace,
-    )
+    return Maintenance(f.chip(row, where, chips), start, until, nodes)
 
 
 def _policy(row: Mapping[str, Any]) -> str:
