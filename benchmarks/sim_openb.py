@@ -134,6 +134,9 @@ def option(args: list[str], name: str, default: str) -> str:
 
 def main() -> None:
     args = sys.argv[1:]
+    if args[:1] in (["-h"], ["--help"]):
+        print(__doc__)
+        return
     seeds = seeds_of(option(args, "--seeds", "0"))
     mix = option(args, "--mix", "default")
     as_digest = "--digest" in args

@@ -151,6 +151,9 @@ def digest(runs: tuple[DigestRun, ...] = DIGEST_RUNS) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__)
+        return
     if sys.argv[1:2] == ["--digest"]:
         digest()
         return
