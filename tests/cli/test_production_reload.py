@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from aisc.devtools.rehearsal_systemd import children
+from tests.cli.test_server import free_port
 
 SERVER = """
 import sys
@@ -46,12 +46,6 @@ def factory():
     production.mark_ready()
     return application
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get(port: int) -> str:
