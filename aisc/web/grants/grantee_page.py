@@ -80,7 +80,10 @@ def on_recorded(row: audit_events.Recorded) -> None:
     if not moved:
         GranteeListVersion.objects.create(pk=1, version=written)
     _written.version = written
-    transaction.on_commit(_spent)
+    # Robust, as every on_commit callback of aisc (a test holds them to it): a callback that
+    # raised before this one would leave the mark on a committed version, and the thread's next
+    # change would keep that version.
+    transaction.on_commit(_spent, robust=True)
 
 
 def version() -> str:

@@ -4,8 +4,10 @@ a kept page costs one query. Runs on SQLite and on PostgreSQL (AISC_DATABASE_URL
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -149,6 +151,26 @@ def test_each_committed_transaction_writes_its_own_version_and_a_rolled_back_one
     call.refresh_from_db()
     actions.do_publish_results(acting_user=secretariat, call=call)
     assert stored() not in {first, second}
+
+
+def test_every_on_commit_callback_in_aisc_is_robust() -> None:
+    """Django stops a commit's callbacks at the first that raises; the version's mark is
+    spent by one, so none may raise."""
+    package = Path(grantee_page.__file__).resolve().parents[2]
+    calls = [
+        (
+            path.relative_to(package),
+            node.lineno,
+            {k.arg: getattr(k.value, "value", None) for k in node.keywords},
+        )
+        for path in package.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "on_commit"
+    ]
+    assert len(calls) >= 3
+    assert [(path, line) for path, line, words in calls if words.get("robust") is not True] == []
 
 
 def test_a_version_is_written_again_when_a_flush_emptied_its_table(

@@ -106,8 +106,9 @@ def do_delete_document(*, acting_user: User, document: Document) -> None:
     )
     key = document.key
     document.delete()
-    # Deleted from the store only after the row is gone for good, so a rollback loses no file.
-    transaction.on_commit(lambda: default_store().delete(key))
+    # Deleted from the store only after the row is gone for good, so a rollback loses no file;
+    # robust: a file left behind is logged, and the other callbacks of the commit still run.
+    transaction.on_commit(lambda: default_store().delete(key), robust=True)
 
 
 @transaction.atomic
@@ -137,7 +138,7 @@ def do_replace_document(
         before=before,
         after={"name": document.name, "kind": document.kind, "size": size},
     )
-    transaction.on_commit(lambda: default_store().delete(old_key))
+    transaction.on_commit(lambda: default_store().delete(old_key), robust=True)
     return document
 
 
