@@ -72,14 +72,17 @@ class Estimate:
             "gpu_hours": significant(self.gpu_hours),
             "gpu_hours_band": [significant(h) for h in self.gpu_hours_band],
             "node_days": significant(self.node_days),
-            "tokens_per_param": round(self.tokens_per_param, 1),
+            "tokens_per_param": significant(self.tokens_per_param),
             "weight_bits": self.inputs.weight_bits,
             "flags": [{"code": f.code, "message": f.message} for f in self.flags],
         }
         if self.request is not None:
             body["requested_gpu_hours"] = significant(self.request.gpu_hours)
             body["ratio"] = round(self.request.ratio, 3)
-            body["implied_mfu"] = round(self.request.implied_mfu, 4)
+            # Four decimals, as the band is written; a far smaller share keeps 3 digits, never 0.0.
+            body["implied_mfu"] = round(self.request.implied_mfu, 4) or significant(
+                self.request.implied_mfu
+            )
             body["wall_days"] = significant(self.wall_days)
         return body
 

@@ -40,13 +40,19 @@ def requested_gpu_hours(gpus: int, months: float) -> float:
     return gpus * months * HOURS_PER_MONTH
 
 
+def percent(share: float) -> str:
+    """A share as a percentage, to a tenth; below 0.1 % with two significant digits, so a real
+    request never reads as 0.0 %."""
+    return f"{share:.1%}" if share >= 0.001 else f"{share * 100:.2g}%"
+
+
 def request_flags(implied_mfu: float, band: MfuBand, requested: float) -> list[Flag]:
     flags: list[Flag] = []
     if implied_mfu < band.low:
         flags.append(
             Flag(
                 "over_request",
-                f"the request implies {implied_mfu:.1%} MFU, below the {band.low:.0%} "
+                f"the request implies {percent(implied_mfu)} MFU, below the {band.low:.0%} "
                 "floor of this workload's band: it asks for more than the job needs",
             )
         )
@@ -54,7 +60,7 @@ def request_flags(implied_mfu: float, band: MfuBand, requested: float) -> list[F
         flags.append(
             Flag(
                 "unrealistic",
-                f"the request implies {implied_mfu:.1%} MFU; no published run exceeds "
+                f"the request implies {percent(implied_mfu)} MFU; no published run exceeds "
                 f"{UNREALISTIC_MFU:.0%}, so it is too small for the job",
             )
         )

@@ -6,6 +6,7 @@ import pytest
 
 from aisc.core.errors import RuleViolation
 from aisc.core.estimate import Estimate, EstimateInput, Workload, estimate
+from aisc.core.estimate.compare import percent
 from aisc.core.estimate.published import PUBLISHED_RUNS, PublishedRun
 from aisc.core.estimate.realism import (
     CHINCHILLA_TOKENS_PER_PARAM,
@@ -213,3 +214,30 @@ def test_the_band_holds_the_estimate_even_at_an_mfu_outside_the_workload_band() 
     low, high = result.gpu_hours_band
     assert low == pytest.approx(result.gpu_hours)
     assert high == pytest.approx(result.gpu_hours * 0.6 / 0.25)
+
+
+def test_a_tiny_ratio_and_a_tiny_implied_mfu_are_never_shown_as_zero() -> None:
+    # 1e6 tokens on 65e9 parameters, a month of one GPU asked for: both are real, if tiny.
+    body = estimate(
+        EstimateInput(params=65e9, tokens=1e6, chip="h800", workload=Workload.PEFT,
+                      request_gpus=1, request_months=1)
+    ).as_dict()  # fmt: skip
+    assert body["tokens_per_param"] == pytest.approx(1e6 / 65e9, rel=1e-2)
+    assert 0 < body["implied_mfu"] < 1e-3
+    message = next(f["message"] for f in body["flags"] if f["code"] == "over_request")
+    assert "implies 0.0%" not in message
+    assert f"implies {body['implied_mfu'] * 100:.2g}% MFU" in message
+    far = estimate(
+        EstimateInput(params=65e9, tokens=1e6, chip="h800", workload=Workload.PEFT,
+                      request_gpus=1000, request_months=12)
+    ).as_dict()  # fmt: skip
+    assert 0 < far["implied_mfu"] < 1e-7
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"), [(0.2142, "21.4%"), (0.001, "0.1%"), (0.00057, "0.057%"), (0.0, "0%")]
+)
+def test_a_share_is_shown_to_a_tenth_of_a_percent_or_two_digits_below_that(
+    share: float, shown: str
+) -> None:
+    assert percent(share) == shown
