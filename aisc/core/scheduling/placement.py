@@ -1,7 +1,9 @@
 """Gang placement on typed nodes: a job starts whole or not at all.
 
 A job that fits on one node goes best-fit to the node with the fewest free GPUs that still hold
-it, which keeps whole nodes free for multi-node jobs (less fragmentation). A wider job takes
+it, which keeps whole nodes free for multi-node jobs (less fragmentation); among nodes that fit
+equally well any one is taken, or with `lowest_first` the lowest-numbered (as Slurm's select
+plugin, which scans its node bitmap in index order). A wider job takes
 ceil(gpus / GPUs-per-node) whole, free nodes of one group, exclusively (as Slurm's whole-node
 allocation); every GPU of those nodes counts as allocated.
 
@@ -22,10 +24,11 @@ Placement = tuple[int, tuple[tuple[int, int], ...]]
 class GroupState:
     """Free GPUs per node of one node group, bucketed by how many are free."""
 
-    __slots__ = ("buckets", "chip", "free", "free_gpus", "gpn", "index", "spec")
+    __slots__ = ("buckets", "chip", "free", "free_gpus", "gpn", "index", "lowest", "spec")
 
-    def __init__(self, index: int, spec: NodeGroup) -> None:
+    def __init__(self, index: int, spec: NodeGroup, lowest_first: bool = False) -> None:
         self.index = index
+        self.lowest = lowest_first
         self.spec = spec
         self.chip = spec.chip
         self.gpn = spec.gpus_per_node
@@ -59,7 +62,7 @@ class GroupState:
             return self._take_whole_nodes(self.nodes_needed(gpus), exclude)
         for k in range(gpus, self.gpn + 1):
             bucket = self.buckets[k]
-            node = _any_not_in(bucket, exclude)
+            node = _lowest_not_in(bucket, exclude) if self.lowest else _any_not_in(bucket, exclude)
             if node is not None:
                 bucket.discard(node)
                 self.buckets[k - gpus].add(node)
@@ -106,12 +109,18 @@ def _any_not_in(bucket: set[int], exclude: set[int] | None) -> int | None:
     return None
 
 
+def _lowest_not_in(bucket: set[int], exclude: set[int] | None) -> int | None:
+    if exclude is None:
+        return min(bucket, default=None)
+    return min((node for node in bucket if node not in exclude), default=None)
+
+
 class ClusterState:
     """The live state of a cluster: which GPUs are free, where a job may go."""
 
-    def __init__(self, spec: ClusterSpec) -> None:
+    def __init__(self, spec: ClusterSpec, lowest_first: bool = False) -> None:
         self.spec = spec
-        self.groups = [GroupState(i, g) for i, g in enumerate(spec.groups)]
+        self.groups = [GroupState(i, g, lowest_first) for i, g in enumerate(spec.groups)]
         self.total_gpus = spec.gpus
         self._eligible: dict[tuple[object, ...], tuple[GroupState, ...]] = {}
 

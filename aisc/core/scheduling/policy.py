@@ -189,6 +189,8 @@ class Policy:
 
     name = "base"
     preemptive = False
+    # Among nodes that fit a job equally well, take the lowest-numbered (placement.ClusterState)
+    lowest_node_first = False
     default_restart_s = RESTART_S  # where PolicyOptions.restart_s is None
 
     def __init__(self, cluster: ClusterSpec, options: PolicyOptions) -> None:

@@ -43,7 +43,7 @@ class Simulator:
         *,
         keep_segments: bool = True,
     ) -> None:
-        self.cluster = ClusterState(cluster)
+        self.cluster = ClusterState(cluster, policy.lowest_node_first)
         self.policy = policy
         self.trace = trace
         self.now = 0.0

@@ -106,3 +106,34 @@ def test_a_single_group_cluster_reports_its_free_and_stranded_gpus() -> None:
     cluster.place(Job(0, 0.0, 3, 1.0))
     assert cluster.free_gpus == 13
     assert cluster.stranded_gpus() == 5
+
+
+def churned(lowest_first: bool) -> GroupState:
+    """Two idle nodes after jobs came and went in an order that leaves a set of node numbers
+    iterating from node 1."""
+    g = GroupState(0, NodeGroup("br104", 2, 8), lowest_first)
+    for first, second in (((0, 1), (1, 8)), ((0, 8), (1, 8))):
+        taken = [g.take(first[1]), g.take(second[1])]
+        assert taken == [(first,), (second,)]
+        for placement in taken:
+            assert placement is not None
+            g.give_back(placement)
+    assert g.free == [8, 8]
+    return g
+
+
+def test_with_lowest_first_equally_good_nodes_go_lowest_numbered_first() -> None:
+    g = churned(lowest_first=True)
+    assert g.take(1) == ((0, 1),)
+    assert g.take(7) == ((0, 7),)  # the best fit still wins: node 0 had exactly 7 left
+    assert g.take(2) == ((1, 2),)
+    assert g.take(2, exclude={1}) is None  # the only node with room is excluded
+    g.give_back(((0, 7),))
+    assert g.take(1, exclude={0}) == ((1, 1),)  # node 1 (5 free) fits best outside node 0
+    assert g.take(5, exclude=set()) == ((1, 5),)  # node 1 has exactly 5 left, node 0 has 7
+
+
+def test_a_cluster_state_passes_lowest_first_to_every_group() -> None:
+    state = ClusterState(parse_cluster("h800=2x8,br104=2x8"), lowest_first=True)
+    assert [g.lowest for g in state.groups] == [True, True]
+    assert [g.lowest for g in ClusterState(parse_cluster("h800=2x8")).groups] == [False]

@@ -275,3 +275,22 @@ def test_a_cycle_of_zero_seconds_is_refused(name: str) -> None:
 def test_a_queue_depth_of_zero_is_refused() -> None:
     with pytest.raises(RuleViolation, match="default_queue_depth"):
         PolicyOptions(default_queue_depth=0)
+
+
+def test_of_equally_good_nodes_a_job_goes_to_the_lowest_numbered_as_slurms_select_does() -> None:
+    cluster = parse_cluster("br104=2x8")
+    # Two rounds of jobs come and go on both nodes, then a one-GPU job finds both idle.
+    jobs = [job(0, 0, 1, 10), job(1, 0, 8, 10), job(2, 10, 8, 10), job(3, 10, 8, 10)]
+    jobs.append(job(4, 30, 1, 10))
+    sim = Simulator(cluster, Slurm(cluster, PolicyOptions(**QUICK)))
+    for j in jobs:
+        sim.submit(j)
+    sim.run()
+    assert [j.placement for j in jobs] == [
+        (0, ((1, 1),)),  # the eight-GPU job 1 ranks first and took node 0
+        (0, ((0, 8),)),
+        (0, ((0, 8),)),
+        (0, ((1, 8),)),
+        (0, ((0, 1),)),  # both idle: node 0 (a set of node numbers would iterate 1 first here)
+    ]
+    assert [g.lowest for g in sim.cluster.groups] == [True]

@@ -42,6 +42,10 @@ def partitions(groups: tuple[GroupState, ...]) -> frozenset[str]:
 class Slurm(Multifactor):
     name = "slurm"
     backfill = True
+    # select/cons_tres picks among the nodes that fit best in node-bitmap (index) order, so of
+    # two idle nodes a one-node job goes to the first (a run's log: the first jobs of a pass fill
+    # br104-01 before any goes to br104-02).
+    lowest_node_first = True
 
     def __init__(self, cluster: ClusterSpec, options: PolicyOptions) -> None:
         super().__init__(cluster, options)
