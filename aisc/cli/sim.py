@@ -250,6 +250,13 @@ def _trace(
     if synthetic:
         from aisc.core.simulation.synthetic import philly_like
 
+        if path is not None or throughputs is not None or procs_per_gpu != 1:
+            raise RuleViolation(
+                "--synthetic generates its own jobs: leave out --trace, --throughputs and "
+                "--procs-per-gpu",
+                field="synthetic",
+            )
+
         return philly_like(synthetic, gpus=spec.gpus, load=load, seed=seed)
     if path is None:
         raise RuleViolation("give --trace PATH (or --synthetic N)", field="trace")

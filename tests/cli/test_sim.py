@@ -122,3 +122,12 @@ def test_sim_run_replays_a_sacct_export_and_names_the_lines_it_skipped() -> None
     assert json.loads(out)["jobs"] == 4
     assert json.loads(out)["skipped_lines"] == 5
     assert "sacct_sample.txt: line 3: job step 101.batch" in err
+
+
+def test_a_synthetic_run_refuses_a_trace_it_would_otherwise_ignore(tmp_path: Path) -> None:
+    trace = tmp_path / "t.csv"
+    trace.write_text("0,1,10\n", encoding="utf-8")
+    for extra in (["--trace", str(trace)], ["--procs-per-gpu", "4"]):
+        code, _, err = sim("run", "--synthetic", "10", *extra)
+        assert code == 2, extra
+        assert "--synthetic generates its own jobs" in err
