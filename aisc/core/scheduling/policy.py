@@ -60,6 +60,11 @@ class Context(Protocol):
         """Ask for a scheduling point at `time` even if nothing else happens then."""
         ...
 
+    def next_arrival(self) -> float:
+        """When the next job known to the engine arrives; inf when none is (Gavel's rounds
+        wait for it when they run nothing, as its simulator does)."""
+        ...
+
 
 @dataclass(frozen=True)
 class PolicyOptions:

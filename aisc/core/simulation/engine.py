@@ -113,6 +113,14 @@ class Simulator:
             self._wakes.add(time)
             self._push(time, WAKE, None, 0)
 
+    def next_arrival(self) -> float:
+        pending = self._columns.submit if self._columns is not None else []
+        upcoming = pending[self._cursor] if self._cursor < len(pending) else INF
+        for time, kind, *_ in self.heap:  # arrivals given one by one (`submit`): few
+            if kind in (ARRIVAL, AT_ONCE) and time < upcoming:
+                upcoming = time
+        return upcoming
+
     # ---- driving the simulation -------------------------------------------------------
     def submit(self, job: Job, *, at_once: bool = False) -> None:
         """Add one job (the embedded cluster); it arrives at max(job.submit, now).

@@ -119,12 +119,59 @@ def test_under_las_a_job_without_allocation_uses_gpus_the_allocation_left_free()
     assert cols["start"][1] == 360.0  # on the free K80 before its first allocation
 
 
-def test_a_round_that_runs_nothing_waits_for_the_next_allowed_reset() -> None:
+def test_a_round_that_runs_nothing_waits_for_the_next_arrival_as_gavels_simulator() -> None:
     # The first job ends at 105 s; the second, arrived at 50 s, has no allocation yet and FIFO
-    # runs no job of priority 0: nothing runs until the allocation may be recomputed (1,925 s).
+    # runs no job of priority 0, so nothing runs. Gavel's simulator then jumps to the next
+    # arrival (5,000 s), where the allocation may be recomputed (more than 1,920 s since 5 s).
+    rows = [
+        (5.0, 1, 100.0, {"v100": 1.0}),
+        (50.0, 1, 10.0, {"v100": 1.0}),
+        (5000.0, 1, 10.0, {"v100": 1.0}),
+    ]
+    cols = run(rows, "gavel-fifo", "v100=1x1").record.columns()
+    assert list(cols["start"]) == [5.0, 5000.0, 5010.0]
+
+
+def test_with_no_arrival_to_come_a_round_that_runs_nothing_forces_a_reset() -> None:
+    # As Gavel's simulator on a trace whose jobs have all arrived: the last reset is set to
+    # time 0, so the allocation is recomputed at once and the second job starts at 105 s.
     rows = [(5.0, 1, 100.0, {"v100": 1.0}), (50.0, 1, 10.0, {"v100": 1.0})]
     cols = run(rows, "gavel-fifo", "v100=1x1").record.columns()
-    assert cols["start"][1] == 1925.0
+    assert cols["start"][1] == 105.0
+
+
+@pytest.mark.parametrize("policy", GAVEL)
+def test_a_round_with_no_job_left_still_resets_as_in_gavel(policy: str) -> None:
+    # The first job ends at 2,000 s, ending its round: Gavel's round there resets with no job
+    # (the reset at 0 does not hold the interval), so the job arriving at 2,100 s gets no
+    # allocation before the next arrival at 5,000 s.
+    rows = [
+        (0.0, 1, 2000.0, {"v100": 1.0}),
+        (2100.0, 1, 10.0, {"v100": 1.0}),
+        (5000.0, 1, 10.0, {"v100": 1.0}),
+    ]
+    cols = run(rows, policy, "v100=1x1").record.columns()
+    assert sorted(cols["start"]) == [0.0, 5000.0, 5010.0]  # the two at 5,000 s tie
+
+
+def test_after_rounds_that_ran_nothing_the_idle_time_is_credited_as_in_gavel() -> None:
+    # Gavel counts a round's time from the end of the last round that ran a job (100 s here,
+    # where the first job ended); the second job waits from 1,000 s for the arrival at 3,000 s,
+    # then runs the round 3,000-3,360 s and is credited 3,260 s on top of its half round.
+    rows = [
+        (0.0, 1, 100.0, {"v100": 1.0}),
+        (1000.0, 1, 5000.0, {"v100": 1.0}),
+        (3000.0, 1, 5000.0, {"v100": 1.0}),
+    ]
+    cluster = parse_cluster("v100=1x1")
+    policy = make_policy("gavel-las", cluster, PolicyOptions())
+    assert isinstance(policy, GavelRounds)
+    sim = Simulator(cluster, policy, trace(rows).build())
+    sim.advance(3000.0)
+    assert sim.record.columns()["start"][1] == 3000.0
+    sim.advance(3360.0)
+    row = policy.slot[1]
+    assert policy.time[row, 0] == pytest.approx(180.0 + 3260.0)
 
 
 def test_las_perf_without_a_solver_is_refused_by_name() -> None:

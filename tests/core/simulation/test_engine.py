@@ -221,3 +221,18 @@ def test_a_wake_up_asked_for_never_leaves_nothing_in_the_heap() -> None:
     sim.submit(Job(0, 0.0, 8, 10.0))
     sim.run()
     assert sim.heap == []
+
+
+def test_the_next_arrival_is_the_earliest_of_the_trace_and_the_jobs_submitted() -> None:
+    cluster = parse_cluster("a100=1x8")
+    trace = TraceBuilder("t")
+    trace.add(1, 50.0, 8, 10.0)
+    sim = Simulator(cluster, Greedy(cluster), trace.build())
+    assert sim.next_arrival() == 50.0
+    sim.submit(Job(0, 20.0, 8, 10.0))
+    sim.submit(Job(0, 90.0, 8, 10.0))
+    assert sim.next_arrival() == 20.0
+    sim.advance(60.0)
+    assert sim.next_arrival() == 90.0
+    sim.advance(math.inf)
+    assert sim.next_arrival() == math.inf

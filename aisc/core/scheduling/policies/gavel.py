@@ -97,8 +97,10 @@ class GavelRounds(Policy):
         self.placed: dict[int, int] = {}
         self.arrival: dict[int, int] = {}  # job id -> arrival number (Gavel's job id)
         self.arrived = 0
-        self.round_start = 0.0
-        self.next_round = -math.inf
+        self.round_start = 0.0  # where the running round's time is counted from
+        self.busy_end = 0.0  # the end of the last round that ran a job
+        self.next_round = math.inf  # the running round's end; inf while none runs
+        self.arrivals = False  # jobs arrived since the last round
         self._preempting: Job | None = None
         self.allocations = 0  # allocations computed (for the cost benchmark)
 
@@ -115,6 +117,7 @@ class GavelRounds(Policy):
         self.time[row] = self.half_round
         self.deficit[row] = 0.0
         self.need_update = True
+        self.arrivals = True
         self.unallocated.add(job.id)
 
     def _may_hold(self, job: Job, chip: str) -> bool:
@@ -149,8 +152,10 @@ class GavelRounds(Policy):
         self.need_update = True
 
     def _account(self, job: Job, now: float) -> None:
-        """Time the job ran on its type in this round (Gavel's done callback)."""
-        ran = now - max(job.run_since, self.round_start)
+        """Time the job ran on its type in this round (Gavel's done callback: from the round's
+        start, which after rounds that ran nothing is the end of the last one that ran a job,
+        as Gavel's `simulate` keeps `current_round_start_time`)."""
+        ran = now - self.round_start
         column = self.chips.index(self._chip_of(job))
         self.time[self.slot[job.id], column] += ran
         self.worker_time[column] += ran
@@ -160,15 +165,27 @@ class GavelRounds(Policy):
 
     # ---- scheduling points -----------------------------------------------------------------
     def schedule(self, ctx: Context) -> None:
-        running = any(True for _ in ctx.running_jobs())
-        if self.jobs and (ctx.now >= self.next_round or not running):
-            self._round(ctx)
+        """A round when the running one is due or all its jobs have ended (Gavel's round ends
+        at its last job's end), even with no job left (Gavel resets and shuffles in it too);
+        while no round runs, at each arrival (Gavel's simulator then jumps to the next one)."""
+        if self.next_round < math.inf:
+            if ctx.now < self.next_round and any(True for _ in ctx.running_jobs()):
+                return
+        elif not self.arrivals:
+            return
+        self._round(ctx)
 
-    def _round(self, ctx: Context) -> None:
+    def _round(self, ctx: Context, forced: bool = False) -> None:
         now = ctx.now
         for job in ctx.running_jobs():
             self._account(job, now)
-        self.round_start = now
+        if self.next_round < math.inf:  # a round that ran jobs ends now
+            self.busy_end = now
+        # Gavel counts a round's time from the end of the last round that ran a job: after
+        # rounds that ran nothing, the idle time is credited to the jobs of the next one
+        # (`simulate`: execution_time = finish_time - current_round_start_time).
+        self.round_start = self.busy_end
+        self.arrivals = False
         if self.need_update and (
             now - self.last_reset >= self.options.reset_interval_s or self.last_reset == 0
         ):
@@ -197,13 +214,17 @@ class GavelRounds(Policy):
             )
             if placement is not None:
                 ctx.start(job, placement)
-        round_s = self.options.round_s
         if any(True for _ in ctx.running_jobs()):
-            self.next_round = now + round_s
+            self.next_round = now + self.options.round_s
             ctx.wake_at(self.next_round)
-        else:  # as Gavel: wait for the next arrival, or for the next allowed reset
-            self.next_round = math.inf
-            ctx.wake_at(max(self.last_reset + self.options.reset_interval_s, now + round_s))
+            return
+        # Nothing runs. Gavel's simulator jumps to the next arrival (the engine calls back
+        # then); with none to come (a trace's last jobs) it forces a reset at once
+        # (`_last_reset_time = 0`), so the jobs left get an allocation.
+        self.next_round = math.inf
+        if self.jobs and self.need_update and not forced and ctx.next_arrival() == math.inf:
+            self.last_reset = 0.0
+            self._round(ctx, forced=True)
 
     def _reset(self, now: float) -> None:
         rows = self._rows()
@@ -220,8 +241,11 @@ class GavelRounds(Policy):
     def _allocate(self, now: float, running: set[int]) -> None:
         rows = self._rows()
         gangs, speeds = self.gang[rows], self.speed[rows]
-        self.allocations += 1
         self.unallocated.clear()
+        if not len(rows):  # Gavel resets with no job left; its allocation is then empty
+            self.placed = {}
+            return
+        self.allocations += 1
         if self.fifo:
             arrivals = [self.arrival[j] for j in self.jobs]
             placed = fifo_allocation(
