@@ -141,7 +141,7 @@ def parse_gpus(tres: str) -> tuple[tuple[str, int], ...]:
         if name == "gres/gpu":
             untyped = int(count)
         elif name.startswith("gres/gpu:"):
-            chip = name[9:]
+            chip = name[9:].lower()  # chip codes in any case are one chip, as the catalogue has it
             typed[chip] = typed.get(chip, 0) + int(count)
     if any(n > MAX_JOB_GPUS for n in (untyped, *typed.values())):
         raise RuleViolation(

@@ -176,6 +176,7 @@ def submit(
     at: dt.datetime | None = None,
 ) -> EmbeddedJob:
     """Store a job as Slurm's sbatch would accept it; it runs from the next advance on."""
+    chip = chip.lower()  # stored as the catalogue, metering and billing name it
     members = layout.accounts()
     if account not in members:
         raise RuleViolation(

@@ -186,3 +186,7 @@ def test_the_cycle_collector_comes_back_when_a_parse_is_refused() -> None:
     with pytest.raises(RuleViolation):
         usage.parse_sacct("JobID|User\n1|u\n", "aisc", HK)
     assert gc.isenabled()
+
+
+def test_a_gres_type_in_capitals_is_metered_under_the_lower_case_chip() -> None:
+    assert parse_gpus("gres/gpu:H800=4,gres/gpu:h800=4,gres/gpu=8") == (("h800", 8),)

@@ -195,6 +195,7 @@ def test_it_reads_sacct_durations(text: str, seconds: float) -> None:
     ("tres", "expected"),
     [
         ("billing=2,cpu=2,gres/gpu:h800=2,gres/gpu=2,node=1", ("h800", 2)),
+        ("gres/gpu:H800=2,gres/gpu=2", ("h800", 2)),  # chip names in any case
         ("gres/gpu=3", (None, 3)),
         ("gres/gpu:h800=0,gres/gpu=2", (None, 2)),
         ("cpu=1,mem=1000M", (None, 0)),

@@ -278,3 +278,15 @@ def test_a_negative_run_time_is_refused_naming_the_field_the_caller_gave(
     assert caught.value.field == "work_s"
     assert "work_s" in caught.value.message
     assert not EmbeddedJob.objects.exists()
+
+
+def test_a_job_submitted_for_a_chip_in_capitals_is_stored_and_run_on_the_lower_case_chip(
+    make_allocation: MakeAllocation, epoch: dt.datetime
+) -> None:
+    make_allocation()
+    stored = service.submit(
+        account="com-a", user="alice", gpus=1, work_s=60, time_limit_s=3600, chip="H800", at=EPOCH
+    )
+    assert fresh(stored).chip == "h800"
+    service.advance(EPOCH + HOUR)
+    assert fresh(stored).state == JobState.COMPLETED

@@ -170,7 +170,7 @@ def gpus_of(tres: str) -> tuple[str | None, int]:
         if name == "gres/gpu":
             untyped = int(count)
         elif name.startswith("gres/gpu:") and int(count) > 0:
-            typed[name[len("gres/gpu:") :]] = int(count)
+            typed[name[len("gres/gpu:") :].lower()] = int(count)
     if len(typed) > 1:
         chips = ", ".join(sorted(typed))
         raise Malformed(f"TRES: GPUs of several chips ({chips}); a gang never spans chip types")
