@@ -20,6 +20,13 @@ class ChangeRequestForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
+    # Chip codes are typed here, in any case; the allocation's lines name them in lower case.
+    def clean_chip(self) -> str:
+        return str(self.cleaned_data["chip"]).lower()
+
+    def clean_to_chip(self) -> str:
+        return str(self.cleaned_data["to_chip"]).lower()
+
 
 class DecisionForm(forms.Form):
     approve = forms.BooleanField(required=False)

@@ -45,6 +45,7 @@ class Filters:
     by: str = "organisation"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "chip", self.chip.lower())  # H800 and h800 are one chip
         for name in ("start", "end"):
             value = getattr(self, name)
             if value and not MONTH.match(value):

@@ -16,6 +16,7 @@ from django.utils import translation
 from aisc.core.errors import RuleViolation
 from aisc.web.accounts.models import Role, User
 from aisc.web.allocations import actions, cluster, sync
+from aisc.web.allocations.forms import ChangeRequestForm
 from aisc.web.allocations.models import Allocation, ChangeRequest
 from aisc.web.audit.models import AuditEvent
 from aisc.web.catalogue.models import ExchangeRate
@@ -305,3 +306,11 @@ def test_an_exchange_between_chips_named_in_capitals_moves_the_lower_case_budget
     after = budgets(granted)
     assert after["h800"] == before["h800"] - 100
     assert after["br104"] == D("193.24")
+
+
+def test_the_portal_form_reads_chips_typed_in_capitals_as_the_lower_case_chips() -> None:
+    form = ChangeRequestForm(
+        {"kind": "exchange", "reason": "x", "chip": "H800", "to_chip": "Br104", "gpu_hours": "1"}
+    )
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["chip"], form.cleaned_data["to_chip"]) == ("h800", "br104")

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from aisc.web.accounts.models import Role, User
+from aisc.web.billing.analytics import Filters
 from aisc.web.billing.models import UsageCharge, UsageRecord
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,7 @@ def test_the_analytics_page_speaks_traditional_chinese(
     page = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
     assert "中心分析" in page
     assert "作業規模組合及按 GPU 組大小劃分的等候時間" in page
+
+
+def test_a_chip_filter_in_capitals_filters_on_the_lower_case_chip() -> None:
+    assert Filters(chip="H800") == Filters(chip="h800")
