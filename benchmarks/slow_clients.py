@@ -26,8 +26,10 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
-from web_load import demo_env, free_port, machine_line, server
+from web_load import demo_env, machine_line, server
 from web_servers import argv_of
+
+from aisc.devtools.ports import free_port
 
 ATTACKS = {
     "slow headers": b"GET /grantees/ HTTP/1.1\r\nHost: 127.0.0.1\r\n",

@@ -43,6 +43,7 @@ from typing import Any
 import httpx
 
 from aisc.devtools.databases import scratch_database
+from aisc.devtools.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 AISC = [sys.executable, "-m", "aisc.cli.main"]
@@ -160,15 +161,6 @@ def machine_line(*what: str) -> str:
             f"load average {load}",
         ]
     )
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager

@@ -30,7 +30,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from web_load import AISC, free_port, machine_line, measure, postgres, prepare
+from web_load import AISC, machine_line, measure, postgres, prepare
+
+from aisc.devtools.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = "gunicorn-sync:5,granian:2x4,gunicorn-gthread:5x4,granian:3x4,dev,granian:5x4,granian:2x8"

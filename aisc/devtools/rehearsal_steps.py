@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from aisc.devtools.nginx import HOST, main_config, render_site, self_signed
+from aisc.devtools.ports import free_port
 
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
 ADMIN = "ops@example.hk"
@@ -27,12 +27,6 @@ UPGRADE_TABLE = "aisc_rehearsal_upgrade"
 
 class Failure(Exception):
     """A documented step that did not do what the document says."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Host:

@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Response, expect
 
+from aisc.devtools.ports import free_port
 from aisc.devtools.units import read_unit
 from tests.browser.conftest import set_up_authenticator
-from tests.cli.test_server import free_port
 
 pytestmark = pytest.mark.browser
 

@@ -26,6 +26,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from aisc.devtools.nginx import HOST, main_config, render_site, self_signed
+from aisc.devtools.ports import free_port
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_production_server import (
     ROOT,
@@ -33,7 +34,6 @@ from tests.browser.test_production_server import (
     first_sign_in,
     unit_server,
 )
-from tests.cli.test_server import free_port
 
 pytestmark = pytest.mark.browser
 

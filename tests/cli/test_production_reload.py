@@ -16,8 +16,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from aisc.devtools.ports import free_port
 from aisc.devtools.rehearsal_systemd import children
-from tests.cli.test_server import free_port
 
 SERVER = """
 import sys

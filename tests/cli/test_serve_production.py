@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 import aisc
-from tests.cli.test_server import free_port, get
+from aisc.devtools.ports import free_port
+from tests.cli.test_server import get
 
 AISC = [sys.executable, "-m", "aisc.cli.main"]
 pytestmark = pytest.mark.slow

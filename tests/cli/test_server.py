@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import aisc
 from aisc.cli.main import app
+from aisc.devtools.ports import free_port
 from aisc.web.accounts.models import Role, User
 from aisc.web.audit.models import AuditEvent
 
@@ -105,13 +106,6 @@ def test_migrate_on_an_up_to_date_database_applies_nothing_and_keeps_its_rows(
     assert "No migrations to apply." in result.stdout
     assert User.objects.filter(pk=applicant.pk).exists()
     assert Role.objects.filter(code=Role.ADMIN).exists()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def get(url: str) -> tuple[int, bytes]:
