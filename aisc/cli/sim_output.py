@@ -21,6 +21,16 @@ def _check_format(fmt: str) -> None:
         raise RuleViolation(f"plot format {fmt!r} must be png or svg", field="plot_format")
 
 
+def _save(fig: Any, path: Path) -> None:
+    """Save without a creation date and with fixed SVG element ids, so that the same run writes
+    the same bytes (as its CSV and JSON do)."""
+    import matplotlib
+
+    metadata = {"Date": None} if path.suffix == ".svg" else {}
+    with matplotlib.rc_context({"svg.hashsalt": "aisc"}):
+        fig.savefig(path, metadata=metadata)
+
+
 def write_run(result: SimulationResult, out: Path, fmt: str) -> list[Path]:
     """Write jobs.csv, summary.json, timeline.FMT and jct_cdf.FMT; return the paths."""
     _check_format(fmt)
@@ -65,7 +75,7 @@ def _plot_comparison(results: list[SimulationResult], path: Path) -> Path:
     bars.legend()
     fig.suptitle(f"{results[0].cluster.describe()}")
     fig.tight_layout()
-    fig.savefig(path)
+    _save(fig, path)
     plt.close(fig)
     return path
 
@@ -134,7 +144,7 @@ def _plot_timeline(result: SimulationResult, path: Path) -> Path:
     bottom.set_xlabel("hours since first submission")
     top.set_title(f"{result.policy} on {result.cluster.describe()}")
     fig.tight_layout()
-    fig.savefig(path)
+    _save(fig, path)
     plt.close(fig)
     return path
 
@@ -148,7 +158,7 @@ def plot_jct_cdf(results: list[SimulationResult], path: Path) -> Path:
     fig, axes = plt.subplots(figsize=(7, 4.5))
     _draw_jct_cdf(axes, results)
     fig.tight_layout()
-    fig.savefig(path)
+    _save(fig, path)
     plt.close(fig)
     return path
 

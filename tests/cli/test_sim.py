@@ -131,3 +131,24 @@ def test_a_synthetic_run_refuses_a_trace_it_would_otherwise_ignore(tmp_path: Pat
         code, _, err = sim("run", "--synthetic", "10", *extra)
         assert code == 2, extra
         assert "--synthetic generates its own jobs" in err
+
+
+def test_the_same_run_writes_the_same_bytes_but_for_its_own_wall_time(tmp_path: Path) -> None:
+    for run in ("a", "b"):
+        for fmt in ("svg", "png"):
+            code, _, err = sim(
+                "run", "--synthetic", "300", "--cluster", "h800=2x8", "--policy", "backfill",
+                "--out", str(tmp_path / run / fmt), "--plot-format", fmt,
+            )  # fmt: skip
+            assert code == 0, err
+    for fmt in ("svg", "png"):
+        a, b = tmp_path / "a" / fmt, tmp_path / "b" / fmt
+        names = sorted(p.name for p in a.iterdir())
+        assert len(names) == 4
+        for name in names:
+            if name.endswith("summary.json"):
+                one, two = (json.loads((d / name).read_text()) for d in (a, b))
+                del one["sim_wall_s"], two["sim_wall_s"]
+                assert one == two
+            else:
+                assert (a / name).read_bytes() == (b / name).read_bytes(), name
