@@ -13,6 +13,7 @@ from aisc.web.catalogue.models import ExchangeRate, RateCard
 from aisc.web.demo import DemoReport
 
 JSON = "application/json"
+ESTIMATE = {"params": "7e9", "tokens": "1e12", "precision": "bf16", "workload": "pretrain"}
 
 
 def post_json(client: Client, url: str, body: dict[str, Any]) -> Any:
@@ -20,15 +21,7 @@ def post_json(client: Client, url: str, body: dict[str, Any]) -> Any:
 
 
 def test_the_forms_read_a_chip_code_in_capitals_as_the_lower_case_chip() -> None:
-    estimate = EstimateForm(
-        {
-            "params": "7e9",
-            "tokens": "1e12",
-            "chip": "H800",
-            "precision": "bf16",
-            "workload": "pretrain",
-        }
-    )
+    estimate = EstimateForm({**ESTIMATE, "chip": "H800"})
     assert estimate.is_valid(), estimate.errors
     assert estimate.to_input().chip == "h800"
     exchange = ExchangeForm({"gpu_hours": "10", "from_chip": "H800", "to_chip": "Br104"})
@@ -43,15 +36,7 @@ def test_the_forms_read_a_chip_code_in_capitals_as_the_lower_case_chip() -> None
 
 
 def test_a_chip_in_no_case_of_the_catalogue_is_still_refused_on_its_field() -> None:
-    form = EstimateForm(
-        {
-            "params": "7e9",
-            "tokens": "1e12",
-            "chip": "V100",
-            "precision": "bf16",
-            "workload": "pretrain",
-        }
-    )
+    form = EstimateForm({**ESTIMATE, "chip": "V100"})
     assert not form.is_valid()
     assert "chip" in form.errors
 
