@@ -63,18 +63,36 @@ def no_grantee_page_kept() -> None:
     grantee_page.forget()
 
 
+def database_opened(request: pytest.FixtureRequest) -> bool:
+    """Whether the test uses the database; if it does, its database fixture is set up now."""
+    uses = set(request.fixturenames)
+    marked = request.node.get_closest_marker("django_db") is not None
+    if not (marked or uses & {"db", "transactional_db", "live_server"}):
+        return False
+    wanted = "transactional_db" if commits(request) or "transactional_db" in uses else "db"
+    request.getfixturevalue(wanted)
+    return True
+
+
 @pytest.fixture(autouse=True)
 def no_requests_counted_yet(request: pytest.FixtureRequest) -> None:
     """The rate limits count in the database (accounts.RateCount): each test with a database
     starts with nothing counted."""
-    uses = set(request.fixturenames)
-    marked = request.node.get_closest_marker("django_db") is not None
-    if not (marked or uses & {"db", "transactional_db", "live_server"}):
+    if not database_opened(request):
         return
-    request.getfixturevalue("transactional_db" if "transactional_db" in uses else "db")
     from aisc.web.accounts.models import RateCount
 
     RateCount.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def reference_data_seeded(request: pytest.FixtureRequest) -> None:
+    """Every test with a database finds the rows that migrations seed (roles, chips), even after a
+    committing test earlier in the same process flushed them (tests/reference_data.py)."""
+    if database_opened(request):
+        from tests.reference_data import seed_reference_data
+
+        seed_reference_data()
 
 
 @pytest.fixture(autouse=True)

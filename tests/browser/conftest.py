@@ -1,10 +1,10 @@
 """Browser fixtures: Playwright for Python driving Debian's chromium against the live server.
 
 Reuse them in any app's browser tests; mark the module
-    pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
-                  serialized_rollback=True)]
-(the live server needs committed data; serialized rollback brings back the roles that migrations
-seed, which the flush after each transactional test removes).
+    pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+(the live server needs committed data; the roles and chips that migrations seed, which the flush
+after each committing test removes, are seeded again by tests/conftest.py's
+reference_data_seeded).
     def test_x(page: Page, live_url: str) -> None: page.goto(live_url + "/")
 `login(page, email)` signs in through the real form, and for staff who need one, through the
 second factor too (setting up an authenticator from the key the page shows, or entering the code

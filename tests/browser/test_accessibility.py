@@ -25,7 +25,7 @@ from tests.browser.conftest import PHONE, new_context, watched
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 Login = Callable[[Page, str, str], None]
 

@@ -23,7 +23,7 @@ from tests.fixtures.grants import attach, complete_fields
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -21,7 +21,7 @@ from aisc.web.grants.models import Application, Call
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 Login = Callable[[Page, str, str], None]
 PASSWORD = "demo-pass-2026"

@@ -24,7 +24,7 @@ from tests.browser.test_grants_flow import (  # noqa: F401 - the fixtures this w
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 BIBTEX = """@article{lee2026canto,
   title = {Cantonese Pre-training for Large Models},

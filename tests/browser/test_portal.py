@@ -15,7 +15,7 @@ from tests.browser.conftest import PHONE
 # Serialized rollback restores the staff roles (seeded by a migration) that a flush removes.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 Login = Callable[[Page, str, str], None]
 

@@ -17,7 +17,7 @@ from aisc.web.outbox.dispatch import drain
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 PASSWORD = "a-long-new-pass-99"
 

@@ -24,7 +24,7 @@ from tests.oidc_provider import people
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "oidc-test-provider"
 

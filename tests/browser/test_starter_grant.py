@@ -19,7 +19,7 @@ from tests.browser.test_grants_flow import (  # noqa: F401 - the fixture this wa
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

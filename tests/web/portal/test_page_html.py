@@ -18,12 +18,9 @@ import difflib
 import os
 import re
 from collections.abc import Callable
-from importlib import import_module
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -42,15 +39,6 @@ CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 
 # Sequences start at 1 on PostgreSQL too, so that the ids in links are the reference's.
 pytestmark = [pytest.mark.django_db(transaction=True, reset_sequences=True), pytest.mark.slow]
-
-# The roles are data seeded by a migration: a committing test that ran before this one in the same
-# worker flushed them with everything else, so they are seeded again (the migration's own seed).
-ROLES = import_module("aisc.web.accounts.migrations.0002_seed_roles")
-
-
-@pytest.fixture(autouse=True)
-def roles_seeded(transactional_db: Any) -> None:
-    ROLES.seed(apps, None)
 
 
 def pages() -> dict[str, str]:
