@@ -1,0 +1,82 @@
+"""Is our `--lp-solver ecos` allocation the one Gavel's own code computes? (issue 19)
+
+Gavel's `gavel-las-perf` (`MaxMinFairnessPolicyWithPerf` in `scheduler/policies/
+max_min_fairness.py`, with `Policy.get_base_constraints` in `policy.py`) states its LPs in cvxpy
+and solves them with ECOS; we state them as a `LinearProgram` and call ECOS directly
+(`aisc/adapters/solvers/ecos.py`). This script builds both for the jobs `N` arriving after the
+first 50 of Gavel's seed-0 workload on 36:36:36 (all active at once, as in a loaded round) and
+prints the largest difference between the two allocations, and that to our default (HiGHS, a
+vertex of the same optimal face). It needs cvxpy, which the platform does not depend on:
+
+    pip install cvxpy   # into a scratch environment with aisc installed
+    AISC_TRACE_DIR=... python benchmarks/gavel_lp_check.py [--jobs 150 600]
+
+Without cvxpy it says so and stops (`make bench` runs it that way).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+import numpy as np
+from public_traces import trace_path
+
+from aisc.adapters.solvers.ecos import EcosSolver
+from aisc.adapters.solvers.highs import HighsSolver
+from aisc.core.scheduling.timeshare import perf_max_min
+from aisc.core.simulation.synthetic import gavel_continuous
+from aisc.core.simulation.traces.gavel import read_throughputs
+
+CHIPS = ("v100", "p100", "k80")
+CAPACITY = np.array([36, 36, 36])
+
+
+def cvxpy_max_min(cp: Any, weight: np.ndarray, gangs: np.ndarray) -> np.ndarray:
+    """Gavel's LP as its code states it: maximise min_m sum_j weight[m, j] * gang_m * X[m, j]
+    subject to X >= 0, sum_m gang_m X[m, j] <= GPUs_j, sum_j X[m, j] <= 1; X clipped to [0, 1]."""
+    scale = np.repeat(gangs.astype(float)[:, None], weight.shape[1], axis=1)
+    x = cp.Variable(weight.shape)
+    objective = cp.Maximize(cp.min(cp.sum(cp.multiply(weight * scale, x), axis=1)))
+    constraints = [
+        x >= 0,
+        cp.sum(cp.multiply(scale, x), axis=0) <= CAPACITY,
+        cp.sum(x, axis=1) <= 1,
+    ]
+    cp.Problem(objective, constraints).solve(solver="ECOS")
+    point: np.ndarray = np.clip(np.asarray(x.value, dtype=np.float64), 0.0, 1.0)
+    return point
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[150, 600])
+    args = parser.parse_args()
+    try:
+        cp = importlib.import_module("cvxpy")
+    except ImportError:
+        print("gavel_lp_check: skipped, needs cvxpy (pip install cvxpy; see its docstring)")
+        return
+    matrix = read_throughputs(
+        (trace_path("gavel") / "simulation_throughputs.json").read_text("utf-8")
+    )
+    for count in args.jobs:
+        columns = gavel_continuous(count + 50, jobs_per_hour=2.6, matrix=matrix, seed=0).as_lists()
+        jobs = [columns.job(i) for i in range(50, 50 + count)]
+        speeds = np.array([[job.speed_on(chip) for chip in CHIPS] for job in jobs])
+        gangs = np.array([job.gpus for job in jobs])
+        isolated = cvxpy_max_min(cp, np.ones_like(speeds), gangs)
+        weight = speeds / (speeds * isolated).sum(axis=1)[:, None]
+        gavel = cvxpy_max_min(cp, weight, gangs)
+        ours = perf_max_min(speeds, gangs, CAPACITY, EcosSolver())
+        vertex = perf_max_min(speeds, gangs, CAPACITY, HighsSolver())
+        same, vertex_gap = np.abs(gavel - ours).max(), np.abs(gavel - vertex).max()
+        print(
+            f"{count} jobs: max |Gavel's cvxpy+ECOS X - ours with ECOS| = {same:.1e}; "
+            f"- ours with HiGHS = {vertex_gap:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
