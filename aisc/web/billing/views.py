@@ -198,7 +198,16 @@ def fund(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "billing/fund.html",
-        {"schemes": schemes, "calls": calls, "points": points, "chart": burn_down_svg(points)},
+        {
+            "schemes": schemes,
+            "calls": calls,
+            "points": points,
+            "chart": burn_down_svg(points),
+            # The committee reads the fund but not the receivables or the recoveries: no link
+            # that answers 403.
+            "can_receivables": authz.can(request.user, "billing.receivables.view"),
+            "can_recoveries": authz.can(request.user, "billing.recovery.view"),
+        },
     )
 
 
@@ -244,5 +253,6 @@ def analytics(request: HttpRequest) -> HttpResponse:
             "error": error,
             "dimensions": centre.DIMENSIONS,
             "bars": bars,
+            "can_fund": authz.can(request.user, "billing.fund.view"),
         },
     )

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from aisc.core.grants.workflow import CallStatus
+from aisc.web.accounts import authz
 from aisc.web.accounts.models import OrgKind
 from aisc.web.accounts.time_zone import centre_today
 from aisc.web.grants import decision_times, queries
@@ -86,6 +87,10 @@ def call_page(request: HttpRequest, code: str) -> HttpResponse:
         },
         "decision_times": decision_times.for_call(call),
         "starter": StarterProgramme.objects.filter(call=call).first(),
+        # A visitor is sent to log in; staff who belong to no organisation are not offered a
+        # form that refuses them.
+        "may_ask_starter": not request.user.is_authenticated
+        or authz.can(request.user, "grants.application.create"),
         "is_open": call.status == CallStatus.OPEN
         and call.opens_on <= centre_today() <= call.closes_on,
     }

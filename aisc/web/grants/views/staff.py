@@ -64,6 +64,7 @@ def _page(
         else None,
         "award": queries.visible_awards(user).filter(application=application).first(),
         "criteria": application.call.criteria(),
+        "can_edit": authz.can(user, "grants.application.edit", application),
         "can_withdraw": authz.can(user, "grants.application.edit", application)
         and can_withdraw(application),
         **estimate_context(queries.estimate_for(application)),
