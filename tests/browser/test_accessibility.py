@@ -121,6 +121,9 @@ def applicant_pages(draft_id: int) -> list[tuple[str, str | None]]:
         ("/allocations/", None),
         ("/accounts/organisations/", None),
         ("/accounts/profile/", None),
+        # A table with a visually hidden header, and one that was not in a scrolling box.
+        ("/accounts/tokens/", None),
+        ("/grants/starter/", None),
     ]
 
 
