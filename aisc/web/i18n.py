@@ -12,11 +12,16 @@ from django.utils.translation import gettext
 from aisc.core.errors import AiscError
 
 
-def explain(exc: AiscError) -> str:
-    """The refusal in the active language; English when a translation cannot take the params."""
+def explain(exc: AiscError, label: str | None = None) -> str:
+    """The refusal in the active language; English when a translation cannot take the params.
+    `label` is the visible label of the form field the refusal is about: it replaces the field's
+    code where the core names it (`tokens` reads "Training tokens" on the page)."""
     if not exc.params:
         return gettext(exc.message)
+    params = exc.params
+    if label is not None and params.get("name") == exc.field:
+        params = {**params, "name": label}
     try:
-        return gettext(exc.template) % exc.params
+        return gettext(exc.template) % params
     except (KeyError, ValueError, TypeError):
         return exc.message

@@ -156,7 +156,9 @@ def estimate(request: HttpRequest) -> HttpResponse:
         try:
             result = run_estimate(form.to_input()).as_dict()
         except AiscError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, explain(exc))
+            field = exc.field if exc.field in form.fields else None
+            label = str(form.fields[field].label) if field is not None else None
+            form.add_error(field, explain(exc, label))
     flags = [
         {**flag, "label": FLAG_LABELS[flag["code"]]} for flag in (result or {}).get("flags", [])
     ]

@@ -86,7 +86,20 @@ def test_a_bound_broken_on_the_form_is_shown_on_its_field(client: Client, db: An
         "/catalogue/estimate/?precision=bf16&params=-1&tokens=1e12&chip=h800&precision=bf16"
         "&workload=pretrain&partial=1"
     ).content.decode()
-    assert "params: params must be between" in body
+    assert "Parameters: Parameters must be between 1 and 1e+13, got -1" in body
+    assert "params must be" not in body
+
+
+def test_a_refused_field_is_named_by_its_chinese_label_in_chinese(client: Client, db: Any) -> None:
+    client.cookies["django_language"] = "zh-hant"
+    body = client.post(
+        "/catalogue/estimate/", {**ACCEPTANCE, "tokens": "-5", "workload": "pretrain"}
+    ).content.decode()
+    assert (
+        "訓練詞元數（或服務的詞元數）: 訓練詞元數（或服務的詞元數） 必須介乎 1 與 1e+15 之間"
+        in body
+    )
+    assert "tokens 必須介乎" not in body
 
 
 def test_an_unpublished_precision_is_reported_not_crashed(client: Client, db: Any) -> None:
@@ -131,7 +144,7 @@ def test_the_form_refuses_a_declared_moe_without_active_parameters(client: Clien
         "/catalogue/estimate/?precision=bf16&params=671e9&tokens=14.8e12&chip=h800&workload=pretrain"
         "&architecture=moe&partial=1"
     ).content.decode()
-    assert "active_params: a mixture-of-experts model needs its active parameters" in html
+    assert "Active parameters (MoE): a mixture-of-experts model needs its active parameters" in html
 
 
 def test_the_form_takes_4_bit_frozen_weights_for_qlora(client: Client, db: Any) -> None:
