@@ -217,6 +217,14 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/history.html", {"orgs": reports.subsidy_history()})
 
 
+DIMENSION_LABELS = {
+    "organisation": gettext_lazy("Organisation"),
+    "call": gettext_lazy("Call"),
+    "chip": gettext_lazy("Chip"),
+    "partition": gettext_lazy("Partition"),
+}
+
+
 @login_required
 def analytics(request: HttpRequest) -> HttpResponse:
     """Centre analytics; `?format=csv` (GPU-hours table) or `?format=json` (everything)."""
@@ -251,7 +259,8 @@ def analytics(request: HttpRequest) -> HttpResponse:
             "report": data,
             "given": given,
             "error": error,
-            "dimensions": centre.DIMENSIONS,
+            "dimensions": [(d, DIMENSION_LABELS[d]) for d in centre.DIMENSIONS],
+            "by_label": DIMENSION_LABELS.get(data["by"], data["by"]),
             "bars": bars,
             "can_fund": authz.can(request.user, "billing.fund.view"),
         },

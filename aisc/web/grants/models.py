@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from aisc.core.allocations.credit import FULL_CARRY_OVER
 from aisc.core.grants import obligations, overlap, workflow
 from aisc.core.grants import rubric as rubric_rules
+from aisc.core.grants import tranches as tranche_rules
 from aisc.core.grants.caps import Cap
 from aisc.core.grants.subsidy import SubsidyRules
 from aisc.web.accounts.models import Organisation
@@ -356,6 +357,17 @@ class AwardTranche(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award} #{self.seq}"
+
+    @property
+    def condition_label(self) -> str:
+        """The condition in the reader's language: the plan's own are stored in English."""
+        return str(CONDITIONS.get(self.condition, self.condition))
+
+
+CONDITIONS = {
+    tranche_rules.AT_START: _("at start"),
+    tranche_rules.AFTER_REPORT: _("after an accepted progress report"),
+}
 
 
 class Report(models.Model):

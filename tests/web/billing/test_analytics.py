@@ -88,6 +88,9 @@ def test_the_analytics_page_speaks_traditional_chinese(
     page = client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
     assert "中心分析" in page
     assert "作業規模組合及按 GPU 組大小劃分的等候時間" in page
+    # The dimensions to group by are named, not shown as their codes.
+    assert '<option value="partition">分區</option>' in page
+    assert '<option value="organisation" selected>機構</option>' in page
 
 
 def test_a_chip_filter_in_capitals_filters_on_the_lower_case_chip() -> None:

@@ -178,3 +178,16 @@ def test_only_the_secretariat_cancels_an_award(
         )
     future_award.refresh_from_db()
     assert future_award.status == "approved"
+
+
+def test_the_award_page_states_each_tranches_condition_in_chinese(
+    future_award: Award, logged_in: Callable[[User], Client], applicant: User
+) -> None:
+    client = logged_in(applicant)
+    english = client.get(f"/grants/awards/{future_award.pk}/").content.decode()
+    assert "after an accepted progress report" in english
+    client.cookies["django_language"] = "zh-hant"
+    chinese = client.get(f"/grants/awards/{future_award.pk}/").content.decode()
+    assert "於開始時" in chinese
+    assert "於進度報告獲接納後" in chinese
+    assert "after an accepted progress report" not in chinese
