@@ -29,6 +29,7 @@ class Criterion:
     name_zh: str
     weight: int
     guidance: str
+    guidance_zh: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +38,7 @@ class Criterion:
             "name_zh": self.name_zh,
             "weight": self.weight,
             "guidance": self.guidance,
+            "guidance_zh": self.guidance_zh,
         }
 
 
@@ -48,6 +50,7 @@ DEFAULT_RUBRIC: tuple[Criterion, ...] = (
         25,
         "Innovation, contribution to local AI development, economic and social impact, "
         "collaboration and ecosystem building.",
+        "創新性、對本地人工智能發展的貢獻、經濟及社會影響、協作及生態系統建設。",
     ),
     Criterion(
         "compute",
@@ -56,6 +59,8 @@ DEFAULT_RUBRIC: tuple[Criterion, ...] = (
         20,
         "Is the request necessary, sized to the model and data, and backed by a work schedule "
         "that uses the compute effectively? Compare it with the estimate shown beside it.",
+        "所申請的算力是否必要、與模型及數據的規模相稱，並有能有效使用算力的工作時間表支持？"
+        "請與旁邊顯示的估算比較。",
     ),
     Criterion(
         "technical",
@@ -63,6 +68,7 @@ DEFAULT_RUBRIC: tuple[Criterion, ...] = (
         "團隊的技術能力及往績",
         30,
         "Team skills, past use of compute, soundness of the technical plan and milestones.",
+        "團隊技能、過往使用算力的經驗、技術方案及里程碑是否穩健。",
     ),
     Criterion(
         "financial",
@@ -70,6 +76,7 @@ DEFAULT_RUBRIC: tuple[Criterion, ...] = (
         "財務能力及項目管理",
         25,
         "Proof of funds for the unsubsidised share, governance, risk and ethics management.",
+        "未獲資助部分的資金證明、管治、風險及倫理管理。",
     ),
 )
 
@@ -84,6 +91,7 @@ def parse_rubric(rows: Iterable[Mapping[str, Any]]) -> tuple[Criterion, ...]:
                 name_zh=str(row.get("name_zh", "")),
                 weight=int(row["weight"]),
                 guidance=str(row.get("guidance", "")),
+                guidance_zh=str(row.get("guidance_zh", "")),
             )
             for row in rows
         )

@@ -156,7 +156,7 @@ class ReviewForm(forms.Form):
                 label=f"{name} ({c.weight}%)",
                 min_value=SCORE_MIN,
                 max_value=SCORE_MAX,
-                help_text=c.guidance,
+                help_text=c.guidance_zh if zh and c.guidance_zh else c.guidance,
             )
             self.fields[f"comment_{c.code}"] = forms.CharField(
                 label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 2})

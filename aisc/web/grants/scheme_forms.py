@@ -120,6 +120,11 @@ class CriterionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    guidance_zh = forms.CharField(
+        label=_("Description for reviewers (Chinese)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ChecklistItemForm(forms.Form):

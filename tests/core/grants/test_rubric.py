@@ -19,6 +19,17 @@ def test_it_round_trips_a_rubric_through_its_stored_rows() -> None:
     assert r.parse_rubric(rows) == r.DEFAULT_RUBRIC
 
 
+def test_every_default_criterion_guides_reviewers_in_both_languages() -> None:
+    assert all(c.guidance and c.guidance_zh for c in r.DEFAULT_RUBRIC)
+
+
+def test_a_row_stored_before_chinese_guidance_existed_reads_with_none() -> None:
+    row = {"code": "a", "name_en": "A", "weight": 100, "guidance": "Why"}
+    (criterion,) = r.parse_rubric([row])
+    assert criterion.guidance_zh == ""
+    assert criterion.as_dict() == {**row, "name_zh": "", "guidance_zh": ""}
+
+
 def test_it_refuses_a_row_without_a_weight() -> None:
     with pytest.raises(RuleViolation, match="whole-number weight") as err:
         r.parse_rubric([{"code": "a", "name_en": "A"}])

@@ -24,7 +24,14 @@ FORM = {
 }
 
 TWO_CRITERIA = [
-    {"code": "impact", "name_en": "Impact", "name_zh": "影響", "weight": 60, "guidance": "Why"},
+    {
+        "code": "impact",
+        "name_en": "Impact",
+        "name_zh": "影響",
+        "weight": 60,
+        "guidance": "Why",
+        "guidance_zh": "為何",
+    },
     {"code": "plan", "name_en": "Plan", "name_zh": "", "weight": 40, "guidance": ""},
 ]
 ONE_ITEM = [{"code": "hk_registered", "label_en": "Registered in HK", "label_zh": "在香港註冊"}]
@@ -71,6 +78,7 @@ def test_the_secretariat_opens_a_call_with_its_own_rubric_and_checklist(
     call = Call.objects.get(code="c2027a")
     assert [(c.code, c.weight) for c in call.criteria()] == [("impact", 60), ("plan", 40)]
     assert call.criteria()[0].name_zh == "影響"
+    assert call.criteria()[0].guidance_zh == "為何"
     assert call.checklist == ONE_ITEM
 
 

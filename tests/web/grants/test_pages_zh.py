@@ -5,14 +5,18 @@ applicant typed shows as typed."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 
 import pytest
 from django.test import Client
 from django.utils import translation
 
+from aisc.core.grants.rubric import DEFAULT_RUBRIC
 from aisc.web.accounts.models import User
 
 from .scenario import Story
+
+GUIDANCE = import_module("aisc.web.grants.migrations.0016_rubric_guidance_zh")
 
 
 def chinese(text: str) -> str:
@@ -81,3 +85,28 @@ def test_switching_back_to_english_shows_english_again(story: Story) -> None:
     page = client.get("/grants/").content.decode()
     assert '<html lang="en">' in page
     assert chinese("Calls") not in page
+
+
+def test_a_calls_review_criteria_are_explained_in_chinese_on_its_public_page(
+    story: Story,
+) -> None:
+    client = Client()
+    client.cookies["django_language"] = "zh-hant"
+    page = client.get(f"/calls/{story.call.code}/").content.decode()
+    for criterion in DEFAULT_RUBRIC:
+        assert criterion.guidance_zh in page
+        assert criterion.guidance not in page
+
+
+def test_the_migration_gives_unchanged_default_guidance_its_chinese_and_nothing_else() -> None:
+    default = DEFAULT_RUBRIC[0]
+    stored = [
+        {"code": default.code, "guidance": default.guidance},
+        {"code": default.code, "guidance": "Our own words"},
+        {"code": default.code, "guidance": default.guidance, "guidance_zh": "自訂"},
+    ]
+    assert GUIDANCE.with_chinese(stored) == [
+        {"code": default.code, "guidance": default.guidance, "guidance_zh": default.guidance_zh},
+        stored[1],
+        stored[2],
+    ]

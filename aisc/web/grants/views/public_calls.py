@@ -66,7 +66,7 @@ def call_page(request: HttpRequest, code: str) -> HttpResponse:
         {
             "name": c.name_zh if zh and c.name_zh else c.name_en,
             "weight": c.weight,
-            "guidance": c.guidance,
+            "guidance": c.guidance_zh if zh and c.guidance_zh else c.guidance,
         }
         for c in call.criteria()
     ]
