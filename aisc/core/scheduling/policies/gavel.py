@@ -7,7 +7,9 @@ simulator (stanford-futuredata/gavel, scheduler/scheduler.py) does:
 - **Rounds** of `round_s` (360 s, Gavel's `time_per_iteration`). A round ends when it is due or
   when every job it runs has ended, whichever first; jobs that end early leave their GPUs idle
   to the end of the round, and arrivals wait for the next round. A round that runs nothing
-  waits for the next arrival (or the next allowed reset, so a trace's last jobs still finish).
+  waits for the next arrival, as Gavel's simulator jumps to it; with none to come, the
+  allocation is recomputed at once (Gavel forces a reset), so a trace's last jobs still finish.
+  The time a round's jobs are credited runs from the end of the last round that ran a job.
 - **Allocations change only when the job set has**: the allocation is recomputed when jobs
   arrived or ended since the last computation, and at most every `reset_interval_s` (Gavel's
   `minimum_time_between_allocation_resets`, 1,920 s; as there, the interval does not hold
