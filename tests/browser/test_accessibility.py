@@ -135,6 +135,8 @@ def staff_pages(application_id: int) -> list[tuple[str, str | None]]:
         ("/allocations/", "allocations"),
         ("/billing/statements/", None),
         ("/billing/fund/", None),
+        # A table of inputs inside a fieldset (the rubric and checklist).
+        ("/grants/calls/new", None),
         ("/audit/", None),
         ("/catalogue/", None),
     ]
