@@ -4,6 +4,7 @@ rehearsal (`make deploy-rehearsal`, minutes, as root) would trip over fails here
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -99,3 +100,16 @@ def test_filling_in_a_block_refuses_a_placeholder_the_page_no_longer_has() -> No
     assert fill("git checkout vX.Y", [("vX.Y", "vNEW")]) == "git checkout vNEW"
     with pytest.raises(Failure, match="no longer has `vOLD`"):
         fill("git checkout vX.Y", [("vOLD", "v1")])
+
+
+def test_every_deploy_file_the_page_copies_is_in_the_repository() -> None:
+    page = (ROOT / "docs" / "deploy.md").read_text()
+    named = set(re.findall(r"/opt/aisc/deploy/([\w.-]+)", page))
+    assert "60-aisc-web.conf" in named
+    assert not {name for name in named if not (ROOT / "deploy" / name).is_file()}
+
+
+def test_the_sysctl_file_lets_a_reload_hand_on_queued_connections() -> None:
+    lines = (ROOT / "deploy" / "60-aisc-web.conf").read_text().splitlines()
+    settings = [line for line in lines if line and not line.startswith("#")]
+    assert settings == ["net.ipv4.tcp_migrate_req = 1"]
