@@ -64,6 +64,24 @@ def test_a_bad_value_on_the_form_names_the_field_and_keeps_the_draft(
     assert draft.months == 6
 
 
+def test_the_live_panel_names_refused_and_missing_fields_by_their_chinese_labels(
+    draft: Application, applicant: User
+) -> None:
+    me = as_client(applicant)
+    me.cookies["django_language"] = "zh-hant"
+    live = me.post(
+        f"/grants/applications/{draft.pk}/edit",
+        {"title": draft.title, "gpus": "-3", "partial": "1"},
+    ).content.decode()
+    assert "<p>GPU 數目: " in live
+    assert "gpus:" not in live
+    # Nothing is attached yet: the financial proof is missing, named as its kind reads.
+    missing = live.split('<ul class="missing">')[1].split("</ul>")[0]
+    assert "<li>財務證明</li>" in missing
+    assert "financial_proof" not in missing
+    assert "<code>" not in missing
+
+
 def test_a_forbidden_upload_on_the_page_keeps_the_draft(
     draft: Application, applicant: User
 ) -> None:

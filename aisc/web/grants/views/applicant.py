@@ -17,11 +17,11 @@ from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions, queries
 from aisc.web.grants.actions.applications import missing
 from aisc.web.grants.actions.obligations import obligation_of
-from aisc.web.grants.choices import APPLICATION_STATUS
+from aisc.web.grants.choices import APPLICATION_STATUS, DocumentKind
 from aisc.web.grants.forms import ApplicationForm, ReportForm, UploadForm
 from aisc.web.grants.models import Application, Call
 from aisc.web.grants.views.outcomes import outcome_context
-from aisc.web.grants.views.page import estimate_context, refuse, user_of
+from aisc.web.grants.views.page import estimate_context, label_of, refuse, user_of
 from aisc.web.lists import Choice, ListSpec, Search
 
 APPLICATIONS = ListSpec(
@@ -101,6 +101,13 @@ def start(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect("grants:edit", application.pk)
 
 
+def missing_labels(form: ApplicationForm, names: list[str]) -> list[str]:
+    """What still blocks submission as the applicant reads it: each field by its label on the
+    form, each document by its kind's name, in the page's language (the codes are the API's)."""
+    kinds = dict(DocumentKind.choices)
+    return [str(kinds.get(name) or label_of(form, name)) for name in names]
+
+
 @login_required
 def edit(request: HttpRequest, application_id: int) -> HttpResponse:
     """GET shows the form; POST saves what is filled in. With partial=1 (the page's script, on
@@ -123,7 +130,7 @@ def edit(request: HttpRequest, application_id: int) -> HttpResponse:
         "application": application,
         "form": form,
         "upload_form": UploadForm(),
-        "missing": missing(application),
+        "missing": missing_labels(form, missing(application)),
         **estimate_context(queries.estimate_for(application)),
     }
     template = "grants/_live.html" if request.POST.get("partial") else "grants/edit.html"
