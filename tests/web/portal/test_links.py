@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +28,7 @@ NOT_PAGES = re.compile(
     r"^/(static/|accounts/logout|i18n/|api/|admin/)|/documents/\d+|\.(csv|pdf|json|svg)$"
     r"|format=(csv|json|pdf)"
 )
+ASKED_PER_KIND = 3
 LOGINS = (
     "applicant@aisc.demo",
     "reviewer@aisc.demo",
@@ -71,14 +72,18 @@ def kind_of(path: str) -> str:
 
 
 def walk(client: Client) -> dict[str, tuple[int, str]]:
-    """Every link of one page of each kind the client is shown: {link: (status, found on)}."""
+    """The links of one page of each kind the client is shown, each kind asked at most
+    ASKED_PER_KIND times (some pages plan the centre on the simulator).
+    Returns {link: (status, the page it was found on)}."""
     answers: dict[str, tuple[int, str]] = {}
     kinds: set[str] = set()
+    asked: Counter[str] = Counter()
     queue: deque[tuple[str, str]] = deque([("/", "")])
     while queue:
         path, source = queue.popleft()
-        if path in answers or NOT_PAGES.search(path):
+        if path in answers or NOT_PAGES.search(path) or asked[kind_of(path)] >= ASKED_PER_KIND:
             continue
+        asked[kind_of(path)] += 1
         response = client.get(path)
         answers[path] = (response.status_code, source)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
