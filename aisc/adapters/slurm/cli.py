@@ -1,6 +1,7 @@
 """SlurmAdapter over Slurm's own commands: `sacctmgr -i`, `scontrol`, `squeue`, `sinfo`, `sacct`.
 
-Never `sacctmgr dump`/`load`: those files do not round-trip typed GRES (docs/slurm-test-cluster.md).
+Never `sacctmgr dump`/`load`: those files do not round-trip typed GRES (docs/slurm-test-cluster.md,
+pitfall 18).
 Every write is one command with an argument list; every read asks for explicit columns.
 """
 
