@@ -8,6 +8,7 @@ from aisc.core.scheduling.policies import make_policy
 from aisc.core.scheduling.policies.gavel import GavelRounds
 from aisc.core.scheduling.policy import PolicyOptions
 from aisc.core.simulation.engine import Simulator
+from aisc.core.simulation.records import Outcome
 from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.traces.base import TraceBuilder
 
@@ -138,6 +139,25 @@ def test_with_no_arrival_to_come_a_round_that_runs_nothing_forces_a_reset() -> N
     rows = [(5.0, 1, 100.0, {"v100": 1.0}), (50.0, 1, 10.0, {"v100": 1.0})]
     cols = run(rows, "gavel-fifo", "v100=1x1").record.columns()
     assert cols["start"][1] == 105.0
+
+
+@pytest.mark.parametrize("policy", GAVEL)
+def test_a_waiting_job_is_not_stranded_by_an_arrival_no_chip_can_run(policy: str) -> None:
+    # The second job arrives after the first allocation and gets none; the only arrival still
+    # to come needs an h800, which this cluster lacks, so the engine refuses it and the policy
+    # never hears of it: woken at that arrival, the policy finds none left and forces a reset.
+    builder = TraceBuilder("t")
+    builder.add(1, 0.0, 1, 1.0, speeds={"a100": 1.0})
+    builder.add(2, 2.0, 1, 10.0, speeds={"a100": 1.0})
+    builder.add(3, 3.0, 1, 10.0, chip="h800")
+    opts = PolicyOptions(lp_solver=HighsSolver())
+    cols = simulate(builder.build(), parse_cluster("a100=1x4"), policy, opts).record.columns()
+    assert [Outcome(int(o)) for o in cols["outcome"]] == [
+        Outcome.DONE,
+        Outcome.DONE,
+        Outcome.UNSCHEDULABLE,
+    ]
+    assert cols["start"][1] == 3.0
 
 
 @pytest.mark.parametrize("policy", GAVEL)

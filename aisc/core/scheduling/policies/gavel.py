@@ -174,6 +174,7 @@ class GavelRounds(Policy):
             if ctx.now < self.next_round and any(True for _ in ctx.running_jobs()):
                 return
         elif not self.arrivals:
+            self._idle(ctx)  # woken at an arrival the engine refused (no chip can run it)
             return
         self._round(ctx)
 
@@ -224,9 +225,21 @@ class GavelRounds(Policy):
         # then); with none to come (a trace's last jobs) it forces a reset at once
         # (`_last_reset_time = 0`), so the jobs left get an allocation.
         self.next_round = math.inf
-        if self.jobs and self.need_update and not forced and ctx.next_arrival() == math.inf:
-            self.last_reset = 0.0
-            self._round(ctx, forced=True)
+        self._idle(ctx, forced)
+
+    def _idle(self, ctx: Context, forced: bool = False) -> None:
+        """Nothing runs and jobs wait for an allocation: the next arrival brings a round, and
+        with none to come a reset is forced. An arrival the engine refuses as unschedulable
+        never reaches the policy, so the policy is woken at each one to look again. A forced
+        round that still runs nothing stops here (it would only force itself again)."""
+        if forced or not self.jobs or not self.need_update:
+            return
+        upcoming = ctx.next_arrival()
+        if upcoming < math.inf:
+            ctx.wake_at(upcoming)
+            return
+        self.last_reset = 0.0
+        self._round(ctx, forced=True)
 
     def _reset(self, now: float) -> None:
         rows = self._rows()
