@@ -3,7 +3,7 @@ cluster and on the simulator, with the cluster and policy read from the same slu
 
 Run it as root, holding the one test cluster's lock (the issue-19 workloads: seeds 10-12):
 
-    flock /work/.slurm.lock bash -c 'bash scripts/slurm-test-cluster up && timeout 590 \
+    flock /var/lock/aisc-slurm.lock bash -c 'bash scripts/slurm-test-cluster up && timeout 590 \
         .venv/bin/python benchmarks/slurm_fidelity.py --jobs 200 --seed 10 --max-run 20 \
         --spread 150 --out benchmarks/data/slurm-fidelity/w200-s10'
 
