@@ -35,7 +35,9 @@ def test_a_bad_value_shows_the_field_and_the_rule_and_a_fix_clears_it(
     page.goto(f"{live_url}/catalogue/estimate/")
     page.locator("#id_params").fill("-5")
     page.get_by_label("Training tokens (or tokens served)", exact=False).fill("1e12")
-    expect(page.locator("#estimate-result [role=alert]")).to_contain_text("params must be between")
+    expect(page.locator("#estimate-result [role=alert]")).to_contain_text(
+        "Parameters must be between"
+    )
     page.locator("#id_params").fill("7e9")
     expect(page.locator("#estimate-result [data-key=gpu_hours]")).to_be_visible()
 
