@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Field, Model, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.text import capfirst
 
 from aisc.core.errors import AiscError
 from aisc.core.estimate import EstimateInput, Workload, estimate
@@ -23,6 +24,17 @@ from aisc.web.grants.models import Application, Award, Call, Kpi, Output, Report
 from aisc.web.i18n import explain
 
 T = TypeVar("T", bound=Model)
+# The estimator's inputs by the application's fields that feed them, so a refusal is named by
+# the label the applicant sees on the form.
+ESTIMATE_SOURCES = {
+    "params": "parameters",
+    "active_params": "active_parameters",
+    "epochs": "epochs",
+    "seq_len": "seq_len",
+    "chip": "chip",
+    "request_gpus": "gpus",
+    "request_months": "months",
+}
 RANKED_STATES = ("in_review", "deferred", "approved", "approved_in_part")
 
 
@@ -47,7 +59,19 @@ def estimate_for(application: Application) -> dict[str, Any] | None:
         )
         return estimate(given).as_dict()
     except AiscError as exc:
-        return {"error": {"message": explain(exc), "field": exc.field}}
+        source = ESTIMATE_SOURCES.get(exc.field or "")
+        if exc.field == "tokens":
+            source = "tokens_served" if a.workload == Workload.INFERENCE else "training_tokens"
+        label = None if source is None else field_label(source)
+        message = explain(exc, label)
+        return {"error": {"message": message, "field": exc.field, "label": label}}
+
+
+def field_label(name: str) -> str:
+    """An application field's label as the form shows it (its verbose name, capitalised)."""
+    field = Application._meta.get_field(name)
+    assert isinstance(field, Field)  # the sources are plain columns, never relations
+    return str(capfirst(field.verbose_name))
 
 
 def aggregate_of(application: Application) -> rubric.Aggregate | None:

@@ -1,6 +1,8 @@
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.template.loader import render_to_string
+
 from aisc.web.accounts.models import Organisation, User
 from aisc.web.grants import actions, queries
 from aisc.web.grants.actions import DecisionInput
@@ -98,3 +100,26 @@ def test_a_deferred_application_stays_on_the_ranked_list(
     )
     rows, _left = queries.ranking(reviewed.call)
     assert [r.application.pk for r in rows] == [reviewed.pk]
+
+
+def test_a_refused_estimator_input_is_named_by_the_application_forms_label(
+    draft: Application,
+) -> None:
+    draft.parameters = -5.0
+    broken = queries.estimate_for(draft)
+    assert broken is not None
+    assert broken["error"]["field"] == "params"  # the code, for scripts
+    assert broken["error"]["label"] == "Parameters"
+    assert broken["error"]["message"].startswith("Parameters must be between")
+
+
+def test_the_live_panel_names_a_refused_field_once(draft: Application) -> None:
+    refused = {"message": "Parameters must be between 1 and 1e+13, got -5", "field": "params"}
+    named = render_to_string(
+        "grants/_live.html", {"estimate_error": {**refused, "label": "Parameters"}}
+    )
+    assert '<p class="error" role="alert">Parameters must be between' in named
+    bare = render_to_string(
+        "grants/_live.html", {"estimate_error": {"message": "x", "field": "chip", "label": None}}
+    )
+    assert "chip: x" in bare
