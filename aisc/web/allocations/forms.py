@@ -4,12 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aisc.web.allocations.models import RequestKind
+from aisc.web.catalogue.chipcodes import ChipCharField
 
 
 class ChangeRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=RequestKind.choices)
-    chip = forms.CharField(label=_("Chip"), required=False, max_length=20)
-    to_chip = forms.CharField(label=_("To chip (exchange)"), required=False, max_length=20)
+    # Chip codes typed in any case; the allocation's lines name them in lower case.
+    chip = ChipCharField(label=_("Chip"), required=False, max_length=20)
+    to_chip = ChipCharField(label=_("To chip (exchange)"), required=False, max_length=20)
     gpu_hours = forms.DecimalField(
         label=_("GPU-hours"), required=False, max_digits=14, decimal_places=2
     )
@@ -19,13 +21,6 @@ class ChangeRequestForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-    # Chip codes are typed here, in any case; the allocation's lines name them in lower case.
-    def clean_chip(self) -> str:
-        return str(self.cleaned_data["chip"]).lower()
-
-    def clean_to_chip(self) -> str:
-        return str(self.cleaned_data["to_chip"]).lower()
 
 
 class DecisionForm(forms.Form):

@@ -20,6 +20,13 @@ def lower_code(value: Any) -> Any:
 ChipCode = Annotated[str, BeforeValidator(lower_code)]
 
 
+class ChipCharField(forms.CharField):
+    """A chip code typed as free text (checked later against what the record names)."""
+
+    def to_python(self, value: Any) -> str:
+        return str(lower_code(super().to_python(value)))
+
+
 class ChipChoiceField(forms.ChoiceField):
     def to_python(self, value: Any) -> str:
         return str(lower_code(super().to_python(value)))
