@@ -25,6 +25,7 @@ from aisc.web.allocations.models import (
     RequestKind,
     SyncStatus,
 )
+from aisc.web.catalogue import node_states
 from aisc.web.grants.models import Application
 from aisc.web.i18n import explain
 from aisc.web.lists import Choice, ListSpec, Search
@@ -246,5 +247,9 @@ def reservations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "allocations/reservations.html",
-        {"dedicated": dedicated, "nodes": [(n, holder.get(n.name)) for n in nodes], "error": error},
+        {
+            "dedicated": dedicated,
+            "nodes": [(n, node_states.label(n.state), holder.get(n.name)) for n in nodes],
+            "error": error,
+        },
     )

@@ -19,11 +19,11 @@ from aisc.core.catalogue.nodes import basis, gpus_for, nodes_for
 from aisc.core.errors import AiscError
 from aisc.core.estimate import estimate as run_estimate
 from aisc.web.accounts import authz
-from aisc.web.catalogue import cluster_state
+from aisc.web.catalogue import cluster_state, node_states
 from aisc.web.catalogue.actions import do_set_node_state
 from aisc.web.catalogue.capacity import capacity_by_chip
 from aisc.web.catalogue.forms import EquivalentForm, EstimateForm, ExchangeForm, NodeStateForm
-from aisc.web.catalogue.models import ChipModel, Cluster, ExchangeRate, Node, NodeState, RateCard
+from aisc.web.catalogue.models import ChipModel, Cluster, ExchangeRate, Node, RateCard
 from aisc.web.i18n import explain
 
 FLAG_LABELS = {
@@ -54,13 +54,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         precision = "bf16"
     clusters = list(Cluster.objects.prefetch_related("partitions__nodes__node_type"))
     reported = cluster_state.node_states()
-    labels = dict(NodeState.choices)
     for cluster in clusters:
         for partition in cluster.partitions.all():
             for node in partition.nodes.all():
                 state = node.state if reported is None else reported.get(node.name, node.state)
                 node.cluster_state = state  # type: ignore[attr-defined]
-                node.cluster_state_label = labels.get(state, state)  # type: ignore[attr-defined]
+                node.cluster_state_label = node_states.label(state)  # type: ignore[attr-defined]
     context = {
         "clusters": clusters,
         "cluster_unreachable": reported is None,

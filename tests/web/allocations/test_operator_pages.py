@@ -123,3 +123,31 @@ def test_the_grantee_may_ask_but_not_decide_their_own_request(
     top_up.refresh_from_db()
     assert top_up.status == "pending"
     assert Allocation.objects.get().lines.count() == 2
+
+
+@pytest.fixture
+def slurm_reporting_states(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real Slurm adapter on a machine whose sinfo reports nodes in Slurm's own words."""
+    settings.AISC_CLUSTER = "slurm"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    sinfo = bin_dir / "sinfo"
+    rows = ["h800-01|gpu*|gpu:h800:8|IDLE", "h800-02|gpu*|gpu:h800:8|drained*"]
+    sinfo.write_text("#!/bin/sh\nprintf '%s\\n' " + " ".join(f"'{r}'" for r in rows) + "\n")
+    sinfo.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+
+
+@pytest.mark.usefixtures("slurm_reporting_states")
+def test_the_reservations_page_names_slurm_node_states_in_the_readers_language(
+    operator: Client,
+) -> None:
+    english = operator.get("/allocations/reservations/").content.decode()
+    assert "<td>Idle</td>" in english
+    assert "<td>Drained (not responding)</td>" in english
+    operator.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    chinese = operator.get("/allocations/reservations/").content.decode()
+    assert "<td>閒置</td>" in chinese
+    assert "<td>已排空（無回應）</td>" in chinese
+    assert "IDLE" not in chinese
+    assert "drained" not in chinese
