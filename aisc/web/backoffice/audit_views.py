@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aisc.web.accounts import authz
 from aisc.web.audit.filters import AuditFilter, apply_filter
 from aisc.web.audit.models import AuditEvent
+from aisc.web.backoffice.audit_labels import object_label, verb_label
 from aisc.web.lists import Label, ListSpec
 
 
@@ -51,6 +52,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         qs = apply_filter(qs, AuditFilter(**form.cleaned_data))
     listed = EVENTS.apply(request, qs)
+    for event in listed.rows:
+        event.verb_label = verb_label(event.verb)  # type: ignore[attr-defined]
+        event.object_label = object_label(event.object_type)  # type: ignore[attr-defined]
     return render(
         request,
         "audit/list.html",
