@@ -53,8 +53,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         qs = apply_filter(qs, AuditFilter(**form.cleaned_data))
     listed = EVENTS.apply(request, qs)
     for event in listed.rows:
-        event.verb_label = verb_label(event.verb)  # type: ignore[attr-defined]
-        event.object_label = object_label(event.object_type)  # type: ignore[attr-defined]
+        event.verb_label = verb_label(event.verb)
+        event.object_label = object_label(event.object_type)
     return render(
         request,
         "audit/list.html",
