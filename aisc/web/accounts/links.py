@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpResponse
 from django.utils.http import urlsafe_base64_decode
 
 from aisc.web.accounts.models import User
@@ -59,7 +60,21 @@ class ResetForm(PasswordResetForm):
         )
 
 
-class ResetConfirmView(auth_views.PasswordResetConfirmView):
+class RefusalIs422:
+    """Django's form views answer a refused form with 200; the portal's answer it with 422 (the
+    form again, what was typed kept, each error beside its field), as every other form does."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 422
+        return response
+
+
+class ResetView(RefusalIs422, auth_views.PasswordResetView):
+    pass
+
+
+class ResetConfirmView(RefusalIs422, auth_views.PasswordResetConfirmView):
     def get_user(self, uidb64: str) -> Any:
         found = user_of_link_id(uidb64)
         if found is None:

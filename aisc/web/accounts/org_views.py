@@ -134,7 +134,9 @@ def organisation_edit(request: HttpRequest, org_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The organisation was saved."))
             return redirect("accounts:organisation", org_id=org.pk)
-    return render(request, "accounts/organisation_edit.html", {"org": org, "form": form})
+    context = {"org": org, "form": form}
+    status = 422 if form.errors else 200
+    return render(request, "accounts/organisation_edit.html", context, status=status)
 
 
 @login_required

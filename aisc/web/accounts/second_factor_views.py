@@ -50,7 +50,8 @@ def verify(request: HttpRequest, user: User, context: dict[str, object]) -> Http
             otp_login(request, device)
             return redirect(next_url(request))
         form.add_error("token", _("That code was not accepted. Wait a moment, then try again."))
-    return render(request, TEMPLATE, {**context, "mode": "verify", "form": form})
+    status = 422 if form.errors else 200
+    return render(request, TEMPLATE, {**context, "mode": "verify", "form": form}, status=status)
 
 
 def enrol(request: HttpRequest, user: User, context: dict[str, object]) -> HttpResponse:
@@ -78,6 +79,7 @@ def enrol(request: HttpRequest, user: User, context: dict[str, object]) -> HttpR
             "qr": second_factor.qr_svg(device),
             "secret": second_factor.secret_text(device),
         },
+        status=422 if form.errors else 200,
     )
 
 

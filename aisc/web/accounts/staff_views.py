@@ -51,4 +51,5 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The roles were saved."))
             return redirect("accounts:staff")
-    return render(request, "accounts/staff_edit.html", {"person": person, "form": form})
+    context = {"person": person, "form": form}
+    return render(request, "accounts/staff_edit.html", context, status=422 if form.errors else 200)

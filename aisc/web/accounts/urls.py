@@ -27,7 +27,7 @@ urlpatterns = [
     path(
         "password-reset/",
         throttle_view(PasswordResetAddressThrottle, PasswordResetClientThrottle)(
-            auth_views.PasswordResetView.as_view(
+            links.ResetView.as_view(
                 form_class=links.ResetForm,
                 success_url=reverse_lazy("accounts:password_reset_done"),
                 email_template_name="registration/password_reset_email.txt",

@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 from aisc.core.errors import AiscError
 from aisc.web.accounts import actions, authz, invitations
 from aisc.web.accounts.forms import ProfileForm, TokenForm, add_domain_error
+from aisc.web.accounts.links import RefusalIs422
 from aisc.web.accounts.models import ApiToken, Invitation, Role, User, time_zones
 from aisc.web.accounts.throttling import TokenCreationThrottle, throttle_view
 from aisc.web.i18n import explain
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(RefusalIs422, auth_views.LoginView):
     """Django's log-in, and a "Sign in with <provider>" link when single sign-on is set up."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -54,6 +55,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/tokens.html",
         {"form": form, "secret": secret, "tokens": user.api_tokens.all()},
+        status=422 if form.errors else 200,
     )
 
 
@@ -88,7 +90,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "time_zones": time_zones()})
+    context = {"form": form, "time_zones": time_zones()}
+    return render(request, "accounts/profile.html", context, status=422 if form.errors else 200)
 
 
 @login_required

@@ -50,7 +50,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
     applicant: User, client: Client
 ) -> None:
     response = log_in(client, "applicant@example.hk", "wrong-password")
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = response.content.decode()
     assert "Please enter a correct email and password" in page
     assert client.get("/api/v1/me").status_code == 401
@@ -58,7 +58,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
 
 def test_a_deactivated_user_cannot_log_in(applicant: User, client: Client) -> None:
     User.objects.filter(pk=applicant.pk).update(is_active=False)
-    assert log_in(client, "applicant@example.hk").status_code == 200
+    assert log_in(client, "applicant@example.hk").status_code == 422
     assert client.get("/api/v1/me").status_code == 401
 
 
@@ -98,7 +98,7 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(
     page = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert page["Location"] == "/accounts/reset/done/"
     assert log_in(Client(), "applicant@example.hk", NEW_PASSWORD).status_code == 302
-    assert log_in(Client(), "applicant@example.hk", PASSWORD).status_code == 200
+    assert log_in(Client(), "applicant@example.hk", PASSWORD).status_code == 422
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(
@@ -107,6 +107,21 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(
     response = client.post("/accounts/password-reset/", {"email": "nobody@example.hk"})
     assert response["Location"] == "/accounts/password-reset/done/"
     assert mailoutbox == []
+
+
+def test_a_malformed_reset_address_is_refused_with_422_beside_its_field_and_kept(
+    db: None, client: Client, mailoutbox: list[Any]
+) -> None:
+    response = client.post("/accounts/password-reset/", {"email": "not-an-address"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Enter a valid email address." in page
+    assert 'value="not-an-address"' in page
+    assert mailoutbox == []
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    chinese = client.post("/accounts/password-reset/", {"email": ""})
+    assert chinese.status_code == 422
+    assert "這個欄位是必須的。" in chinese.content.decode()
 
 
 def test_a_reset_link_works_once(applicant: User, client: Client, mailoutbox: list[Any]) -> None:
@@ -124,7 +139,7 @@ def test_a_weak_new_password_is_refused_on_its_field(
     client.post("/accounts/password-reset/", {"email": "applicant@example.hk"})
     form_url = client.get(reset_link(mailoutbox[0].body))["Location"]
     response = client.post(form_url, {"new_password1": "password", "new_password2": "password"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "This password is too common." in response.content.decode()
     applicant.refresh_from_db()
     assert applicant.check_password(PASSWORD)
@@ -243,5 +258,5 @@ def test_the_staff_role_page_names_the_roles_in_chinese(
     for role in Role.objects.all():
         assert role.name_zh in page
     response = client.post(f"/accounts/staff/{person.pk}/", {"roles": ["wizard"]})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert User.objects.get(pk=person.pk).role_codes() == {"auditor"}

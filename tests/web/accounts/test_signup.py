@@ -50,7 +50,7 @@ def test_signing_up_queues_the_link_in_the_outbox_and_the_account_cannot_log_in_
     refused = client.post(
         "/accounts/login/", {"username": "wong@startup.example.hk", "password": PASSWORD}
     )
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert b"Confirm your e-mail address first" in refused.content
 
 
