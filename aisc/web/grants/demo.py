@@ -244,6 +244,7 @@ def _starter_grant(scheme: Scheme, staff: dict[str, User], report: DemoReport) -
     org, member = _member("KMA-DEMO", report)
     ask = actions.StarterRequest(
         organisation=org, chip="br104", title="Radiology report summariser on BR104",
+        title_zh="以 BR104 運行的放射報告摘要模型",
         lay_summary="Tries whether a domestic accelerator can serve a medical summariser.",
         lay_summary_zh="試驗國產加速器能否運行醫療報告摘要模型。",
     )  # fmt: skip

@@ -31,6 +31,7 @@ class Outcome:
             "organisation": self.application.organisation_id,
             "chip": self.application.chip,
             "title": self.application.title,
+            "title_zh": self.application.title_zh,
             "status": self.application.status,
             "rule": self.rule,
             "message": self.message,

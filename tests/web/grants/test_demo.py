@@ -174,3 +174,24 @@ def test_the_demo_has_a_starter_grant_the_system_approved_and_provisioned(
     award = Award.objects.get(application=starter)
     assert (award.chip, award.gpu_hours, award.status) == ("br104", Decimal(500), "active")
     assert award.allocation.lines.filter(released=True).exists()
+
+
+def test_a_chinese_reader_of_the_demo_finds_every_chinese_field_filled(
+    loaded: DemoReport,
+) -> None:
+    """Where a model keeps a Chinese text beside an English one, the demo fills both."""
+    from aisc.web.accounts.models import Organisation
+
+    for model, pairs in (
+        (Organisation, [("name_en", "name_zh")]),
+        (Scheme, [("name_en", "name_zh")]),
+        (Call, [("title_en", "title_zh")]),
+        (Application, [("title", "title_zh"), ("lay_summary", "lay_summary_zh")]),
+    ):
+        for row in model.objects.all():
+            for english, chinese in pairs:
+                if getattr(row, english):
+                    assert getattr(row, chinese), (model.__name__, row.pk, english)
+    for call in Call.objects.all():
+        assert all(c["name_zh"] and c["guidance_zh"] for c in call.rubric)
+        assert all(item["label_zh"] for item in call.checklist)

@@ -120,7 +120,12 @@ def test_a_chip_outside_the_programme_is_refused_and_the_call_budget_still_binds
 
 @pytest.mark.parametrize(
     ("ask", "field"),
-    [({"title": "  "}, "title"), ({"title": "x" * 201}, "title"), ({"chip": "zz9"}, "chip")],
+    [
+        ({"title": "  "}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"title_zh": "字" * 201}, "title_zh"),
+        ({"chip": "zz9"}, "chip"),
+    ],
 )
 def test_bad_input_is_refused_with_its_field_and_nothing_is_stored(
     programme: StarterProgramme, applicant: User, org: Organisation, ask: dict[str, str],
@@ -130,6 +135,13 @@ def test_bad_input_is_refused_with_its_field_and_nothing_is_stored(
         apply(programme, applicant, org, **ask)
     assert info.value.field == field
     assert not Application.objects.exists()
+
+
+def test_a_chinese_title_is_kept_for_the_chinese_grantee_list(
+    programme: StarterProgramme, applicant: User, org: Organisation
+) -> None:
+    made = apply(programme, applicant, org, title_zh="  以 BR104 試行語音識別 ")
+    assert Application.objects.get(pk=made.pk).title_zh == "以 BR104 試行語音識別"
 
 
 def test_a_starter_call_takes_no_ordinary_applications_and_terms_are_checked(

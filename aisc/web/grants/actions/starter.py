@@ -76,6 +76,7 @@ class StarterRequest:
     summary: str = ""
     lay_summary: str = ""
     lay_summary_zh: str = ""
+    title_zh: str = ""  # shown on the Chinese grantee list; the English title when blank
 
 
 def granted_this_year(scheme: Scheme, organisation: Organisation, year: int) -> int:
@@ -105,6 +106,10 @@ def _check_input(programme: StarterProgramme, ask: StarterRequest) -> None:
         raise RuleViolation(gettext_noop("a project title is required"), field="title")
     if len(ask.title.strip()) > TITLE_LENGTH:
         raise RuleViolation(gettext_noop("the title is at most 200 characters"), field="title")
+    if len(ask.title_zh.strip()) > TITLE_LENGTH:
+        raise RuleViolation(
+            gettext_noop("the Chinese title is at most 200 characters"), field="title_zh"
+        )
 
 
 @transaction.atomic
@@ -124,7 +129,8 @@ def do_apply_starter(
     terms = programme.terms()
     application = Application.objects.create(
         call=programme.call, organisation=ask.organisation, created_by=acting_user,
-        status=ApplicationStatus.SUBMITTED, title=ask.title.strip(), summary=ask.summary,
+        status=ApplicationStatus.SUBMITTED, title=ask.title.strip(),
+        title_zh=ask.title_zh.strip(), summary=ask.summary,
         lay_summary=ask.lay_summary, lay_summary_zh=ask.lay_summary_zh, chip=ask.chip, gpus=1,
         months=terms.months, preferred_start=today, submitted_at=timezone.now(),
     )  # fmt: skip

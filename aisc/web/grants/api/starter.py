@@ -45,6 +45,7 @@ class StarterIn(Schema):
     organisation: int
     chip: ChipCode
     title: str
+    title_zh: str = ""
     summary: str = ""
     lay_summary: str = ""
     lay_summary_zh: str = ""
@@ -56,6 +57,7 @@ class StarterOut(Schema):
     organisation: int
     chip: str
     title: str
+    title_zh: str
     status: str
     rule: str
     message: str
@@ -89,7 +91,7 @@ def ask(request: HttpRequest, body: StarterIn) -> Status[dict[str, Any]]:
     authz.require(user, "grants.application.create", organisation)
     starter = actions.StarterRequest(
         organisation=organisation, chip=body.chip, title=body.title, summary=body.summary,
-        lay_summary=body.lay_summary, lay_summary_zh=body.lay_summary_zh,
+        lay_summary=body.lay_summary, lay_summary_zh=body.lay_summary_zh, title_zh=body.title_zh,
     )  # fmt: skip
     application = actions.do_apply_starter(acting_user=user, programme=programme, ask=starter)
     return Status(201, outcome(application).as_dict())

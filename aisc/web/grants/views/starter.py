@@ -32,7 +32,7 @@ def starter(request: HttpRequest) -> HttpResponse:
         ask = actions.StarterRequest(
             organisation=organisation, chip=data["chip"], title=data["title"],
             summary=data["summary"], lay_summary=data["lay_summary"],
-            lay_summary_zh=data["lay_summary_zh"],
+            lay_summary_zh=data["lay_summary_zh"], title_zh=data["title_zh"],
         )  # fmt: skip
         try:
             application = actions.do_apply_starter(
