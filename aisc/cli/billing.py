@@ -37,7 +37,7 @@ def _month(text: str):  # type: ignore[no-untyped-def]
     try:
         return Month.parse(text)
     except RuleViolation as exc:
-        boot.fail(boot.say(exc))
+        boot.refuse(exc)
         raise
 
 
@@ -68,7 +68,7 @@ def close(
             tz=zoneinfo.ZoneInfo(settings.TIME_ZONE),
         )
     except AiscError as exc:
-        boot.fail(boot.say(exc), code=1)
+        boot.refuse(exc, code=1)
         raise
     _emit(period_figures(period), as_json)
 

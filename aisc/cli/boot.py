@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import typer
@@ -13,13 +16,52 @@ if TYPE_CHECKING:
     from aisc.core.errors import AiscError
 
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order
-# The --json flag of every command that prints what it did.
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
+# Whether the running command was given --json: its refusals are then JSON on stdout too.
+_json_errors: ContextVar[bool] = ContextVar("json_errors", default=False)
+# What a refusal's exit status says, as the API's error codes do.
+ERROR_CODES = {1: "refused", 2: "invalid_input", 3: "unavailable"}
+# "--year: must be ..." or "period: ...": the option or field a message starts by naming.
+NAMED = re.compile(r"^(--[a-z][a-z0-9-]*|[a-z_][a-z0-9_.]*): ")
 
 
-def fail(message: str, code: int = 2) -> None:
+def forget_json() -> None:
+    _json_errors.set(False)
+
+
+def _remember_json(value: bool) -> bool:
+    _json_errors.set(value)
+    return value
+
+
+def json_option(help: str = "Machine-readable output.") -> bool:
+    """The --json flag of every command that prints what it did; read first (eager), so a
+    refusal of any other option is already known to be wanted as JSON."""
+    flag: bool = typer.Option(False, "--json", help=help, callback=_remember_json, is_eager=True)
+    return flag
+
+
+JSON = json_option()
+
+
+def error_json(message: str, code: int, field: str | None = None) -> str:
+    """A refusal in the API's shape: {"error": {"code", "message", "field"}}."""
+    named = NAMED.match(message)
+    field = field or (named.group(1) if named else None)
+    body = {"code": ERROR_CODES.get(code, "failed"), "message": message, "field": field}
+    return json.dumps({"error": body}, ensure_ascii=False)
+
+
+def fail(message: str, code: int = 2, field: str | None = None) -> None:
+    """One line on stderr and exit `code`; with --json the same refusal as JSON on stdout."""
     typer.echo(f"aisc: {message}", err=True)
+    if _json_errors.get():
+        typer.echo(error_json(message, code, field))
     raise typer.Exit(code)
+
+
+def refuse(exc: AiscError, code: int = 2) -> None:
+    """A refusal of the core or an action, in the user's language, naming its field."""
+    fail(say(exc), code, exc.field)
 
 
 def say(exc: AiscError) -> str:

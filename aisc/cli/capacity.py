@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from aisc.cli import boot
+from aisc.core.capacity.model import MAX_MONTHS
 
 if TYPE_CHECKING:
     from aisc.core.capacity.plan import SeedRun
@@ -27,9 +28,15 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-MONTHS = typer.Option(None, "--months", help="Months to plan (a file's own horizon otherwise).")
+MONTHS = typer.Option(
+    None,
+    "--months",
+    min=1,
+    max=MAX_MONTHS,
+    help=f"Months to plan, 1 to {MAX_MONTHS} (a file's own horizon otherwise).",
+)
 SEEDS = typer.Option(5, "--seeds", help="How many seeds (demand draws) to run; bands over them.")
-FIRST_SEED = typer.Option(0, "--first-seed", help="The first seed; the others follow it.")
+FIRST_SEED = typer.Option(0, "--first-seed", min=0, help="The first seed; the others follow it.")
 OUT = typer.Option(None, "--out", help="Write CSV, JSON and PNG charts to this directory.")
 SCENARIO = typer.Option(
     None, "--scenario", help="Scenario TOML; default: the centre as configured."
@@ -112,7 +119,7 @@ def plan_command(
         chosen = read_scenario(scenario, months) if scenario else _centre(months, history)
         result, wall = _plan(chosen, seeds, first_seed)
     except AiscError as exc:
-        boot.fail(boot.say(exc))
+        boot.refuse(exc)
     doc = {**document(result), "sim_wall_s": wall}
     if out is not None:
         from aisc.cli.capacity_output import write_plan
@@ -149,7 +156,7 @@ def compare(
             result, wall = _plan(read_scenario(path, months), seeds, first_seed)
             docs.append({**document(result), "sim_wall_s": wall})
     except AiscError as exc:
-        boot.fail(boot.say(exc))
+        boot.refuse(exc)
     from aisc.cli.capacity_output import compare_table, write_compare
 
     written = write_compare(docs, out) if out is not None else []
@@ -221,7 +228,7 @@ def sweep(
         )
         chosen = variants([read_scenario(p, months) for p in scenarios], *axes)
     except AiscError as exc:
-        boot.fail(boot.say(exc))
+        boot.refuse(exc)
     if slurm:
         from aisc.cli.capacity_array import Sweep
 
@@ -281,7 +288,7 @@ def _sweep_on_slurm(
         slurm.wait(job_id, wait_timeout)
         doc = array.gather(where)
     except AiscError as exc:
-        boot.fail(boot.say(exc))
+        boot.refuse(exc)
     wall = round(time.perf_counter() - started, 3)
     _print_sweep({**doc, "job_id": job_id, "dir": str(where), "wall_s": wall}, as_json)
 
@@ -303,7 +310,7 @@ def sweep_cell(
     try:
         written = array.run_cell(directory, int(given))
     except AiscError as exc:
-        boot.fail(boot.say(exc))
+        boot.refuse(exc)
     typer.echo(f"wrote {written}")
 
 
@@ -319,7 +326,7 @@ def sweep_gather(
     try:
         doc = array.gather(directory)
     except AiscError as exc:
-        boot.fail(boot.say(exc))
+        boot.refuse(exc)
     _print_sweep({**doc, "dir": str(directory.resolve())}, as_json)
 
 

@@ -65,14 +65,24 @@ def queue(as_json: bool = boot.JSON) -> None:
         )
 
 
+# A year: far beyond any partition's time limit, and within what a job's seconds can hold.
+MAX_HOURS = 24 * 366
+SUBMIT_OPTIONS = {
+    "account": "--account",
+    "user": "--user",
+    "work_s": "--hours",
+    "time_limit_s": "--limit-hours",
+}
+
+
 @app.command()
 def submit(
     account: str = typer.Option(..., help="The project code (the Slurm account)."),
     user: str = typer.Option(..., help="A member's cluster user name."),
     gpus: int = typer.Option(1, min=1, help="GPUs, all at once (gang)."),
     chip: str = typer.Option(..., help="The GPU type, e.g. h800."),
-    hours: float = typer.Option(..., min=0, help="How long the job runs."),
-    limit_hours: float = typer.Option(..., min=0, help="Its time limit (--time)."),
+    hours: float = typer.Option(..., min=0, max=MAX_HOURS, help="How long the job runs."),
+    limit_hours: float = typer.Option(..., min=0, max=MAX_HOURS, help="Its time limit (--time)."),
 ) -> None:
     """Queue a job; it starts when the limits and the policy let it."""
     boot.django()
@@ -90,7 +100,12 @@ def submit(
             acting_user=None,
         )
     except AiscError as exc:
-        boot.fail(boot.say(exc))
+        # The action names its fields as the API does (time_limit_s); here they are options.
+        option = SUBMIT_OPTIONS.get(exc.field or "")
+        said = boot.say(exc)
+        if option and said.startswith(f"{exc.field}: "):
+            said = f"{option}: {said.removeprefix(f'{exc.field}: ')}"
+        boot.fail(said, field=option or exc.field)
         return  # pragma: no cover - fail() exits
     typer.echo(f"Submitted batch job {job.pk}")
 

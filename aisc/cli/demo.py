@@ -12,7 +12,7 @@ app = typer.Typer(help="The demo centre.", no_args_is_help=True)
 
 
 @app.command()
-def load(as_json: bool = typer.Option(False, "--json", help="Print logins as JSON.")) -> None:
+def load(as_json: bool = boot.json_option("Print logins as JSON.")) -> None:
     """Idempotent: running it twice leaves one copy of everything."""
     boot.django()
     boot.check_database()

@@ -78,7 +78,7 @@ def _act(verb: str, message_id: int, as_json: bool) -> None:
     try:
         message = act(message_id, acting_user=None)
     except AiscError as exc:
-        boot.fail(boot.say(exc), code=1)
+        boot.refuse(exc, code=1)
         return  # pragma: no cover - fail() exits
     done = "queued again" if verb == "retry" else "discarded"
     typer.echo(json.dumps(_row(message)) if as_json else f"message {message.pk} {done}")

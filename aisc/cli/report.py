@@ -127,7 +127,7 @@ def annual(
     try:
         check_year(year)
     except RuleViolation as exc:
-        boot.fail(boot.say(exc))
+        boot.refuse(exc)
     language = _language(lang)
     if out is not None:
         _writable(out)

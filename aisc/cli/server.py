@@ -17,8 +17,11 @@ def register(app: typer.Typer) -> None:
 
 def serve(
     host: str = typer.Option("", help="Address to listen on [AISC_HOST, 127.0.0.1]."),
-    port: int = typer.Option(0, help="Port to listen on [AISC_PORT, 8000]."),
-    workers: int = typer.Option(0, help="Worker processes [AISC_WEB_WORKERS, one per core]."),
+    # 0: the configured value; the bounds are those aisc.config gives AISC_PORT, AISC_WEB_WORKERS.
+    port: int = typer.Option(0, min=0, max=65535, help="Port to listen on [AISC_PORT, 8000]."),
+    workers: int = typer.Option(
+        0, min=0, max=256, help="Worker processes, 1 to 256 [AISC_WEB_WORKERS, one per core]."
+    ),
     dev: bool = typer.Option(
         False, "--dev", help="Django's development server: reloads on code changes, one process."
     ),

@@ -73,14 +73,17 @@ LP_SOLVER = typer.Option(
 PROCS_PER_GPU = typer.Option(
     1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."
 )
-SYNTHETIC = typer.Option(0, "--synthetic", help="Generate this many Philly-like jobs instead.")
+# Ten times the largest run docs/simulator.md shows; beyond it a run takes hours, not minutes.
+SYNTHETIC = typer.Option(
+    0, "--synthetic", max=1_000_000, help="Generate this many Philly-like jobs (to 1,000,000)."
+)
 LOAD = typer.Option(
     0.8,
     "--load",
     help="Offered load of the synthetic jobs, in (0, 10]: offered GPU-seconds / capacity; "
     "above 1 overloads the cluster and the queue grows without bound.",
 )
-SEED = typer.Option(0, "--seed", help="Seed of the synthetic generator.")
+SEED = typer.Option(0, "--seed", min=0, help="Seed of the synthetic generator.")
 OUT = typer.Option(None, "--out", help="Write per-job CSV and plots to this directory.")
 PLOT = typer.Option("png", "--plot-format", help="png or svg.")
 COMPARE_OUT = typer.Option(Path("sim-compare"), "--out", help="Directory for CSV and plots.")
@@ -106,7 +109,7 @@ def run(
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
-    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    as_json: bool = boot.json_option("Print the figures as JSON."),
     out: Path | None = OUT,
     plot_format: str = PLOT,
 ) -> None:
@@ -119,7 +122,7 @@ def run(
         try:
             run_openb(nodes, trace, policy, as_json, out)
         except AiscError as exc:
-            boot.fail(boot.say(exc))
+            boot.refuse(exc)
         return
     try:
         spec = _cluster(cluster, shares)
@@ -134,7 +137,7 @@ def run(
 
             write_run(result, out, plot_format)
     except AiscError as exc:
-        boot.fail(boot.say(exc))
+        boot.refuse(exc)
     except OSError as exc:
         boot.fail(f"--out: cannot write to {out} ({exc.strerror})", code=1)
     _report_problems(result)
@@ -164,7 +167,7 @@ def compare(
     synthetic: int = SYNTHETIC,
     load: float = LOAD,
     seed: int = SEED,
-    as_json: bool = typer.Option(False, "--json", help="Print every policy's figures as JSON."),
+    as_json: bool = boot.json_option("Print every policy's figures as JSON."),
     out: Path = COMPARE_OUT,
     plot_format: str = PLOT,
 ) -> None:
@@ -178,7 +181,7 @@ def compare(
         try:
             compare_openb(nodes, trace, names, as_json)
         except AiscError as exc:
-            boot.fail(boot.say(exc))
+            boot.refuse(exc)
         return
     try:
         spec = _cluster(cluster, shares)
@@ -197,7 +200,7 @@ def compare(
 
         written = write_comparison(results, out, plot_format)
     except AiscError as exc:
-        boot.fail(boot.say(exc))
+        boot.refuse(exc)
     except OSError as exc:
         boot.fail(f"--out: cannot write to {out} ({exc.strerror})", code=1)
     _report_problems(results[0])

@@ -52,7 +52,7 @@ def _cluster_plan() -> SlurmPlan:
     try:
         return sync.make_plan(cluster.adapter())
     except AiscError as exc:
-        boot.fail(boot.say(exc), code=3)
+        boot.refuse(exc, code=3)
         raise  # pragma: no cover - fail() exits
 
 

@@ -47,7 +47,7 @@ def ingest(
         int | None,
         typer.Option("--batch-size", min=1, help="Records per transaction (default 20,000)."),
     ] = None,
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    as_json: bool = boot.json_option("Print the report as JSON."),
 ) -> None:
     """Idempotent and crash-safe: run it again after any failure; nothing is counted twice."""
     sources = [bool(since), sacct_file is not None, csv_file is not None]
@@ -64,7 +64,7 @@ def ingest(
         try:  # a refused window, or Slurm unreachable or refusing: one line, nothing stored
             reading = usage_sources.read_slurm(_when(since, "--since"), end, tz)
         except AiscError as exc:
-            boot.fail(boot.say(exc), code=1)
+            boot.refuse(exc, code=1)
             raise
     else:
         path = sacct_file or csv_file
@@ -87,7 +87,7 @@ def ingest(
     try:
         report = usage_sources.ingest_reading(reading, cluster, tz, not_after=not_after, **sizes)
     except AiscError as exc:  # a header without the fields, say: one line, nothing stored
-        boot.fail(boot.say(exc), code=1)
+        boot.refuse(exc, code=1)
         raise
     _print(report, as_json)
     if report.rejects and not (report.inserted or report.corrected or report.unchanged):

@@ -44,10 +44,11 @@ def test_closing_a_month_not_yet_over_exits_one_and_closes_nothing() -> None:
 def test_show_of_a_month_not_closed_says_to_close_it_first() -> None:
     result = runner.invoke(app, ["billing", "show", "2026-03", "--json"])
     assert result.exit_code == 1
-    assert result.stdout == ""
-    assert result.stderr.strip() == (
-        "aisc: period: 2026-03 is not closed; close it first with `aisc billing close`"
-    )
+    message = "period: 2026-03 is not closed; close it first with `aisc billing close`"
+    assert json.loads(result.stdout) == {
+        "error": {"code": "refused", "message": message, "field": "period"}
+    }
+    assert result.stderr.strip() == f"aisc: {message}"
 
 
 def test_periods_lists_a_closed_month_in_text_and_in_json() -> None:

@@ -63,3 +63,18 @@ def test_a_job_slurm_would_refuse_exits_2_with_one_line_and_stores_nothing() -> 
 def test_advance_as_json_names_what_it_did() -> None:
     shown = json.loads(runner.invoke(app, ["cluster", "advance", "--json"]).output)
     assert "0 ended, 0 running, 0 pending" in shown["detail"]
+
+
+@pytest.mark.usefixtures("active")
+@pytest.mark.parametrize(
+    ("hours", "option"),
+    [("1", "--limit-hours: the time limit must be at least 60 s"), ("inf", "'--hours'")],
+)
+def test_a_refused_submission_names_the_option_not_the_actions_field(
+    hours: str, option: str
+) -> None:
+    result = runner.invoke(app, [*SUBMIT, "--hours", hours, "--limit-hours", "0.01"])
+    assert result.exit_code == 2
+    assert option in result.output
+    assert "Traceback" not in result.output
+    assert not EmbeddedJob.objects.exists()
