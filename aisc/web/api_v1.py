@@ -12,6 +12,7 @@ from aisc.web.allocations import api as allocations_api
 from aisc.web.api import errors
 from aisc.web.api.auth import AUTH
 from aisc.web.api.openapi import AiscAPI
+from aisc.web.api.parser import StrictParser, forbid_unknown_fields
 from aisc.web.backoffice import audit_api, outbox_api
 from aisc.web.billing import api as billing_api
 from aisc.web.catalogue import api as catalogue_api
@@ -26,6 +27,7 @@ api = AiscAPI(
     auth=AUTH,
     throttle=[ApiThrottle()],
     urls_namespace="api",
+    parser=StrictParser(),
 )
 errors.install(api)
 
@@ -44,3 +46,4 @@ ROUTERS: list[tuple[str, Router]] = [
 
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)
+forbid_unknown_fields(api)

@@ -62,7 +62,8 @@ class Search:
     choices: Sequence[tuple[Any, Label]] = ()
 
     def narrow(self, rows: QuerySet[Any], value: str) -> QuerySet[Any]:
-        text = value.strip()[:100]
+        # NUL cannot be in any stored text (PostgreSQL refuses it), nor be compared with it.
+        text = value.replace("\x00", "").strip()[:100]
         if not text:
             return rows
         match = Q()

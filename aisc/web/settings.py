@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "aisc.web.portal.headers.PermissionsPolicyMiddleware",
     "aisc.web.api.middleware.JsonErrorsMiddleware",
     "aisc.web.api.middleware.BodySizeLimitMiddleware",
+    "aisc.web.portal.request_guard.NulInPathMiddleware",
     # Serves the collected static files (hashed names, far-future caching, gzip/brotli) from
     # the server's workers; before `aisc collectstatic` the development server serves them.
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if COLLECTED else []),

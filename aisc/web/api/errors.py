@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from aisc.core.errors import AiscError, InsufficientBalance, InvalidTransition, NotFound
 from aisc.web.accounts.authz import Refused
+from aisc.web.api.parser import NotJson, TextWithNul
 from aisc.web.i18n import explain
 
 
@@ -87,4 +88,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja raises its "Cannot parse request body" from what our parser found.
+        cause = exc.__cause__
+        if isinstance(cause, TextWithNul):
+            return error_response(api, request, 422, "invalid", cause.message, cause.field)
+        if isinstance(cause, NotJson):
+            return error_response(api, request, 400, "bad_request", cause.message)
         return error_response(api, request, exc.status_code, "http_error", str(exc))
