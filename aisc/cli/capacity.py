@@ -57,9 +57,9 @@ def read_scenario(path: Path, months: int | None = None) -> Scenario:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise RuleViolation(f"{path}: {exc.strerror}", field="scenario") from exc
+        raise RuleViolation(f"scenario {path}: {exc.strerror}", field="scenario") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise RuleViolation(f"{path}: {exc}", field="scenario") from exc
+        raise RuleViolation(f"scenario {path}: not TOML ({exc})", field="scenario") from exc
     if months is not None:
         data["months"] = months
     data.setdefault("name", path.stem)

@@ -59,7 +59,7 @@ MAX_JOB_GPUS = 1_000_000
 def sacct_args(since: dt.datetime, until: dt.datetime, tz: zoneinfo.ZoneInfo) -> list[str]:
     """Arguments for the adapter's raw `sacct(args)` runner: every user's jobs in the window."""
     if until <= since:
-        raise RuleViolation("until: must be later than --since", field="until")
+        raise RuleViolation("--until: must be later than --since", field="until")
     fmt = "%Y-%m-%dT%H:%M:%S"
     return [
         "--allusers",

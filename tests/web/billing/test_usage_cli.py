@@ -51,7 +51,7 @@ def test_a_window_that_ends_before_it_starts_is_refused_naming_the_field(
         app, ["usage", "ingest", "--since", "2026-03-10T08:00", "--until", "2026-03-10T07:00"]
     )
     assert result.exit_code == 1
-    assert "until: must be later than --since" in result.output
+    assert "aisc: --until: must be later than --since" in result.output
     assert not sacct.args_file.exists()  # sacct was never run
 
 
