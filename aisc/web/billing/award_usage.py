@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from aisc.core.allocations import credit
 from aisc.web.allocations.models import Allocation
 from aisc.web.allocations.pages import ChipBudget, chip_budgets
+from aisc.web.billing import job_states
 from aisc.web.billing.ingest.stored import decode_gpus
 from aisc.web.billing.models import UsageRecord
 from aisc.web.grants.models import Award
@@ -43,6 +44,11 @@ class Job:
     submit: dt.datetime
     wait_h: float | None  # None: not started
     run_h: float
+
+    @property
+    def state_label(self) -> str:
+        """The state in the reader's language; `state` stays as sacct wrote it."""
+        return job_states.label(self.state)
 
 
 @dataclass(frozen=True)

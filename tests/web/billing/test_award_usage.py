@@ -89,6 +89,7 @@ def test_a_grantee_sees_the_jobs_members_days_and_waits_of_their_award_and_no_on
         "項目作業的等候時間",
         "按開始前等候時間劃分的項目作業",
         "&lt; 1 小時",
+        "<td>已完成</td>",  # a job's state: COMPLETED as sacct wrote it
     ):
         assert text in html
     # The fund's burn-down: every month from the first with ledger activity, none skipped.
