@@ -81,6 +81,7 @@ def show(
     """The stored figures of a closed period (the same as `close` printed)."""
     parsed = _month(month)
     boot.django()
+    boot.check_database()
     from aisc.web.billing.closing.figures import period_figures
     from aisc.web.billing.models import BillingPeriod, PeriodState
 
@@ -95,6 +96,7 @@ def show(
 def periods(as_json: bool = boot.JSON) -> None:
     """Every period known, with its state."""
     boot.django()
+    boot.check_database()
     from aisc.web.billing.closing.figures import periods_list
 
     rows = periods_list()

@@ -101,6 +101,7 @@ def createadmin(
 ) -> None:
     """Create a platform administrator."""
     boot.django()
+    boot.check_database()
     from aisc.core.errors import AiscError
     from aisc.web.accounts.actions import do_create_user
 

@@ -86,3 +86,27 @@ def test_it_loads_the_demo_twice_and_verifies_then_detects_a_forged_audit_row(
     broken = aisc("audit", "verify", env=env)
     assert broken.returncode == 1
     assert f"row {row_id}" in broken.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["billing", "periods"],
+        ["audit", "verify"],
+        ["cluster", "queue"],
+        ["createadmin", "--email", "a@b.hk", "--password", "long-enough-password"],
+    ],
+    ids=" ".join,
+)
+def test_a_database_that_does_not_answer_is_one_line_not_a_traceback(
+    tmp_path: Path, args: list[str]
+) -> None:
+    # Port 1: nothing listens there, so the connection is refused at once.
+    env = {
+        "AISC_DATABASE_URL": "postgresql://aisc@127.0.0.1:1/aisc",
+        "AISC_DATA_DIR": str(tmp_path),
+    }
+    result = aisc(*args, env=env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("aisc: AISC_DATABASE_URL: cannot connect to the database")
