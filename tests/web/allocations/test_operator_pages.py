@@ -15,7 +15,7 @@ from aisc.web.accounts.models import Role, User
 from aisc.web.allocations import actions
 from aisc.web.allocations.models import Allocation, ChangeRequest
 from aisc.web.audit.models import AuditEvent
-from tests.fixtures.pages import flashed
+from tests.fixtures.pages import flashed, in_both_languages
 from tests.web.allocations.conftest import START
 
 pytestmark = pytest.mark.django_db
@@ -142,11 +142,9 @@ def slurm_reporting_states(settings: Any, tmp_path: Path, monkeypatch: pytest.Mo
 def test_the_reservations_page_names_slurm_node_states_in_the_readers_language(
     operator: Client,
 ) -> None:
-    english = operator.get("/allocations/reservations/").content.decode()
+    english, chinese = in_both_languages(operator, "/allocations/reservations/")
     assert "<td>Idle</td>" in english
     assert "<td>Drained (not responding)</td>" in english
-    operator.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
-    chinese = operator.get("/allocations/reservations/").content.decode()
     assert "<td>閒置</td>" in chinese
     assert "<td>已排空（無回應）</td>" in chinese
     assert "IDLE" not in chinese

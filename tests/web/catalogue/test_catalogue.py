@@ -16,6 +16,7 @@ from aisc.web.catalogue.actions import do_save_exchange_rate, do_set_node_state
 from aisc.web.catalogue.capacity import capacity_by_chip
 from aisc.web.catalogue.models import ChipModel, ExchangeRate, Node, RateCard
 from aisc.web.demo import DemoReport
+from tests.fixtures.pages import in_both_languages
 
 
 def test_the_migration_seeds_the_eight_chips_with_sourced_peaks(db: Any) -> None:
@@ -119,11 +120,9 @@ def test_finance_cannot_change_node_states(
 def test_the_public_price_page_lists_every_chip_in_english_and_chinese(
     centre: DemoReport, client: Client
 ) -> None:
-    english = client.get("/catalogue/prices/").content.decode()
+    english, chinese = in_both_languages(client, "/catalogue/prices/")
     assert "NVIDIA H800 SXM" in english
     assert "20.00" in english
-    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
-    chinese = client.get("/catalogue/prices/").content.decode()
     assert "牌價" in chinese
 
 
