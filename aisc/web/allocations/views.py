@@ -124,6 +124,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
                 r.pk for r in requests if authz.can(user, "allocations.change.decide", r)
             },
         },
+        status=422 if form.errors else 200,
     )
 
 
@@ -215,6 +216,7 @@ def capacity_plan(request: HttpRequest) -> HttpResponse:
             "error": error,
             "chart": plan_chart.svg(doc, _("Utilisation by month")) if doc else "",
         },
+        status=422 if form.errors or error else 200,
     )
 
 

@@ -50,11 +50,14 @@ def test_a_committee_member_plans_a_typed_scenario_and_sees_it_saturate(
 
 def test_a_bad_scenario_is_refused_naming_the_field_and_the_rule(committee_client: Client) -> None:
     bad = SCENARIO.replace('chip = "h800"\nnodes = 2', 'chip = "h900"\nnodes = 2')
-    page = committee_client.post(URL, {"scenario": bad, "months": 2, "seeds": 1}).content.decode()
-    assert "inventory[0].chip: unknown chip &#x27;h900&#x27;" in page
+    refused = committee_client.post(URL, {"scenario": bad, "months": 2, "seeds": 1})
+    assert refused.status_code == 422
+    assert "inventory[0].chip: unknown chip &#x27;h900&#x27;" in refused.content.decode()
     response = committee_client.post(URL, {"scenario": "start =", "months": 2, "seeds": 1})
+    assert response.status_code == 422
     assert "scenario: " in response.content.decode()
     response = committee_client.post(URL, {"scenario": "", "months": 99, "seeds": 1})
+    assert response.status_code == 422
     assert "Ensure this value is less than or equal to 36" in response.content.decode()
 
 

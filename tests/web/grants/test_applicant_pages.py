@@ -133,7 +133,7 @@ def test_an_empty_report_is_refused_on_the_form_and_nothing_is_stored(
     response = as_client(applicant).post(
         f"/grants/awards/{active.pk}/", {"kind": "progress", "text": "   "}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "This field is required." in response.content.decode()
     assert not Report.objects.exists()
 
@@ -144,7 +144,7 @@ def test_a_report_before_publication_is_refused_naming_the_award_rule(
     response = as_client(applicant).post(
         f"/grants/awards/{award.pk}/", {"kind": "progress", "text": "Early news."}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert flashed(response) == ["award: reports are due only on an active (published) award"]
     assert "Submit report" not in response.content.decode()
     assert not Report.objects.exists()

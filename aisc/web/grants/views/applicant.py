@@ -183,6 +183,7 @@ def award(request: HttpRequest, award_id: int) -> HttpResponse:
     user = user_of(request)
     found = queries.one_visible(queries.visible_awards(user), award_id)
     form = ReportForm(request.POST or None)
+    refused = request.method == "POST"  # until the report is stored
     if request.method == "POST":
         authz.require(user, "grants.report.submit", found)
         if form.is_valid():
@@ -203,4 +204,4 @@ def award(request: HttpRequest, award_id: int) -> HttpResponse:
         "final_report": obligation_of(found),
         **outcome_context(user, found),
     }
-    return render(request, "grants/award.html", context)
+    return render(request, "grants/award.html", context, status=422 if refused else 200)
