@@ -9,6 +9,7 @@ import datetime as dt
 import gzip
 import json
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -110,25 +111,33 @@ def logged_times(text: str, ids: dict[str, str], log: SlurmLog) -> dict[str, Tim
     return times
 
 
-def simulated_times(result: SimulationResult, text: str, ids: dict[str, str]) -> dict[str, Times]:
-    """Per job name, from the simulator's record; job i is the trace's row i, from line[i]."""
+def simulated_times(
+    result: SimulationResult, text: str, ids: dict[str, str], whole: bool = False
+) -> dict[str, Times]:
+    """Per job name, from the simulator's record; job i is the trace's row i, from line[i].
+    With `whole`, start and end in the whole seconds sacct would record (simulation time 0
+    is a whole second of the wall clock)."""
     lines = text.splitlines()
     record, trace, times = result.record, result.trace, {}
     for i, line_no in enumerate(trace.line.tolist()):
         name = ids[lines[line_no - 1].split("|")[0]]
         chip = trace.chips[trace.chip[i]] if trace.chip[i] >= 0 else ""
-        times[name] = Times(
-            record.submit[i], record.first_start[i], record.end[i], int(record.gpus[i]), chip
-        )
+        start, end = float(record.first_start[i]), float(record.end[i])
+        if whole:  # a time a float's rounding puts a hair under its second stays in it
+            start, end = math.floor(start + 1e-6), math.floor(end + 1e-6)
+        times[name] = Times(record.submit[i], start, end, int(record.gpus[i]), chip)
     return times
 
 
-def evaluate_dir(folder: Path, completing_s: float = 1.0, log_times: str = "") -> dict[str, Any]:
+def evaluate_dir(
+    folder: Path, completing_s: float = 1.0, log_times: str = "", whole_seconds: bool = False
+) -> dict[str, Any]:
     """Compare the export in `folder` with the simulator under the mirrored configuration;
     with `log_times`, at the millisecond times of the saved slurmctld log (where it has every
     job), the main loop batched as slurm.conf says: "modelled" fits the threads' clocks to what
     an info-level log shows; "logged" also runs the main loop, backfill and decay passes at
-    every pass a debug-level log records."""
+    every pass a debug-level log records. `whole_seconds` (export only): the simulator's
+    times recorded in whole seconds, as the export's are."""
     text = read_export(folder)
     ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
     conf = mirror((folder / "slurm.conf").read_text(encoding="utf-8"))
@@ -152,6 +161,7 @@ def evaluate_dir(folder: Path, completing_s: float = 1.0, log_times: str = "") -
         log,
         log_times == "logged",
         {account: float(share) for account, share in facts.get("shares", {}).items()},
+        whole_seconds and log is None,
     )
     report["run"] = facts
     return report
@@ -205,6 +215,7 @@ def evaluate(
     log: SlurmLog | None = None,
     every_pass: bool = False,
     shares: dict[str, float] | None = None,
+    whole_seconds: bool = False,
 ) -> dict[str, Any]:
     trace = parse_lines(text.splitlines(), "sacct", source)
     if log is not None:
@@ -234,6 +245,7 @@ def evaluate(
         "options": {k: v for k, v in vars(conf.options).items() if k in MIRRORED_OPTIONS},
         "cannot_mirror": conf.notes,
         "completing_s": completing_s,
+        "sim_whole_seconds": whole_seconds,
         "policies": {},
     }
     capacity: dict[str, int] = {}
@@ -241,7 +253,7 @@ def evaluate(
         capacity[group.chip] = capacity.get(group.chip, 0) + group.gpus
     for policy in dict.fromkeys((conf.policy, *REFERENCE_POLICIES)):
         result = simulate(trace, conf.cluster, policy, conf.options)
-        simulated = simulated_times(result, text, ids)
+        simulated = simulated_times(result, text, ids, whole_seconds)
         report["policies"][policy] = {
             **compare(real, simulated).as_dict(),
             "free_while_waiting_real_gpu_s": free_while_waiting(real.values(), capacity),
@@ -282,6 +294,32 @@ def end_to_start_gaps(folder: Path) -> dict[str, float]:
         if job.start > job.submit and before:
             gaps.append(job.start - max(before))
     return {"jobs": len(gaps), "mean": round(float(np.mean(gaps)), 2) if gaps else math.nan}
+
+
+def logged_latency(folder: Path) -> dict[str, float]:
+    """From a debug-level log (every main-loop pass logged): the median time from a job's end
+    to the next main-loop pass, and, for the jobs the main loop started after waiting, the
+    median time from the last end before their start (what `--completing-s` stands for)."""
+    ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+    log = read_log(folder, ids)
+    if log is None or not log.passes:
+        return {}
+    passes = sorted(t for t, _ in log.passes)
+    ends = sorted(log.ends.values())
+    to_pass = [passes[i] - end for end in ends if (i := bisect_right(passes, end)) < len(passes)]
+    to_start = [
+        start - ends[i - 1]
+        for job, (start, loop) in log.starts.items()
+        if loop == "main"
+        and job in log.submits
+        and start - log.submits[job][0] > 1.0  # it waited (a start on submission is not one)
+        and (i := bisect_left(ends, start)) > 0
+    ]
+    return {
+        "main_starts": len(to_start),
+        "median_end_to_main_start": round(float(np.median(to_start)), 3) if to_start else math.nan,
+        "median_end_to_next_pass": round(float(np.median(to_pass)), 3) if to_pass else math.nan,
+    }
 
 
 ROWS = (

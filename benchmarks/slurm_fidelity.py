@@ -10,7 +10,7 @@ Run it as root, holding the one test cluster's lock (the issue-19 workloads: see
 and again without Slurm with `--from-export --out DIR`. The run records when slurmctld started
 (its cycles tick from then); the simulator holds each job's nodes `--completing-s` (1 s) past the
 end sacct records, as Slurm frees them a moment later (`end_to_start_gaps_s` in the report
-measures it from the export).
+measures it from the export, `logged_latency_s` from a debug-level log).
 
 1. A seeded workload: Poisson-like submit offsets over --spread seconds, 1-16 GPUs (16 = both
    nodes of a partition, exclusive), chips from the cluster, `sleep` run times of a few seconds,
@@ -59,6 +59,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fidelity_compare import (
     end_to_start_gaps,
     evaluate_dir,
+    logged_latency,
     slurm_against_slurm,
     table,
 )
@@ -425,6 +426,12 @@ def main() -> None:
         help="seconds Slurm holds a job's nodes after its recorded end (see gaps below)",
     )
     parser.add_argument(
+        "--sim-whole-seconds",
+        action="store_true",
+        help="without --log-times: record the simulator's starts and ends in whole seconds, as "
+        "sacct records Slurm's (so a fractional --completing-s is compared like with like)",
+    )
+    parser.add_argument(
         "--log-times",
         choices=("modelled", "logged"),
         nargs="?",
@@ -477,9 +484,10 @@ def main() -> None:
                 debug_logging(False, args.backfill_log)
             if original is not None:
                 restore(original)
-    report = evaluate_dir(args.out, args.completing_s, args.log_times)
+    report = evaluate_dir(args.out, args.completing_s, args.log_times, args.sim_whole_seconds)
     report["log_times"] = args.log_times
     report["end_to_start_gaps_s"] = end_to_start_gaps(args.out)
+    report["logged_latency_s"] = logged_latency(args.out)
     report["evaluated"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     report["cpu_s"] = round(time.process_time() - cpu, 2)
     (args.out / "fidelity.json").write_text(json.dumps(report, indent=2), encoding="utf-8")

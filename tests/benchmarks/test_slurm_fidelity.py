@@ -128,6 +128,20 @@ def test_nodes_are_held_a_moment_past_the_recorded_end_when_asked() -> None:
     assert held["policies"]["slurm"]["mean_wait_sim_s"] == pytest.approx(5.5 + 1 / 6)
 
 
+def test_the_simulators_times_can_be_recorded_in_whole_seconds_as_sacct_records_slurms() -> None:
+    exact = fidelity.evaluate_dir(SAVED, completing_s=0.5)
+    whole = fidelity.evaluate_dir(SAVED, completing_s=0.5, whole_seconds=True)
+    assert (exact["sim_whole_seconds"], whole["sim_whole_seconds"]) == (False, True)
+    # The 16-GPU h800 job starts half a second into the second its blocker ended: recorded in
+    # whole seconds it starts in that second, as Slurm's did (the export: 04:03:57 both).
+    assert exact["policies"]["slurm"]["mean_wait_sim_s"] == pytest.approx(5.5 + 0.5 / 6)
+    assert whole["policies"]["slurm"]["mean_wait_sim_s"] == pytest.approx(5.5)
+    assert whole["policies"]["slurm"]["makespan_sim_s"] == 50.0
+    # A whole second held is a whole second recorded.
+    held = fidelity.evaluate_dir(SAVED, completing_s=1.0, whole_seconds=True)
+    assert held["policies"]["slurm"]["mean_wait_sim_s"] == pytest.approx(5.5 + 1 / 6)
+
+
 def test_the_gap_from_an_end_to_the_start_it_allowed_is_measured_from_the_export() -> None:
     # Only the 16-GPU h800 job (submitted 04:03:23) waited with an end after its submission:
     # the 38 s job that began 04:03:19 ended 04:03:57, and it started that same second.

@@ -13,7 +13,8 @@ BOOT = 1796502147.0  # slurmctld started 2026-12-05T20:22:27 (run.json)
 
 
 def test_log_times_take_the_millisecond_times_and_each_threads_clock_from_the_log() -> None:
-    report = fidelity.evaluate_dir(RUN, completing_s=0.0, log_times="modelled")
+    report = fidelity.evaluate_dir(RUN, 0.0, "modelled", whole_seconds=True)
+    assert report["sim_whole_seconds"] is False  # the log's milliseconds on both sides
     o = report["options"]
     assert report["jobs"] == 200
     assert o["batch_sched_delay_s"] == 3.0  # Slurm's default, mirrored
@@ -64,3 +65,15 @@ def test_a_slurm_run_agrees_with_itself_and_a_second_run_of_its_workload_less(
     assert 0.0 < coarse["mean_abs_wait_diff_s"] < 1.0
     # asked for whole seconds, the run with its log is read from its export as the copy is
     assert fidelity.slurm_against_slurm(RUN, copy, whole=True)["kendall_tau_b"] == 1.0
+
+
+def test_the_latency_from_an_end_to_the_main_loop_is_read_from_a_debug_level_log() -> None:
+    pilot = RUN.parent / "pilot-s20-r1"  # every pass logged (--debug-log)
+    latency = fidelity.logged_latency(pilot)
+    # The main loop starts a waiting job a few milliseconds after the end that freed its GPUs
+    # (the epilog-complete message calls schedule() at once), well inside the end's second.
+    assert latency["main_starts"] == 25
+    assert 0.0 < latency["median_end_to_main_start"] < 0.05
+    assert 0.0 < latency["median_end_to_next_pass"] < 0.1
+    # An info-level log has no passes to measure against.
+    assert fidelity.logged_latency(RUN) == {}
