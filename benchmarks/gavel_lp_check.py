@@ -1,8 +1,9 @@
 """Is our `--lp-solver ecos` allocation the one Gavel's own code computes? (issue 19)
 
 Gavel's `gavel-las-perf` (`MaxMinFairnessPolicyWithPerf` in `scheduler/policies/
-max_min_fairness.py`, with `Policy.get_base_constraints` in `policy.py`) states its LPs in cvxpy
-and solves them with ECOS; we state them as a `LinearProgram` and call ECOS directly
+max_min_fairness.py` at 40a22a7, normalised by `ProportionalPolicy.get_throughputs` in
+`proportional.py`, with `Policy.get_base_constraints` in `policy.py`) states its LP in cvxpy
+and solves it with ECOS; we state them as a `LinearProgram` and call ECOS directly
 (`aisc/adapters/solvers/ecos.py`). This script builds both for the jobs `N` arriving after the
 first 50 of Gavel's seed-0 workload on 36:36:36 (all active at once, as in a loaded round) and
 prints the largest difference between the two allocations, and that to our default (HiGHS, a
@@ -66,8 +67,10 @@ def main() -> None:
         jobs = [columns.job(i) for i in range(50, 50 + count)]
         speeds = np.array([[job.speed_on(chip) for chip in CHIPS] for job in jobs])
         gangs = np.array([job.gpus for job in jobs])
-        isolated = cvxpy_max_min(cp, np.ones_like(speeds), gangs)
-        weight = speeds / (speeds * isolated).sum(axis=1)[:, None]
+        # ProportionalPolicy: x[m, j] = GPUs_j / M, divided by the largest row sum.
+        share = np.tile(CAPACITY / len(jobs), (len(jobs), 1))
+        share = share / share.sum(axis=1).max()
+        weight = speeds / (speeds * share).sum(axis=1)[:, None]
         gavel = cvxpy_max_min(cp, weight, gangs)
         ours = perf_max_min(speeds, gangs, CAPACITY, EcosSolver())
         vertex = perf_max_min(speeds, gangs, CAPACITY, HighsSolver())

@@ -21,14 +21,18 @@ X[m, j] is the share of wall time job m should run on type j, with (the paper's 
   proportion to each type's GPUs, found without a solver.
 - `perf_max_min`: Gavel's LAS-perf (`max_min_fairness_perf`), the LP
 
-      maximise_X  min_m  scale_factor_m * throughput(m, X) / throughput(m, X_isolated)
+      maximise_X  min_m  scale_factor_m * throughput(m, X) / throughput(m, X_proportional)
 
-  with throughput(m, X) = sum_j T[m, j] X[m, j] and X_isolated the agnostic allocation above
-  (the paper's eq. 2 with Gavel's normalisation). Solved by an `LpSolver` passed in (core needs
-  no solver library). An interior-point solver gets Gavel's LP as its code states it (no bound
-  on X but X >= 0, as `Policy.get_base_constraints`) and its point is used as it is, as Gavel
-  does; a vertex solver (HiGHS) gets X <= 1 and X = 0 where the job cannot run, and a second
-  LP takes, among the optima, the one with the largest sum of the jobs' normalised throughputs.
+  with throughput(m, X) = sum_j T[m, j] X[m, j] and X_proportional Gavel's `ProportionalPolicy`
+  share: every job on every type in proportion to the type's GPUs, the row summing to 1
+  (stanford-futuredata/gavel, `scheduler/policies/max_min_fairness.py` at 40a22a7 and
+  `proportional.py`; an earlier version, 0194a78, normalised by the agnostic allocation above,
+  which weights a gang by scale_factor squared and starves the wide ones). Solved by an
+  `LpSolver` passed in (core needs no solver library). An interior-point solver gets Gavel's
+  LP as its code states it (no bound on X but X >= 0, as `Policy.get_base_constraints`) and its
+  point is used as it is, as Gavel does; a vertex solver (HiGHS) gets X <= 1 and X = 0 where
+  the job cannot run, and a second LP takes, among the optima, the one with the largest sum of
+  the jobs' normalised throughputs.
 - `perf_srsf`: ours, not Gavel's (`srsf-perf`): shortest remaining service first on effective
   throughput, the LP
 
@@ -196,8 +200,8 @@ def perf_max_min(
 ) -> np.ndarray:
     """Gavel's LAS-perf allocation (see the module's docstring)."""
     jobs, types = speeds.shape
-    isolated = (speeds * agnostic_max_min(gangs, capacity, solver)).sum(axis=1)
-    weight = speeds * (gangs / isolated)[:, None]  # objective coefficient of X[m, j]
+    proportional = speeds @ (capacity / capacity.sum())  # each job's X_proportional throughput
+    weight = speeds * (gangs / proportional)[:, None]  # objective coefficient of X[m, j]
     if solver.interior:
         return _gavel_optimum(weight, gangs, capacity, solver)
     problem = _max_min_program(weight, gangs, capacity, (speeds > 0).astype(np.float64), 0.0)

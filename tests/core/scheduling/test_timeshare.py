@@ -137,21 +137,34 @@ def test_agnostic_max_min_gives_every_job_all_of_its_time_when_all_fit() -> None
     assert table.sum(axis=1).tolist() == pytest.approx([1, 1])
 
 
-def test_perf_max_min_never_leaves_a_job_below_its_isolated_throughput() -> None:
-    # Normalised by the agnostic (isolated) share, half of each type, both jobs reach exactly
+def test_perf_max_min_never_leaves_a_job_below_its_proportional_throughput() -> None:
+    # Normalised by Gavel's proportional share, half of each type here, both jobs reach exactly
     # 1: trading the V100 to the job that gains 10x would drop the other below its share.
     table = perf_max_min(SPEEDS, ONE_EACH, np.array([1, 1]), HighsSolver())
-    isolated = (SPEEDS * 0.5).sum(axis=1)
-    assert ((SPEEDS * table).sum(axis=1) / isolated).tolist() == pytest.approx([1, 1], rel=1e-4)
+    proportional = (SPEEDS * 0.5).sum(axis=1)
+    assert ((SPEEDS * table).sum(axis=1) / proportional).tolist() == pytest.approx([1, 1], rel=1e-4)
 
 
 def test_perf_max_min_equalises_normalised_throughput_when_jobs_outnumber_gpus() -> None:
     speeds = np.array([[10.0, 1.0], [10.0, 1.0], [1.0, 0.9]])
     table = perf_max_min(speeds, np.ones(3, np.int64), np.array([1, 1]), HighsSolver())
-    isolated = (speeds * agnostic_max_min(np.ones(3, np.int64), np.array([1, 1]))).sum(axis=1)
-    normalised = (speeds * table).sum(axis=1) / isolated
+    proportional = speeds @ np.array([0.5, 0.5])  # each type's share of the GPUs
+    normalised = (speeds * table).sum(axis=1) / proportional
     assert normalised.min() == pytest.approx(normalised.max(), rel=1e-4)
     assert table.sum(axis=0).max() <= 1 + 1e-6  # no type over its GPUs
+
+
+def test_perf_max_min_gives_a_wide_gang_the_gpu_share_of_a_narrow_job() -> None:
+    # Gavel's objective counts scale_factor x throughput / proportional throughput, and the
+    # proportional share does not depend on the gang: a 4-GPU job crowded on 4 + 4 GPUs with
+    # eight 1-GPU jobs of the same speeds gets the same GPU share (time x gang) as each of
+    # them, 8 / 9. Normalising by the agnostic allocation instead (as an earlier Gavel version
+    # did) weights the gang by its square: it would get a quarter of a narrow job's share.
+    speeds = np.ones((9, 2))
+    gangs = np.array([4] + [1] * 8)
+    table = perf_max_min(speeds, gangs, np.array([4, 4]), HighsSolver())
+    gpu_share = table.sum(axis=1) * gangs
+    assert gpu_share.tolist() == pytest.approx([8 / 9] * 9, rel=1e-4)
 
 
 def test_perf_max_min_never_uses_a_type_the_job_cannot_run_on() -> None:
@@ -183,11 +196,11 @@ def test_with_an_interior_solver_las_perf_solves_gavels_lp_once_and_keeps_its_po
     gangs, room = np.ones(3, np.int64), np.array([1, 1])
     ecos = EcosSolver()
     table = perf_max_min(speeds, gangs, room, ecos)
-    assert ecos.solves == 2  # the agnostic LP (for the isolated throughputs), then Gavel's
-    isolated = (speeds * agnostic_max_min(gangs, room)).sum(axis=1)
-    normalised = (speeds * table).sum(axis=1) / isolated
+    assert ecos.solves == 1  # the proportional share needs no LP
+    proportional = speeds @ np.array([0.5, 0.5])
+    normalised = (speeds * table).sum(axis=1) / proportional
     vertex = perf_max_min(speeds, gangs, room, HighsSolver())
-    best = ((speeds * vertex).sum(axis=1) / isolated).min()
+    best = ((speeds * vertex).sum(axis=1) / proportional).min()
     assert normalised.min() == pytest.approx(best, rel=1e-5)  # the same optimum ...
     assert (table > 1e-3).sum() > (vertex > 1e-3).sum()  # ... at another, inner point
     assert (table.sum(axis=0) <= room + 1e-6).all()
