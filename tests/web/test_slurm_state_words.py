@@ -1,7 +1,8 @@
-"""Slurm's node states (catalogue's node_states, the operator's pages) and job states (billing's
-job_states, the grantee's usage page) read in the reader's words, whatever case, flag or suffix
-Slurm wrote them with; a state a table lacks shows as Slurm wrote it; a job's "Failed" and a
-node's read differently in Chinese; the stored state stays as written."""
+"""Slurm's node states (catalogue's node_states, the operator's pages), job states (billing's
+job_states, the grantee's usage page) and pending reasons (cluster's reasons, the embedded
+cluster's page) read in the reader's words, whatever case, flag or suffix Slurm wrote them
+with; one a table lacks shows as Slurm wrote it; a job's "Failed" and a node's read differently
+in Chinese; the stored state stays as written."""
 
 from collections.abc import Callable
 
@@ -12,8 +13,10 @@ from aisc.web.billing import job_states
 from aisc.web.billing.award_usage import Job
 from aisc.web.catalogue import node_states
 from aisc.web.catalogue.models import NodeState
+from aisc.web.cluster import reasons
+from aisc.web.cluster.models import EmbeddedJob
 
-NODE, JOB = node_states.label, job_states.label
+NODE, JOB, REASON = node_states.label, job_states.label, reasons.label
 READINGS: list[tuple[Callable[[str], str], str, str, str]] = [
     (NODE, "en", "IDLE", "Idle"),
     (NODE, "en", "allocated", "Allocated"),
@@ -33,6 +36,10 @@ READINGS: list[tuple[Callable[[str], str], str, str, str]] = [
     (JOB, "zh-hant", "FAILED", "失敗"),
     (JOB, "zh-hant", "LAUNCH_FAILED", "LAUNCH_FAILED"),
     (JOB, "zh-hant", "", ""),
+    (REASON, "en", "Resources", "Waiting for free GPUs"),
+    (REASON, "zh-hant", "AssocGrpGRESMinutes", "分配的 GPU 時數已用盡"),
+    (REASON, "zh-hant", "ReqNodeNotAvail", "所需節點停機、已排空或已預留"),
+    (REASON, "zh-hant", "BadConstraints", "BadConstraints"),
 ]
 
 
@@ -50,8 +57,9 @@ def test_every_state_has_chinese_words_the_catalogues_forms_agree_with() -> None
         assert {NODE(s.value) for s in NodeState} == {str(s.label) for s in NodeState}
 
 
-def test_a_job_keeps_its_state_as_sacct_wrote_it() -> None:
+def test_a_job_keeps_its_state_and_reason_as_slurm_wrote_them() -> None:
     job = Job("1", "alice", "TIMEOUT", "h800", 8, None, None, 1.0)  # type: ignore[arg-type]
+    waiting = EmbeddedJob(reason="AssocGrpJobsLimit")
     with translation.override("zh-hant"):
-        assert job.state_label == "超出時限"
-    assert job.state == "TIMEOUT"
+        assert (job.state_label, waiting.reason_label) == ("超出時限", "分配現時未生效")
+    assert (job.state, waiting.reason) == ("TIMEOUT", "AssocGrpJobsLimit")

@@ -13,6 +13,8 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aisc.web.cluster import reasons
+
 
 class ClusterClock(models.Model):
     """One row: when the cluster's time began, how far it has run, and its policy."""
@@ -100,3 +102,8 @@ class EmbeddedJob(models.Model):
     @property
     def final(self) -> bool:
         return self.state in FINAL
+
+    @property
+    def reason_label(self) -> str:
+        """Why it waits, in the reader's language; `reason` stays as Slurm writes it."""
+        return reasons.label(self.reason)

@@ -35,6 +35,7 @@ def test_an_operator_sees_the_use_the_running_jobs_and_why_others_wait(
     assert f'data-job="{running.pk}"' in html
     assert f'data-job="{over.pk}"' in html
     assert 'data-reason="AssocGrpGRESMinutes"' in html
+    assert "The allocation&#x27;s GPU-hours are used up <code>AssocGrpGRESMinutes</code>" in html
     assert "com-a" in html
     assert "dedicated" in html
 
