@@ -41,7 +41,7 @@ def test_an_applicant_gets_a_starter_grant_decided_on_the_spot(
     as_user(page, login, "startup@aisc.demo")
     page.goto(f"{live_url}/grants/starter/")
     page.get_by_label("Chip").select_option("br104")
-    page.get_by_label("Project title").fill("Speech model on BR104")
+    page.get_by_role("textbox", name="Project title", exact=True).fill("Speech model on BR104")
     page.get_by_role("button", name="Ask now").click()
     expect(page.locator("#decision")).to_have_attribute("data-status", "approved")
     award = Award.objects.get(application__call=starter_programme.call)

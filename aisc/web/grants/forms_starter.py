@@ -26,7 +26,7 @@ class StarterForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects)
     chip = ChipChoiceField(label=_("Chip"))
     title = forms.CharField(label=_("Project title"), max_length=200)
-    title_zh = forms.CharField(label=_("Project title in Chinese"), max_length=200, required=False)
+    title_zh = forms.CharField(label=_("Project title (Chinese)"), max_length=200, required=False)
     summary = forms.CharField(
         label=_("What you will try"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
