@@ -127,7 +127,8 @@ def run(
     try:
         spec = _cluster(cluster, shares)
         jobs = _trace(
-            trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs
+            trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs,
+            nodes,
         )
         result = _simulate(
             jobs, spec, policy, bf_max_job_test, hetero_objective, restart_s, seed, lp_solver
@@ -188,7 +189,8 @@ def compare(
         for name in names:
             _check_policy(name, spec, lp_solver)
         jobs = _trace(
-            trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs
+            trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs,
+            nodes,
         )
         results = [
             _simulate(
@@ -246,9 +248,14 @@ def _trace(
     spec: ClusterSpec,
     procs_per_gpu: int = 1,
     throughputs: Path | None = None,
+    nodes: Path | None = None,
 ) -> Trace:
     from aisc.core.errors import RuleViolation
     from aisc.core.simulation.traces import load_file
+
+    # Only OpenB pods are placed on a node list: any other run would drop it without a word.
+    if nodes is not None:
+        raise RuleViolation("--nodes applies to --trace-format openb only", field="nodes")
 
     if synthetic:
         from aisc.core.simulation.synthetic import philly_like

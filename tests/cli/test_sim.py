@@ -152,3 +152,17 @@ def test_the_same_run_writes_the_same_bytes_but_for_its_own_wall_time(tmp_path: 
                 assert one == two
             else:
                 assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_a_node_list_outside_openb_is_refused_by_name_not_ignored(tmp_path: Path) -> None:
+    trace, nodes = tmp_path / "t.csv", tmp_path / "nodes.csv"
+    trace.write_text("0,1,10\n", encoding="utf-8")
+    nodes.write_text("sn,cpu_milli,memory_mib,gpu,model\nn0,96000,786432,8,V100M32\n", "utf-8")
+    for args in (
+        ("run", "--trace", str(trace)),
+        ("run", "--synthetic", "10"),
+        ("compare", "--policies", "fifo", "--trace", str(trace), "--out", str(tmp_path / "o")),
+    ):
+        code, _, err = sim(*args, "--nodes", str(nodes))
+        assert code == 2, args
+        assert "--nodes applies to --trace-format openb only" in err, args
