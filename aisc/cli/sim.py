@@ -125,10 +125,10 @@ def run(
             boot.refuse(exc)
         return
     try:
+        _without_nodes(nodes)
         spec = _cluster(cluster, shares)
         jobs = _trace(
-            trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs,
-            nodes,
+            trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs
         )
         result = _simulate(
             jobs, spec, policy, bf_max_job_test, hetero_objective, restart_s, seed, lp_solver
@@ -185,12 +185,12 @@ def compare(
             boot.refuse(exc)
         return
     try:
+        _without_nodes(nodes)
         spec = _cluster(cluster, shares)
         for name in names:
             _check_policy(name, spec, lp_solver)
         jobs = _trace(
-            trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs,
-            nodes,
+            trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs
         )
         results = [
             _simulate(
@@ -211,6 +211,14 @@ def compare(
     else:
         _print_table(results)
         typer.echo(f"wrote {', '.join(str(p) for p in written)}")
+
+
+def _without_nodes(nodes: Path | None) -> None:
+    # Only OpenB pods are placed on a node list: any other run would drop it without a word.
+    if nodes is not None:
+        from aisc.core.errors import RuleViolation
+
+        raise RuleViolation("--nodes applies to --trace-format openb only", field="nodes")
 
 
 def _check_policy(name: str, spec: ClusterSpec, lp_solver: str | None = None) -> None:
@@ -248,14 +256,9 @@ def _trace(
     spec: ClusterSpec,
     procs_per_gpu: int = 1,
     throughputs: Path | None = None,
-    nodes: Path | None = None,
 ) -> Trace:
     from aisc.core.errors import RuleViolation
     from aisc.core.simulation.traces import load_file
-
-    # Only OpenB pods are placed on a node list: any other run would drop it without a word.
-    if nodes is not None:
-        raise RuleViolation("--nodes applies to --trace-format openb only", field="nodes")
 
     if synthetic:
         from aisc.core.simulation.synthetic import philly_like
