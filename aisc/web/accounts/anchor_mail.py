@@ -5,8 +5,7 @@ because it needs the users' roles and their mail, which sit above the audit trai
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from aisc.web import notify
 from aisc.web.accounts.models import Role, User
@@ -22,16 +21,12 @@ def mail_to_auditors() -> str:
     with transaction.atomic():
         auditors = list(User.objects.filter(roles__code=Role.AUDITOR, is_active=True).distinct())
         for auditor in auditors:
-            with translation.override(auditor.language):
-                subject = _("AISC audit anchor: %(rows)d rows at %(at)s") % {
-                    "rows": anchor.rows,
-                    "at": anchor.at,
-                }
             notify.send(
                 auditor,
-                subject,
+                _("AISC audit anchor: %(rows)d rows at %(at)s"),
                 "accounts/mail/audit_anchor.txt",
                 {"anchor": anchor, "line": anchor.line()},
                 digest=False,
+                params={"rows": anchor.rows, "at": anchor.at},
             )
     return f"audit anchor of {anchor.rows} rows mailed to {len(auditors)} auditors"

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.http import urlsafe_base64_decode
 
 from aisc.web.accounts.models import User
@@ -50,14 +51,16 @@ class ResetForm(PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         context = {**context, "uid": link_id(context["user"])}
-        super().send_mail(
-            subject_template_name,
-            email_template_name,
-            context,
-            from_email,
-            to_email,
-            html_email_template_name,
-        )
+        # In the account's language, not that of whoever asked (anyone may, by address).
+        with translation.override(context["user"].language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
 
 class RefusalIs422:

@@ -155,7 +155,8 @@ def mail(allocation: Allocation, event: CreditEvent) -> None:
         "end_date": allocation.end_date,
     }
     for user in recipients(allocation):
-        notify.send(user, SUBJECTS[event.kind] % context, "allocations/mail/credit.txt", context)
+        subject = SUBJECTS[event.kind]
+        notify.send(user, subject, "allocations/mail/credit.txt", context, params=context)
 
 
 def do_credit_steps(today: dt.date, codes: Iterable[str] | None = None) -> list[str]:

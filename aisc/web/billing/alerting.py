@@ -122,4 +122,4 @@ def _mail(project: Project, measure: str, level: int, used: Decimal, limit: Deci
         "limit": str(limit),
     }
     for user in recipients(project.organisation_id):
-        notify.send(user, SUBJECTS[measure] % context, "billing/mail/alert.txt", context)
+        notify.send(user, SUBJECTS[measure], "billing/mail/alert.txt", context, params=context)

@@ -195,7 +195,9 @@ def do_send_reminder(
         ],
     }
     for user in members:
-        notify.send(user, REMINDER_SUBJECT % {"total": total}, "billing/mail/reminder.txt", context)
+        notify.send(
+            user, REMINDER_SUBJECT, "billing/mail/reminder.txt", context, params={"total": total}
+        )
     record(
         acting_user,
         verbs.RECEIVABLE_REMIND,

@@ -55,7 +55,7 @@ def _mail_invoice(found: Recovery) -> None:
     }
     members = User.objects.filter(is_active=True, memberships__organisation=found.organisation)
     for user in members.distinct().order_by("pk"):
-        notify.send(user, INVOICE_SUBJECT % context, "billing/mail/recovery.txt", context)
+        notify.send(user, INVOICE_SUBJECT, "billing/mail/recovery.txt", context, params=context)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aisc.core.metering.split import Month
@@ -55,9 +55,7 @@ def send_due(now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             _row, created = ReportMail.objects.get_or_create(user=user, month=month)
             if created:
-                with translation.override(user.language):  # the subject in their language
-                    subject = str(SUBJECT) % {"month": month}
-                notify.send(user, subject, TEMPLATE, context)
+                notify.send(user, SUBJECT, TEMPLATE, context, params={"month": month})
                 queued += 1
     return queued
 

@@ -26,9 +26,11 @@ def send(
     context: dict[str, Any],
     *,
     digest: bool = True,
+    params: dict[str, Any] | None = None,
 ) -> OutboxMessage:
-    """`digest=False`: mailed at once even to a user who chose the daily digest."""
+    """`digest=False`: mailed at once even to a user who chose the daily digest. `params` fill
+    the (lazy) subject's %(name)s placeholders once it is in the recipient's language."""
     # Imported here: this package is imported while Django is still loading its apps.
     from aisc.web.notify.mailing import queue
 
-    return queue(user, subject, template, context, digest=digest)
+    return queue(user, subject, template, context, digest=digest, params=params)

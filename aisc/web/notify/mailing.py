@@ -27,9 +27,18 @@ SUBJECT_MAX = 200
 log = logging.getLogger(__name__)
 
 
-def render(user: User, subject: str | Promise, template: str, context: dict[str, Any]) -> Mail:
+def render(
+    user: User,
+    subject: str | Promise,
+    template: str,
+    context: dict[str, Any],
+    params: dict[str, Any] | None = None,
+) -> Mail:
+    """The subject's params are filled in here, in the recipient's language: `lazy % params`
+    at the caller would translate it in the language of the request (or the worker) instead."""
     with translation.override(user.language):
-        text = " ".join(str(subject).split())[:SUBJECT_MAX]
+        text = str(subject) if params is None else str(subject) % params
+        text = " ".join(text.split())[:SUBJECT_MAX]
         body = render_to_string(template, {**context, "user": user})
     return Mail(to=(user.email,), subject=text, body=body)
 
@@ -41,9 +50,10 @@ def queue(
     context: dict[str, Any],
     *,
     digest: bool = True,
+    params: dict[str, Any] | None = None,
 ) -> OutboxMessage:
     """Written in the caller's transaction: if the caller rolls back, no mail goes out."""
-    mail = render(user, subject, template, context)
+    mail = render(user, subject, template, context, params)
     payload: dict[str, Any] = {"user_id": user.pk, "subject": mail.subject, "body": mail.body}
     if not digest:
         payload["digest"] = False

@@ -248,6 +248,9 @@ def test_the_mail_goes_to_the_grantees_members_only_and_in_chinese_to_who_chose_
         .payload["body"]  # type: ignore[union-attr]
     )
     assert "已用其" in body
+    # The step runs in the worker, whose language is English: the subject is the member's own.
+    percent = int(D("0.9") * 100)
+    assert (member.email, f"{running.project_code} 已用其已發放 GPU 時數的 {percent}%") in sent()
 
 
 def test_an_ingest_takes_the_credit_steps_of_the_projects_it_read(running: Allocation) -> None:
@@ -269,9 +272,13 @@ def test_the_worker_task_is_registered_and_reports_its_steps(running: Allocation
 
 
 def test_an_awards_allocation_gets_its_credit_mails_not_the_tenants_usage_alerts_too(
-    running: Allocation, make_allocation: Callable[..., Allocation], sent: Mails
+    running: Allocation,
+    make_allocation: Callable[..., Allocation],
+    make_user: Callable[..., User],
+    sent: Mails,
 ) -> None:
     tenant = make_allocation("com-a", hours=1000)
+    reader = make_user(org=tenant.organisation, email="zh@tenant.hk", language="zh-hant")
     use(tenant, 900)
     use(running, int(released(running) * D("0.9")))
     directory = StaticDirectory(
@@ -282,8 +289,9 @@ def test_an_awards_allocation_gets_its_credit_mails_not_the_tenants_usage_alerts
     )
     raised = alerting.check_usage([tenant.project_code, running.project_code], directory)
     assert raised == [(tenant.project_code, alerting.GPU_HOURS, 80)]  # the tenant alone
+    assert (reader.email, f"{tenant.project_code} 已使用已發放 GPU 小時的 80%") in sent()
     credit.do_credit_steps(running.start_date, [running.project_code])
-    about_award = [s for _, s in sent() if running.project_code in s]
+    about_award = [s for to, s in sent() if running.project_code in s and to != reader.email]
     assert about_award == [f"{running.project_code} has used 90% of its released GPU-hours"]
 
 

@@ -22,6 +22,7 @@ from aisc.web.audit.models import AuditEvent
 from aisc.web.billing import payments, receivables
 from aisc.web.billing.ledger import book
 from aisc.web.billing.models import LedgerEntry, Payment, Statement
+from aisc.web.outbox.models import OutboxMessage
 from aisc.web.queues.read import finance_queue
 from tests.fixtures.grants import Mails
 from tests.web.billing.conftest import sacct_line
@@ -234,7 +235,30 @@ def test_the_receivables_page_and_the_reminder_read_in_chinese(
     assert "欠款賬齡（港元）" in page
     assert "結算單 p2026a-001 2026-03" in page
     member = make_user(org=orgs[0], language="zh-hant")
+    english = make_user(org=orgs[0])
     client.post(reverse("billing:receivable-remind", args=[orgs[0].pk]))
     assert [subject for email, subject in sent() if email == member.email] == [
         f"付款提醒：尚欠港幣 {statements[0].due} 元"
     ]
+    # Each mail is in its recipient's language, not in that of the finance officer's page.
+    assert [subject for email, subject in sent() if email == english.email] == [
+        f"Payment reminder: HK${statements[0].due} outstanding"
+    ]
+
+
+def test_a_reminder_sent_from_an_english_page_reaches_a_chinese_member_in_chinese(
+    statements: tuple[Statement, Statement],
+    finance: User,
+    orgs: tuple[Organisation, ...],
+    make_user: Callable[..., User],
+    sent: Mails,
+) -> None:
+    member = make_user(org=orgs[0], language="zh-hant")
+    client = Client()
+    client.force_login(finance)
+    client.post(reverse("billing:receivable-remind", args=[orgs[0].pk]))
+    [(to, subject)] = sent()
+    assert (to, subject) == (member.email, f"付款提醒：尚欠港幣 {statements[0].due} 元")
+    body = OutboxMessage.objects.get(kind="notify.mail").payload["body"]
+    assert "尚欠中心港幣" in body
+    assert "如已付款，請忽略此提醒" in body

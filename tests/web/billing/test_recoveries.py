@@ -313,3 +313,15 @@ def test_a_refusal_names_the_rule_and_its_figures_in_chinese(
     page = cashier.post(pay, {"amount": "ten", "received_on": "2026-01-01"}).content.decode()
     assert "須為港元金額" in page
     assert "追討發票" in cashier.get(reverse("billing:recovery", args=[found.pk])).content.decode()
+
+
+def test_the_recovery_invoice_reaches_a_chinese_member_in_chinese(
+    billed: Award, secretariat: User, applicant: User, sent: Mails
+) -> None:
+    applicant.language = "zh-hant"
+    applicant.save(update_fields=["language"])
+    found = recoveries.do_open_recovery(
+        acting_user=secretariat, award=billed, amount="10", reason="audit"
+    )
+    subject = f"批款 {billed.project_code} 的追討發票 {found.number}"
+    assert (applicant.email, subject) in sent()
