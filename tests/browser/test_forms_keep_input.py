@@ -93,3 +93,28 @@ def test_a_refused_decision_keeps_what_the_committee_typed_and_asks_beside_the_f
         "0.80",
         "Quarterly reports to the committee.",
     )
+
+
+def test_a_draft_value_refused_as_it_is_typed_shows_its_reason_beside_the_form(
+    page: Page,
+    live_url: str,
+    login: Login,
+    open_call: Call,  # noqa: F811 - the imported fixture
+) -> None:
+    # The save-as-you-go request is answered 422 with the live panel; htmx swaps it only because
+    # base.html's htmx-config lets 422 through (htmx 2 drops 4xx bodies by default).
+    as_user(page, login, "startup@aisc.demo")
+    page.goto(f"{live_url}/grants/")
+    page.get_by_label("Project title", exact=True).fill("Harbour legal LLM")
+    page.get_by_role("button", name="Start an application").click()
+    with page.expect_response(lambda r: r.request.method == "POST") as first:
+        page.get_by_label("Preferred start", exact=True).fill("2027-01-01")
+        page.get_by_label("Preferred start", exact=True).blur()
+    assert first.value.status == 200
+    with page.expect_response(lambda r: r.request.method == "POST") as answered:
+        page.get_by_label("Months", exact=True).fill("600")
+        page.get_by_label("Months", exact=True).blur()
+    assert answered.value.status == 422
+    expect(page.locator("#live .errors[role=alert]")).to_contain_text("Months")
+    expect(page.get_by_label("Months", exact=True)).to_have_value("600")
+    expect(page.locator("#application-form.htmx-request")).to_have_count(0)
