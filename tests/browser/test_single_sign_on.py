@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,18 +30,34 @@ pytestmark = [
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "oidc-test-provider"
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.fixture(scope="session")
-def provider() -> Iterator[str]:
-    """The provider scripts/run-tests started (AISC_TEST_OIDC_URL), or one started here."""
+def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The provider scripts/run-tests started (AISC_TEST_OIDC_URL), or one started here. One
+    started here is this process's own, on a free port with its state in this session's temporary
+    folder: under pytest-xdist each worker starts one, and with the script's default port and
+    folder two workers migrated the same SQLite file at once and one's teardown stopped the
+    provider the other was still using."""
     if os.environ.get("AISC_TEST_OIDC_URL"):
         yield os.environ["AISC_TEST_OIDC_URL"]
         return
-    started = subprocess.run(["bash", str(SCRIPT), "up"], capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "AISC_TEST_OIDC_PORT": str(free_port()),
+        "AISC_TEST_OIDC_DIR": str(tmp_path_factory.mktemp("oidc-provider")),
+    }
+    script = ["bash", str(SCRIPT)]
+    started = subprocess.run([*script, "up"], capture_output=True, text=True, env=env)
     assert started.returncode == 0, started.stderr
     try:
         yield started.stdout.strip()
     finally:
-        subprocess.run(["bash", str(SCRIPT), "down"], check=False)
+        subprocess.run([*script, "down"], check=False, env=env)
 
 
 @pytest.fixture
