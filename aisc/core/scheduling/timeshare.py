@@ -27,7 +27,8 @@ X[m, j] is the share of wall time job m should run on type j, with (the paper's 
   share: every job on every type in proportion to the type's GPUs, the row summing to 1
   (stanford-futuredata/gavel, `scheduler/policies/max_min_fairness.py` at 40a22a7 and
   `proportional.py`; an earlier version, 0194a78, normalised by the agnostic allocation above,
-  which weights a gang by scale_factor squared and starves the wide ones). Solved by an
+  which weights a gang by scale_factor squared: a 4-GPU job among 1-GPU ones would get a
+  quarter of their GPU share). Solved by an
   `LpSolver` passed in (core needs no solver library). An interior-point solver gets Gavel's
   LP as its code states it (no bound on X but X >= 0, as `Policy.get_base_constraints`) and its
   point is used as it is, as Gavel does; a vertex solver (HiGHS) gets X <= 1 and X = 0 where
