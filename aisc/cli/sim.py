@@ -1,7 +1,9 @@
 """`aisc sim run|compare`: replay a trace on a simulated cluster under one or more policies.
 
-No database. numpy, rich and matplotlib are imported inside the commands, so `aisc --help`
-stays fast.
+The options are declared and the run is driven here; what each option means (the cluster, the
+trace, the policy options) is sim_inputs', what is written with `--out` sim_output's, and the
+OpenB format's run sim_openb's. No database. numpy, rich and matplotlib are imported inside the
+commands, so `aisc --help` stays fast.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from aisc.cli import boot
+from aisc.cli import sim_inputs as inputs
 
 if TYPE_CHECKING:
     from aisc.core.scheduling.model import ClusterSpec
-    from aisc.core.scheduling.timeshare import LpSolver
+    from aisc.core.scheduling.policy import PolicyOptions
     from aisc.core.simulation.run import SimulationResult
     from aisc.core.simulation.traces.base import Trace
 
@@ -125,14 +128,15 @@ def run(
             boot.refuse(exc)
         return
     try:
-        _without_nodes(nodes)
-        spec = _cluster(cluster, shares)
-        jobs = _trace(
+        inputs.without_nodes(nodes)
+        spec = inputs.cluster_spec(cluster, shares)
+        jobs = inputs.load_trace(
             trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs
         )
-        result = _simulate(
-            jobs, spec, policy, bf_max_job_test, hetero_objective, restart_s, seed, lp_solver
+        options = inputs.policy_options(
+            policy, bf_max_job_test, hetero_objective, restart_s, seed, lp_solver
         )
+        result = _simulate(jobs, spec, policy, options)
         if out is not None:
             from aisc.cli.sim_output import write_run
 
@@ -185,16 +189,21 @@ def compare(
             boot.refuse(exc)
         return
     try:
-        _without_nodes(nodes)
-        spec = _cluster(cluster, shares)
+        inputs.without_nodes(nodes)
+        spec = inputs.cluster_spec(cluster, shares)
         for name in names:
-            _check_policy(name, spec, lp_solver)
-        jobs = _trace(
+            inputs.check_policy(name, spec, lp_solver)
+        jobs = inputs.load_trace(
             trace, trace_format, strict, synthetic, load, seed, spec, procs_per_gpu, throughputs
         )
         results = [
             _simulate(
-                jobs, spec, name, bf_max_job_test, hetero_objective, restart_s, seed, lp_solver
+                jobs,
+                spec,
+                name,
+                inputs.policy_options(
+                    name, bf_max_job_test, hetero_objective, restart_s, seed, lp_solver
+                ),
             )
             for name in names
         ]
@@ -213,122 +222,15 @@ def compare(
         typer.echo(f"wrote {', '.join(str(p) for p in written)}")
 
 
-def _without_nodes(nodes: Path | None) -> None:
-    # Only OpenB pods are placed on a node list: any other run would drop it without a word.
-    if nodes is not None:
-        from aisc.core.errors import RuleViolation
-
-        raise RuleViolation("--nodes applies to --trace-format openb only", field="nodes")
-
-
-def _check_policy(name: str, spec: ClusterSpec, lp_solver: str | None = None) -> None:
-    from aisc.core.scheduling.policies import make_policy
-    from aisc.core.scheduling.policy import PolicyOptions
-
-    make_policy(name, spec, PolicyOptions(lp_solver=_solver(name, lp_solver)))
-
-
-def _cluster(text: str, shares: str) -> ClusterSpec:
-    from dataclasses import replace
-
-    from aisc.core.errors import RuleViolation
-    from aisc.core.scheduling.model import cluster_from_toml, parse_cluster, parse_shares
-
-    if text.endswith(".toml"):
-        try:
-            spec = cluster_from_toml(Path(text).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise RuleViolation(
-                f"cannot read cluster file {text}: {exc.strerror}", field="cluster"
-            ) from exc
-    else:
-        spec = parse_cluster(text)
-    return replace(spec, shares={**spec.shares, **parse_shares(shares)}) if shares else spec
-
-
-def _trace(
-    path: Path | None,
-    fmt: str,
-    strict: bool,
-    synthetic: int,
-    load: float,
-    seed: int,
-    spec: ClusterSpec,
-    procs_per_gpu: int = 1,
-    throughputs: Path | None = None,
-) -> Trace:
-    from aisc.core.errors import RuleViolation
-    from aisc.core.simulation.traces import load_file
-
-    if synthetic:
-        from aisc.core.simulation.synthetic import philly_like
-
-        if path is not None or throughputs is not None or procs_per_gpu != 1:
-            raise RuleViolation(
-                "--synthetic generates its own jobs: leave out --trace, --throughputs and "
-                "--procs-per-gpu",
-                field="synthetic",
-            )
-
-        return philly_like(synthetic, gpus=spec.gpus, load=load, seed=seed)
-    if path is None:
-        raise RuleViolation("give --trace PATH (or --synthetic N)", field="trace")
-    if fmt == "swf":
-        return load_file(path, fmt, strict=strict, procs_per_gpu=procs_per_gpu)
-    if procs_per_gpu != 1:
-        raise RuleViolation("--procs-per-gpu applies to --trace-format swf only", field="trace")
-    if fmt == "gavel":
-        return load_file(path, fmt, strict=strict, throughputs=_matrix(throughputs))
-    if throughputs is not None:
-        raise RuleViolation("--throughputs applies to --trace-format gavel only", field="trace")
-    return load_file(path, fmt, strict=strict)
-
-
-def _matrix(path: Path | None) -> dict[str, dict[tuple[str, int], float]] | None:
-    from aisc.core.errors import RuleViolation
-    from aisc.core.simulation.traces.gavel import read_throughputs
-
-    if path is None:
-        return None  # the loader says what is missing
-    try:
-        return read_throughputs(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RuleViolation(
-            f"cannot read --throughputs {path}: {exc.strerror}", field="throughputs"
-        ) from exc
-
-
 def _simulate(
-    trace: Trace,
-    spec: ClusterSpec,
-    policy: str,
-    bf_max_job_test: int = 100,
-    hetero_objective: str = "max-min",
-    restart_s: float | None = None,
-    seed: int = 0,
-    lp_solver: str | None = None,
+    trace: Trace, spec: ClusterSpec, policy: str, options: PolicyOptions
 ) -> SimulationResult:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from aisc.core.errors import RuleViolation
     from aisc.core.scheduling.policies import make_policy
-    from aisc.core.scheduling.policies.hetero import OBJECTIVES
-    from aisc.core.scheduling.policy import PolicyOptions
     from aisc.core.simulation.run import simulate
 
-    if hetero_objective not in OBJECTIVES:
-        raise RuleViolation(
-            f"--hetero-objective {hetero_objective!r} must be one of {', '.join(OBJECTIVES)}",
-            field="hetero_objective",
-        )
-    options = PolicyOptions(
-        bf_max_job_test=bf_max_job_test,
-        hetero_objective=hetero_objective,
-        restart_s=restart_s,
-        lp_solver=_solver(policy, lp_solver),
-        seed=seed,
-    )
     make_policy(policy, spec, options)  # an unknown policy fails before the bar appears
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
@@ -345,23 +247,6 @@ def _simulate(
         result.summary["sim_wall_s"] = time.perf_counter() - began
     result.summary.update(policy=policy, cluster=spec.describe(), trace=trace.source)
     return result
-
-
-def _solver(policy: str, name: str | None = None) -> LpSolver | None:
-    """The LP solver of the policies that solve LPs (imported only for them): `name`, or the
-    policy's default (HiGHS). Other policies take none (`name` is still checked)."""
-    from aisc.adapters.solvers import POLICY_SOLVER, SOLVERS, solver_named
-    from aisc.core.errors import RuleViolation
-
-    if name is not None and name not in SOLVERS:
-        raise RuleViolation(
-            "--lp-solver %(name)s must be one of %(known)s",
-            field="lp_solver",
-            params={"name": repr(name), "known": ", ".join(SOLVERS)},
-        )
-    if policy not in POLICY_SOLVER:
-        return None
-    return solver_named(name or POLICY_SOLVER[policy])
 
 
 def _report_problems(result: SimulationResult) -> None:
