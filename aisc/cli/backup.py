@@ -36,7 +36,6 @@ def backup(
     """Write the database, the uploaded documents and a manifest to one archive; safe while the
     server, the worker and an ingest run."""
     boot.django()
-    boot.check_database()
     from aisc.web.backup import service
 
     manifest = _run("backup", lambda: service.backup(out))
@@ -68,7 +67,6 @@ def restore(
     """Restore into an empty database and files directory; then check the audit chain and that
     every figure of the manifest (ledger, usage, migrations) is found again."""
     boot.django()
-    boot.check_database()
     from aisc.web.backup import service
 
     report = _run("restore", lambda: service.restore(archive))

@@ -49,7 +49,6 @@ def close(
     """Freeze the month: one statement per project, posted to the ledger. Never recomputed."""
     parsed = _month(month)
     boot.django()
-    boot.check_database()
     import zoneinfo
 
     from django.conf import settings
@@ -81,7 +80,6 @@ def show(
     """The stored figures of a closed period (the same as `close` printed)."""
     parsed = _month(month)
     boot.django()
-    boot.check_database()
     from aisc.web.billing.closing.figures import period_figures
     from aisc.web.billing.models import BillingPeriod, PeriodState
 
@@ -96,7 +94,6 @@ def show(
 def periods(as_json: bool = boot.JSON) -> None:
     """Every period known, with its state."""
     boot.django()
-    boot.check_database()
     from aisc.web.billing.closing.figures import periods_list
 
     rows = periods_list()
@@ -112,7 +109,6 @@ def sync_fund() -> None:
     """Post schemes' appropriations, calls' budgets and awards' commitments not yet on the ledger
     (awards approved before billing was installed; changed amounts post the difference)."""
     boot.django()
-    boot.check_database()
     from aisc.web.billing.actions import do_post_entries
     from aisc.web.billing.ledger.fund import fund_entries
 

@@ -70,7 +70,7 @@ def say(exc: AiscError) -> str:
     locale = next((os.environ[k] for k in LOCALE_VARIABLES if os.environ.get(k)), "")
     if not locale.lower().startswith("zh"):
         return exc.message
-    django()
+    django(database=False)  # the catalogue of messages, not the database
     from django.utils import translation
 
     from aisc.web.i18n import explain
@@ -79,8 +79,10 @@ def say(exc: AiscError) -> str:
         return explain(exc)
 
 
-def django() -> None:
-    """Import-time cost stays here, so `aisc --help` never pays it."""
+def django(database: bool = True) -> None:
+    """Import-time cost stays here, so `aisc --help` never pays it. With `database`, a command
+    that reads or writes the database finds a wrong URL or a server that does not answer first,
+    as one line (collectstatic and check work without one)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aisc.web.settings")
     from aisc.config import ConfigError
 
@@ -90,6 +92,8 @@ def django() -> None:
         dj.setup()
     except ConfigError as exc:
         fail(str(exc))
+    if database:
+        _check_database()
 
 
 def config() -> Config:
@@ -103,7 +107,7 @@ def config() -> Config:
         raise  # fail() always raises; this tells the type checker
 
 
-def check_database() -> None:
+def _check_database() -> None:
     """Open a connection now, so a wrong database URL fails before anything else starts."""
     from django.db import connection
     from django.db.utils import OperationalError

@@ -83,7 +83,6 @@ def _traces(data: dict[str, Any]) -> dict[str, Any]:
 
 def _centre(months: int | None, history: int) -> Scenario:
     boot.django()
-    boot.check_database()
     from django.utils import timezone
 
     from aisc.core.capacity.scenario import scenario_from_dict

@@ -37,7 +37,6 @@ def _job_facts(job: Any) -> dict[str, Any]:
 def queue(as_json: bool = boot.JSON) -> None:
     """Running and pending jobs of the embedded cluster."""
     boot.django()
-    boot.check_database()
     from aisc.web.cluster import pages
 
     o = pages.overview()
@@ -87,7 +86,6 @@ def submit(
 ) -> None:
     """Queue a job; it starts when the limits and the policy let it."""
     boot.django()
-    boot.check_database()
     from aisc.core.errors import AiscError
     from aisc.web.cluster.actions import do_submit_job
 
@@ -116,7 +114,6 @@ def submit(
 def advance(as_json: bool = boot.JSON) -> None:
     """Run the embedded cluster to now and meter its usage."""
     boot.django()
-    boot.check_database()
     from aisc.web.billing.ingest.sources import advance_and_meter
 
     detail = advance_and_meter()

@@ -15,7 +15,6 @@ app = typer.Typer(help="The demo centre.", no_args_is_help=True)
 def load(as_json: bool = boot.json_option("Print logins as JSON.")) -> None:
     """Idempotent: running it twice leaves one copy of everything."""
     boot.django()
-    boot.check_database()
     from aisc.web.demo_load import load_all
 
     report = load_all()

@@ -13,7 +13,6 @@ app = typer.Typer(help="Notification mails.", no_args_is_help=True)
 def digest() -> None:
     """Send one mail to each user who chose the daily digest and has notifications waiting."""
     boot.django()
-    boot.check_database()
     from aisc.web.notify.mailing import send_digests
 
     typer.echo(f"digests sent: {send_digests()}")

@@ -29,7 +29,6 @@ def _row(message: Any) -> dict[str, Any]:
 def status(as_json: bool = boot.JSON) -> None:
     """Running workers, messages waiting, the oldest one's wait, dead letters."""
     boot.django()
-    boot.check_database()
     from aisc.web.outbox import health
 
     workers = [w.name for w in health.running_workers()]
@@ -54,7 +53,6 @@ def status(as_json: bool = boot.JSON) -> None:
 def dead_letters(as_json: bool = boot.JSON) -> None:
     """List the messages that failed AISC_OUTBOX_MAX_ATTEMPTS times."""
     boot.django()
-    boot.check_database()
     from aisc.web.backoffice.outbox_actions import dead_letters as listed
 
     rows = [_row(m) for m in listed()]
@@ -70,7 +68,6 @@ def dead_letters(as_json: bool = boot.JSON) -> None:
 
 def _act(verb: str, message_id: int, as_json: bool) -> None:
     boot.django()
-    boot.check_database()
     from aisc.core.errors import AiscError
     from aisc.web.backoffice import outbox_actions as actions
 

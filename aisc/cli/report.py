@@ -132,7 +132,6 @@ def annual(
     if out is not None:
         _writable(out)
     boot.django()
-    boot.check_database()
     from aisc.web.billing.annual import annual_report
 
     report = annual_report(year)

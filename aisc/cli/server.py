@@ -31,7 +31,6 @@ def serve(
     host, port = host or cfg.bind_host, port or cfg.bind_port
     if dev:
         boot.django()
-        boot.check_database()
         from django.core.management import call_command
 
         typer.echo(f"aisc: development server on http://{host}:{port}/ (Ctrl-C to stop)")
@@ -50,7 +49,7 @@ def serve(
 
 def collectstatic() -> None:
     """Copy the static files into AISC_STATIC_ROOT with hashed names, compressed (install time)."""
-    boot.django()
+    boot.django(database=False)
     from django.conf import settings
     from django.core.management import call_command
     from django.test.utils import override_settings
@@ -67,7 +66,7 @@ def check(
     ),
 ) -> None:
     """Check the configuration; exits 1 naming each problem, 0 when there is none."""
-    boot.django()
+    boot.django(database=False)
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
 
@@ -89,7 +88,6 @@ def check(
 def migrate() -> None:
     """Create or update the database schema."""
     boot.django()
-    boot.check_database()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)
@@ -101,7 +99,6 @@ def createadmin(
 ) -> None:
     """Create a platform administrator."""
     boot.django()
-    boot.check_database()
     from aisc.core.errors import AiscError
     from aisc.web.accounts.actions import do_create_user
 

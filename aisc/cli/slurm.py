@@ -60,7 +60,6 @@ def _cluster_plan() -> SlurmPlan:
 def plan(as_json: bool = boot.JSON) -> None:
     """Print what apply would change; change nothing."""
     boot.django()
-    boot.check_database()
     _show(_cluster_plan(), as_json)
 
 
@@ -73,7 +72,6 @@ def apply(
 ) -> None:
     """Apply the plan. Exits 1 when something could not be applied (see what remains)."""
     boot.django()
-    boot.check_database()
     from aisc.core.errors import AiscError
     from aisc.web.allocations import sync
 
@@ -106,7 +104,6 @@ def apply(
 def check(as_json: bool = boot.JSON) -> None:
     """Exit 1 when Slurm differs from the allocations, 0 when it agrees."""
     boot.django()
-    boot.check_database()
     pending = _cluster_plan()
     _show(pending, as_json)
     if pending.changes:

@@ -54,7 +54,6 @@ def ingest(
     if sum(sources) != 1:
         boot.fail("give exactly one of --since, --sacct-file or --csv")
     boot.django()
-    boot.check_database()
     from aisc.core.errors import AiscError
     from aisc.web.billing.ingest import sources as usage_sources
 

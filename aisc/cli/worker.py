@@ -62,7 +62,6 @@ def worker(
 ) -> None:
     """Deliver side effects (mail, Slurm sync) and run periodic tasks until stopped."""
     boot.django()
-    boot.check_database()
     from aisc.web import worker_tasks
     from aisc.web.outbox import heartbeat
 
