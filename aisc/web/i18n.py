@@ -7,9 +7,17 @@ is in the catalogues. Here the template is translated into the active language, 
 
 from __future__ import annotations
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext
 
 from aisc.core.errors import AiscError
+
+
+def nul_rule() -> str:
+    """aisc.core.text's NUL rule in the active language, in Django's own words: every portal
+    form shows them beside a CharField or ModelChoiceField holding a NUL (Django's
+    ProhibitNullCharactersValidator), so the API and a query string refuse as a form does."""
+    return str(ProhibitNullCharactersValidator.message)
 
 
 def explain(exc: AiscError, label: str | None = None) -> str:

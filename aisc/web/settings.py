@@ -69,7 +69,6 @@ MIDDLEWARE = [
     "aisc.web.portal.headers.PermissionsPolicyMiddleware",
     "aisc.web.api.middleware.JsonErrorsMiddleware",
     "aisc.web.api.middleware.BodySizeLimitMiddleware",
-    "aisc.web.portal.request_guard.NulInPathMiddleware",
     # Serves the collected static files (hashed names, far-future caching, gzip/brotli) from
     # the server's workers; before `aisc collectstatic` the development server serves them.
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if COLLECTED else []),
@@ -86,6 +85,8 @@ MIDDLEWARE = [
     "aisc.web.audit.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
     "aisc.web.ops.middleware.RequestLogMiddleware",
+    # Last: its refusal is a page in the user's language, shown with the user's navigation.
+    "aisc.web.portal.request_guard.NulGuardMiddleware",
 ]
 
 # Scripts, styles, images and fetches from this site only, never inline (the portal's scripts are

@@ -23,6 +23,7 @@ from aisc.adapters.slurm.sacct_fast import MAX_ELAPSED_SECONDS, FastLines, elaps
 from aisc.core.errors import AiscError, RuleViolation
 from aisc.core.metering.records import FINAL_STATES, UsageRecord, normal_state
 from aisc.core.simulation.traces.sacct import ADAPTER_FIELDS
+from aisc.core.text import NUL
 
 # One list of the job fields we ask sacct for, kept in core so the simulator's `sacct` trace
 # format reads exactly what this adapter writes.
@@ -48,9 +49,8 @@ _ELAPSED = re.compile(r"^(?:(\d+)-)?(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.\d+)?$")
 _JOB_ID = re.compile(r"^\d+(?:_\d+|_\[[^\]]*\]|\+\d+)?$")
 _STEP = re.compile(r"^\d+(?:_\d+|\+\d+)?\.[\w-]+$")
 _NO_TIME = {"", "Unknown", "None", "N/A"}
-# No field of sacct or its CSV holds a NUL byte; PostgreSQL's text columns refuse one, so a line
-# with one is rejected (and stored with the byte written out as \x00).
-NUL = "\x00"
+# No field of sacct or its CSV holds a NUL byte (aisc.core.text's rule), so a line with one is
+# rejected (and stored with the byte written out as \x00).
 NUL_REFUSED = "line: holds a NUL byte, which no sacct field contains"
 # More GPUs than any cluster has: a corrupt line, refused before it reaches the arithmetic.
 MAX_JOB_GPUS = 1_000_000

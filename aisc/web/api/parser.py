@@ -1,8 +1,9 @@
-"""The API's reading of a request body and query string, stricter than ninja's: text holding the
-NUL character is refused naming its field (PostgreSQL cannot store or even compare it, so a
-lookup by such a value would end in a 500), and so are NaN and Infinity, which Python's json
-module reads but JSON (RFC 8259) does not have. A body that is not JSON says where it breaks;
-one that is not an object (every operation takes one) is refused, not read as no fields.
+"""The API's reading of a request body, stricter than ninja's: text holding the NUL character is
+refused naming its field (aisc.core.text's rule, in the words of aisc.web.i18n.nul_rule; a query
+string is held to it by aisc.web.portal.request_guard), and so are NaN and Infinity, which
+Python's json module reads but JSON (RFC 8259) does not have. A body that is not JSON says
+where it breaks; one that is not an object (every operation takes one) is refused, not read as
+no fields.
 
 ninja turns any exception of `parse_body` into a 400 "Cannot parse request body" raised from
 it; `aisc.web.api.errors` reads that exception's cause and answers with the reason below.
@@ -14,21 +15,19 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI, Router
-from ninja.errors import ValidationError
 from ninja.params.models import BodyModel
 from ninja.parser import Parser
 from pydantic import BaseModel
 
-NUL = "\x00"
-NUL_MESSAGE = "text may not contain the NUL character (\\u0000)"
+from aisc.core.text import nul_in
+from aisc.web.i18n import nul_rule
 
 
 class TextWithNul(ValueError):
     def __init__(self, field: str | None) -> None:
-        super().__init__(NUL_MESSAGE)
-        self.message = NUL_MESSAGE
+        self.message = nul_rule()
+        super().__init__(self.message)
         self.field = field
 
 
@@ -40,25 +39,6 @@ class NotJson(ValueError):
 
 def _refuse_constant(name: str) -> Any:
     raise NotJson(f"the request body is not JSON: {name} is not a JSON number")
-
-
-def field_with_nul(value: Any, field: str | None = None) -> tuple[bool, str | None]:
-    """(found, the name of the innermost object key above it) for the first NUL in `value`."""
-    if isinstance(value, str):
-        return NUL in value, field
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if NUL in str(key):
-                return True, field
-            found, where = field_with_nul(item, str(key))
-            if found:
-                return True, where
-    if isinstance(value, list):
-        for item in value:
-            found, where = field_with_nul(item, field)
-            if found:
-                return True, where
-    return False, None
 
 
 class StrictParser(Parser):
@@ -73,18 +53,10 @@ class StrictParser(Parser):
             raise NotJson("the request body is not JSON: it is not UTF-8 text") from exc
         if not isinstance(data, dict):
             raise NotJson("the request body must be a JSON object ({...})")
-        found, field = field_with_nul(data)
+        found, field = nul_in(data)
         if found:
             raise TextWithNul(field)
         return data
-
-    def parse_querydict(
-        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
-    ) -> dict[str, Any]:
-        for key, values in data.lists():
-            if NUL in key or any(NUL in str(v) for v in values):
-                raise ValidationError([{"loc": ("query", key), "msg": NUL_MESSAGE}])
-        return super().parse_querydict(data, list_fields, request)
 
 
 def forbid_unknown_fields(api: NinjaAPI) -> None:
