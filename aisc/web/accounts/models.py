@@ -55,6 +55,7 @@ class Organisation(models.Model):
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
 
     class Meta:
+        verbose_name = _("organisation")
         ordering: ClassVar[list[str]] = ["name_en"]
 
     def __str__(self) -> str:
@@ -79,6 +80,7 @@ class RegistrationDocument(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("registration document")
         ordering: ClassVar[list[str]] = ["-uploaded_at"]
 
     def __str__(self) -> str:
@@ -109,6 +111,9 @@ class Role(models.Model):
     name_en = models.CharField(max_length=80)
     name_zh = models.CharField(max_length=80)
     description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("role")
 
     def __str__(self) -> str:
         return self.name_en
@@ -195,6 +200,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
+    class Meta:
+        verbose_name = _("user")
+
     def __str__(self) -> str:
         return self.full_name or self.email
 
@@ -224,6 +232,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=MembershipRole.choices)
 
     class Meta:
+        verbose_name = _("membership")
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["user", "organisation"], name="one_membership")
         ]
@@ -261,6 +270,7 @@ class Invitation(models.Model):
     accepted = models.BooleanField(null=True)  # None while pending
 
     class Meta:
+        verbose_name = _("invitation")
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(
                 fields=["user", "organisation"],
@@ -286,6 +296,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("API token")
         ordering: ClassVar[list[str]] = ["-created_at"]
 
     def __str__(self) -> str:
@@ -308,6 +319,7 @@ class RateCount(models.Model):
     expires = models.BigIntegerField(db_index=True)
 
     class Meta:
+        verbose_name = _("rate count")
         db_table = "aisc_rate_count"
 
     def __str__(self) -> str:

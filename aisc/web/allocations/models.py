@@ -83,6 +83,7 @@ class Allocation(models.Model):
     )
 
     class Meta:
+        verbose_name = _("allocation")
         ordering: ClassVar[list[str]] = ["project_code"]
 
     def __str__(self) -> str:
@@ -110,6 +111,7 @@ class AllocationLine(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("allocation line")
         ordering: ClassVar[list[str]] = ["allocation", "id"]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(
@@ -132,6 +134,7 @@ class AllocationMember(models.Model):
     username = models.SlugField(_("cluster user name"), max_length=32)
 
     class Meta:
+        verbose_name = _("allocation member")
         ordering: ClassVar[list[str]] = ["allocation", "username"]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["allocation", "username"], name="one_member_name")
@@ -170,6 +173,7 @@ class ChangeRequest(models.Model):
     decision_note = models.TextField(_("decision note"), blank=True)
 
     class Meta:
+        verbose_name = _("change request")
         ordering: ClassVar[list[str]] = ["-requested_at"]
 
     def __str__(self) -> str:
@@ -201,6 +205,7 @@ class CreditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("credit event")
         ordering: ClassVar[list[str]] = ["allocation", "at", "id"]
         constraints: ClassVar[list[Any]] = [
             # The award's end expires its hours once, and a tranche carries over once.
@@ -230,6 +235,7 @@ class CapacityPolicy(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("capacity policy")
         ordering: ClassVar[list[str]] = ["-valid_from"]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
@@ -31,6 +32,7 @@ class AuditEvent(models.Model):
     seal = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
+        verbose_name = _("audit event")
         ordering: ClassVar[list[str]] = ["-id"]
 
     def __str__(self) -> str:

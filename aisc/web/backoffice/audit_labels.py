@@ -4,13 +4,20 @@ A stored row keeps its code (`grants.application.submit`, `Application`): the ha
 it, and the filters and the API speak it. The page shows the label beside the code; a verb or type
 this table does not know (written by a later version, or before a rename) shows as stored.
 Rows written before verbs were named `app.noun.verb` read through
-`aisc.web.audit.filters.EARLIER_NAMES`. The labels carry a context ("audit verb", "audit object")
-so that "User" here never changes what "User" reads as on another app's page.
+`aisc.web.audit.filters.EARLIER_NAMES`. An object type is a model's class name and reads as the
+model's verbose_name, translated where the model is; the verbs and the few types that are not
+models carry a context ("audit verb", "audit object") so that a word here never changes what it
+reads as on another app's page.
 """
 
 from __future__ import annotations
 
+import functools
+
+from django.apps import apps
+from django.db.models import Model
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import pgettext_lazy
 
 from aisc.web.audit.filters import EARLIER_NAMES
@@ -131,50 +138,11 @@ VERBS: dict[str, Promise] = {
     "outbox.message.retry": pgettext_lazy("audit verb", "Message retried"),
 }
 
-OBJECT_TYPES: dict[str, Promise] = {
-    "Organisation": pgettext_lazy("audit object", "Organisation"),
-    "RegistrationDocument": pgettext_lazy("audit object", "Registration document"),
-    "Role": pgettext_lazy("audit object", "Role"),
-    "User": pgettext_lazy("audit object", "User"),
-    "Membership": pgettext_lazy("audit object", "Membership"),
-    "Invitation": pgettext_lazy("audit object", "Invitation"),
-    "ApiToken": pgettext_lazy("audit object", "API token"),
-    "OutboxMessage": pgettext_lazy("audit object", "Outbox message"),
-    "UsageSource": pgettext_lazy("audit object", "Usage source"),
-    "UsageRecord": pgettext_lazy("audit object", "Usage record"),
-    "LedgerEntry": pgettext_lazy("audit object", "Ledger entry"),
-    "BillingPeriod": pgettext_lazy("audit object", "Billing period"),
-    "Statement": pgettext_lazy("audit object", "Statement"),
-    "Recovery": pgettext_lazy("audit object", "Recovery"),
-    "Payment": pgettext_lazy("audit object", "Payment"),
-    "ChipModel": pgettext_lazy("audit object", "Chip model"),
-    "NodeType": pgettext_lazy("audit object", "Node type"),
-    "Cluster": pgettext_lazy("audit object", "Cluster"),
-    "Partition": pgettext_lazy("audit object", "Partition"),
-    "Node": pgettext_lazy("audit object", "Node"),
-    "ExchangeRate": pgettext_lazy("audit object", "Exchange rate"),
-    "RateCard": pgettext_lazy("audit object", "Rate card"),
-    "Scheme": pgettext_lazy("audit object", "Scheme"),
-    "RelatedGroup": pgettext_lazy("audit object", "Related group"),
-    "Call": pgettext_lazy("audit object", "Call"),
-    "Application": pgettext_lazy("audit object", "Application"),
-    "Document": pgettext_lazy("audit object", "Document"),
-    "Review": pgettext_lazy("audit object", "Review"),
-    "Decision": pgettext_lazy("audit object", "Decision"),
-    "Award": pgettext_lazy("audit object", "Award"),
-    "AwardTranche": pgettext_lazy("audit object", "Tranche"),
-    "Report": pgettext_lazy("audit object", "Report"),
-    "FundingDeclaration": pgettext_lazy("audit object", "Funding declaration"),
-    "OverlapDecision": pgettext_lazy("audit object", "Overlap decision"),
-    "Output": pgettext_lazy("audit object", "Output"),
-    "Kpi": pgettext_lazy("audit object", "KPI"),
-    "FollowUpSurvey": pgettext_lazy("audit object", "Follow-up survey"),
-    "StarterProgramme": pgettext_lazy("audit object", "Starter programme"),
-    "Allocation": pgettext_lazy("audit object", "Allocation"),
-    "AllocationMember": pgettext_lazy("audit object", "Allocation member"),
-    "ChangeRequest": pgettext_lazy("audit object", "Change request"),
+# Object types written that are not models (`record(..., object_type=...)` without a row); every
+# other type is a model's class name and reads as the model's verbose_name.
+NOT_MODELS: dict[str, Promise] = {
     "Slurm": pgettext_lazy("audit object", "Slurm"),
-    "EmbeddedJob": pgettext_lazy("audit object", "Job"),
+    "UsageSource": pgettext_lazy("audit object", "Usage source"),
 }
 
 CURRENT_NAMES = {earlier: now for now, earlier in EARLIER_NAMES.items()}
@@ -185,6 +153,14 @@ def verb_label(verb: str) -> str:
     return verb if label is None else str(label)
 
 
+@functools.cache
+def models_by_name() -> dict[str, type[Model]]:
+    return {m.__name__: m for m in apps.get_models() if m.__module__.startswith("aisc.")}
+
+
 def object_label(object_type: str) -> str:
-    label = OBJECT_TYPES.get(object_type)
+    model = models_by_name().get(object_type)
+    if model is not None:
+        return capfirst(str(model._meta.verbose_name))
+    label = NOT_MODELS.get(object_type)
     return object_type if label is None else str(label)

@@ -38,6 +38,7 @@ class UsageRecord(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("usage record")
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["cluster", "job_id", "submit"], name="one_job_record")
         ]
@@ -71,6 +72,7 @@ class UsageCharge(models.Model):
     gpu_seconds = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("usage charge")
         indexes: ClassVar[list[Any]] = [
             # Unbilled charges are those of a month above its watermark: (month, id) ranges.
             models.Index(fields=["month", "id"], name="charges_by_month"),
@@ -91,6 +93,7 @@ class UsageTotal(models.Model):
     gpu_seconds = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("usage total")
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["project_code", "chip"], name="one_usage_total")
         ]
@@ -106,6 +109,9 @@ class IngestCursor(models.Model):
     position = models.CharField(max_length=200)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        verbose_name = _("ingest cursor")
+
     def __str__(self) -> str:
         return f"{self.source} @ {self.position}"
 
@@ -118,6 +124,7 @@ class RejectedLine(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("rejected line")
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["source", "line_no"], name="one_reject_per_line")
         ]
@@ -134,6 +141,9 @@ class LedgerEntry(models.Model):
     at = models.DateTimeField()
     reverses = models.CharField(max_length=200, null=True, blank=True, unique=True)
 
+    class Meta:
+        verbose_name = _("ledger entry")
+
     def __str__(self) -> str:
         return self.key
 
@@ -142,6 +152,9 @@ class LedgerPosting(models.Model):
     entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="postings")
     account = models.CharField(max_length=200, db_index=True)
     amount_cents = models.BigIntegerField()  # debit > 0, credit < 0
+
+    class Meta:
+        verbose_name = _("ledger posting")
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount_cents}"
@@ -164,6 +177,7 @@ class BillingPeriod(models.Model):
     charges_through = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("billing period")
         ordering: ClassVar[list[str]] = ["month"]
 
     def __str__(self) -> str:
@@ -189,6 +203,7 @@ class Statement(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("statement")
         ordering: ClassVar[list[str]] = ["period__month", "project_code"]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["period", "project_code"], name="one_statement")
@@ -230,6 +245,7 @@ class StatementLine(models.Model):
     capped = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("statement line")
         ordering: ClassVar[list[str]] = ["statement", "seq"]
 
     def __str__(self) -> str:
@@ -245,6 +261,7 @@ class AlertState(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("alert state")
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["project_code", "measure"], name="one_alert_state")
         ]
@@ -291,6 +308,7 @@ class Recovery(models.Model):
     written_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("recovery")
         ordering: ClassVar[list[str]] = ["-opened_at"]
 
     def __str__(self) -> str:
@@ -329,6 +347,7 @@ class Payment(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("payment")
         ordering: ClassVar[list[str]] = ["received_on", "pk"]
         constraints: ClassVar[list[Any]] = [
             models.CheckConstraint(
@@ -357,6 +376,7 @@ class ReportMail(models.Model):
     queued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("report mail")
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["user", "month"], name="one_report_mail_a_month")
         ]

@@ -33,6 +33,7 @@ class ClusterClock(models.Model):
     lease_until = models.DateTimeField(_("advance lease ends"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("cluster clock")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["singleton"], name="cluster_clock_one_row"),
             models.CheckConstraint(
@@ -57,6 +58,9 @@ class ClusterCheckpoint(models.Model):
     seal = models.CharField(_("seal"), max_length=64)  # HMAC of `state` with the SECRET_KEY
     rows = models.JSONField(_("live jobs"), default=dict)  # simulator job id -> row id
     refused = models.JSONField(_("refused jobs"), default=list)  # row ids it could never run
+
+    class Meta:
+        verbose_name = _("cluster checkpoint")
 
     def __str__(self) -> str:
         return f"embedded cluster checkpoint at {self.at:%Y-%m-%d %H:%M}"
@@ -93,6 +97,7 @@ class EmbeddedJob(models.Model):
     end_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("job")
         ordering: ClassVar[list[str]] = ["id"]
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["state"])]
 

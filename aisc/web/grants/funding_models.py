@@ -42,6 +42,7 @@ class FundingDeclaration(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("funding declaration")
         ordering: ClassVar[list[str]] = ["application", "start_date", "pk"]
 
     def __str__(self) -> str:
@@ -62,6 +63,7 @@ class OverlapDecision(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("overlap decision")
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["application", "award"], name="one_overlap_decision")
         ]

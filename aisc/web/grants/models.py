@@ -100,6 +100,9 @@ class Scheme(models.Model):
         default=FULL_CARRY_OVER,
     )
 
+    class Meta:
+        verbose_name = _("scheme")
+
     def __str__(self) -> str:
         return self.name_en
 
@@ -119,6 +122,9 @@ class RelatedGroup(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     organisations = models.ManyToManyField(Organisation, related_name="related_groups")
+
+    class Meta:
+        verbose_name = _("related group")
 
     def __str__(self) -> str:
         return self.name
@@ -151,6 +157,7 @@ class Call(models.Model):
     )
 
     class Meta:
+        verbose_name = _("call")
         ordering: ClassVar[list[str]] = ["-opens_on"]
 
     def __str__(self) -> str:
@@ -230,6 +237,7 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("application")
         ordering: ClassVar[list[str]] = ["-created_at"]
 
     def __str__(self) -> str:
@@ -249,6 +257,9 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField()
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
 
     def __str__(self) -> str:
         return self.name
@@ -276,6 +287,7 @@ class Review(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("review")
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_each")
         ]
@@ -295,6 +307,9 @@ class Decision(models.Model):
     )
     conflicts_declared = models.TextField(blank=True)
     notes = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
 
     def __str__(self) -> str:
         return f"{self.outcome}: {self.application}"
@@ -332,6 +347,7 @@ class Award(models.Model):
     final_report_waived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("award")
         ordering: ClassVar[list[str]] = ["project_code"]
 
     def __str__(self) -> str:
@@ -350,6 +366,7 @@ class AwardTranche(models.Model):
     release_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("tranche")
         ordering: ClassVar[list[str]] = ["award", "seq"]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["award", "seq"], name="one_tranche_per_seq")
@@ -384,6 +401,9 @@ class Report(models.Model):
         USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.award}"

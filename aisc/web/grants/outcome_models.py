@@ -39,6 +39,7 @@ class Output(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("output")
         ordering: ClassVar[list[str]] = ["award", "created_at"]
 
     def __str__(self) -> str:
@@ -56,6 +57,7 @@ class Kpi(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("KPI")
         ordering: ClassVar[list[str]] = ["award", "pk"]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["award", "name"], name="one_kpi_per_name")
@@ -75,6 +77,7 @@ class KpiValue(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("KPI value")
         ordering: ClassVar[list[str]] = ["kpi", "report__submitted_at"]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["kpi", "report"], name="one_value_per_report")
@@ -100,6 +103,9 @@ class FollowUpSurvey(models.Model):
         USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up survey")
 
     def __str__(self) -> str:
         return f"survey of {self.award}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def new_version() -> str:
@@ -18,6 +19,9 @@ def new_version() -> str:
 class GranteeListVersion(models.Model):
     # One row, id 1, created by the migration; changed inside the changing action's transaction.
     version = models.CharField(max_length=16, default=new_version)
+
+    class Meta:
+        verbose_name = _("grantee list version")
 
     def __str__(self) -> str:
         return f"grantee list {self.version}"

@@ -32,6 +32,7 @@ class StarterProgramme(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("starter programme")
         ordering: ClassVar[list[str]] = ["-created_at"]
 
     def __str__(self) -> str:

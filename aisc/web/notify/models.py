@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class DigestItem(models.Model):
@@ -19,6 +20,7 @@ class DigestItem(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
+        verbose_name = _("digest item")
         ordering: ClassVar[list[str]] = ["id"]
 
     def __str__(self) -> str:

@@ -34,6 +34,7 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("outbox message")
         ordering: ClassVar[list[str]] = ["id"]
         indexes: ClassVar[list[Any]] = [
             models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
@@ -52,6 +53,9 @@ class TaskRun(models.Model):
     last_finished_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
+    class Meta:
+        verbose_name = _("task run")
+
     def __str__(self) -> str:
         return self.name
 
@@ -65,6 +69,9 @@ class WorkerHeartbeat(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     beat_at = models.DateTimeField(default=timezone.now, db_index=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
 
     def __str__(self) -> str:
         return self.name

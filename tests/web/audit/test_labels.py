@@ -2,10 +2,12 @@
 which stays as written (the hash chain covers it)."""
 
 import importlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.test import Client
 from django.utils import translation
@@ -14,7 +16,7 @@ from aisc.core.allocations.lifecycle import TRANSITIONS
 from aisc.web.accounts.models import User
 from aisc.web.audit.models import AuditEvent
 from aisc.web.audit.record import record
-from aisc.web.backoffice.audit_labels import VERBS, object_label, verb_label
+from aisc.web.backoffice.audit_labels import NOT_MODELS, VERBS, object_label, verb_label
 from tests.fixtures.pages import in_both_languages
 
 WEB = Path(__file__).resolve().parents[3] / "aisc/web"
@@ -36,6 +38,37 @@ def test_every_verb_the_platform_writes_has_a_label() -> None:
     written = verb_constants() | steps | credit
     assert len(written) > 90
     assert written - set(VERBS) == set()
+
+
+def object_types_written() -> set[str]:
+    """What `audit.record` can write as object_type: the class name of any of aisc's models (the
+    object recorded), or a name a call gives it outright."""
+    models = {m.__name__ for m in apps.get_models() if m.__module__.startswith("aisc.")}
+    named = re.compile(r'object_type="(\w+)"')
+    given = {n for path in WEB.rglob("*.py") for n in named.findall(path.read_text())}
+    return models | given
+
+
+def test_every_object_type_written_has_a_label_in_both_languages() -> None:
+    written = object_types_written()
+    assert {"Application", "EmbeddedJob", "Slurm", "UsageSource"} <= written
+    for object_type in written:
+        model = next((m for m in apps.get_models() if m.__name__ == object_type), None)
+        if model is not None:
+            assert "verbose_name" in model._meta.original_attrs, object_type
+        else:
+            assert object_type in NOT_MODELS, object_type
+        with translation.override("zh-hant"):
+            chinese = object_label(object_type)
+        assert re.search(r"[\u4e00-\u9fff]", chinese) or chinese == "Slurm", object_type
+
+
+def test_an_object_reads_as_its_models_name() -> None:
+    assert object_label("AwardTranche") == "Tranche"
+    assert object_label("ApiToken") == "API token"
+    with translation.override("zh-hant"):
+        assert object_label("EmbeddedJob") == "作業"
+        assert object_label("UsageSource") == "用量來源"
 
 
 def test_a_row_under_an_earlier_name_reads_as_the_verb_now() -> None:
