@@ -13,6 +13,7 @@ from typing import Any
 import typer
 
 from aisc.cli import boot
+from aisc.web.cluster.job_fields import BY_NAME as FIELDS
 
 app = typer.Typer(help="The embedded cluster: queue, submit, advance.", no_args_is_help=True)
 
@@ -67,22 +68,23 @@ def queue(as_json: bool = boot.JSON) -> None:
 
 # A year: far beyond any partition's time limit, and within what a job's seconds can hold.
 MAX_HOURS = 24 * 366
-SUBMIT_OPTIONS = {
-    "account": "--account",
-    "user": "--user",
-    "work_s": "--hours",
-    "time_limit_s": "--limit-hours",
-}
+
+
+def _option(name: str, default: Any, purpose: str, **bounds: Any) -> Any:
+    """`aisc cluster submit`'s option for the job field `name`, as the one table has it."""
+    field = FIELDS[name]
+    said = f"{purpose} (sbatch {field.sbatch})" if field.sbatch else purpose
+    return typer.Option(default, field.option, help=said, **bounds)
 
 
 @app.command()
 def submit(
-    account: str = typer.Option(..., help="The project code (the Slurm account)."),
-    user: str = typer.Option(..., help="A member's cluster user name."),
-    gpus: int = typer.Option(1, min=1, help="GPUs, all at once (gang)."),
-    chip: str = typer.Option(..., help="The GPU type, e.g. h800."),
-    hours: float = typer.Option(..., min=0, max=MAX_HOURS, help="How long the job runs."),
-    limit_hours: float = typer.Option(..., min=0, max=MAX_HOURS, help="Its time limit (--time)."),
+    account: str = _option("account", ..., "The project code (the Slurm account)."),
+    user: str = _option("user", ..., "A member's cluster user name."),
+    gpus: int = _option("gpus", 1, "GPUs, all at once (gang).", min=1),
+    chip: str = _option("chip", ..., "The GPU type, e.g. h800."),
+    hours: float = _option("work_s", ..., "How long the job runs.", min=0, max=MAX_HOURS),
+    limit_hours: float = _option("time_limit_s", ..., "Its time limit.", min=0, max=MAX_HOURS),
 ) -> None:
     """Queue a job; it starts when the limits and the policy let it."""
     boot.django()
@@ -94,18 +96,20 @@ def submit(
             account=account,
             user=user,
             gpus=gpus,
-            work_s=round(hours * 3600),
-            time_limit_s=round(limit_hours * 3600),
+            work_s=FIELDS["work_s"].of_option(hours),
+            time_limit_s=FIELDS["time_limit_s"].of_option(limit_hours),
             chip=chip,
             acting_user=None,
         )
     except AiscError as exc:
         # The action names its fields as the API does (time_limit_s); here they are options.
-        option = SUBMIT_OPTIONS.get(exc.field or "")
+        field = FIELDS.get(exc.field or "")
         said = boot.say(exc)
-        if option and said.startswith(f"{exc.field}: "):
-            said = f"{option}: {said.removeprefix(f'{exc.field}: ')}"
-        boot.fail(said, field=option or exc.field)
+        if field is None:
+            boot.fail(said, field=exc.field)
+            return  # pragma: no cover - fail() exits
+        said = said.removeprefix(f"{field.name}: ")
+        boot.fail(f"{field.option}: {said}", field=field.option)
         return  # pragma: no cover - fail() exits
     typer.echo(f"Submitted batch job {job.pk}")
 

@@ -78,3 +78,29 @@ def test_a_refused_submission_names_the_option_not_the_actions_field(
     assert option in result.output
     assert "Traceback" not in result.output
     assert not EmbeddedJob.objects.exists()
+
+
+@pytest.mark.usefixtures("active")
+def test_a_refusal_of_any_job_field_names_its_option_from_the_one_table() -> None:
+    result = runner.invoke(app, [*SUBMIT, "--gpus", "1000", "--hours", "1", "--limit-hours", "1"])
+    assert result.exit_code == 2
+    assert "aisc: --gpus: job cannot run on this cluster" in result.output
+    assert not EmbeddedJob.objects.exists()
+
+
+@pytest.mark.usefixtures("active")
+def test_the_audit_row_of_a_submission_holds_every_field_of_the_table_as_stored() -> None:
+    from aisc.web.cluster.job_fields import FIELDS
+
+    args = [*SUBMIT[:-1], "H800", "--gpus", "2", "--hours", "1.5", "--limit-hours", "2"]
+    assert runner.invoke(app, args).exit_code == 0
+    (row,) = AuditEvent.objects.filter(verb="cluster.job.submit")
+    assert list(row.after or {}) == [f.name for f in FIELDS]
+    assert row.after == {"account": "com-a", "user": "alice", "gpus": 2, "chip": "h800",
+                         "work_s": 5400, "time_limit_s": 7200}  # fmt: skip
+
+
+def test_the_submit_help_says_which_sbatch_option_each_option_stands_for() -> None:
+    shown = runner.invoke(app, ["cluster", "submit", "--help"], env={"COLUMNS": "200"}).output
+    assert "(sbatch --time)" in shown
+    assert "(sbatch --gres=gpu:TYPE)" in shown

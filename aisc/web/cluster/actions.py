@@ -8,6 +8,7 @@ from django.db import transaction
 
 from aisc.web.audit.record import record
 from aisc.web.cluster import service, verbs
+from aisc.web.cluster.job_fields import FIELDS
 from aisc.web.cluster.models import EmbeddedJob
 
 if TYPE_CHECKING:
@@ -34,17 +35,5 @@ def do_submit_job(
         time_limit_s=time_limit_s,
         chip=chip,
     )
-    record(
-        acting_user,
-        verbs.JOB_SUBMIT,
-        job,
-        after={
-            "account": account,
-            "user": user,
-            "gpus": gpus,
-            "chip": chip,
-            "work_s": work_s,
-            "time_limit_s": time_limit_s,
-        },
-    )
+    record(acting_user, verbs.JOB_SUBMIT, job, after={f.name: getattr(job, f.name) for f in FIELDS})
     return job
