@@ -6,13 +6,15 @@ max_min_fairness.py` at 40a22a7, normalised by `ProportionalPolicy.get_throughpu
 and solves it with ECOS; we state them as a `LinearProgram` and call ECOS directly
 (`aisc/adapters/solvers/ecos.py`). This script builds both for the jobs `N` arriving after the
 first 50 of Gavel's seed-0 workload on 36:36:36 (all active at once, as in a loaded round) and
-prints the largest difference between the two allocations, and that to our default (HiGHS, a
-vertex of the same optimal face). It needs cvxpy, which the platform does not depend on:
+prints the largest difference between the two allocations, and that to `--lp-solver highs` (a
+vertex of the same optimal face). Gavel's side needs cvxpy, which the platform does not depend
+on:
 
     pip install cvxpy   # into a scratch environment with aisc installed
-    AISC_TRACE_DIR=... python benchmarks/gavel_lp_check.py [--jobs 150 600]
+    AISC_TRACE_DIR=... python benchmarks/gavel_lp_check.py [--jobs 30 150 600]
 
-Without cvxpy it says so and stops (`make bench` runs it that way).
+Without cvxpy it says so and compares ours only: ECOS's point against our default's (HiGHS's
+interior-point method without crossover, another interior point) and the vertex's.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from public_traces import trace_path
 
 from aisc.adapters.solvers.ecos import EcosSolver
 from aisc.adapters.solvers.highs import HighsSolver
+from aisc.adapters.solvers.highs_ipm import HighsIpmSolver
 from aisc.core.scheduling.timeshare import perf_max_min
 from aisc.core.simulation.synthetic import gavel_continuous
 from aisc.core.simulation.traces.gavel import read_throughputs
@@ -52,13 +55,13 @@ def cvxpy_max_min(cp: Any, weight: np.ndarray, gangs: np.ndarray) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, nargs="+", default=[150, 600])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[30, 150, 600])
     args = parser.parse_args()
     try:
-        cp = importlib.import_module("cvxpy")
+        cp: Any = importlib.import_module("cvxpy")
     except ImportError:
-        print("gavel_lp_check: skipped, needs cvxpy (pip install cvxpy; see its docstring)")
-        return
+        cp = None
+        print("gavel_lp_check: no cvxpy, so Gavel's own LP is not solved (see the docstring)")
     matrix = read_throughputs(
         (trace_path("gavel") / "simulation_throughputs.json").read_text("utf-8")
     )
@@ -67,13 +70,21 @@ def main() -> None:
         jobs = [columns.job(i) for i in range(50, 50 + count)]
         speeds = np.array([[job.speed_on(chip) for chip in CHIPS] for job in jobs])
         gangs = np.array([job.gpus for job in jobs])
+        ours = perf_max_min(speeds, gangs, CAPACITY, EcosSolver())
+        vertex = perf_max_min(speeds, gangs, CAPACITY, HighsSolver())
+        interior = perf_max_min(speeds, gangs, CAPACITY, HighsIpmSolver())
+        print(
+            f"{count} jobs: max |ours with ECOS - ours with HiGHS's IPM (the default)| = "
+            f"{np.abs(ours - interior).max():.1e}; - ours with HiGHS, a vertex = "
+            f"{np.abs(ours - vertex).max():.2f}"
+        )
+        if cp is None:
+            continue
         # ProportionalPolicy: x[m, j] = GPUs_j / M, divided by the largest row sum.
         share = np.tile(CAPACITY / len(jobs), (len(jobs), 1))
         share = share / share.sum(axis=1).max()
         weight = speeds / (speeds * share).sum(axis=1)[:, None]
         gavel = cvxpy_max_min(cp, weight, gangs)
-        ours = perf_max_min(speeds, gangs, CAPACITY, EcosSolver())
-        vertex = perf_max_min(speeds, gangs, CAPACITY, HighsSolver())
         same, vertex_gap = np.abs(gavel - ours).max(), np.abs(gavel - vertex).max()
         print(
             f"{count} jobs: max |Gavel's cvxpy+ECOS X - ours with ECOS| = {same:.1e}; "

@@ -13,9 +13,10 @@ job has ended, saying after which arrival; the generator draws the same first jo
 count, so any count past that arrival gives the same figure. `--jobs N` bounds the arrivals (the
 issue's 9,000 against 20,000 check): a window that outlasts them is marked `*`.
 
-Policies: Gavel's four (`gavel-fifo`, `gavel-fifo-perf`, `gavel-las`, `gavel-las-perf`, the
-last two solving their LPs with SciPy's HiGHS, a vertex of the optimal face; `--lp-solver ecos`
-takes the interior point that Gavel's own solver, ECOS, returns, as Gavel does) and ours
+Policies: Gavel's four (`gavel-fifo`, `gavel-fifo-perf`, `gavel-las`, `gavel-las-perf`;
+`gavel-las-perf` solves Gavel's LP with HiGHS's interior-point method and keeps its point inside
+the optimal face, as Gavel keeps ECOS's; `gavel-las` takes the water-filling point; `--lp-solver
+ecos` gives both ECOS's point, Gavel's own, and `--lp-solver highs` a vertex) and ours
 without space sharing: `hetero` (max-min, min-jct, srsf) and `srsf-perf` (shortest remaining
 service first on effective throughput, an LP on Gavel's round mechanism; HiGHS).
 
@@ -24,14 +25,17 @@ its figures rest on it); `--restart-s 30` gives every policy our default restart
 
 Usage: nice -n 10 .venv/bin/python benchmarks/sim_gavel.py [--rates 2.6] [--seeds 0 1 2 3 4]
     [--jobs 100000] [--horizon 20000] [--restart-s 0] [--policies gavel-las-perf ...]
-    [--lp-solver ecos|highs]
+    [--lp-solver ecos|highs|highs-ipm] [--fifo-rng K]
 `--horizon N` reruns every (policy, seed) with N generated jobs and prints the difference.
+`--fifo-rng K` seeds agnostic FIFO's random draws with K instead of the workload's seed (Gavel's
+`FIFOPolicy(seed=s)`): the same jobs, other draws, to see how much the figure rests on them.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import time
 
 import numpy as np
@@ -40,6 +44,7 @@ from public_traces import trace_path
 from aisc.adapters.solvers import POLICY_SOLVER, SOLVERS, solver_named
 from aisc.core.scheduling.model import parse_cluster
 from aisc.core.scheduling.policies import make_policy
+from aisc.core.scheduling.policies.gavel import GavelRounds
 from aisc.core.scheduling.policy import PolicyOptions
 from aisc.core.simulation.engine import Simulator
 from aisc.core.simulation.synthetic import gavel_continuous
@@ -78,6 +83,7 @@ def window_jct_hours(
     jobs: int,
     restart_s: float = 0.0,
     lp_solver: str | None = None,
+    fifo_rng: int | None = None,
 ) -> tuple[float, float, bool, int, int]:
     """Average JCT of the window (h), CPU seconds, whether it closed before the last arrival,
     the allocations computed (Gavel's policies), and the jobs that had arrived when the window
@@ -97,6 +103,9 @@ def window_jct_hours(
         **extra,  # type: ignore[arg-type]
     )
     policy = make_policy(name, cluster, options)
+    if fifo_rng is not None and isinstance(policy, GavelRounds):
+        # A sensitivity check: the same workload, only agnostic FIFO's draws changed.
+        policy.fifo_rng = random.Random(fifo_rng)
     cpu = time.process_time()
     sim = Simulator(cluster, policy, trace, keep_segments=False)
     first, last = WINDOW
@@ -122,18 +131,23 @@ def main() -> None:
     parser.add_argument("--restart-s", type=float, default=0.0)
     parser.add_argument("--policies", nargs="+", default=list(POLICIES), choices=list(POLICIES))
     parser.add_argument("--lp-solver", choices=SOLVERS, default=None)
+    parser.add_argument("--fifo-rng", type=int, default=None)
     args = parser.parse_args()
     print(f"cluster {CLUSTER}, window jobs {WINDOW[0]}-{WINDOW[1] - 1}, seeds {args.seeds}")
     print(f"{args.jobs} generated jobs; load average {os.getloadavg()[0]:.1f} at start")
     print(f"restart cost per resumption {args.restart_s:g} s (Gavel's assumption: 0)")
     print(f"LP solver: {args.lp_solver or POLICY_SOLVER}")
+    if args.fifo_rng is not None:
+        print(f"agnostic FIFO draws from random.Random({args.fifo_rng}), not the seed's")
     for rate in args.rates:
         print(f"\nrate {rate} jobs/h")
         for label in args.policies:
             runs = []
             for seed in args.seeds:
                 runs.append(
-                    window_jct_hours(rate, seed, label, args.jobs, args.restart_s, args.lp_solver)
+                    window_jct_hours(
+                        rate, seed, label, args.jobs, args.restart_s, args.lp_solver, args.fifo_rng
+                    )
                 )
                 jct, cpu, closed, _, arrived = runs[-1]
                 mark = "" if closed else "*"

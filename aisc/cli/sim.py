@@ -69,9 +69,11 @@ RESTART_S = typer.Option(
 LP_SOLVER = typer.Option(
     None,
     "--lp-solver",
-    help="gavel-las, gavel-las-perf, srsf-perf: highs (default; a vertex of the optimal face, "
-    "ties broken as docs/simulator.md says) or ecos (Gavel's own solver and its interior "
-    "point; pip install ecos).",
+    help="gavel-las, gavel-las-perf, srsf-perf: highs-ipm (HiGHS's interior-point method, an "
+    "interior point of the optimal face as Gavel's solver returns; gavel-las-perf's default), "
+    "highs (a vertex, ties broken as docs/simulator.md says; gavel-las then takes the "
+    "water-filling point; the default of gavel-las and srsf-perf) or ecos (Gavel's own "
+    "solver; pip install ecos).",
 )
 PROCS_PER_GPU = typer.Option(
     1, "--procs-per-gpu", help="swf only: processors of the log that make one GPU (default 1)."

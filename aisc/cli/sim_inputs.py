@@ -130,7 +130,7 @@ def policy_options(
 
 def solver(policy: str, name: str | None = None) -> LpSolver | None:
     """The LP solver of the policies that solve LPs (imported only for them): `name`, or the
-    policy's default (HiGHS). Other policies take none (`name` is still checked)."""
+    policy's default (`POLICY_SOLVER`). Other policies take none (`name` is still checked)."""
     from aisc.adapters.solvers import POLICY_SOLVER, SOLVERS, solver_named
     from aisc.core.errors import RuleViolation
 

@@ -105,12 +105,13 @@ def test_the_lp_solver_is_chosen_by_name_and_an_unknown_one_is_refused(tmp_path:
         "run", "--trace", str(folder), "--trace-format", "gavel", "--throughputs", str(matrix),
         "--cluster", "v100=1x1,k80=1x1", "--policy", "gavel-las", "--json",
     )  # fmt: skip
-    code, out, err = sim(*args, "--lp-solver", "ecos")
-    assert code == 0, err
-    assert json.loads(out)["jobs"] == 2
+    for name in ("ecos", "highs-ipm"):
+        code, out, err = sim(*args, "--lp-solver", name)
+        assert code == 0, err
+        assert json.loads(out)["jobs"] == 2
     code, _, err = sim(*args, "--lp-solver", "cplex")
     assert code == 2
-    assert "--lp-solver 'cplex' must be one of ecos, highs" in err
+    assert "--lp-solver 'cplex' must be one of ecos, highs, highs-ipm" in err
 
 
 def test_throughputs_are_required_for_gavel_and_refused_for_other_formats(

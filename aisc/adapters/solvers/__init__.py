@@ -5,9 +5,12 @@ from __future__ import annotations
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.timeshare import LpSolver
 
-SOLVERS = ("ecos", "highs")
+SOLVERS = ("ecos", "highs", "highs-ipm")
 # The policies that solve LPs and the solver each gets unless one is named (`--lp-solver`).
-POLICY_SOLVER = {"gavel-las": "highs", "gavel-las-perf": "highs", "srsf-perf": "highs"}
+# gavel-las-perf: an interior point of the optimal face, as Gavel's ECOS returns, which gives
+# Gavel's figure where a vertex does not (docs/benchmarks.md, "Gavel reproduction"). gavel-las:
+# "highs" means the water-filling point, found without a solver (timeshare.agnostic_max_min).
+POLICY_SOLVER = {"gavel-las": "highs", "gavel-las-perf": "highs-ipm", "srsf-perf": "highs"}
 
 
 def highs_solver() -> LpSolver:
@@ -40,6 +43,22 @@ def ecos_solver() -> LpSolver:
     return EcosSolver()
 
 
+def highs_ipm_solver() -> LpSolver:
+    """HiGHS's interior-point method without crossover (`highspy`), or a clear error."""
+    try:
+        from aisc.adapters.solvers.highs_ipm import HighsIpmSolver
+    except ImportError as exc:  # a dependency; a stripped install may lack it
+        raise RuleViolation(
+            "--lp-solver highs-ipm solves Gavel's linear programs with HiGHS's interior-point "
+            "method, and highspy is not installed (%(exc)s): pip install highspy",
+            field="lp_solver",
+            params={"exc": exc},
+        ) from exc
+    return HighsIpmSolver()
+
+
 def solver_named(name: str) -> LpSolver:
-    """The solver called `name`: "ecos", else HiGHS (callers check the name against SOLVERS)."""
-    return ecos_solver() if name == "ecos" else highs_solver()
+    """The solver called `name` (callers check the name against SOLVERS)."""
+    if name == "ecos":
+        return ecos_solver()
+    return highs_ipm_solver() if name == "highs-ipm" else highs_solver()

@@ -42,7 +42,7 @@ def test_an_infeasible_lp_is_a_clear_error() -> None:
 
 
 def test_solvers_are_named_as_the_lp_solver_option_names_them() -> None:
-    assert SOLVERS == ("ecos", "highs")
+    assert SOLVERS == ("ecos", "highs", "highs-ipm")
     assert isinstance(solver_named("ecos"), EcosSolver)
     assert isinstance(solver_named("highs"), HighsSolver)
 

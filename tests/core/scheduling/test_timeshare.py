@@ -6,6 +6,7 @@ import pytest
 
 from aisc.adapters.solvers.ecos import EcosSolver
 from aisc.adapters.solvers.highs import HighsSolver
+from aisc.adapters.solvers.highs_ipm import HighsIpmSolver
 from aisc.core.errors import RuleViolation
 from aisc.core.scheduling.timeshare import (
     LinearProgram,
@@ -204,6 +205,22 @@ def test_with_an_interior_solver_las_perf_solves_gavels_lp_once_and_keeps_its_po
     assert normalised.min() == pytest.approx(best, rel=1e-5)  # the same optimum ...
     assert (table > 1e-3).sum() > (vertex > 1e-3).sum()  # ... at another, inner point
     assert (table.sum(axis=0) <= room + 1e-6).all()
+
+
+def test_where_the_optima_form_a_segment_the_default_solver_takes_its_middle() -> None:
+    # Two 1-GPU jobs of equal speeds on one V100 and one K80: every optimum runs each job all
+    # the time, job 0 a share a of it on the V100 and job 1 the rest (1 - a), for any a in
+    # [0, 1]. Gavel's ECOS returns the middle, a = 1/2, and so does HiGHS's interior-point
+    # method without crossover (a vertex would be a = 0 or 1: one job on the fast type).
+    speeds = np.array([[2.0, 1.0], [2.0, 1.0]])
+    gangs, room = ONE_EACH, ONE_EACH
+    middle = [0.5] * 4
+    interior = perf_max_min(speeds, gangs, room, HighsIpmSolver())
+    assert interior.ravel().tolist() == pytest.approx(middle, abs=1e-6)
+    ecos = perf_max_min(speeds, gangs, room, EcosSolver())
+    assert ecos.ravel().tolist() == pytest.approx(middle, abs=1e-6)
+    las = agnostic_max_min(gangs, room, HighsIpmSolver())
+    assert las.ravel().tolist() == pytest.approx(middle, abs=1e-6)
 
 
 def _tiny() -> LinearProgram:
