@@ -120,6 +120,11 @@ class Listed:
         return self.page.object_list
 
     @property
+    def narrowed(self) -> bool:
+        """Whether a filter or search holds a value (an empty list is then the filters' doing)."""
+        return any(self.values.values())
+
+    @property
     def filters(self) -> list[dict[str, Any]]:
         return [
             {

@@ -109,6 +109,8 @@ def detail_page(
             "document_form": DocumentForm() if manage and org.status != "verified" else None,
             "can_verify": authz.can(user, "accounts.organisation.verify", org),
         },
+        # A refused invitation comes back with the address typed and its error, as forms do.
+        status=422 if invite is not None and invite.errors else 200,
     )
 
 

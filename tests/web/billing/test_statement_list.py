@@ -46,3 +46,16 @@ def test_finance_filters_the_statements_by_project_and_by_period(
     march = client.get("/billing/statements/?period=2026-03").content.decode()
     assert '<option value="2026-03" selected>' in march
     assert len(projects(march)) == Statement.objects.filter(period=closed).count()
+
+
+def test_an_empty_list_says_whether_the_filters_or_the_centre_left_it_empty(
+    make_user: Callable[..., User], client: Client
+) -> None:
+    client.force_login(make_user(Role.FINANCE))
+    assert "No statements yet." in client.get("/billing/statements/").content.decode()
+    filtered = client.get("/billing/statements/?q=nothing-like-it").content.decode()
+    assert "Nothing matches these filters." in filtered
+    assert "No statements yet." not in filtered
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/"})
+    chinese = client.get("/billing/statements/?q=nothing-like-it").content.decode()
+    assert "沒有符合篩選條件的項目。" in chinese
