@@ -17,4 +17,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     authz.require(request.user, "portal.dashboard.view")
     assert isinstance(request.user, User)
     queues = queues_for(request.user, timezone.localdate())
-    return render(request, "portal/dashboard.html", {"queues": queues})
+    # An account with neither is new: the page leads it to an organisation. One with a role
+    # whose work has no queue here (the admin's) is told only that nothing waits.
+    user = request.user
+    unattached = not queues and not user.role_codes() and not user.memberships.exists()
+    return render(request, "portal/dashboard.html", {"queues": queues, "unattached": unattached})

@@ -59,3 +59,18 @@ def test_it_gives_every_response_a_request_id(client: Client, db: None) -> None:
     assert len(client.get("/").headers["X-Request-ID"]) == 32
     # the server's own id, never the client's (which audit rows keep apart)
     assert client.get("/", HTTP_X_REQUEST_ID="abc").headers["X-Request-ID"] != "abc"
+
+
+def test_a_new_account_is_led_to_an_organisation_and_staff_are_not_told_they_have_no_role(
+    make_user: Callable[..., User], logged_in: Callable[[User], Client]
+) -> None:
+    client = logged_in(make_user())
+    new = client.get("/dashboard/").content.decode()
+    assert "your account has no organisation and no staff role yet" in new
+    assert 'href="/accounts/organisations/register/"' in new
+    assert 'href="/accounts/organisations/#join"' in new
+    assert 'id="join"' in client.get("/accounts/organisations/").content.decode()
+    assert client.get("/accounts/organisations/register/").status_code == 200
+    admin = logged_in(make_user("admin")).get("/dashboard/").content.decode()
+    assert "no staff role" not in admin
+    assert "No work waits for you." in admin
