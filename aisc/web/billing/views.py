@@ -134,7 +134,12 @@ def period_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "billing/periods.html",
-        {"periods": periods_list(), "can_close": authz.can(request.user, "billing.period.close")},
+        {
+            "periods": periods_list(),
+            "can_close": authz.can(request.user, "billing.period.close"),
+            # The secretariat and the committee read the fund, not the exports: no link to a 403.
+            "can_export": authz.can(request.user, "billing.export.view"),
+        },
     )
 
 

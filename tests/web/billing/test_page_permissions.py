@@ -100,6 +100,15 @@ def test_receivables_and_exports_open_only_for_finance_and_auditors(
         assert statuses(clients, url) == expected(READS_RECEIVABLES_AND_EXPORTS), url
 
 
+def test_the_periods_page_links_the_exports_only_for_those_who_may_open_them(
+    closed: BillingPeriod, clients: dict[str, Client]
+) -> None:
+    export = reverse("billing:period-export", args=["2026-03", "csv"])
+    for who in READS_THE_FUND:
+        page = clients[who].get(reverse("billing:periods")).content.decode()
+        assert (f'href="{export}"' in page) is (who in READS_RECEIVABLES_AND_EXPORTS), who
+
+
 def test_nobody_but_finance_closes_a_period_not_even_an_auditor(clients: dict[str, Client]) -> None:
     url = reverse("billing:period-close")
     answers = {
