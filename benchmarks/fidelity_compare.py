@@ -17,7 +17,12 @@ from typing import Any
 import numpy as np
 
 from aisc.core.scheduling.model import ClusterSpec
-from aisc.core.simulation.fidelity import Times, compare, free_while_waiting
+from aisc.core.simulation.fidelity import (
+    Times,
+    compare,
+    free_while_waiting,
+    recorded_second_end,
+)
 from aisc.core.simulation.run import SimulationResult, simulate
 from aisc.core.simulation.slurmconf import SlurmMirror, mirror
 from aisc.core.simulation.slurmlog import (
@@ -130,7 +135,11 @@ def simulated_times(
 
 
 def evaluate_dir(
-    folder: Path, completing_s: float = 1.0, log_times: str = "", whole_seconds: bool = False
+    folder: Path,
+    completing_s: float = 1.0,
+    log_times: str = "",
+    whole_seconds: bool = False,
+    sub_second: tuple[float, float, float] | None = None,
 ) -> dict[str, Any]:
     """Compare the export in `folder` with the simulator under the mirrored configuration;
     with `log_times`, at the millisecond times of the saved slurmctld log (where it has every
@@ -162,6 +171,7 @@ def evaluate_dir(
         log_times == "logged",
         {account: float(share) for account, share in facts.get("shares", {}).items()},
         whole_seconds and log is None,
+        sub_second if log is None else None,
     )
     report["run"] = facts
     return report
@@ -216,6 +226,7 @@ def evaluate(
     every_pass: bool = False,
     shares: dict[str, float] | None = None,
     whole_seconds: bool = False,
+    sub_second: tuple[float, float, float] | None = None,
 ) -> dict[str, Any]:
     trace = parse_lines(text.splitlines(), "sacct", source)
     if log is not None:
@@ -231,12 +242,20 @@ def evaluate(
     )
     # Slurm frees a job's nodes a moment after the end sacct records (COMPLETING): the job holds
     # its GPUs that much longer in the simulator too.
+    end_at = None
+    if sub_second is not None:
+        end_at = recorded_second_end(sub_second[0], sub_second[1])
+        completing_s, whole_seconds = 0.0, True
     trace.work = trace.work + completing_s
     real = real_times(text, ids) if log is None else logged_times(text, ids, log)
     # Simulation time 0 is the first submission's whole second; Slurm rounds its backfill map
     # and times its cycles on the wall clock, so the simulator is told where time 0 falls on it.
     epoch = math.floor(min(t.submit for t in real.values()))
     conf = replace(conf, options=replace(conf.options, epoch_s=float(epoch)))
+    if sub_second is not None:
+        boot = conf.options.cycle_origin_s
+        boot = float(epoch) if boot is None else boot
+        conf = replace(conf, options=replace(conf.options, cycle_origin_s=boot + sub_second[2]))
     report: dict[str, Any] = {
         "jobs": len(trace),
         "skipped_lines": [str(s) for s in trace.skipped],
@@ -246,13 +265,14 @@ def evaluate(
         "cannot_mirror": conf.notes,
         "completing_s": completing_s,
         "sim_whole_seconds": whole_seconds,
+        "sub_second": list(sub_second) if sub_second is not None else None,
         "policies": {},
     }
     capacity: dict[str, int] = {}
     for group in conf.cluster.groups:
         capacity[group.chip] = capacity.get(group.chip, 0) + group.gpus
     for policy in dict.fromkeys((conf.policy, *REFERENCE_POLICIES)):
-        result = simulate(trace, conf.cluster, policy, conf.options)
+        result = simulate(trace, conf.cluster, policy, conf.options, end_at=end_at)
         simulated = simulated_times(result, text, ids, whole_seconds)
         report["policies"][policy] = {
             **compare(real, simulated).as_dict(),

@@ -432,6 +432,16 @@ def main() -> None:
         "sacct records Slurm's (so a fractional --completing-s is compared like with like)",
     )
     parser.add_argument(
+        "--sub-second",
+        type=lambda text: tuple(float(x) for x in text.split(",")),
+        default=None,
+        metavar="OVER,HOLD,PHASE",
+        help="without --log-times: keep each start's phase within its second through the job's "
+        "run, its end in the second the export records (OVER s past that phase where it stays "
+        "there), its nodes free HOLD s later, backfill cycles PHASE s into slurmctld's boot "
+        "second; implies --sim-whole-seconds, replaces --completing-s (e.g. 0.06,0.02,0.5)",
+    )
+    parser.add_argument(
         "--log-times",
         choices=("modelled", "logged"),
         nargs="?",
@@ -466,6 +476,8 @@ def main() -> None:
         "compared without --log-times), not at the logs' milliseconds",
     )
     args = parser.parse_args()
+    if args.sub_second is not None and len(args.sub_second) != 3:
+        parser.error("--sub-second takes three numbers: OVER,HOLD,PHASE")
     cpu = time.process_time()
     if args.against is not None:
         figures = slurm_against_slurm(args.out, args.against, args.whole_seconds)
@@ -484,7 +496,9 @@ def main() -> None:
                 debug_logging(False, args.backfill_log)
             if original is not None:
                 restore(original)
-    report = evaluate_dir(args.out, args.completing_s, args.log_times, args.sim_whole_seconds)
+    report = evaluate_dir(
+        args.out, args.completing_s, args.log_times, args.sim_whole_seconds, args.sub_second
+    )
     report["log_times"] = args.log_times
     report["end_to_start_gaps_s"] = end_to_start_gaps(args.out)
     report["logged_latency_s"] = logged_latency(args.out)

@@ -142,6 +142,21 @@ def test_the_simulators_times_can_be_recorded_in_whole_seconds_as_sacct_records_
     assert held["policies"]["slurm"]["mean_wait_sim_s"] == pytest.approx(5.5 + 1 / 6)
 
 
+def test_a_starts_phase_can_be_kept_through_the_run_into_the_second_sacct_recorded() -> None:
+    phased = compare.evaluate_dir(SAVED, completing_s=1.0, sub_second=(0.06, 0.02, 0.5))
+    assert phased["sub_second"] == [0.06, 0.02, 0.5]
+    # It replaces the whole second held and records the simulator's times in whole seconds.
+    assert (phased["completing_s"], phased["sim_whole_seconds"]) == (0.0, True)
+    assert phased["options"]["cycle_origin_s"] % 1 == pytest.approx(0.5)
+    # The 38 s h800 job, started on a whole second, ends 0.06 s into its recorded second and
+    # frees its GPU 0.02 s later: the 16-GPU job starts in that second, a second before Slurm's
+    # (whose 38 s job started a second after its submission, the simulator's at it).
+    slurm = phased["policies"]["slurm"]
+    assert slurm["mean_wait_sim_s"] == pytest.approx(5.5)
+    assert slurm["makespan_sim_s"] == 50.0
+    assert compare.evaluate_dir(SAVED)["sub_second"] is None
+
+
 def test_the_gap_from_an_end_to_the_start_it_allowed_is_measured_from_the_export() -> None:
     # Only the 16-GPU h800 job (submitted 04:03:23) waited with an end after its submission:
     # the 38 s job that began 04:03:19 ended 04:03:57, and it started that same second.
@@ -326,9 +341,9 @@ def shares_simulated(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, float]]:
     seen: list[dict[str, float]] = []
     real_simulate = compare.simulate
 
-    def simulate(trace: Any, cluster: Any, policy: str, options: Any) -> Any:
+    def simulate(trace: Any, cluster: Any, policy: str, options: Any, **given: Any) -> Any:
         seen.append(dict(cluster.shares))
-        return real_simulate(trace, cluster, policy, options)
+        return real_simulate(trace, cluster, policy, options, **given)
 
     monkeypatch.setattr(compare, "simulate", simulate)
     return seen

@@ -42,6 +42,7 @@ class Simulator:
         trace: Trace | None = None,
         *,
         keep_segments: bool = True,
+        end_at: Callable[[float, float], float] | None = None,
     ) -> None:
         self.cluster = ClusterState(cluster, policy.lowest_node_first)
         self.policy = policy
@@ -61,6 +62,9 @@ class Simulator:
         self.on_finish: Callable[[Job], None] | None = None
         self._chips = cluster.chips
         self._restart_s = policy.restart_s
+        # When a job started at `now` to run `run` seconds ends (None: now + run); a replay of
+        # a record kept in whole seconds places each end in the second the record gives.
+        self.end_at = end_at
 
     # ---- the Context a policy sees -------------------------------------------------------
     @property
@@ -85,7 +89,9 @@ class Simulator:
         self.record.started(job, placement[0])
         self.running[job.id] = job
         self.pending -= 1
-        self._push(self.now + job.run_time_on(speed, restart), COMPLETION, job, job.version)
+        run = job.run_time_on(speed, restart)
+        end = self.now + run if self.end_at is None else self.end_at(self.now, run)
+        self._push(end, COMPLETION, job, job.version)
         self.policy.started(job, self.now)
         return True
 

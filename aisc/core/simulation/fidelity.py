@@ -9,7 +9,7 @@ both runs that are ordered the same way. Waits (start - submit) are compared job
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -143,3 +143,25 @@ def free_while_waiting(times: Iterable[Times], capacity: Mapping[str, int]) -> f
                 total += (capacity[chip] - used) * (time - last)
             used, waiting, last = used + d_used, waiting + d_waiting, time
     return total
+
+
+def recorded_second_end(over_s: float, hold_s: float) -> Callable[[float, float], float]:
+    """When a replayed job frees its nodes, given a record in whole seconds (sacct's): a job
+    recorded as running `run` seconds from the second it started ends in the `run`-th second
+    after the one it starts in, where the record puts its end, whatever the phase of its start
+    within its second. It ends `over_s` past that phase (what a job runs over the whole seconds
+    it asked for: its launch and exit) where that stays in the recorded second, else at the
+    second's last millisecond; its nodes free `hold_s` later (the controller's latency)."""
+    for name, value in (("over_s", over_s), ("hold_s", hold_s)):
+        if not 0.0 <= value < 1.0:
+            raise RuleViolation(
+                "%(name)s must be from 0 to under 1 second, not %(value)s",
+                field=name,
+                params={"name": name, "value": f"{value}"},
+            )
+
+    def end_at(start: float, run: float) -> float:
+        second = math.floor(start + 1e-6) + run
+        return min(max(start + run + over_s, second), second + 0.999) + hold_s
+
+    return end_at

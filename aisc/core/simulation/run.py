@@ -33,10 +33,16 @@ def simulate(
     progress: Callable[[int], None] | None = None,
     *,
     keep_segments: bool = True,
+    end_at: Callable[[float, float], float] | None = None,
 ) -> SimulationResult:
-    """`keep_segments=False` keeps per-job GPU-seconds instead of every run segment."""
+    """`keep_segments=False` keeps per-job GPU-seconds instead of every run segment; `end_at`:
+    when a job started at a time for a run time ends (the engine's; None: their sum)."""
     sim = Simulator(
-        cluster, make_policy(policy, cluster, options), trace, keep_segments=keep_segments
+        cluster,
+        make_policy(policy, cluster, options),
+        trace,
+        keep_segments=keep_segments,
+        end_at=end_at,
     )
     sim.run(progress)
     summary = summarise(sim.record, sim.timeline, cluster)

@@ -12,6 +12,7 @@ from aisc.core.simulation.fidelity import (
     kendall_tau_b,
     makespan,
     pair_counts,
+    recorded_second_end,
 )
 
 
@@ -107,3 +108,23 @@ def test_free_gpu_seconds_while_jobs_waited_are_summed_per_chip_by_hand() -> Non
 def test_free_gpu_seconds_need_the_capacity_of_every_chip() -> None:
     with pytest.raises(RuleViolation, match="no capacity given for chip 'br104'"):
         free_while_waiting([Times(0, 1, 2, chip="br104")], {"h800": 8})
+
+
+def test_a_replayed_end_keeps_its_starts_phase_and_stays_in_the_recorded_second() -> None:
+    end_at = recorded_second_end(0.06, 0.02)
+    # Started 0.3 s into second 10, recorded as running 58 s: ends 0.36 s into second 68.
+    assert end_at(10.3, 58.0) == pytest.approx(68.38)
+    # Started late in its second: the 0.06 s over would cross into second 70, which the
+    # record does not give, so it ends at second 69's last millisecond.
+    assert end_at(10.97, 59.0) == pytest.approx(69.999 + 0.02)
+    # A start a float's rounding puts a hair under its second counts in that second.
+    assert recorded_second_end(0.0, 0.0)(9.9999995, 58.0) == 68.0
+
+
+@pytest.mark.parametrize(("over", "hold", "field"), [(1.0, 0.0, "over_s"), (0.0, -0.1, "hold_s")])
+def test_a_run_over_or_hold_of_a_second_or_more_or_below_zero_is_refused(
+    over: float, hold: float, field: str
+) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        recorded_second_end(over, hold)
+    assert caught.value.field == field
