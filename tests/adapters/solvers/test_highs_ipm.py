@@ -4,10 +4,11 @@ import sys
 import numpy as np
 import pytest
 
-from aisc.adapters.solvers import highs_ipm_solver, solver_named
+from aisc.adapters.solvers import highs_ipm, highs_ipm_solver, solver_named
+from aisc.adapters.solvers.ecos import EcosSolver
 from aisc.adapters.solvers.highs_ipm import HighsIpmSolver
 from aisc.core.errors import RuleViolation
-from aisc.core.scheduling.timeshare import LinearProgram, check_solution
+from aisc.core.scheduling.timeshare import LinearProgram, agnostic_max_min, check_solution
 from tests.fixtures.solvers import fail_import, program
 
 
@@ -60,3 +61,24 @@ def test_without_highspy_the_solver_asks_for_it_by_name(monkeypatch: pytest.Monk
     fail_import(monkeypatch, "aisc.adapters.solvers.highs_ipm", "highspy")
     with pytest.raises(RuleViolation, match="pip install highspy"):
         highs_ipm_solver()
+
+
+# The gangs of the active jobs, in arrival order, at an allocation of a `gavel-las` run (Gavel's
+# seed 2 workload) where IPX stops short of HiGHS's optimality test at 1e-8 (status "Unknown").
+STOPS_SHORT = "8" * 325 + (
+    "488888448484188884448811818881884181481818888184111814844841"
+    "8884141414418481888184122882148141484111412414111111112"
+)
+
+
+def test_where_ipx_stops_short_a_looser_tolerance_gives_the_interior_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gangs, room = np.array([int(g) for g in STOPS_SHORT]), np.array([36, 36, 36])
+    with monkeypatch.context() as only_the_first:
+        only_the_first.setattr(highs_ipm, "ATTEMPTS", highs_ipm.ATTEMPTS[:1])
+        with pytest.raises(RuleViolation, match="Unknown"):  # HiGHS 1.16.0, as locked
+            agnostic_max_min(gangs, room, HighsIpmSolver())
+    table = agnostic_max_min(gangs, room, HighsIpmSolver())
+    ecos = agnostic_max_min(gangs, room, EcosSolver())
+    assert np.abs(table - ecos).max() < 1e-6
