@@ -4,8 +4,10 @@ Philly-like jobs (aisc.core.simulation.synthetic.philly_like: run times cut at 7
 x 8 H800, seed 1. Aim (issue 6): near-linear growth; 1,000,000 jobs with backfill in under
 5 minutes, on one core.
 
-Usage: .venv/bin/python benchmarks/sim_scaling.py [--load L] [MAX_JOBS] [POLICY ...]
-       (default: load 0.8, 1000000, fifo backfill; issue 19 asks `--load 1.2 1000000 slurm`)
+Usage: .venv/bin/python benchmarks/sim_scaling.py [--load L] [--seed S] [MAX_JOBS] [POLICY ...]
+       (default: load 0.8, seed 1, 1000000, fifo backfill; issue 19 asks
+       `--load 1.2 1000000 slurm`; another seed draws other jobs, so that a figure does not rest
+       on one trace)
        .venv/bin/python benchmarks/sim_scaling.py --steps SIZE POLICY LOAD STEP_S
        (one run advanced STEP_S simulated seconds at a time, CPU and queue printed per step)
        .venv/bin/python benchmarks/sim_scaling.py --recalc QUEUED
@@ -17,7 +19,8 @@ Usage: .venv/bin/python benchmarks/sim_scaling.py [--load L] [MAX_JOBS] [POLICY 
 Each (size, policy) runs in its own child process, pinned to one core, so its peak resident memory
 is its own. Prints one Markdown row per run: jobs, policy, CPU and wall seconds of the simulation
 (generating the trace is timed apart), jobs per CPU-second, peak RSS, utilisation over the whole
-run and in steady state (docs/simulator.md), average wait, and the load average when it ended.
+run and in steady state (docs/simulator.md), average wait, the load average when it ended, and
+a digest of every job's first start, end and group (as --digest prints).
 The verdict uses CPU time: on a shared machine wall time also counts other processes' turns.
 """
 
@@ -29,13 +32,17 @@ import resource
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aisc.core.simulation.records import RunRecord
 
 SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
 CLUSTER = "h800=512x8"
 BACKFILL_1M_TARGET_S = 300.0
 
 
-def one_run(size: int, policy: str, load: float = 0.8) -> dict[str, float]:
+def one_run(size: int, policy: str, load: float = 0.8, seed: int = 1) -> dict[str, float | str]:
     from aisc.core.scheduling.model import parse_cluster
     from aisc.core.simulation.run import simulate
     from aisc.core.simulation.synthetic import philly_like
@@ -43,12 +50,14 @@ def one_run(size: int, policy: str, load: float = 0.8) -> dict[str, float]:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     cluster = parse_cluster(CLUSTER)
     began = time.perf_counter()
-    trace = philly_like(size, gpus=cluster.gpus, load=load, seed=1)
+    trace = philly_like(size, gpus=cluster.gpus, load=load, seed=seed)
     generated = time.perf_counter() - began
     wall, cpu = time.perf_counter(), time.process_time()
-    summary = simulate(trace, cluster, policy).summary
+    result = simulate(trace, cluster, policy)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    summary = result.summary
     return {
+        "digest": record_digest(result.record),
         "generate_s": generated,
         "wall_s": wall,
         "cpu_s": cpu,
@@ -58,6 +67,17 @@ def one_run(size: int, policy: str, load: float = 0.8) -> dict[str, float]:
         "avg_wait_s": summary["avg_wait_s"],
         "load_avg": os.getloadavg()[0],
     }
+
+
+def record_digest(record: RunRecord) -> str:
+    """Every job's first start, end and group, as one digest: a change meant to keep the
+    simulated outcome must keep it."""
+    import hashlib
+
+    sha = hashlib.sha256()
+    for column in (record.first_start, record.end, record.group):
+        sha.update(bytes(column))
+    return sha.hexdigest()[:16]
 
 
 def steps(size: int, policy: str, load: float, step_s: float, seed: int = 1) -> None:
@@ -125,8 +145,6 @@ DIGEST_RUNS: tuple[DigestRun, ...] = (
 def digest(runs: tuple[DigestRun, ...] = DIGEST_RUNS) -> None:
     """Overloaded runs where the backfill map holds many reservations, each reduced to one
     digest of every job's first start, end and group (and the CPU it took)."""
-    import hashlib
-
     from aisc.core.scheduling.model import parse_cluster
     from aisc.core.scheduling.policy import PolicyOptions
     from aisc.core.simulation.run import simulate
@@ -139,13 +157,10 @@ def digest(runs: tuple[DigestRun, ...] = DIGEST_RUNS) -> None:
         cpu = time.process_time()
         record = simulate(trace, cluster, policy, options, keep_segments=False).record
         cpu = time.process_time() - cpu
-        sha = hashlib.sha256()
-        for column in (record.first_start, record.end, record.group):
-            sha.update(bytes(column))
         print(
             f"{policy}, {size:,} jobs on {spec} at load {load}, seed {seed}, "
             f"bf_node_space_size {space}: "
-            f"{sha.hexdigest()[:16]}  CPU {cpu:.1f} s  load avg {os.getloadavg()[0]:.1f}",
+            f"{record_digest(record)}  CPU {cpu:.1f} s  load avg {os.getloadavg()[0]:.1f}",
             flush=True,
         )
 
@@ -165,22 +180,25 @@ def main() -> None:
         steps(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), float(sys.argv[5]), seed)
         return
     if sys.argv[1:2] == ["--one"]:
-        print(json.dumps(one_run(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]))))
+        seed = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+        print(json.dumps(one_run(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), seed)))
         return
-    args, load = sys.argv[1:], 0.8
+    args, load, seed = sys.argv[1:], 0.8, 1
     if args[:1] == ["--load"]:
         load, args = float(args[1]), args[2:]
+    if args[:1] == ["--seed"]:
+        seed, args = int(args[1]), args[2:]
     largest = int(args[0]) if args else SIZES[-1]
     policies = args[1:] or ["fifo", "backfill"]
     print(
         "| jobs | policy | CPU | wall | jobs/CPU-s | peak RSS | utilisation | steady | "
-        "avg wait | load avg |"
+        "avg wait | load avg | digest |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in (n for n in SIZES if n <= largest):
         for policy in policies:
             child = subprocess.run(
-                [sys.executable, __file__, "--one", str(size), policy, str(load)],
+                [sys.executable, __file__, "--one", str(size), policy, str(load), str(seed)],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -193,7 +211,8 @@ def main() -> None:
             print(
                 f"| {size:,} | {policy} | {r['cpu_s']:.1f} s{note} | {r['wall_s']:.1f} s | "
                 f"{size / r['cpu_s']:,.0f} | {r['rss_mib']:.0f} MiB | {r['utilization']:.3f} | "
-                f"{r['steady_utilization']:.3f} | {r['avg_wait_s']:,.0f} s | {r['load_avg']:.1f} |",
+                f"{r['steady_utilization']:.3f} | {r['avg_wait_s']:,.0f} s | {r['load_avg']:.1f} | "
+                f"{r['digest']} |",
                 flush=True,
             )
 

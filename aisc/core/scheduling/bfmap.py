@@ -82,8 +82,9 @@ class BackfillMap:
         # group -> node -> the reservations holding it (begin, end), sorted
         self.on_node: dict[int, dict[int, list[tuple[float, float]]]] = {}
         # group -> (time, node), sorted: a boundary at which the node stops being reserved
-        # (`later_start` reads the first)
+        # (`later_start` reads the first); and group -> node -> those times
         self.leaves: dict[int, list[tuple[float, int]]] = {}
+        self.leaving: dict[int, dict[int, set[float]]] = {}
 
     def floor(self, time: float) -> float:
         """`time` rounded down to the resolution, on the wall clock's grid."""
@@ -96,6 +97,10 @@ class BackfillMap:
         return 1 + len(self.bounds) >= self.max_records
 
     def reserve(self, group: int, begin: float, end: float, nodes: frozenset[int]) -> None:
+        """Take `nodes` from `begin` to `end`. A node stops being reserved at the end of a
+        reservation that holds it for a while, where no other holds it: the new one can only
+        add its own end, and take away the ends of others that fall inside it, so each node's
+        times are kept up to date without recounting them."""
         for t in (begin, end):
             if self.now < t < self.window_end and t not in self.bounds:
                 self.bounds.add(t)
@@ -103,26 +108,18 @@ class BackfillMap:
         self.reserved.setdefault(group, []).append((begin, end, nodes))
         on_node = self.on_node.setdefault(group, {})
         leaves = self.leaves.setdefault(group, [])
+        leaving = self.leaving.setdefault(group, {})
+        opens = begin < end and self.now < end < self.window_end
         for node in nodes:
             holds = on_node.setdefault(node, [])
-            before = self._leaving(holds)
-            insort(holds, (begin, end))
-            after = self._leaving(holds)
-            for time in before - after:
+            times = leaving.setdefault(node, set())
+            for time in [t for t in times if begin <= t < end]:
+                times.remove(time)
                 del leaves[bisect_left(leaves, (time, node))]
-            for time in after - before:
-                insort(leaves, (time, node))
-
-    def _leaving(self, holds: list[tuple[float, float]]) -> set[float]:
-        """The boundaries at which a node with these reservations stops being reserved: the
-        end of one that holds it for a while, where no other holds it."""
-        return {
-            end
-            for begin, end in holds
-            if begin < end
-            and self.now < end < self.window_end
-            and not any(b <= end < e for b, e in holds)
-        }
+            if opens and end not in times and not any(b <= end < e for b, e in holds):
+                times.add(end)
+                insort(leaves, (end, node))
+            insort(holds, (begin, end))
 
     def blocked(self, group: int, start: float, end: float) -> set[int]:
         """Nodes some reservation holds at any time of [start, end] (Slurm ANDs the slots that
@@ -171,7 +168,9 @@ class BackfillMap:
         meet a reservation, Slurm tries again from that start (TRY_LATER with later_start =
         the start): the time the search starts from. None: the search decides, from now."""
         now, on_node = self.now, self.on_node.get(group.index, {})
-        held = Held(on_node, now, now + limit)
+        # will-run and the batches ask about many nodes, most of them more than once: the set
+        # costs one pass over the group's reservations, and each question a set look-up
+        held = self.blocked(group.index, now, now + limit)
         fit = releases.will_run(gpus, group, held)
         if fit is None or fit[0] <= now:
             return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Container
+from collections.abc import Set as AbstractSet
 
 from aisc.core.scheduling.model import ClusterSpec, Job
 from aisc.core.scheduling.placement import GroupState
@@ -39,16 +40,16 @@ class Releases:
             for g in spec.groups
         ]
         # every running job by (expected end, id), as slurmctld's job list sorted by end time
-        # (a stable sort of a list in creation order), and where each runs
+        # (a stable sort of a list in creation order), and the nodes each runs on
         self.order: list[tuple[float, int]] = []
         self.by_group: list[list[tuple[float, int]]] = [[] for _ in spec.groups]
-        self.where: dict[int, tuple[int, frozenset[int]]] = {}
+        self.nodes_of: dict[int, frozenset[int]] = {}
 
     def add(self, job: Job) -> None:
         group, nodes = job.placement
         insort(self.order, (job.expected_end, job.id))
         insort(self.by_group[group], (job.expected_end, job.id))
-        self.where[job.id] = (group, frozenset(node for node, _ in nodes))
+        self.nodes_of[job.id] = frozenset(node for node, _ in nodes)
         for node, gpus in nodes:
             insort(self.jobs[group].setdefault(node, []), (job.expected_end, job.id, gpus))
             self._update(group, node)
@@ -58,7 +59,7 @@ class Releases:
         del self.order[bisect_left(self.order, (job.expected_end, job.id))]
         mine = self.by_group[group]
         del mine[bisect_left(mine, (job.expected_end, job.id))]
-        del self.where[job.id]
+        del self.nodes_of[job.id]
         for node, _ in nodes:
             ends = self.jobs[group][node]
             del ends[bisect_left(ends, (job.expected_end, job.id), key=lambda e: e[:2])]
@@ -138,7 +139,7 @@ class Releases:
         return ends[at - 1][0], ends[at - 1][1]
 
     def batched(
-        self, gpus: int, earliest: float, group: int, blocked: Container[int], epoch: float
+        self, gpus: int, earliest: float, group: int, blocked: AbstractSet[int], epoch: float
     ) -> float:
         """Slurm's will-run answer for a job of `gpus` that fits on the group's nodes outside
         `blocked` first at `earliest` (a running job's end): the end of the last job of the
@@ -150,17 +151,13 @@ class Releases:
         window can join a batch when only other nodes' jobs lie between. After each batch the
         window doubles until the next job ends within it; the job is tested after each batch.
         (The 200-job cap of a batch is not modelled.)"""
-        order, mine, where = self.order, self.by_group[group], self.where
+        order, mine, nodes_of = self.order, self.by_group[group], self.nodes_of
         freeing = self._freeing(gpus, group, blocked, earliest)
-
-        def usable(k: int) -> bool:  # the group's k-th job runs on a usable node
-            for node in where[mine[k][1]][1]:  # noqa: SIM110 - any(genexpr) is slower here
-                if node not in blocked:
-                    return True
-            return False
+        size = len(mine)
 
         def usable_from(k: int) -> int:  # the group's first job from k on a usable node
-            while k < len(mine) and not usable(k):
+            # a job is on a usable node unless all its nodes are blocked (a set comparison)
+            while k < size and nodes_of[mine[k][1]] <= blocked:
                 k += 1
             return k
 
@@ -173,8 +170,10 @@ class Releases:
             # job that ends later (the group's jobs from that one on, by bisection)
             after = max(bisect_right(order, (top + window, math.inf)) - 1, 0)
             cut = usable_from(max(at, bisect_left(mine, order[after])))
-            if cut == len(mine):  # the walk reaches the list's end: its last usable job
-                cut = next(k for k in range(len(mine) - 1, at - 1, -1) if usable(k))
+            if cut == size:  # the walk reaches the list's end: its last usable job
+                cut = next(
+                    k for k in range(size - 1, at - 1, -1) if not nodes_of[mine[k][1]] <= blocked
+                )
             if mine[cut] >= freeing:
                 return mine[cut][0]
             following = bisect_right(order, mine[cut])  # the job after it in the whole walk

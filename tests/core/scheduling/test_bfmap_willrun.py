@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aisc.core.scheduling.bfmap import BackfillMap, Held, Plan
+from aisc.core.scheduling.bfmap import BackfillMap, Plan
 from aisc.core.scheduling.model import Job, parse_cluster
 from aisc.core.scheduling.placement import ClusterState
 from aisc.core.scheduling.releases import Releases
@@ -122,7 +122,6 @@ def test_the_window_doubles_after_a_batch_until_the_next_job_ends_inside_it() ->
     cluster, releases = running("h800=2x8", ((0, 0, None, 8, 68.0), (1, 0, None, 8, 400.0)))
     assert releases.will_run(16, cluster.groups[0], set()) == (400.0, frozenset({0, 1}))
     assert releases.batched(16, 400.0, 0, set(), 0.0) == 400.0
-    assert releases.batched(16, 400.0, 0, Held({}, NOW, NOW), 0.0) == 400.0
 
 
 def walked(releases: Releases, gpus: int, group: int, blocked: set[int], epoch: float) -> float:
