@@ -15,6 +15,7 @@ on:
 
 Without cvxpy it says so and compares ours only: ECOS's point against our default's (HiGHS's
 interior-point method without crossover, another interior point) and the vertex's.
+Last, one LAS LP with a wide optimal face: each gang size's GPUs at ECOS's point and at HiGHS's.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from public_traces import trace_path
 from aisc.adapters.solvers.ecos import EcosSolver
 from aisc.adapters.solvers.highs import HighsSolver
 from aisc.adapters.solvers.highs_ipm import HighsIpmSolver
-from aisc.core.scheduling.timeshare import perf_max_min
+from aisc.core.scheduling.timeshare import agnostic_max_min, perf_max_min
 from aisc.core.simulation.synthetic import gavel_continuous
 from aisc.core.simulation.traces.gavel import read_throughputs
 
@@ -90,6 +91,17 @@ def main() -> None:
             f"{count} jobs: max |Gavel's cvxpy+ECOS X - ours with ECOS| = {same:.1e}; "
             f"- ours with HiGHS = {vertex_gap:.2f}"
         )
+    las_shares()
+
+
+def las_shares() -> None:
+    """LAS (`max_min_fairness`) where the narrowest gang caps the minimum, so the optimal face
+    is wide: each gang size's mean GPU share at ECOS's point and at HiGHS's interior point."""
+    gangs = np.array([1] * 60 + [2] * 10 + [4] * 5 + [8] * 3)
+    for name, solver in (("ECOS", EcosSolver()), ("HiGHS's IPM", HighsIpmSolver())):
+        gpus = (agnostic_max_min(gangs, CAPACITY, solver) * gangs[:, None]).sum(axis=1)
+        shares = ", ".join(f"{g}-GPU {gpus[gangs == g].mean():.2f}" for g in (1, 2, 4, 8))
+        print(f"LAS, 60/10/5/3 jobs of 1/2/4/8 GPUs, GPUs per job with {name}: {shares}")
 
 
 if __name__ == "__main__":
