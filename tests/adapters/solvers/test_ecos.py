@@ -1,20 +1,25 @@
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
-from aisc.adapters.solvers import SOLVERS, ecos_solver, solver_named
+from aisc.adapters.solvers import SOLVERS, ecos_solver, highs_ipm_solver, solver_named
 from aisc.adapters.solvers.ecos import EcosSolver
 from aisc.adapters.solvers.highs import HighsSolver
 from aisc.core.errors import RuleViolation
-from aisc.core.scheduling.timeshare import LinearProgram, check_solution
+from aisc.core.scheduling.timeshare import LinearProgram, LpSolver, check_solution
 from tests.fixtures.solvers import fail_import, program
 
 
-def test_ecos_solves_a_small_lp_to_its_optimum_within_its_bounds() -> None:
-    x = ecos_solver().solve(program(1.5))
+@pytest.mark.parametrize("solver", [ecos_solver, highs_ipm_solver], ids=["ecos", "highs-ipm"])
+def test_interior_point_solvers_solve_a_small_lp_to_its_optimum_within_its_bounds(
+    solver: Callable[[], LpSolver],
+) -> None:
+    x = solver().solve(program(1.5))
     check_solution(program(1.5), x)
     assert x.sum() == pytest.approx(1.5, abs=1e-7)
     # The bounds are kept: with the sum allowed to 3, each variable stops at its upper 1.
-    assert ecos_solver().solve(program(3.0)).tolist() == pytest.approx([1.0, 1.0], abs=1e-7)
+    assert solver().solve(program(3.0)).tolist() == pytest.approx([1.0, 1.0], abs=1e-7)
 
 
 def test_ecos_returns_the_middle_of_a_face_of_optima_where_highs_returns_a_corner() -> None:
