@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
-from typing import cast
 
 from aisc.core.scheduling.model import Job
 from aisc.core.scheduling.placement import GroupState
@@ -40,24 +39,6 @@ class Plan:
     group: int
     start: float
     nodes: frozenset[int]
-
-
-class Held:
-    """The nodes some reservation holds at any time of [start, end], asked node by node: the
-    will-run test looks at a few nodes, so the whole set is never built."""
-
-    def __init__(
-        self, on_node: dict[int, list[tuple[float, float]]], start: float, end: float
-    ) -> None:
-        self.on_node, self.start, self.end = on_node, start, end
-
-    def __contains__(self, node: object) -> bool:
-        for begin, finish in self.on_node.get(cast(int, node), ()):  # sorted by beginning
-            if begin > self.end:
-                return False
-            if finish > self.start:
-                return True
-        return False
 
 
 class BackfillMap:
@@ -146,7 +127,7 @@ class BackfillMap:
             return None
         start, nodes = found
         if nodes is None:
-            held = Held(self.on_node.get(group.index, {}), start, start + limit)
+            held = self.blocked(group.index, start, start + limit)
             fit = releases.will_run(job.gpus, group, held)
             assert fit is not None, "the earliest start fits"
             assert fit[0] <= start, "the earliest start fits"

@@ -83,22 +83,22 @@ class Releases:
                 del ready[k][bisect_left(ready[k], (before, node))]
                 insort(ready[k], (row[k], node))
 
-    def will_run(self, gpus: int, group: GroupState, blocked: Container[int]) -> Fit | None:
+    def will_run(self, gpus: int, group: GroupState, blocked: AbstractSet[int]) -> Fit | None:
         """The earliest time (-inf: now) a gang of `gpus` fits on the group's nodes outside
         `blocked`, and the nodes it would take; None when it never does there."""
         if gpus > group.gpn:
             return self._whole_nodes(group.nodes_needed(gpus), group, blocked)
-        for k in range(gpus, group.gpn + 1):  # now: the best-fitting free node
-            for node in sorted(group.buckets[k]):
-                if node not in blocked:
-                    return -math.inf, frozenset((node,))
+        for k in range(gpus, group.gpn + 1):  # now: the best-fitting free node, lowest first
+            usable = group.buckets[k] - blocked
+            if usable:
+                return -math.inf, frozenset((min(usable),))
         for time, node in self.ready[group.index][gpus]:
             if node not in blocked:
                 return time, frozenset((node,))
         return None
 
-    def _whole_nodes(self, need: int, group: GroupState, blocked: Container[int]) -> Fit | None:
-        whole = sorted(n for n in group.buckets[group.gpn] if n not in blocked)
+    def _whole_nodes(self, need: int, group: GroupState, blocked: AbstractSet[int]) -> Fit | None:
+        whole = sorted(group.buckets[group.gpn] - blocked)
         if len(whole) >= need:
             return -math.inf, frozenset(whole[:need])
         for time, node in self.ready[group.index][group.gpn]:
