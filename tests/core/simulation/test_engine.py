@@ -64,12 +64,11 @@ def test_a_job_ends_when_the_end_rule_given_says() -> None:
     spec = parse_cluster("h800=1x8")
     # A replay of whole seconds: the end in the second after the start's plus the run time.
     sim = Simulator(spec, Greedy(spec), end_at=lambda start, run: math.floor(start) + run + 0.5)
-    sim.submit(Job(0, 0.25, 8, 10.0))
-    sim.submit(Job(0, 1.0, 8, 5.0))
+    for submit, work in ((0.25, 10.0), (1.0, 5.0)):
+        sim.submit(Job(0, submit, 8, work))
     sim.run()
-    cols = sim.record.columns()
-    assert cols["start"].tolist() == [0.25, 10.5]
-    assert cols["end"].tolist() == [10.5, 15.5]
+    starts, ends = (sim.record.columns()[key].tolist() for key in ("start", "end"))
+    assert (starts, ends) == ([0.25, 10.5], [10.5, 15.5])
 
 
 def test_a_job_started_on_arrival_takes_its_gpus_before_the_queue_and_else_queues() -> None:
