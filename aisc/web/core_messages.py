@@ -228,6 +228,7 @@ MESSAGES = (
     gettext_noop("jobs in only one run: %(missing)s"),
     gettext_noop("no jobs to compare"),
     gettext_noop("no capacity given for chip %(chip)s"),
+    gettext_noop("%(name)s must be from 0 to under 1 second, not %(value)s"),
     gettext_noop("M/M/c needs c >= 1 and 0 <= offered load < c (got c=%(servers)s, a=%(offered)s)"),
     gettext_noop("node %(self)s: CPU and memory must be >= 0"),
     gettext_noop("node %(self)s: GPUs must be between 0 and %(max_gpus_per_node)s"),
