@@ -155,9 +155,12 @@ class Releases:
         freeing = self._freeing(gpus, group, blocked, earliest)
         size = len(mine)
 
+        def usable(k: int) -> bool:  # the group's k-th job runs on a usable node
+            # unless all its nodes are blocked (a set comparison)
+            return not nodes_of[mine[k][1]] <= blocked
+
         def usable_from(k: int) -> int:  # the group's first job from k on a usable node
-            # a job is on a usable node unless all its nodes are blocked (a set comparison)
-            while k < size and nodes_of[mine[k][1]] <= blocked:
+            while k < size and not usable(k):
                 k += 1
             return k
 
@@ -171,9 +174,7 @@ class Releases:
             after = max(bisect_right(order, (top + window, math.inf)) - 1, 0)
             cut = usable_from(max(at, bisect_left(mine, order[after])))
             if cut == size:  # the walk reaches the list's end: its last usable job
-                cut = next(
-                    k for k in range(size - 1, at - 1, -1) if not nodes_of[mine[k][1]] <= blocked
-                )
+                cut = next(k for k in range(size - 1, at - 1, -1) if usable(k))
             if mine[cut] >= freeing:
                 return mine[cut][0]
             following = bisect_right(order, mine[cut])  # the job after it in the whole walk
