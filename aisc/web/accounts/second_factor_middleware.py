@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 
 from aisc.web.accounts import second_factor
 from aisc.web.accounts.models import User
+from aisc.web.error_body import under_api
 
 # Pages an unverified person may still open: the second factor's own, logging out, choosing the
 # language, static files, and the probes that monitors send.
@@ -41,7 +42,7 @@ class SecondFactorMiddleware:
             and not request.path.startswith(open_paths())
             and (second_factor.required_for(user) or second_factor.enrolled(user))
         ):
-            if request.path.startswith("/api/"):
+            if under_api(request.path):
                 request.user = AnonymousUser()
             else:
                 query = urlencode({"next": request.get_full_path()})

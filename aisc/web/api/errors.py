@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from aisc.core.errors import AiscError, InsufficientBalance, InvalidTransition, NotFound
 from aisc.web.accounts.authz import Refused
 from aisc.web.api.parser import NotJson, TextWithNul
+from aisc.web.error_body import error_body
 from aisc.web.i18n import explain
 
 
@@ -32,7 +33,7 @@ def error_response(
     message: str,
     field: str | None = None,
 ) -> HttpResponse:
-    body = {"error": {"code": code, "message": message, "field": field}}
+    body = error_body(status, message, field, code=code)
     return api.create_response(request, body, status=status)
 
 

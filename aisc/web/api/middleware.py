@@ -4,7 +4,6 @@ and the cap on a request's body, applied before anything reads it."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from http import HTTPStatus
@@ -12,37 +11,9 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-API_PREFIX = "/api/"
-
-# The code of the error body for a status that reached us without one.
-CODES = {
-    400: "bad_request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "too_large",
-    429: "throttled",
-    500: "server_error",
-    503: "unavailable",
-}
+from aisc.web.error_body import error_body, is_error_body, under_api
 
 logger = logging.getLogger(__name__)
-
-
-def error_body(status: int, message: str, field: str | None = None) -> dict[str, object]:
-    code = CODES.get(status, "http_error")
-    return {"error": {"code": code, "message": message, "field": field}}
-
-
-def is_error_body(response: HttpResponse) -> bool:
-    if not response.get("Content-Type", "").startswith("application/json"):
-        return False
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return False
-    return isinstance(body, dict) and set(body) == {"error"}
 
 
 class JsonErrorsMiddleware:
@@ -54,7 +25,7 @@ class JsonErrorsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith(API_PREFIX) or response.status_code < 400:
+        if not under_api(request.path) or response.status_code < 400:
             return response
         if getattr(response, "streaming", False) or is_error_body(response):
             return response
@@ -98,7 +69,7 @@ class BodySizeLimitMiddleware:
             status = 413 if length > limit else 400
             logger.warning("refused a request body of %s bytes on %s", declared, request.path)
             response: HttpResponse
-            if request.path.startswith(API_PREFIX):
+            if under_api(request.path):
                 response = JsonResponse(error_body(status, message), status=status)
             else:
                 response = HttpResponse(message, status=status, content_type="text/plain")

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import render
 
 from aisc.core.text import NUL, without_nul
+from aisc.web.error_body import error_body, under_api
 from aisc.web.i18n import nul_rule
 
 
@@ -37,9 +38,8 @@ class NulGuardMiddleware:
         field = refused_parameter(request.GET)
         if field is None:
             return self.get_response(request)
-        if request.path.startswith("/api/"):
-            body = {"error": {"code": "invalid", "message": nul_rule(), "field": field}}
-            return JsonResponse(body, status=422)
+        if under_api(request.path):  # as a field refused by the API's schema
+            return JsonResponse(error_body(422, nul_rule(), field), status=422)
         kept = QueryDict(mutable=True)
         for key, values in request.GET.lists():
             kept.setlist(without_nul(key), [without_nul(value) for value in values])
