@@ -140,6 +140,7 @@ def evaluate_dir(
     log_times: str = "",
     whole_seconds: bool = False,
     sub_second: tuple[float, float, float] | None = None,
+    end_answer_s: float | None = None,
 ) -> dict[str, Any]:
     """Compare the export in `folder` with the simulator under the mirrored configuration;
     with `log_times`, at the millisecond times of the saved slurmctld log (where it has every
@@ -172,6 +173,7 @@ def evaluate_dir(
         {account: float(share) for account, share in facts.get("shares", {}).items()},
         whole_seconds and log is None,
         sub_second if log is None else None,
+        end_answer_s,
     )
     report["run"] = facts
     return report
@@ -227,6 +229,7 @@ def evaluate(
     shares: dict[str, float] | None = None,
     whole_seconds: bool = False,
     sub_second: tuple[float, float, float] | None = None,
+    end_answer_s: float | None = None,
 ) -> dict[str, Any]:
     trace = parse_lines(text.splitlines(), "sacct", source)
     if log is not None:
@@ -256,6 +259,8 @@ def evaluate(
         boot = conf.options.cycle_origin_s
         boot = float(epoch) if boot is None else boot
         conf = replace(conf, options=replace(conf.options, cycle_origin_s=boot + sub_second[2]))
+    if end_answer_s is not None:
+        conf = replace(conf, options=replace(conf.options, end_answer_s=end_answer_s))
     report: dict[str, Any] = {
         "jobs": len(trace),
         "skipped_lines": [str(s) for s in trace.skipped],
@@ -266,6 +271,7 @@ def evaluate(
         "completing_s": completing_s,
         "sim_whole_seconds": whole_seconds,
         "sub_second": list(sub_second) if sub_second is not None else None,
+        "end_answer_s": end_answer_s,
         "policies": {},
     }
     capacity: dict[str, int] = {}

@@ -442,6 +442,16 @@ def main() -> None:
         "second; implies --sim-whole-seconds, replaces --completing-s (e.g. 0.06,0.02,0.5)",
     )
     parser.add_argument(
+        "--end-answer",
+        type=float,
+        default=None,
+        metavar="S",
+        help="the main loop answers a job's end S s after its nodes free (when slurmd reports "
+        "its epilog complete; slurmd looks for the job's processes 0, 0.02, 0.07, 0.17, 0.67 s "
+        "after the terminate request), not at once, and runs only then, at submissions and "
+        "every sched_interval; a backfill cycle in between may take the nodes (e.g. 0.17)",
+    )
+    parser.add_argument(
         "--log-times",
         choices=("modelled", "logged"),
         nargs="?",
@@ -497,7 +507,12 @@ def main() -> None:
             if original is not None:
                 restore(original)
     report = evaluate_dir(
-        args.out, args.completing_s, args.log_times, args.sim_whole_seconds, args.sub_second
+        args.out,
+        args.completing_s,
+        args.log_times,
+        args.sim_whole_seconds,
+        args.sub_second,
+        args.end_answer,
     )
     report["log_times"] = args.log_times
     report["end_to_start_gaps_s"] = end_to_start_gaps(args.out)

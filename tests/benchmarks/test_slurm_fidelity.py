@@ -157,6 +157,13 @@ def test_a_starts_phase_can_be_kept_through_the_run_into_the_second_sacct_record
     assert compare.evaluate_dir(SAVED)["sub_second"] is None
 
 
+def test_the_main_loop_can_answer_an_end_when_slurmd_would_report_it() -> None:
+    answered = compare.evaluate_dir(SAVED, sub_second=(0.06, 0.02, 0.5), end_answer_s=0.17)
+    assert answered["end_answer_s"] == 0.17
+    assert answered["policies"]["slurm"]["jobs"] == 6
+    assert compare.evaluate_dir(SAVED)["end_answer_s"] is None
+
+
 def test_the_gap_from_an_end_to_the_start_it_allowed_is_measured_from_the_export() -> None:
     # Only the 16-GPU h800 job (submitted 04:03:23) waited with an end after its submission:
     # the 38 s job that began 04:03:19 ended 04:03:57, and it started that same second.

@@ -102,6 +102,13 @@ class PolicyOptions:
     # wall-clock seconds, for a main-loop pass at least this long after its previous one; a job
     # ending asks for one at once. 0: a pass at every event (Slurm's default is 3).
     batch_sched_delay_s: float = 0.0
+    # How long after a job's nodes free the main loop answers that end (None: at once, with
+    # every event running it where batch_sched_delay_s is 0). Slurm runs it when slurmd reports
+    # the job's epilog complete, which slurmd sends only once it finds the job's processes gone,
+    # looking 0, 0.02, 0.07, 0.17 and 0.67 s after the terminate request (slurmd's
+    # pause_for_job_completion); meanwhile the backfill cycle may take the nodes. With a value,
+    # only submissions, sched_interval and these answers run the main loop (a positive number).
+    end_answer_s: float | None = None
     # When a run's log shows them (wall clock, ascending): the background thread's wake-ups
     # (else whole seconds) and backfill cycles (else every bf_interval from bf_origin_s); the
     # threads' sleeps drift between them, so the simulator ticks through each one.
@@ -169,6 +176,12 @@ class PolicyOptions:
             raise RuleViolation(
                 "batch_sched_delay_s must be from 0 to 86,400 seconds",
                 field="batch_sched_delay_s",
+            )
+        if self.end_answer_s is not None and not self.end_answer_s > 0:
+            raise RuleViolation(
+                "%(name)s must be a positive number of seconds",
+                field="end_answer_s",
+                params={"name": "end_answer_s"},
             )
         if not self.reset_interval_s >= 0:
             raise RuleViolation(

@@ -2,9 +2,10 @@
 
 Two loops over the pending jobs in priority order (ties: submission order), as slurmctld has:
 - the main scheduler, over at most `default_queue_depth` jobs when a job ends (slurmctld calls
-  it at once) or after submissions (its background thread, which wakes on whole wall-clock
-  seconds, runs it once `batch_sched_delay` has passed since its previous pass; with a delay of
-  0, at every submission), and every `sched_interval` over all of them: it starts each job
+  it when slurmd reports the job's epilog complete: here at once, or `end_answer_s` later) or
+  after submissions (its background thread, which wakes on whole wall-clock seconds, runs it
+  once `batch_sched_delay` has passed since its previous pass; with a delay of 0, at every
+  submission), and every `sched_interval` over all of them: it starts each job
   that fits; once a job of a partition is left pending, no later job of that partition starts
   in that pass (sched_config.html: "once any job ... in a partition is left pending, no other
   jobs in that partition will be scheduled");
@@ -25,6 +26,7 @@ rebuilt from nothing at the next cycle.
 from __future__ import annotations
 
 import math
+from collections import deque
 
 from aisc.core.scheduling.bfmap import BackfillMap, Plan
 from aisc.core.scheduling.model import ClusterSpec, Job
@@ -78,6 +80,8 @@ class Slurm(Multifactor):
         self.logged_passes = tuple(t - epoch for t in o.main_passes_s)
         self.full_passes = frozenset(t - epoch for t in o.full_passes_s)
         self.pass_index = 0
+        # When the main loop answers the ends seen so far (end_answer_s), earliest first.
+        self.answers: deque[float] = deque()
         self.wake_clock = Ticks(1.0, -epoch, tuple(t - epoch for t in o.sched_wakes_s))
         self.backfill_clock = Ticks(
             o.bf_interval_s, origin(o.bf_origin_s), tuple(t - epoch for t in o.bf_cycles_s)
@@ -122,6 +126,8 @@ class Slurm(Multifactor):
                 self._backfill(ctx)
         if self.queue:
             wake = min(self.next_main, self.next_backfill, self.next_calc)
+            if self.answers:
+                wake = min(wake, self.answers[0])
             ctx.wake_at(min(wake, self.batch_at) if self.requested else wake)
         self.fresh.clear()
 
@@ -143,8 +149,14 @@ class Slurm(Multifactor):
         background thread's first whole second at least batch_sched_delay after its last pass
         once a job was submitted (controller.c's _slurmctld_background)."""
         delay, now = self.options.batch_sched_delay_s, ctx.now
-        if delay == 0:
-            return True
+        if self.options.end_answer_s is None:
+            if delay == 0:
+                return True
+            answered = ctx.freed
+        else:
+            answered = self._answered(ctx)
+            if delay == 0:  # every submission and every end answered
+                return full or answered or bool(self.fresh)
         if self.fresh and not self.requested:
             self.requested = True
             # Slurm compares time(NULL), whole seconds: the first wake-up in the whole second
@@ -159,7 +171,21 @@ class Slurm(Multifactor):
             self.requested = False
             self.last_batch = now
             return True
-        return ctx.freed
+        return answered
+
+    def _answered(self, ctx: Context) -> bool:
+        """Whether the main loop answers a job's end now, end_answer_s after it: a backfill
+        cycle in between may take the nodes first (see PolicyOptions.end_answer_s)."""
+        after = self.options.end_answer_s
+        assert after is not None
+        answers, now = self.answers, ctx.now
+        if ctx.freed:
+            answers.append(now + after)
+        due = False
+        while answers and answers[0] <= now + EPSILON:
+            answers.popleft()
+            due = True
+        return due
 
     def _main(self, ctx: Context, depth: float) -> None:
         cluster, blocked = ctx.cluster, set[str]()
