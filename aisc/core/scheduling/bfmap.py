@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right, insort
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from aisc.core.scheduling.model import Job
 from aisc.core.scheduling.placement import GroupState
 from aisc.core.scheduling.releases import Releases
 
 
-@dataclass(frozen=True)
-class Plan:
-    """What one backfill test decided: start now (`start` == now) or reserve from `start`."""
+class Plan(NamedTuple):
+    """What one backfill test decided: start now (`start` == now) or reserve from `start`.
+    (A named tuple: one is made per test, and a frozen dataclass costs several times more.)"""
 
     group: int
     start: float
@@ -92,12 +92,16 @@ class BackfillMap:
         leaving = self.leaving.setdefault(group, {})
         opens = begin < end and self.now < end < self.window_end
         for node in nodes:
-            holds = on_node.setdefault(node, [])
-            times = leaving.setdefault(node, set())
-            for time in [t for t in times if begin <= t < end]:
-                times.remove(time)
-                del leaves[bisect_left(leaves, (time, node))]
-            if opens and end not in times and not any(b <= end < e for b, e in holds):
+            holds = on_node.get(node)
+            if holds is None:
+                holds, times = [], set[float]()
+                on_node[node], leaving[node] = holds, times
+            else:
+                times = leaving[node]
+                for time in [t for t in times if begin <= t < end]:
+                    times.remove(time)
+                    del leaves[bisect_left(leaves, (time, node))]
+            if opens and end not in times and not _covers(holds, end):
                 times.add(end)
                 insort(leaves, (end, node))
             insort(holds, (begin, end))
@@ -105,10 +109,16 @@ class BackfillMap:
     def blocked(self, group: int, start: float, end: float) -> set[int]:
         """Nodes some reservation holds at any time of [start, end] (Slurm ANDs the slots that
         end after `start` and begin no later than `end`)."""
+        # Node by node, each node's reservations sorted by beginning: a node usually holds
+        # several, and the first that begins by `end` usually settles it.
         taken: set[int] = set()
-        for begin, finish, nodes in self.reserved.get(group, ()):
-            if finish > start and begin <= end:
-                taken |= nodes
+        for node, holds in self.on_node.get(group, {}).items():
+            for begin, finish in holds:
+                if begin > end:
+                    break
+                if finish > start:
+                    taken.add(node)
+                    break
         return taken
 
     def plan(self, job: Job, group: GroupState, releases: Releases) -> Plan | None:
@@ -240,11 +250,12 @@ class BackfillMap:
                 break
             # Sorted by beginning, one pass pushes the start past each reservation in its way,
             # and stops at the first that begins after the job's limit from the pushed start.
+            reach = start + limit
             for begin, end in on_node.get(node, ()):
-                if begin > start + limit:
+                if begin > reach:
                     break
                 if end > start:
-                    start = end
+                    start, reach = end, end + limit
             if start < best:
                 best, first, first_ready = start, node, ready
         if best > self.window_end:
@@ -302,3 +313,13 @@ class BackfillMap:
         """Enter a reservation for a planned (not started) job."""
         limit = job.estimate_on(job.speed_on(chip))
         self.reserve(plan.group, self.floor(plan.start), self.floor(plan.start + limit), plan.nodes)
+
+
+def _covers(holds: list[tuple[float, float]], time: float) -> bool:
+    """Whether a reservation of `holds` (sorted by beginning) holds the node at `time`."""
+    for begin, end in holds:
+        if begin > time:  # this one and every later one begin after it
+            return False
+        if time < end:
+            return True
+    return False

@@ -123,12 +123,14 @@ class PendingQueue:
     def __iter__(self) -> Iterator[Job]:
         """The pending jobs in priority order; stop early, the rest is never made Python."""
         keys, job_at, fresh = self._keys, self._job_at, self._fresh
+        # `_more` is called only at the end of the keys made so far: a call per job walked
+        # would cost more than the walk's own work
         head = self._head
-        while self._entry(head) and job_at[keys[head][3]] is None:
+        while (head < len(keys) or self._more()) and job_at[keys[head][3]] is None:
             head += 1
         self._head = head
         k, i = 0, head
-        while self._entry(i):
+        while i < len(keys) or self._more():
             entry = keys[i]
             while k < len(fresh) and fresh[k] < entry:
                 job = job_at[fresh[k][3]]
@@ -144,11 +146,9 @@ class PendingQueue:
             if job is not None:
                 yield job
 
-    def _entry(self, i: int) -> bool:
-        """Whether the ranked order has an entry `i`, making Python keys of it as needed."""
+    def _more(self) -> bool:
+        """Make Python keys of the ranked order's next entries; False when it has no more."""
         keys = self._keys
-        if i < len(keys):
-            return True
         start = len(keys)
         if start >= len(self._ranked_slot):
             return False

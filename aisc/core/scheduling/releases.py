@@ -34,6 +34,8 @@ class Releases:
         self.size = [g.nodes for g in spec.groups]
         self.jobs: list[dict[int, list[tuple[float, int, int]]]] = [{} for _ in spec.groups]
         self.rows: list[dict[int, list[float]]] = [{} for _ in spec.groups]
+        # GPUs the running jobs hold on each node (what `jobs` adds up to, kept as it changes)
+        self.used: list[list[int]] = [[0] * g.nodes for g in spec.groups]
         # ready[group][k]: (time node n has k GPUs free, n), sorted; k = 1..GPUs per node
         self.ready: list[list[list[tuple[float, int]]]] = [
             [[(-math.inf, n) for n in range(g.nodes)] for _ in range(g.gpus_per_node + 1)]
@@ -42,32 +44,42 @@ class Releases:
         # every running job by (expected end, id), as slurmctld's job list sorted by end time
         # (a stable sort of a list in creation order), and the nodes each runs on
         self.order: list[tuple[float, int]] = []
+        # the same jobs' ends alone: bisected by time, as floats compare faster than tuples
+        self.ends: list[float] = []
         self.by_group: list[list[tuple[float, int]]] = [[] for _ in spec.groups]
         self.nodes_of: dict[int, frozenset[int]] = {}
 
     def add(self, job: Job) -> None:
         group, nodes = job.placement
-        insort(self.order, (job.expected_end, job.id))
+        at = bisect_right(self.order, (job.expected_end, job.id))
+        self.order.insert(at, (job.expected_end, job.id))
+        self.ends.insert(at, job.expected_end)
         insort(self.by_group[group], (job.expected_end, job.id))
         self.nodes_of[job.id] = frozenset(node for node, _ in nodes)
+        used = self.used[group]
         for node, gpus in nodes:
             insort(self.jobs[group].setdefault(node, []), (job.expected_end, job.id, gpus))
+            used[node] += gpus
             self._update(group, node)
 
     def remove(self, job: Job) -> None:
         group, nodes = job.placement
-        del self.order[bisect_left(self.order, (job.expected_end, job.id))]
+        at = bisect_left(self.order, (job.expected_end, job.id))
+        del self.order[at], self.ends[at]
         mine = self.by_group[group]
         del mine[bisect_left(mine, (job.expected_end, job.id))]
         del self.nodes_of[job.id]
-        for node, _ in nodes:
+        used = self.used[group]
+        for node, gpus in nodes:
             ends = self.jobs[group][node]
-            del ends[bisect_left(ends, (job.expected_end, job.id), key=lambda e: e[:2])]
+            # (end, id) sorts just before (end, id, gpus): the entry's position, without a key
+            del ends[bisect_left(ends, (job.expected_end, job.id))]
+            used[node] -= gpus
             self._update(group, node)
 
     def _update(self, group: int, node: int) -> None:
         gpn, ends = self.gpn[group], self.jobs[group][node]
-        free = gpn - sum(gpus for *_, gpus in ends)
+        free = gpn - self.used[group][node]
         row, have, i = [-math.inf] * (gpn + 1), free, 0
         for k in range(free + 1, gpn + 1):
             while have < k:
@@ -88,10 +100,12 @@ class Releases:
         `blocked`, and the nodes it would take; None when it never does there."""
         if gpus > group.gpn:
             return self._whole_nodes(group.nodes_needed(gpus), group, blocked)
+        buckets = group.buckets
         for k in range(gpus, group.gpn + 1):  # now: the best-fitting free node, lowest first
-            usable = group.buckets[k] - blocked
-            if usable:
-                return -math.inf, frozenset((min(usable),))
+            if buckets[k]:  # most are empty while the queue waits: no set made for those
+                usable = buckets[k] - blocked
+                if usable:
+                    return -math.inf, frozenset((min(usable),))
         for time, node in self.ready[group.index][gpus]:
             if node not in blocked:
                 return time, frozenset((node,))
@@ -131,7 +145,7 @@ class Releases:
 
     def _entry(self, group: int, node: int, k: int) -> tuple[float, int]:
         """The running job on `node` whose end leaves it `k` GPUs free."""
-        have = self.gpn[group] - sum(used for *_, used in self.jobs[group][node])
+        have = self.gpn[group] - self.used[group][node]
         ends, at = self.jobs[group][node], 0
         while have < k:  # the node is short of k now, and has k free at some job's end
             have += ends[at][2]
@@ -151,7 +165,7 @@ class Releases:
         window can join a batch when only other nodes' jobs lie between. After each batch the
         window doubles until the next job ends within it; the job is tested after each batch.
         (The 200-job cap of a batch is not modelled.)"""
-        order, mine, nodes_of = self.order, self.by_group[group], self.nodes_of
+        order, ends, mine, nodes_of = self.order, self.ends, self.by_group[group], self.nodes_of
         freeing = self._freeing(gpus, group, blocked, earliest)
         size = len(mine)
 
@@ -171,14 +185,14 @@ class Releases:
             # the batch goes on past each usable job whose successor in the whole walk ends by
             # top + window, so it ends at the first usable job from the one before the first
             # job that ends later (the group's jobs from that one on, by bisection)
-            after = max(bisect_right(order, (top + window, math.inf)) - 1, 0)
-            cut = usable_from(max(at, bisect_left(mine, order[after])))
+            after = max(bisect_right(ends, top + window) - 1, 0)
+            cut = usable_from(bisect_left(mine, order[after], lo=at))
             if cut == size:  # the walk reaches the list's end: its last usable job
                 cut = next(k for k in range(size - 1, at - 1, -1) if usable(k))
             if mine[cut] >= freeing:
                 return mine[cut][0]
             following = bisect_right(order, mine[cut])  # the job after it in the whole walk
             window *= 2
-            while following < len(order) and order[following][0] > top + window:
+            while following < len(ends) and ends[following] > top + window:
                 window *= 2
             at = usable_from(cut + 1)

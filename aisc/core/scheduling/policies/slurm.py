@@ -53,6 +53,8 @@ class Slurm(Multifactor):
         super().__init__(cluster, options)
         self.calculator.whole = True
         self.all_partitions = frozenset(g.partition for g in cluster.groups)
+        # the partitions of each tuple of groups a job may use: the main loop asks per job
+        self.partitions_of: dict[tuple[GroupState, ...], frozenset[str]] = {}
         self.next_main = -math.inf
         self.next_backfill = -math.inf
         # Every account with a share exists from the start (Slurm: an association made with
@@ -189,11 +191,14 @@ class Slurm(Multifactor):
 
     def _main(self, ctx: Context, depth: float) -> None:
         cluster, blocked = ctx.cluster, set[str]()
-        tested = 0
+        tested, known = 0, self.partitions_of
         for job in self.queue:
             if tested >= depth or cluster.free_gpus == 0 or blocked >= self.all_partitions:
                 break
-            parts = partitions(cluster.eligible(job))
+            groups = cluster.eligible(job)
+            parts = known.get(groups)
+            if parts is None:
+                parts = known[groups] = partitions(groups)
             if parts <= blocked:
                 continue
             tested += 1
