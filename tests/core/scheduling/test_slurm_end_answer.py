@@ -46,3 +46,11 @@ def test_policy_options_refuse_an_answer_time_that_is_not_positive(after: float)
     with pytest.raises(RuleViolation) as caught:
         PolicyOptions(end_answer_s=after)
     assert caught.value.field == "end_answer_s"
+
+
+def test_with_batched_submissions_the_main_loop_still_answers_an_end_only_when_told() -> None:
+    # batch_sched_delay_s holds submissions for the background thread's wake-ups; an end is
+    # answered at once without end_answer_s, and that long after it with one.
+    assert waiting_for_a_node(bf_interval_s=1000.0, batch_sched_delay_s=3.0) == pytest.approx(9.7)
+    answered = waiting_for_a_node(bf_interval_s=1000.0, batch_sched_delay_s=3.0, end_answer_s=0.67)
+    assert answered == pytest.approx(10.37)
