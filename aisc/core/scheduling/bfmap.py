@@ -62,6 +62,9 @@ class BackfillMap:
         self.reserved: dict[int, list[tuple[float, float, frozenset[int]]]] = {}
         # group -> node -> the reservations holding it (begin, end), sorted
         self.on_node: dict[int, dict[int, list[tuple[float, float]]]] = {}
+        # group -> (first beginning, node), sorted: the nodes `blocked` has to look at, at the
+        # front (a test asks about the next hours, and most reservations begin later)
+        self.firsts: dict[int, list[tuple[float, int]]] = {}
         # group -> (time, node), sorted: a boundary at which the node stops being reserved
         # (`later_start` reads the first); and group -> node -> those times
         self.leaves: dict[int, list[tuple[float, int]]] = {}
@@ -88,6 +91,7 @@ class BackfillMap:
                 insort(self.edges, t)
         self.reserved.setdefault(group, []).append((begin, end, nodes))
         on_node = self.on_node.setdefault(group, {})
+        firsts = self.firsts.setdefault(group, [])
         leaves = self.leaves.setdefault(group, [])
         leaving = self.leaving.setdefault(group, {})
         opens = begin < end and self.now < end < self.window_end
@@ -96,7 +100,11 @@ class BackfillMap:
             if holds is None:
                 holds, times = [], set[float]()
                 on_node[node], leaving[node] = holds, times
+                insort(firsts, (begin, node))
             else:
+                if begin < holds[0][0]:
+                    del firsts[bisect_left(firsts, (holds[0][0], node))]
+                    insort(firsts, (begin, node))
                 times = leaving[node]
                 for time in [t for t in times if begin <= t < end]:
                     times.remove(time)
@@ -109,11 +117,15 @@ class BackfillMap:
     def blocked(self, group: int, start: float, end: float) -> set[int]:
         """Nodes some reservation holds at any time of [start, end] (Slurm ANDs the slots that
         end after `start` and begin no later than `end`)."""
-        # Node by node, each node's reservations sorted by beginning: a node usually holds
-        # several, and the first that begins by `end` usually settles it.
+        # Node by node, in order of their first reservation's beginning, up to `end`; each
+        # node's reservations sorted by beginning: the first that begins by `end` usually
+        # settles it.
         taken: set[int] = set()
-        for node, holds in self.on_node.get(group, {}).items():
-            for begin, finish in holds:
+        on_node = self.on_node.get(group, {})
+        for first, node in self.firsts.get(group, ()):
+            if first > end:
+                break
+            for begin, finish in on_node[node]:
                 if begin > end:
                     break
                 if finish > start:

@@ -178,6 +178,9 @@ class Releases:
                 k += 1
             return k
 
+        # Where the group runs every running job, its list is the walk itself: a position in
+        # one is the same in the other, without bisecting.
+        whole = size == len(order)
         # the batch's first job (`earliest` is some usable job's end, so there is one)
         at, window = usable_from(0), TIME_WINDOW
         top = mine[at][0] + window - (mine[at][0] + epoch) % window
@@ -186,12 +189,13 @@ class Releases:
             # top + window, so it ends at the first usable job from the one before the first
             # job that ends later (the group's jobs from that one on, by bisection)
             after = max(bisect_right(ends, top + window) - 1, 0)
-            cut = usable_from(bisect_left(mine, order[after], lo=at))
+            cut = usable_from(max(after, at) if whole else bisect_left(mine, order[after], lo=at))
             if cut == size:  # the walk reaches the list's end: its last usable job
                 cut = next(k for k in range(size - 1, at - 1, -1) if usable(k))
             if mine[cut] >= freeing:
                 return mine[cut][0]
-            following = bisect_right(order, mine[cut])  # the job after it in the whole walk
+            # the job after it in the whole walk
+            following = cut + 1 if whole else bisect_right(order, mine[cut])
             window *= 2
             while following < len(ends) and ends[following] > top + window:
                 window *= 2
