@@ -9,6 +9,7 @@ from django.db.models import F
 
 from aisc.web.billing.models import BillingPeriod, Statement, StatementLine
 from aisc.web.billing.money import from_cents, gpu_hours
+from aisc.web.compiled import Compiled
 
 # amounts()'s arguments, in its order
 CENTS = ("list_cents", "subsidy_cents", "due_cents", "gpu_seconds", "premium_cents")
@@ -55,27 +56,41 @@ def _figures(statement: Mapping[str, Any], lines: list[dict[str, Any]] | None) -
     return figures
 
 
+# Read on every call of the billing API and the statement pages: compiled once (aisc.web.compiled).
+lines_of_statement = Compiled(
+    lambda statement_id: StatementLine.objects.filter(statement_id=statement_id).values(
+        *LINE_FIELDS
+    ),
+    int,
+)
+statements_of_period = Compiled(
+    lambda period_id: Statement.objects.filter(period_id=period_id).values(
+        "id", *STATEMENT_FIELDS, organisation_name=F("organisation__name_en")
+    ),
+    int,
+)
+lines_of_period = Compiled(
+    lambda period_id: StatementLine.objects.filter(statement__period_id=period_id)
+    .order_by("statement_id", "seq")
+    .values("statement_id", *LINE_FIELDS),
+    int,
+)
+
+
 def statement_figures(statement: Statement, with_lines: bool = True) -> dict[str, Any]:
     row = {name: getattr(statement, name) for name in STATEMENT_FIELDS}
     row["organisation_name"] = str(statement.organisation) if statement.organisation else ""
-    return _figures(row, list(statement.lines.values(*LINE_FIELDS)) if with_lines else None)
+    return _figures(row, lines_of_statement(statement.pk) if with_lines else None)
 
 
 def period_figures(period: BillingPeriod, with_lines: bool = False) -> dict[str, Any]:
     # Rows, not model instances: a period holds a statement per project and several lines each,
     # and building an instance per row was most of this function's CPU. The totals are summed
     # from the same rows (integers, as the database's SUM gives them).
-    statements = list(
-        Statement.objects.filter(period=period).values(
-            "id", *STATEMENT_FIELDS, organisation_name=F("organisation__name_en")
-        )
-    )
+    statements = statements_of_period(period.pk)
     lines: dict[int, list[dict[str, Any]]] = {}
     if with_lines:
-        rows = StatementLine.objects.filter(statement__period=period).order_by(
-            "statement_id", "seq"
-        )
-        for line in rows.values("statement_id", *LINE_FIELDS):
+        for line in lines_of_period(period.pk):
             lines.setdefault(line["statement_id"], []).append(line)
     return {
         "period": period.month,

@@ -9,11 +9,20 @@ from aisc.web.allocations.usage import MeteredJob
 from aisc.web.billing.ingest.stored import decode_gpus
 from aisc.web.billing.models import UsageRecord, UsageTotal
 from aisc.web.billing.money import gpu_hours
+from aisc.web.compiled import Compiled
+
+# Read on every call of the usage API (aisc.web.compiled: the SQL compiled once).
+usage_of_project = Compiled(
+    lambda code: UsageTotal.objects.filter(project_code=code)
+    .order_by("chip")
+    .values("chip", "gpu_seconds"),
+    str,
+)
 
 
 def used_gpu_hours(project_code: str) -> dict[str, Decimal]:
     """GPU-hours metered so far per chip (billed or not), to four places."""
-    return used_gpu_hours_of([project_code]).get(project_code, {})
+    return {row["chip"]: gpu_hours(row["gpu_seconds"]) for row in usage_of_project(project_code)}
 
 
 def used_gpu_hours_of(project_codes: Sequence[str]) -> dict[str, dict[str, Decimal]]:
