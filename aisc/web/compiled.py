@@ -79,7 +79,8 @@ def make_plan(
             return None
         positions.append(places[0])
     types = tuple(type(params[at]) for at in positions)
-    if any(a != b for at, (a, b) in enumerate(zip(params, other_params)) if at not in positions):
+    pairs = enumerate(zip(params, other_params, strict=True))
+    if any(a != b for at, (a, b) in pairs if at not in positions):
         return None
     query = first.query
     names = (*query.extra_select, *query.values_select, *query.annotation_select)
@@ -99,7 +100,7 @@ class Compiled:
     """`build(*values)` returns a `.values(...)` queryset; calling this returns its rows as a
     list of dicts, the ORM's answer, from SQL compiled once per thread and database."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any, dict[str, Any]]], *kinds: Kind) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *kinds: Kind) -> None:
         self.build = build
         self.kinds = kinds
         # Per thread: a plan holds its compiler, whose converters use that thread's connection.
@@ -140,5 +141,6 @@ def holds(kind: type, value: Any) -> bool:
     """Whether a parameter of this type holds the value as the ORM would pass it."""
     if not isinstance(value, int):
         return True
-    bits = INT_BITS.get(kind.__name__, 32)
-    return -(2 ** (bits - 1)) <= value < 2 ** (bits - 1)
+    limit: int = 2 ** (INT_BITS.get(kind.__name__, 32) - 1)
+    number: int = value
+    return -limit <= number < limit

@@ -16,8 +16,10 @@ from aisc.web.compiled import Compiled
 pytestmark = pytest.mark.django_db
 
 
-def usage(code: str) -> QuerySet[Any, dict[str, Any]]:
-    return UsageTotal.objects.filter(project_code=code).order_by("chip").values("chip", "gpu_seconds")
+def usage(code: str) -> QuerySet[Any, Any]:
+    return (
+        UsageTotal.objects.filter(project_code=code).order_by("chip").values("chip", "gpu_seconds")
+    )
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def test_it_answers_the_orms_rows_for_every_value_in_one_statement(totals: None)
 
 
 def test_it_puts_several_values_each_in_its_place(totals: None) -> None:
-    def build(code: str, seconds: int) -> QuerySet[Any, dict[str, Any]]:
+    def build(code: str, seconds: int) -> QuerySet[Any, Any]:
         return UsageTotal.objects.filter(project_code=code, gpu_seconds__gte=seconds).values("chip")
 
     compiled = Compiled(build, str, int)
@@ -55,7 +57,7 @@ def test_it_reads_values_through_the_orms_converters() -> None:
 
 
 def test_it_keeps_no_plan_for_a_value_written_into_the_sql(totals: None) -> None:
-    def build(n: int) -> QuerySet[Any, dict[str, Any]]:
+    def build(n: int) -> QuerySet[Any, Any]:
         return UsageTotal.objects.order_by("pk").values("chip")[:n]
 
     compiled = Compiled(build, int)
@@ -65,7 +67,7 @@ def test_it_keeps_no_plan_for_a_value_written_into_the_sql(totals: None) -> None
 
 
 def test_it_keeps_no_plan_for_a_value_transformed_on_its_way_in(totals: None) -> None:
-    def build(text: str) -> QuerySet[Any, dict[str, Any]]:
+    def build(text: str) -> QuerySet[Any, Any]:
         return UsageTotal.objects.filter(chip__icontains=text).values("chip")
 
     compiled = Compiled(build, str)
@@ -79,7 +81,7 @@ def test_it_keeps_no_plan_for_model_instances() -> None:
 
 
 def test_a_value_of_another_type_goes_through_the_orm(totals: None) -> None:
-    def build(seconds: Any) -> QuerySet[Any, dict[str, Any]]:
+    def build(seconds: Any) -> QuerySet[Any, Any]:
         return UsageTotal.objects.filter(gpu_seconds=seconds).values("chip")
 
     compiled = Compiled(build, int)

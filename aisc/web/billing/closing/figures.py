@@ -70,9 +70,11 @@ statements_of_period = Compiled(
     int,
 )
 lines_of_period = Compiled(
-    lambda period_id: StatementLine.objects.filter(statement__period_id=period_id)
-    .order_by("statement_id", "seq")
-    .values("statement_id", *LINE_FIELDS),
+    lambda period_id: (
+        StatementLine.objects.filter(statement__period_id=period_id)
+        .order_by("statement_id", "seq")
+        .values("statement_id", *LINE_FIELDS)
+    ),
     int,
 )
 

@@ -13,9 +13,9 @@ from aisc.web.compiled import Compiled
 
 # Read on every call of the usage API (aisc.web.compiled: the SQL compiled once).
 usage_of_project = Compiled(
-    lambda code: UsageTotal.objects.filter(project_code=code)
-    .order_by("chip")
-    .values("chip", "gpu_seconds"),
+    lambda code: (
+        UsageTotal.objects.filter(project_code=code).order_by("chip").values("chip", "gpu_seconds")
+    ),
     str,
 )
 
