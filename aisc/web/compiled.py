@@ -25,7 +25,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.query import ValuesIterable
+from django.db.models.query import ModelIterable, ValuesIterable
 
 Kind = type[int] | type[str]
 
@@ -52,13 +52,15 @@ class Plan:
     names: tuple[str, ...]
     compiler: Any
     converters: dict[int, Any]
+    # The model whose instances the rows become (`names` its attributes), or None for dicts.
+    model: Any = None
 
 
 def make_plan(
     first: QuerySet[Any, Any], second: QuerySet[Any, Any], markers: tuple[tuple[Any, ...], ...]
 ) -> Plan | None:
     """The plan of a query built twice, from markers[0] then markers[1]; None if it has none."""
-    if first._iterable_class is not ValuesIterable:  # rows as dicts only
+    if not plain(first):
         return None
     try:
         compiler = first.query.get_compiler(using=first.db)
@@ -83,8 +85,11 @@ def make_plan(
     if any(a != b for at, (a, b) in pairs if at not in positions):
         return None
     query = first.query
-    names = (*query.extra_select, *query.values_select, *query.annotation_select)
     fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    model = None
+    if first._iterable_class is ModelIterable:
+        names, model = tuple(field.target.attname for field in fields), query.model
     return Plan(
         sql=sql,
         params=tuple(params),
@@ -93,12 +98,30 @@ def make_plan(
         names=tuple(names),
         compiler=compiler,
         converters=compiler.get_converters(fields),
+        model=model,
+    )
+
+
+def plain(queryset: QuerySet[Any, Any]) -> bool:
+    """Rows as dicts (`.values()`), or instances of the model alone: no related rows joined or
+    prefetched, no annotations, no deferred fields, each of which the ORM reads its own way."""
+    query = queryset.query
+    if queryset._iterable_class is ValuesIterable:
+        return True
+    return (
+        queryset._iterable_class is ModelIterable
+        and not query.select_related
+        and not query.annotation_select
+        and not query.extra_select
+        and not queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        and query.deferred_loading == (frozenset(), True)
     )
 
 
 class Compiled:
-    """`build(*values)` returns a `.values(...)` queryset; calling this returns its rows as a
-    list of dicts, the ORM's answer, from SQL compiled once per thread and database."""
+    """`build(*values)` returns a `.values(...)` queryset or one of a model's instances; calling
+    this returns its rows (dicts or instances, the ORM's answer) from SQL compiled once per
+    thread and database."""
 
     def __init__(self, build: Callable[..., QuerySet[Any, Any]], *kinds: Kind) -> None:
         self.build = build
@@ -122,7 +145,7 @@ class Compiled:
             type(value) is kind for value, kind in zip(values, self.kinds, strict=True)
         )
 
-    def __call__(self, *values: Any) -> list[dict[str, Any]]:
+    def __call__(self, *values: Any) -> list[Any]:
         plan = self.plan() if self.fits(values) else None
         if plan is None or not all(map(holds, plan.types, values)):
             return list(self.build(*values))
@@ -134,6 +157,8 @@ class Compiled:
             rows: Any = cursor.fetchall()
         if plan.converters:
             rows = plan.compiler.apply_converters(rows, plan.converters)
+        if plan.model is not None:
+            return [plan.model.from_db(connection.alias, plan.names, row) for row in rows]
         return [dict(zip(plan.names, row, strict=True)) for row in rows]
 
 

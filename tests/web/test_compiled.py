@@ -75,9 +75,36 @@ def test_it_keeps_no_plan_for_a_value_transformed_on_its_way_in(totals: None) ->
     assert sorted(r["chip"] for r in compiled("80")) == ["h800", "h800"]
 
 
-def test_it_keeps_no_plan_for_model_instances() -> None:
-    compiled = Compiled(lambda code: UsageTotal.objects.filter(project_code=code), str)
-    assert compiled.plan() is None
+def test_it_builds_the_orms_instances_of_a_model(totals: None) -> None:
+    def build(code: str) -> QuerySet[Any, Any]:
+        return UsageTotal.objects.filter(project_code=code).order_by("chip")
+
+    compiled = Compiled(build, str)
+    assert compiled.plan() is not None
+    for code in ("p-1", "p-2", "p-3"):
+        got, want = compiled(code), list(build(code))
+        assert [vars(x) | {"_state": None} for x in got] == [
+            vars(x) | {"_state": None} for x in want
+        ]
+        assert all(x._state.db == "default" and not x._state.adding for x in got)
+    read = compiled("p-1")[0]
+    read.gpu_seconds += 1
+    read.save()  # an instance the ORM can save, as one it read itself
+    assert UsageTotal.objects.get(pk=read.pk).gpu_seconds == read.gpu_seconds
+
+
+def test_it_keeps_no_plan_for_rows_read_with_related_rows_or_annotations() -> None:
+    from django.db.models import F
+
+    from aisc.web.billing.models import Statement
+
+    for build in (
+        lambda code: Statement.objects.select_related("period").filter(project_code=code),
+        lambda code: Statement.objects.prefetch_related("lines").filter(project_code=code),
+        lambda code: Statement.objects.annotate(m=F("period__month")).filter(project_code=code),
+        lambda code: Statement.objects.only("pk").filter(project_code=code),
+    ):
+        assert Compiled(build, str).plan() is None
 
 
 def test_a_value_of_another_type_goes_through_the_orm(totals: None) -> None:

@@ -14,8 +14,15 @@ from aisc.web.billing.closing.figures import period_figures, periods_list, state
 from aisc.web.billing.ingest.metered import used_gpu_hours
 from aisc.web.billing.ledger import reports
 from aisc.web.billing.models import BillingPeriod, Statement
+from aisc.web.compiled import Compiled
 
 router = Router(tags=["billing"])
+
+# Read on every call of the period and usage paths: compiled once (aisc.web.compiled).
+period_of_month = Compiled(lambda month: BillingPeriod.objects.filter(month=month), str)
+first_statement_of_project = Compiled(
+    lambda code: Statement.objects.filter(project_code=code)[:1], str
+)
 
 
 @router.get("/periods")
@@ -28,7 +35,10 @@ def list_periods(request: HttpRequest) -> dict[str, Any]:
 def get_period(request: HttpRequest, month: str) -> dict[str, Any]:
     """Per-project and total figures; amounts are strings holding exact decimals."""
     authz.require(request.user, "billing.fund.view")
-    return period_figures(get_object_or_404(BillingPeriod, month=month), with_lines=True)
+    found = period_of_month(month)  # month is unique
+    if not found:
+        raise Http404(month)
+    return period_figures(found[0], with_lines=True)
 
 
 @router.get("/statements/{statement_id}")
@@ -71,7 +81,8 @@ def get_fund(request: HttpRequest) -> dict[str, Any]:
 @router.get("/usage/{project_code}")
 def get_usage(request: HttpRequest, project_code: str) -> dict[str, Any]:
     """GPU-hours metered per chip: operators, finance, and the project's organisation."""
-    statement = Statement.objects.filter(project_code=project_code).first()
+    found = first_statement_of_project(project_code)
+    statement = found[0] if found else None
     if not authz.can(request.user, "billing.statement.view", statement):
         raise Http404(project_code)
     hours = used_gpu_hours(project_code)
