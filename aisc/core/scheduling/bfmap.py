@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right, insort
+from operator import itemgetter
 from typing import NamedTuple
 
 from aisc.core.scheduling.model import Job
@@ -65,6 +66,7 @@ class BackfillMap:
         # group -> (first beginning, node), sorted: the nodes `blocked` has to look at, at the
         # front (a test asks about the next hours, and most reservations begin later)
         self.firsts: dict[int, list[tuple[float, int]]] = {}
+        self.ended_by_now: set[int] = set()  # groups with a reservation ending by now (rare)
         # group -> (time, node), sorted: a boundary at which the node stops being reserved
         # (`later_start` reads the first); and group -> node -> those times
         self.leaves: dict[int, list[tuple[float, int]]] = {}
@@ -90,6 +92,8 @@ class BackfillMap:
                 self.bounds.add(t)
                 insort(self.edges, t)
         self.reserved.setdefault(group, []).append((begin, end, nodes))
+        if end <= self.now:
+            self.ended_by_now.add(group)
         on_node = self.on_node.setdefault(group, {})
         firsts = self.firsts.setdefault(group, [])
         leaves = self.leaves.setdefault(group, [])
@@ -117,12 +121,17 @@ class BackfillMap:
     def blocked(self, group: int, start: float, end: float) -> set[int]:
         """Nodes some reservation holds at any time of [start, end] (Slurm ANDs the slots that
         end after `start` and begin no later than `end`)."""
+        firsts = self.firsts.get(group, [])
+        if start == self.now and group not in self.ended_by_now:
+            # Every reservation ends after now (the tests ask from now): the nodes whose first
+            # reservation begins by `end`, a slice of `firsts`.
+            return set(map(_node_of, firsts[: bisect_right(firsts, (end, math.inf))]))
         # Node by node, in order of their first reservation's beginning, up to `end`; each
         # node's reservations sorted by beginning: the first that begins by `end` usually
         # settles it.
         taken: set[int] = set()
         on_node = self.on_node.get(group, {})
-        for first, node in self.firsts.get(group, ()):
+        for first, node in firsts:
             if first > end:
                 break
             for begin, finish in on_node[node]:
@@ -325,6 +334,9 @@ class BackfillMap:
         """Enter a reservation for a planned (not started) job."""
         limit = job.estimate_on(job.speed_on(chip))
         self.reserve(plan.group, self.floor(plan.start), self.floor(plan.start + limit), plan.nodes)
+
+
+_node_of = itemgetter(1)  # of a (first beginning, node) entry of `firsts`
 
 
 def _covers(holds: list[tuple[float, float]], time: float) -> bool:

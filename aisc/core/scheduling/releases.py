@@ -174,7 +174,8 @@ class Releases:
             return not nodes_of[mine[k][1]] <= blocked
 
         def usable_from(k: int) -> int:  # the group's first job from k on a usable node
-            while k < size and not usable(k):
+            # `usable`'s test written out: a call per job skipped costs more than the test
+            while k < size and nodes_of[mine[k][1]] <= blocked:
                 k += 1
             return k
 

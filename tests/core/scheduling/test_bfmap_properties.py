@@ -273,3 +273,17 @@ def test_a_reservation_that_ends_before_a_node_is_ready_does_not_move_the_start(
     on_node_0 = scene(1, [(8, 100.0)], [(10.0, 20.0, {0})])
     assert on_node_0[0].earliest(4, 10.0, on_node_0[1], on_node_0[2]) == NOW + 100.0
     assert space.earliest(16, 10.0, group, releases) == NOW + 100.0  # both nodes, whole
+
+
+def test_a_reservation_ending_by_now_blocks_no_node_from_now() -> None:
+    # A job of under a minute planned a few seconds ahead reserves a slot that rounds to end
+    # at or before now: from now it holds nothing, though another node stays held.
+    space = BackfillMap(30.0, resolution=60.0, window=3600.0, epoch=0.0)
+    space.reserve(0, 0.0, 0.0, frozenset({1}))
+    space.reserve(0, 60.0, 120.0, frozenset({2}))
+    space.reserve(0, 0.0, 120.0, frozenset({3}))
+    assert space.blocked(0, 30.0, 90.0) == {2, 3}
+    assert space.blocked(0, 30.0, 50.0) == {3}
+    # later starts read every node's reservations
+    assert space.blocked(0, 120.0, 180.0) == set()
+    assert space.blocked(0, 90.0, 100.0) == {2, 3}
