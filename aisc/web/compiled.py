@@ -8,11 +8,18 @@ where both compile to the same SQL and their parameters differ exactly where the
 that SQL is kept, and each call puts its own values in the markers' places and reads the rows
 through the same converters as the ORM.
 
+Rows come back as the ORM gives them: dicts for a `.values()` queryset, or instances of the
+model (`Model.from_db`, as the ORM builds them) for a queryset of the model alone.
+
 Anything else keeps no plan and the query runs through the ORM each time, answering the same: a
 value written into the SQL rather than passed as a parameter, a value transformed on its way in
-(`icontains`), a list whose length shapes the SQL, and at call time a value that is not of the
-declared type (None would make `IS NULL`) or an integer outside 32 bits (the ORM answers an empty
-result for a value a column cannot hold without asking the database).
+(`icontains`), a list whose length shapes the SQL, related rows joined or prefetched,
+annotations, deferred fields; and at call time a value that is not of the declared type (None
+would make `IS NULL`) or an integer its parameter's type cannot hold (the ORM answers an empty
+result for it without asking the database).
+
+A worker that keeps a plan across a migration that changes the columns it reads must restart,
+as it must for the statements PostgreSQL keeps prepared (docs/deploy.md).
 """
 
 from __future__ import annotations
