@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -18,6 +19,7 @@ from aisc.adapters import registry
 from aisc.adapters.slurm.errors import SlurmUnreachable
 from aisc.adapters.slurm.fake import TEST_CLUSTER_NODES
 from aisc.adapters.slurm.protocol import Node, SlurmAdapter
+from aisc.web.compiled import Compiled
 from aisc.web.events import Port
 
 # node name -> GPUs the embedded cluster's running jobs hold on it (aisc.web.cluster.node_use)
@@ -33,13 +35,29 @@ def embedded_state_file() -> Path:
 
 def embedded_nodes() -> tuple[Node, ...]:
     """The catalogue's nodes when it has some; otherwise the test cluster's layout."""
-    from aisc.web.catalogue.models import Node as NodeRow
-
-    rows = NodeRow.objects.select_related("partition", "node_type")
     nodes = tuple(
-        Node(r.name, r.partition.name, r.node_type.chip_id, r.node_type.gpus, r.state) for r in rows
+        Node(
+            r["name"],
+            r["partition__name"],
+            r["node_type__chip_id"],
+            r["node_type__gpus"],
+            r["state"],
+        )
+        for r in catalogue_nodes()
     )
     return nodes or TEST_CLUSTER_NODES
+
+
+def _catalogue_nodes() -> Any:
+    from aisc.web.catalogue.models import Node as NodeRow
+
+    return NodeRow.objects.values(
+        "name", "partition__name", "node_type__chip_id", "node_type__gpus", "state"
+    )
+
+
+# Read on every cluster page and every advance of the embedded cluster: compiled once.
+catalogue_nodes = Compiled(_catalogue_nodes)
 
 
 def node_state(stored: str, gpus: int, busy: int) -> str:

@@ -28,6 +28,7 @@ from aisc.core.scheduling.gate import Limits
 from aisc.core.scheduling.model import ClusterSpec, NodeGroup
 from aisc.web.allocations.cluster import embedded_nodes
 from aisc.web.allocations.models import Allocation
+from aisc.web.compiled import Compiled
 
 UNAVAILABLE = {"down", "drain"}
 NO_ACCOUNT = {Status.PENDING.value}
@@ -58,10 +59,17 @@ def cluster_spec(allocations: list[Allocation] | None = None) -> ClusterSpec:
 def node_groups() -> tuple[NodeGroup, ...]:
     """cluster_spec().groups, reading of the allocations only the active ones' dedicated nodes
     (the operator page shows the groups; the shares need every allocation's budget lines)."""
-    active = Allocation.objects.filter(status=Status.ACTIVE.value).values_list(
+    return _groups(
+        {node: a["project_code"] for a in active_dedicated() for node in a["dedicated_nodes"]}
+    )
+
+
+# Read on every cluster page: compiled once (aisc.web.compiled).
+active_dedicated = Compiled(
+    lambda: Allocation.objects.filter(status=Status.ACTIVE.value).values(
         "project_code", "dedicated_nodes"
     )
-    return _groups({node: code for code, nodes in active for node in nodes})
+)
 
 
 def _groups(holder: dict[str, str]) -> tuple[NodeGroup, ...]:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from aisc.core.scheduling.model import NodeGroup
 from aisc.web.cluster import layout, service
 from aisc.web.cluster.models import ClusterClock, EmbeddedJob, JobState
+from aisc.web.compiled import Compiled
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,19 @@ def _group_use(group: NodeGroup, running: list[EmbeddedJob]) -> GroupUse:
     )
 
 
+# Read on every cluster page: compiled once (aisc.web.compiled).
+running_jobs = Compiled(
+    lambda: EmbeddedJob.objects.filter(state=JobState.RUNNING).order_by("start_at", "id")
+)
+pending_jobs = Compiled(
+    lambda: EmbeddedJob.objects.filter(state=JobState.PENDING).order_by("submit_at", "id")
+)
+
+
 def overview() -> Overview:
     row = service.clock()
-    running = list(EmbeddedJob.objects.filter(state=JobState.RUNNING).order_by("start_at", "id"))
-    pending = list(EmbeddedJob.objects.filter(state=JobState.PENDING).order_by("submit_at", "id"))
+    running: list[EmbeddedJob] = running_jobs()
+    pending: list[EmbeddedJob] = pending_jobs()
     groups = [_group_use(g, running) for g in layout.node_groups()]
     day_ago = row.advanced_to - dt.timedelta(days=1)
     ended = EmbeddedJob.objects.filter(end_at__gt=day_ago, end_at__lte=row.advanced_to).count()
