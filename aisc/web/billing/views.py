@@ -37,7 +37,6 @@ from aisc.web.grants.views.page import user_of
 from aisc.web.i18n import explain
 from aisc.web.lists import Choice, ListSpec, Search
 
-
 # Read on every statements page: compiled once (aisc.web.compiled).
 period_months = Compiled(lambda: BillingPeriod.objects.order_by("-month").values("month"))
 
