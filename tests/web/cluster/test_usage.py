@@ -72,15 +72,16 @@ def test_the_embedded_reader_lists_the_jobs_that_ran_in_the_window(
     make_allocation()
     early = job(gpus=8, hours=1)
     late = job(gpus=8, hours=1, at=EPOCH + 10 * HOUR)
-    never = job(gpus=8, hours=1, at=EPOCH + 30 * HOUR)
+    job(gpus=8, hours=1, at=EPOCH + 30 * HOUR)  # submitted after the window
     service.advance(EPOCH + 20 * HOUR)
     assert usage.started_between(EPOCH, EPOCH + 20 * HOUR) == [early, late]
     assert usage.started_between(EPOCH + 2 * HOUR, EPOCH + 20 * HOUR) == [late]
     reading = sources.reader_for("embedded")(EPOCH + 9 * HOUR, EPOCH + 20 * HOUR, HK)
     assert (reading.kind, reading.times_tz) == ("sacct", None)  # local times, as sacct prints
     assert reading.label.startswith("embedded:")
+    # Only the job that started in the window, read from the job ids column: a small id such as
+    # 8 also appears elsewhere in the text, in the GPU counts (gpu=8).
     assert [line.split("|")[0] for line in reading.text.splitlines()[1:]] == [str(late.pk)]
-    assert str(never.pk) not in reading.text
 
 
 def test_billings_periodic_ingest_meters_the_embedded_cluster_from_its_watermark(
