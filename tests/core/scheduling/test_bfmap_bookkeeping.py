@@ -1,7 +1,9 @@
 """The backfill map keeps each node's leaving times twice: per node (`leaving`) and sorted per
 group (`leaves`, whose first entry `later_start` reads). `reserve` keeps them in step without
 recounting; after any sequence of reservations both must equal a recount from the reservations
-on each node (`on_node`), so a faster `reserve` cannot let them drift apart unnoticed."""
+on each node (`on_node`), so a faster `reserve` cannot let them drift apart unnoticed. The same
+holds for the nodes sorted by their first reservation (`firsts`), from which `blocked` answers:
+it must answer what the reservations themselves say."""
 
 from __future__ import annotations
 
@@ -40,6 +42,16 @@ def leaving_recount(space: BackfillMap, group: int) -> dict[int, set[float]]:
     return counted
 
 
+def blocked_recount(space: BackfillMap, group: int, start: float, end: float) -> set[int]:
+    """Slurm's rule read from the reservations as made: every node of one that ends after
+    `start` and begins no later than `end`."""
+    taken: set[int] = set()
+    for begin, finish, nodes in space.reserved.get(group, ()):
+        if finish > start and begin <= end:
+            taken |= nodes
+    return taken
+
+
 @settings(max_examples=400, deadline=None)
 @given(made=reservations)
 def test_the_sorted_leaving_times_always_equal_a_recount_from_each_nodes_reservations(
@@ -54,6 +66,23 @@ def test_the_sorted_leaving_times_always_equal_a_recount_from_each_nodes_reserva
             # the sorted structure is exactly the per-node one, flattened and sorted
             flat = sorted((time, node) for node, ends in per_node.items() for time in ends)
             assert space.leaves.get(g, []) == flat
+
+
+@settings(max_examples=400, deadline=None)
+@given(made=reservations, asked=st.lists(st.tuples(times, times), min_size=1, max_size=4))
+def test_the_nodes_blocked_always_equal_what_the_reservations_say(
+    made: list[tuple[int, float, float, frozenset[int]]], asked: list[tuple[float, float]]
+) -> None:
+    space = BackfillMap(NOW, resolution=10.0, window=WINDOW, epoch=0.0)
+    for group, begin, length, nodes in made:
+        space.reserve(group, begin, begin + length, nodes)
+        for g in (0, 1):
+            holds = space.on_node.get(g, {})
+            assert space.firsts.get(g, []) == sorted((h[0][0], n) for n, h in holds.items())
+            # from now (the fast slice, or the walk once a reservation ends by now) and later
+            for start, length_asked in [(NOW, 60.0), *asked]:
+                end = start + abs(length_asked)
+                assert space.blocked(g, start, end) == blocked_recount(space, g, start, end)
 
 
 def test_a_reservation_over_another_ones_end_takes_that_leaving_time_away() -> None:
