@@ -2,6 +2,9 @@
 
 import math
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from aisc.core.scheduling.model import Job, parse_cluster
 from aisc.core.scheduling.placement import ClusterState
 from aisc.core.scheduling.releases import Releases
@@ -51,3 +54,35 @@ def test_a_gang_of_whole_nodes_waits_for_the_last_node_it_needs() -> None:
     assert releases.will_run(24, group, set()) == (70.0, frozenset({0, 1, 2}))
     assert releases.will_run(16, group, {whole_now}) == (70.0, frozenset({0, 1, 2} - {whole_now}))
     assert releases.will_run(16, group, {0, 1, 2} - {whole_now}) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(1, 8), st.integers(1, 20).map(lambda t: 10.0 * t), st.booleans()),
+        max_size=30,
+    )
+)
+def test_the_kept_ends_and_used_gpus_always_equal_a_recount_from_the_running_jobs(
+    steps: list[tuple[int, float, bool]],
+) -> None:
+    # `ends` and `used` are kept beside `order` and `jobs` for speed: they must never drift.
+    spec = parse_cluster("h800=3x8")
+    cluster, releases = ClusterState(spec), Releases(spec)
+    jobs: list[Job] = []
+    for id, (gpus, end, stop) in enumerate(steps):
+        if stop and jobs:
+            job = jobs.pop(id % len(jobs))
+            cluster.release(job.placement)
+            releases.remove(job)
+        else:
+            job = Job(id, 0.0, gpus, end)
+            placement = cluster.place(job)
+            if placement is not None:  # a node with `gpus` free: it runs until `end`
+                job.placement, job.expected_end = placement, end
+                releases.add(job)
+                jobs.append(job)
+        assert releases.ends == [end for end, _ in releases.order]
+        for node, held in releases.jobs[0].items():
+            assert releases.used[0][node] == sum(gpus for *_, gpus in held)
+        assert sum(releases.used[0]) == sum(job.gpus for job in jobs)
